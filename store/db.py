@@ -1,0 +1,143 @@
+"""Opening the database: where it lives, connection pragmas, and write transactions."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+from store.errors import StoreError
+from store.migrations import apply_migrations
+
+DB_FILENAME = "postil.db"
+BUSY_TIMEOUT_MS = 15_000
+"""How long a writer waits for another process's transaction before giving up.
+
+Long enough that two app instances and a CLI command never see "database is locked" in
+normal use (our write transactions last milliseconds), short enough to report a stuck lock.
+"""
+
+
+def default_db_path() -> Path:
+    """The database path: `POSTIL_DB` if set, else `postil.db` in the user data folder."""
+    env = os.environ.get("POSTIL_DB")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("postil", appauthor=False) / DB_FILENAME
+
+
+def resolve_db_path(path: str | os.PathLike | None) -> Path:
+    """`--db PATH` wins over `POSTIL_DB`, which wins over the default."""
+    return Path(path).expanduser() if path else default_db_path()
+
+
+def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) the postil database and bring its schema up to date.
+
+    Args:
+        path: the database file; None for the default location.
+        migrate: apply pending migrations (refusing a database from a newer postil).
+
+    Raises:
+        StoreError: the file is not a usable database, or comes from a newer version.
+    """
+    db_path = resolve_db_path(path)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"{db_path.parent}: cannot create the data folder ({error.strerror})") from error
+    try:
+        conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True)
+    except sqlite3.Error as error:
+        raise StoreError(f"{db_path}: cannot open the database ({error})") from error
+    try:
+        configure_connection(conn)
+        db = sqlite_utils.Database(conn)
+        if migrate:
+            apply_migrations(db, db_path)
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise StoreError(f"{db_path}: not a usable postil database ({error})") from error
+    except StoreError:
+        conn.close()
+        raise
+    return db
+
+
+def configure_connection(conn: sqlite3.Connection) -> None:
+    """Pragmas every postil connection needs."""
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    # WAL lets readers (a second app instance) run while one process writes.
+    # It cannot be switched on for a read-only file; such a database still opens for reading.
+    try:
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError:
+        pass
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+@contextmanager
+def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A write transaction taken with BEGIN IMMEDIATE.
+
+    sqlite-utils' `db.atomic()` starts a deferred transaction, which upgrades to a write lock
+    only at the first write; two processes that both read first then deadlock and one gets
+    "database is locked" regardless of the busy timeout. Taking the write lock up front makes
+    the second writer wait its turn instead. Nested calls become savepoints via `atomic()`.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise StoreError(describe_operational_error(error)) from error
+    try:
+        yield db
+    except sqlite3.OperationalError as error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise StoreError(describe_operational_error(error)) from error
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(describe_operational_error(error)) from error
+
+
+def describe_operational_error(error: sqlite3.Error) -> str:
+    """A one-line, user-facing explanation of an SQLite failure."""
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return (
+            f"the database stayed busy for more than {BUSY_TIMEOUT_MS // 1000} s "
+            "(another postil is writing); nothing was changed, try again"
+        )
+    if "readonly" in text or "read-only" in text:
+        return "the database is read-only; nothing was changed"
+    if "full" in text:
+        return "the disk is full; nothing was changed"
+    return f"database error: {text}"
+
+
+def database_path(db: sqlite_utils.Database) -> str:
+    """The file behind a connection (for messages)."""
+    row = db.conn.execute("PRAGMA database_list").fetchone()
+    return row[2] if row else ""
