@@ -1,0 +1,279 @@
+"""Highlights: creating, reading, tagging, noting, deleting and restoring them.
+
+Offsets are character offsets into the source's reading text, end exclusive. The quote and
+its context are cut from the stored text by SQLite itself so that creating a highlight on a
+10 MB source does not copy the text into Python.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+
+import sqlite_utils
+
+from store.clock import now
+from store.db import write
+from store.errors import Ambiguous, Conflict, NotFound, StoreError
+from store.models import Highlight, HighlightSnapshot
+from store.tags import create_tag, find_tag
+
+CONTEXT_CHARS = 32
+"""Characters of text kept before and after a quote for re-anchoring."""
+
+_COLUMNS = (
+    'h.id, h.source_id, h.start, h."end", h.quote, h.prefix, h.suffix, h.note, h.author, '
+    "h.created_at, h.updated_at, h.version, h.anchor_status"
+)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def create_highlight(
+    db: sqlite_utils.Database,
+    source_id: int,
+    start: int,
+    end: int,
+    *,
+    tags: list[str] | tuple[str, ...] = (),
+    note: str = "",
+    author: str = "",
+    highlight_id: str | None = None,
+) -> Highlight:
+    """Create a highlight over text[start:end] of a source, with tags (created if new).
+
+    Raises:
+        StoreError: the range is empty or outside the text.
+    """
+    with write(db):
+        row = db.execute("SELECT length(text) FROM sources WHERE id = ?", [source_id]).fetchone()
+        if row is None:
+            raise NotFound(f"no source with id {source_id}")
+        length = row[0]
+        if not 0 <= start < end <= length:
+            raise StoreError(f"highlight range {start}-{end} is outside the text (0-{length}) or empty")
+        stamp = now()
+        hid = highlight_id or new_id()
+        ctx_start = max(0, start - CONTEXT_CHARS)
+        db.execute(
+            """INSERT INTO highlights (id, source_id, start, "end", quote, prefix, suffix, note,
+                                       author, created_at, updated_at)
+               SELECT ?, id, ?, ?, substr(text, ?, ?), substr(text, ?, ?), substr(text, ?, ?),
+                      ?, ?, ?, ?
+               FROM sources WHERE id = ?""",
+            [
+                hid, start, end,
+                start + 1, end - start,
+                ctx_start + 1, start - ctx_start,
+                end + 1, CONTEXT_CHARS,
+                note, author, stamp, stamp, source_id,
+            ],
+        )
+        for name in tags:
+            _attach_tag(db, hid, name)
+        return get_highlight(db, hid)
+
+
+def _attach_tag(db: sqlite_utils.Database, highlight_id: str, name: str) -> None:
+    tag = find_tag(db, name) or create_tag(db, name)
+    db.execute(
+        "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
+        [highlight_id, tag.id],
+    )
+
+
+def _from_rows(db: sqlite_utils.Database, rows: list[tuple]) -> list[Highlight]:
+    highlights = [Highlight(*row) for row in rows]
+    if not highlights:
+        return highlights
+    by_id = {h.id: h for h in highlights}
+    _fill_details(db, by_id)
+    return highlights
+
+
+def _fill_details(db: sqlite_utils.Database, by_id: dict[str, Highlight]) -> None:
+    """Fill tags and link counts for many highlights with two queries, not two per row."""
+    ids = list(by_id)
+    tags: dict[str, list[str]] = defaultdict(list)
+    links: dict[str, int] = defaultdict(int)
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        marks = ",".join("?" * len(chunk))
+        for hid, name in db.execute(
+            f"""SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
+                WHERE ht.highlight_id IN ({marks}) ORDER BY t.id""",
+            chunk,
+        ):
+            tags[hid].append(name)
+        for hid, count in db.execute(
+            f"""SELECT hid, count(*) FROM (
+                    SELECT from_id AS hid FROM links WHERE from_id IN ({marks})
+                    UNION ALL SELECT to_id FROM links WHERE to_id IN ({marks}))
+                GROUP BY hid""",
+            chunk + chunk,
+        ):
+            links[hid] = count
+    for hid, highlight in by_id.items():
+        highlight.tags = tags.get(hid, [])
+        highlight.link_count = links.get(hid, 0)
+
+
+def get_highlight(db: sqlite_utils.Database, highlight_id: str) -> Highlight:
+    rows = db.execute(f"SELECT {_COLUMNS} FROM highlights h WHERE h.id = ?", [highlight_id]).fetchall()
+    if not rows:
+        raise NotFound(f"no highlight with id {highlight_id}")
+    return _from_rows(db, rows)[0]
+
+
+def get_highlights(db: sqlite_utils.Database, highlight_ids: list[str]) -> list[Highlight]:
+    """Highlights by id, in the order asked (missing ones are left out)."""
+    found: dict[str, Highlight] = {}
+    for chunk_start in range(0, len(highlight_ids), 500):
+        chunk = highlight_ids[chunk_start : chunk_start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(f"SELECT {_COLUMNS} FROM highlights h WHERE h.id IN ({marks})", chunk).fetchall()
+        found.update({h.id: h for h in _from_rows(db, rows)})
+    return [found[hid] for hid in highlight_ids if hid in found]
+
+
+def resolve_highlight_id(db: sqlite_utils.Database, ref: str) -> str:
+    """A full highlight id from an id or a unique prefix of one."""
+    ref = ref.strip().lower()
+    if len(ref) < 4:
+        raise StoreError(f"highlight id {ref!r} is too short; give at least 4 characters")
+    rows = db.execute(
+        "SELECT id FROM highlights WHERE id >= ? AND id < ? ORDER BY id LIMIT 3", [ref, ref + "\uffff"]
+    ).fetchall()
+    if not rows:
+        raise NotFound(f"no highlight id starts with {ref!r}")
+    if len(rows) > 1 and rows[0][0] != ref:
+        raise Ambiguous(f"{ref!r} is the start of several highlight ids; give more characters")
+    return rows[0][0]
+
+
+def highlights_for_source(db: sqlite_utils.Database, source_id: int) -> list[Highlight]:
+    """A source's highlights in document order (longer first where two start together)."""
+    rows = db.execute(
+        f'SELECT {_COLUMNS} FROM highlights h WHERE h.source_id = ? ORDER BY h.start, h."end" DESC, h.created_at',
+        [source_id],
+    ).fetchall()
+    return _from_rows(db, rows)
+
+
+def list_highlights(db: sqlite_utils.Database, source_id: int | None = None) -> list[Highlight]:
+    """Highlights of one source, or of all sources in source then document order."""
+    if source_id is not None:
+        return highlights_for_source(db, source_id)
+    rows = db.execute(
+        f'SELECT {_COLUMNS} FROM highlights h ORDER BY h.source_id, h.start, h."end" DESC'
+    ).fetchall()
+    return _from_rows(db, rows)
+
+
+def _touch(db: sqlite_utils.Database, highlight_id: str) -> None:
+    db.execute(
+        "UPDATE highlights SET updated_at = ?, version = version + 1 WHERE id = ?",
+        [now(), highlight_id],
+    )
+
+
+def add_tag(db: sqlite_utils.Database, highlight_id: str, tag_name: str) -> Highlight:
+    with write(db):
+        get_highlight(db, highlight_id)
+        _attach_tag(db, highlight_id, tag_name)
+        _touch(db, highlight_id)
+        return get_highlight(db, highlight_id)
+
+
+def remove_tag(db: sqlite_utils.Database, highlight_id: str, tag_name: str) -> Highlight:
+    with write(db):
+        tag = find_tag(db, tag_name)
+        if tag is not None:
+            db.execute(
+                "DELETE FROM highlight_tags WHERE highlight_id = ? AND tag_id = ?", [highlight_id, tag.id]
+            )
+        _touch(db, highlight_id)
+        return get_highlight(db, highlight_id)
+
+
+def toggle_tag(db: sqlite_utils.Database, highlight_id: str, tag_name: str) -> bool:
+    """Put a tag on a highlight or take it off; True when the tag is now on."""
+    with write(db):
+        highlight = get_highlight(db, highlight_id)
+        if any(t.casefold() == tag_name.casefold() for t in highlight.tags):
+            remove_tag(db, highlight_id, tag_name)
+            return False
+        add_tag(db, highlight_id, tag_name)
+        return True
+
+
+def set_note(
+    db: sqlite_utils.Database, highlight_id: str, note: str, *, expected_version: int | None = None
+) -> Highlight:
+    """Replace a highlight's note.
+
+    Args:
+        expected_version: the version the editor started from. If someone else saved in
+            between, nothing is written and Conflict is raised, so a change is never
+            silently overwritten by one that never saw it.
+    """
+    with write(db):
+        current = get_highlight(db, highlight_id)
+        if expected_version is not None and current.version != expected_version:
+            raise Conflict(
+                f"the note of this highlight was changed elsewhere (version {current.version}, "
+                f"you started from {expected_version}); your text was kept, nothing was overwritten"
+            )
+        db.execute("UPDATE highlights SET note = ? WHERE id = ?", [note, highlight_id])
+        _touch(db, highlight_id)
+        return get_highlight(db, highlight_id)
+
+
+def snapshot(db: sqlite_utils.Database, highlight_id: str) -> HighlightSnapshot:
+    from store.links import links_of
+
+    return HighlightSnapshot(get_highlight(db, highlight_id), links_of(db, highlight_id))
+
+
+def delete_highlight(db: sqlite_utils.Database, highlight_id: str) -> HighlightSnapshot:
+    """Delete a highlight and its links; returns what `restore_highlight` needs."""
+    with write(db):
+        saved = snapshot(db, highlight_id)
+        db.execute("DELETE FROM highlights WHERE id = ?", [highlight_id])
+        return saved
+
+
+def restore_highlight(db: sqlite_utils.Database, saved: HighlightSnapshot) -> Highlight:
+    """Bring back a deleted highlight with the same id, offsets, tags, note and links.
+
+    Links whose other end no longer exists are left out.
+    """
+    h = saved.highlight
+    with write(db):
+        db.execute(
+            """INSERT INTO highlights (id, source_id, start, "end", quote, prefix, suffix, note,
+                   author, created_at, updated_at, version, anchor_status)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [h.id, h.source_id, h.start, h.end, h.quote, h.prefix, h.suffix, h.note, h.author,
+             h.created_at, h.updated_at, h.version, h.anchor_status],
+        )
+        for name in h.tags:
+            _attach_tag(db, h.id, name)
+        from store.links import restore_link
+
+        for link in saved.links:
+            restore_link(db, link, missing_ok=True)
+        return get_highlight(db, h.id)
+
+
+def highlight_at(db: sqlite_utils.Database, source_id: int, offset: int) -> list[Highlight]:
+    """Highlights covering an offset, innermost (shortest) first."""
+    rows = db.execute(
+        f"""SELECT {_COLUMNS} FROM highlights h WHERE h.source_id = ? AND h.start <= ? AND h."end" > ?
+            ORDER BY h."end" - h.start, h.created_at DESC""",
+        [source_id, offset, offset],
+    ).fetchall()
+    return _from_rows(db, rows)
+

@@ -1,0 +1,210 @@
+"""Sources in the store: adding, updating in place, finding, listing and removing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from sources.document import Block, LoadedSource
+from store.clock import now
+from store.db import write
+from store.errors import Ambiguous, NotFound
+from store.models import Source, SourceInfo
+
+_INFO_COLUMNS = """
+    s.id, s.title, s.origin, s.format, s.sha256, s.size, length(s.text) AS chars,
+    s.imported_at, s.updated_at, s.changed_at, s.read_offset, s.last_read_at,
+    (SELECT count(*) FROM highlights h WHERE h.source_id = s.id) AS highlight_count
+"""
+
+
+@dataclass
+class AddResult:
+    """What `add_source` did with one loaded file."""
+
+    source: SourceInfo
+    status: str
+    """"added", "unchanged" (same bytes seen before) or "updated" (changed in place)."""
+    block_count: int
+    reanchor: object | None = None
+    """A store.reanchor.ReanchorReport when an update moved highlights."""
+
+
+def add_source(db: sqlite_utils.Database, loaded: LoadedSource) -> AddResult:
+    """Store a loaded source, or update the source with the same origin in place.
+
+    Bytes seen before (same sha256) change nothing. A changed file with a known origin
+    replaces that source's text and blocks and re-anchors its highlights, all in one
+    transaction: a failure leaves the database as it was.
+    """
+    document = loaded.document
+    with write(db):
+        same_bytes = db.execute(
+            f"SELECT {_INFO_COLUMNS} FROM sources s WHERE s.sha256 = ? ORDER BY s.id LIMIT 1",
+            [loaded.sha256],
+        ).fetchone()
+        if same_bytes:
+            info = _info(db, same_bytes)
+            return AddResult(info, "unchanged", _block_count(db, info.id))
+        existing = db.execute(
+            "SELECT id FROM sources WHERE origin = ? ORDER BY id LIMIT 1", [loaded.origin]
+        ).fetchone()
+        stamp = now()
+        if existing:
+            source_id = existing[0]
+            db.execute(
+                """UPDATE sources SET title = ?, format = ?, sha256 = ?, size = ?, text = ?,
+                   warnings = ?, updated_at = ?, changed_at = ?,
+                   read_offset = min(read_offset, ?) WHERE id = ?""",
+                [
+                    document.title, document.format, loaded.sha256, loaded.size, document.text,
+                    json.dumps(document.warnings), stamp, stamp, len(document.text), source_id,
+                ],
+            )
+            db.execute("DELETE FROM blocks WHERE source_id = ?", [source_id])
+            _insert_blocks(db, source_id, document.blocks)
+            from store.reanchor import reanchor_source
+
+            report = reanchor_source(db, source_id, document.text)
+            return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report)
+        cursor = db.execute(
+            """INSERT INTO sources (title, origin, format, sha256, size, text, warnings,
+               imported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                document.title, loaded.origin, document.format, loaded.sha256, loaded.size,
+                document.text, json.dumps(document.warnings), stamp, stamp,
+            ],
+        )
+        source_id = cursor.lastrowid
+        _insert_blocks(db, source_id, document.blocks)
+        return AddResult(get_source_info(db, source_id), "added", len(document.blocks))
+
+
+def _insert_blocks(db: sqlite_utils.Database, source_id: int, blocks: list[Block]) -> None:
+    db.conn.executemany(
+        'INSERT INTO blocks (source_id, seq, kind, level, start, "end", meta) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        (
+            (source_id, seq, b.kind, b.level, b.start, b.end, json.dumps(b.meta) if b.meta else "{}")
+            for seq, b in enumerate(blocks)
+        ),
+    )
+
+
+def _block_count(db: sqlite_utils.Database, source_id: int) -> int:
+    return db.execute("SELECT count(*) FROM blocks WHERE source_id = ?", [source_id]).fetchone()[0]
+
+
+def _info(db: sqlite_utils.Database, row: tuple) -> SourceInfo:
+    return SourceInfo(*row)
+
+
+def get_source_info(db: sqlite_utils.Database, source_id: int) -> SourceInfo:
+    row = db.execute(f"SELECT {_INFO_COLUMNS} FROM sources s WHERE s.id = ?", [source_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no source with id {source_id}")
+    return _info(db, row)
+
+
+def get_source(db: sqlite_utils.Database, source_id: int) -> Source:
+    """A source with its reading text and blocks."""
+    info = get_source_info(db, source_id)
+    text, warnings = db.execute(
+        "SELECT text, warnings FROM sources WHERE id = ?", [source_id]
+    ).fetchone()
+    blocks = [
+        Block(kind, start, end, level, json.loads(meta) if meta != "{}" else {})
+        for kind, level, start, end, meta in db.execute(
+            'SELECT kind, level, start, "end", meta FROM blocks WHERE source_id = ? ORDER BY seq',
+            [source_id],
+        )
+    ]
+    return Source(**vars(info), text=text, blocks=blocks, warnings=json.loads(warnings))
+
+
+def source_text(db: sqlite_utils.Database, source_id: int) -> str:
+    row = db.execute("SELECT text FROM sources WHERE id = ?", [source_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no source with id {source_id}")
+    return row[0]
+
+
+def list_sources(db: sqlite_utils.Database) -> list[SourceInfo]:
+    """Every source, in the order they were added."""
+    return [_info(db, row) for row in db.execute(f"SELECT {_INFO_COLUMNS} FROM sources s ORDER BY s.id")]
+
+
+def find_source(db: sqlite_utils.Database, ref: str) -> SourceInfo:
+    """Resolve what a user typed: an id, a title or file name, or a unique prefix of either.
+
+    Raises:
+        NotFound: nothing matches.
+        Ambiguous: a prefix matches several sources (the message lists them).
+    """
+    ref = ref.strip()
+    sources = list_sources(db)
+    if ref.isdigit():
+        for source in sources:
+            if source.id == int(ref):
+                return source
+    needle = ref.casefold()
+
+    def names(source: SourceInfo) -> tuple[str, str, str]:
+        file_name = Path(source.origin).name.casefold()
+        return source.title.casefold(), file_name, Path(file_name).stem
+
+    exact = [s for s in sources if needle in names(s)]
+    if len(exact) == 1:
+        return exact[0]
+    matches = exact or [s for s in sources if any(n.startswith(needle) for n in names(s))]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFound(f"no source matches {ref!r} (try `postil sources` for ids and titles)")
+    listed = ", ".join(f"{s.id} {s.title!r}" for s in matches[:6])
+    raise Ambiguous(f"{ref!r} matches {len(matches)} sources: {listed}; give an id or more of the title")
+
+
+def delete_source(db: sqlite_utils.Database, source_id: int) -> None:
+    """Delete a source with its blocks, highlights and their links."""
+    with write(db):
+        get_source_info(db, source_id)
+        db.execute("DELETE FROM sources WHERE id = ?", [source_id])
+
+
+def rename_source(db: sqlite_utils.Database, source_id: int, title: str) -> None:
+    with write(db):
+        db.execute("UPDATE sources SET title = ? WHERE id = ?", [title, source_id])
+
+
+def save_reading_position(db: sqlite_utils.Database, source_id: int, offset: int) -> None:
+    """Remember where the reader was in a source, and that it was the last one read."""
+    with write(db):
+        db.execute(
+            "UPDATE sources SET read_offset = ?, last_read_at = ? WHERE id = ?",
+            [offset, now(), source_id],
+        )
+
+
+def last_read_source(db: sqlite_utils.Database) -> int | None:
+    """The source read most recently, else the first one added, else None."""
+    row = db.execute(
+        "SELECT id FROM sources ORDER BY last_read_at IS NULL, last_read_at DESC, id LIMIT 1"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def source_by_origin(db: sqlite_utils.Database, origin: str) -> SourceInfo | None:
+    row = db.execute(
+        f"SELECT {_INFO_COLUMNS} FROM sources s WHERE s.origin = ? ORDER BY s.id LIMIT 1", [origin]
+    ).fetchone()
+    return _info(db, row) if row else None
+
+
+def source_by_sha256(db: sqlite_utils.Database, sha256: str) -> SourceInfo | None:
+    row = db.execute(
+        f"SELECT {_INFO_COLUMNS} FROM sources s WHERE s.sha256 = ? ORDER BY s.id LIMIT 1", [sha256]
+    ).fetchone()
+    return _info(db, row) if row else None

@@ -1,0 +1,225 @@
+"""Tags as a codebook: listing with digits and counts, creating, renaming, merging, deleting.
+
+Every change that the app can undo returns what is needed to reverse it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from store.clock import now
+from store.db import write
+from store.errors import NotFound, StoreError
+from store.models import Tag
+
+MAX_DIGIT = 9
+PALETTE = (
+    "#e06c75", "#56b6c2", "#d19a66", "#98c379", "#61afef",
+    "#be5046", "#7ec699", "#f0c674", "#b294bb", "#8abeb7",
+)
+"""Colours for new tags, after the four defaults' own."""
+
+
+@dataclass
+class TagSnapshot:
+    """A deleted tag and the highlights that carried it, to bring both back."""
+
+    tag: Tag
+    highlight_ids: list[str]
+
+
+def _tag(row: tuple, digit: int | None, count: int = 0) -> Tag:
+    return Tag(*row, digit=digit, count=count)
+
+
+def list_tags(db: sqlite_utils.Database) -> list[Tag]:
+    """All tags in creation order; the first nine carry the digit key that applies them.
+
+    The four defaults come first, so 1-4 stay mechanism, outcome, caveat, anecdote.
+    """
+    rows = db.execute(
+        """SELECT t.id, t.name, t.color, t.description, t.created_at,
+                  (SELECT count(*) FROM highlight_tags ht WHERE ht.tag_id = t.id)
+           FROM tags t ORDER BY t.id"""
+    ).fetchall()
+    return [
+        _tag(row[:5], index + 1 if index < MAX_DIGIT else None, row[5])
+        for index, row in enumerate(rows)
+    ]
+
+
+def tag_for_digit(db: sqlite_utils.Database, digit: int) -> Tag | None:
+    for tag in list_tags(db):
+        if tag.digit == digit:
+            return tag
+    return None
+
+
+def get_tag(db: sqlite_utils.Database, name: str) -> Tag:
+    for tag in list_tags(db):
+        if tag.name.casefold() == name.strip().casefold():
+            return tag
+    raise NotFound(f"no tag named {name!r} (try `postil tags`)")
+
+
+def find_tag(db: sqlite_utils.Database, name: str) -> Tag | None:
+    try:
+        return get_tag(db, name)
+    except NotFound:
+        return None
+
+
+def validate_tag_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise StoreError("a tag name cannot be empty")
+    if len(cleaned) > 60:
+        raise StoreError(f"tag name {cleaned[:20]!r}… is longer than 60 characters")
+    if any(c in cleaned for c in ",:()\"") or cleaned.startswith("-"):
+        raise StoreError(
+            f"tag name {cleaned!r} may not contain , : ( ) \" or start with - (they mean something in searches)"
+        )
+    return cleaned
+
+
+def create_tag(
+    db: sqlite_utils.Database, name: str, *, color: str | None = None, description: str = ""
+) -> Tag:
+    """Create a tag; an existing tag of that name (any case) is returned unchanged."""
+    name = validate_tag_name(name)
+    with write(db):
+        existing = find_tag(db, name)
+        if existing:
+            return existing
+        if color is None:
+            used = db.execute("SELECT count(*) FROM tags").fetchone()[0]
+            color = PALETTE[max(0, used - 4) % len(PALETTE)]
+        db.execute(
+            "INSERT INTO tags (name, color, description, created_at) VALUES (?, ?, ?, ?)",
+            [name, validate_color(color), description, now()],
+        )
+        return get_tag(db, name)
+
+
+ensure_tag = create_tag
+
+
+def validate_color(color: str) -> str:
+    """Normalise a colour name or hex code to "#rrggbb"; refuse anything else."""
+    from rich.color import Color, ColorParseError
+
+    try:
+        return Color.parse(color.strip()).get_truecolor().hex
+    except ColorParseError:
+        raise StoreError(f"{color!r} is not a colour (use a name like 'cyan' or a code like '#3a7bd5')") from None
+
+
+def rename_tag(db: sqlite_utils.Database, old: str, new: str) -> Tag:
+    """Rename a tag everywhere at once (highlights refer to it by id)."""
+    new = validate_tag_name(new)
+    with write(db):
+        tag = get_tag(db, old)
+        clash = find_tag(db, new)
+        if clash and clash.id != tag.id:
+            raise StoreError(f"a tag named {clash.name!r} exists already; merge instead")
+        db.execute("UPDATE tags SET name = ? WHERE id = ?", [new, tag.id])
+        return get_tag(db, new)
+
+
+def recolor_tag(db: sqlite_utils.Database, name: str, color: str) -> Tag:
+    with write(db):
+        tag = get_tag(db, name)
+        db.execute("UPDATE tags SET color = ? WHERE id = ?", [validate_color(color), tag.id])
+        return get_tag(db, name)
+
+
+def describe_tag(db: sqlite_utils.Database, name: str, description: str) -> Tag:
+    with write(db):
+        tag = get_tag(db, name)
+        db.execute("UPDATE tags SET description = ? WHERE id = ?", [description, tag.id])
+        return get_tag(db, name)
+
+
+def delete_tag(db: sqlite_utils.Database, name: str) -> TagSnapshot:
+    """Delete a tag, untagging its highlights (which are kept)."""
+    with write(db):
+        tag = get_tag(db, name)
+        ids = _highlights_with(db, tag.id)
+        db.execute("DELETE FROM tags WHERE id = ?", [tag.id])
+        return TagSnapshot(tag, ids)
+
+
+def restore_tag(db: sqlite_utils.Database, snapshot: TagSnapshot) -> Tag:
+    """Undo `delete_tag`: the same tag id, name, colour and highlights."""
+    tag = snapshot.tag
+    with write(db):
+        db.execute(
+            "INSERT INTO tags (id, name, color, description, created_at) VALUES (?, ?, ?, ?, ?)",
+            [tag.id, tag.name, tag.color, tag.description, tag.created_at],
+        )
+        _attach(db, tag.id, snapshot.highlight_ids)
+        return get_tag(db, tag.name)
+
+
+@dataclass
+class MergeResult:
+    """What `merge_tags` did, so that it can be undone."""
+
+    removed: TagSnapshot
+    into: Tag
+    newly_tagged: list[str]
+    """Highlights that carried only the removed tag and now carry `into`."""
+
+
+def merge_tags(db: sqlite_utils.Database, source: str, into: str) -> MergeResult:
+    """Move every highlight of tag `source` to tag `into`, then delete `source`."""
+    with write(db):
+        src, dst = get_tag(db, source), get_tag(db, into)
+        if src.id == dst.id:
+            raise StoreError(f"cannot merge {src.name!r} into itself")
+        ids = _highlights_with(db, src.id)
+        had_dst = set(_highlights_with(db, dst.id))
+        newly = [hid for hid in ids if hid not in had_dst]
+        _attach(db, dst.id, newly)
+        db.execute("DELETE FROM tags WHERE id = ?", [src.id])
+        return MergeResult(TagSnapshot(src, ids), get_tag(db, dst.name), newly)
+
+
+def unmerge_tags(db: sqlite_utils.Database, result: MergeResult) -> None:
+    """Undo `merge_tags`."""
+    with write(db):
+        db.conn.executemany(
+            "DELETE FROM highlight_tags WHERE tag_id = ? AND highlight_id = ?",
+            [(result.into.id, hid) for hid in result.newly_tagged],
+        )
+        restore_tag(db, result.removed)
+
+
+def counts_per_source(db: sqlite_utils.Database) -> dict[tuple[int, int], int]:
+    """{(tag_id, source_id): number of highlights}."""
+    return {
+        (tag_id, source_id): count
+        for tag_id, source_id, count in db.execute(
+            """SELECT ht.tag_id, h.source_id, count(*) FROM highlight_tags ht
+               JOIN highlights h ON h.id = ht.highlight_id GROUP BY ht.tag_id, h.source_id"""
+        )
+    }
+
+
+def _highlights_with(db: sqlite_utils.Database, tag_id: int) -> list[str]:
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT highlight_id FROM highlight_tags WHERE tag_id = ? ORDER BY highlight_id", [tag_id]
+        )
+    ]
+
+
+def _attach(db: sqlite_utils.Database, tag_id: int, highlight_ids: list[str]) -> None:
+    db.conn.executemany(
+        """INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id)
+           SELECT ?, ? WHERE EXISTS (SELECT 1 FROM highlights WHERE id = ?)""",
+        [(hid, tag_id, hid) for hid in highlight_ids],
+    )
