@@ -1,0 +1,451 @@
+"""Running search queries: AST -> parameterised SQL over the highlights, plus saved queries.
+
+`store.query` parses; this module resolves names against the database (tags, relations,
+sources) and compiles each node to an SQL predicate on `highlights h`. Nothing from the
+query text is ever spliced into SQL: values are bound parameters, and free text reaches
+FTS5 only as a MATCH parameter in which every user token is an FTS5 string ("..." with
+inner quotes doubled), so `NEAR(`, `*`, `"` or `OR 1=1` cannot change the FTS or SQL syntax.
+
+Name resolution (documented for users in the help screen):
+- `tag:` and `rel:` match a name case-insensitively; when no name is equal, every name that
+  starts with the value (`tag:cav` while typing); when none does, a QueryError lists the known names.
+- `source:` takes an id (digits) or words that must all appear in the title or the origin's
+  file name (case-insensitive substrings); no matching source simply gives no results.
+- `before:D` is strictly before day D, `after:D` strictly after day D; with a time, strictly
+  before/after that instant (UTC).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from store.errors import NotFound, StoreError
+from store.models import Highlight
+from store.query import (
+    And, Node, Not, Or, Phrase, QueryError, Term, Words, next_day, parse,
+)
+
+HISTORY_KEEP = 200
+"""How many recent queries `record_history` keeps."""
+
+PREFIX_MIN = 3
+"""Words this long or longer also match as prefixes ("dur" finds "durability"). Shorter
+ones would match most of the index and slow every query down, so they match whole words."""
+
+_COLUMNS = (
+    'h.id, h.source_id, h.start, h."end", h.quote, h.prefix, h.suffix, h.note, h.author, '
+    "h.created_at, h.updated_at, h.version, h.anchor_status"
+)
+_ORDER = 'ORDER BY s.title COLLATE NOCASE, s.id, h.start, h."end", h.pk'
+
+
+@dataclass
+class SearchHit:
+    """A result with the facts a result list shows beside the highlight."""
+
+    highlight: Highlight
+    source_title: str
+
+
+# --- compiling --------------------------------------------------------------------------
+
+
+class _Compiler:
+    """Turns an AST into (sql, params), looking names up in the database once."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self._tags: list[tuple[int, str]] | None = None
+        self._relations: list[str] | None = None
+        self._sources: list[tuple[int, str]] | None = None
+
+    def compile(self, node: Node) -> tuple[str, list]:
+        params: list = []
+        sql = self._node(node, params)
+        return sql, params
+
+    def _node(self, node: Node, params: list) -> str:
+        fts = _fts_expr(node)
+        if fts is not None:
+            params.append(fts)
+            return "h.pk IN (SELECT rowid FROM highlights_fts WHERE highlights_fts MATCH ?)"
+        if isinstance(node, And):
+            if not node.children:
+                return "1"
+            # Free-text children of an AND go to FTS as one MATCH: one index lookup, not many.
+            text = [c for c in node.children if _fts_expr(c) is not None]
+            rest = [c for c in node.children if _fts_expr(c) is None]
+            parts = []
+            if text:
+                params.append(" AND ".join(f"({_fts_expr(c)})" for c in text))
+                parts.append("h.pk IN (SELECT rowid FROM highlights_fts WHERE highlights_fts MATCH ?)")
+            parts.extend(self._node(c, params) for c in rest)
+            return "(" + " AND ".join(parts) + ")"
+        if isinstance(node, Or):
+            return "(" + " OR ".join(self._node(c, params) for c in node.children) + ")"
+        if isinstance(node, Not):
+            return f"NOT ({self._node(node.child, params)})"
+        if isinstance(node, Term):
+            sql = self._term(node, params)
+            return f"NOT ({sql})" if node.negated else sql
+        raise QueryError(f"cannot search for {type(node).__name__}", 0)
+
+    def _term(self, term: Term, params: list) -> str:
+        name, values = term.field, term.values
+        if name == "tag":
+            ids = self._resolve(term, [(i, n) for i, n in self.tags()], "tag")
+            params.extend(ids)
+            return (
+                "h.id IN (SELECT highlight_id FROM highlight_tags WHERE tag_id IN "
+                f"({_marks(ids)}))"
+            )
+        if name == "rel":
+            names = self._resolve(term, [(n, n) for n in self.relations()], "relation")
+            params.extend(names + names)
+            marks = _marks(names)
+            return (
+                f"h.id IN (SELECT from_id FROM links WHERE relation IN ({marks}) "
+                f"UNION ALL SELECT to_id FROM links WHERE relation IN ({marks}))"
+            )
+        if name == "source":
+            ids = sorted({i for v in values for i in self._match_sources(v)})
+            if not ids:
+                return "0"
+            params.extend(ids)
+            return f"h.source_id IN ({_marks(ids)})"
+        if name == "author":
+            params.extend(values)
+            return f"h.author COLLATE NOCASE IN ({_marks(values)})"
+        if name == "has":
+            checks = {
+                "note": "trim(h.note) <> ''",
+                "tag": "EXISTS (SELECT 1 FROM highlight_tags ht WHERE ht.highlight_id = h.id)",
+                "link": "(EXISTS (SELECT 1 FROM links l WHERE l.from_id = h.id) "
+                "OR EXISTS (SELECT 1 FROM links l WHERE l.to_id = h.id))",
+            }
+            return "(" + " OR ".join(checks[v] for v in values) + ")"
+        if name == "status":
+            params.extend(values)
+            return f"h.anchor_status IN ({_marks(values)})"
+        if name == "before":
+            params.append(values[0])
+            return "h.created_at < ?"
+        if name == "after":
+            value = values[0]
+            if len(value) == 10:  # a whole day: strictly after it means from the next day on
+                params.append(next_day(value))
+                return "h.created_at >= ?"
+            params.append(value)
+            return "h.created_at > ?"
+        if name == "id":
+            parts = []
+            for value in values:
+                params.append(_like_escape(value.lower()) + "%")
+                parts.append("h.id LIKE ? ESCAPE '\\'")
+            return "(" + " OR ".join(parts) + ")"
+        raise QueryError(f"unknown field '{name}:'", term.position)
+
+    def _resolve(self, term: Term, known: list[tuple], what: str) -> list:
+        """Exact case-insensitive names first, else names starting with the value."""
+        found: list = []
+        for value in term.values:
+            folded = value.casefold()
+            exact = [key for key, n in known if n.casefold() == folded]
+            matches = exact or [key for key, n in known if n.casefold().startswith(folded)]
+            if not matches:
+                names = ", ".join(n for _, n in known) or "none yet"
+                raise QueryError(f"unknown {what} {value!r}", term.position, f"known: {names}")
+            found.extend(m for m in matches if m not in found)
+        return found
+
+    def _match_sources(self, value: str) -> list[int]:
+        if value.isascii() and value.isdigit():
+            return [i for i, _ in self.sources() if i == int(value)]
+        words = value.casefold().split()
+        return [i for i, hay in self.sources() if all(w in hay for w in words)]
+
+    def tags(self) -> list[tuple[int, str]]:
+        if self._tags is None:
+            self._tags = [tuple(r) for r in self.db.execute("SELECT id, name FROM tags ORDER BY id")]
+        return self._tags
+
+    def relations(self) -> list[str]:
+        if self._relations is None:
+            rows = self.db.execute("SELECT name FROM relations ORDER BY position, name")
+            self._relations = [r[0] for r in rows]
+        return self._relations
+
+    def sources(self) -> list[tuple[int, str]]:
+        """(id, casefolded "title filename") for every source."""
+        if self._sources is None:
+            rows = self.db.execute("SELECT id, title, origin FROM sources")
+            self._sources = [
+                (i, f"{title} {_file_name(origin)}".casefold()) for i, title, origin in rows
+            ]
+        return self._sources
+
+
+def _file_name(origin: str) -> str:
+    parts = re.split(r"[/\\]", origin.rstrip("/\\"))
+    return parts[-1] if parts else origin
+
+
+def _marks(values) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fts_string(text: str) -> str:
+    """One FTS5 string literal: the user's text can never become FTS syntax."""
+    return '"' + text.replace("\x00", " ").replace('"', '""') + '"'
+
+
+def _fts_expr(node: Node) -> str | None:
+    """The FTS5 MATCH expression for a node made only of free text, else None."""
+    if isinstance(node, Words):
+        expr = _fts_string(node.text)
+        if sum(1 for ch in node.text if unicodedata.category(ch)[0] not in "ZPC") >= PREFIX_MIN:
+            expr += "*"  # porter stems the prefix too: "relapse"* finds relapses, relapsing
+        return f"{node.column} : {expr}" if node.column else expr
+    if isinstance(node, Phrase):
+        expr = _fts_string(node.text)
+        return f"{node.column} : {expr}" if node.column else expr
+    if isinstance(node, (And, Or)) and node.children:
+        parts = [_fts_expr(c) for c in node.children]
+        if any(p is None for p in parts):
+            return None
+        joiner = " AND " if isinstance(node, And) else " OR "
+        return joiner.join(f"({p})" for p in parts)
+    return None
+
+
+def _parsed(query: str | Node) -> Node:
+    return query if isinstance(query, Node) else parse(query)
+
+
+# --- running ----------------------------------------------------------------------------
+
+
+def where_clause(db: sqlite_utils.Database, query: str | Node) -> tuple[str, list]:
+    """The SQL predicate on `highlights h` for a query, and its parameters.
+
+    For other store modules (exports) that need the matching set inside their own SQL.
+
+    Raises:
+        QueryError: malformed query, or a tag/relation name that does not exist.
+    """
+    return _Compiler(db).compile(_parsed(query))
+
+
+def search_hits(
+    db: sqlite_utils.Database, query: str | Node, *, limit: int | None = None, offset: int = 0
+) -> list[SearchHit]:
+    """Highlights matching `query` with their source titles, in source then document order.
+
+    Args:
+        db: an open postil database.
+        query: query text or a parsed AST; empty text means every highlight.
+        limit: at most this many results (None: all).
+        offset: skip this many first (paging).
+
+    Raises:
+        QueryError: malformed query, or a tag/relation name that does not exist.
+    """
+    where, params = where_clause(db, query)
+    sql = (
+        f"SELECT {_COLUMNS}, s.title FROM highlights h JOIN sources s ON s.id = h.source_id "
+        f"WHERE {where} {_ORDER} LIMIT ? OFFSET ?"
+    )
+    params += [-1 if limit is None else max(0, int(limit)), max(0, int(offset))]
+    rows = db.execute(sql, params).fetchall()
+    hits = [SearchHit(Highlight(*row[:13]), row[13]) for row in rows]
+    _fill_tags_and_links(db, [hit.highlight for hit in hits])
+    return hits
+
+
+def search(
+    db: sqlite_utils.Database, query: str | Node, *, limit: int | None = None, offset: int = 0
+) -> list[Highlight]:
+    """Highlights matching `query`, tags and link counts filled, in source then document order.
+
+    Sources are ordered by title (case-insensitive), highlights by position in each source.
+    See `search_hits` for the arguments and errors.
+    """
+    return [hit.highlight for hit in search_hits(db, query, limit=limit, offset=offset)]
+
+
+def count(db: sqlite_utils.Database, query: str | Node) -> int:
+    """How many highlights match `query` (raises QueryError like `search`)."""
+    where, params = where_clause(db, query)
+    return db.execute(f"SELECT count(*) FROM highlights h WHERE {where}", params).fetchone()[0]
+
+
+def _fill_tags_and_links(db: sqlite_utils.Database, highlights: list[Highlight]) -> None:
+    if not highlights:
+        return
+    import json
+
+    by_id = {h.id: h for h in highlights}
+    ids = json.dumps(list(by_id))
+    rows = db.execute(
+        "SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id "
+        "WHERE ht.highlight_id IN (SELECT value FROM json_each(?)) ORDER BY t.id",
+        [ids],
+    )
+    for highlight_id, name in rows:
+        by_id[highlight_id].tags.append(name)
+    rows = db.execute(
+        "SELECT j.value, "
+        "(SELECT count(*) FROM links WHERE from_id = j.value) + "
+        "(SELECT count(*) FROM links WHERE to_id = j.value) FROM json_each(?) j",
+        [ids],
+    )
+    for highlight_id, links in rows:
+        by_id[highlight_id].link_count = links
+
+
+# --- emphasis ---------------------------------------------------------------------------
+
+
+def match_terms(query: str | Node) -> list[str]:
+    """The words and phrases a result matched, for emphasis in the UI (never raises).
+
+    Negated text is left out: it is absent from the results by definition.
+    """
+    try:
+        node = _parsed(query)
+    except QueryError:
+        return []
+    terms: list[str] = []
+
+    def visit(n: Node) -> None:
+        if isinstance(n, Not):
+            return
+        if isinstance(n, (Words, Phrase)) and n.text not in terms:
+            terms.append(n.text)
+        if isinstance(n, (And, Or)):
+            for child in n.children:
+                visit(child)
+
+    visit(node)
+    return terms
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SUFFIXES = ("ing", "es", "ed", "s", "e", "y")
+
+
+def _stem(word: str) -> str:
+    """A crude stem, so emphasis agrees with FTS's porter stemming in common cases."""
+    word = _fold(word)
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def emphasis_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Character ranges of `text` to emphasise for `terms` (from `match_terms`), sorted.
+
+    A word is emphasised when it starts with a term's stem (as FTS prefix matching does);
+    a multi-word term (a phrase) is emphasised where its words occur consecutively.
+    """
+    words = [(m.start(), m.end(), _fold(m.group())) for m in _WORD.finditer(text)]
+    spans: set[tuple[int, int]] = set()
+    for term in terms:
+        parts = [_fold(w) for w in _WORD.findall(term)]
+        if not parts:
+            continue
+        if len(parts) == 1:
+            stem = _stem(parts[0])
+            for start, end, word in words:
+                if word.startswith(stem) if len(parts[0]) >= PREFIX_MIN else _stem(word) == stem:
+                    spans.add((start, end))
+            continue
+        stems = [_stem(p) for p in parts]
+        for i in range(len(words) - len(parts) + 1):
+            window = words[i : i + len(parts)]
+            if all(_stem(w[2]) == s for w, s in zip(window, stems)):
+                spans.add((window[0][0], window[-1][1]))
+    return sorted(spans)
+
+
+# --- saved queries and history ------------------------------------------------------------
+
+
+def save_query(db: sqlite_utils.Database, name: str, query: str) -> None:
+    """Save (or replace) `query` under `name`. Raises QueryError if it does not parse."""
+    from store.clock import now
+    from store.db import write
+
+    name = name.strip()
+    if not name:
+        raise StoreError("a saved query needs a name")
+    parse(query)
+    with write(db):
+        db.execute(
+            "INSERT INTO saved_queries (name, query, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET query = excluded.query",
+            [name, query, now()],
+        )
+
+
+def saved_queries(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """(name, query) pairs, by name."""
+    rows = db.execute("SELECT name, query FROM saved_queries ORDER BY name COLLATE NOCASE, name")
+    return [(name, query) for name, query in rows]
+
+
+def delete_saved_query(db: sqlite_utils.Database, name: str) -> None:
+    """Forget a saved query. Raises NotFound when there is none of that name."""
+    from store.db import write
+
+    with write(db):
+        cursor = db.execute("DELETE FROM saved_queries WHERE name = ?", [name])
+        if cursor.rowcount == 0:
+            raise NotFound(f"no saved query named {name!r}")
+
+
+def record_history(db: sqlite_utils.Database, query: str) -> None:
+    """Remember a query the user ran; repeats of the latest are not added twice."""
+    from store.clock import now
+    from store.db import write
+
+    query = query.strip()
+    if not query:
+        return
+    with write(db):
+        last = db.execute("SELECT id, query FROM query_history ORDER BY id DESC LIMIT 1").fetchone()
+        if last and last[1] == query:
+            db.execute("UPDATE query_history SET used_at = ? WHERE id = ?", [now(), last[0]])
+            return
+        db.execute("INSERT INTO query_history (query, used_at) VALUES (?, ?)", [query, now()])
+        db.execute(
+            "DELETE FROM query_history WHERE id NOT IN "
+            "(SELECT id FROM query_history ORDER BY id DESC LIMIT ?)",
+            [HISTORY_KEEP],
+        )
+
+
+def history(db: sqlite_utils.Database) -> list[str]:
+    """Recent queries, newest first."""
+    return [row[0] for row in db.execute("SELECT query FROM query_history ORDER BY id DESC")]
+
+
+__all__ = [
+    "SearchHit", "search", "search_hits", "count", "where_clause", "match_terms",
+    "emphasis_spans", "save_query", "saved_queries", "delete_saved_query", "record_history",
+    "history", "QueryError",
+]
