@@ -1,0 +1,393 @@
+"""Anchoring highlights in a text, and finding them again after the text changed.
+
+A highlight is stored as character offsets plus a text-quote selector: the quote itself and
+up to `CONTEXT_CHARS` characters either side (the W3C / Hypothesis model). When a source's
+text changes, `reanchor` looks for the quote in the new text in this order:
+
+1. the old offsets still hold the quote                    -> "anchored" (same offsets)
+2. the exact quote elsewhere (best by context and nearness) -> "moved"
+   (also when only whitespace differs: CRLF->LF, re-wrapped lines, doubled spaces)
+3. an approximate match, edit distance <= half the quote    -> "fuzzy" (flagged for review)
+4. nothing                                                  -> "orphaned"
+
+Candidates are ranked as Hypothesis' client ranks them: quote similarity weighs most, then
+prefix and suffix similarity, and nearness to the old position breaks ties. Pure functions:
+no SQL, no Textual. The fuzzy search itself is rapidfuzz (`partial_ratio_alignment` to find
+a region, `Levenshtein.distance` to settle the ends and to check the edit-distance limit).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+CONTEXT_CHARS = 32
+"""How many characters of context are kept before and after a quote."""
+
+FUZZY_MIN_CHARS = 4
+"""Quotes shorter than this are never fuzzy-matched: two edits would match almost anything."""
+
+SHORT_QUOTE_CHARS = 16
+"""A fuzzy match of a quote shorter than this must also be backed by its context."""
+
+# Weights from Hypothesis' match-quote: the quote matters most, context next, position least.
+_QUOTE_W, _PREFIX_W, _SUFFIX_W, _POS_W = 50.0, 20.0, 20.0, 2.0
+_TOTAL_W = _QUOTE_W + _PREFIX_W + _SUFFIX_W + _POS_W
+
+_REFINE_SLACK = 64
+"""How far (characters) the ends of an approximate match may be moved while settling them."""
+
+_MAX_SCORED_HITS = 20_000
+"""Exact hits scored by context; beyond this only the nearest are considered (speed)."""
+
+_IN_PLACE_MARGIN = 0.1
+"""How much better another occurrence's context must be to beat one still in place."""
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass
+class AnchorResult:
+    """Where a quote was found in a new text.
+
+    `start`/`end` are None only when `status` is "orphaned". `score` is in 0..1: 1.0 for an
+    anchor that did not move, else the weighted quote/context/position similarity of the
+    chosen span (0.0 for an orphan).
+    """
+
+    status: str
+    start: int | None
+    end: int | None
+    score: float
+
+
+def capture_context(text: str, start: int, end: int) -> tuple[str, str]:
+    """The prefix (up to CONTEXT_CHARS before `start`) and suffix (up to CONTEXT_CHARS after `end`)."""
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
+
+
+def quote_matches(text: str, start: int, end: int, quote: str) -> bool:
+    """True when `text[start:end]` is a valid span holding exactly `quote`."""
+    return 0 <= start <= end <= len(text) and text[start:end] == quote
+
+
+def find_occurrences(text: str, quote: str) -> list[int]:
+    """Start offsets of every occurrence of `quote`, overlapping ones included ("aa" in "aaa": 0, 1).
+
+    Overlaps count because any of them may be the one a reviewer marked. An empty quote has none.
+    """
+    return _occurrences(text, quote, 0, len(text))
+
+
+def nth_occurrence(text: str, quote: str, n: int) -> int | None:
+    """The start of the n-th (1-based) occurrence of `quote`, counted as `find_occurrences` does."""
+    if n < 1 or not quote:
+        return None
+    pos = -1
+    for _ in range(n):
+        pos = text.find(quote, pos + 1)
+        if pos == -1:
+            return None
+    return pos
+
+
+def reanchor(
+    new_text: str, quote: str, prefix: str, suffix: str, old_start: int, old_end: int
+) -> AnchorResult:
+    """Find a highlight's quote in a changed text (see the module docstring for the order).
+
+    Args:
+        new_text: the source's new reading text.
+        quote, prefix, suffix: the stored text-quote selector.
+        old_start, old_end: the stored offsets (into the old text; used as a position hint).
+
+    Returns:
+        An AnchorResult whose span, when there is one, lies inside `new_text`.
+    """
+    n = len(new_text)
+    hint = max(0, min(old_start, n))
+    if not quote:
+        # Nothing to look for: keep the (clamped) position.
+        status = "anchored" if old_start == old_end == hint else "moved"
+        return AnchorResult(status, hint, hint, 1.0)
+    ctx = _Scorer(new_text, quote, prefix, suffix, hint)
+
+    found = _exact(new_text, quote, ctx, old_start, old_end)
+    if found is not None:
+        return found
+    if _WHITESPACE.search(quote):
+        found = _whitespace_variant(new_text, quote, ctx, old_start, old_end)
+        if found is not None:
+            return found
+    if len(quote) >= FUZZY_MIN_CHARS:
+        found = _fuzzy(new_text, quote, ctx)
+        if found is not None:
+            return found
+    return AnchorResult("orphaned", None, None, 0.0)
+
+
+class _Scorer:
+    """Scores candidate spans in one new text against one stored selector."""
+
+    def __init__(self, text: str, quote: str, prefix: str, suffix: str, hint: int) -> None:
+        self.text, self.quote, self.prefix, self.suffix, self.hint = text, quote, prefix, suffix, hint
+
+    def context(self, start: int, end: int) -> float:
+        """Prefix and suffix similarity together, 0..1."""
+        return (self._prefix(start) + self._suffix(end)) / 2
+
+    def exact_context(self, start: int, end: int) -> bool:
+        """True when the stored prefix and suffix both sit unchanged around the span."""
+        return self._prefix(start) == 1.0 and self._suffix(end) == 1.0
+
+    def total(self, start: int, end: int, quote_similarity: float = 1.0) -> float:
+        """The weighted score used to rank candidates, 0..1."""
+        n = max(len(self.text), 1)
+        position = 1.0 - abs(start - self.hint) / n
+        return (
+            _QUOTE_W * quote_similarity
+            + _PREFIX_W * self._prefix(start)
+            + _SUFFIX_W * self._suffix(end)
+            + _POS_W * position
+        ) / _TOTAL_W
+
+    def _prefix(self, start: int) -> float:
+        if not self.prefix:
+            # The quote began the old text: only a span that begins the new one fits exactly.
+            return 1.0 if start == 0 else 0.5
+        before = self.text[max(0, start - len(self.prefix)) : start]
+        return 1.0 if before == self.prefix else fuzz.ratio(self.prefix, before) / 100
+
+    def _suffix(self, end: int) -> float:
+        if not self.suffix:
+            return 1.0 if end == len(self.text) else 0.5
+        after = self.text[end : end + len(self.suffix)]
+        return 1.0 if after == self.suffix else fuzz.ratio(self.suffix, after) / 100
+
+
+def _exact(text: str, quote: str, ctx: _Scorer, old_start: int, old_end: int) -> AnchorResult | None:
+    """Steps 1 and 2: the quote in place, or the best of its exact occurrences elsewhere."""
+    m = len(quote)
+    in_place = quote_matches(text, old_start, old_end, quote)
+    if in_place and ctx.exact_context(old_start, old_end):
+        return AnchorResult("anchored", old_start, old_end, 1.0)
+    # Fast path: an occurrence near the old position with its context intact is the one
+    # (an insertion or deletion elsewhere in the file shifted it); no whole-text scan needed.
+    lo, hi = _window(len(text), m, ctx.hint)
+    near = [h for h in _occurrences(text, quote, lo, hi) if ctx.exact_context(h, h + m)]
+    if near:
+        best = min(near, key=lambda h: abs(h - ctx.hint))
+        return _placed(best, best + m, old_start, old_end, ctx.total(best, best + m))
+    hits = find_occurrences(text, quote)
+    if not hits:
+        return None
+    if len(hits) > _MAX_SCORED_HITS:
+        hits = sorted(hits, key=lambda h: abs(h - ctx.hint))[:_MAX_SCORED_HITS]
+    best = max(hits, key=lambda h: (ctx.total(h, h + m), -abs(h - ctx.hint)))
+    if in_place and best != old_start:
+        # Keep a quote that is still in place unless another occurrence clearly carries the
+        # original context (the text around this one changed and the old one moved here).
+        if ctx.context(best, best + m) - ctx.context(old_start, old_end) <= _IN_PLACE_MARGIN:
+            best = old_start
+    return _placed(best, best + m, old_start, old_end, ctx.total(best, best + m))
+
+
+def _placed(start: int, end: int, old_start: int, old_end: int, score: float) -> AnchorResult:
+    if (start, end) == (old_start, old_end):
+        return AnchorResult("anchored", start, end, 1.0)
+    return AnchorResult("moved", start, end, score)
+
+
+def _whitespace_variant(
+    text: str, quote: str, ctx: _Scorer, old_start: int, old_end: int
+) -> AnchorResult | None:
+    """The quote with only whitespace changed (line endings, re-wrapping, doubled spaces).
+
+    Such a match counts as "moved": the words are the reviewer's words, so asking them to
+    review it would be noise. The caller takes the new span's text as the quote.
+    """
+    collapsed, runs = _collapsed(text)
+    needle = _WHITESPACE.sub(" ", quote)
+    spans = []
+    pos = collapsed.find(needle)
+    while pos != -1 and len(spans) < _MAX_SCORED_HITS:
+        spans.append(_original_span(runs, pos, pos + len(needle)))
+        pos = collapsed.find(needle, pos + 1)
+    if not spans:
+        return None
+    start, end = max(spans, key=lambda s: (ctx.total(*s), -abs(s[0] - ctx.hint)))
+    return AnchorResult("moved", start, end, ctx.total(start, end))
+
+
+@lru_cache(maxsize=4)
+def _collapsed(text: str) -> tuple[str, tuple[list[int], list[int], list[int]]]:
+    """`text` with each whitespace run replaced by one space, and where the runs were.
+
+    Cached because re-anchoring a source asks this of the same new text for every highlight
+    (str hashes are cached, so the lookup is cheap even for megabytes).
+    """
+    at, orig_start, orig_end = [], [], []
+    parts, last, out_len = [], 0, 0
+    for match in _WHITESPACE.finditer(text):
+        a, b = match.span()
+        parts.append(text[last:a])
+        out_len += a - last
+        at.append(out_len)
+        orig_start.append(a)
+        orig_end.append(b)
+        parts.append(" ")
+        out_len += 1
+        last = b
+    parts.append(text[last:])
+    return "".join(parts), (at, orig_start, orig_end)
+
+
+def _original_span(runs: tuple[list[int], list[int], list[int]], start: int, end: int) -> tuple[int, int]:
+    """Map a span of the collapsed text back to offsets in the original."""
+    at, orig_start, orig_end = runs
+
+    def start_of(k: int) -> int:
+        i = bisect_right(at, k) - 1
+        if i < 0:
+            return k
+        return orig_start[i] if at[i] == k else orig_end[i] + (k - at[i] - 1)
+
+    def end_after(k: int) -> int:  # original offset just past collapsed character k
+        i = bisect_right(at, k) - 1
+        if i >= 0 and at[i] == k:
+            return orig_end[i]
+        return start_of(k) + 1
+
+    return start_of(start), end_after(end - 1)
+
+
+def _fuzzy(text: str, quote: str, ctx: _Scorer) -> AnchorResult | None:
+    """Step 3: the best approximate span, within half the quote's length in edits."""
+    m = len(quote)
+    limit = m // 2
+    candidates = _context_candidates(text, quote, ctx)
+    lo, hi = _window(len(text), m, ctx.hint)
+    candidates.append(_region_candidate(text, quote, lo, hi))
+    best = _best_fuzzy(candidates, ctx, limit)
+    # A good nearby match settles it; a weak one may lose to a better one further away.
+    if best is not None and (best[0] >= 0.75 or ctx.context(best[1], best[2]) >= 0.5):
+        return AnchorResult("fuzzy", best[1], best[2], ctx.total(best[1], best[2], best[0]))
+    if (lo, hi) != (0, len(text)):
+        candidates.append(_region_candidate(text, quote, 0, len(text)))
+        best = _best_fuzzy(candidates, ctx, limit)
+    if best is None:
+        return None
+    return AnchorResult("fuzzy", best[1], best[2], ctx.total(best[1], best[2], best[0]))
+
+
+def _best_fuzzy(
+    candidates: list[tuple[int, int] | None], ctx: _Scorer, limit: int
+) -> tuple[float, int, int] | None:
+    """(quote similarity, start, end) of the best acceptable candidate, or None."""
+    m = len(ctx.quote)
+    best, best_score = None, -1.0
+    for span in set(c for c in candidates if c is not None):
+        start, end = span
+        distance = Levenshtein.distance(ctx.quote, ctx.text[start:end], score_cutoff=limit)
+        if distance > limit or end <= start:
+            continue
+        if m < SHORT_QUOTE_CHARS and ctx.context(start, end) < 0.5:
+            continue  # a short quote with a few edits matches too much on its own
+        similarity = 1.0 - distance / max(m, end - start)
+        score = ctx.total(start, end, similarity)
+        if score > best_score:
+            best, best_score = (similarity, start, end), score
+    return best
+
+
+def _context_candidates(text: str, quote: str, ctx: _Scorer) -> list[tuple[int, int] | None]:
+    """Spans framed by exact occurrences of the stored prefix or suffix.
+
+    A 32-character context is usually unique, so this finds an edited quote anywhere in a
+    large text with a plain substring search instead of a fuzzy scan.
+    """
+    m, n = len(quote), len(text)
+    slack = min(m // 2, _REFINE_SLACK)
+    spans: list[tuple[int, int] | None] = []
+    if len(ctx.prefix) >= 8:
+        for p in _nearest(_occurrences(text, ctx.prefix, 0, n), ctx.hint):
+            start = p + len(ctx.prefix)
+            end = min(n, start + m)
+            if len(ctx.suffix) >= 8:
+                found = text.find(ctx.suffix, max(start, start + m - slack), min(n, start + m + slack + len(ctx.suffix)))
+                if found != -1:
+                    end = found
+            spans.append(_refine(text, quote, start, end))
+    if len(ctx.suffix) >= 8:
+        for end in _nearest(_occurrences(text, ctx.suffix, 0, n), ctx.hint + m):
+            spans.append(_refine(text, quote, max(0, end - m), end))
+    return spans
+
+
+def _nearest(hits: list[int], hint: int, keep: int = 8) -> list[int]:
+    return sorted(hits, key=lambda h: abs(h - hint))[:keep]
+
+
+def _region_candidate(text: str, quote: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The best approximate span inside text[lo:hi] by rapidfuzz, with its ends settled."""
+    if hi - lo <= len(quote):
+        return _refine(text, quote, lo, hi)
+    # A span within half the quote in edits scores about 50 or more; skip clearly worse ones.
+    found = fuzz.partial_ratio_alignment(quote, text[lo:hi], score_cutoff=40)
+    if found is None or found.score == 0:
+        return None
+    return _refine(text, quote, lo + found.dest_start, lo + found.dest_end)
+
+
+def _refine(text: str, quote: str, start: int, end: int) -> tuple[int, int]:
+    """Move a rough span's ends to where the quote's edit distance to it is smallest.
+
+    `partial_ratio_alignment` reports a window as long as the quote; the real match may be
+    longer or shorter (inserted or deleted words), so each end is moved in turn, twice.
+    """
+    n, m = len(text), len(quote)
+    slack = min(max(m // 2, 1), _REFINE_SLACK)
+    start = max(0, min(start, n))
+    end = max(start, min(end, n))
+
+    def key(s: int, e: int) -> tuple[int, int]:
+        return Levenshtein.distance(quote, text[s:e]), abs((e - s) - m)
+
+    best = key(start, end)
+    for _ in range(2):
+        moved = False
+        for s in range(max(0, start - slack), min(end, start + slack) + 1):
+            k = key(s, end)
+            if k < best:
+                best, start, moved = k, s, True
+        for e in range(max(start, end - slack), min(n, end + slack) + 1):
+            k = key(start, e)
+            if k < best:
+                best, end, moved = k, e, True
+        if not moved:
+            break
+    return start, end
+
+
+def _window(n: int, m: int, hint: int) -> tuple[int, int]:
+    """A region around the old position, wider for bigger texts (edits shift more there)."""
+    reach = max(2048, 8 * m, n // 32)
+    return max(0, hint - reach), min(n, hint + m + reach)
+
+
+def _occurrences(text: str, quote: str, lo: int, hi: int) -> list[int]:
+    if not quote:
+        return []
+    hits = []
+    pos = text.find(quote, lo, hi)
+    while pos != -1:
+        hits.append(pos)
+        pos = text.find(quote, pos + 1, hi)
+    return hits
