@@ -1,0 +1,144 @@
+"""Claims: clusters of highlights connected by links, with how many sources back each relation.
+
+A cluster is a connected component of the link graph with directions ignored: two
+highlights are in the same cluster when a chain of links (either way) joins them.
+Highlights without links belong to no cluster.
+
+Counting rule, so that consensus and conflict read the same everywhere (claims view,
+exports): for a cluster and a relation R, `counts[R]` is the number of **distinct sources**
+of the highlights that are the FROM end of at least one link with relation R inside the
+cluster. A link says "this highlight R that one", so the evidence it brings belongs to the
+source of its FROM end; three caveats in one article that all qualify an outcome count
+once, because they are one source's voice. A relation nobody used has count 0.
+
+Example: a1 (source A) supports t4 (source T), f1 (source F) supports t4, and a2 (source A)
+qualifies a1. The cluster {a1, a2, f1, t4} has supports = 2 (A and F), qualifies = 1 (A),
+contradicts = 0.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+
+@dataclass
+class ClaimHighlight:
+    """One highlight of a cluster, with what the claims view shows of it."""
+
+    id: str
+    quote: str
+    tags: list[str]
+    source_id: int
+    source_title: str
+    start: int
+    created_at: str
+
+
+@dataclass
+class Cluster:
+    """Highlights joined by links, and how many sources support, contradict or qualify it."""
+
+    highlights: list[ClaimHighlight]
+    """In source-title then document order."""
+    sources: list[tuple[int, str]]
+    """(source id, title) of every highlight in the cluster, by title."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """Relation name -> number of distinct sources of FROM ends of links with that relation
+    (every known relation present, 0 when unused)."""
+    link_count: int = 0
+
+    @property
+    def supports(self) -> int:
+        return self.counts.get("supports", 0)
+
+    @property
+    def contradicts(self) -> int:
+        return self.counts.get("contradicts", 0)
+
+    @property
+    def qualifies(self) -> int:
+        return self.counts.get("qualifies", 0)
+
+
+def clusters(db: sqlite_utils.Database) -> list[Cluster]:
+    """Every cluster of linked highlights, largest (most highlights) first.
+
+    Ties are broken by more sources, then more links, then the earliest highlight's creation
+    time, so the order is stable between calls.
+    """
+    links = db.execute("SELECT from_id, to_id, relation FROM links").fetchall()
+    if not links:
+        return []
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        root = parent.setdefault(node, node)
+        while root != parent[root]:
+            root = parent[root]
+        while node != root:  # path compression keeps big graphs near-linear
+            parent[node], node = root, parent[node]
+        return root
+
+    for from_id, to_id, _ in links:
+        a, b = find(from_id), find(to_id)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    info = _highlight_info(db, list(parent))
+    members: dict[str, list[str]] = defaultdict(list)
+    for node in parent:
+        members[find(node)].append(node)
+    from_sources: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    link_counts: dict[str, int] = defaultdict(int)
+    for from_id, _to_id, relation in links:
+        root = find(from_id)
+        link_counts[root] += 1
+        if from_id in info:
+            from_sources[root][relation].add(info[from_id].source_id)
+
+    relation_names = [row[0] for row in db.execute("SELECT name FROM relations ORDER BY position, name")]
+    result = []
+    for root, ids in members.items():
+        highlights = sorted(
+            (info[i] for i in ids if i in info),
+            key=lambda h: (h.source_title.casefold(), h.source_id, h.start, h.id),
+        )
+        sources = sorted({(h.source_id, h.source_title) for h in highlights}, key=lambda s: (s[1].casefold(), s[0]))
+        counts = {name: 0 for name in relation_names}
+        for relation, source_ids in from_sources[root].items():
+            counts[relation] = len(source_ids)
+        result.append(Cluster(highlights, sources, counts, link_counts[root]))
+    result.sort(
+        key=lambda c: (
+            -len(c.highlights), -len(c.sources), -c.link_count,
+            min((h.created_at for h in c.highlights), default=""),
+        )
+    )
+    return result
+
+
+def _highlight_info(db: sqlite_utils.Database, ids: list[str]) -> dict[str, ClaimHighlight]:
+    """Quote, tags and source of many highlights, a chunk of ids per query."""
+    found: dict[str, ClaimHighlight] = {}
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        marks = ",".join("?" * len(chunk))
+        for hid, quote, source_id, title, start, created in db.execute(
+            f"""SELECT h.id, h.quote, h.source_id, s.title, h.start, h.created_at
+                FROM highlights h JOIN sources s ON s.id = h.source_id WHERE h.id IN ({marks})""",
+            chunk,
+        ):
+            found[hid] = ClaimHighlight(hid, quote, [], source_id, title, start, created)
+        for hid, name in db.execute(
+            f"""SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
+                WHERE ht.highlight_id IN ({marks}) ORDER BY t.id""",
+            chunk,
+        ):
+            found[hid].tags.append(name)
+    return found
+
+
+__all__ = ["ClaimHighlight", "Cluster", "clusters"]

@@ -1,0 +1,53 @@
+"""Claims: clusters of linked highlights and the per-relation source counts."""
+
+from store import links
+from store.claims import clusters
+from tests.search_fixture import build
+
+
+def test_fixture_graph_gives_three_clusters_largest_first(tmp_path):
+    fx = build(tmp_path / "claims.db")
+    found = clusters(fx.db)
+    assert [sorted(fx.names(c.highlights)) for c in found] == [
+        ["a1", "a2", "t4"],  # 3 highlights
+        ["f2", "t2"],  # 2 highlights over 2 sources
+        ["f1", "f3"],  # 2 highlights in 1 source
+    ]
+    first, conflict, forum = found
+    assert (first.supports, first.qualifies, first.contradicts) == (1, 1, 0)
+    assert [title for _, title in first.sources] == [
+        "Amygdala and emotional response", "Psychedelic therapy for chronic trauma",
+    ]
+    assert (conflict.supports, conflict.contradicts, conflict.qualifies) == (0, 1, 0)
+    assert forum.counts["supports"] == 1 and forum.counts["see-also"] == 0
+
+
+def test_two_clusters_with_a_contradiction_count_distinct_sources(tmp_path):
+    fx = build(tmp_path / "claims.db")
+    ids = fx.ids
+    # Join the forum pair to the therapy/amygdala cluster: f3 (forum) supports t4 (therapy).
+    links.create_link(fx.db, ids["f3"], ids["t4"], relation="supports")
+    # A second amygdala highlight supporting t4 adds no new source to "supports".
+    links.create_link(fx.db, ids["a2"], ids["t4"], relation="supports")
+    # t1 (therapy) contradicts a1 (amygdala).
+    links.create_link(fx.db, ids["t1"], ids["a1"], relation="contradicts")
+    big, small = clusters(fx.db)
+    assert sorted(fx.names(big.highlights)) == ["a1", "a2", "f1", "f3", "t1", "t4"]
+    # supports: a1 (amygdala), f1 and f3 (forum), a2 (amygdala) -> 2 sources
+    assert big.supports == 2
+    assert big.contradicts == 1  # t1, therapy
+    assert big.qualifies == 1  # a2, amygdala
+    assert big.link_count == 6
+    assert len(big.sources) == 3
+    assert sorted(fx.names(small.highlights)) == ["f2", "t2"]
+    assert small.contradicts == 1 and small.supports == 0
+
+
+def test_no_links_no_clusters_and_deleted_link_splits(tmp_path):
+    fx = build(tmp_path / "claims.db")
+    for link in links.list_links(fx.db):
+        links.delete_link(fx.db, link.id)
+    assert clusters(fx.db) == []
+    links.create_link(fx.db, fx.ids["t1"], fx.ids["t2"])
+    (only,) = clusters(fx.db)
+    assert only.counts["see-also"] == 1 and only.highlights[0].tags == ["outcome", "durability"]
