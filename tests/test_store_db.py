@@ -1,0 +1,153 @@
+"""Opening, migrating and refusing databases; FTS sync; transactions that roll back."""
+
+import hashlib
+import sqlite3
+
+import pytest
+
+from sources.document import Block, Document, LoadedSource
+from store import highlights, sources
+from store.db import open_db, write
+from store.errors import StoreError
+from store.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version
+
+
+def loaded(text: str, origin: str = "/a.txt", title: str = "A") -> LoadedSource:
+    doc = Document(title, text, [Block("paragraph", 0, len(text))], "text")
+    return LoadedSource(doc, origin, hashlib.sha256(text.encode()).hexdigest(), len(text.encode()))
+
+
+def test_new_database_has_wal_foreign_keys_busy_timeout_and_default_tags(tmp_path):
+    db = open_db(tmp_path / "new.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert [t["name"] for t in db["tags"].rows] == ["mechanism", "outcome", "caveat", "anecdote"]
+    assert len({t["color"] for t in db["tags"].rows}) == 4
+    assert schema_version(db) == SCHEMA_VERSION
+
+
+def test_default_path_honours_postil_db(monkeypatch, tmp_path):
+    target = tmp_path / "env" / "chosen.db"
+    monkeypatch.setenv("POSTIL_DB", str(target))
+    open_db()
+    assert target.exists()
+
+
+def test_reopening_applies_nothing_twice(tmp_path):
+    path = tmp_path / "again.db"
+    open_db(path).conn.close()
+    db = open_db(path)
+    assert len(MIGRATIONS.applied(db)) == SCHEMA_VERSION
+    assert db["tags"].count == 4
+
+
+def test_database_from_a_newer_postil_is_refused_untouched(tmp_path):
+    path = tmp_path / "newer.db"
+    db = open_db(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="newer postil"):
+        open_db(path)
+    assert path.read_bytes() == before
+
+
+def test_corrupt_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StoreError, match="corrupt.db"):
+        open_db(path)
+
+
+def test_foreign_sqlite_file_is_not_taken_over(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE mine (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="not a postil database"):
+        open_db(path)
+
+
+def test_fts_follows_inserts_updates_and_deletes(tmp_path):
+    db = open_db(tmp_path / "fts.db")
+    source = sources.add_source(db, loaded("Patients relapsed after twelve weeks of follow-up.")).source
+    h = highlights.create_highlight(db, source.id, 0, 17)
+
+    def hits(word):
+        return db.execute("SELECT count(*) FROM highlights_fts WHERE highlights_fts MATCH ?", [word]).fetchone()[0]
+
+    assert hits("relapse") == 1  # porter stemming
+    highlights.set_note(db, h.id, "durability concern")
+    assert hits("durability") == 1
+    highlights.delete_highlight(db, h.id)
+    assert hits("relapse") == 0 and hits("durability") == 0
+    assert db.execute("SELECT count(*) FROM sources_fts WHERE sources_fts MATCH 'twelve'").fetchone()[0] == 1
+    db.execute("INSERT INTO highlights_fts(highlights_fts) VALUES ('integrity-check')")
+
+
+def test_write_rolls_back_everything_on_error(tmp_path):
+    db = open_db(tmp_path / "rollback.db")
+    source = sources.add_source(db, loaded("Some text to mark.")).source
+    with pytest.raises(RuntimeError):
+        with write(db):
+            highlights.create_highlight(db, source.id, 0, 4, tags=["brand-new"])
+            raise RuntimeError("boom")
+    assert highlights.list_highlights(db) == []
+    assert "brand-new" not in [t["name"] for t in db["tags"].rows]
+
+
+def test_same_bytes_twice_is_one_source_and_changed_bytes_update_in_place(tmp_path):
+    db = open_db(tmp_path / "dedupe.db")
+    first = sources.add_source(db, loaded("Version one of the text."))
+    again = sources.add_source(db, loaded("Version one of the text."))
+    assert (first.status, again.status) == ("added", "unchanged")
+    highlights.create_highlight(db, first.source.id, 0, 7)
+    changed = sources.add_source(db, loaded("Preface. Version one of the text, revised."))
+    assert changed.status == "updated" and changed.source.id == first.source.id
+    assert len(sources.list_sources(db)) == 1
+    kept = highlights.list_highlights(db)
+    assert len(kept) == 1 and kept[0].quote == "Version"
+    assert changed.source.changed_at is not None
+
+
+def test_highlight_quote_equals_text_between_offsets(tmp_path):
+    db = open_db(tmp_path / "quote.db")
+    text = "Émotions 😀 and 中文 text — with [bold]markup[/] too."
+    source = sources.add_source(db, loaded(text)).source
+    for start, end in [(0, 8), (9, 10), (15, 17), (30, len(text))]:
+        h = highlights.create_highlight(db, source.id, start, end)
+        assert h.quote == text[start:end]
+        assert h.prefix == text[max(0, start - 32):start]
+        assert h.suffix == text[end:end + 32]
+
+
+@pytest.mark.parametrize("start,end", [(-1, 3), (3, 3), (5, 2), (0, 10_000)])
+def test_bad_ranges_are_refused(tmp_path, start, end):
+    db = open_db(tmp_path / "ranges.db")
+    source = sources.add_source(db, loaded("short text")).source
+    with pytest.raises(StoreError):
+        highlights.create_highlight(db, source.id, start, end)
+    assert highlights.list_highlights(db) == []
+
+
+def test_database_from_the_previous_version_upgrades_in_place(tmp_path):
+    """A file made by the release before this one (all migrations but the last) upgrades."""
+    import sqlite_utils
+
+    from store.db import configure_connection
+
+    path = tmp_path / "previous.db"
+    conn = sqlite3.connect(path)
+    configure_connection(conn)
+    old = sqlite_utils.Database(conn)
+    names = [m.name for m in MIGRATIONS._migrations]
+    if len(names) > 1:
+        MIGRATIONS.apply(old, stop_before=names[-1])
+        old.execute(f"PRAGMA user_version = {len(names) - 1}")
+    conn.close()
+    db = open_db(path)
+    assert schema_version(db) == SCHEMA_VERSION
+    assert [m.name for m in MIGRATIONS.applied(db)] == names
+    assert db["tags"].count == 4
