@@ -1,0 +1,263 @@
+"""The evidence-balance overview: tag x source counts, coverage, and warnings before writing.
+
+Every warning carries a query (in the search language) that finds exactly the highlights it
+talks about, so the app can run it on `enter` and the brief can cite it. Where a rule is
+itself a query, its number is counted with `store.search.count` on that very query, so the
+message and the query cannot disagree.
+
+The rules, in the order they are reported:
+- "outcomes, 0 caveats": a source with outcome highlights and no caveat highlight.
+- "mechanism supported only by anecdotes": a mechanism highlight that other highlights
+  support (a `supports` link pointing at it) where every supporter is tagged anecdote.
+  Query: `id:` the mechanism highlights.
+- "mechanism claims beside only anecdotes": a source with mechanism and anecdote highlights
+  but no outcome highlight (nothing measured backs the mechanism claims there).
+- "outcomes contradicted": outcome highlights with a `contradicts` link in either direction.
+- "no highlights": a source nobody has annotated yet.
+- "used in one source": a tag found in only one source while several are annotated.
+- "without a tag": untagged highlights. "fuzzy or orphaned": highlights whose place in the
+  text is uncertain or lost (re-anchoring after a source changed).
+Rules that name a default tag (outcome, caveat, mechanism, anecdote) or relation are skipped
+when the user has renamed or deleted it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from store.query import quote_value
+from store.search import count
+
+TAG_ORDER = ("mechanism", "outcome", "caveat", "anecdote")
+"""Default tags come first, in this order; other tags follow by creation (id)."""
+
+TITLE_CHARS = 40
+"""Titles longer than this are shortened with an ellipsis in warning messages."""
+
+
+@dataclass
+class SourceCoverage:
+    """One source's row of the overview table."""
+
+    id: int
+    title: str
+    chars: int
+    """Length of the reading text in characters."""
+    highlighted_chars: int
+    """Characters covered by at least one highlight (overlaps counted once; orphans excluded)."""
+    highlight_count: int
+
+    @property
+    def share(self) -> float:
+        """Fraction of the text highlighted, 0.0-1.0."""
+        return self.highlighted_chars / self.chars if self.chars else 0.0
+
+
+@dataclass
+class BalanceWarning:
+    """Something a reviewer should know before writing, and the query that shows it."""
+
+    message: str
+    query: str
+    kind: str = ""
+    """"balance", "coverage", "tags" or "anchors": lets the UI group or colour them."""
+
+
+Warning = BalanceWarning  # the name the issue uses; BalanceWarning avoids shadowing a builtin
+
+
+@dataclass
+class Overview:
+    sources: list[SourceCoverage]
+    """All sources, ordered by title like search results."""
+    tags: list[str]
+    """Tag names: mechanism, outcome, caveat, anecdote, then the others by id."""
+    counts: dict[tuple[str, int], int]
+    """(tag name, source id) -> number of highlights; missing keys mean 0."""
+    warnings: list[BalanceWarning] = field(default_factory=list)
+    total: int = 0
+    """Highlights in the database."""
+
+    def count(self, tag: str, source_id: int) -> int:
+        return self.counts.get((tag, source_id), 0)
+
+    def tag_total(self, tag: str) -> int:
+        return sum(n for (name, _), n in self.counts.items() if name == tag)
+
+    @staticmethod
+    def cell_query(tag: str | None, source_id: int | None) -> str:
+        """The search for one table cell (None for a whole row or column)."""
+        parts = []
+        if source_id is not None:
+            parts.append(f"source:{source_id}")
+        if tag is not None:
+            parts.append(f"tag:{quote_value(tag)}")
+        return " ".join(parts)
+
+
+def overview(db: sqlite_utils.Database) -> Overview:
+    """Counts, coverage and warnings over the whole database (read only)."""
+    sources = _coverage(db)
+    tags = _ordered_tags(db)
+    counts: dict[tuple[str, int], int] = {}
+    for name, source_id, n in db.execute(
+        "SELECT t.name, h.source_id, count(*) FROM highlight_tags ht "
+        "JOIN tags t ON t.id = ht.tag_id JOIN highlights h ON h.id = ht.highlight_id "
+        "GROUP BY t.id, h.source_id"
+    ):
+        counts[(name, source_id)] = n
+    total = db.execute("SELECT count(*) FROM highlights").fetchone()[0]
+    result = Overview(sources, tags, counts, total=total)
+    result.warnings = _warnings(db, result)
+    return result
+
+
+def _coverage(db: sqlite_utils.Database) -> list[SourceCoverage]:
+    ranges: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for source_id, start, end in db.execute(
+        'SELECT source_id, start, "end" FROM highlights WHERE anchor_status <> \'orphaned\' '
+        "ORDER BY source_id, start"
+    ):
+        ranges[source_id].append((start, end))
+    numbers = dict(db.execute("SELECT source_id, count(*) FROM highlights GROUP BY source_id"))
+    result = []
+    for source_id, title, chars in db.execute(
+        "SELECT id, title, length(text) FROM sources ORDER BY title COLLATE NOCASE, id"
+    ):
+        covered = _union_length(ranges.get(source_id, []), chars)
+        result.append(SourceCoverage(source_id, title, chars, covered, numbers.get(source_id, 0)))
+    return result
+
+
+def _union_length(ranges: list[tuple[int, int]], limit: int) -> int:
+    """Total length of the union of sorted [start, end) ranges, clipped to [0, limit)."""
+    covered = 0
+    reach = 0
+    for start, end in ranges:
+        start, end = max(start, reach), min(end, limit)
+        if end > start:
+            covered += end - start
+            reach = end
+    return covered
+
+
+def _ordered_tags(db: sqlite_utils.Database) -> list[str]:
+    names = [row[0] for row in db.execute("SELECT name FROM tags ORDER BY id")]
+    folded = {n.casefold(): n for n in names}
+    first = [folded[t] for t in TAG_ORDER if t in folded]
+    return first + [n for n in names if n not in first]
+
+
+def _short(title: str) -> str:
+    title = " ".join(title.split())
+    return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _warnings(db: sqlite_utils.Database, ov: Overview) -> list[BalanceWarning]:
+    out: list[BalanceWarning] = []
+    tags = {t.casefold(): t for t in ov.tags}
+    relations = {row[0] for row in db.execute("SELECT name FROM relations")}
+    outcome, caveat = tags.get("outcome"), tags.get("caveat")
+    mechanism, anecdote = tags.get("mechanism"), tags.get("anecdote")
+
+    if outcome and caveat:
+        for src in ov.sources:
+            n = ov.count(outcome, src.id)
+            if n and not ov.count(caveat, src.id):
+                out.append(BalanceWarning(
+                    f"{_short(src.title)}: {_plural(n, 'outcome')}, 0 caveats",
+                    ov.cell_query(outcome, src.id), "balance",
+                ))
+
+    if mechanism and anecdote and "supports" in relations:
+        ids = _mechanisms_backed_only_by_anecdotes(db, mechanism, anecdote)
+        if ids:
+            titles = sorted({t for (t,) in db.execute(
+                "SELECT DISTINCT s.title FROM highlights h JOIN sources s ON s.id = h.source_id "
+                "WHERE h.id IN (SELECT value FROM json_each(?))", [_json(ids)])})
+            out.append(BalanceWarning(
+                f"mechanism supported only by anecdotes: {_plural(len(ids), 'highlight')} "
+                f"({'; '.join(_short(t) for t in titles)})",
+                "id:" + ",".join(ids), "balance",
+            ))
+
+    if mechanism and anecdote and outcome:
+        for src in ov.sources:
+            m, a = ov.count(mechanism, src.id), ov.count(anecdote, src.id)
+            if m and a and not ov.count(outcome, src.id):
+                out.append(BalanceWarning(
+                    f"{_short(src.title)}: {_plural(m, 'mechanism claim')} beside only "
+                    f"anecdotes ({a}), 0 outcomes",
+                    f"source:{src.id} tag:{quote_value(mechanism)},{quote_value(anecdote)}",
+                    "balance",
+                ))
+
+    if outcome and "contradicts" in relations:
+        query = f"tag:{quote_value(outcome)} rel:contradicts"
+        n = count(db, query)
+        if n:
+            out.append(BalanceWarning(
+                f"{_plural(n, 'outcome')} with contradicting evidence", query, "balance"
+            ))
+
+    for src in ov.sources:
+        if not src.highlight_count:
+            out.append(BalanceWarning(
+                f"{_short(src.title)}: no highlights yet", f"source:{src.id}", "coverage"
+            ))
+
+    annotated = [s for s in ov.sources if s.highlight_count]
+    if len(annotated) > 1:
+        titles = {s.id: s.title for s in ov.sources}
+        for tag in ov.tags:
+            used = [sid for (name, sid), n in ov.counts.items() if name == tag and n]
+            if len(used) == 1:
+                out.append(BalanceWarning(
+                    f"tag '{tag}' is used in only one source ({_short(titles[used[0]])})",
+                    f"tag:{quote_value(tag)}", "tags",
+                ))
+
+    n = count(db, "-has:tag")
+    if n:
+        out.append(BalanceWarning(f"{_plural(n, 'highlight')} without a tag", "-has:tag", "tags"))
+    n = count(db, "status:fuzzy,orphaned")
+    if n:
+        out.append(BalanceWarning(
+            f"{_plural(n, 'highlight')} fuzzy or orphaned: check their place in the text",
+            "status:fuzzy,orphaned", "anchors",
+        ))
+    return out
+
+
+def _json(values: list[str]) -> str:
+    import json
+
+    return json.dumps(values)
+
+
+def _mechanisms_backed_only_by_anecdotes(
+    db: sqlite_utils.Database, mechanism: str, anecdote: str
+) -> list[str]:
+    """Ids of mechanism highlights whose every `supports`-linked supporter is an anecdote."""
+    rows = db.execute(
+        """
+        SELECT m.id FROM highlights m
+        JOIN highlight_tags mt ON mt.highlight_id = m.id
+        JOIN tags mtag ON mtag.id = mt.tag_id AND mtag.name = ?
+        JOIN links l ON l.to_id = m.id AND l.relation = 'supports'
+        GROUP BY m.id
+        HAVING count(*) = sum(EXISTS (
+            SELECT 1 FROM highlight_tags st JOIN tags stag ON stag.id = st.tag_id
+            WHERE st.highlight_id = l.from_id AND stag.name = ?))
+        ORDER BY m.source_id, m.start
+        """,
+        [mechanism, anecdote],
+    )
+    return [row[0] for row in rows]
