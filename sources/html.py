@@ -1,0 +1,218 @@
+"""HTML to a Document: the article's text, found by trafilatura, as blocks.
+
+trafilatura (imported lazily; it costs ~0.4 s) drops scripts, styles, navigation, forms and
+comments and returns the main text as XML (`head`, `p`, `list/item`, `quote`, `table/row/
+cell`, `code`), which lxml walks into blocks. When it finds nothing (a page that is all
+"boilerplate" to it, or a tiny fragment), lxml.html reads the whole page instead, minus
+script, style, nav, form, header, footer and comments.
+
+Numeric character references that would decode to control characters (`&#27;`, `&#x9b;`)
+are removed before parsing (they also make the XML step fail), and every block is cleaned
+again after parsing, so no escape sequence survives either way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sources.builder import DocumentBuilder
+from sources.document import Document
+from sources.normalise import clean
+from sources.plain import title_from_name
+
+CELL_GAP = "  │  "
+
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+_BLOCK_TAGS = {
+    "h1": ("heading", 1), "h2": ("heading", 2), "h3": ("heading", 3),
+    "h4": ("heading", 4), "h5": ("heading", 5), "h6": ("heading", 6),
+    "p": ("paragraph", 0), "li": ("list_item", 1), "blockquote": ("quote", 1),
+    "pre": ("code", 0), "tr": ("table_row", 0), "dt": ("paragraph", 0), "dd": ("paragraph", 0),
+}
+_DROP = ("script", "style", "noscript", "nav", "form", "header", "footer", "aside",
+         "template", "svg", "button", "select", "iframe", "object")
+
+
+def load_html(text: str, name: str, warnings: list[str] | None = None) -> Document:
+    """Build a Document from decoded HTML.
+
+    Args:
+        text: the decoded page.
+        name: file name, used for the title when the page has none.
+        warnings: decoding warnings to carry into the Document.
+    """
+    warnings = list(warnings or [])
+    page = clean(_CHAR_REF.sub(_safe_char_ref, text))
+    builder = DocumentBuilder()
+    title = _page_title(page)
+    try:
+        _from_trafilatura(page, builder)
+    except Exception as error:  # an extractor bug must not make the page unloadable
+        warnings.append(f"article extraction failed ({type(error).__name__}): read the whole page")
+    if not builder.blocks:
+        builder = DocumentBuilder()
+        _from_lxml(page, builder)
+    if not title:
+        title = next(
+            (builder.text()[b.start : b.end] for b in builder.blocks if b.kind == "heading"), None
+        )
+    return builder.build(title or title_from_name(name), "html", warnings)
+
+
+def _safe_char_ref(match: re.Match) -> str:
+    hex_digits, decimal = match.groups()
+    code = int(hex_digits, 16) if hex_digits else int(decimal)
+    if code in (9, 10, 13):
+        return match.group()
+    if code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return ""
+    return match.group()
+
+
+def _page_title(page: str) -> str:
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(page)
+    except Exception:
+        return ""
+    node = root.find(".//title")
+    if node is None:
+        return ""
+    return " ".join(clean(node.text_content()).split())
+
+
+def _from_trafilatura(page: str, builder: DocumentBuilder) -> None:
+    import trafilatura
+    from lxml import etree
+
+    xml = trafilatura.extract(
+        page, output_format="xml", include_tables=True, include_formatting=False,
+        include_links=True, include_comments=False, include_images=False, favor_recall=True,
+    )
+    if not xml:
+        return
+    root = etree.fromstring(xml.encode("utf-8"))
+    main = root.find("main")
+    _walk_xml(main if main is not None else root, builder, depth=0)
+
+
+def _walk_xml(node, builder: DocumentBuilder, depth: int, table: int = 0) -> None:
+    """Emit blocks for the children of a trafilatura XML element (document order)."""
+    for child in node:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "head":
+            level = _heading_level(child.get("rend", "h2"))
+            builder.add("heading", _xml_text(child), level, _links(child))
+        elif tag == "p":
+            builder.add("paragraph", _xml_text(child), 0, _links(child))
+        elif tag == "quote":
+            if any(c.tag in ("p", "list", "head") for c in child):
+                _walk_xml(child, builder, depth)
+            else:
+                builder.add("quote", _xml_text(child), 1, _links(child))
+        elif tag == "code":
+            builder.add("code", child.xpath("string()"), 0)
+        elif tag == "list":
+            _walk_list(child, builder, depth + 1)
+        elif tag == "table":
+            table += 1
+            first = True
+            for row in child.iter("row"):
+                cells = [" ".join(_xml_text(cell).split()) for cell in row.findall("cell")]
+                meta = {"table": table, **_links(row)}
+                if any(cell.get("role") == "head" for cell in row.findall("cell")):
+                    meta["header"] = True
+                added = builder.add("table_row", CELL_GAP.join(cells), 0, meta, tight=not first)
+                first = first and added is None
+        elif tag in ("div", "main", "section"):
+            _walk_xml(child, builder, depth, table)
+        elif tag:
+            builder.add("paragraph", _xml_text(child), 0, _links(child))
+
+
+def _walk_list(lst, builder: DocumentBuilder, depth: int) -> None:
+    """List items with their marker ("•" or "1.") in the text; nested lists one level deeper."""
+    ordered = lst.get("rend") == "ol"
+    number = 1
+    for item in lst:
+        if item.tag != "item":
+            continue
+        marker = f"{number}." if ordered else "•"
+        number += 1
+        text = _xml_text(item, skip=("list",))
+        builder.add("list_item", f"{marker} {text}", depth, {**_links(item), "marker": marker})
+        for sub in item:
+            if sub.tag == "list":
+                _walk_list(sub, builder, depth + 1)
+
+
+def _heading_level(rend: str) -> int:
+    digits = rend[-1:] if rend[-1:].isdigit() else "2"
+    return max(1, min(6, int(digits)))
+
+
+def _xml_text(node, skip: tuple[str, ...] = ()) -> str:
+    """Text of an element with <lb/> as a newline, leaving out child elements in `skip`."""
+    parts: list[str] = [node.text or ""]
+    for child in node:
+        if child.tag in skip:
+            parts.append(child.tail or "")
+            continue
+        if child.tag == "lb":
+            parts.append("\n")
+        else:
+            parts.append(_xml_text(child, skip))
+        parts.append(child.tail or "")
+    # Collapse runs of spaces (HTML source indentation) but keep <lb/> newlines.
+    return "\n".join(" ".join(line.split()) for line in "".join(parts).split("\n"))
+
+
+def _links(node) -> dict:
+    links = [ref.get("target") for ref in node.iter("ref") if ref.get("target")]
+    return {"links": links} if links else {}
+
+
+def _from_lxml(page: str, builder: DocumentBuilder) -> None:
+    """Fallback: every block-level element's text from the whole page."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.fromstring(page)
+    except Exception:
+        return
+    for bad in root.xpath("//comment() | //processing-instruction()"):
+        bad.drop_tree() if hasattr(bad, "drop_tree") else bad.getparent().remove(bad)
+    for tag in _DROP + ("title", "head"):
+        for element in root.iter(tag):
+            element.drop_tree()
+    table = 0
+    for element in root.iter(*_BLOCK_TAGS, "table", "div", "body"):
+        if element.tag == "table":
+            table += 1
+            continue
+        if any(ancestor.tag in _BLOCK_TAGS for ancestor in element.iterancestors()):
+            continue  # the outer block already holds this text
+        if element.tag in ("div", "body"):
+            # Text directly in a div/body (not inside a block child) is a paragraph too.
+            direct = (element.text or "") + "".join(
+                (c.tail or "") for c in element if not isinstance(c, etree._Comment)
+            )
+            builder.add("paragraph", " ".join(direct.split()))
+            continue
+        kind, level = _BLOCK_TAGS[element.tag]
+        if kind == "table_row":
+            cells = [" ".join(c.text_content().split()) for c in element.iter("td", "th")]
+            builder.add(kind, CELL_GAP.join(cells), 0, {"table": table}, tight=builder.last_kind == "table_row")
+        elif kind == "code":
+            builder.add(kind, element.text_content())
+        else:
+            text = " ".join(element.text_content().split())
+            links = [a.get("href") for a in element.iter("a") if a.get("href")]
+            if kind == "list_item":
+                text = f"• {text}"
+            meta = {"links": links} if links else {}
+            if kind == "list_item":
+                meta["marker"] = "•"
+            builder.add(kind, text, level, meta)

@@ -1,0 +1,167 @@
+"""Public entry points: load a file or bytes into a LoadedSource, and find files to import.
+
+The format follows the file name: .md/.markdown are Markdown, .html/.htm HTML, anything
+else (.txt, no extension, .csv, ...) plain text. Every failure is a `SourceError` whose
+message is one line naming the file: missing, a directory, empty, too large, binary data.
+Bytes that are not valid UTF-8 are never refused: see `normalise.decode` (replacement
+characters or Windows-1252, with a warning in `Document.warnings`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from sources.document import Document, LoadedSource
+from sources.errors import SourceError
+from sources.normalise import check_not_binary, decode
+
+SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+"""Extensions picked up when a folder is imported (explicit files load whatever theirs)."""
+
+MAX_BYTES = 256 * 1024 * 1024
+"""Larger files are refused rather than read into memory."""
+
+WELCOME_ORIGIN = "postil:welcome"
+
+_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+def format_for(name: str | Path) -> str:
+    """"markdown", "html" or "text" for a file name, by its extension."""
+    return _FORMATS.get(Path(str(name)).suffix.lower(), "text")
+
+
+def load_path(path: str | Path) -> LoadedSource:
+    """Read and load one file.
+
+    Args:
+        path: the file; its extension decides the format.
+
+    Returns:
+        The LoadedSource, with `origin` the resolved absolute path.
+
+    Raises:
+        SourceError: missing path, a directory, unreadable, too large, empty or binary.
+    """
+    shown = str(path)
+    path = Path(path)
+    try:
+        if not path.exists():
+            raise SourceError(shown, "no such file")
+        if path.is_dir():
+            raise SourceError(shown, "is a directory, not a file")
+        if not path.is_file():
+            raise SourceError(shown, "not a regular file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SourceError(shown, f"too large ({size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)")
+        data = path.read_bytes()
+    except OSError as error:
+        raise SourceError(shown, f"cannot read ({error.strerror or type(error).__name__})") from None
+    return load_bytes(data, shown, origin=str(path.resolve()))
+
+
+def load_bytes(data: bytes, name: str, origin: str | None = None) -> LoadedSource:
+    """Load a source from bytes already in memory.
+
+    Args:
+        data: the raw bytes.
+        name: the file name (or path) as the user knows it; its extension decides the format.
+        origin: where the bytes came from; defaults to `name`.
+
+    Raises:
+        SourceError: empty or binary data, or nothing readable in it.
+    """
+    check_not_binary(data, name)
+    text, warnings = decode(data, name)
+    document = parse(text, name, warnings)
+    if not document.blocks:
+        raise SourceError(name, "no readable text in it")
+    return LoadedSource(
+        document=document,
+        origin=origin if origin is not None else name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+    )
+
+
+def parse(text: str, name: str, warnings: list[str] | None = None) -> Document:
+    """Build a Document from decoded text, choosing the loader by `name`'s extension."""
+    kind = format_for(name)
+    if kind == "markdown":
+        from sources.markdown import load_markdown as loader
+    elif kind == "html":
+        from sources.html import load_html as loader
+    else:
+        from sources.plain import load_text as loader
+    document = loader(text, name, warnings)
+    document.title = tidy_title(document.title)
+    return document
+
+
+def tidy_title(title: str) -> str:
+    """A title on one line, cleaned, at most 200 characters."""
+    from sources.normalise import clean
+
+    title = " ".join(clean(title).split())
+    return title if len(title) <= 200 else title[:199].rstrip() + "…"
+
+
+def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[SourceError]]:
+    """Expand what the user named into files to import.
+
+    Folders are walked recursively for files with a supported extension, skipping hidden
+    files and folders (and not following symlinked folders, which could loop); files named
+    explicitly are kept whatever their extension. Missing paths and folders holding nothing
+    importable become errors. Order is stable: as given, folder contents sorted.
+
+    Returns:
+        (files, errors)
+    """
+    files: list[Path] = []
+    errors: list[SourceError] = []
+    seen: set[Path] = set()
+
+    def keep(candidate: Path) -> None:
+        key = candidate.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(candidate)
+
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = _walk(path)
+            if not found:
+                errors.append(SourceError(str(given), "folder has no importable files (.txt .md .markdown .html .htm)"))
+            for candidate in found:
+                keep(candidate)
+        elif path.exists():
+            keep(path)
+        else:
+            errors.append(SourceError(str(given), "no such file or folder"))
+    return files, errors
+
+
+def _walk(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
+                continue
+            candidate = Path(root) / name
+            if candidate.is_file():
+                found.append(candidate)
+    return found
+
+
+def welcome_guide() -> LoadedSource:
+    """The built-in welcome guide (a Markdown source shipped with postil)."""
+    from importlib.resources import files
+
+    data = files("sources").joinpath("guide", "welcome.md").read_bytes()
+    return load_bytes(data, "welcome.md", origin=WELCOME_ORIGIN)

@@ -1,0 +1,230 @@
+"""Markdown to a Document with markdown-it-py: markup removed, structure kept as blocks.
+
+Inline markup (`**`, `_`, backticks, link and image syntax) is dropped from the reading
+text; link targets go to the block's meta {"links": [...]}. A table becomes one
+`table_row` block per row with cells joined by "  │  " and no delimiter row. Headings,
+list items (with their marker, "•" or "1.", written into the text), block quotes and code
+become blocks of their own.
+
+Text pasted from the web often has one paragraph per line and no blank lines between them;
+Markdown would run those lines into one paragraph, so a paragraph with lines longer than
+100 characters is split per line exactly as the plain-text loader does (including a
+heading-like line becoming a heading), and a line the table rule swallowed although it has
+no "|" is read as a paragraph again.
+
+Pathological input (very deep nesting of quotes or lists, very wide tables) is detected
+before parsing and read as plain text with a warning; a RecursionError or any parser
+failure does the same, so a Markdown file always loads.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sources.builder import DocumentBuilder
+from sources.document import Document
+from sources.normalise import clean
+from sources.plain import LONG_LINE, Unit, line_unit, load_text, mark_headings, title_from_name
+
+CELL_GAP = "  │  "
+"""What separates the cells of a table row in the reading text."""
+
+MAX_NESTING = 32
+"""More container markers than this at the start of a line is treated as pathological."""
+
+_CONTAINER_PREFIX = re.compile(r"^[ \t>*+\-\d.)]{64,}", re.MULTILINE)
+_MARKER = re.compile(r">|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t])")
+_DEEP_INDENT = re.compile(r"^[ \t]{256,}\S", re.MULTILINE)
+_WIDE_ROW = re.compile(r"^[^\n]*(?:\|[^|\n]*){256,}", re.MULTILINE)
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def load_markdown(text: str, name: str, warnings: list[str] | None = None) -> Document:
+    """Build a Document from decoded Markdown text.
+
+    Args:
+        text: decoded text; newlines are normalised here before parsing.
+        name: file name, used for the title when there is no heading.
+        warnings: decoding warnings to carry into the Document.
+    """
+    warnings = list(warnings or [])
+    text = clean(text)
+    problem = pathological(text)
+    if problem is None:
+        try:
+            return _parse(text, name, warnings)
+        except RecursionError:
+            problem = "nesting too deep"
+        except Exception as error:  # a parser bug must not make a file unloadable
+            problem = f"parser failed ({type(error).__name__})"
+    warnings.append(f"Markdown not parsed ({problem}): imported as plain text")
+    return load_text(text, name, warnings)
+
+
+def pathological(text: str) -> str | None:
+    """Say why `text` would be too costly to parse as Markdown, or None when it is fine."""
+    for match in _CONTAINER_PREFIX.finditer(text):
+        if len(_MARKER.findall(match.group())) > MAX_NESTING:
+            return f"more than {MAX_NESTING} nested quotes or lists"
+    if _DEEP_INDENT.search(text):
+        return "indentation deeper than 256 columns"
+    if _WIDE_ROW.search(text):
+        return "a table row with more than 256 cells"
+    return None
+
+
+def _parse(text: str, name: str, warnings: list[str]) -> Document:
+    from markdown_it import MarkdownIt  # lazily: the app's start-up path does not need it
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    source_lines = text.split("\n")
+    units: list[Unit] = []
+    quote_depth = 0
+    list_depth = 0
+    ordered: list[list[int]] = []  # per open list: [next number] or [] when bulleted
+    pending_marker: str | None = None  # set by list_item_open, used by its first paragraph
+    row: list[str] | None = None
+    row_links: list[str] = []
+    row_lazy = False
+    table_index = 0
+    heading_level = 0
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "blockquote_open":
+            quote_depth += 1
+        elif kind == "blockquote_close":
+            quote_depth -= 1
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+            start = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else None
+            ordered.append([start] if start is not None else [])
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+            ordered.pop()
+        elif kind == "list_item_open":
+            counter = ordered[-1] if ordered else []
+            if counter:
+                pending_marker = f"{counter[0]}."
+                counter[0] += 1
+            else:
+                pending_marker = "•"
+        elif kind == "list_item_close":
+            pending_marker = None
+        elif kind == "heading_open":
+            heading_level = int(token.tag[1:])
+        elif kind == "heading_close":
+            heading_level = 0
+        elif kind == "table_open":
+            table_index += 1
+        elif kind == "tr_open":
+            row, row_links = [], []
+            line = token.map[0] if token.map else None
+            # The table rule swallows following lines that have no "|": they are prose.
+            row_lazy = line is not None and line < len(source_lines) and "|" not in source_lines[line]
+        elif kind == "tr_close" and row is not None:
+            if row_lazy:
+                units.extend(_paragraph_units([(" ".join(c for c in row if c), row_links)], 0, 0))
+            else:
+                meta = {"table": table_index, "links": row_links} if row_links else {"table": table_index}
+                if tokens[index - 1].type == "th_close":
+                    meta["header"] = True
+                units.append(Unit("table_row", CELL_GAP.join(cell.strip() for cell in row), 0, meta))
+            row = None
+        elif kind == "inline":
+            lines = _render_inline(token)
+            if row is not None:
+                cell = " ".join(text for text, _ in lines)
+                row.append(cell if cell.strip() else "")
+                row_links.extend(link for _, links in lines for link in links)
+            elif heading_level:
+                joined = " ".join(text for text, _ in lines)
+                links = [link for _, links in lines for link in links]
+                unit_kind = "quote" if quote_depth else "heading"
+                level = quote_depth if quote_depth else heading_level
+                units.append(Unit(unit_kind, joined, level, {"links": links} if links else {}))
+            else:
+                new = _paragraph_units(lines, quote_depth, list_depth, pending_marker)
+                pending_marker = None
+                units.extend(new)
+        elif kind in ("fence", "code_block"):
+            units.append(Unit("code", _dedent(token.content), quote_depth, {"info": token.info.strip()} if token.info else {}))
+        elif kind == "html_block":
+            stripped = _TAGS.sub(" ", re.sub(r"<!--.*?-->", " ", token.content, flags=re.S))
+            if stripped.strip():
+                units.extend(_paragraph_units([(" ".join(stripped.split()), [])], quote_depth, 0))
+    title = None
+    first = units[0] if units else None
+    if first is not None and first.kind == "heading":
+        title = first.text
+    elif first is not None and first.kind == "paragraph" and "\n" not in first.text and len(first.text) < 100:
+        # A short first line before any heading is the title of pasted text.
+        title = first.text
+        first.kind, first.level = "heading", 1
+    else:
+        title = next((u.text for u in units if u.kind == "heading"), None)
+    builder = DocumentBuilder()
+    previous_table = None
+    for unit in units:
+        table = unit.meta.get("table") if unit.kind == "table_row" else None
+        tight = table is not None and table == previous_table
+        builder.add(unit.kind, unit.text, unit.level, unit.meta, tight=tight)
+        previous_table = table
+    return builder.build(title or title_from_name(name), "markdown", warnings)
+
+
+def _paragraph_units(
+    lines: list[tuple[str, list[str]]], quote_depth: int, list_depth: int, marker: str | None = None
+) -> list[Unit]:
+    """Units for one Markdown paragraph given its rendered source lines."""
+    texts = [text.strip() for text, _ in lines]
+    if len(texts) > 1 and any(len(text) > LONG_LINE for text in texts):
+        # One paragraph per line (pasted web text): every line is a block of its own.
+        pieces = [(line_unit(text), [source]) for text, source in zip(texts, lines) if text]
+        mark_headings([unit for unit, _ in pieces])
+    else:
+        pieces = [(Unit("paragraph", " ".join(t for t in texts if t)), lines)]
+    units: list[Unit] = []
+    for position, (unit, source) in enumerate(pieces):
+        links = [link for _, ls in source for link in ls]
+        meta = dict(unit.meta)
+        if links:
+            meta["links"] = links
+        if position == 0 and marker is not None:
+            units.append(Unit("list_item", f"{marker} {unit.text}", list_depth, {**meta, "marker": marker}))
+        elif quote_depth:
+            units.append(Unit("quote", unit.text, quote_depth, meta))
+        elif unit.kind == "heading":
+            units.append(Unit("heading", unit.text, unit.level, meta))
+        elif unit.kind == "list_item":
+            units.append(Unit("list_item", unit.text, max(list_depth, 1), meta))
+        else:
+            units.append(Unit("paragraph", unit.text, 0, meta))
+    return units
+
+
+def _render_inline(token) -> list[tuple[str, list[str]]]:
+    """Reading text of an inline token, one entry per source line, with link targets."""
+    lines: list[tuple[list[str], list[str]]] = [([], [])]
+    for child in token.children or []:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            lines[-1][0].append(child.content)
+        elif kind == "softbreak":
+            lines.append(([], []))
+        elif kind == "hardbreak":
+            lines[-1][0].append("\n")
+        elif kind == "link_open":
+            href = child.attrGet("href")
+            if href:
+                lines[-1][1].append(str(href))
+        elif kind == "image":
+            lines[-1][0].append(child.content)
+        elif kind == "html_inline" and child.content.lower().startswith("<br"):
+            lines[-1][0].append("\n")
+    return [("".join(parts), links) for parts, links in lines]
+
+
+def _dedent(code: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(code.expandtabs(4)).strip("\n").rstrip()

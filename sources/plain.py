@@ -1,0 +1,156 @@
+"""Plain text to a Document: paragraphs, flowing hard-wrapped lines, list items, headings.
+
+Text is split into chunks on blank lines. Each chunk is read in one of three ways:
+
+- *wrapped* (a hard-wrapped paragraph, Project Gutenberg style: most lines end where a
+  greedy wrap at the chunk's widest line would end them): lines join with spaces into
+  flowing paragraphs; a line that ends early ends a paragraph, a list-marker line starts
+  an item.
+- *lines* (some line is longer than 100 characters, i.e. one paragraph per line, as text
+  pasted from the web): every line is its own block.
+- *short* (only short lines that are not wrapped prose: verse, addresses, page chrome):
+  the lines stay together as one block, newlines kept; list-marker lines start items.
+
+A short, title-like line followed by prose becomes a heading. Work is per line, never per
+character, so a 10 MB file loads quickly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sources.builder import DocumentBuilder
+from sources.document import Document
+from sources.normalise import clean
+
+LONG_LINE = 100
+"""Lines longer than this are paragraphs of their own, never part of a hard wrap."""
+
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+_LIST_ITEM = re.compile(r"([•◦▪‣●○■□–*+-]|\d{1,3}[.)])[ \t]+(?=\S)")
+_BULLETS_AS_DOT = {"*", "+", "-", "–", "●", "▪", "■"}
+_HEADING_END = re.compile(r"[.,;:]$")
+
+
+@dataclass
+class Unit:
+    """A block in the making: its kind, pieces of text and facts."""
+
+    kind: str
+    text: str
+    level: int = 0
+    meta: dict = field(default_factory=dict)
+    single_line: bool = True
+
+
+def load_text(text: str, name: str, warnings: list[str] | None = None) -> Document:
+    """Build a Document from decoded plain text.
+
+    Args:
+        text: the decoded text (cleaned here).
+        name: file name, used for the title when the first line is no title.
+        warnings: decoding warnings to carry into the Document.
+    """
+    text = clean(text)
+    units: list[Unit] = []
+    for chunk in _BLANK_LINES.split(text):
+        lines = [line.strip() for line in chunk.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            units.extend(split_lines(lines))
+    title = title_for(text, name)
+    mark_headings(units, title)
+    builder = DocumentBuilder()
+    for unit in units:
+        builder.add(unit.kind, unit.text, unit.level, unit.meta, cleaned=True)
+    return builder.build(title, "text", warnings)
+
+
+def split_lines(lines: list[str], lists: bool = True) -> list[Unit]:
+    """Turn the non-empty, stripped lines of one chunk into units (see module docstring)."""
+    if len(lines) == 1 or any(len(line) > LONG_LINE for line in lines):
+        return [line_unit(line, lists) for line in lines]
+    width = max(len(line) for line in lines)
+    breaks = [_wrapped_here(lines[i], lines[i + 1], width) for i in range(len(lines) - 1)]
+    wrapped = width >= 40 and sum(breaks) * 10 >= len(breaks) * 6
+    units: list[Unit] = []
+    for index, line in enumerate(lines):
+        if not units or (lists and _LIST_ITEM.match(line)):
+            units.append(line_unit(line, lists))
+        elif not wrapped:
+            units[-1].text += "\n" + line
+            units[-1].single_line = False
+        elif breaks[index - 1]:
+            units[-1].text += " " + line
+            units[-1].single_line = False
+        else:
+            units.append(line_unit(line, lists))
+    return units
+
+
+def _wrapped_here(line: str, following: str, width: int) -> bool:
+    """True when `line` ends where a greedy hard wrap at `width` would have ended it.
+
+    A wrapping editor moves a word to the next line only when it no longer fits, so a
+    line followed by a word that would have fitted on it ended on purpose (a heading, the
+    end of a paragraph).
+    """
+    first_word = following.split(None, 1)[0] if following else ""
+    return len(line) + 1 + len(first_word) > width
+
+
+def line_unit(line: str, lists: bool = True) -> Unit:
+    """A unit for one line: a list item when it starts with a list marker, else a paragraph."""
+    match = lists and _LIST_ITEM.match(line)
+    if not match:
+        return Unit("paragraph", line)
+    marker = match.group(1)
+    rest = line[match.end() :]
+    if marker in _BULLETS_AS_DOT:
+        marker = "•"
+    if marker[0].isdigit():
+        marker = marker[:-1] + "."
+    return Unit("list_item", f"{marker} {rest}", 1, {"marker": marker})
+
+
+def mark_headings(units: list[Unit], title: str | None = None) -> None:
+    """Make short, title-like paragraph lines followed by prose into headings (in place).
+
+    The first unit becomes a level-1 heading when it is the document's title.
+    """
+    for index, unit in enumerate(units):
+        if unit.kind != "paragraph" or not unit.single_line or not _heading_like(unit.text):
+            continue
+        if index == 0 and title is not None and unit.text == title:
+            unit.kind, unit.level = "heading", 1
+            continue
+        following = units[index + 1] if index + 1 < len(units) else None
+        if following is not None and following.kind == "paragraph" and len(following.text) >= 60:
+            unit.kind, unit.level = "heading", 2
+
+
+def _heading_like(line: str) -> bool:
+    if len(line) > 90 or len(line.split()) > 14 or _HEADING_END.search(line):
+        return False
+    first = next((ch for ch in line if ch.isalnum()), "")
+    return first.isupper() or first.isdigit() and any(ch.isalpha() for ch in line)
+
+
+def title_for(text: str, name: str) -> str:
+    """The first non-empty line when it is short (< 150 characters), else a title from `name`."""
+    for line in text.split("\n", 50)[:50]:
+        line = line.strip()
+        if line:
+            return line if len(line) < 150 else title_from_name(name)
+    return title_from_name(name)
+
+
+def title_from_name(name: str) -> str:
+    """'treating-depression_station.md' -> 'Treating depression station'."""
+    stem = Path(name).stem if name else ""
+    words = re.sub(r"[-_.\s]+", " ", stem).strip()
+    if not words:
+        return "Untitled"
+    return clean(words[0].upper() + words[1:])
