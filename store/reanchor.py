@@ -1,0 +1,152 @@
+"""Re-anchoring a source's highlights after its text changed, and reviewing the results.
+
+`reanchor_source` runs inside the caller's write transaction (the caller replaces the text
+and re-anchors in one go, so a failure leaves both as they were). The matching itself is
+`sources.anchor.reanchor`; this module only reads and writes the `highlights` rows.
+
+What is written, by outcome:
+- anchored / moved: new offsets, the quote and its context cut from the new text (for a
+  whitespace-only difference the quote takes the new whitespace), so `text[start:end] == quote`.
+- fuzzy: new offsets only; quote, prefix and suffix stay as the reviewer marked them until
+  `accept_fuzzy`, so a later refresh still searches for the original words.
+- orphaned: everything kept, offsets clamped into the new text; never deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from sources.anchor import capture_context, reanchor
+from store.clock import now
+from store.db import write
+from store.errors import NotFound, StoreError
+from store.models import Highlight
+
+
+@dataclass
+class ReanchorReport:
+    """How one source's highlights fared against its new text."""
+
+    anchored: int = 0
+    moved: int = 0
+    fuzzy: int = 0
+    orphaned: int = 0
+    details: list[tuple[str, str]] = field(default_factory=list)
+    """(highlight id, anchor status) for every highlight, in document order of the old text."""
+
+    @property
+    def total(self) -> int:
+        return self.anchored + self.moved + self.fuzzy + self.orphaned
+
+    def summary(self) -> str:
+        """One line for the user, e.g. "12 highlights: 9 anchored, 2 moved, 1 fuzzy, 0 orphaned"."""
+        noun = "highlight" if self.total == 1 else "highlights"
+        return (
+            f"{self.total} {noun}: {self.anchored} anchored, {self.moved} moved, "
+            f"{self.fuzzy} fuzzy, {self.orphaned} orphaned"
+        )
+
+
+def reanchor_source(db: sqlite_utils.Database, source_id: int, new_text: str) -> ReanchorReport:
+    """Re-anchor every highlight of a source against `new_text`, in the caller's transaction.
+
+    A highlight already orphaned or fuzzy is tried again from its stored quote (it may come
+    back). Rows change only when something about them changed; those get `updated_at` and
+    `version + 1` (so an editor holding the old version hears about it).
+
+    Raises:
+        RuntimeError: called outside a transaction (wrap the caller in `store.db.write`).
+    """
+    if not db.conn.in_transaction:
+        raise RuntimeError("reanchor_source must run inside the caller's store.db.write(db) transaction")
+    rows = db.execute(
+        """SELECT id, start, "end", quote, prefix, suffix, anchor_status FROM highlights
+           WHERE source_id = ? ORDER BY start, "end" DESC, pk""",
+        [source_id],
+    ).fetchall()
+    report = ReanchorReport()
+    stamp = now()
+    n = len(new_text)
+    for hid, start, end, quote, prefix, suffix, status in rows:
+        result = reanchor(new_text, quote, prefix, suffix, start, end)
+        if result.status in ("anchored", "moved"):
+            new_start, new_end = result.start, result.end
+            new_quote = new_text[new_start:new_end]
+            new_prefix, new_suffix = capture_context(new_text, new_start, new_end)
+        elif result.status == "fuzzy":
+            new_start, new_end = result.start, result.end
+            new_quote, new_prefix, new_suffix = quote, prefix, suffix
+        else:
+            new_start = min(start, n)
+            new_end = max(new_start, min(end, n))
+            new_quote, new_prefix, new_suffix = quote, prefix, suffix
+        setattr(report, result.status, getattr(report, result.status) + 1)
+        report.details.append((hid, result.status))
+        old = (start, end, quote, prefix, suffix, status)
+        new = (new_start, new_end, new_quote, new_prefix, new_suffix, result.status)
+        if new == old:
+            continue
+        # Name `quote` in the SET only when it changed: its FTS trigger fires on any mention.
+        quote_sql = "quote = ?, " if new_quote != quote else ""
+        db.execute(
+            f"""UPDATE highlights SET start = ?, "end" = ?, {quote_sql}prefix = ?, suffix = ?,
+                anchor_status = ?, updated_at = ?, version = version + 1 WHERE id = ?""",
+            [new_start, new_end, *([new_quote] if quote_sql else []), new_prefix, new_suffix,
+             result.status, stamp, hid],
+        )
+    return report
+
+
+def accept_fuzzy(db: sqlite_utils.Database, highlight_id: str) -> None:
+    """The reviewer accepts a fuzzy anchor: the text now between its offsets becomes its quote.
+
+    Raises:
+        NotFound: no such highlight.
+        StoreError: the highlight is not awaiting review (only fuzzy anchors can be accepted).
+    """
+    with write(db):
+        row = db.execute(
+            """SELECT h.start, h."end", h.anchor_status, s.text FROM highlights h
+               JOIN sources s ON s.id = h.source_id WHERE h.id = ?""",
+            [highlight_id],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no highlight with id {highlight_id}")
+        start, end, status, text = row
+        if status != "fuzzy":
+            raise StoreError(f"highlight {highlight_id[:8]} is {status}, not a fuzzy match awaiting review")
+        start = min(start, len(text))
+        end = max(start, min(end, len(text)))
+        prefix, suffix = capture_context(text, start, end)
+        db.execute(
+            """UPDATE highlights SET start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?,
+               anchor_status = 'anchored', updated_at = ?, version = version + 1 WHERE id = ?""",
+            [start, end, text[start:end], prefix, suffix, now(), highlight_id],
+        )
+
+
+def orphans(db: sqlite_utils.Database, source_id: int | None = None) -> list[Highlight]:
+    """Highlights whose quote was not found in their source's current text (with tags)."""
+    return _with_status(db, "orphaned", source_id)
+
+
+def fuzzy_highlights(db: sqlite_utils.Database, source_id: int | None = None) -> list[Highlight]:
+    """Highlights matched only approximately, awaiting the reviewer's acceptance (with tags)."""
+    return _with_status(db, "fuzzy", source_id)
+
+
+def _with_status(db: sqlite_utils.Database, status: str, source_id: int | None) -> list[Highlight]:
+    from store.highlights import get_highlights
+
+    where, args = "anchor_status = ?", [status]
+    if source_id is not None:
+        where, args = where + " AND source_id = ?", args + [source_id]
+    ids = [
+        row[0]
+        for row in db.execute(
+            f'SELECT id FROM highlights WHERE {where} ORDER BY source_id, start, "end" DESC, pk', args
+        )
+    ]
+    return get_highlights(db, ids)
