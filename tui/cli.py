@@ -41,8 +41,32 @@ COMMANDS = {
 }
 
 
+class CommandError(click.ClickException):
+    """A failure a command reports as one line, "postil: <problem>", on stderr (exit 1)."""
+
+    def format_message(self) -> str:
+        return one_line(self.message, known=True)
+
+    def show(self, file=None) -> None:
+        click.echo(f"postil: {self.format_message()}", err=True)
+
+
 class LazyGroup(click.Group):
     """A group that imports a command's module only when that command runs (or help lists it)."""
+
+    def invoke(self, ctx: click.Context):
+        # Errors of ours carry messages written for users: turn them into one-line click
+        # errors here (not only in main()) so that CliRunner and scripts see the same output.
+        from sources.errors import SourceError
+
+        from store.errors import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except (StoreError, SourceError) as error:
+            if ctx.obj is not None and getattr(ctx.obj, "debug", False):
+                raise
+            raise CommandError(str(error)) from error
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name in COMMANDS if self._available(name))
@@ -135,12 +159,17 @@ def main() -> None:
         sys.exit(1)
 
 
-def one_line(error: BaseException) -> str:
+def one_line(error: BaseException | str, *, known: bool = False) -> str:
     """An error as one line fit for a terminal (sanitised: it may quote untrusted text)."""
     from sources.sanitise import for_display_line
 
     from store.errors import StoreError
 
-    known = isinstance(error, StoreError) or type(error).__module__.startswith(("sources", "store", "exports", "tui"))
-    text = str(error) if known else f"unexpected {type(error).__name__}: {error} (run with --debug for details)"
+    if isinstance(error, str):
+        text = error
+    else:
+        known = known or isinstance(error, StoreError) or type(error).__module__.startswith(
+            ("sources", "store", "exports", "tui")
+        )
+        text = str(error) if known else f"unexpected {type(error).__name__}: {error} (run with --debug for details)"
     return for_display_line(text)

@@ -1,0 +1,134 @@
+"""Keeping a database safe: online backup and integrity checks.
+
+`backup` uses SQLite's online backup API, so it is safe while an app or another command is
+writing: the copy is a consistent snapshot. It writes to a temporary file beside the target
+and renames it into place, so a failed backup never leaves half a file under the name asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from store.errors import StoreError
+
+FTS_TABLES = ("highlights_fts", "sources_fts")
+
+
+@dataclass
+class CheckReport:
+    """What `check` found. Every list is empty (and `integrity` is ["ok"]) when all is well."""
+
+    integrity: list[str] = field(default_factory=list)
+    """Lines from PRAGMA integrity_check ("ok" alone when the file is sound)."""
+    foreign_keys: list[str] = field(default_factory=list)
+    """One line per row that points at a missing parent."""
+    fts: dict[str, str] = field(default_factory=dict)
+    """FTS table -> "ok" or the problem its integrity-check command reported."""
+    quotes: list[str] = field(default_factory=list)
+    """Ids of anchored/moved highlights whose quote differs from the text at their offsets."""
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.integrity == ["ok"]
+            and not self.foreign_keys
+            and all(v == "ok" for v in self.fts.values())
+            and not self.quotes
+        )
+
+
+def backup(db: sqlite_utils.Database, target: str | os.PathLike, *, overwrite: bool = False) -> int:
+    """Copy the whole database to `target` with SQLite's online backup.
+
+    Returns:
+        The size of the copy in bytes.
+
+    Raises:
+        StoreError: the target exists (and not `overwrite`), is the database itself, or
+            cannot be written.
+    """
+    target = Path(target)
+    source_file = _main_file(db)
+    if source_file and target.exists() and target.resolve() == Path(source_file).resolve():
+        raise StoreError(f"{target}: that is the database itself; choose another file")
+    if target.exists() and not overwrite:
+        raise StoreError(f"{target}: exists already; pass --force to replace it")
+    if target.is_dir():
+        raise StoreError(f"{target}: is a directory")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise StoreError(f"{target}: the folder {folder} does not exist")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=".postil-backup-", suffix=".db", dir=folder)
+        os.close(handle)
+    except OSError as error:
+        raise StoreError(f"{target}: cannot write there ({error.strerror})") from None
+    try:
+        copy = sqlite3.connect(temp_name)
+        try:
+            db.conn.backup(copy)
+        finally:
+            copy.close()
+        os.replace(temp_name, target)
+    except (sqlite3.Error, OSError) as error:
+        Path(temp_name).unlink(missing_ok=True)
+        raise StoreError(f"{target}: backup failed ({error})") from None
+    return target.stat().st_size
+
+
+def check(db: sqlite_utils.Database) -> CheckReport:
+    """Run SQLite's integrity and foreign-key checks, FTS5 integrity checks, and a quote check."""
+    report = CheckReport()
+    conn = db.conn
+    try:
+        report.integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:
+        report.integrity = [f"integrity check could not run: {error}"]
+    try:
+        report.foreign_keys = [
+            f"{table} row {rowid} points at a missing {parent}"
+            for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
+        ]
+    except sqlite3.DatabaseError as error:
+        report.foreign_keys = [f"foreign-key check could not run: {error}"]
+    for table in FTS_TABLES:
+        report.fts[table] = _fts_check(conn, table)
+    try:
+        report.quotes = [
+            row[0]
+            for row in conn.execute(
+                """SELECT h.id FROM highlights h JOIN sources s ON s.id = h.source_id
+                   WHERE h.anchor_status IN ('anchored', 'moved')
+                     AND substr(s.text, h.start + 1, h."end" - h.start) <> h.quote
+                   ORDER BY h.source_id, h.start"""
+            )
+        ]
+    except sqlite3.DatabaseError as error:
+        report.quotes = [f"quote check could not run: {error}"]
+    return report
+
+
+def _fts_check(conn: sqlite3.Connection, table: str) -> str:
+    # rank = 1 makes FTS5 also compare the index with its external content table (the
+    # triggers' job); the command writes nothing, but runs in a savepoint to be sure.
+    try:
+        conn.execute("SAVEPOINT fts_check")
+        try:
+            conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+        finally:
+            conn.execute("ROLLBACK TO fts_check")
+            conn.execute("RELEASE fts_check")
+        return "ok"
+    except sqlite3.DatabaseError as error:
+        return str(error)
+
+
+def _main_file(db: sqlite_utils.Database) -> str:
+    row = db.conn.execute("PRAGMA database_list").fetchone()
+    return row[2] if row else ""

@@ -1,0 +1,112 @@
+"""Annotation commands: mark (create a highlight), highlights (list), orphans."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import click
+
+from tui.cli import CommandError
+from tui.commands.common import (
+    echo_json, excerpt, json_option, line, plain, resolve_source, short_id, table,
+)
+
+
+@click.command()
+@click.argument("source")
+@click.argument("quote")
+@click.option("--tag", "-t", "tags", multiple=True, help="Tag to put on it (repeatable; created if new).")
+@click.option("--note", "-n", default="", help="A note on the highlight.")
+@click.option("--nth", type=click.IntRange(min=1), default=1, show_default=True, help="Which occurrence of QUOTE.")
+@json_option("Print the new highlight as a JSON object.")
+@click.pass_obj
+def mark(settings, source: str, quote: str, tags: tuple[str, ...], note: str, nth: int, as_json: bool) -> None:
+    """Highlight the NTH exact occurrence of QUOTE in SOURCE; prints the new highlight's id."""
+    from sources.anchor import find_occurrences, nth_occurrence
+
+    from store.highlights import create_highlight
+    from store.sources import source_text
+
+    db = settings.open()
+    info = resolve_source(db, source)
+    # Reading texts are NFC with LF line ends; a quote typed or pasted must be too to match.
+    wanted = unicodedata.normalize("NFC", quote.replace("\r\n", "\n").replace("\r", "\n"))
+    if not wanted.strip():
+        raise CommandError("the quote is empty")
+    text = source_text(db, info.id)
+    start = nth_occurrence(text, wanted, nth)
+    if start is None:
+        found = len(find_occurrences(text, wanted)) if nth > 1 else 0
+        where = f"source {info.id} ({line(info.title, 40)})"
+        if found:
+            raise CommandError(f"the quote occurs only {found} time(s) in {where}, not {nth}")
+        raise CommandError(f"quote {line(wanted, 40)!r} not found in {where}")
+    highlight = create_highlight(
+        db, info.id, start, start + len(wanted), tags=list(tags), note=note, author=settings.author
+    )
+    if as_json:
+        echo_json(highlight)
+    else:
+        click.echo(highlight.id)
+
+
+@click.command()
+@click.argument("source", required=False)
+@json_option()
+@click.pass_obj
+def highlights(settings, source: str | None, as_json: bool) -> None:
+    """List highlights, of one SOURCE or of all, in document order."""
+    from store.highlights import list_highlights
+    from store.sources import list_sources
+
+    db = settings.open()
+    source_id = resolve_source(db, source).id if source else None
+    titles = {s.id: s.title for s in list_sources(db)}
+    found = list_highlights(db, source_id)
+    if as_json:
+        echo_json([{**plain(h), "source_title": titles.get(h.source_id, "")} for h in found])
+        return
+    if not found:
+        click.echo("no highlights")
+        return
+    click.echo(
+        table(
+            ["id", "source", "start", "end", "status", "tags", "quote", "note"],
+            [
+                [short_id(h.id), line(titles.get(h.source_id, ""), 24), h.start, h.end,
+                 h.anchor_status, ",".join(h.tags), excerpt(h.quote, 50), excerpt(h.note, 30)]
+                for h in found
+            ],
+            right=(2, 3),
+        )
+    )
+
+
+@click.command()
+@json_option()
+@click.pass_obj
+def orphans(settings, as_json: bool) -> None:
+    """Highlights whose text was lost when a source changed (and fuzzy ones to review)."""
+    from store.reanchor import fuzzy_highlights
+    from store.reanchor import orphans as find_orphans
+    from store.sources import list_sources
+
+    db = settings.open()
+    titles = {s.id: s.title for s in list_sources(db)}
+    found = find_orphans(db) + fuzzy_highlights(db)
+    if as_json:
+        echo_json([{**plain(h), "source_title": titles.get(h.source_id, "")} for h in found])
+        return
+    if not found:
+        click.echo("no orphaned or fuzzy highlights")
+        return
+    click.echo(
+        table(
+            ["id", "status", "source", "quote", "note"],
+            [
+                [short_id(h.id), h.anchor_status, line(titles.get(h.source_id, ""), 30),
+                 excerpt(h.quote, 50), excerpt(h.note, 40)]
+                for h in found
+            ],
+        )
+    )

@@ -1,0 +1,129 @@
+"""Helpers every command shares: JSON and table output, resolving references, confirmation.
+
+Two output rules hold for every command:
+- text meant for a terminal (titles, quotes, notes, tags) goes through
+  `sources.sanitise.for_display_line`, so no escape sequence from a source reaches it;
+- JSON keeps the exact text, with every character a terminal could act on escaped as
+  `\\uXXXX` (json.dumps escapes only C0 controls when it keeps non-ASCII characters).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import click
+
+from sources.sanitise import for_display_line
+from tui.cli import CommandError
+
+# Characters json.dumps(ensure_ascii=False) would leave raw but a terminal may act on or
+# reorder: DEL, C1 controls, bidi controls, zero-width characters, line/paragraph separators.
+_JSON_UNSAFE = re.compile(
+    "[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+)
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses (nested, in lists and dicts) as plain JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def dumps(value: Any) -> str:
+    """JSON text for `value`: readable Unicode, but nothing a terminal would interpret."""
+    text = json.dumps(plain(value), ensure_ascii=False, indent=2)
+    # Outside strings JSON is pure ASCII, so these can only sit inside strings: escaping them
+    # there keeps the document valid and the decoded text exact.
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def echo_json(value: Any) -> None:
+    click.echo(dumps(value))
+
+
+def line(text: str | None, width: int | None = None) -> str:
+    """One terminal-safe line from untrusted text, shortened to `width` characters."""
+    shown = for_display_line(text or "")
+    if width is not None and len(shown) > width:
+        shown = shown[: max(0, width - 1)] + "…"
+    return shown
+
+
+def excerpt(text: str, width: int = 60) -> str:
+    """The start of a quote or note, whitespace folded, safe for one line."""
+    return line(" ".join((text or "").split()), width)
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, right: Sequence[int] = ()) -> str:
+    """Rows as aligned columns (two spaces apart); cells are made terminal-safe.
+
+    Args:
+        right: indexes of columns to right-align (numbers).
+    """
+    cells = [[line(str(c)) for c in headers]] + [[line("" if c is None else str(c)) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    out = []
+    for row in cells:
+        parts = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        out.append("  ".join(parts).rstrip())
+    return "\n".join(out)
+
+
+def short_id(highlight_id: str) -> str:
+    """The first 8 characters of a UUID: unique enough to type, accepted as a prefix."""
+    return highlight_id[:8]
+
+
+def resolve_source(db, ref: str):
+    """A SourceInfo from an id, title or file name, or a unique prefix of either."""
+    from store.sources import find_source
+
+    return find_source(db, ref)
+
+
+def resolve_highlight(db, ref: str) -> str:
+    """A full highlight id from an id or unique prefix."""
+    from store.highlights import resolve_highlight_id
+
+    return resolve_highlight_id(db, ref)
+
+
+def confirm(question: str, *, yes: bool, refusal: str) -> None:
+    """Ask before something destructive; stop with `refusal` if the answer is no or absent.
+
+    With `--yes` nothing is asked. Without a terminal to ask on (stdin closed or at its end)
+    the command refuses rather than guessing.
+    """
+    if yes:
+        return
+    try:
+        answer = click.confirm(question, default=False, err=True)
+    except click.Abort:
+        raise CommandError(f"{refusal} (no answer; pass --yes to skip the question)") from None
+    if not answer:
+        raise CommandError(f"{refusal} (you said no)")
+
+
+def json_option(help_text: str = "Print JSON instead of text.") -> Any:
+    return click.option("--json", "as_json", is_flag=True, help=help_text)
+
+
+def report_line(report: Any) -> str:
+    """A re-anchoring report as "3 anchored, 1 moved, 0 fuzzy, 1 orphaned"."""
+    if report is None:
+        return ""
+    if hasattr(report, "summary") and callable(report.summary):
+        return str(report.summary())
+    counts = report.counts if hasattr(report, "counts") else plain(report)
+    if isinstance(counts, dict):
+        return ", ".join(f"{counts.get(k, 0)} {k}" for k in ("anchored", "moved", "fuzzy", "orphaned"))
+    return str(report)

@@ -1,0 +1,194 @@
+"""Library commands: add, sources, show, rm, refresh."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tui.cli import CommandError
+from tui.commands.common import (
+    confirm, echo_json, json_option, line, plain, report_line, resolve_source, table,
+)
+
+PROGRESS_OVER = 5
+"""Show a progress bar when importing more files than this."""
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@json_option("Print a JSON array with one object per imported source.")
+@click.pass_obj
+def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Import files, or folders recursively (.txt, .md, .markdown, .html, .htm).
+
+    Re-adding an unchanged file does nothing; a changed one is updated in place and its
+    highlights are re-anchored. A file that fails is reported on stderr and the others are
+    still imported; the exit code is then 1.
+    """
+    from sources.errors import SourceError
+
+    from store.errors import StoreError
+
+    files, failures = _expand(paths)
+    db = settings.open()
+    results = []
+    bar = None
+    if len(files) > PROGRESS_OVER:
+        # The bar goes to stderr so that stdout stays one line (or one JSON array) per source.
+        bar = click.progressbar(length=len(files), label="importing", file=sys.stderr)
+        bar.__enter__()
+    try:
+        for path in files:
+            try:
+                results.append(_add_one(db, path))
+            except (SourceError, StoreError) as error:
+                failures.append(_problem(path, error))
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for problem in failures:
+        click.echo(f"postil: {line(problem)}", err=True)
+    if as_json:
+        echo_json([_result_json(r) for r in results])
+    else:
+        for result in results:
+            click.echo(_result_line(result))
+            if result.status == "updated" and result.reanchor is not None:
+                click.echo(f"    highlights: {report_line(result.reanchor)}")
+    if failures:
+        sys.exit(1)
+
+
+def _expand(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
+    """The files to import from what the user named, and a problem line for each bad name."""
+    from sources.load import collect_paths
+
+    files, errors = collect_paths(paths)
+    return files, [str(error) for error in errors]
+
+
+def _add_one(db, path: Path):
+    from sources.load import load_path
+
+    from store.sources import add_source
+
+    return add_source(db, load_path(path))
+
+
+def _problem(path: Path, error: Exception) -> str:
+    text = str(error)
+    # SourceError names the file itself; a store error does not.
+    return text if str(path) in text else f"{path}: {text}"
+
+
+def _result_line(result) -> str:
+    s = result.source
+    return f"{s.id}  {line(s.title)}  ({result.block_count} blocks) {result.status}"
+
+
+def _result_json(result) -> dict:
+    return {
+        **plain(result.source),
+        "status": result.status,
+        "blocks": result.block_count,
+        "reanchor": plain(result.reanchor) if result.reanchor is not None else None,
+    }
+
+
+@click.command()
+@json_option()
+@click.pass_obj
+def sources(settings, as_json: bool) -> None:
+    """List sources: id, title, format, characters, highlights, origin."""
+    from store.sources import list_sources
+
+    found = list_sources(settings.open())
+    if as_json:
+        echo_json(found)
+        return
+    if not found:
+        click.echo("no sources yet; add some with `postil add PATH...`")
+        return
+    click.echo(
+        table(
+            ["id", "title", "format", "chars", "highlights", "origin"],
+            [[s.id, line(s.title, 50), s.format, s.chars, s.highlight_count, s.origin] for s in found],
+            right=(0, 3, 4),
+        )
+    )
+
+
+@click.command()
+@click.argument("source")
+@click.pass_obj
+def show(settings, source: str) -> None:
+    """Print a source's reading text (SOURCE: id, or unique prefix of title or file name)."""
+    from store.sources import source_text
+
+    db = settings.open()
+    text = source_text(db, resolve_source(db, source).id)
+    if sys.stdout.isatty():
+        # Stored text is normalised already; this only makes bidi and zero-width controls
+        # visible on a terminal. Redirected output stays byte-exact.
+        from sources.sanitise import for_display
+
+        text = for_display(text)
+    click.echo(text)
+
+
+@click.command()
+@click.argument("source")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask, even when the source has highlights.")
+@json_option("Print the removed source as JSON.")
+@click.pass_obj
+def rm(settings, source: str, yes: bool, as_json: bool) -> None:
+    """Delete a source with its highlights and their links (asks if it has highlights)."""
+    from store.sources import delete_source
+
+    db = settings.open()
+    info = resolve_source(db, source)
+    if info.highlight_count:
+        confirm(
+            f"Delete {line(info.title, 60)!r} and its {info.highlight_count} highlight(s)?",
+            yes=yes,
+            refusal=f"source {info.id} was not deleted",
+        )
+    delete_source(db, info.id)
+    if as_json:
+        echo_json({"removed": plain(info)})
+    else:
+        click.echo(f"removed {info.id}  {line(info.title)}  ({info.highlight_count} highlights)")
+
+
+@click.command()
+@click.argument("source")
+@json_option()
+@click.pass_obj
+def refresh(settings, source: str, as_json: bool) -> None:
+    """Re-read a source's original file and update it in place, re-anchoring its highlights."""
+    from sources.load import load_path
+
+    from store.sources import add_source
+
+    db = settings.open()
+    info = resolve_source(db, source)
+    origin = Path(info.origin)
+    if "://" in info.origin or not origin.is_file():
+        raise CommandError(
+            f"{info.origin}: the original file is gone (or not a file); "
+            f"source {info.id} keeps the text it has"
+        )
+    result = add_source(db, load_path(origin))
+    if result.source.id != info.id:
+        # Same bytes as another source: add_source found that one. Nothing changed here.
+        result.status = "unchanged"
+    if as_json:
+        echo_json(_result_json(result))
+        return
+    click.echo(_result_line(result))
+    if result.reanchor is not None:
+        click.echo(f"    highlights: {report_line(result.reanchor)}")

@@ -1,0 +1,54 @@
+"""Keeping the database safe from the command line: backup and check."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tui.commands.common import echo_json, json_option, line, plain
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@json_option()
+@click.pass_obj
+def backup(settings, path: Path, force: bool, as_json: bool) -> None:
+    """Copy the database to PATH (safe while postil is running elsewhere)."""
+    from store.maintenance import backup as backup_db
+
+    size = backup_db(settings.open(), path, overwrite=force)
+    if as_json:
+        echo_json({"path": str(path), "bytes": size})
+    else:
+        click.echo(f"backed up {settings.db_path} to {line(str(path))} ({size:,} bytes)")
+
+
+@click.command()
+@json_option()
+@click.pass_obj
+def check(settings, as_json: bool) -> None:
+    """Check the database: integrity, foreign keys, full-text indexes, quotes. Exit 1 on problems."""
+    from store.maintenance import check as check_db
+
+    report = check_db(settings.open())
+    if as_json:
+        echo_json({**plain(report), "ok": report.ok})
+    else:
+        integrity = "ok" if report.integrity == ["ok"] else f"{len(report.integrity)} problem(s)"
+        click.echo(f"integrity: {integrity}")
+        for problem in report.integrity if report.integrity != ["ok"] else []:
+            click.echo(f"  {line(problem)}")
+        click.echo(f"foreign keys: {'ok' if not report.foreign_keys else f'{len(report.foreign_keys)} problem(s)'}")
+        for problem in report.foreign_keys[:20]:
+            click.echo(f"  {line(problem)}")
+        for table, result in report.fts.items():
+            click.echo(f"full-text index {table}: {line(result)}")
+        click.echo(f"quotes at their offsets: {'ok' if not report.quotes else f'{len(report.quotes)} differ'}")
+        for highlight_id in report.quotes[:20]:
+            click.echo(f"  {line(highlight_id)}")
+        click.echo("all checks passed" if report.ok else "problems found")
+    if not report.ok:
+        sys.exit(1)

@@ -1,0 +1,105 @@
+"""Searching prior annotations (`search`) and the evidence-balance table (`overview`)."""
+
+from __future__ import annotations
+
+import click
+
+from tui.commands.common import echo_json, excerpt, json_option, line, plain, short_id, table
+
+
+@click.command()
+@click.argument("query", required=False, default="")
+@click.option("--limit", "-n", type=click.IntRange(min=0), default=None, help="At most N results.")
+@json_option("Print a JSON array of highlights with their source, tags and links.")
+@click.pass_obj
+def search(settings, query: str, limit: int | None, as_json: bool) -> None:
+    """Find highlights: words, "phrases", tag:T, -tag:T, source:S, author:A, has:note|link,
+    rel:R, before:DATE, after:DATE, OR and (groups). No QUERY lists every highlight.
+    """
+    from store.links import links_of
+    from store.search import search_hits
+
+    db = settings.open()
+    hits = search_hits(db, query, limit=limit)
+    if as_json:
+        out = []
+        for hit in hits:
+            h = hit.highlight
+            out.append(
+                {
+                    "id": h.id,
+                    "source_id": h.source_id,
+                    "source_title": hit.source_title,
+                    "start": h.start,
+                    "end": h.end,
+                    "quote": h.quote,
+                    "tags": h.tags,
+                    "note": h.note,
+                    "author": h.author,
+                    "created_at": h.created_at,
+                    "updated_at": h.updated_at,
+                    "anchor_status": h.anchor_status,
+                    "links": [
+                        {"id": l.id, "from": l.from_id, "to": l.to_id, "relation": l.relation}
+                        for l in (links_of(db, h.id) if h.link_count else [])
+                    ],
+                }
+            )
+        echo_json(out)
+        return
+    for hit in hits:
+        h = hit.highlight
+        tags = ",".join(h.tags) or "-"
+        click.echo(f"{short_id(h.id)}  {line(hit.source_title, 30)}  [{line(tags)}]  {excerpt(h.quote, 70)}")
+    if not hits:
+        click.echo("no highlights match", err=True)
+
+
+@click.command("overview")
+@json_option("Print the tag x source counts and the warnings as JSON.")
+@click.pass_obj
+def overview_command(settings, as_json: bool) -> None:
+    """Tag x source counts of highlights, with warnings worth reading before writing."""
+    from store.overview import overview
+
+    result = overview(settings.open())
+    if as_json:
+        echo_json(_overview_json(result))
+        return
+    click.echo(_overview_table(result))
+    for warning in result.warnings:
+        click.echo(f"! {line(warning.message)}  (search: {line(warning.query)})")
+
+
+def _overview_json(result) -> dict:
+    return {
+        "tags": result.tags,
+        "total": result.total,
+        "sources": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "chars": s.chars,
+                "highlighted_chars": s.highlighted_chars,
+                "share": round(s.share, 4),
+                "highlight_count": s.highlight_count,
+                "counts": {t: result.count(t, s.id) for t in result.tags},
+            }
+            for s in result.sources
+        ],
+        "warnings": [plain(w) for w in result.warnings],
+    }
+
+
+def _overview_table(result) -> str:
+    if not result.sources:
+        return "no sources yet"
+    headers = ["id", "source", *result.tags, "highlights", "share"]
+    rows = [
+        [s.id, line(s.title, 36), *(result.count(t, s.id) or "." for t in result.tags),
+         s.highlight_count, f"{s.share:.0%}"]
+        for s in result.sources
+    ]
+    rows.append(["", "all sources", *(result.tag_total(t) for t in result.tags), result.total, ""])
+    numeric = tuple(range(2, len(headers)))
+    return table(headers, rows, right=(0, *numeric))

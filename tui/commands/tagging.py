@@ -1,0 +1,147 @@
+"""The codebook on the command line: `tags` lists them, `tag ...` changes them."""
+
+from __future__ import annotations
+
+import click
+
+from tui.commands.common import confirm, echo_json, json_option, line, plain, table
+
+
+@click.command()
+@json_option("Print tags as JSON, with counts per source.")
+@click.pass_obj
+def tags(settings, as_json: bool) -> None:
+    """List tags with their key, colour, number of highlights and description."""
+    from store.sources import list_sources
+    from store.tags import counts_per_source, list_tags
+
+    db = settings.open()
+    found = list_tags(db)
+    if as_json:
+        titles = {s.id: s.title for s in list_sources(db)}
+        per_source = counts_per_source(db)
+        echo_json(
+            [
+                {
+                    **plain(t),
+                    "per_source": [
+                        {"source_id": sid, "source_title": titles.get(sid, ""), "count": n}
+                        for (tid, sid), n in sorted(per_source.items(), key=lambda kv: kv[0][1])
+                        if tid == t.id
+                    ],
+                }
+                for t in found
+            ]
+        )
+        return
+    click.echo(
+        table(
+            ["key", "tag", "colour", "highlights", "description"],
+            [[t.digit or "", t.name, t.color, t.count, line(t.description, 60)] for t in found],
+            right=(3,),
+        )
+    )
+
+
+@click.group()
+def tag() -> None:
+    """Change the codebook: rename, merge, describe, color, add, delete."""
+
+
+def _done(tag_obj, as_json: bool, message: str) -> None:
+    if as_json:
+        echo_json(tag_obj)
+    else:
+        click.echo(line(message))
+
+
+@tag.command()
+@click.argument("old")
+@click.argument("new")
+@json_option()
+@click.pass_obj
+def rename(settings, old: str, new: str, as_json: bool) -> None:
+    """Rename tag OLD to NEW everywhere."""
+    from store.tags import rename_tag
+
+    renamed = rename_tag(settings.open(), old, new)
+    _done(renamed, as_json, f"renamed {old} to {renamed.name}")
+
+
+@tag.command()
+@click.argument("from_tag", metavar="FROM")
+@click.argument("into")
+@json_option()
+@click.pass_obj
+def merge(settings, from_tag: str, into: str, as_json: bool) -> None:
+    """Move every highlight tagged FROM to INTO, then delete FROM."""
+    from store.tags import merge_tags
+
+    result = merge_tags(settings.open(), from_tag, into)
+    moved = len(result.removed.highlight_ids)
+    if as_json:
+        echo_json({"removed": result.removed.tag.name, "into": plain(result.into), "highlights": moved})
+    else:
+        click.echo(line(f"merged {result.removed.tag.name} into {result.into.name} ({moved} highlights)"))
+
+
+@tag.command()
+@click.argument("name")
+@click.argument("text")
+@json_option()
+@click.pass_obj
+def describe(settings, name: str, text: str, as_json: bool) -> None:
+    """Set the description of tag NAME (what it means in your codebook)."""
+    from store.tags import describe_tag
+
+    _done(describe_tag(settings.open(), name, text), as_json, f"described {name}")
+
+
+@tag.command()
+@click.argument("name")
+@click.argument("colour")
+@json_option()
+@click.pass_obj
+def color(settings, name: str, colour: str, as_json: bool) -> None:
+    """Set the colour of tag NAME (a name like cyan, or #rrggbb)."""
+    from store.tags import recolor_tag
+
+    changed = recolor_tag(settings.open(), name, colour)
+    _done(changed, as_json, f"{changed.name} is now {changed.color}")
+
+
+@tag.command("add")
+@click.argument("name")
+@click.option("--color", "colour", help="Colour name or #rrggbb (default: the next in the palette).")
+@click.option("--description", default="", help="What the tag means.")
+@json_option()
+@click.pass_obj
+def add_tag(settings, name: str, colour: str | None, description: str, as_json: bool) -> None:
+    """Create tag NAME (an existing one is left as it is)."""
+    from store.tags import create_tag, find_tag
+
+    db = settings.open()
+    existed = find_tag(db, name) is not None
+    created = create_tag(db, name, color=colour, description=description)
+    _done(created, as_json, f"{created.name} {'exists already' if existed else 'added'} ({created.color})")
+
+
+@tag.command()
+@click.argument("name")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask, even when highlights carry it.")
+@json_option()
+@click.pass_obj
+def delete(settings, name: str, yes: bool, as_json: bool) -> None:
+    """Delete tag NAME; its highlights stay, without it (asks when it is in use)."""
+    from store.tags import delete_tag, get_tag
+
+    db = settings.open()
+    found = get_tag(db, name)
+    if found.count:
+        confirm(
+            f"Tag {line(found.name)!r} is on {found.count} highlight(s); delete it?",
+            yes=yes,
+            refusal=f"tag {line(found.name)!r} was not deleted",
+        )
+    removed = delete_tag(db, name)
+    _done(removed.tag, as_json, f"deleted {removed.tag.name} (was on {len(removed.highlight_ids)} highlights)")
