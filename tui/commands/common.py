@@ -108,6 +108,7 @@ def confirm(question: str, *, yes: bool, refusal: str) -> None:
     try:
         answer = click.confirm(question, default=False, err=True)
     except click.Abort:
+        click.echo(err=True)  # end the prompt's line so the refusal stands on its own
         raise CommandError(f"{refusal} (no answer; pass --yes to skip the question)") from None
     if not answer:
         raise CommandError(f"{refusal} (you said no)")
