@@ -121,14 +121,20 @@ class Not(Node):
 # --- helpers shared with search ---------------------------------------------------------
 
 
+def is_token_char(ch: str) -> bool:
+    """Whether FTS5's unicode61 tokenizer keeps `ch` in a token (categories L*, N*, Co)."""
+    category = unicodedata.category(ch)
+    return category[0] in "LN" or category == "Co"
+
+
 def has_token_chars(text: str) -> bool:
     """Whether FTS5's unicode61 tokenizer would find any token in `text`.
 
-    unicode61 treats Unicode spaces and punctuation as separators and everything else as
-    token characters; a word made only of separators (`*`, `--`, `"`) can match nothing,
-    so the parser drops it rather than letting it empty every result.
+    Everything outside letters, numbers and private-use characters separates tokens, so a
+    word made only of such characters (`*`, `--`, `^`, an emoji) can match nothing; the parser
+    drops it rather than letting it empty every result.
     """
-    return any(unicodedata.category(ch)[0] not in "ZPC" for ch in text)
+    return any(is_token_char(ch) for ch in text)
 
 
 def quote_value(value: str) -> str:

@@ -26,7 +26,7 @@ import sqlite_utils
 from store.errors import NotFound, StoreError
 from store.models import Highlight
 from store.query import (
-    And, Node, Not, Or, Phrase, QueryError, Term, Words, next_day, parse,
+    And, Node, Not, Or, Phrase, QueryError, Term, Words, is_token_char, next_day, parse,
 )
 
 HISTORY_KEEP = 200
@@ -211,7 +211,7 @@ def _fts_expr(node: Node) -> str | None:
     """The FTS5 MATCH expression for a node made only of free text, else None."""
     if isinstance(node, Words):
         expr = _fts_string(node.text)
-        if sum(1 for ch in node.text if unicodedata.category(ch)[0] not in "ZPC") >= PREFIX_MIN:
+        if sum(1 for ch in node.text if is_token_char(ch)) >= PREFIX_MIN:
             expr += "*"  # porter stems the prefix too: "relapse"* finds relapses, relapsing
         return f"{node.column} : {expr}" if node.column else expr
     if isinstance(node, Phrase):
