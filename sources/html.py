@@ -43,17 +43,22 @@ def load_html(text: str, name: str, warnings: list[str] | None = None) -> Docume
     """
     warnings = list(warnings or [])
     page = clean(_CHAR_REF.sub(_safe_char_ref, text))
+    title, h1 = _page_title(page)
     builder = DocumentBuilder()
-    title = _page_title(page)
     try:
-        _from_trafilatura(page, builder)
-    except Exception as error:  # an extractor bug must not make the page unloadable
+        root = _extract(page)
+        if root is not None:
+            # trafilatura moves the <h1> into its metadata; put it back as the first block.
+            if h1 and not any(h1 == " ".join(t.split()) for t in root.itertext()):
+                builder.add("heading", h1, 1)
+            _walk_xml(root, builder, depth=0)
+    except Exception as error:  # an extractor bug (or RecursionError) must not lose the page
         warnings.append(f"article extraction failed ({type(error).__name__}): read the whole page")
-    if not builder.blocks:
         builder = DocumentBuilder()
+    if not builder.blocks:
         _from_lxml(page, builder)
     if not title:
-        title = next(
+        title = h1 or next(
             (builder.text()[b.start : b.end] for b in builder.blocks if b.kind == "heading"), None
         )
     return builder.build(title or title_from_name(name), "html", warnings)
@@ -69,20 +74,23 @@ def _safe_char_ref(match: re.Match) -> str:
     return match.group()
 
 
-def _page_title(page: str) -> str:
+def _page_title(page: str) -> tuple[str, str]:
+    """The text of the page's <title> and of its first <h1> ("" when absent)."""
     import lxml.html
 
     try:
         root = lxml.html.fromstring(page)
     except Exception:
-        return ""
-    node = root.find(".//title")
-    if node is None:
-        return ""
-    return " ".join(clean(node.text_content()).split())
+        return "", ""
+    found = []
+    for tag in ("title", "h1"):
+        node = root.find(f".//{tag}")
+        found.append("" if node is None else " ".join(clean(node.text_content()).split()))
+    return found[0], found[1]
 
 
-def _from_trafilatura(page: str, builder: DocumentBuilder) -> None:
+def _extract(page: str):
+    """trafilatura's XML for the main text, parsed; None when it found nothing."""
     import trafilatura
     from lxml import etree
 
@@ -91,10 +99,10 @@ def _from_trafilatura(page: str, builder: DocumentBuilder) -> None:
         include_links=True, include_comments=False, include_images=False, favor_recall=True,
     )
     if not xml:
-        return
+        return None
     root = etree.fromstring(xml.encode("utf-8"))
     main = root.find("main")
-    _walk_xml(main if main is not None else root, builder, depth=0)
+    return main if main is not None else root
 
 
 def _walk_xml(node, builder: DocumentBuilder, depth: int, table: int = 0) -> None:
