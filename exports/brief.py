@@ -1,0 +1,256 @@
+"""The annotated Markdown brief: front matter, summary, sections of highlights, sources.
+
+Choices (documented here because a reader of the brief depends on them):
+
+- Grouping `tag` (default): sections mechanism, outcome, caveat, anecdote, then other tags
+  alphabetically, then "Untagged". A highlight with several tags is printed once, under its
+  first tag in that order, with all its tags listed; every later section it belongs to ends
+  with an "Also tagged …" list linking to it, so no section silently misses evidence.
+  `source`: one section per source in document order. `order`: one list in search order.
+- Anchors: each highlight is preceded by `<a id="h-xxxxxxxx"></a>` (the first 8 hex digits of
+  its id, lengthened only if two highlights in the brief share them). This works in GitHub,
+  pandoc, static-site generators and VS Code. Raw HTML appears only for these anchors: all
+  untrusted text is escaped (exports/escape.py).
+- Links: "qualifies → [quote](#h-…)" for the highlight's own links and the passive form for
+  backlinks ("qualified by ← …"), so under an outcome its caveats and contradicting evidence
+  are listed. A link whose other end is not in the brief is shown without an anchor.
+- Quote integrity: a quote that no longer equals its source's text between its offsets is
+  printed under "⚠ quote no longer matches the source" and returned in `mismatches` so the
+  caller reports it; it is never silently printed as if it were current.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from exports.collect import ExportData
+from exports.escape import confine_note, inline, quote_block
+from store.models import Highlight, Link
+
+GLIMPSE_CHARS = 70
+MISMATCH = "⚠ quote no longer matches the source"
+PASSIVE = {
+    "supports": "supported by",
+    "contradicts": "contradicted by",
+    "qualifies": "qualified by",
+    "elaborates": "elaborated by",
+    "same-finding": "same finding as",
+    "see-also": "see also",
+}
+
+
+@dataclass
+class Brief:
+    text: str
+    mismatches: list[Highlight]
+    """Highlights whose quote no longer matches the source (marked in the text)."""
+
+
+def render_brief(data: ExportData, by: str = "tag") -> Brief:
+    """The brief as Markdown text, grouped `by` "tag", "source" or "order"."""
+    anchors = anchor_ids([h.id for h in data.highlights])
+    out: list[str] = []
+    out += front_matter(data)
+    out += [f"# {inline(data.title)}", ""]
+    sources_n = len(data.sources)
+    out += [
+        f"*{len(data.highlights)} highlights from {sources_n} source{'s' if sources_n != 1 else ''}"
+        + (f" · query: {inline(data.query)}" if data.query else " · all highlights")
+        + f" · exported {inline(data.date)}*",
+        "",
+    ]
+    out += summary(data)
+    writer = _Writer(data, anchors)
+    for heading, primary, also in sections(data, by):
+        out += [f"## {heading}", ""]
+        for h in primary:
+            out += writer.highlight(h)
+        if also:
+            out += [f"**Also tagged {heading.lower()}** (printed above, under its first tag):", ""]
+            out += [f"- {writer.ref(h)}" for h in also]
+            out.append("")
+    out += sources_section(data)
+    return Brief("\n".join(out).rstrip("\n") + "\n", data.mismatches)
+
+
+def front_matter(data: ExportData) -> list[str]:
+    """YAML front matter; every value is JSON, which YAML reads as the same flow scalars."""
+    counts = {"highlights": len(data.highlights)}
+    for tag in data.tag_order:
+        counts[tag] = sum(1 for h in data.highlights if tag in h.tags)
+    counts["untagged"] = sum(1 for h in data.highlights if not h.tags)
+    counts["quote_mismatches"] = len(data.mismatches)
+    return [
+        "---",
+        f"title: {_yaml(data.title)}",
+        f"date: {_yaml(data.date)}",
+        f"query: {_yaml(data.query)}",
+        f"sources: {_yaml([s.title for s in data.sources.values()])}",
+        f"counts: {_yaml(counts)}",
+        "---",
+        "",
+    ]
+
+
+def _yaml(value) -> str:
+    # ensure_ascii keeps every control, bidi or unprintable character as a \u escape,
+    # which YAML double-quoted scalars read back to the same string.
+    return json.dumps(value, ensure_ascii=True)
+
+
+def summary(data: ExportData) -> list[str]:
+    """Counts per tag and source, then the balance warnings."""
+    columns = data.tag_order + ["untagged"]
+    out = ["## Summary", ""]
+    if not data.highlights:
+        return out + ["No highlights match this query.", ""]
+    out.append("| Source | " + " | ".join(inline(c) for c in columns) + " | total |")
+    out.append("|---|" + "---:|" * (len(columns) + 1))
+    totals = [0] * (len(columns) + 1)
+    for source in data.sources.values():
+        mine = [h for h in data.highlights if h.source_id == source.id]
+        row = [sum(1 for h in mine if c in h.tags) for c in data.tag_order]
+        row += [sum(1 for h in mine if not h.tags), len(mine)]
+        totals = [a + b for a, b in zip(totals, row)]
+        out.append(f"| {inline(source.title)} | " + " | ".join(map(str, row)) + " |")
+    out.append("| **all sources** | " + " | ".join(f"**{n}**" for n in totals) + " |")
+    out.append("")
+    if data.warnings:
+        out += ["**Balance warnings**", ""] + [f"- {inline(w)}" for w in data.warnings] + [""]
+    if data.mismatches:
+        n = len(data.mismatches)
+        out += [f"**{MISMATCH}: {n} highlight{'s' if n != 1 else ''}** (marked below).", ""]
+    return out
+
+
+def sections(data: ExportData, by: str) -> list[tuple[str, list[Highlight], list[Highlight]]]:
+    """(escaped heading, highlights printed here, highlights only referenced here)."""
+    if by == "source":
+        return [
+            (inline(source.title or "untitled"), [h for h in data.highlights if h.source_id == sid], [])
+            for sid, source in data.sources.items()
+        ]
+    if by == "order":
+        return [("Highlights", list(data.highlights), [])]
+    if by != "tag":
+        raise ValueError(f"unknown grouping {by!r}; use tag, source or order")
+    rank = {name: i for i, name in enumerate(data.tag_order)}
+    primary: dict[str, list[Highlight]] = {t: [] for t in data.tag_order}
+    also: dict[str, list[Highlight]] = {t: [] for t in data.tag_order}
+    untagged = []
+    for h in data.highlights:
+        if not h.tags:
+            untagged.append(h)
+            continue
+        ordered = sorted(h.tags, key=lambda t: rank.get(t, len(rank)))
+        primary[ordered[0]].append(h)
+        for other in ordered[1:]:
+            also[other].append(h)
+    out = [(inline(_section_name(t)), primary[t], also[t]) for t in data.tag_order]
+    if untagged:
+        out.append(("Untagged", untagged, []))
+    return out
+
+
+def _section_name(tag: str) -> str:
+    return tag[:1].upper() + tag[1:]
+
+
+def anchor_ids(ids: list[str]) -> dict[str, str]:
+    """Stable anchors: "h-" and the shortest id prefix (at least 8) unique in this brief."""
+    out: dict[str, str] = {}
+    width = 8
+    while True:
+        prefixes: dict[str, int] = {}
+        for hid in ids:
+            prefixes[hid[:width]] = prefixes.get(hid[:width], 0) + 1
+        for hid in ids:
+            if hid not in out and prefixes[hid[:width]] == 1:
+                out[hid] = "h-" + "".join(c for c in hid[:width] if c.isalnum() or c == "-")
+        if len(out) == len(ids) or width > 64:
+            break
+        width += 4
+    for hid in ids:
+        out.setdefault(hid, "h-" + "".join(c for c in hid if c.isalnum() or c == "-"))
+    return out
+
+
+class _Writer:
+    """Renders one highlight's block; holds the lookups every block needs."""
+
+    def __init__(self, data: ExportData, anchors: dict[str, str]) -> None:
+        self.data = data
+        self.anchors = anchors
+        self.by_id = {h.id: h for h in data.highlights}
+
+    def highlight(self, h: Highlight) -> list[str]:
+        data = self.data
+        out = [f'<a id="{self.anchors[h.id]}"></a>', ""]
+        if not data.quote_ok.get(h.id, True):
+            status = "" if h.anchor_status == "anchored" else f" (anchor: {h.anchor_status})"
+            out += [f"**{MISMATCH}**{status}; the quote as highlighted:", ""]
+        out += quote_block(h.quote)
+        out += ["", self.citation(h), ""]
+        items = []
+        if h.tags:
+            items.append("- **Tags:** " + ", ".join(inline(t) for t in h.tags))
+        if h.note.strip():
+            items += ["- **Note:**", ""] + confine_note(h.note, "  ")
+        links = data.links_of(h.id)
+        if links:
+            items.append("- **Links:**")
+            items += ["  - " + self.link_line(h, link) for link in links]
+        if items:
+            out += items + [""]
+        return out
+
+    def citation(self, h: Highlight) -> str:
+        """"— *Title*, § Heading › Sub, ¶ 12 · highlighted by alice"."""
+        source = self.data.sources[h.source_id]
+        line = f"— *{inline(source.title or 'untitled')}*"
+        location = self.data.locations.get(h.id)
+        if location and location.headings:
+            line += ", § " + " › ".join(inline(t) for t in location.headings)
+        if location and location.paragraph:
+            line += f", ¶ {location.paragraph}"
+        if h.author:
+            line += f" · highlighted by {inline(h.author)}"
+        return line
+
+    def ref(self, h: Highlight, source_title: str | None = None) -> str:
+        """A link to a highlight in this brief, or its glimpse when it is not in the brief."""
+        glimpse = " ".join(h.quote.split())
+        if len(glimpse) > GLIMPSE_CHARS:
+            glimpse = glimpse[: GLIMPSE_CHARS - 1].rstrip() + "…"
+        text = f"“{inline(glimpse)}”"
+        title = source_title if source_title is not None else self.data.sources[h.source_id].title
+        where = f" — *{inline(title or 'untitled')}*"
+        if h.id in self.anchors:
+            return f"[{text}](#{self.anchors[h.id]}){where}"
+        return f"{text}{where} (not in this brief)"
+
+    def link_line(self, h: Highlight, link: Link) -> str:
+        outgoing = link.from_id == h.id
+        other_id = link.to_id if outgoing else link.from_id
+        relation = inline(link.relation)
+        phrase = f"{relation} →" if outgoing else f"{inline(PASSIVE.get(link.relation, link.relation))} ←"
+        if other_id in self.by_id:
+            target = self.ref(self.by_id[other_id])
+        elif other_id in self.data.outside:
+            other, title = self.data.outside[other_id]
+            target = self.ref(other, title)
+        else:
+            target = "(a highlight no longer in the database)"
+        note = f" ({inline(link.note)})" if link.note.strip() else ""
+        return f"{phrase} {target}{note}"
+
+
+def sources_section(data: ExportData) -> list[str]:
+    out = ["## Sources", ""]
+    for source in data.sources.values():
+        out.append(f"- **{inline(source.title or 'untitled')}**  ")
+        out.append(f"  origin: {inline(source.origin)}  ")
+        out.append(f"  sha256: `{source.sha256}` · imported {inline(source.imported_at)}")
+    out.append("")
+    return out

@@ -1,0 +1,184 @@
+"""Gather everything an export needs from the store, once, through store functions.
+
+`collect(db, query)` runs the search (an empty query means every highlight), loads each
+involved source with its text and blocks, the links touching the chosen highlights (and a
+glimpse of link ends outside the selection), checks every quote against its source's current
+text, and computes where each quote sits (heading path and paragraph number). Renderers in
+exports/ then work on this plain `ExportData` and never touch the database.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from store.clock import now
+from store.models import Highlight, Link, Source
+
+TAG_ORDER = ("mechanism", "outcome", "caveat", "anecdote")
+"""Brief sections come in this order, then other tags alphabetically."""
+
+HEADING_CHARS = 60
+
+
+@dataclass
+class Location:
+    """Where a quote sits in its source, for the citation line."""
+
+    headings: list[str]
+    """Text of the enclosing headings, outermost first."""
+    paragraph: int | None
+    """1-based number of the block (paragraph, list item, ...) holding the quote's start."""
+
+
+@dataclass
+class ExportData:
+    """One export's worth of highlights, sources, links and checks."""
+
+    title: str
+    query: str
+    date: str
+    highlights: list[Highlight]
+    """In search order: sources by title, then position in the text."""
+    sources: dict[int, Source]
+    links: list[Link]
+    """Every link with at least one end among `highlights`."""
+    outside: dict[str, tuple[Highlight, str]] = field(default_factory=dict)
+    """Link ends not in the export: id -> (highlight, source title)."""
+    quote_ok: dict[str, bool] = field(default_factory=dict)
+    """Highlight id -> its quote still equals its source's text between its offsets."""
+    locations: dict[str, Location] = field(default_factory=dict)
+    tag_order: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Balance warnings of the overview that concern this export's highlights."""
+
+    @property
+    def mismatches(self) -> list[Highlight]:
+        return [h for h in self.highlights if not self.quote_ok.get(h.id, True)]
+
+    def links_of(self, highlight_id: str) -> list[Link]:
+        return self._by_end().get(highlight_id, [])
+
+    def _by_end(self) -> dict[str, list[Link]]:
+        cached = getattr(self, "_link_index", None)
+        if cached is None:
+            cached = defaultdict(list)
+            for link in self.links:
+                cached[link.from_id].append(link)
+                cached[link.to_id].append(link)
+            self._link_index = cached
+        return cached
+
+
+def collect(db: sqlite_utils.Database, query: str = "", title: str | None = None) -> ExportData:
+    """Everything an export of `query` needs (raises store.query.QueryError for a bad query)."""
+    from store.highlights import get_highlights
+    from store.links import list_links
+    from store.search import search
+    from store.sources import get_source
+
+    highlights = search(db, query or "")
+    sources = {sid: get_source(db, sid) for sid in dict.fromkeys(h.source_id for h in highlights)}
+    chosen = {h.id for h in highlights}
+    links = [l for l in list_links(db) if l.from_id in chosen or l.to_id in chosen] if chosen else []
+    missing = sorted({end for l in links for end in (l.from_id, l.to_id) if end not in chosen})
+    outside: dict[str, tuple[Highlight, str]] = {}
+    if missing:
+        titles: dict[int, str] = {s.id: s.title for s in sources.values()}
+        for other in get_highlights(db, missing):
+            if other.source_id not in titles:
+                from store.sources import get_source_info
+
+                titles[other.source_id] = get_source_info(db, other.source_id).title
+            outside[other.id] = (other, titles[other.source_id])
+    data = ExportData(
+        title=title or default_title(query),
+        query=query or "",
+        date=now(),
+        highlights=highlights,
+        sources=sources,
+        links=links,
+        outside=outside,
+    )
+    data.quote_ok = {h.id: check_quote(sources[h.source_id].text, h) for h in highlights}
+    data.locations = locate_all(highlights, sources)
+    data.tag_order = ordered_tags({t for h in highlights for t in h.tags})
+    data.warnings = relevant_warnings(db, data.query) if highlights else []
+    return data
+
+
+def default_title(query: str) -> str:
+    return f"Evidence brief: {query}" if query else "Evidence brief"
+
+
+def check_quote(text: str, highlight: Highlight) -> bool:
+    """The quote integrity rule: an anchored quote equals the text between its offsets."""
+    if highlight.anchor_status == "orphaned":
+        return False
+    return 0 <= highlight.start <= highlight.end <= len(text) and text[highlight.start : highlight.end] == highlight.quote
+
+
+def ordered_tags(names: set[str]) -> list[str]:
+    """The default tags in their brief order, then the rest alphabetically."""
+    folded = {n.casefold(): n for n in names}
+    first = [folded[t] for t in TAG_ORDER if t in folded]
+    rest = sorted((n for n in names if n not in first), key=str.casefold)
+    return first + rest
+
+
+def locate_all(highlights: list[Highlight], sources: dict[int, Source]) -> dict[str, Location]:
+    """Heading path and block number of every highlight, one pass over each source's blocks."""
+    prepared = {sid: _prepare(source) for sid, source in sources.items()}
+    out: dict[str, Location] = {}
+    for h in highlights:
+        starts, entries = prepared[h.source_id]
+        index = bisect_right(starts, h.start) - 1
+        out[h.id] = entries[index] if index >= 0 else Location([], None)
+    return out
+
+
+def _prepare(source: Source) -> tuple[list[int], list[Location]]:
+    starts: list[int] = []
+    entries: list[Location] = []
+    path: list[tuple[int, str]] = []
+    number = 0
+    for block in source.blocks:
+        if block.kind == "heading":
+            text = " ".join(source.text[block.start : block.end].split()).lstrip("#").strip()
+            if len(text) > HEADING_CHARS:
+                text = text[: HEADING_CHARS - 1].rstrip() + "…"
+            level = block.level or 1
+            path = [p for p in path if p[0] < level] + [(level, text)]
+            paragraph = None
+        else:
+            number += 1
+            paragraph = number
+        starts.append(block.start)
+        entries.append(Location([t for _, t in path], paragraph))
+    return starts, entries
+
+
+def relevant_warnings(db: sqlite_utils.Database, query: str) -> list[str]:
+    """The overview's balance warnings that concern highlights this export holds.
+
+    A warning is kept when its own query and the export's query have a highlight in common
+    (for "all" every warning about highlights is kept).
+    """
+    from store.overview import overview
+    from store.query import QueryError
+    from store.search import count
+
+    kept = []
+    for warning in overview(db).warnings:
+        if not warning.query:
+            continue
+        combined = f"({warning.query}) ({query})" if query.strip() else warning.query
+        try:
+            if count(db, combined) > 0:
+                kept.append(warning.message)
+        except QueryError:
+            kept.append(warning.message)
+    return kept
