@@ -18,13 +18,12 @@ a region, `Levenshtein.distance` to settle the ends and to check the edit-distan
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
+
+from sources.whitespace import WHITESPACE, collapse_whitespace, original_span
 
 CONTEXT_CHARS = 32
 """How many characters of context are kept before and after a quote."""
@@ -47,9 +46,6 @@ _MAX_SCORED_HITS = 20_000
 
 _IN_PLACE_MARGIN = 0.1
 """How much better another occurrence's context must be to beat one still in place."""
-
-_WHITESPACE = re.compile(r"\s+")
-
 
 @dataclass
 class AnchorResult:
@@ -122,7 +118,7 @@ def reanchor(
     found = _exact(new_text, quote, ctx, old_start, old_end)
     if found is not None:
         return found
-    if _WHITESPACE.search(quote):
+    if WHITESPACE.search(quote):
         found = _whitespace_variant(new_text, quote, ctx, old_start, old_end)
         if found is not None:
             return found
@@ -213,59 +209,17 @@ def _whitespace_variant(
     Such a match counts as "moved": the words are the reviewer's words, so asking them to
     review it would be noise. The caller takes the new span's text as the quote.
     """
-    collapsed, runs = _collapsed(text)
-    needle = _WHITESPACE.sub(" ", quote)
+    collapsed, runs = collapse_whitespace(text)
+    needle = WHITESPACE.sub(" ", quote)
     spans = []
     pos = collapsed.find(needle)
     while pos != -1 and len(spans) < _MAX_SCORED_HITS:
-        spans.append(_original_span(runs, pos, pos + len(needle)))
+        spans.append(original_span(runs, pos, pos + len(needle)))
         pos = collapsed.find(needle, pos + 1)
     if not spans:
         return None
     start, end = max(spans, key=lambda s: (ctx.total(*s), -abs(s[0] - ctx.hint)))
     return AnchorResult("moved", start, end, ctx.total(start, end))
-
-
-@lru_cache(maxsize=4)
-def _collapsed(text: str) -> tuple[str, tuple[list[int], list[int], list[int]]]:
-    """`text` with each whitespace run replaced by one space, and where the runs were.
-
-    Cached because re-anchoring a source asks this of the same new text for every highlight
-    (str hashes are cached, so the lookup is cheap even for megabytes).
-    """
-    at, orig_start, orig_end = [], [], []
-    parts, last, out_len = [], 0, 0
-    for match in _WHITESPACE.finditer(text):
-        a, b = match.span()
-        parts.append(text[last:a])
-        out_len += a - last
-        at.append(out_len)
-        orig_start.append(a)
-        orig_end.append(b)
-        parts.append(" ")
-        out_len += 1
-        last = b
-    parts.append(text[last:])
-    return "".join(parts), (at, orig_start, orig_end)
-
-
-def _original_span(runs: tuple[list[int], list[int], list[int]], start: int, end: int) -> tuple[int, int]:
-    """Map a span of the collapsed text back to offsets in the original."""
-    at, orig_start, orig_end = runs
-
-    def start_of(k: int) -> int:
-        i = bisect_right(at, k) - 1
-        if i < 0:
-            return k
-        return orig_start[i] if at[i] == k else orig_end[i] + (k - at[i] - 1)
-
-    def end_after(k: int) -> int:  # original offset just past collapsed character k
-        i = bisect_right(at, k) - 1
-        if i >= 0 and at[i] == k:
-            return orig_end[i]
-        return start_of(k) + 1
-
-    return start_of(start), end_after(end - 1)
 
 
 def _fuzzy(text: str, quote: str, ctx: _Scorer) -> AnchorResult | None:

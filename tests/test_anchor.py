@@ -1,4 +1,4 @@
-"""Re-anchoring highlights in changed texts (sources/anchor.py).
+"""Re-anchoring highlights in changed texts (sources/anchor.py, sources/whitespace.py).
 
 The cases are those a web annotator meets (Hypothesis' client, dom-anchor-text-quote): text
 inserted before the quote, a typo inside it, the quote repeated with different context, the
@@ -24,6 +24,7 @@ from sources.anchor import (
     quote_matches,
     reanchor,
 )
+from sources.whitespace import WHITESPACE, collapse_whitespace, original_span
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -333,7 +334,7 @@ def edits(draw, text: str):
     return text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(data=st.data(), marked=marked_texts())
 def test_random_edits_never_give_an_out_of_range_or_false_anchor(data, marked):
     text, start, end = marked
@@ -366,3 +367,17 @@ def test_an_unchanged_text_always_stays_anchored(marked):
     text, start, end = marked
     selector = (text[start:end], *capture_context(text, start, end), start, end)
     assert again(text, selector) == AnchorResult("anchored", start, end, 1.0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab \n\r\t"), max_size=80), data=st.data())
+def test_whitespace_collapsing_maps_every_span_back(text, data):
+    collapsed, runs = collapse_whitespace(text)
+    assert collapsed == WHITESPACE.sub(" ", text)
+    if not collapsed:
+        return
+    start = data.draw(st.integers(0, len(collapsed) - 1))
+    end = data.draw(st.integers(start + 1, len(collapsed)))
+    a, b = original_span(runs, start, end)
+    assert 0 <= a < b <= len(text)
+    assert WHITESPACE.sub(" ", text[a:b]) == collapsed[start:end]
