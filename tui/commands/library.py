@@ -34,6 +34,7 @@ def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
     files, failures = _expand(paths)
     db = settings.open()
     results = []
+    notices: list[str] = []
     bar = None
     if len(files) > PROGRESS_OVER:
         # The bar goes to stderr so that stdout stays one line (or one JSON array) per source.
@@ -42,15 +43,20 @@ def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
     try:
         for path in files:
             try:
-                results.append(_add_one(db, path))
+                result, warnings = _add_one(db, path)
             except (SourceError, StoreError) as error:
                 failures.append(_problem(path, error))
+            else:
+                results.append(result)
+                if result.status != "unchanged":
+                    notices.extend(f"{path}: warning: {w}" for w in warnings)
+                result.warnings = warnings if result.status != "unchanged" else []
             if bar is not None:
                 bar.update(1)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    for problem in failures:
+    for problem in [*notices, *failures]:
         click.echo(f"postil: {line(problem)}", err=True)
     if as_json:
         echo_json([_result_json(r) for r in results])
@@ -76,7 +82,8 @@ def _add_one(db, path: Path):
 
     from store.sources import add_source
 
-    return add_source(db, load_path(path))
+    loaded = load_path(path)
+    return add_source(db, loaded), loaded.document.warnings
 
 
 def _problem(path: Path, error: Exception) -> str:
@@ -96,6 +103,7 @@ def _result_json(result) -> dict:
         "status": result.status,
         "blocks": result.block_count,
         "reanchor": plain(result.reanchor) if result.reanchor is not None else None,
+        "warnings": getattr(result, "warnings", []),
     }
 
 

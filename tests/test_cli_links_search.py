@@ -1,0 +1,104 @@
+"""`postil link`, `unlink`, `links`, `relations`, `search`, `overview` through the command line."""
+
+from __future__ import annotations
+
+import pytest
+
+from cli_support import ARTICLE, Postil
+
+
+@pytest.fixture
+def postil(tmp_path):
+    p = Postil(tmp_path)
+    p.ok("add", p.write("durability.txt", ARTICLE), p.write("other.txt", "Other study\n\nNo relapse was seen in a larger trial.\n"))
+    return p
+
+
+def two_highlights(postil) -> tuple[str, str]:
+    a = postil.ok("mark", "1", "Some relapses followed stressful events.", "--tag", "caveat").stdout.strip()
+    b = postil.ok("mark", "2", "No relapse was seen", "--tag", "outcome", "--note", "bigger n").stdout.strip()
+    return a, b
+
+
+def test_link_with_prefixes_and_list_both_ends(postil):
+    a, b = two_highlights(postil)
+    link = postil.ok("link", a[:8], b[:8], "--relation", "contradicts", "--note", "different samples", "--json").json()
+    assert (link["from_id"], link["to_id"], link["relation"]) == (a, b, "contradicts")
+    assert link["author"] == "tester"
+    [listed] = postil.ok("links", "--json").json()
+    assert listed["from"]["quote"] == "Some relapses followed stressful events."
+    assert listed["to"]["source_title"] == "Other study"
+    text = postil.ok("links").stdout
+    assert "contradicts" in text and "Other study" in text
+
+
+def test_link_refusals(postil):
+    a, b = two_highlights(postil)
+    unknown = postil.fails("link", a, b, "--relation", "refutes").stderr
+    assert "unknown relation 'refutes'" in unknown and "supports" in unknown and "see-also" in unknown
+    assert "cannot link to itself" in postil.fails("link", a, a).stderr
+    assert "no highlight id starts with" in postil.fails("link", a, "ffffffff").stderr
+    assert "too short" in postil.fails("link", "ab", b).stderr
+    postil.ok("link", a, b)
+    assert "already linked" in postil.fails("link", a, b).stderr
+    assert len(postil.ok("links", "--json").json()) == 1
+
+
+def test_unlink_by_ends_relation_or_link_id(postil):
+    a, b = two_highlights(postil)
+    first = postil.ok("link", a, b, "--relation", "qualifies").stdout.strip()
+    postil.ok("link", a, b, "--relation", "supports")
+    postil.ok("unlink", a, b, "--relation", "supports")
+    assert [l["id"] for l in postil.ok("links", "--json").json()] == [first]
+    assert "no link from" in postil.fails("unlink", b, a).stderr
+    postil.ok("unlink", first[:10])
+    assert postil.ok("links", "--json").json() == []
+    assert "no link id starts with" in postil.fails("unlink", first[:10]).stderr
+
+
+def test_relations_list_and_add(postil):
+    names = [r["name"] for r in postil.ok("relations", "--json").json()]
+    assert names == ["supports", "contradicts", "qualifies", "elaborates", "same-finding", "see-also"]
+    postil.ok("relations", "add", "replicates", "--description", "Same method, new sample.")
+    assert postil.ok("relations", "--json").json()[-1]["name"] == "replicates"
+    a, b = two_highlights(postil)
+    postil.ok("link", a, b, "-r", "replicates")
+
+
+def test_search_text_and_json(postil):
+    a, b = two_highlights(postil)
+    link = postil.ok("link", a, b, "--relation", "contradicts").stdout.strip()
+    lines = postil.ok("search", "relapse").stdout.splitlines()
+    assert len(lines) == 2  # stemming: "relapses" and "relapse"
+    assert postil.ok("search", "tag:caveat").stdout.startswith(a[:8])
+    [hit] = postil.ok("search", "rel:contradicts -tag:caveat", "--json").json()
+    assert hit["id"] == b and hit["source_title"] == "Other study" and hit["note"] == "bigger n"
+    assert hit["links"] == [{"id": link, "from": a, "to": b, "relation": "contradicts"}]
+    assert set(hit) >= {"id", "source_id", "source_title", "start", "end", "quote", "tags", "note", "author", "links"}
+    assert len(postil.ok("search", "", "--limit", "1", "--json").json()) == 1
+
+
+def test_search_no_results_and_malformed_queries(postil):
+    two_highlights(postil)
+    none = postil.ok("search", "durable-nothing-like-this")
+    assert none.stdout == "" and "no highlights match" in none.stderr
+    for query, where in [("(tag:caveat", "column"), ('"unclosed', "column"), ("tag:nosuchtag", "nosuchtag")]:
+        run = postil.fails("search", query)
+        assert where in run.stderr
+    # Injection attempts are text to search for, never SQL.
+    for query in ["tag:x' OR 1=1 --", "NEAR(", "*", "'; DROP TABLE highlights; --"]:
+        run = postil(query and "search", query)
+        assert run.exit_code in (0, 1) and "Traceback" not in run.stderr
+    assert len(postil.ok("highlights", "--json").json()) == 2
+
+
+def test_overview_table_and_json(postil):
+    two_highlights(postil)
+    table = postil.ok("overview").stdout
+    header = table.splitlines()[0].split()
+    assert header[:6] == ["id", "source", "mechanism", "outcome", "caveat", "anecdote"]
+    data = postil.ok("overview", "--json").json()
+    by_title = {s["title"]: s for s in data["sources"]}
+    assert by_title["Other study"]["counts"]["outcome"] == 1
+    assert data["total"] == 2
+    assert any("0 caveats" in w["message"] for w in data["warnings"])
