@@ -1,0 +1,103 @@
+"""CSV (one row per highlight) and JSON (a list of objects) exports.
+
+JSON is the exact record: every field as stored, plus the source, the citation and the
+quote check. CSV carries the same fields flattened (tags joined by ", " since tag names
+cannot hold commas; links as "relation>id" / "relation<id"). Because spreadsheets run a
+cell starting with = + - @ as a formula, such text cells are prefixed with an apostrophe
+(OWASP's advice); use JSON when the exact text matters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from exports.collect import ExportData
+from store.models import Highlight
+
+FIELDS = (
+    "id", "source_id", "source_title", "source_origin", "source_sha256", "start", "end",
+    "quote", "prefix", "suffix", "note", "tags", "author", "created_at", "updated_at",
+    "version", "anchor_status", "quote_matches_source", "headings", "paragraph", "links",
+)
+_JSON_UNSAFE = re.compile("[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def records(data: ExportData) -> list[dict]:
+    """One plain dict per highlight, in export order."""
+    out = []
+    for h in data.highlights:
+        source = data.sources[h.source_id]
+        location = data.locations.get(h.id)
+        out.append(
+            {
+                "id": h.id,
+                "source_id": h.source_id,
+                "source_title": source.title,
+                "source_origin": source.origin,
+                "source_sha256": source.sha256,
+                "start": h.start,
+                "end": h.end,
+                "quote": h.quote,
+                "prefix": h.prefix,
+                "suffix": h.suffix,
+                "note": h.note,
+                "tags": list(h.tags),
+                "author": h.author,
+                "created_at": h.created_at,
+                "updated_at": h.updated_at,
+                "version": h.version,
+                "anchor_status": h.anchor_status,
+                "quote_matches_source": data.quote_ok.get(h.id, True),
+                "headings": location.headings if location else [],
+                "paragraph": location.paragraph if location else None,
+                "links": _links(data, h),
+            }
+        )
+    return out
+
+
+def _links(data: ExportData, h: Highlight) -> list[dict]:
+    return [
+        {
+            "id": link.id,
+            "relation": link.relation,
+            "direction": "out" if link.from_id == h.id else "in",
+            "other_id": link.to_id if link.from_id == h.id else link.from_id,
+            "note": link.note,
+            "author": link.author,
+            "created_at": link.created_at,
+        }
+        for link in data.links_of(h.id)
+    ]
+
+
+def to_json(data: ExportData) -> str:
+    """A JSON array of highlight objects (exact text; non-ASCII kept readable)."""
+    text = json.dumps(records(data), ensure_ascii=False, indent=2)
+    # Keep the file safe to `cat`: characters a terminal acts on or reorders stay \u-escaped
+    # (outside strings JSON is ASCII, so these can only be inside strings).
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def _cell(value) -> str:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(data: ExportData) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    for record in records(data):
+        record["tags"] = ", ".join(record["tags"])
+        record["headings"] = " › ".join(record["headings"])
+        record["links"] = " ".join(
+            f"{l['relation']}{'>' if l['direction'] == 'out' else '<'}{l['other_id']}" for l in record["links"]
+        )
+        writer.writerow({k: _cell(v) for k, v in record.items()})
+    return buffer.getvalue()

@@ -1,0 +1,277 @@
+"""W3C Web Annotation (JSON-LD) export, and reading such files back for `postil import`.
+
+Export: an AnnotationCollection whose embedded first AnnotationPage holds one Annotation per
+highlight (each also valid on its own: it carries its own @context):
+
+- `id` "urn:uuid:<highlight id>", `motivation` "highlighting", `created`, `modified`, and a
+  `creator` Person when the highlight has an author;
+- `target`: `source` is the origin as a URI (http(s) as is, a file path as a file:// URI,
+  anything else "urn:postil:source:<sha256>"), with a TextQuoteSelector (exact, prefix,
+  suffix) and a TextPositionSelector (start, end; character offsets into postil's reading
+  text). postil's own facts ride on extension properties in the "postil:" namespace, declared
+  in the @context: `postil:sha256` and `postil:origin` on the target (how an importer finds
+  the source), `postil:anchorStatus` and `postil:version` on the annotation;
+- bodies: each tag a TextualBody with purpose "tagging"; the note a TextualBody with purpose
+  "commenting" and format "text/markdown"; each outgoing link a SpecificResource with purpose
+  "linking" whose `source` is the other annotation's id, its own `id` the link's, and the
+  relation in `postil:relation`.
+
+The @context is ["http://www.w3.org/ns/anno.jsonld", {"postil": NAMESPACE}]: the W3C context
+comes first, as the model requires, and the second entry only declares the prefix.
+
+Import (`parse`) accepts a collection, a page, one annotation or a JSON list of them, and
+turns each into a `store.exchange.Incoming`; what it cannot read is returned as problems.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from urllib.parse import quote, unquote, urlparse
+from urllib.request import url2pathname
+
+from exports.collect import ExportData
+from store.exchange import Incoming, IncomingLink
+
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+NAMESPACE = "https://postil.invalid/ns#"
+"""postil's extension vocabulary (the .invalid domain: a name, never fetched)."""
+CONTEXT = [W3C_CONTEXT, {"postil": NAMESPACE}]
+_POSTIL_NS = uuid.UUID("6f1d3c2e-5a7b-4c1d-9e8f-0a1b2c3d4e5f")
+
+
+def source_uri(origin: str, sha256: str) -> str:
+    """The target `source` IRI for a postil source."""
+    if origin.startswith(("http://", "https://")):
+        return quote(origin, safe=":/?#[]@!$&'()*+,;=%~")
+    if origin and Path(origin).is_absolute():
+        return Path(origin).as_uri()
+    return f"urn:postil:source:{sha256}"
+
+
+def origin_from_uri(uri: str) -> str:
+    """Best guess of a postil origin from a target IRI (used when postil:origin is absent)."""
+    if uri.startswith("file:"):
+        return url2pathname(unquote(urlparse(uri).path))
+    if uri.startswith("urn:postil:source:"):
+        return ""
+    return uri
+
+
+def annotation(data: ExportData, h) -> dict:
+    source = data.sources[h.source_id]
+    bodies: list[dict] = [
+        {"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in sorted(h.tags, key=str.casefold)
+    ]
+    if h.note:
+        bodies.append({"type": "TextualBody", "purpose": "commenting", "value": h.note, "format": "text/markdown"})
+    for link in data.links_of(h.id):
+        if link.from_id != h.id:
+            continue  # each link is carried once, by the annotation it starts from
+        body = {
+            "id": f"urn:uuid:{link.id}",
+            "type": "SpecificResource",
+            "purpose": "linking",
+            "source": f"urn:uuid:{link.to_id}",
+            "postil:relation": link.relation,
+        }
+        if link.created_at:
+            body["created"] = link.created_at
+        if link.author:
+            body["creator"] = {"type": "Person", "name": link.author}
+        if link.note:
+            body["postil:note"] = link.note
+        bodies.append(body)
+    item = {
+        "@context": CONTEXT,
+        "id": f"urn:uuid:{h.id}",
+        "type": "Annotation",
+        "motivation": "highlighting",
+        "created": h.created_at,
+        "modified": h.updated_at,
+    }
+    if h.author:
+        item["creator"] = {"type": "Person", "name": h.author}
+    if bodies:
+        item["body"] = bodies
+    item["target"] = {
+        "source": source_uri(source.origin, source.sha256),
+        "selector": [
+            {"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix},
+            {"type": "TextPositionSelector", "start": h.start, "end": h.end},
+        ],
+        "postil:sha256": source.sha256,
+        "postil:origin": source.origin,
+    }
+    item["postil:anchorStatus"] = h.anchor_status
+    item["postil:version"] = h.version
+    return item
+
+
+def to_w3c(data: ExportData) -> dict:
+    """The export as an AnnotationCollection (a JSON-ready dict)."""
+    items = [annotation(data, h) for h in data.highlights]
+    key = uuid.uuid5(_POSTIL_NS, "\n".join([data.title, data.query] + [h.id for h in data.highlights]))
+    return {
+        "@context": CONTEXT,
+        "id": f"urn:uuid:{key}",
+        "type": "AnnotationCollection",
+        "label": data.title,
+        "total": len(items),
+        "created": data.date,
+        "first": {
+            "id": f"urn:uuid:{uuid.uuid5(key, 'page-0')}",
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
+    }
+
+
+def dumps(data: ExportData) -> str:
+    # ensure_ascii: the file is safe to `cat` and any JSON reader gets the exact text back.
+    return json.dumps(to_w3c(data), ensure_ascii=True, indent=1) + "\n"
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _uuid_of(iri: str) -> str:
+    """Our highlight id for an annotation IRI: the uuid of urn:uuid:…, else a stable uuid5."""
+    if iri.startswith("urn:uuid:"):
+        try:
+            return str(uuid.UUID(iri[len("urn:uuid:") :]))
+        except ValueError:
+            pass
+    return str(uuid.uuid5(_POSTIL_NS, iri))
+
+
+def _agent(value) -> str:
+    for agent in _list(value):
+        if isinstance(agent, str):
+            return agent
+        if isinstance(agent, dict):
+            name = agent.get("name") or agent.get("nickname")
+            if isinstance(name, str):
+                return name
+    return ""
+
+
+def annotations_in(document) -> list:
+    """The annotations of a collection, page, single annotation or list."""
+    if isinstance(document, list):
+        return [a for part in document for a in annotations_in(part)]
+    if not isinstance(document, dict):
+        return []
+    kind = _list(document.get("type"))
+    if "AnnotationCollection" in kind:
+        first = document.get("first")
+        return annotations_in(first) if isinstance(first, (dict, list)) else []
+    if "AnnotationPage" in kind:
+        items = _list(document.get("items"))
+        nxt = document.get("next")
+        return items + (annotations_in(nxt) if isinstance(nxt, dict) else [])
+    return [document]
+
+
+def parse(document) -> tuple[list[Incoming], list[str]]:
+    """Incoming highlights from a parsed JSON document, and what could not be read."""
+    incoming, problems = [], []
+    for index, item in enumerate(annotations_in(document)):
+        try:
+            incoming.append(_incoming(item))
+        except ValueError as error:
+            label = item.get("id") if isinstance(item, dict) else None
+            problems.append(f"annotation {label or index + 1}: {error}")
+    return incoming, problems
+
+
+def _incoming(item) -> Incoming:
+    if not isinstance(item, dict) or "Annotation" not in _list(item.get("type")):
+        raise ValueError("not an Annotation")
+    targets = [t for t in _list(item.get("target")) if isinstance(t, dict)]
+    if not targets:
+        raise ValueError("no target with selectors (postil needs a text quote)")
+    target = targets[0]
+    exact = prefix = suffix = None
+    start = end = None
+    for selector in _list(target.get("selector")):
+        if not isinstance(selector, dict):
+            continue
+        if selector.get("type") == "TextQuoteSelector" and isinstance(selector.get("exact"), str):
+            exact, prefix, suffix = selector["exact"], selector.get("prefix") or "", selector.get("suffix") or ""
+        elif selector.get("type") == "TextPositionSelector":
+            if isinstance(selector.get("start"), int) and isinstance(selector.get("end"), int):
+                start, end = selector["start"], selector["end"]
+    if not exact:
+        raise ValueError("no TextQuoteSelector with an exact quote")
+    if start is None or end is None or not 0 <= start <= end:
+        start, end = 0, 0  # no usable position: anchor by the quote alone
+    origin = target.get("postil:origin")
+    if not isinstance(origin, str):
+        origin = origin_from_uri(str(target.get("source") or ""))
+    sha256 = target.get("postil:sha256")
+    if not isinstance(sha256, str):
+        source = str(target.get("source") or "")
+        sha256 = source.rsplit(":", 1)[-1] if source.startswith("urn:postil:source:") else ""
+    tags, notes, links = [], [], []
+    body_value = item.get("bodyValue")
+    if isinstance(body_value, str):
+        notes.append(body_value)
+    for body in _list(item.get("body")):
+        if not isinstance(body, dict):
+            continue
+        purposes = _list(body.get("purpose"))
+        value = body.get("value")
+        if "tagging" in purposes and isinstance(value, str):
+            tags.append(value)
+        elif "linking" in purposes and isinstance(body.get("source"), str):
+            links.append(
+                IncomingLink(
+                    id=_uuid_of(str(body.get("id") or f"{item.get('id')}#{body['source']}")),
+                    to_id=_uuid_of(body["source"]),
+                    relation=str(body.get("postil:relation") or "see-also"),
+                    note=str(body.get("postil:note") or ""),
+                    author=_agent(body.get("creator")),
+                    created_at=str(body.get("created") or item.get("created") or ""),
+                )
+            )
+        elif isinstance(value, str):
+            notes.append(value)
+    created = str(item.get("created") or "")
+    version = item.get("postil:version")
+    return Incoming(
+        id=_uuid_of(str(item.get("id") or "")) if item.get("id") else str(uuid.uuid5(_POSTIL_NS, json.dumps(item, sort_keys=True))),
+        sha256=sha256,
+        origin=origin,
+        start=start,
+        end=end,
+        quote=exact,
+        prefix=prefix,
+        suffix=suffix,
+        note="\n\n".join(notes),
+        tags=tags,
+        author=_agent(item.get("creator")),
+        created_at=created,
+        updated_at=str(item.get("modified") or created),
+        version=version if isinstance(version, int) and version > 0 else 1,
+        links=links,
+    )
+
+
+def read_file(path: str | Path) -> tuple[list[Incoming], list[str]]:
+    """Parse a W3C annotation file; raises ValueError with a one-line message if it is not JSON."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}: not UTF-8 text ({error.reason})") from error
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})") from error
+    return parse(document)

@@ -1,0 +1,217 @@
+"""Merging highlights from another reviewer (or an earlier export) into the database.
+
+The format-neutral store side of `postil import`: exports/w3c.py turns a W3C Web Annotation
+file into `Incoming` records; `merge` puts them in, in one write transaction.
+
+- Sources are matched by sha256, then by origin. An annotation file carries no source text,
+  so an annotation whose source is not in the database is reported (`unknown_source`) and
+  skipped: add the source (`postil add`) and import again.
+- Highlights are matched by id: importing the same file twice changes nothing.
+- A new highlight is anchored by its position if the text there still equals its quote, else
+  by its quote (`sources.anchor.reanchor`: moved, or fuzzy with the quote kept as it was);
+  one that cannot be found is stored as an orphaned highlight, with its note, tags and links,
+  so nothing is lost, and listed in the report.
+- The same highlight edited on both sides (note, tags or quote differ): the newer
+  `updated_at` wins (ours on a tie) and the conflict is listed either way.
+- Links are added when both ends exist and the link (by id, or by ends and relation) is
+  not already there; relations unknown here are created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from store.db import write
+from store.models import Highlight, HighlightSnapshot
+
+
+@dataclass
+class IncomingLink:
+    id: str
+    to_id: str
+    relation: str
+    note: str = ""
+    author: str = ""
+    created_at: str = ""
+
+
+@dataclass
+class Incoming:
+    """One highlight as another database described it."""
+
+    id: str
+    sha256: str
+    origin: str
+    start: int
+    end: int
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+    author: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+    version: int = 1
+    links: list[IncomingLink] = field(default_factory=list)
+
+
+@dataclass
+class Conflict:
+    highlight_id: str
+    kept: str
+    """"theirs" (the file's newer edit was taken) or "ours" (ours is as new or newer)."""
+    ours_updated: str
+    theirs_updated: str
+    fields: list[str]
+
+
+@dataclass
+class MergeReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    moved: list[str] = field(default_factory=list)
+    fuzzy: list[str] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    unknown_source: list[tuple[str, str]] = field(default_factory=list)
+    """(highlight id, origin or sha256) of annotations skipped for lack of their source."""
+    links_added: int = 0
+    links_skipped: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.links_added)
+
+
+def merge(db: sqlite_utils.Database, incoming: list[Incoming]) -> MergeReport:
+    """Merge highlights (and their outgoing links) into the database; see the module notes."""
+    from store.highlights import get_highlights
+
+    report = MergeReport()
+    with write(db):
+        existing = {h.id: h for h in get_highlights(db, [item.id for item in incoming])}
+        texts: dict[int, str] = {}
+        placed: list[Incoming] = []
+        for item in incoming:
+            source_id = _find_source(db, item)
+            if source_id is None:
+                report.unknown_source.append((item.id, item.origin or item.sha256))
+                continue
+            placed.append(item)
+            ours = existing.get(item.id)
+            if ours is None:
+                if source_id not in texts:
+                    from store.sources import source_text
+
+                    texts[source_id] = source_text(db, source_id)
+                _add(db, item, source_id, texts[source_id], report)
+            else:
+                _reconcile(db, ours, item, report)
+        for item in placed:
+            for link in item.links:
+                _add_link(db, item.id, link, report)
+    return report
+
+
+def _find_source(db: sqlite_utils.Database, item: Incoming) -> int | None:
+    from store.sources import source_by_origin, source_by_sha256
+
+    found = (item.sha256 and source_by_sha256(db, item.sha256)) or (
+        item.origin and source_by_origin(db, item.origin)
+    )
+    return found.id if found else None
+
+
+def _add(db: sqlite_utils.Database, item: Incoming, source_id: int, text: str, report: MergeReport) -> None:
+    from sources.anchor import reanchor
+    from store.highlights import restore_highlight
+
+    start, end, quote, status = item.start, item.end, item.quote, "anchored"
+    if not (0 <= start < end <= len(text) and text[start:end] == quote):
+        result = reanchor(text, item.quote, item.prefix, item.suffix, item.start, item.end)
+        status = result.status
+        if result.start is not None and result.end is not None and result.end > result.start:
+            start, end = result.start, result.end
+            if status != "fuzzy":  # a fuzzy match keeps the quote as highlighted, for review
+                quote = text[start:end]
+        else:
+            status = "orphaned"
+            # Keep the old offsets, clipped to the text, so the row stays valid.
+            start = min(max(0, item.start), len(text))
+            end = min(max(start, item.end), len(text))
+    if status == "anchored" and (start, end) != (item.start, item.end):
+        status = "moved"
+    if status in ("moved", "fuzzy", "orphaned"):
+        getattr(report, status).append(item.id)
+    highlight = Highlight(
+        item.id, source_id, start, end, quote, item.prefix, item.suffix, item.note, item.author,
+        item.created_at, item.updated_at or item.created_at, item.version, status, list(item.tags),
+    )
+    restore_highlight(db, HighlightSnapshot(highlight, []))
+    report.added.append(item.id)
+
+
+def _differences(ours: Highlight, item: Incoming) -> list[str]:
+    fields = []
+    if ours.note != item.note:
+        fields.append("note")
+    if sorted(t.casefold() for t in ours.tags) != sorted(t.casefold() for t in item.tags):
+        fields.append("tags")
+    if ours.quote != item.quote:
+        fields.append("quote")
+    return fields
+
+
+def _reconcile(db: sqlite_utils.Database, ours: Highlight, item: Incoming, report: MergeReport) -> None:
+    fields = _differences(ours, item)
+    if not fields:
+        report.unchanged += 1
+        return
+    theirs_newer = (item.updated_at or "") > (ours.updated_at or "")
+    report.conflicts.append(
+        Conflict(ours.id, "theirs" if theirs_newer else "ours", ours.updated_at, item.updated_at, fields)
+    )
+    if not theirs_newer:
+        return
+    # The quote and offsets stay ours: they are anchored in our copy of the text.
+    db.execute(
+        "UPDATE highlights SET note = ?, author = ?, updated_at = ?, version = max(version + 1, ?) WHERE id = ?",
+        [item.note, item.author or ours.author, item.updated_at, item.version, ours.id],
+    )
+    if "tags" in fields:
+        from store.tags import create_tag, find_tag
+
+        db.execute("DELETE FROM highlight_tags WHERE highlight_id = ?", [ours.id])
+        for name in item.tags:
+            tag = find_tag(db, name) or create_tag(db, name)
+            db.execute(
+                "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)", [ours.id, tag.id]
+            )
+    report.updated.append(ours.id)
+
+
+def _add_link(db: sqlite_utils.Database, from_id: str, link: IncomingLink, report: MergeReport) -> None:
+    from store.links import add_relation, find_links, relation_names, restore_link
+    from store.models import Link
+
+    if db.execute("SELECT 1 FROM links WHERE id = ?", [link.id]).fetchone():
+        return
+    ends = db.execute("SELECT count(*) FROM highlights WHERE id IN (?, ?)", [from_id, link.to_id]).fetchone()[0]
+    if from_id == link.to_id or ends < 2:
+        report.links_skipped.append(f"{link.relation} link {from_id[:8]} → {link.to_id[:8]}: an end is missing")
+        return
+    relation = link.relation.strip().lower()
+    if relation not in relation_names(db):
+        try:
+            add_relation(db, relation)
+        except Exception as error:  # a name our rules refuse: report, do not fail the import
+            report.links_skipped.append(f"{link.relation!r} link {from_id[:8]} → {link.to_id[:8]}: {error}")
+            return
+    if find_links(db, from_id, link.to_id, relation):
+        return
+    restore_link(db, Link(link.id, from_id, link.to_id, relation, link.note, link.author, link.created_at))
+    report.links_added += 1
