@@ -1,0 +1,593 @@
+"""The reader: a Line-API ScrollView over one reading text, with a cursor and selections.
+
+Only visible lines are rendered (`render_line`), wrapping happens per unit when a unit is
+first needed (see reader_layout), and rendered Strips are kept in an LRU cache keyed by
+everything that changes how a line looks. Every cursor and selection position is a character
+offset into the reading text. The screen owns highlights and pushes them in with
+`load`/`set_spans`; the widget reports back with `CursorMoved` and `SelectionChanged`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from sources import units
+from sources.document import Block
+from tui.widgets.reader_layout import Layout
+from tui.widgets.reader_paint import GUTTER, PaintStyles, SpanIndex, paint_line
+
+_NEUTRAL = "#808080"
+_FIND_WINDOW = 1 << 16
+
+
+@dataclass(frozen=True)
+class Span:
+    """A highlight as the reader paints it."""
+
+    id: str
+    start: int
+    end: int
+    color: str
+    """"#rrggbb" of the first tag (or a neutral colour when untagged)."""
+    has_note: bool = False
+    has_links: bool = False
+    fuzzy: bool = False
+    """The anchor was found again only approximately: drawn italic and underlined."""
+
+
+class Reader(ScrollView, can_focus=True):
+    """Shows a reading text soft-wrapped, with highlights, a cursor and vim-like motions."""
+
+    ALLOW_SELECT = False  # mouse selection is done here, in exact character offsets
+    COMPONENT_CLASSES = {
+        "reader--cursor",
+        "reader--selection",
+        "reader--heading",
+        "reader--code",
+        "reader--quote",
+        "reader--table",
+        "reader--prefix",
+        "reader--flash",
+    }
+    DEFAULT_CSS = """
+    Reader { scrollbar-gutter: stable; overflow-x: hidden; }
+    Reader > .reader--cursor { text-style: reverse; }
+    Reader > .reader--selection { background: $accent 45%; }
+    Reader > .reader--heading { text-style: bold; color: $text-primary; }
+    Reader > .reader--code { color: $text-muted; }
+    Reader > .reader--quote { color: $text-muted; text-style: italic; }
+    Reader > .reader--table { color: $text; }
+    Reader > .reader--prefix { color: $text-muted; }
+    Reader > .reader--flash { background: $warning 60%; }
+    """
+    BINDINGS = [
+        Binding("h,left", "cursor_left", "Left", show=False),
+        Binding("right", "cursor_right", "Right", show=False),
+        Binding("j,down", "cursor_down", "Down", show=False),
+        Binding("k,up", "cursor_up", "Up", show=False),
+        Binding("w", "word_next", "Next word", show=False),
+        Binding("b", "word_prev", "Previous word", show=False),
+        Binding("right_parenthesis", "sentence_next", "Next sentence", show=False),
+        Binding("left_parenthesis", "sentence_prev", "Previous sentence", show=False),
+        Binding("right_curly_bracket", "block_next", "Next paragraph", show=False),
+        Binding("left_curly_bracket", "block_prev", "Previous paragraph", show=False),
+        Binding("g,home", "doc_start", "Start", show=False),
+        Binding("G,end", "doc_end", "End", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
+        Binding("right_square_bracket", "highlight_next", "Next highlight", show=False),
+        Binding("left_square_bracket", "highlight_prev", "Previous highlight", show=False),
+        Binding("v", "toggle_visual", "Select", show=False),
+        Binding("escape", "clear_selection", "Cancel selection", show=False),
+        Binding("s", "select_sentence", "Select sentence", show=False),
+        Binding("p", "select_block", "Select paragraph", show=False),
+    ]
+
+    class CursorMoved(Message):
+        """The cursor moved to another character."""
+
+        def __init__(self, reader: Reader, offset: int) -> None:
+            super().__init__()
+            self.reader = reader
+            self.offset = offset
+
+        @property
+        def control(self) -> Reader:
+            return self.reader
+
+    class SelectionChanged(Message):
+        """The selection changed; start and end are None when nothing is selected."""
+
+        def __init__(self, reader: Reader, start: int | None, end: int | None) -> None:
+            super().__init__()
+            self.reader = reader
+            self.start = start
+            self.end = end
+
+        @property
+        def control(self) -> Reader:
+            return self.reader
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.text = ""
+        self.blocks: list[Block] = []
+        self._block_starts: list[int] = []
+        self._layout = Layout("", [], 80)
+        self._spans = SpanIndex([])
+        self._cursor = 0
+        self._anchor: int | None = None
+        """Where the selection started; None when nothing is selected."""
+        self._goal_x: int | None = None
+        """The cell that j/k try to keep, as editors do."""
+        self._flash: tuple[int, int] | None = None
+        self._flash_timer = None
+        self._dragging = False
+        self._strips: LRUCache[tuple, Strip] = LRUCache(2048)
+        self._gen = 0
+        self._styles: PaintStyles | None = None
+        self._last_selection: tuple[int, int] | None = None
+
+    # -- loading --------------------------------------------------------------------------
+
+    def load(self, text: str, blocks: list[Block], spans: list[Span], cursor: int = 0) -> None:
+        """Show a new reading text with its blocks and highlights, the cursor at `cursor`."""
+        self.text = text
+        self.blocks = list(blocks)
+        self._block_starts = [b.start for b in self.blocks]
+        self._layout = Layout(text, self.blocks, self._text_width())
+        self._spans = SpanIndex(spans)
+        self._anchor = None
+        self._goal_x = None
+        self._flash = None
+        self._cursor = self._layout.clamp(max(0, min(cursor, len(text) - 1))) if text else 0
+        self._invalidate()
+        self._sync_virtual_size()
+        self._scroll_to_cursor(center=cursor > 0, top=cursor == 0)
+        self.post_message(self.CursorMoved(self, self._cursor))
+        self._post_selection()
+
+    def set_spans(self, spans: list[Span]) -> None:
+        """Repaint with new highlights without wrapping anything again."""
+        self._spans = SpanIndex(spans)
+        self._invalidate()
+
+    # -- public state ---------------------------------------------------------------------
+
+    @property
+    def cursor(self) -> int:
+        """Character offset of the cursor. Setting it scrolls it into view."""
+        return self._cursor
+
+    @cursor.setter
+    def cursor(self, offset: int) -> None:
+        self.move_to(offset)
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """(start, end) of the selection, end exclusive, or None."""
+        if self._anchor is None or not self.text:
+            return None
+        lo, hi = min(self._anchor, self._cursor), max(self._anchor, self._cursor)
+        return lo, self._char_end(hi)
+
+    def select(self, start: int, end: int) -> None:
+        """Select text[start:end]; later motions extend the selection from `start`."""
+        if not self.text or end <= start:
+            self.clear_selection()
+            return
+        self._anchor = self._layout.clamp(start)
+        self._set_cursor(self._stop_before(end))
+        self._post_selection()
+        self.refresh()
+
+    def clear_selection(self) -> None:
+        """Drop the selection (the cursor stays)."""
+        if self._anchor is not None:
+            self._anchor = None
+            self._post_selection()
+            self.refresh()
+
+    def move_to(self, offset: int, *, center: bool = False) -> None:
+        """Put the cursor on the character at `offset` and scroll it into view."""
+        if not self.text:
+            return
+        self._goal_x = None
+        self._set_cursor(self._layout.clamp(max(0, min(offset, len(self.text) - 1))), center=center)
+
+    def spans_at(self, offset: int) -> list[Span]:
+        """Highlights covering `offset`, innermost (shortest) first."""
+        return self._spans.at(offset)
+
+    def position_info(self) -> tuple[int, int, int]:
+        """(block number counted from 1, number of blocks, percent through the text)."""
+        count = len(self.blocks)
+        index = units.block_index(self.blocks, self._cursor, self._block_starts) + 1 if count else 0
+        percent = round(100 * self._cursor / max(1, len(self.text) - 1)) if self.text else 0
+        return index, count, percent
+
+    def find(self, query: str, *, forward: bool = True, from_offset: int | None = None) -> int | None:
+        """Find `query` (ignoring case), wrapping around; move the cursor there and return it."""
+        if not query or not self.text:
+            return None
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        text = self.text
+        if forward:
+            start = self._cursor + 1 if from_offset is None else from_offset
+            match = pattern.search(text, start) or pattern.search(text, 0)
+            found = match.start() if match else None
+        else:
+            start = self._cursor if from_offset is None else from_offset
+            found = self._find_back(pattern, start)
+            if found is None:
+                found = self._find_back(pattern, len(text))
+        if found is not None:
+            self.move_to(found, center=True)
+        return found
+
+    def _find_back(self, pattern: re.Pattern[str], before: int) -> int | None:
+        """Last match starting before `before`, searching backwards window by window."""
+        hi = before
+        while hi > 0:
+            lo = max(0, hi - _FIND_WINDOW)
+            last = None
+            for match in pattern.finditer(self.text, lo, min(len(self.text), hi + len(pattern.pattern) * 2)):
+                if match.start() >= hi:
+                    break
+                last = match.start()
+            if last is not None:
+                return last
+            hi = lo
+        return None
+
+    def flash(self, start: int, end: int) -> None:
+        """Briefly emphasise text[start:end] (after following a link)."""
+        self._flash = (start, end)
+        if self._flash_timer is not None:
+            self._flash_timer.stop()
+        self._flash_timer = self.set_timer(0.9, self._end_flash)
+        self.refresh()
+
+    def _end_flash(self) -> None:
+        self._flash = None
+        self.refresh()
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def _text_width(self) -> int:
+        width = self.scrollable_content_region.width if self.is_mounted else 0
+        return max(4, (width or 80) - GUTTER - 1)
+
+    def _invalidate(self) -> None:
+        self._gen += 1
+        self._strips.clear()
+        self.refresh()
+
+    def _sync_virtual_size(self) -> None:
+        height = self._layout.total_height
+        if self.virtual_size.height != height:
+            self.virtual_size = Size(self.scrollable_content_region.width, height)
+
+    def _paint_styles(self) -> PaintStyles:
+        if self._styles is None:
+            get = self.get_component_rich_style
+            base = self.rich_style
+            background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
+
+            def blend(color: str, fuzzy: bool) -> Style:
+                try:
+                    tint = Color.parse(color)
+                except Exception:
+                    tint = Color.parse(_NEUTRAL)
+                return Style(bgcolor=background.blend(tint, 0.25 if fuzzy else 0.42).rich_color)
+
+            selection = get("reader--selection")
+            self._styles = PaintStyles(
+                base=base,
+                kinds={
+                    "heading": get("reader--heading", partial=True),
+                    "code": get("reader--code", partial=True),
+                    "quote": get("reader--quote", partial=True),
+                    "table_row": get("reader--table", partial=True),
+                },
+                prefix=get("reader--prefix", partial=True),
+                cursor=get("reader--cursor", partial=True),
+                selection=Style(bgcolor=selection.bgcolor),
+                flash=Style(bgcolor=get("reader--flash").bgcolor),
+                blend=blend,
+            )
+        return self._styles
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+        self._invalidate()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        layout = self._layout
+        doc_y = y + int(self.scroll_y)
+        if doc_y >= layout.total_height or not self.text:
+            return Strip.blank(width, self.rich_style)
+        before = layout.total_height
+        u, li = layout.locate(doc_y)
+        if layout.total_height != before:
+            self.call_later(self._sync_virtual_size)
+        if li is None:
+            return Strip.blank(width, self.rich_style)
+        a, b = layout.line_span(u, li)
+        cursor = self._cursor if a <= self._cursor < b else None
+        selection = _clip(self.selection, a, b)
+        flash = _clip(self._flash, a, b)
+        key = (u, li, width, self._gen, cursor, selection, flash)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = paint_line(layout, u, li, width, self._paint_styles(), self._spans, cursor, selection, flash)
+            self._strips[key] = strip
+        return strip
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self._text_width()
+        if width == self._layout.width:
+            return
+        row = self._cursor_row() - int(self.scroll_y) if self.text else 0
+        self._layout.set_width(width)
+        self._goal_x = None
+        self._invalidate()
+        self._sync_virtual_size()
+        if self.text:
+            y, _ = self._layout.point_of(self._cursor)
+            self._sync_virtual_size()
+            self.scroll_to(y=max(0, y - max(0, min(row, self._viewport_height() - 1))), animate=False, immediate=True)
+
+    # -- cursor and selection helpers -----------------------------------------------------
+
+    def _viewport_height(self) -> int:
+        return max(1, self.scrollable_content_region.height)
+
+    def _cursor_row(self) -> int:
+        return self._layout.point_of(self._cursor)[0]
+
+    def _char_end(self, offset: int) -> int:
+        """End of the character at offset, zero-width marks that belong to it included."""
+        end = offset + 1
+        while end < len(self.text) and not self._layout.is_stop(end):
+            end += 1
+        return end
+
+    def _stop_before(self, end: int) -> int:
+        offset = self._layout.clamp(max(0, end - 1))
+        while offset > 0 and not self._layout.is_stop(offset):
+            offset -= 1
+        return offset
+
+    def _set_cursor(self, offset: int, *, center: bool = False) -> None:
+        layout = self._layout
+        while offset > 0 and not layout.is_stop(offset):
+            offset -= 1
+        old = self._cursor
+        self._cursor = offset
+        if self._anchor is not None or self._last_selection is not None:
+            self._post_selection()
+            self.refresh()
+        elif old != offset:
+            old_y, _ = layout.point_of(old)
+            self.refresh_line(old_y)
+        self._sync_virtual_size()
+        self._scroll_to_cursor(center=center)
+        self.refresh_line(self._cursor_row())
+        if old != offset:
+            self.post_message(self.CursorMoved(self, offset))
+
+    def _scroll_to_cursor(self, *, center: bool = False, top: bool = False) -> None:
+        if not self.text:
+            return
+        y = self._cursor_row()
+        height = self._viewport_height()
+        scroll = int(self.scroll_y)
+        if top and y < height:
+            target = 0
+        elif center:
+            target = y - height // 2
+        elif y < scroll:
+            target = y
+        elif y >= scroll + height:
+            target = y - height + 1
+        else:
+            return
+        self.scroll_to(y=max(0, target), animate=False, immediate=True)
+
+    def _post_selection(self) -> None:
+        current = self.selection
+        if current != self._last_selection:
+            self._last_selection = current
+            self.post_message(self.SelectionChanged(self, *(current or (None, None))))
+
+    def _step(self, offset: int, direction: int) -> int:
+        """The next cursor stop from offset in direction (+1/-1), crossing block gaps."""
+        layout, n = self._layout, len(self.text)
+        i = offset + direction
+        while 0 <= i < n:
+            u = layout.unit_at(i)
+            unit = layout.units[u]
+            if not unit.start <= i < unit.end:  # in a gap between units: jump over it
+                if direction > 0:
+                    if u + 1 >= len(layout.units):
+                        return offset
+                    i = layout.units[u + 1].start
+                else:
+                    i = unit.end - 1
+                continue
+            if layout.is_stop(i):
+                return i
+            i += direction
+        return offset
+
+    def _move_vertical(self, rows: int) -> None:
+        layout = self._layout
+        y, x = layout.point_of(self._cursor)
+        goal = self._goal_x if self._goal_x is not None else x
+        target = max(0, min(layout.total_height - 1, y + rows))
+        step = 1 if rows > 0 else -1
+        # Blank spacing rows hold no character: keep going the same way (or back) to text.
+        while 0 < target < layout.total_height - 1 and layout.locate(target)[1] is None:
+            target += step
+        self._set_cursor(layout.offset_at(target, goal))
+        self._goal_x = goal
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_cursor_left(self) -> None:
+        self.move_to(self._step(self._cursor, -1))
+
+    def action_cursor_right(self) -> None:
+        self.move_to(self._step(self._cursor, 1))
+
+    def action_cursor_down(self) -> None:
+        self._move_vertical(1)
+
+    def action_cursor_up(self) -> None:
+        self._move_vertical(-1)
+
+    def action_word_next(self) -> None:
+        self.move_to(units.next_word(self.text, self._cursor))
+
+    def action_word_prev(self) -> None:
+        self.move_to(units.prev_word(self.text, self._cursor))
+
+    def action_sentence_next(self) -> None:
+        self.move_to(units.next_sentence(self.text, self._unit_blocks(), self._cursor))
+
+    def action_sentence_prev(self) -> None:
+        self.move_to(units.prev_sentence(self.text, self._unit_blocks(), self._cursor))
+
+    def action_block_next(self) -> None:
+        layout = self._layout
+        u = layout.unit_at(self._cursor)
+        block = layout.units[u].block
+        while u + 1 < len(layout.units) and (layout.units[u + 1].block == block != -1 or not layout.units[u + 1].first):
+            u += 1
+        self.move_to(layout.units[min(u + 1, len(layout.units) - 1)].start)
+
+    def action_block_prev(self) -> None:
+        layout = self._layout
+        u = layout.unit_at(self._cursor)
+        if self._cursor == layout.units[u].start and u > 0:
+            u -= 1
+        while u > 0 and not layout.units[u].first:
+            u -= 1
+        self.move_to(layout.units[u].start)
+
+    def action_doc_start(self) -> None:
+        self.move_to(0)
+
+    def action_doc_end(self) -> None:
+        self.move_to(len(self.text) - 1)
+
+    def action_page(self, direction: int) -> None:
+        self._scroll_and_move(direction * max(1, self._viewport_height() - 1))
+
+    def action_half_page(self, direction: int) -> None:
+        self._scroll_and_move(direction * max(1, self._viewport_height() // 2))
+
+    def _scroll_and_move(self, rows: int) -> None:
+        """Scroll by rows and move the cursor by the same amount, keeping its screen row."""
+        if not self.text:
+            return
+        self.scroll_to(y=max(0, int(self.scroll_y) + rows), animate=False, immediate=True)
+        self._move_vertical(rows)
+
+    def action_highlight_next(self) -> None:
+        found = self._spans.next_start(self._cursor)
+        if found is not None:
+            self.move_to(found)
+
+    def action_highlight_prev(self) -> None:
+        found = self._spans.prev_start(self._cursor)
+        if found is not None:
+            self.move_to(found)
+
+    def action_toggle_visual(self) -> None:
+        if self._anchor is None:
+            self._anchor = self._cursor
+            self._post_selection()
+            self.refresh()
+        else:
+            self.clear_selection()
+
+    def action_clear_selection(self) -> None:
+        self.clear_selection()
+
+    def action_select_sentence(self) -> None:
+        if not self.text:
+            return
+        start, end = self._block_bounds(self._cursor)
+        self.select(*units.sentence_bounds(self.text, self._cursor, start, end))
+
+    def action_select_block(self) -> None:
+        if self.text:
+            self.select(*self._block_bounds(self._cursor))
+
+    def _block_bounds(self, offset: int) -> tuple[int, int]:
+        unit = self._layout.units[self._layout.unit_at(offset)]
+        if unit.block >= 0:
+            block = self.blocks[unit.block]
+            return block.start, block.end
+        return units.block_bounds(self.text, [], offset)
+
+    def _unit_blocks(self) -> list[Block]:
+        """Blocks for sentence motions: the loader's, or paragraphs when there are none."""
+        if self.blocks:
+            return self.blocks
+        return [Block("paragraph", u.start, u.end) for u in self._layout.units]
+
+    # -- mouse ----------------------------------------------------------------------------
+
+    def _offset_at_mouse(self, event: events.MouseEvent) -> int:
+        return self._layout.offset_at(event.y + int(self.scroll_y), event.x - GUTTER)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if not self.text or event.button != 1:
+            return
+        self.focus()
+        self.capture_mouse()
+        self._dragging = True
+        self._goal_x = None
+        self.clear_selection()
+        self._drag_from = self._offset_at_mouse(event)
+        self._set_cursor(self._drag_from)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if not self._dragging:
+            return
+        if event.y < 0 or event.y >= self._viewport_height():  # drag past an edge scrolls
+            self.scroll_to(y=max(0, int(self.scroll_y) + (1 if event.y > 0 else -1)), animate=False, immediate=True)
+        offset = self._offset_at_mouse(event)
+        if offset != self._drag_from and self._anchor is None:
+            self._anchor = self._drag_from
+        self._set_cursor(offset)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+
+
+def _clip(rng: tuple[int, int] | None, a: int, b: int) -> tuple[int, int] | None:
+    """The part of rng that falls on [a, b), or None."""
+    if rng is None or rng[1] <= a or rng[0] >= b:
+        return None
+    return max(rng[0], a), min(rng[1], b)

@@ -1,0 +1,408 @@
+"""Soft-wrapping and offset mapping for the reader, with no Textual import.
+
+The reading text is cut into *units*: one per block (huge blocks are split into chunks so
+that wrapping one never stalls a keystroke). A unit is wrapped at word boundaries only when
+it is first needed; until then its height is estimated from its length. A Fenwick tree over
+unit heights turns a screen row into a unit (and back) in O(log n), so a 10 MB source opens
+without wrapping anything off screen, while every mapping that touches a wrapped unit is exact.
+
+Coordinates: `y` is a row of the whole document (virtual), `x` a cell counted from the left
+edge of the text column, prefixes (bullets, quote bars, indents) included. Offsets are
+character offsets into the reading text. Tabs advance to the next multiple of 4 cells but stay
+one character; wide characters take 2 cells; zero-width marks take 0 and belong to the
+character before them (one at the very start of a line is drawn as "◌", 1 cell).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Sequence
+
+from rich.cells import get_character_cell_size
+
+from sources.document import Block
+from sources.sanitise import for_display
+
+TAB = 4
+CHUNK = 2048
+"""Blocks longer than this many characters are wrapped in chunks of about this size."""
+_LIST_MARK = re.compile(r"\s*(?:[-*+\u2022\u2023\u25e6\u2043]|\d{1,3}[.)]|[a-zA-Z][.)])\s+")
+_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+"""Blank lines: how a text without blocks is cut into paragraphs."""
+
+
+def char_cells(ch: str, col: int) -> int:
+    """Cells taken by display character `ch` starting at text column `col`."""
+    if " " <= ch < "\x7f":
+        return 1
+    if ch == "\t":
+        return TAB - col % TAB
+    if ch == "\n":
+        return 1  # drawn as a space so the cursor can rest on it (empty lines in code)
+    return get_character_cell_size(ch)
+
+
+@dataclass(slots=True)
+class Unit:
+    """A wrapped-at-once stretch of the reading text: a block or a chunk of one."""
+
+    start: int
+    end: int
+    kind: str
+    level: int
+    block: int
+    """Index into the blocks list (-1 for text outside any block)."""
+    first: bool
+    """First chunk of its block (draws the bullet / gets the space before a heading)."""
+    before: int = 0
+    """Blank rows above the text."""
+    after: int = 0
+    """Blank rows below the text."""
+    prefix: str = ""
+    """Drawn before the first line (bullet, quote bar, indent); not part of the text."""
+    hang: str = ""
+    """Drawn before every further line (hanging indent)."""
+
+
+def _chunk_ends(text: str, start: int, end: int) -> list[int]:
+    """Cut points splitting text[start:end] into chunks near CHUNK characters."""
+    cuts = []
+    pos = start
+    while end - pos > CHUNK:
+        lo, hi = pos + CHUNK // 2, pos + CHUNK
+        cut = text.rfind("\n", lo, hi)
+        if cut < 0:
+            cut = text.rfind(" ", lo, hi)
+        cut = hi - 1 if cut < 0 else cut
+        cut += 1
+        # Never cut before a zero-width mark: it belongs to the character before it.
+        while cut < end and get_character_cell_size(text[cut]) == 0 and text[cut] not in "\t\n":
+            cut += 1
+        if cut >= end:
+            break
+        cuts.append(cut)
+        pos = cut
+    cuts.append(end)
+    return cuts
+
+
+def _prefixes(text: str, block: Block | None, kind: str, level: int) -> tuple[str, str]:
+    """First-line prefix and hanging indent for a block kind."""
+    if kind == "list_item":
+        indent = "  " * max(0, level - 1 if level else 0)
+        match = _LIST_MARK.match(text, block.start, min(block.end, block.start + 12)) if block else None
+        if match:  # the text carries its own bullet: hang under the text after it
+            return indent, indent + " " * (match.end() - match.start())
+        mark = str((block.meta or {}).get("ordinal") or "\u2022") if block else "\u2022"
+        mark = for_display(mark)[:6] + " "
+        return indent + mark, indent + " " * len(mark)
+    if kind == "quote":
+        bar = "\u2502 " * max(1, level)
+        return bar, bar
+    if kind == "code":
+        return "  ", "  "
+    return "", ""
+
+
+def build_units(text: str, blocks: Sequence[Block]) -> list[Unit]:
+    """Cut the reading text into units; text between blocks that is not blank gets its own."""
+    pieces: list[tuple[int, int, str, int, int, Block | None]] = []
+    if not blocks:
+        pos = 0
+        for m in [*_BLANK_LINES.finditer(text), None]:
+            end = m.start() if m else len(text)
+            piece = text[pos:end]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                pieces.append((pos + lead, pos + len(piece.rstrip()), "paragraph", 0, -1, None))
+            pos = m.end() if m else end
+    else:
+        pos = 0
+        for index, block in enumerate(blocks):
+            if block.start > pos and text[pos : block.start].strip():
+                gap = text[pos : block.start]
+                lead = len(gap) - len(gap.lstrip())
+                pieces.append((pos + lead, pos + len(gap.rstrip()), "paragraph", 0, -1, None))
+            if block.end > block.start:
+                pieces.append((block.start, block.end, block.kind, block.level, index, block))
+            pos = max(pos, block.end)
+        if text[pos:].strip():
+            gap = text[pos:]
+            lead = len(gap) - len(gap.lstrip())
+            pieces.append((pos + lead, pos + len(gap.rstrip()), "paragraph", 0, -1, None))
+    units: list[Unit] = []
+    for start, end, kind, level, index, block in pieces:
+        prefix, hang = _prefixes(text, block, kind, level)
+        first = True
+        pos = start
+        for cut in _chunk_ends(text, start, end) if end - start > CHUNK else (end,):
+            units.append(Unit(pos, cut, kind, level, index, first, prefix=prefix if first else hang, hang=hang))
+            first = False
+            pos = cut
+    tight = ("table_row", "list_item")
+    for i, unit in enumerate(units):
+        nxt = units[i + 1] if i + 1 < len(units) else None
+        if nxt is None:
+            unit.after = 0
+        elif not nxt.first:
+            unit.after = 0
+        elif nxt.kind == unit.kind and unit.kind in tight:
+            unit.after = 0
+        else:
+            unit.after = 1
+        if unit.kind == "heading" and unit.first and i > 0:
+            unit.before = 1
+    return units
+
+
+def wrap(disp: str, width: int, first_cells: int, hang_cells: int) -> list[int]:
+    """Wrap display text at word boundaries; return the start index of each line.
+
+    Args:
+        disp: The unit's display text (same length as the reading text it shows).
+        width: Cells available to the whole line, prefix included.
+        first_cells: Prefix cells on the first line.
+        hang_cells: Prefix cells on every further line.
+
+    Every character lands on exactly one line. One trailing space may sit in the cell just
+    past `width` (the widget keeps a one-cell margin for it), so words fill the full width.
+    """
+    n = len(disp)
+    if n == 0:
+        return [0]
+    limit = max(2, width - first_cells)
+    if disp.isascii() and disp.isprintable() and n <= limit:
+        return [0]
+    starts = [0]
+    ls = 0
+    col = 0
+    last_break = -1
+    i = 0
+    while i < n:
+        ch = disp[i]
+        if ch == "\n" and col > limit and i > ls:
+            starts.append(i)  # no cell left for the newline's cursor cell: it gets a line
+            ls, col, last_break = i, 0, -1
+            limit = max(2, width - hang_cells)
+        if ch == "\n":
+            if i + 1 < n:
+                starts.append(i + 1)
+            ls, col, last_break = i + 1, 0, -1
+            limit = max(2, width - hang_cells)
+            i += 1
+            continue
+        w = char_cells(ch, col)
+        if w == 0 and i == ls:
+            w = 1  # an orphan mark is drawn as ◌
+        if ch == " " or ch == "\t":
+            if col + w <= limit + 1 or i == ls:
+                col += w
+                last_break = i + 1
+                i += 1
+                continue
+        elif w == 0 or col + w <= limit or i == ls:
+            if w == 0 and last_break == i:
+                last_break = i + 1  # keep a mark with the space it sits on
+            col += w
+            i += 1
+            continue
+        # The character does not fit: end the line at the last break, or here.
+        cut = last_break if last_break > ls else i
+        starts.append(cut)
+        ls, last_break = cut, -1
+        limit = max(2, width - hang_cells)
+        col = 0
+        for j in range(cut, i):  # re-measure the carried-over part of the word
+            w = char_cells(disp[j], col)
+            col += 1 if (w == 0 and j == ls) else w
+    return starts
+
+
+def line_columns(disp: str, a: int, b: int) -> list[int]:
+    """Column of each character of disp[a:b] on its line, plus the end column (len = b-a+1)."""
+    cols = []
+    col = 0
+    for j in range(a, b):
+        cols.append(col)
+        ch = disp[j]
+        w = char_cells(ch, col)
+        if w == 0 and j == a:
+            w = 1
+        col += w
+    cols.append(col)
+    return cols
+
+
+class HeightIndex:
+    """A Fenwick tree of unit heights: row of a unit and unit at a row in O(log n)."""
+
+    def __init__(self, heights: list[int]) -> None:
+        self.heights = heights
+        tree = list(heights)
+        n = len(tree)
+        for i in range(n):
+            j = i | (i + 1)
+            if j < n:
+                tree[j] += tree[i]
+        self._tree = tree
+        self.total = sum(heights)
+        self._top_bit = 1 << max(0, n.bit_length())
+
+    def set(self, i: int, height: int) -> None:
+        delta = height - self.heights[i]
+        if not delta:
+            return
+        self.heights[i] = height
+        self.total += delta
+        tree, n = self._tree, len(self._tree)
+        while i < n:
+            tree[i] += delta
+            i |= i + 1
+
+    def top(self, i: int) -> int:
+        """Sum of the heights before unit i."""
+        total = 0
+        tree = self._tree
+        while i > 0:
+            total += tree[i - 1]
+            i &= i - 1
+        return total
+
+    def find(self, y: int) -> int:
+        """Index of the unit whose rows contain y (clamped to the last unit)."""
+        pos, rest, tree, n = 0, y, self._tree, len(self._tree)
+        step = self._top_bit
+        while step:
+            nxt = pos + step
+            if nxt <= n and tree[nxt - 1] <= rest:
+                pos = nxt
+                rest -= tree[nxt - 1]
+            step >>= 1
+        return min(pos, n - 1)
+
+
+class Layout:
+    """The wrapped shape of one reading text at one width, computed lazily."""
+
+    def __init__(self, text: str, blocks: Sequence[Block], width: int) -> None:
+        self.text = text
+        self.units = build_units(text, blocks)
+        if not self.units:
+            self.units = [Unit(0, len(text), "paragraph", 0, -1, True)]
+        self._starts = [u.start for u in self.units]
+        self.set_width(width)
+
+    def set_width(self, width: int) -> None:
+        """Forget every wrap and estimate all heights again for a new width."""
+        self.width = max(4, width)
+        self._lines: dict[int, list[int]] = {}
+        self._disp: dict[int, str] = {}
+        est = []
+        text = self.text
+        for u in self.units:
+            usable = max(2, self.width - len(u.hang)) * 0.92  # word wrap leaves ragged ends
+            rows = max(text.count("\n", u.start, u.end) + 1, int((u.end - u.start) / usable) + 1)
+            est.append(u.before + rows + u.after)
+        self.heights = HeightIndex(est)
+
+    @property
+    def total_height(self) -> int:
+        return self.heights.total
+
+    def display(self, u: int) -> str:
+        """The sanitised display text of unit u (same length as its reading text)."""
+        disp = self._disp.get(u)
+        if disp is None:
+            unit = self.units[u]
+            disp = self._disp[u] = for_display(self.text[unit.start : unit.end])
+        return disp
+
+    def lines(self, u: int) -> list[int]:
+        """Absolute start offsets of unit u's wrapped lines (wrapping it now if needed)."""
+        starts = self._lines.get(u)
+        if starts is None:
+            unit = self.units[u]
+            rel = wrap(self.display(u), self.width, len(unit.prefix), len(unit.hang))
+            starts = self._lines[u] = [unit.start + s for s in rel]
+            self.heights.set(u, unit.before + len(starts) + unit.after)
+        return starts
+
+    def line_span(self, u: int, li: int) -> tuple[int, int]:
+        starts = self.lines(u)
+        end = starts[li + 1] if li + 1 < len(starts) else self.units[u].end
+        return starts[li], end
+
+    def unit_at(self, offset: int) -> int:
+        """The unit containing offset, or the one before it when the offset is in a gap."""
+        return max(0, bisect_right(self._starts, offset) - 1)
+
+    def locate(self, y: int) -> tuple[int, int | None]:
+        """Unit and line index at document row y (line None on a blank spacing row)."""
+        y = max(0, min(y, self.heights.total - 1))
+        while True:
+            u = self.heights.find(y)
+            if u not in self._lines:
+                self.lines(u)  # exact height now; the unit at y may have changed
+                continue
+            li = y - self.heights.top(u) - self.units[u].before
+            starts = self._lines[u]
+            return u, li if 0 <= li < len(starts) else None
+
+    def line_prefix(self, u: int, li: int) -> str:
+        unit = self.units[u]
+        return unit.prefix if li == 0 else unit.hang
+
+    def columns(self, u: int, li: int) -> list[int]:
+        """Cells of each character on a line, offset by the line's prefix."""
+        a, b = self.line_span(u, li)
+        base = self.units[u].start
+        pre = len(self.line_prefix(u, li))
+        return [c + pre for c in line_columns(self.display(u), a - base, b - base)]
+
+    def clamp(self, offset: int) -> int:
+        """The nearest character that is drawn (inside a unit), preferring the one before."""
+        u = self.unit_at(offset)
+        unit = self.units[u]
+        if offset < unit.start:
+            return unit.start
+        return min(offset, unit.end - 1) if unit.end > unit.start else unit.start
+
+    def point_of(self, offset: int) -> tuple[int, int]:
+        """Document row and cell of the character at offset (of its base, for a mark)."""
+        offset = self.clamp(offset)
+        u = self.unit_at(offset)
+        starts = self.lines(u)
+        while offset > starts[0] and not self.is_stop(offset):
+            offset -= 1
+        li = bisect_right(starts, offset) - 1
+        cols = self.columns(u, li)
+        y = self.heights.top(u) + self.units[u].before + li
+        return y, cols[offset - starts[li]]
+
+    def offset_at(self, y: int, x: int) -> int:
+        """The character drawn at (or nearest to) row y, cell x."""
+        u, li = self.locate(y)
+        if li is None:
+            unit = self.units[u]
+            top = self.heights.top(u) + unit.before
+            li = 0 if y < top else len(self.lines(u)) - 1
+        a, b = self.line_span(u, li)
+        cols = self.columns(u, li)
+        best = a
+        for j in range(b - a):
+            if cols[j + 1] > cols[j] or j == 0:  # only characters with cells are targets
+                if cols[j] <= x:
+                    best = a + j
+                else:
+                    break
+        return best
+
+    def is_stop(self, offset: int) -> bool:
+        """Can the cursor rest here? Not on a zero-width mark that belongs to its neighbour."""
+        ch = self.text[offset]
+        if ch in "\t\n" or char_cells(for_display(ch), 0) > 0:
+            return True
+        u = self.unit_at(offset)
+        return offset in self.lines(u) or offset <= self.units[u].start

@@ -1,0 +1,187 @@
+"""Turning one wrapped line of the reading text into a Strip: highlights, cursor, selection.
+
+Kept apart from the widget so the widget file holds input and scrolling only. Segments are
+built directly from sanitised text (never parsed as markup), so `[bold]x[/]` shows literally
+and no control character reaches the terminal.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from tui.widgets.reader_layout import Layout, char_cells
+
+if TYPE_CHECKING:
+    from tui.widgets.reader import Span
+
+GUTTER = 2
+"""Cells left of the text: a marker where a highlight with a note or links ends."""
+_BUCKET = 1024
+NOTE_MARK = "\u25c6"  # ◆
+LINK_MARK = "\u2197"  # ↗
+BOTH_MARK = "\u2726"  # ✦
+ORPHAN_MARK = "\u25cc"  # ◌ under a combining mark that starts a line
+
+
+class SpanIndex:
+    """Highlights bucketed by offset so a line finds its spans without scanning them all."""
+
+    def __init__(self, spans: Iterable[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id))
+        self.starts = [s.start for s in self.spans]
+        self._buckets: dict[int, list[Span]] = {}
+        for span in self.spans:
+            last = max(span.start, span.end - 1) // _BUCKET
+            for b in range(span.start // _BUCKET, last + 1):
+                self._buckets.setdefault(b, []).append(span)
+
+    def overlapping(self, a: int, b: int) -> list[Span]:
+        """Spans with at least one character in [a, b) (or, if empty, starting at a)."""
+        found: dict[str, Span] = {}
+        for bucket in range(a // _BUCKET, max(a, b - 1) // _BUCKET + 1):
+            for span in self._buckets.get(bucket, ()):
+                if span.start < b and span.end > a or span.start == span.end == a:
+                    found[span.id] = span
+        return list(found.values())
+
+    def at(self, offset: int) -> list[Span]:
+        """Spans covering offset, innermost (shortest) first."""
+        spans = [s for s in self.overlapping(offset, offset + 1) if s.start <= offset < s.end]
+        return sorted(spans, key=lambda s: (s.end - s.start, -s.start))
+
+    def next_start(self, offset: int) -> int | None:
+        i = bisect_left(self.starts, offset + 1)
+        return self.starts[i] if i < len(self.starts) else None
+
+    def prev_start(self, offset: int) -> int | None:
+        i = bisect_left(self.starts, offset) - 1
+        return self.starts[i] if i >= 0 else None
+
+
+@dataclass
+class PaintStyles:
+    """Rich styles resolved from the widget's component classes for one theme."""
+
+    base: Style
+    kinds: dict[str, Style]
+    prefix: Style
+    cursor: Style
+    selection: Style
+    flash: Style
+    overlap: Style = field(default_factory=lambda: Style(underline=True))
+    fuzzy: Style = field(default_factory=lambda: Style(italic=True, underline=True))
+    highlight_bg: dict[tuple[str, bool], Style] = field(default_factory=dict)
+    blend: object = None
+    """Callable (colour, fuzzy) -> Style with the blended background."""
+
+    def highlight(self, color: str, fuzzy: bool) -> Style:
+        key = (color, fuzzy)
+        style = self.highlight_bg.get(key)
+        if style is None:
+            style = self.highlight_bg[key] = self.blend(color, fuzzy)  # type: ignore[operator]
+        return style
+
+
+def _draw(disp: str, rel_a: int, rel_b: int, col: int, line_start: bool) -> tuple[str, int]:
+    """Display string for disp[rel_a:rel_b] starting at text column col; returns (str, end col)."""
+    chunk = disp[rel_a:rel_b]
+    if chunk.isascii() and "\t" not in chunk and "\n" not in chunk:
+        return chunk, col + len(chunk)
+    out = []
+    for i, ch in enumerate(chunk):
+        w = char_cells(ch, col)
+        if ch == "\t":
+            out.append(" " * w)
+        elif ch == "\n":
+            out.append(" ")
+        elif w == 0 and line_start and i == 0 and rel_a == 0:
+            out.append(ORPHAN_MARK)
+            w = 1
+        elif ch == "\ufe0f":
+            continue  # would make the terminal widen the character before it
+        else:
+            out.append(ch)
+        col += w
+    return "".join(out), col
+
+
+def paint_line(
+    layout: Layout,
+    u: int,
+    li: int,
+    width: int,
+    styles: PaintStyles,
+    spans: SpanIndex,
+    cursor: int | None,
+    selection: tuple[int, int] | None,
+    flash: tuple[int, int] | None,
+) -> Strip:
+    """Render line `li` of unit `u` as a Strip `width` cells wide (gutter included)."""
+    unit = layout.units[u]
+    a, b = layout.line_span(u, li)
+    disp = layout.display(u)
+    kind_style = styles.base + styles.kinds.get(unit.kind, Style())
+    line_spans = spans.overlapping(a, b)
+    segments: list[Segment] = []
+    # Gutter: a marker for each highlight with a note or links ending on this line.
+    marker = ""
+    for span in line_spans:
+        if (span.has_note or span.has_links) and a < span.end <= b:
+            glyph = BOTH_MARK if span.has_note and span.has_links else NOTE_MARK if span.has_note else LINK_MARK
+            marker = glyph
+            marker_style = styles.base + Style.parse(span.color) if span.color.startswith("#") else styles.base
+    if marker:
+        segments.append(Segment(marker + " ", marker_style))
+    else:
+        segments.append(Segment(" " * GUTTER, styles.base))
+    prefix = layout.line_prefix(u, li)
+    if prefix:
+        segments.append(Segment(prefix, styles.base + styles.prefix))
+    # Cut the line wherever some style starts or stops, then style each piece once.
+    points = {a, b}
+    for span in line_spans:
+        points.add(min(max(span.start, a), b))
+        points.add(min(max(span.end, a), b))
+    for rng in (selection, flash):
+        if rng:
+            points.add(min(max(rng[0], a), b))
+            points.add(min(max(rng[1], a), b))
+    if cursor is not None and a <= cursor < b:
+        points.add(cursor)
+        end = cursor + 1
+        while end < b and char_cells(disp[end - unit.start], 1) == 0 and disp[end - unit.start] not in "\t\n":
+            end += 1  # the cursor cell carries the marks drawn on its character
+        points.add(end)
+        cursor_range = (cursor, end)
+    else:
+        cursor_range = None
+    cuts = sorted(points)
+    col = 0
+    base = unit.start
+    for p, q in zip(cuts, cuts[1:]):
+        text, col = _draw(disp, p - base, q - base, col, p == a)
+        if not text:
+            continue
+        style = kind_style
+        covering = [s for s in line_spans if s.start <= p < s.end]
+        if covering:
+            inner = min(covering, key=lambda s: (s.end - s.start, -s.start))
+            style = style + styles.highlight(inner.color, inner.fuzzy)
+            if len(covering) > 1:
+                style = style + styles.overlap
+            if inner.fuzzy:
+                style = style + styles.fuzzy
+        if selection and selection[0] <= p < selection[1]:
+            style = style + styles.selection
+        if flash and flash[0] <= p < flash[1]:
+            style = style + styles.flash
+        if cursor_range and cursor_range[0] <= p < cursor_range[1]:
+            style = style + styles.cursor
+        segments.append(Segment(text, style))
+    return Strip(segments).crop_extend(0, width, styles.base)
