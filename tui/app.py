@@ -1,0 +1,56 @@
+"""PostilApp: the Textual application around the reader.
+
+It holds what every screen shares (the database, the settings, the session's undo stack) and
+remembers the chosen theme in the database.
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from tui.commands_provider import PostilCommands
+from tui.undo import UndoStack
+
+
+class PostilApp(App[None]):
+    """Opens the main screen on a source (or the last one read)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "postil"
+    COMMANDS = App.COMMANDS | {PostilCommands}
+
+    def __init__(self, settings, *, db=None, source_id: int | None = None, at_top: bool = False) -> None:
+        """
+        Args:
+            settings: tui.cli.Settings (database path, author).
+            db: an open database; opened from `settings` when None.
+            source_id: the source to open; None opens the last one read at its position.
+            at_top: open `source_id` at its start instead of where it was left.
+        """
+        super().__init__()
+        self.settings = settings
+        self.db = db if db is not None else settings.open()
+        self.author: str = getattr(settings, "author", "") or ""
+        self.undo_stack = UndoStack(self.db)
+        self.start_source_id = source_id
+        self.start_at_top = at_top
+
+    def on_mount(self) -> None:
+        from store.settings import get_setting
+
+        saved = get_setting(self.db, "theme")
+        if saved and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        from tui.screens.main import MainScreen
+
+        self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
+
+    def _remember_theme(self, theme) -> None:
+        from store.errors import StoreError
+        from store.settings import set_setting
+
+        try:
+            set_setting(self.db, "theme", theme.name)
+        except StoreError:
+            pass  # a preference; the next start simply uses the default theme

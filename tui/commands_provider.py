@@ -1,0 +1,66 @@
+"""The command palette (ctrl+p): every main-screen action, every tag, every source.
+
+Entries come from tui.keymap so the palette, the footer and the help screen agree. Titles and
+tag names are untrusted, so hits are drawn with tui.safe_text (never parsed as markup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from sources.sanitise import for_display_line
+from tui import keymap
+from tui.safe_text import highlight_matches
+
+
+class PostilCommands(Provider):
+    """Commands for the main screen; nothing is offered over other screens."""
+
+    def _main_screen(self):
+        from tui.screens.main import MainScreen
+
+        screen = self.screen
+        return screen if isinstance(screen, MainScreen) else None
+
+    def commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        """(text, callback, help) for everything the palette offers right now."""
+        screen = self._main_screen()
+        if screen is None:
+            return []
+        found: list[tuple[str, Callable[[], object], str]] = []
+        for entry in keymap.MAIN_KEYS:
+            if entry.palette:
+                found.append(
+                    (entry.description.rstrip("…").capitalize(),
+                     partial(screen.run_action, entry.action),
+                     f"key: {entry.shown_key}")
+                )
+        for tag in screen.tags:
+            key = f"key: {tag.digit}" if tag.digit else "no key"
+            found.append((f"Tag: {tag.name}", partial(screen.apply_tag, tag.name),
+                          f"new highlight from the selection, or toggle on the current one ({key})"))
+        try:
+            from store.sources import list_sources
+
+            sources = list_sources(screen.db)
+        except Exception:
+            sources = []
+        for source in sources:
+            found.append((f"Open: {source.title}", partial(screen.open_source, source.id),
+                          f"{source.highlight_count} highlights"))
+        return found
+
+    async def discover(self) -> Hits:
+        for text, callback, help_text in self.commands():
+            yield DiscoveryHit(Content(for_display_line(text)), callback, text=text, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, callback, help_text in self.commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, highlight_matches(matcher, text), callback, text=text, help=help_text)

@@ -1,0 +1,45 @@
+"""A small chooser shown when `enter` on a highlight could follow several links."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from store.models import LinkView
+from tui.widgets.annotation_pane import link_prompt
+
+
+class LinkChooserScreen(ModalScreen["LinkView | None"]):
+    """Dismisses with the link to follow, or None."""
+
+    DEFAULT_CSS = """
+    LinkChooserScreen { align: center middle; }
+    LinkChooserScreen > Vertical { width: 80; height: auto; max-height: 20; border: thick $accent; background: $surface; padding: 0 1; }
+    LinkChooserScreen OptionList { height: auto; max-height: 16; border: none; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, views: list[LinkView]) -> None:
+        super().__init__()
+        self.views = list(views)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content("Follow which link?"))
+            yield OptionList(*(Option(link_prompt(v)) for v in self.views))
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.views[event.option_index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

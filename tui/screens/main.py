@@ -1,0 +1,378 @@
+"""The main screen for the application: library, reader and annotation pane side by side.
+
+The screen owns the state (which source is open, its highlights, the current highlight, the
+back history) and pushes it down into the widgets; the widgets post messages back up. The
+annotating keys and the secondary screens live in mixins (main_actions, main_screens) to keep
+each file about one job.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from sources.sanitise import for_display_line
+from store import highlights as store_highlights
+from store import links as store_links
+from store import settings as store_settings
+from store import sources as store_sources
+from store import tags as store_tags
+from store.errors import StoreError
+from store.models import Highlight, Source, Tag
+from tui import keymap
+from tui.screens.main_actions import AnnotateActions
+from tui.screens.main_screens import ScreenActions
+from tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
+from tui.widgets.find_bar import FindBar
+from tui.widgets.library import LibraryList
+from tui.widgets.reader import Reader, Span
+from tui.widgets.source_header import SourceHeader
+
+POSITION_SAVE_SECONDS = 2.0
+"""Cursor moves are written at most this often (and always on switch and quit)."""
+
+
+class MainScreen(AnnotateActions, ScreenActions, Screen):
+    """Library (left, ctrl+b), reader (middle), annotation pane (right), header and footer."""
+
+    BINDINGS = keymap.main_bindings()
+
+    def __init__(self, source_id: int | None = None, *, at_top: bool = False) -> None:
+        super().__init__()
+        self.start_source_id = source_id
+        self.start_at_top = at_top
+        self.source: Source | None = None
+        self.highlights: list[Highlight] = []
+        self.by_id: dict[str, Highlight] = {}
+        self.tags: list[Tag] = []
+        self.tag_colors: dict[str, str] = {}
+        self.current_id: str | None = None
+        """The highlight the annotating keys act on (innermost under the cursor, or picked in the pane)."""
+        self._pinned = False
+        """True when the current highlight was picked in the pane and should survive cursor moves inside it."""
+        self.history: list[tuple[int, int]] = []
+        """(source id, offset) to go back to with ctrl+o."""
+        self.last_query = ""
+        """The last text found with / (n and N repeat it)."""
+        self.last_search = ""
+        """The last query of the search screen (f), offered again next time."""
+        self._position_dirty = False
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    @property
+    def db(self):
+        return self.app.db
+
+    @property
+    def undo_stack(self):
+        return self.app.undo_stack
+
+    @property
+    def reader(self) -> Reader:
+        return self.query_one("#reader", Reader)
+
+    @property
+    def pane(self) -> AnnotationPane:
+        return self.query_one("#pane", AnnotationPane)
+
+    def report(self, error: BaseException | str) -> None:
+        """Show a store error (or any message) without letting markup in it act."""
+        self.app.notify(for_display_line(str(error)), severity="error", markup=False, timeout=6)
+
+    def tell(self, message: str) -> None:
+        self.app.notify(for_display_line(message), markup=False, timeout=3)
+
+    # -- building -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield SourceHeader(id="header")
+        with Horizontal(id="body"):
+            yield LibraryList(id="library")
+            yield Reader(id="reader")
+            yield AnnotationPane(id="pane")
+        yield FindBar(id="find")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        library = self.query_one(LibraryList)
+        library.display = store_settings.get_setting(self.db, "library_visible", "1") == "1"
+        self.reload_tags()
+        source_id = self.start_source_id
+        if source_id is None:
+            source_id = store_sources.last_read_source(self.db)
+        if source_id is not None:
+            self.open_source(source_id, at_top=self.start_at_top)
+        else:
+            self.refresh_library()
+        self.reader.focus()
+        self.set_interval(POSITION_SAVE_SECONDS, self._save_if_moved)
+
+    def on_unmount(self) -> None:
+        self.save_position()
+
+    # -- sources --------------------------------------------------------------------------
+
+    def open_source(self, source_id: int, *, offset: int | None = None, at_top: bool = False) -> bool:
+        """Show a source: at `offset`, at the top, or where it was last read. False if it failed."""
+        self.save_position()
+        try:
+            source = store_sources.get_source(self.db, source_id)
+            highlights = store_highlights.highlights_for_source(self.db, source_id)
+        except StoreError as error:
+            self.report(error)
+            return False
+        self.source = source
+        self.current_id = None
+        self._pinned = False
+        self._set_highlights(highlights)
+        cursor = offset if offset is not None else (0 if at_top else source.read_offset)
+        cursor = max(0, min(cursor, max(0, len(source.text) - 1)))
+        self.reader.load(source.text, source.blocks, self.spans(), cursor=cursor)
+        self.query_one(SourceHeader).set_source(source.title)
+        self._update_counts()
+        self.refresh_library()
+        self._position_dirty = True
+        self.save_position()
+        return True
+
+    def save_position(self) -> None:
+        """Write the reading position now (cheap: one UPDATE)."""
+        if self.source is None or not self.is_mounted:
+            return
+        self._position_dirty = False
+        try:
+            store_sources.save_reading_position(self.db, self.source.id, self.reader.cursor)
+        except StoreError as error:
+            self.report(error)
+        except Exception:
+            # Saving the position is a convenience; never let it break quitting.
+            pass
+
+    def _save_if_moved(self) -> None:
+        if self._position_dirty:
+            self.save_position()
+
+    def refresh_library(self) -> None:
+        try:
+            sources = store_sources.list_sources(self.db)
+        except StoreError as error:
+            self.report(error)
+            return
+        self.query_one(LibraryList).show_sources(sources, self.source.id if self.source else None)
+
+    @on(LibraryList.OpenSource)
+    def _library_open(self, event: LibraryList.OpenSource) -> None:
+        if self.source is None or event.source_id != self.source.id:
+            self.open_source(event.source_id)
+        self.reader.focus()
+
+    def action_toggle_library(self) -> None:
+        library = self.query_one(LibraryList)
+        library.display = not library.display
+        if not library.display and library.has_focus:
+            self.reader.focus()
+        try:
+            store_settings.set_setting(self.db, "library_visible", "1" if library.display else "0")
+        except StoreError:
+            pass  # a preference, not worth an error message
+
+    # -- highlights and tags --------------------------------------------------------------
+
+    def reload_tags(self) -> None:
+        try:
+            self.tags = store_tags.list_tags(self.db)
+        except StoreError as error:
+            self.report(error)
+            return
+        self.tag_colors = {tag.name: tag.color for tag in self.tags}
+        labels = keymap.digit_labels(self.tags)
+        for digit in keymap.DIGITS:
+            name = labels.get(digit)
+            label = for_display_line(name) if name else f"tag {digit}"
+            self._bindings.key_to_bindings[str(digit)] = [
+                Binding(str(digit), f"tag_digit({digit})", label, show=name is not None)
+            ]
+        self.refresh_bindings()
+
+    def _set_highlights(self, highlights: list[Highlight]) -> None:
+        self.highlights = highlights
+        self.by_id = {h.id: h for h in highlights}
+        self.pane.show_highlights(highlights, self.tag_colors)
+
+    def span_for(self, h: Highlight) -> Span:
+        color = self.tag_colors.get(h.tags[0], NEUTRAL) if h.tags else NEUTRAL
+        return Span(h.id, h.start, h.end, color, has_note=bool(h.note), has_links=h.link_count > 0,
+                    fuzzy=h.anchor_status == "fuzzy")
+
+    def spans(self) -> list[Span]:
+        return [self.span_for(h) for h in self.highlights if h.anchor_status != "orphaned"]
+
+    def refresh_annotations(self, *, tags_changed: bool = False) -> None:
+        """Re-read this source's highlights after a change; repaint reader, pane, header, library."""
+        if tags_changed:
+            self.reload_tags()
+        if self.source is None:
+            self.refresh_library()
+            return
+        try:
+            highlights = store_highlights.highlights_for_source(self.db, self.source.id)
+        except StoreError as error:
+            self.report(error)
+            return
+        self._set_highlights(highlights)
+        self.reader.set_spans(self.spans())
+        self._update_counts()
+        self.refresh_library()
+        if self.current_id not in self.by_id:
+            self.current_id = None
+            self._pinned = False
+        self.sync_current(self.reader.cursor, force=True)
+
+    def _update_counts(self) -> None:
+        counts = {tag.name: 0 for tag in self.tags}
+        for h in self.highlights:
+            for name in h.tags:
+                counts[name] = counts.get(name, 0) + 1
+        self.query_one(SourceHeader).set_counts(
+            [(name, self.tag_colors.get(name, NEUTRAL), count) for name, count in counts.items()]
+        )
+
+    def current_highlight(self) -> Highlight | None:
+        return self.by_id.get(self.current_id) if self.current_id else None
+
+    def sync_current(self, offset: int, *, force: bool = False) -> None:
+        """Make the innermost highlight under `offset` current (unless one picked in the pane still covers it)."""
+        under = [s.id for s in self.reader.spans_at(offset)]
+        if self._pinned and self.current_id in under:
+            new = self.current_id
+        else:
+            self._pinned = False
+            new = under[0] if under else None
+        if new != self.current_id or force:
+            self.current_id = new
+            self._show_current()
+
+    def _show_current(self) -> None:
+        links = []
+        if self.current_id is not None:
+            try:
+                links = store_links.link_views(self.db, self.current_id)
+            except StoreError as error:
+                self.report(error)
+        self.pane.select(self.current_id, links)
+
+    # -- reader and pane moving together --------------------------------------------------
+
+    @on(Reader.CursorMoved)
+    def _cursor_moved(self, event: Reader.CursorMoved) -> None:
+        self._position_dirty = True
+        self.query_one(SourceHeader).set_position(*self.reader.position_info())
+        self.sync_current(event.offset)
+
+    @on(AnnotationPane.Picked)
+    def _pane_picked(self, event: AnnotationPane.Picked) -> None:
+        if event.highlight_id in self.by_id:
+            self.current_id = event.highlight_id
+            self._pinned = True
+            self._show_current()
+
+    @on(AnnotationPane.Chosen)
+    def _pane_chosen(self, event: AnnotationPane.Chosen) -> None:
+        h = self.by_id.get(event.highlight_id)
+        if h is None:
+            return
+        self.current_id = h.id
+        self._pinned = True
+        self.reader.clear_selection()
+        self.reader.move_to(h.start, center=True)
+        self._show_current()
+
+    @on(AnnotationPane.FollowLink)
+    def _pane_follow(self, event: AnnotationPane.FollowLink) -> None:
+        self.follow_link(event.view)
+
+    # -- find -----------------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        self.query_one(FindBar).open(self.reader.cursor)
+
+    @on(FindBar.Changed)
+    def _find_changed(self, event: FindBar.Changed) -> None:
+        bar = self.query_one(FindBar)
+        if not event.value:
+            bar.remove_class("-not-found")
+            self.reader.move_to(bar.origin)
+            return
+        found = self.reader.find(event.value, from_offset=bar.origin)
+        bar.set_class(found is None, "-not-found")
+
+    @on(FindBar.Submitted)
+    def _find_accepted(self, event: FindBar.Submitted) -> None:
+        if event.value:
+            self.last_query = event.value
+        self._close_find()
+
+    @on(FindBar.Closed)
+    def _find_closed(self, event: FindBar.Closed) -> None:
+        self.reader.move_to(self.query_one(FindBar).origin, center=True)
+        self._close_find()
+
+    def _close_find(self) -> None:
+        self.query_one(FindBar).close()
+        self.reader.focus()
+
+    def action_find_next(self) -> None:
+        self._find_again(forward=True)
+
+    def action_find_previous(self) -> None:
+        self._find_again(forward=False)
+
+    def _find_again(self, *, forward: bool) -> None:
+        if not self.last_query:
+            self.tell("nothing to find yet: press / first")
+            return
+        if self.reader.find(self.last_query, forward=forward) is None:
+            self.tell(f"not found: {self.last_query}")
+
+    # -- moving around --------------------------------------------------------------------
+
+    def jump_to(self, highlight_id: str, *, remember: bool = True, flash: bool = True) -> bool:
+        """Open the highlight's source if needed, put the cursor on its start and flash it."""
+        try:
+            h = store_highlights.get_highlight(self.db, highlight_id)
+        except StoreError as error:
+            self.report(error)
+            return False
+        if remember and self.source is not None:
+            self.history.append((self.source.id, self.reader.cursor))
+        if self.source is None or h.source_id != self.source.id:
+            if not self.open_source(h.source_id, offset=h.start):
+                return False
+        self.reader.clear_selection()
+        self.reader.move_to(h.start, center=True)
+        if flash:
+            self.reader.flash(h.start, h.end)
+        self.current_id = h.id
+        self._pinned = True
+        self._show_current()
+        return True
+
+    def action_back(self) -> None:
+        if not self.history:
+            self.tell("nowhere to go back to")
+            return
+        source_id, offset = self.history.pop()
+        if self.source is None or source_id != self.source.id:
+            if not self.open_source(source_id, offset=offset):
+                return
+        self.reader.move_to(offset, center=True)
+        self.reader.focus()
+
+    def action_quit(self) -> None:
+        self.save_position()
+        self.app.exit()

@@ -1,0 +1,239 @@
+"""The annotating keys of the main screen: digits, tag picker, note, delete, undo/redo, links.
+
+Every change goes through the session's UndoStack (tui.undo), which writes it to SQLite at
+once. A store error is shown as a notification and the app keeps running; the note editor
+keeps the typed text when its save fails.
+"""
+
+from __future__ import annotations
+
+from store import highlights as store_highlights
+from store import links as store_links
+from store.errors import StoreError
+from store.models import LinkView
+from tui.undo import Change, CreateHighlight, CreateLink, DeleteHighlight, EditNote, ToggleTag
+
+NEED_SELECTION = "select text first (v, s, p or a mouse drag), or put the cursor on a highlight"
+
+
+class AnnotateActions:
+    """Mixin for MainScreen: the actions behind 1-9 t c x u ctrl+r a l enter."""
+
+    def do_change(self, change: Change, *, tags_changed: bool = False) -> bool:
+        """Apply a change through the undo stack and repaint; False (and a message) on error."""
+        try:
+            self.undo_stack.do(change)
+        except StoreError as error:
+            self.report(error)
+            return False
+        self.refresh_annotations(tags_changed=tags_changed)
+        return True
+
+    def make_current(self, highlight_id: str) -> None:
+        if highlight_id in self.by_id:
+            self.current_id = highlight_id
+            self._pinned = True
+            self._show_current()
+
+    # -- tags -----------------------------------------------------------------------------
+
+    def action_tag_digit(self, digit: int) -> None:
+        tag = next((t for t in self.tags if t.digit == digit), None)
+        if tag is None:
+            self.tell(f"no tag on {digit} yet: press t to create one")
+            return
+        self.apply_tag(tag.name)
+
+    def apply_tag(self, name: str) -> None:
+        """With a selection: a new highlight tagged `name`; else toggle `name` on the current highlight."""
+        if self.source is None:
+            return
+        new_tag = name.casefold() not in {t.casefold() for t in self.tag_colors}
+        selection = self.reader.selection
+        if selection is not None:
+            change = CreateHighlight(self.source.id, selection[0], selection[1], [name], author=self.app.author)
+            if self.do_change(change, tags_changed=new_tag):
+                self.reader.clear_selection()
+                self.make_current(change.highlight_id)
+            return
+        current = self.current_highlight()
+        if current is None:
+            self.tell(NEED_SELECTION)
+            return
+        change = ToggleTag(current.id, name)
+        if self.do_change(change, tags_changed=new_tag):
+            self.make_current(current.id)
+
+    def action_tag_picker(self) -> None:
+        if self.source is None:
+            return
+        if self.reader.selection is None and self.current_highlight() is None:
+            self.tell(NEED_SELECTION)
+            return
+        from tui.screens.tag_picker import TagPickerScreen
+
+        title = "Tag the selection" if self.reader.selection is not None else "Toggle a tag on this highlight"
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.apply_tag(name)
+
+        self.app.push_screen(TagPickerScreen(self.tags, title), chosen)
+
+    # -- notes ----------------------------------------------------------------------------
+
+    def action_note(self) -> None:
+        if self.source is None:
+            return
+        selection = self.reader.selection
+        if selection is not None:
+            change = CreateHighlight(self.source.id, selection[0], selection[1], [], author=self.app.author)
+            if not self.do_change(change):
+                return
+            self.reader.clear_selection()
+            self.make_current(change.highlight_id)
+        highlight = self.current_highlight()
+        if highlight is None:
+            self.tell(NEED_SELECTION)
+            return
+        self.open_note_editor(highlight)
+
+    def open_note_editor(self, highlight) -> None:
+        from store.errors import Conflict
+        from tui.screens.note_editor import NoteEditorScreen
+
+        started_from = highlight.version
+
+        def save(text: str) -> str | None:
+            try:
+                self.undo_stack.do(EditNote(highlight.id, text, expected_version=started_from))
+            except Conflict as error:
+                return f"Not saved: {error}"
+            except StoreError as error:
+                return f"Not saved ({error}); your text is still here, try ctrl+s again"
+            self.refresh_annotations()
+            return None
+
+        def closed(saved: bool | None) -> None:
+            if saved:
+                self.tell("note saved")
+            self.reader.focus()
+
+        self.app.push_screen(NoteEditorScreen(highlight.quote, highlight.note, save), closed)
+
+    # -- delete, undo, redo ---------------------------------------------------------------
+
+    def action_delete(self) -> None:
+        highlight = self.current_highlight()
+        if highlight is None:
+            self.tell("no highlight under the cursor")
+            return
+        if self.do_change(DeleteHighlight(highlight.id)):
+            self.tell("highlight deleted (u undoes)")
+
+    def action_undo(self) -> None:
+        self._history_step(undo=True)
+
+    def action_redo(self) -> None:
+        self._history_step(undo=False)
+
+    def _history_step(self, *, undo: bool) -> None:
+        try:
+            change = self.undo_stack.undo() if undo else self.undo_stack.redo()
+        except StoreError as error:
+            self.report(error)
+            self.refresh_annotations(tags_changed=True)
+            return
+        if change is None:
+            self.tell("nothing to undo" if undo else "nothing to redo")
+            return
+        self._show_change(change)
+        self.tell(f"{'undone' if undo else 'redone'}: {change.label}")
+
+    def _show_change(self, change: Change) -> None:
+        """After undo/redo: switch to the source the change touched and put the cursor there."""
+        source_id = change.source_id
+        highlight = None
+        if change.highlight_id is not None:
+            try:
+                highlight = store_highlights.get_highlight(self.db, change.highlight_id)
+                source_id = highlight.source_id
+            except StoreError:
+                highlight = None  # undone creation: the highlight is gone
+        if source_id is not None and (self.source is None or source_id != self.source.id):
+            self.reload_tags()
+            self.open_source(source_id, offset=highlight.start if highlight else None)
+        else:
+            self.refresh_annotations(tags_changed=True)
+        if highlight is not None and highlight.id in self.by_id:
+            self.reader.clear_selection()
+            self.reader.move_to(highlight.start, center=True)
+            self.make_current(highlight.id)
+
+    # -- fuzzy anchors --------------------------------------------------------------------
+
+    def action_accept_fuzzy(self) -> None:
+        highlight = self.current_highlight()
+        if highlight is None or highlight.anchor_status != "fuzzy":
+            self.tell("no fuzzy highlight under the cursor (O lists them)")
+            return
+        from store.reanchor import accept_fuzzy
+
+        try:
+            accept_fuzzy(self.db, highlight.id)
+        except StoreError as error:
+            self.report(error)
+            return
+        self.refresh_annotations()
+        self.tell("anchor accepted")
+
+    # -- links ----------------------------------------------------------------------------
+
+    def action_link(self) -> None:
+        highlight = self.current_highlight()
+        if highlight is None:
+            self.tell("put the cursor on a highlight to link it")
+            return
+        try:
+            from tui.screens.link_picker import LinkPickerScreen
+        except ImportError:
+            self.tell("the link picker is not available in this build")
+            return
+
+        def chosen(result) -> None:
+            if not result:
+                return
+            to_id, relation, note = result
+            if self.do_change(CreateLink(highlight.id, to_id, relation, note, author=self.app.author)):
+                self.tell(f"linked ({relation})")
+
+        self.app.push_screen(LinkPickerScreen(self.db, highlight.id), chosen)
+
+    def action_follow(self) -> None:
+        highlight = self.current_highlight()
+        if highlight is None:
+            return
+        try:
+            views = store_links.link_views(self.db, highlight.id)
+        except StoreError as error:
+            self.report(error)
+            return
+        outgoing = [v for v in views if v.direction == "out"]
+        candidates = outgoing or views
+        if not candidates:
+            self.tell("this highlight has no links (l makes one)")
+        elif len(candidates) == 1:
+            self.follow_link(candidates[0])
+        else:
+            from tui.screens.link_chooser import LinkChooserScreen
+
+            def chosen(view: LinkView | None) -> None:
+                if view is not None:
+                    self.follow_link(view)
+
+            self.app.push_screen(LinkChooserScreen(candidates), chosen)
+
+    def follow_link(self, view: LinkView) -> None:
+        """Open the other end of a link (remembering where we were for ctrl+o)."""
+        if self.jump_to(view.other_id, remember=True):
+            self.reader.focus()

@@ -1,0 +1,91 @@
+"""The note editor: a multi-line TextArea for a highlight's note (Markdown allowed).
+
+`ctrl+s` saves through a callback the main screen gives; when saving fails (the database is
+busy, read-only, or someone else changed the note meanwhile) the message is shown here and the
+typed text stays, so nothing the reviewer wrote is lost. `escape` asks before dropping changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+from sources.sanitise import for_display_line
+
+SaveNote = Callable[[str], "str | None"]
+"""Save the text; returns None when saved, else a message for the user."""
+
+
+class NoteEditorScreen(ModalScreen[bool]):
+    """Dismisses with True when the note was saved, False when closed without saving."""
+
+    DEFAULT_CSS = """
+    NoteEditorScreen { align: center middle; }
+    NoteEditorScreen > Vertical { width: 90; height: 24; border: thick $accent; background: $surface; padding: 0 1; }
+    NoteEditorScreen #note-quote { height: auto; max-height: 4; color: $text-muted; margin-bottom: 1; }
+    NoteEditorScreen TextArea { height: 1fr; }
+    NoteEditorScreen #note-error { height: auto; color: $error; }
+    NoteEditorScreen #note-help { height: 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "save", priority=True),
+        Binding("escape", "close", "close"),
+    ]
+
+    def __init__(self, quote: str, note: str, save: SaveNote) -> None:
+        super().__init__()
+        self.quote = quote
+        self.original = note
+        self.save_note = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            quote = " ".join(self.quote.split())
+            if len(quote) > 200:
+                quote = quote[:199] + "…"
+            yield Static(Content(f"Note on “{for_display_line(quote)}”"), id="note-quote")
+            yield TextArea(self.original, id="note-text", soft_wrap=True, tab_behavior="focus")
+            yield Static(Content(""), id="note-error")
+            yield Static(Content("ctrl+s save · escape close · Markdown allowed"), id="note-help")
+
+    def on_mount(self) -> None:
+        area = self.text_area
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @property
+    def text_area(self) -> TextArea:
+        return self.query_one("#note-text", TextArea)
+
+    @property
+    def changed(self) -> bool:
+        return self.text_area.text != self.original
+
+    def action_save(self) -> None:
+        problem = self.save_note(self.text_area.text)
+        if problem is None:
+            self.dismiss(True)
+        else:
+            self.query_one("#note-error", Static).update(Content(for_display_line(problem)))
+
+    def action_close(self) -> None:
+        if not self.changed:
+            self.dismiss(False)
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                self.dismiss(False)
+            else:
+                self.text_area.focus()
+
+        self.app.push_screen(
+            ConfirmScreen("Drop the changes to this note?", yes="Drop changes", no="Keep editing"), answered
+        )

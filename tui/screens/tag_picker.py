@@ -1,0 +1,121 @@
+"""The tag picker: fuzzy completion over tag names and descriptions; a new name creates a tag.
+
+Dismisses with the chosen tag name (an existing one, or the new name typed), or None.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from sources.sanitise import for_display_line
+from store.models import Tag
+from tui.safe_text import highlight_matches
+
+CREATE = "\x00create"
+"""Option id of the "create a new tag" row (cannot clash with a tag name: names are printable)."""
+
+
+class TagPickerScreen(ModalScreen["str | None"]):
+    """Type to filter; up/down to choose; enter applies; escape cancels."""
+
+    DEFAULT_CSS = """
+    TagPickerScreen { align: center middle; }
+    TagPickerScreen > Vertical { width: 70; height: 22; border: thick $accent; background: $surface; padding: 0 1; }
+    TagPickerScreen #picker-title { height: 1; color: $text-muted; }
+    TagPickerScreen OptionList { height: 1fr; border: none; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "cancel"),
+        Binding("down", "move(1)", "next", show=False, priority=True),
+        Binding("up", "move(-1)", "previous", show=False, priority=True),
+    ]
+
+    def __init__(self, tags: list[Tag], title: str = "Tag") -> None:
+        super().__init__()
+        self.tags = list(tags)
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content(self.title_text + " — type to filter, enter to apply, a new name creates a tag"), id="picker-title")
+            yield Input(placeholder="tag name", id="picker-input")
+            yield OptionList(id="picker-options")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def matches(self, query: str) -> list[Tag]:
+        """Tags whose name or description fuzzily match, best first (all tags, in order, for "")."""
+        query = query.strip()
+        if not query:
+            return list(self.tags)
+        matcher = Matcher(query)
+        scored = []
+        for position, tag in enumerate(self.tags):
+            score = max(matcher.match(tag.name), 0.8 * matcher.match(f"{tag.name} {tag.description}"))
+            if score > 0:
+                scored.append((-score, position, tag))
+        return [tag for _, _, tag in sorted(scored, key=lambda s: (s[0], s[1]))]
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        typed = " ".join(query.split())
+        found = self.matches(typed)
+        matcher = Matcher(typed)
+        rows = [Option(self._prompt(tag, matcher), id=tag.name) for tag in found]
+        exact = any(tag.name.casefold() == typed.casefold() for tag in self.tags)
+        if typed and not exact:
+            create = Option(Content.assemble(("+ new tag ", "bold"), f"“{for_display_line(typed)}”"), id=CREATE)
+            # Enter on a name that matches nothing creates it; otherwise the best match comes first.
+            rows = [create, *rows] if not found else [*rows, create]
+        options.add_options(rows)
+        if rows:
+            options.highlighted = 0
+
+    def _prompt(self, tag: Tag, matcher: Matcher) -> Content:
+        digit = f"{tag.digit} " if tag.digit else "  "
+        parts: list = [(digit, "dim"), ("■ ", tag.color), highlight_matches(matcher, tag.name)]
+        if tag.description:
+            parts += ["  ", (for_display_line(tag.description)[:50], "dim")]
+        return Content.assemble(*parts)
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self._choose()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose()
+
+    def _choose(self) -> None:
+        options = self.query_one(OptionList)
+        typed = " ".join(self.query_one(Input).value.split())
+        option = options.highlighted_option
+        if option is None:
+            if typed:
+                self.dismiss(typed)
+            return
+        self.dismiss(typed if option.id == CREATE else option.id)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(options.option_count - 1, current + step))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,188 @@
+"""The annotation pane: this source's highlights in document order, and the selected one in detail.
+
+The list shows tag chips in tag colours, the first words of the quote, a note excerpt and a
+link count. Under it, the detail view shows the whole quote, note and tags, and a list of
+outgoing links and backlinks that `enter` follows.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from sources.sanitise import for_display_line
+from store.models import Highlight, LinkView
+
+NEUTRAL = "#808080"
+"""Colour of a highlight without tags."""
+
+
+def first_words(text: str, width: int = 60) -> str:
+    """The start of a quote or note on one line, whitespace folded, safe to draw."""
+    folded = for_display_line(" ".join((text or "").split()))
+    return folded if len(folded) <= width else folded[: width - 1].rstrip() + "…"
+
+
+def chips(tags: list[str], colors: dict[str, str]) -> list:
+    """Content parts: one coloured chip per tag (or a grey one when untagged)."""
+    if not tags:
+        return [(" untagged ", f"#000000 on {NEUTRAL}")]
+    parts: list = []
+    for name in tags:
+        parts += [(f" {for_display_line(name)} ", f"#000000 on {colors.get(name, NEUTRAL)}"), " "]
+    return parts
+
+
+def highlight_prompt(h: Highlight, colors: dict[str, str], width: int = 40) -> Content:
+    """How one highlight looks in the pane list (two or three lines)."""
+    parts = chips(h.tags, colors)
+    if h.note:
+        parts.append(("✎ ", "bold"))
+    if h.link_count:
+        parts.append((f"⇄{h.link_count} ", "bold"))
+    if h.anchor_status == "fuzzy":
+        parts.append(("~fuzzy ", "italic"))
+    elif h.anchor_status == "orphaned":
+        parts.append(("orphaned ", "italic"))
+    parts += ["\n", (f"“{first_words(h.quote, width)}”", "")]
+    if h.note:
+        parts += ["\n", (first_words(h.note, width), "italic dim")]
+    return Content.assemble(*parts)
+
+
+class AnnotationPane(Vertical):
+    """The right-hand pane; the screen pushes highlights in and hears back what was chosen."""
+
+    DEFAULT_CSS = """
+    AnnotationPane { width: 46; height: 1fr; border-left: tall $panel; }
+    AnnotationPane > #pane-title { height: 1; background: $panel; padding: 0 1; }
+    AnnotationPane > #pane-list { height: 2fr; border: none; }
+    AnnotationPane > #pane-detail { height: 1fr; border-top: tall $panel; padding: 0 1; }
+    AnnotationPane > #pane-links { height: auto; max-height: 8; border: none; }
+    """
+
+    class Picked(Message):
+        """The user moved to a highlight in the list (arrows): it becomes the current one."""
+
+        def __init__(self, highlight_id: str) -> None:
+            super().__init__()
+            self.highlight_id = highlight_id
+
+    class Chosen(Message):
+        """The user pressed enter on a highlight: show it in the reader."""
+
+        def __init__(self, highlight_id: str) -> None:
+            super().__init__()
+            self.highlight_id = highlight_id
+
+    class FollowLink(Message):
+        """The user pressed enter on a link in the detail view."""
+
+        def __init__(self, view: LinkView) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.highlights: list[Highlight] = []
+        self.tag_colors: dict[str, str] = {}
+        self.selected_id: str | None = None
+        self._index: dict[str, int] = {}
+        self._links: list[LinkView] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Highlights"), id="pane-title")
+        yield OptionList(id="pane-list")
+        with VerticalScroll(id="pane-detail"):
+            yield Static(Content("No highlight under the cursor."), id="pane-detail-text")
+        yield OptionList(id="pane-links")
+
+    @property
+    def option_list(self) -> OptionList:
+        return self.query_one("#pane-list", OptionList)
+
+    def show_highlights(self, highlights: list[Highlight], colors: dict[str, str]) -> None:
+        """Replace the list (document order), keeping the selection when it still exists."""
+        self.highlights = list(highlights)
+        self.tag_colors = dict(colors)
+        self._index = {h.id: i for i, h in enumerate(self.highlights)}
+        width = max(20, (self.size.width or 46) - 6)
+        option_list = self.option_list
+        option_list.clear_options()
+        option_list.add_options(Option(highlight_prompt(h, colors, width), id=h.id) for h in self.highlights)
+        count = len(self.highlights)
+        self.query_one("#pane-title", Static).update(
+            Content(f"{count} highlight{'s' if count != 1 else ''}" if count else "No highlights yet")
+        )
+        if self.selected_id not in self._index:
+            self.selected_id = None
+        self._sync_list()
+
+    def select(self, highlight_id: str | None, links: list[LinkView] | None = None) -> None:
+        """Make `highlight_id` the selected row and show it in detail (None clears the detail)."""
+        self.selected_id = highlight_id if highlight_id in self._index else None
+        self._sync_list()
+        self._show_detail(links or [])
+
+    def _sync_list(self) -> None:
+        option_list = self.option_list
+        index = self._index.get(self.selected_id) if self.selected_id else None
+        if option_list.highlighted != index:
+            with option_list.prevent(OptionList.OptionHighlighted):
+                option_list.highlighted = index
+
+    def _show_detail(self, links: list[LinkView]) -> None:
+        text = self.query_one("#pane-detail-text", Static)
+        link_list = self.query_one("#pane-links", OptionList)
+        self._links = list(links)
+        link_list.clear_options()
+        if self.selected_id is None:
+            text.update(Content("No highlight under the cursor."))
+            link_list.display = False
+            return
+        h = self.highlights[self._index[self.selected_id]]
+        parts: list = chips(h.tags, self.tag_colors)
+        parts += ["\n\n", (for_display_line(" ".join(h.quote.split())), "italic")]
+        if h.note:
+            parts += ["\n\n", ("Note", "bold"), "\n", for_display_line_keep_lines(h.note)]
+        parts += ["\n\n", (f"{h.author or 'unknown'} · {h.created_at[:16].replace('T', ' ')}", "dim")]
+        if h.anchor_status != "anchored":
+            parts += [("  · anchor " + h.anchor_status, "dim")]
+        if links:
+            parts += ["\n\n", ("Links (enter follows)", "bold")]
+        text.update(Content.assemble(*parts))
+        link_list.add_options(Option(link_prompt(v), id=v.link.id) for v in links)
+        link_list.display = bool(links)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option_list.id == "pane-list" and event.option_list.has_focus and event.option.id:
+            self.selected_id = event.option.id
+            self.post_message(self.Picked(event.option.id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_list.id == "pane-list" and event.option.id:
+            self.selected_id = event.option.id
+            self.post_message(self.Chosen(event.option.id))
+        elif event.option_list.id == "pane-links":
+            self.post_message(self.FollowLink(self._links[event.option_index]))
+
+
+def for_display_line_keep_lines(text: str) -> str:
+    """A note for the detail view: line breaks kept, everything else made visible."""
+    return "\n".join(for_display_line(line) for line in text.split("\n"))
+
+
+def link_prompt(view: LinkView) -> Content:
+    """"→ supports “quote…” (Source)" or "← qualifies …" for a backlink."""
+    arrow = "→" if view.direction == "out" else "←"
+    return Content.assemble(
+        (f"{arrow} {for_display_line(view.link.relation)} ", "bold"),
+        f"“{first_words(view.other_quote, 30)}”",
+        (f"  {first_words(view.other_source_title, 24)}", "dim"),
+    )

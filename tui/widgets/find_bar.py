@@ -1,0 +1,38 @@
+"""The find bar under the reader: an Input that reports typing, enter and escape."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Input
+
+
+class FindBar(Input):
+    """Hidden until `/`; the screen runs the search on every change (incremental)."""
+
+    DEFAULT_CSS = """
+    FindBar { dock: bottom; display: none; height: 3; }
+    FindBar.-not-found { border: tall $error; }
+    """
+    BINDINGS = [Binding("escape", "close", "close", show=False)]
+
+    class Closed(Message):
+        """Escape: the search is cancelled."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder="find (enter accepts, escape closes)", id=id)
+        self.origin = 0
+        """Where the cursor was when the bar opened: the search starts there, escape returns there."""
+
+    def open(self, origin: int) -> None:
+        self.origin = origin
+        self.value = ""
+        self.remove_class("-not-found")
+        self.display = True
+        self.focus()
+
+    def close(self) -> None:
+        self.display = False
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())

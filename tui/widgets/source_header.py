@@ -1,0 +1,54 @@
+"""The header line over the reader: source title, reading position and highlight counts per tag."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from sources.sanitise import for_display_line
+
+
+class SourceHeader(Static):
+    """One line: "Title · ¶ 3 of 41 · 7% · ■ mechanism 2 ■ caveat 1".
+
+    Everything shown comes from the store and may hold markup-like text, so it is built as
+    `Content` pieces and never parsed.
+    """
+
+    DEFAULT_CSS = """
+    SourceHeader { height: 1; width: 1fr; background: $panel; color: $foreground; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._title = ""
+        self._position = (0, 0, 0)
+        self._counts: list[tuple[str, str, int]] = []
+
+    def set_source(self, title: str) -> None:
+        self._title = for_display_line(title)
+        self._redraw()
+
+    def set_position(self, block: int, blocks: int, percent: int) -> None:
+        if (block, blocks, percent) != self._position:
+            self._position = (block, blocks, percent)
+            self._redraw()
+
+    def set_counts(self, counts: list[tuple[str, str, int]]) -> None:
+        """Counts as (tag name, colour, count), in tag order; zero counts are left out."""
+        self._counts = [c for c in counts if c[2]]
+        self._redraw()
+
+    def header_content(self) -> Content:
+        block, blocks, percent = self._position
+        parts: list = [(self._title or "no source", "bold")]
+        if blocks:
+            parts.append(f"  ·  ¶ {block} of {blocks} · {percent}%")
+        if self._counts:
+            parts.append("  · ")
+        for name, color, count in self._counts:
+            parts += [" ", ("■", color), f" {for_display_line(name)} {count}"]
+        return Content.assemble(*parts)
+
+    def _redraw(self) -> None:
+        self.update(self.header_content())
