@@ -1,0 +1,64 @@
+"""`postil open PATH|SOURCE`: import when new, then start the app at the top of that source.
+
+The app itself is replaced by a recorder here (its own tests drive it with run_test); what
+is checked is which source the command hands to it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import tui.launch
+from cli_support import ARTICLE, NOTES, Postil
+
+
+@pytest.fixture
+def launched(monkeypatch):
+    calls: list[tuple[int | None, bool]] = []
+
+    def fake_run_app(settings, source_id=None, at_top=False):
+        calls.append((source_id, at_top))
+
+    monkeypatch.setattr(tui.launch, "run_app", fake_run_app)
+    return calls
+
+
+def test_open_imports_a_new_file_once_and_opens_it_at_the_top(tmp_path, launched):
+    postil = Postil(tmp_path)
+    postil.ok("add", postil.write("notes.md", NOTES))
+    article = postil.write("durability.txt", ARTICLE)
+    postil.ok("open", article)
+    postil.ok("open", article)
+    assert launched == [(2, True), (2, True)]
+    assert len(postil.ok("sources", "--json").json()) == 2
+
+
+def test_open_a_source_by_title_or_id(tmp_path, launched):
+    postil = Postil(tmp_path)
+    postil.ok("add", postil.write("durability.txt", ARTICLE), postil.write("notes.md", NOTES))
+    postil.ok("open", "field")
+    postil.ok("open", "1")
+    assert launched == [(2, True), (1, True)]
+
+
+def test_open_unknown_is_one_line(tmp_path, launched):
+    postil = Postil(tmp_path)
+    assert "no source matches" in postil.fails("open", "nothing-like-this").stderr
+    bad = postil.write("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(300))
+    assert "image.txt" in postil.fails("open", bad).stderr
+    assert launched == []
+
+
+def test_console_script_help_lists_the_commands(tmp_path):
+    script = Path("/tmp/venv/bin/postil")
+    exe = str(script) if script.exists() else shutil.which("postil")
+    if exe is None:
+        pytest.skip("the postil console script is not installed")
+    done = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    for name in ("add", "show", "mark", "link", "search", "overview", "backup", "check"):
+        assert f"  {name} " in done.stdout or f"  {name}\n" in done.stdout
