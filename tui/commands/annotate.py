@@ -12,7 +12,7 @@ from tui.commands.common import (
 )
 
 
-@click.command()
+@click.command(short_help="Highlight a quote in a source.")
 @click.argument("source")
 @click.argument("quote")
 @click.option("--tag", "-t", "tags", multiple=True, help="Tag to put on it (repeatable; created if new).")
@@ -82,7 +82,7 @@ def highlights(settings, source: str | None, as_json: bool) -> None:
     )
 
 
-@click.command()
+@click.command(short_help="Highlights lost (or fuzzy) after a change.")
 @json_option()
 @click.pass_obj
 def orphans(settings, as_json: bool) -> None:

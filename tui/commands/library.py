@@ -16,7 +16,7 @@ PROGRESS_OVER = 5
 """Show a progress bar when importing more files than this."""
 
 
-@click.command()
+@click.command(short_help="Import files or folders.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @json_option("Print a JSON array with one object per imported source.")
 @click.pass_obj
@@ -107,7 +107,7 @@ def _result_json(result) -> dict:
     }
 
 
-@click.command()
+@click.command(short_help="List sources.")
 @json_option()
 @click.pass_obj
 def sources(settings, as_json: bool) -> None:
@@ -130,7 +130,7 @@ def sources(settings, as_json: bool) -> None:
     )
 
 
-@click.command()
+@click.command(short_help="Print a source's reading text.")
 @click.argument("source")
 @click.pass_obj
 def show(settings, source: str) -> None:
@@ -148,7 +148,7 @@ def show(settings, source: str) -> None:
     click.echo(text)
 
 
-@click.command()
+@click.command(short_help="Delete a source (asks if it has highlights).")
 @click.argument("source")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask, even when the source has highlights.")
 @json_option("Print the removed source as JSON.")
@@ -172,7 +172,7 @@ def rm(settings, source: str, yes: bool, as_json: bool) -> None:
         click.echo(f"removed {info.id}  {line(info.title)}  ({info.highlight_count} highlights)")
 
 
-@click.command()
+@click.command(short_help="Re-read a source's file, re-anchor highlights.")
 @click.argument("source")
 @json_option()
 @click.pass_obj

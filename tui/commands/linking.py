@@ -10,7 +10,7 @@ from tui.commands.common import (
 )
 
 
-@click.command()
+@click.command(short_help="Link one highlight to another.")
 @click.argument("from_ref", metavar="FROM")
 @click.argument("to_ref", metavar="TO")
 @click.option("--relation", "-r", default="see-also", show_default=True, help="How FROM bears on TO.")
@@ -30,7 +30,7 @@ def link(settings, from_ref: str, to_ref: str, relation: str, note: str, as_json
         click.echo(created.id)
 
 
-@click.command()
+@click.command(short_help="Remove links.")
 @click.argument("from_ref", metavar="FROM|LINK")
 @click.argument("to_ref", metavar="[TO]", required=False)
 @click.option("--relation", "-r", help="Only the link with this relation.")
@@ -106,7 +106,7 @@ def links(settings, as_json: bool) -> None:
     click.echo(table(["link", "from", "quote", "source", "relation", "to", "quote", "source"], rows))
 
 
-@click.group("relations", invoke_without_command=True)
+@click.group("relations", invoke_without_command=True, short_help="List (or add) link relations.")
 @json_option()
 @click.pass_context
 def relations_command(ctx: click.Context, as_json: bool) -> None:

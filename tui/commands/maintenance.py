@@ -10,7 +10,7 @@ import click
 from tui.commands.common import echo_json, json_option, line, plain
 
 
-@click.command()
+@click.command(short_help="Copy the database safely (online backup).")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @json_option()
@@ -26,7 +26,7 @@ def backup(settings, path: Path, force: bool, as_json: bool) -> None:
         click.echo(f"backed up {settings.db_path} to {line(str(path))} ({size:,} bytes)")
 
 
-@click.command()
+@click.command(short_help="Check the database; exit 1 on problems.")
 @json_option()
 @click.pass_obj
 def check(settings, as_json: bool) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 
-@click.command("open")
+@click.command("open", short_help="Read a file or source in the app.")
 @click.argument("target", metavar="PATH|SOURCE")
 @click.pass_obj
 def open_command(settings, target: str) -> None:

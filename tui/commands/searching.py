@@ -7,7 +7,7 @@ import click
 from tui.commands.common import echo_json, excerpt, json_option, line, plain, short_id, table
 
 
-@click.command()
+@click.command(short_help="Search highlights with the query language.")
 @click.argument("query", required=False, default="")
 @click.option("--limit", "-n", type=click.IntRange(min=0), default=None, help="At most N results.")
 @json_option("Print a JSON array of highlights with their source, tags and links.")
@@ -55,7 +55,7 @@ def search(settings, query: str, limit: int | None, as_json: bool) -> None:
         click.echo("no highlights match", err=True)
 
 
-@click.command("overview")
+@click.command("overview", short_help="Tag x source counts and warnings.")
 @json_option("Print the tag x source counts and the warnings as JSON.")
 @click.pass_obj
 def overview_command(settings, as_json: bool) -> None:

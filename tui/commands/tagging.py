@@ -7,7 +7,7 @@ import click
 from tui.commands.common import confirm, echo_json, json_option, line, plain, table
 
 
-@click.command()
+@click.command(short_help="List tags with counts.")
 @json_option("Print tags as JSON, with counts per source.")
 @click.pass_obj
 def tags(settings, as_json: bool) -> None:
@@ -43,7 +43,7 @@ def tags(settings, as_json: bool) -> None:
     )
 
 
-@click.group()
+@click.group(short_help="Rename, merge, describe, colour, add, delete tags.")
 def tag() -> None:
     """Change the codebook: rename, merge, describe, color, add, delete."""
 
