@@ -18,11 +18,13 @@ import re
 from sources.builder import DocumentBuilder
 from sources.document import Document
 from sources.normalise import clean
-from sources.plain import title_from_name
+from sources.plain import load_text, title_from_name
 
 CELL_GAP = "  │  "
 
 _CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+_SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_ANY_TAG = re.compile(r"<[^>]*>")
 _BLOCK_TAGS = {
     "h1": ("heading", 1), "h2": ("heading", 2), "h3": ("heading", 3),
     "h4": ("heading", 4), "h5": ("heading", 5), "h6": ("heading", 6),
@@ -57,11 +59,28 @@ def load_html(text: str, name: str, warnings: list[str] | None = None) -> Docume
         builder = DocumentBuilder()
     if not builder.blocks:
         _from_lxml(page, builder)
+    if not builder.blocks:
+        # Not really HTML (plain text with an .html name): read its text as plain text.
+        document = load_text(_all_text(page), name, warnings)
+        document.format = "html"
+        return document
     if not title:
         title = h1 or next(
             (builder.text()[b.start : b.end] for b in builder.blocks if b.kind == "heading"), None
         )
     return builder.build(title or title_from_name(name), "html", warnings)
+
+
+def _quiet_loggers() -> None:
+    """Keep trafilatura's log lines off the terminal: with no handler configured, Python's
+    last-resort handler would print them to stderr, over the app's screen."""
+    import logging
+
+    for name in ("trafilatura", "htmldate", "courlan", "justext"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
+            logger.propagate = False
 
 
 def _safe_char_ref(match: re.Match) -> str:
@@ -93,6 +112,8 @@ def _extract(page: str):
     """trafilatura's XML for the main text, parsed; None when it found nothing."""
     import trafilatura
     from lxml import etree
+
+    _quiet_loggers()
 
     xml = trafilatura.extract(
         page, output_format="xml", include_tables=True, include_formatting=False,
@@ -181,13 +202,33 @@ def _links(node) -> dict:
     return {"links": links} if links else {}
 
 
+def _all_text(page: str) -> str:
+    """Every bit of text in the page; last resort when no block-level structure was found.
+
+    libxml2 gives up on pages nested deeper than it allows (thousands of <div>s) and
+    returns an empty tree; then tags are stripped by pattern, which cannot fail.
+    """
+    import html as html_lib
+
+    import lxml.html
+
+    try:
+        text = lxml.html.document_fromstring(page).text_content()
+    except Exception:
+        text = ""
+    if text.strip():
+        return text
+    text = _SCRIPTS.sub(" ", page)
+    return html_lib.unescape(_ANY_TAG.sub(" ", text))
+
+
 def _from_lxml(page: str, builder: DocumentBuilder) -> None:
     """Fallback: every block-level element's text from the whole page."""
     import lxml.html
     from lxml import etree
 
     try:
-        root = lxml.html.fromstring(page)
+        root = lxml.html.document_fromstring(page)
     except Exception:
         return
     for bad in root.xpath("//comment() | //processing-instruction()"):
