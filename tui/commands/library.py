@@ -192,8 +192,11 @@ def refresh(settings, source: str, as_json: bool) -> None:
         )
     result = add_source(db, load_path(origin))
     if result.source.id != info.id:
-        # Same bytes as another source: add_source found that one. Nothing changed here.
-        result.status = "unchanged"
+        # The file now holds the same bytes as another source, which add_source found instead.
+        raise CommandError(
+            f"{info.origin}: now identical to source {result.source.id} ({line(result.source.title, 40)}); "
+            f"source {info.id} was left as it was"
+        )
     if as_json:
         echo_json(_result_json(result))
         return
