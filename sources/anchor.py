@@ -155,7 +155,10 @@ class _Scorer:
 
     def exact_context(self, start: int, end: int) -> bool:
         """True when the stored prefix and suffix both sit unchanged around the span."""
-        return self._prefix(start) == 1.0 and self._suffix(end) == 1.0
+        text, prefix, suffix = self.text, self.prefix, self.suffix
+        # Plain comparisons: this runs for every occurrence near the old position.
+        before_ok = text[max(0, start - len(prefix)) : start] == prefix if prefix else start == 0
+        return before_ok and (text[end : end + len(suffix)] == suffix if suffix else end == len(text))
 
     def total(self, start: int, end: int, quote_similarity: float = 1.0) -> float:
         """The weighted score used to rank candidates, 0..1."""
