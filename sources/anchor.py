@@ -8,6 +8,8 @@ text changes, `reanchor` looks for the quote in the new text in this order:
 2. the exact quote elsewhere (best by context and nearness) -> "moved"
    (also when only whitespace differs: CRLF->LF, re-wrapped lines, doubled spaces)
 3. an approximate match, edit distance <= half the quote    -> "fuzzy" (flagged for review)
+   and plausible: its context mostly intact, or the quote itself at least 75% the same
+   (without that, short quotes "match" common words anywhere in a big text)
 4. nothing                                                  -> "orphaned"
 
 Candidates are ranked as Hypothesis' client ranks them: quote similarity weighs most, then
@@ -60,6 +62,8 @@ _IN_PLACE_MARGIN = 0.1
 """How much better another occurrence's context must be to beat one still in place."""
 
 WHITESPACE = re.compile(r"\s+")
+"""A run of whitespace: quotes differing only in these runs are the same words."""
+
 
 @dataclass
 class AnchorResult:
@@ -133,7 +137,7 @@ def reanchor(
     if found is not None:
         return found
     if WHITESPACE.search(quote):
-        found = _whitespace_variant(new_text, quote, ctx, old_start, old_end)
+        found = _whitespace_variant(new_text, quote, ctx)
         if found is not None:
             return found
     if len(quote) >= FUZZY_MIN_CHARS:
@@ -218,9 +222,7 @@ def _placed(start: int, end: int, old_start: int, old_end: int, score: float) ->
     return AnchorResult("moved", start, end, score)
 
 
-def _whitespace_variant(
-    text: str, quote: str, ctx: _Scorer, old_start: int, old_end: int
-) -> AnchorResult | None:
+def _whitespace_variant(text: str, quote: str, ctx: _Scorer) -> AnchorResult | None:
     """The quote with only whitespace changed (line endings, re-wrapping, doubled spaces).
 
     Such a match counts as "moved": the words are the reviewer's words, so asking them to
