@@ -121,6 +121,7 @@ def to_w3c(data: ExportData) -> dict:
         "total": len(items),
         "created": data.date,
         "first": {
+            "@context": CONTEXT,  # so the page, like each annotation, is valid on its own
             "id": f"urn:uuid:{uuid.uuid5(key, 'page-0')}",
             "type": "AnnotationPage",
             "startIndex": 0,
