@@ -45,8 +45,8 @@ class DocumentBuilder:
         if not cleaned:
             text = clean(text)
         text = text.strip()
-        if not text:
-            return None
+        if not text or (kind == "list_item" and meta and text == meta.get("marker")):
+            return None  # nothing readable, or a list marker with no item text after it
         if self._parts:
             separator = "\n" if tight else "\n\n"
             self._parts.append(separator)
