@@ -25,3 +25,36 @@ def corpus_dir(shared_dir: Path) -> Path:
     if not corpus.is_dir():
         pytest.skip("../shared/corpus is not present")
     return corpus
+
+
+@pytest.fixture
+def app_settings(tmp_path: Path):
+    """Settings for an app test: a fresh database file in tmp_path, author "tester"."""
+    from tui.cli import Settings
+
+    return Settings(tmp_path / "postil.db", "tester", False)
+
+
+@pytest.fixture
+def app_db(app_settings):
+    """The open database behind `app_settings` (created and migrated)."""
+    return app_settings.open()
+
+
+@pytest.fixture(autouse=False)
+def fixed_clock(monkeypatch):
+    """A fixed clock (POSTIL_NOW) so that stored and shown times do not change between runs."""
+    monkeypatch.setenv("POSTIL_NOW", "2025-01-02T03:04:05.000Z")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run `async def` tests with asyncio.run (the suite needs no async plugin for Pilot tests)."""
+    import asyncio
+    import inspect
+
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    asyncio.run(pyfuncitem.obj(**arguments))
+    return True

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from sources.sanitise import for_display_line
+from sources.sanitise import for_display, for_display_line
 
 SaveNote = Callable[[str], "str | None"]
 """Save the text; returns None when saved, else a message for the user."""
@@ -41,7 +41,9 @@ class NoteEditorScreen(ModalScreen[bool]):
     def __init__(self, quote: str, note: str, save: SaveNote) -> None:
         super().__init__()
         self.quote = quote
-        self.original = note
+        # A TextArea draws what it holds: control characters in a stored note (put there by a
+        # script, say) are shown as visible marks, and saving keeps those marks.
+        self.original = for_display(note)
         self.save_note = save
 
     def compose(self) -> ComposeResult:
