@@ -345,7 +345,7 @@ def test_a_long_quote_with_edits_is_found_far_away():
 
 # --- properties ---------------------------------------------------------------------
 
-ALPHABET = st.sampled_from("ab c\nxyz")
+ALPHABET = st.sampled_from("ab c\nxyz\r")
 TEXTS = st.text(alphabet=ALPHABET, min_size=1, max_size=300)
 
 
@@ -400,4 +400,33 @@ def test_an_unchanged_text_always_stays_anchored(marked):
     text, start, end = marked
     selector = (text[start:end], *capture_context(text, start, end), start, end)
     assert again(text, selector) == AnchorResult("anchored", start, end, 1.0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(marked=marked_texts())
+def test_line_ending_conversion_never_loses_a_highlight(marked):
+    text, start, end = marked
+    text = text.replace("\r", "")
+    start, end = min(start, len(text) - 1), min(end, len(text))
+    if start >= end:
+        return
+    quote = text[start:end]
+    selector = (quote, *capture_context(text, start, end), start, end)
+    for new in (text.replace("\n", "\r\n"), text.replace("\n", "\r\n").replace("\r\n", "\n")):
+        result = again(new, selector)
+        assert result.status in ("anchored", "moved")
+        assert span(new, result).split() == quote.split()
+
+
+def test_crlf_to_lf_in_a_long_file_moves_quotes_far_from_their_old_offsets():
+    lf = random_prose(6, 40_000)  # about 2,350 lines
+    crlf = lf.replace("\n", "\r\n")
+    start = crlf.rindex(".\r\n", 0, len(crlf) - 500) - 40
+    quote = crlf[start : start + 60]
+    assert "\r\n" in quote
+    selector = (quote, *capture_context(crlf, start, start + 60), start, start + 60)
+    result = again(lf, selector)
+    assert result.status == "moved"
+    assert span(lf, result) == quote.replace("\r\n", "\n")
+    assert result.start == lf.index(quote.replace("\r\n", "\n"))
 
