@@ -106,55 +106,102 @@ def _prefixes(text: str, block: Block | None, kind: str, level: int) -> tuple[st
     return "", ""
 
 
-def build_units(text: str, blocks: Sequence[Block]) -> list[Unit]:
-    """Cut the reading text into units; text between blocks that is not blank gets its own."""
-    pieces: list[tuple[int, int, str, int, int, Block | None]] = []
-    if not blocks:
-        pos = 0
-        for m in [*_BLANK_LINES.finditer(text), None]:
-            end = m.start() if m else len(text)
-            piece = text[pos:end]
-            if piece.strip():
-                lead = len(piece) - len(piece.lstrip())
-                pieces.append((pos + lead, pos + len(piece.rstrip()), "paragraph", 0, -1, None))
-            pos = m.end() if m else end
-    else:
-        pos = 0
-        for index, block in enumerate(blocks):
-            if block.start > pos and text[pos : block.start].strip():
-                gap = text[pos : block.start]
-                lead = len(gap) - len(gap.lstrip())
-                pieces.append((pos + lead, pos + len(gap.rstrip()), "paragraph", 0, -1, None))
-            if block.end > block.start:
-                pieces.append((block.start, block.end, block.kind, block.level, index, block))
-            pos = max(pos, block.end)
-        if text[pos:].strip():
-            gap = text[pos:]
-            lead = len(gap) - len(gap.lstrip())
-            pieces.append((pos + lead, pos + len(gap.rstrip()), "paragraph", 0, -1, None))
-    units: list[Unit] = []
-    for start, end, kind, level, index, block in pieces:
-        prefix, hang = _prefixes(text, block, kind, level)
-        first = True
-        pos = start
-        for cut in _chunk_ends(text, start, end) if end - start > CHUNK else (end,):
-            units.append(Unit(pos, cut, kind, level, index, first, prefix=prefix if first else hang, hang=hang))
-            first = False
-            pos = cut
-    tight = ("table_row", "list_item")
-    for i, unit in enumerate(units):
-        nxt = units[i + 1] if i + 1 < len(units) else None
-        if nxt is None:
-            unit.after = 0
-        elif not nxt.first:
-            unit.after = 0
-        elif nxt.kind == unit.kind and unit.kind in tight:
-            unit.after = 0
+class Units:
+    """The units of a text as parallel lists; a `Unit` object is made only when asked for.
+
+    Building 20,000 objects up front costs more than the whole first screen may take, so
+    load time stays at a few list comprehensions over the blocks.
+    """
+
+    def __init__(self, text: str, blocks: Sequence[Block]) -> None:
+        self.text = text
+        self.blocks = blocks
+        starts: list[int] = []
+        ends: list[int] = []
+        index: list[int] = []
+        firsts: list[bool] = []
+        if not blocks:
+            pieces = []
+            pos = 0
+            for m in [*_BLANK_LINES.finditer(text), None]:
+                end = m.start() if m else len(text)
+                pieces.append((pos, end, -1))
+                pos = m.end() if m else end
+        elif all(b.end - b.start <= CHUNK for b in blocks) and not any(
+            text[e:s].strip() for e, s in zip([0, *(b.end for b in blocks)], [*(b.start for b in blocks), len(text)])
+        ):  # the common case: one unit per block
+            starts = [b.start for b in blocks]
+            ends = [b.end for b in blocks]
+            index = list(range(len(blocks)))
+            firsts = [True] * len(blocks)
+            pieces = []
         else:
-            unit.after = 1
-        if unit.kind == "heading" and unit.first and i > 0:
-            unit.before = 1
-    return units
+            pieces = []
+            pos = 0
+            for i, block in enumerate(blocks):
+                if block.start > pos:
+                    pieces.append((pos, block.start, -1))
+                pieces.append((block.start, block.end, i))
+                pos = max(pos, block.end)
+            pieces.append((pos, len(text), -1))
+        for start, end, i in pieces:
+            if i < 0:  # text outside blocks: shown only when it is not blank
+                piece = text[start:end]
+                if not piece.strip():
+                    continue
+                start, end = start + len(piece) - len(piece.lstrip()), start + len(piece.rstrip())
+            elif end <= start:
+                continue
+            first = True
+            for cut in _chunk_ends(text, start, end) if end - start > CHUNK else (end,):
+                starts.append(start)
+                ends.append(cut)
+                index.append(i)
+                firsts.append(first)
+                first, start = False, cut
+        if not starts:
+            starts, ends, index, firsts = [0], [len(text)], [-1], [True]
+        self.starts, self.ends, self.index, self.firsts = starts, ends, index, firsts
+        kinds = [blocks[i].kind if i >= 0 else "paragraph" for i in index] if len(index) != len(blocks) or not blocks else [b.kind for b in blocks]
+        self.kinds = kinds
+        tight = ("table_row", "list_item")
+        nxt_kinds = kinds[1:] + [None]
+        nxt_firsts = firsts[1:] + [False]
+        # Blank rows: one between blocks (none inside a table or a list), one more above headings.
+        self.after = [int(nf and not (nk == k and k in tight)) for k, nk, nf in zip(kinds, nxt_kinds, nxt_firsts)]
+        self.before = [int(k == "heading" and f) for k, f in zip(kinds, firsts)]
+        if self.before:
+            self.before[0] = 0
+        self._made: dict[int, Unit] = {}
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, u: int) -> Unit:
+        if u < 0:
+            u += len(self.starts)
+        unit = self._made.get(u)
+        if unit is None:
+            if not 0 <= u < len(self.starts):
+                raise IndexError(u)
+            i = self.index[u]
+            block = self.blocks[i] if i >= 0 else None
+            kind = self.kinds[u]
+            prefix, hang = _prefixes(self.text, block, kind, block.level if block else 0)
+            first = self.firsts[u]
+            unit = self._made[u] = Unit(
+                self.starts[u], self.ends[u], kind, block.level if block else 0, i, first,
+                before=self.before[u], after=self.after[u], prefix=prefix if first else hang, hang=hang,
+            )
+        return unit
+
+    def __iter__(self):
+        return (self[u] for u in range(len(self.starts)))
+
+
+def build_units(text: str, blocks: Sequence[Block]) -> Units:
+    """Cut the reading text into units; text between blocks that is not blank gets its own."""
+    return Units(text, blocks)
 
 
 def wrap(disp: str, width: int, first_cells: int, hang_cells: int) -> list[int]:
@@ -289,9 +336,7 @@ class Layout:
     def __init__(self, text: str, blocks: Sequence[Block], width: int) -> None:
         self.text = text
         self.units = build_units(text, blocks)
-        if not self.units:
-            self.units = [Unit(0, len(text), "paragraph", 0, -1, True)]
-        self._starts = [u.start for u in self.units]
+        self._starts = self.units.starts
         self.set_width(width)
 
     def set_width(self, width: int) -> None:
@@ -299,12 +344,17 @@ class Layout:
         self.width = max(4, width)
         self._lines: dict[int, list[int]] = {}
         self._disp: dict[int, str] = {}
-        est = []
+        units = self.units
+        usable = max(2, self.width - 2) * 0.92  # word wrap leaves ragged line ends
+        est = [
+            int((e - s) / usable) + 1 + a + b
+            for s, e, a, b in zip(units.starts, units.ends, units.after, units.before)
+        ]
         text = self.text
-        for u in self.units:
-            usable = max(2, self.width - len(u.hang)) * 0.92  # word wrap leaves ragged ends
-            rows = max(text.count("\n", u.start, u.end) + 1, int((u.end - u.start) / usable) + 1)
-            est.append(u.before + rows + u.after)
+        for u, kind in enumerate(units.kinds):
+            if kind == "code":  # code keeps its line breaks: count them
+                rows = text.count("\n", units.starts[u], units.ends[u]) + 1
+                est[u] = max(est[u], rows + units.after[u] + units.before[u])
         self.heights = HeightIndex(est)
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import attrgetter, sub
 from typing import TYPE_CHECKING, Iterable
 
 from rich.segment import Segment
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 GUTTER = 2
 """Cells left of the text: a marker where a highlight with a note or links ends."""
-_BUCKET = 1024
+_LONG = 4096
 NOTE_MARK = "\u25c6"  # ◆
 LINK_MARK = "\u2197"  # ↗
 BOTH_MARK = "\u2726"  # ✦
@@ -30,25 +31,31 @@ ORPHAN_MARK = "\u25cc"  # ◌ under a combining mark that starts a line
 
 
 class SpanIndex:
-    """Highlights bucketed by offset so a line finds its spans without scanning them all."""
+    """Highlights sorted by start, so a line finds its spans with a bisect, not a full scan.
+
+    Spans longer than `_LONG` characters are few and kept aside (scanned for every line);
+    for the rest, a span touching [a, b) must start in [a - longest, b).
+    """
 
     def __init__(self, spans: Iterable[Span]) -> None:
-        self.spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id))
-        self.starts = [s.start for s in self.spans]
-        self._buckets: dict[int, list[Span]] = {}
-        for span in self.spans:
-            last = max(span.start, span.end - 1) // _BUCKET
-            for b in range(span.start // _BUCKET, last + 1):
-                self._buckets.setdefault(b, []).append(span)
+        self.spans = sorted(spans, key=attrgetter("start"))
+        self.starts = list(map(attrgetter("start"), self.spans))
+        lengths = list(map(sub, map(attrgetter("end"), self.spans), self.starts))
+        self._longest = max(lengths, default=0)
+        self._short, self._short_starts, self._long = self.spans, self.starts, []
+        if self._longest > _LONG:  # rare: keep the few long ones out of the bisect window
+            self._short = [s for s, n in zip(self.spans, lengths) if n <= _LONG]
+            self._long = [s for s, n in zip(self.spans, lengths) if n > _LONG]
+            self._short_starts = [s.start for s in self._short]
+            self._longest = max((s.end - s.start for s in self._short), default=0)
 
     def overlapping(self, a: int, b: int) -> list[Span]:
         """Spans with at least one character in [a, b) (or, if empty, starting at a)."""
-        found: dict[str, Span] = {}
-        for bucket in range(a // _BUCKET, max(a, b - 1) // _BUCKET + 1):
-            for span in self._buckets.get(bucket, ()):
-                if span.start < b and span.end > a or span.start == span.end == a:
-                    found[span.id] = span
-        return list(found.values())
+        lo = bisect_left(self._short_starts, a - self._longest)
+        hi = bisect_left(self._short_starts, b)
+        found = [s for s in self._short[lo:hi] if s.end > a or s.start == s.end == a]
+        found.extend(s for s in self._long if s.start < b and s.end > a)
+        return found
 
     def at(self, offset: int) -> list[Span]:
         """Spans covering offset, innermost (shortest) first."""

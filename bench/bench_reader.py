@@ -1,0 +1,243 @@
+"""Benchmark of the reader widget: first screen, jump to end, keystrokes and memory.
+
+Run: python bench/bench_reader.py [--sizes 50K,1M,10M]
+
+For each generated text (50 KB, 1 MB, 10 MB; 10,000 highlights on the 10 MB one) a fresh
+child process opens a tiny app holding only the Reader (headless `run_test`) and reports:
+time from process start to the first painted reader lines, time from app start to that
+paint, `G` (jump to end), 100 `j` and 20 `pagedown` (each both as the whole pilot keypress
+round trip and as the widget's own work: action plus rendering the visible lines), and peak
+RSS. A bare Textual app showing one Label is measured the same way, with the ratio.
+Texts are written to a temp dir first and read by the child (as the app reads its store).
+"""
+
+from __future__ import annotations
+
+import time
+
+T0 = time.perf_counter()  # as early as possible: the child's "process start" for timing
+
+import json  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+SIZE = (120, 40)
+SIZES = {"50K": 50_000, "1M": 1_000_000, "10M": 10_000_000}
+
+
+def generate(n_chars: int, path: Path) -> None:
+    """Write a text of about n_chars (paragraphs of ~500 chars, a heading every 20) and its blocks."""
+    import random
+
+    rng = random.Random(7)
+    words = ("the amygdala study found that heightened activity in patients et al. was "
+             "measured over five weeks with a small sample of twenty people e.g. Dr. Smith "
+             "reported 2.5% effects under psilocybin therapy and trauma outcomes").split()
+    parts, blocks, pos = [], [], 0
+    i = 0
+    while pos < n_chars:
+        if i % 20 == 0:
+            body = f"Section {i // 20 + 1}: " + " ".join(rng.choices(words, k=5)).capitalize()
+            kind, level = "heading", 2
+        else:
+            sentences = []
+            while sum(len(s) + 1 for s in sentences) < 480:
+                sentences.append(" ".join(rng.choices(words, k=rng.randint(6, 16))).capitalize() + ".")
+            body, kind, level = " ".join(sentences), "paragraph", 0
+        blocks.append([kind, pos, pos + len(body), level])
+        parts.append(body)
+        pos += len(body) + 2
+        i += 1
+    text = "\n\n".join(parts)
+    path.write_text(text, encoding="utf-8")
+    path.with_suffix(".json").write_text(json.dumps(blocks))
+
+
+# -- child: one measured process ---------------------------------------------------------------
+
+
+def child_bare() -> None:
+    from textual.app import App
+    from textual.widgets import Label
+
+    painted: list[float] = []
+
+    class PaintLabel(Label):
+        def render_lines(self, crop):
+            if not painted:
+                painted.append(time.perf_counter())
+            return super().render_lines(crop)
+
+    class Bare(App):
+        def compose(self):
+            yield PaintLabel("hello")
+
+    import asyncio
+
+    async def main() -> dict:
+        t_app = time.perf_counter()
+        app = Bare()
+        async with app.run_test(size=SIZE) as pilot:
+            while not painted:
+                await pilot.pause(0.001)
+        return {"first_from_process": painted[0] - T0, "first_from_app": painted[0] - t_app}
+
+    result = asyncio.run(main())
+    result["rss_mb"] = _rss_mb()
+    print(json.dumps(result), flush=True)
+
+
+def child_reader(path: str, n_spans: int) -> None:
+    import asyncio
+    import random
+
+    from textual.app import App
+
+    from sources.document import Block
+    from tui.widgets.reader import Reader, Span
+
+    text = Path(path).read_text(encoding="utf-8")
+    blocks = [Block(k, s, e, lv) for k, s, e, lv in json.loads(Path(path).with_suffix(".json").read_text())]
+    rng = random.Random(3)
+    colours = ["#e5a50a", "#3584e4", "#e01b24", "#2ec27e"]
+    spans = []
+    for i in range(n_spans):
+        start = rng.randrange(0, len(text) - 200)
+        spans.append(Span(str(i), start, start + rng.randint(20, 180), colours[i % 4], has_note=i % 5 == 0))
+    painted: list[float] = []
+
+    class PaintReader(Reader):
+        def render_lines(self, crop):
+            lines = super().render_lines(crop)
+            if not painted and self.text:
+                painted.append(time.perf_counter())
+            return lines
+
+    class One(App):
+        def compose(self):
+            yield PaintReader()
+
+        def on_mount(self):
+            reader = self.query_one(Reader)
+            reader.load(text, blocks, spans)
+            reader.focus()
+
+    def visible(reader: Reader) -> None:
+        for y in range(reader.scrollable_content_region.height):
+            reader.render_line(y)
+
+    async def timed_presses(pilot, reader, key: str, count: int) -> tuple[list[float], list[float]]:
+        presses, work = [], []
+        action = {"j": reader.action_cursor_down, "pagedown": lambda: reader.action_page(1)}[key]
+        for _ in range(count):
+            t = time.perf_counter()
+            await pilot.press(key)
+            presses.append(time.perf_counter() - t)
+        reader.action_doc_start()
+        for _ in range(count):
+            t = time.perf_counter()
+            action()
+            visible(reader)
+            work.append(time.perf_counter() - t)
+        return presses, work
+
+    async def main() -> dict:
+        t_app = time.perf_counter()
+        app = One()
+        out: dict = {}
+        async with app.run_test(size=SIZE) as pilot:
+            while not painted:
+                await pilot.pause(0.001)
+            out["first_from_process"] = painted[0] - T0
+            out["first_from_app"] = painted[0] - t_app
+            reader = app.query_one(Reader)
+            t = time.perf_counter()
+            await pilot.press("G")
+            out["G_press"] = time.perf_counter() - t
+            assert reader.cursor == len(text) - 1
+            reader.action_doc_start()
+            visible(reader)
+            t = time.perf_counter()
+            reader.action_doc_end()
+            visible(reader)
+            out["G_work"] = time.perf_counter() - t
+            await pilot.press("g")
+            j_press, j_work = await timed_presses(pilot, reader, "j", 100)
+            reader.action_doc_start()
+            await pilot.pause()
+            pd_press, pd_work = await timed_presses(pilot, reader, "pagedown", 20)
+            out["j_press_median"] = statistics.median(j_press)
+            out["j_work_median"] = statistics.median(j_work)
+            out["pagedown_press_median"] = statistics.median(pd_press)
+            out["pagedown_work_median"] = statistics.median(pd_work)
+        return out
+
+    result = asyncio.run(main())
+    result["rss_mb"] = _rss_mb()
+    result["chars"] = len(text)
+    print(json.dumps(result), flush=True)
+
+
+def _rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- parent: generate, spawn, print ------------------------------------------------------------
+
+
+def run_child(*args: str) -> dict:
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    wall = time.perf_counter() - t
+    if proc.returncode:
+        raise SystemExit(proc.stderr)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["process_wall"] = wall
+    return result
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f} ms"
+
+
+def main() -> None:
+    sizes = sys.argv[sys.argv.index("--sizes") + 1].split(",") if "--sizes" in sys.argv else list(SIZES)
+    bare_runs = [run_child("bare") for _ in range(3)]
+    bare = {k: statistics.median(r[k] for r in bare_runs) for k in ("first_from_process", "first_from_app", "rss_mb")}
+    print(f"bare Textual app, one Label: first screen {ms(bare['first_from_process'])} from process start, "
+          f"{ms(bare['first_from_app'])} from app start, peak RSS {bare['rss_mb']:.0f} MB")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in sizes:
+            path = Path(tmp) / f"text_{name}.txt"
+            generate(SIZES[name], path)
+            n_spans = 10_000 if name == "10M" else 0
+            runs = [run_child("reader", str(path), str(n_spans)) for _ in range(3)]
+            r = {k: statistics.median(run[k] for run in runs) for k in runs[0]}
+            print(f"\n{name} ({r['chars']:,} chars, {n_spans:,} highlights):")
+            print(f"  first screen from process start {ms(r['first_from_process'])}"
+                  f"  (bare {ms(bare['first_from_process'])}, ratio {r['first_from_process'] / bare['first_from_process']:.2f})")
+            print(f"  first screen from app start     {ms(r['first_from_app'])}"
+                  f"  (bare {ms(bare['first_from_app'])}, ratio {r['first_from_app'] / bare['first_from_app']:.2f})")
+            print(f"  G (jump to end): keypress {ms(r['G_press'])}, widget work {ms(r['G_work'])}")
+            print(f"  j x100 median:   keypress {ms(r['j_press_median'])}, widget work {ms(r['j_work_median'])}")
+            print(f"  pagedown x20 median: keypress {ms(r['pagedown_press_median'])}, widget work {ms(r['pagedown_work_median'])}")
+            print(f"  peak RSS {r['rss_mb']:.0f} MB (bare {bare['rss_mb']:.0f} MB; above bare "
+                  f"{r['rss_mb'] - bare['rss_mb']:.0f} MB = {(r['rss_mb'] - bare['rss_mb']) * 1e6 / max(1, r['chars']):.1f}x the text)")
+
+
+if __name__ == "__main__":
+    if "--child" in sys.argv:
+        args = sys.argv[sys.argv.index("--child") + 1 :]
+        if args[0] == "bare":
+            child_bare()
+        else:
+            child_reader(args[1], int(args[2]))
+    else:
+        main()
