@@ -2,7 +2,7 @@
 
 from store import links
 from store.claims import clusters
-from tests.search_fixture import build
+from search_fixture import build
 
 
 def test_fixture_graph_gives_three_clusters_largest_first(tmp_path):

@@ -287,3 +287,30 @@ class UndoStack:
         change.apply(self.db)
         self._done.append(change)
         return change
+
+
+@dataclass
+class CreateTag(Change):
+    """A new tag (the tags screen's `n`); undo deletes it, redo brings back the same id."""
+
+    name: str
+    color: str | None = None
+    description: str = ""
+    _snapshot: store_tags.TagSnapshot | None = None
+
+    def __post_init__(self) -> None:
+        self.label = f"create tag {self.name}"
+
+    def apply(self, db):
+        if self._snapshot is not None:
+            store_tags.restore_tag(db, self._snapshot)
+            return
+        # create_tag returns an existing tag unchanged; undoing that would delete a tag
+        # this change never made, so refuse instead.
+        existing = store_tags.find_tag(db, self.name)
+        if existing is not None:
+            raise store_tags.StoreError(f"a tag named {existing.name!r} exists already")
+        self.name = store_tags.create_tag(db, self.name, color=self.color, description=self.description).name
+
+    def revert(self, db):
+        self._snapshot = store_tags.delete_tag(db, self.name)

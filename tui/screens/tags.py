@@ -1,0 +1,211 @@
+"""The tags screen (`T`): the codebook, with every tag's colour, description, key and counts.
+
+Every change goes through an undoable `tui.undo` change on the session's stack, so `u` on
+the main screen takes back a rename, merge, recolour, description edit, delete or new tag.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from sources.sanitise import for_display_line
+from store import sources as store_sources
+from store import tags as store_tags
+from store.errors import StoreError
+from store.models import Tag
+from tui import undo
+from tui.screens.ask import AskChoice, AskConfirm, AskText
+from tui.screens.render import clip, plain, swatch
+
+MAX_SOURCE_COLUMNS = 6
+"""Sources shown as their own columns; with more, the detail line below lists them all."""
+
+
+class TagsScreen(Screen[None]):
+    """List and edit the tags; escape goes back."""
+
+    CSS_PATH = "tags.tcss"
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("n", "new", "New"),
+        Binding("r", "rename", "Rename"),
+        Binding("c", "recolor", "Colour"),
+        Binding("d", "describe", "Describe"),
+        Binding("m", "merge", "Merge into"),
+        Binding("x", "delete", "Delete"),
+    ]
+
+    def __init__(self, db: sqlite_utils.Database, undo_stack: undo.UndoStack) -> None:
+        super().__init__()
+        self.db = db
+        self.undo_stack = undo_stack
+        self.tags: list[Tag] = []
+        """The tags as last loaded, in table order."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Tags (codebook)"), id="title")
+        yield DataTable(id="tags", cursor_type="row", zebra_stripes=True)
+        yield Static(id="detail")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_table()
+
+    # --- drawing ----------------------------------------------------------------------
+
+    def refresh_table(self, select: str | None = None) -> None:
+        """Reload tags and counts from the store; keep the cursor on `select` (a name) if given."""
+        table = self.query_one(DataTable)
+        current = select or (self.selected.name if self.selected else None)
+        self.tags = store_tags.list_tags(self.db)
+        self._sources = store_sources.list_sources(self.db)
+        self._counts = store_tags.counts_per_source(self.db)
+        shown = self._sources[:MAX_SOURCE_COLUMNS]
+        table.clear(columns=True)
+        table.add_column(Text("key"), key="key")
+        table.add_column(Text(""), key="swatch")
+        table.add_column(Text("tag"), key="name")
+        table.add_column(Text("total"), key="total")
+        for source in shown:
+            table.add_column(plain(source.title, 14), key=f"s{source.id}")
+        table.add_column(Text("description"), key="description")
+        for tag in self.tags:
+            cells = [
+                Text(str(tag.digit) if tag.digit else ""),
+                swatch(tag.color),
+                plain(tag.name),
+                Text(str(tag.count), justify="right"),
+                *(Text(str(self._counts.get((tag.id, s.id), "")), justify="right") for s in shown),
+                plain(tag.description, 60),
+            ]
+            table.add_row(*cells, key=str(tag.id))
+        names = [t.name.casefold() for t in self.tags]
+        if current and current.casefold() in names:
+            table.move_cursor(row=names.index(current.casefold()), animate=False)
+        self._show_detail()
+
+    @property
+    def selected(self) -> Tag | None:
+        table = self.query_one(DataTable)
+        if not self.tags or table.row_count == 0:
+            return None
+        return self.tags[min(table.cursor_row, len(self.tags) - 1)]
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        tag = self.selected
+        detail = self.query_one("#detail", Static)
+        if tag is None:
+            detail.update(Content("No tags yet: n creates one."))
+            return
+        per_source = [
+            f"{clip(s.title, 30)}: {self._counts[(tag.id, s.id)]}"
+            for s in self._sources
+            if (tag.id, s.id) in self._counts
+        ]
+        lines = [
+            f"{for_display_line(tag.name)} ({tag.color}): {for_display_line(tag.description) or 'no description'}",
+            "by source: " + ("; ".join(per_source) if per_source else "not used yet"),
+        ]
+        detail.update(Content("\n".join(lines)))
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        """One line under the table: what happened, or what went wrong."""
+        status = self.query_one("#status", Static)
+        status.set_class(error, "error")
+        status.update(Content(for_display_line(message)))
+
+    def _do(self, change: undo.Change, select: str | None = None) -> bool:
+        try:
+            self.undo_stack.do(change)
+        except StoreError as error:
+            self.say(str(error), error=True)
+            return False
+        self.say(f"{change.label} (u on the main screen undoes it)")
+        self.refresh_table(select)
+        return True
+
+    # --- actions ----------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_new(self) -> None:
+        def done(name: str | None) -> None:
+            if name and name.strip():
+                self._do(undo.CreateTag(name.strip()), select=name.strip())
+
+        self.app.push_screen(AskText("New tag name:", placeholder="e.g. durability"), done)
+
+    def action_rename(self) -> None:
+        tag = self.selected
+        if tag is None:
+            return
+
+        def done(name: str | None) -> None:
+            if name and name.strip() and name.strip() != tag.name:
+                self._do(undo.RenameTag(tag.name, name.strip()), select=name.strip())
+
+        self.app.push_screen(AskText(f"Rename tag {tag.name} to:", tag.name), done)
+
+    def action_recolor(self) -> None:
+        tag = self.selected
+        if tag is None:
+            return
+
+        def done(color: str | None) -> None:
+            if color and color.strip():
+                self._do(undo.EditTag(tag.name, color=color.strip()), select=tag.name)
+
+        prompt = f"Colour for {tag.name} (a name like cyan or a code like #3a7bd5):"
+        self.app.push_screen(AskText(prompt, tag.color), done)
+
+    def action_describe(self) -> None:
+        tag = self.selected
+        if tag is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None and text.strip() != tag.description:
+                self._do(undo.EditTag(tag.name, description=text.strip()), select=tag.name)
+
+        self.app.push_screen(AskText(f"Description of {tag.name}:", tag.description), done)
+
+    def action_merge(self) -> None:
+        tag = self.selected
+        if tag is None:
+            return
+        others = [t.name for t in self.tags if t.id != tag.id]
+        if not others:
+            self.say("there is no other tag to merge into", error=True)
+            return
+
+        def done(into: str | None) -> None:
+            if into:
+                self._do(undo.MergeTags(tag.name, into), select=into)
+
+        prompt = f"Merge {tag.name} ({tag.count} highlights) into:"
+        self.app.push_screen(AskChoice(prompt, others), done)
+
+    def action_delete(self) -> None:
+        tag = self.selected
+        if tag is None:
+            return
+        if tag.count == 0:
+            self._do(undo.DeleteTag(tag.name))
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._do(undo.DeleteTag(tag.name))
+
+        question = f"Tag {tag.name} is on {tag.count} highlights. Delete it (the highlights stay)? y/n"
+        self.app.push_screen(AskConfirm(question), done)
