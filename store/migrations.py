@@ -226,6 +226,17 @@ def m0001_initial(db: sqlite_utils.Database) -> None:
         )
 
 
+@MIGRATIONS(name="0002_search_indexes")
+def m0002_search_indexes(db: sqlite_utils.Database) -> None:
+    # Measured with bench/bench_search.py (100,000 highlights, 200 sources): search results
+    # are ordered by source title then position. Without these, a page of a broad query
+    # (e.g. `tag:caveat`, 25,000 matches) looked up every matching row in the table to sort
+    # it (~250-500 ms). With them, an id-driven filter (tags, links) reads the sort keys from
+    # the index alone, and an unfiltered list walks sources in title order with no sort.
+    db.execute("CREATE INDEX IF NOT EXISTS highlights_id_order ON highlights(id, source_id, start)")
+    db.execute("CREATE INDEX IF NOT EXISTS sources_title ON sources(title COLLATE NOCASE)")
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
 """The version this postil writes: the number of migrations it knows."""
 
