@@ -1,0 +1,99 @@
+"""The link picker: find a target by typing, choose a relation, add a note, keyboard only."""
+
+import pytest
+
+from screen_host import Host, add_text, drawn
+from store import highlights
+from store.db import open_db
+from tui.screens.link_picker import LinkPickerScreen
+
+THERAPY = "Remission was high at six weeks.\n\nRelapses were common after three months.\n\nThe end."
+AMYGDALA = "Amygdala reactivity fell.\n\nThe sample was small and unblinded."
+
+
+@pytest.fixture
+def world(tmp_path):
+    db = open_db(tmp_path / "links.db")
+    therapy = add_text(db, "Psychedelic therapy", THERAPY)
+    amygdala = add_text(db, "Amygdala study", AMYGDALA)
+    ids = {
+        "remission": highlights.create_highlight(db, therapy, 0, 32, tags=["outcome"]).id,
+        "relapse": highlights.create_highlight(db, therapy, 34, 74, tags=["caveat"]).id,
+        "reactivity": highlights.create_highlight(db, amygdala, 0, 25, tags=["mechanism"]).id,
+        "sample": highlights.create_highlight(
+            db, amygdala, 27, 62, tags=["caveat"], note="[red]n=19[/red] only"
+        ).id,
+    }
+    return db, ids
+
+
+async def test_type_choose_qualifies_enter(world):
+    db, ids = world
+    app = Host(LinkPickerScreen(db, ids["sample"]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"six week", "enter")
+        # relations in store order: supports, contradicts, qualifies, ... ; default see-also
+        screen = app.screen
+        assert screen.target.highlight.id == ids["remission"]
+        assert screen.relation == "see-also"
+        await pilot.press("up", "up", "up")  # see-also -> same-finding -> elaborates -> qualifies
+        await pilot.press("enter")
+        await pilot.press(*"small sample", "enter")
+        await pilot.pause()
+    assert app.result == (ids["remission"], "qualifies", "small sample")
+
+
+async def test_default_relation_and_the_from_highlight_is_excluded(world):
+    db, ids = world
+    app = Host(LinkPickerScreen(db, ids["sample"]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        shown = [c.highlight.id for c in app.screen.shown]
+        assert ids["sample"] not in shown
+        # nearest first: the same source's other highlight leads
+        assert shown[0] == ids["reactivity"]
+        await pilot.press(*"relapses", "enter", "enter", "enter")
+        await pilot.pause()
+    assert app.result == (ids["relapse"], "see-also", "")
+
+
+async def test_search_covers_tags_notes_titles_and_typos(world):
+    db, ids = world
+    app = Host(LinkPickerScreen(db, ids["remission"]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press(*"caveat")
+        assert {c.highlight.id for c in screen.shown} == {ids["relapse"], ids["sample"]}
+        await pilot.press(*["backspace"] * 6, *"amygdala mech")
+        assert [c.highlight.id for c in screen.shown] == [ids["reactivity"]]
+        await pilot.press(*["backspace"] * 13, *"unblinded")
+        assert [c.highlight.id for c in screen.shown] == [ids["sample"]]
+        await pilot.press(*["backspace"] * 9, *"reactivty")  # typo
+        assert [c.highlight.id for c in screen.shown] == [ids["reactivity"]]
+        await pilot.press(*["backspace"] * 9, *"n=19")
+        await pilot.pause()
+        # a note that looks like markup is drawn literally
+        assert "[red]n=19[/red]" in drawn(app)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+
+
+async def test_tab_walks_the_fields(world):
+    db, ids = world
+    app = Host(LinkPickerScreen(db, ids["sample"]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("down")  # second candidate while typing
+        second = app.screen.shown[1].highlight.id
+        await pilot.press("tab")
+        assert app.screen.focused.id == "targets"
+        await pilot.press("enter")  # choose highlighted target -> relations
+        assert app.screen.focused.id == "relations"
+        await pilot.press("tab")
+        assert app.screen.focused.id == "note"
+        await pilot.press(*"x", "enter")
+        await pilot.pause()
+    assert app.result == (second, "see-also", "x")
