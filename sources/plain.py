@@ -97,7 +97,13 @@ def split_lines(lines: list[str], lists: bool = True) -> list[Unit]:
         else:
             groups[-1].append(line)
     joiner = " " if wrapped else "\n"
-    return [_joined(group, joiner, lists) for group in groups]
+    units = [_joined(group, joiner, lists) for group in groups]
+    first = groups[0]
+    if not wrapped and len(first) > 1 and units[0].kind == "paragraph" and _heading_like(first[0]) \
+            and first[-1][-1] in ".:!?\"”)":
+        # "Cautions and Unanswered Questions" above the sentences of its section.
+        units[0:1] = [Unit("heading", first[0], 2), _joined(first[1:], joiner, lists)]
+    return units
 
 
 def _joined(group: list[str], joiner: str, lists: bool) -> Unit:

@@ -260,3 +260,11 @@ def test_source_error_is_one_line_naming_the_file():
     assert str(error) == "dir/bad name.png: looks like binary data (PNG image), not text"
     with pytest.raises(SourceError):
         load_path("/nonexistent/for/sure.txt")
+
+
+def test_heading_line_directly_above_short_sentences_is_split_off():
+    doc = load_bytes(b"Article\n\nCautions and Open Questions\nDespite the excitement, be cautious:\n", "c.txt").document
+    assert blocks_of(doc)[1:] == [
+        ("heading", 2, "Cautions and Open Questions"),
+        ("paragraph", 0, "Despite the excitement, be cautious:"),
+    ]
