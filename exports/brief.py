@@ -22,6 +22,7 @@ Choices (documented here because a reader of the brief depends on them):
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from exports.collect import ExportData
@@ -108,8 +109,11 @@ def summary(data: ExportData) -> list[str]:
     out.append("| Source | " + " | ".join(inline(c) for c in columns) + " | total |")
     out.append("|---|" + "---:|" * (len(columns) + 1))
     totals = [0] * (len(columns) + 1)
+    by_source: dict[int, list[Highlight]] = {sid: [] for sid in data.sources}
+    for h in data.highlights:
+        by_source[h.source_id].append(h)
     for source in data.sources.values():
-        mine = [h for h in data.highlights if h.source_id == source.id]
+        mine = by_source[source.id]
         row = [sum(1 for h in mine if c in h.tags) for c in data.tag_order]
         row += [sum(1 for h in mine if not h.tags), len(mine)]
         totals = [a + b for a, b in zip(totals, row)]
@@ -127,10 +131,10 @@ def summary(data: ExportData) -> list[str]:
 def sections(data: ExportData, by: str) -> list[tuple[str, list[Highlight], list[Highlight]]]:
     """(escaped heading, highlights printed here, highlights only referenced here)."""
     if by == "source":
-        return [
-            (inline(source.title or "untitled"), [h for h in data.highlights if h.source_id == sid], [])
-            for sid, source in data.sources.items()
-        ]
+        grouped: dict[int, list[Highlight]] = {sid: [] for sid in data.sources}
+        for h in data.highlights:
+            grouped[h.source_id].append(h)
+        return [(inline(source.title or "untitled"), grouped[sid], []) for sid, source in data.sources.items()]
     if by == "order":
         return [("Highlights", list(data.highlights), [])]
     if by != "tag":
@@ -158,22 +162,34 @@ def _section_name(tag: str) -> str:
 
 
 def anchor_ids(ids: list[str]) -> dict[str, str]:
-    """Stable anchors: "h-" and the shortest id prefix (at least 8) unique in this brief."""
+    """Stable anchors: "h-" and the shortest id prefix (at least 8) unique in this brief.
+
+    Ids are uuids (hex and dashes); anything else is reduced to letters, digits and dashes
+    so an anchor can never carry HTML.
+    """
+    safe = {hid: hid if _SAFE_ID.match(hid) else re.sub(r"[^0-9A-Za-z-]", "", hid) for hid in ids}
     out: dict[str, str] = {}
     width = 8
-    while True:
-        prefixes: dict[str, int] = {}
+    pending = list(ids)
+    while pending and width <= 64:
+        seen: dict[str, int] = {}
         for hid in ids:
-            prefixes[hid[:width]] = prefixes.get(hid[:width], 0) + 1
-        for hid in ids:
-            if hid not in out and prefixes[hid[:width]] == 1:
-                out[hid] = "h-" + "".join(c for c in hid[:width] if c.isalnum() or c == "-")
-        if len(out) == len(ids) or width > 64:
-            break
-        width += 4
-    for hid in ids:
-        out.setdefault(hid, "h-" + "".join(c for c in hid if c.isalnum() or c == "-"))
+            key = safe[hid][:width]
+            seen[key] = seen.get(key, 0) + 1
+        rest = []
+        for hid in pending:
+            key = safe[hid][:width]
+            if seen[key] == 1:
+                out[hid] = "h-" + key
+            else:
+                rest.append(hid)
+        pending, width = rest, width + 4
+    for index, hid in enumerate(pending):
+        out[hid] = f"h-{safe[hid]}-{index}"
     return out
+
+
+_SAFE_ID = re.compile(r"^[0-9A-Za-z-]+$")
 
 
 class _Writer:

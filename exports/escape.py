@@ -21,13 +21,13 @@ round-trip most C0/C1 characters anyway (it turns NUL into U+FFFD and CR into a 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from sources.sanitise import for_display
 
 # Always escaped: emphasis, code, links/images, autolinks/HTML, entities, tables,
 # strikethrough, headings, block quotes, and Obsidian's %%comments%%, ==marks==, $math$, ^ids.
 _ALWAYS = set("\\`*_[]<>|&~$%=#^")
-_ALWAYS_RE = re.compile(r"([\\`*_\[\]<>|&~$%=#^])")
 # Only at the start of a line: list markers, thematic breaks and setext underlines.
 _LINE_START = set("-+")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
@@ -37,16 +37,20 @@ def _entity(char: str) -> str:
     return f"&#{ord(char)};"
 
 
+_ESCAPES = str.maketrans({c: "\\" + c for c in _ALWAYS})
+_SPECIAL = re.compile(r"[\\`*_\[\]<>|&~$%=#^]|^[-+0-9\s]|\s$")
+
+
 def escape_line(line: str) -> str:
     """One line of untrusted text (no newlines) as literal Markdown inline content."""
-    if not line:
-        return line
+    if not _SPECIAL.search(line):
+        return line  # the common case: plain words, nothing to escape
     body = line.lstrip()
     lead = line[: len(line) - len(body)]
     core = body.rstrip()
     trail = body[len(core) :]
     if core:
-        core = _ALWAYS_RE.sub(r"\\\1", core)
+        core = core.translate(_ESCAPES)
         if core[0] in _LINE_START:
             core = "\\" + core
         else:
@@ -56,6 +60,7 @@ def escape_line(line: str) -> str:
     return "".join(map(_entity, lead)) + core + "".join(map(_entity, trail))
 
 
+@lru_cache(maxsize=4096)  # titles, tags, authors and headings repeat on every highlight
 def inline(text: str) -> str:
     """Untrusted text as a single line of literal inline Markdown (newlines become spaces)."""
     return escape_line(for_display(text).replace("\n", " "))

@@ -77,27 +77,32 @@ def _links(data: ExportData, h: Highlight) -> list[dict]:
 
 def to_json(data: ExportData) -> str:
     """A JSON array of highlight objects (exact text; non-ASCII kept readable)."""
-    text = json.dumps(records(data), ensure_ascii=False, indent=2)
+    # One object per line: json's C encoder only runs without indent, and a line per
+    # highlight still reads and diffs well.
+    text = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records(data)) + "\n]"
     # Keep the file safe to `cat`: characters a terminal acts on or reorders stay \u-escaped
     # (outside strings JSON is ASCII, so these can only be inside strings).
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
-def _cell(value) -> str:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+_TEXT_FIELDS = ("source_title", "source_origin", "quote", "prefix", "suffix", "note", "author", "headings")
 
 
 def to_csv(data: ExportData) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(FIELDS)
     for record in records(data):
         record["tags"] = ", ".join(record["tags"])
         record["headings"] = " › ".join(record["headings"])
         record["links"] = " ".join(
             f"{l['relation']}{'>' if l['direction'] == 'out' else '<'}{l['other_id']}" for l in record["links"]
         )
-        writer.writerow({k: _cell(v) for k, v in record.items()})
+        for name in _TEXT_FIELDS:
+            value = record[name]
+            if value and value[0] in _FORMULA_START:
+                record[name] = "'" + value
+        if record["tags"][:1] in _FORMULA_START and record["tags"]:
+            record["tags"] = "'" + record["tags"]
+        writer.writerow([record[name] for name in FIELDS])
     return buffer.getvalue()

@@ -59,7 +59,8 @@ def origin_from_uri(uri: str) -> str:
     return uri
 
 
-def annotation(data: ExportData, h) -> dict:
+def annotation(data: ExportData, h, uris: dict[int, str] | None = None) -> dict:
+    """One highlight as an Annotation; `uris` caches source IRIs by source id."""
     source = data.sources[h.source_id]
     bodies: list[dict] = [
         {"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in sorted(h.tags, key=str.casefold)
@@ -96,7 +97,7 @@ def annotation(data: ExportData, h) -> dict:
     if bodies:
         item["body"] = bodies
     item["target"] = {
-        "source": source_uri(source.origin, source.sha256),
+        "source": uris[source.id] if uris else source_uri(source.origin, source.sha256),
         "selector": [
             {"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix},
             {"type": "TextPositionSelector", "start": h.start, "end": h.end},
@@ -111,7 +112,8 @@ def annotation(data: ExportData, h) -> dict:
 
 def to_w3c(data: ExportData) -> dict:
     """The export as an AnnotationCollection (a JSON-ready dict)."""
-    items = [annotation(data, h) for h in data.highlights]
+    uris = {sid: source_uri(s.origin, s.sha256) for sid, s in data.sources.items()}
+    items = [annotation(data, h, uris) for h in data.highlights]
     key = uuid.uuid5(_POSTIL_NS, "\n".join([data.title, data.query] + [h.id for h in data.highlights]))
     return {
         "@context": CONTEXT,
@@ -132,7 +134,14 @@ def to_w3c(data: ExportData) -> dict:
 
 def dumps(data: ExportData) -> str:
     # ensure_ascii: the file is safe to `cat` and any JSON reader gets the exact text back.
-    return json.dumps(to_w3c(data), ensure_ascii=True, indent=1) + "\n"
+    # The collection's frame indented for reading, one annotation per line: json's C encoder
+    # only runs without indent, which keeps 10,000 annotations well under a second.
+    collection = to_w3c(data)
+    items = collection["first"].pop("items")
+    head = json.dumps(collection, ensure_ascii=True, indent=1)
+    body = ",\n".join(json.dumps(item, ensure_ascii=True) for item in items)
+    marker = '"startIndex": 0'
+    return head.replace(marker, marker + ',\n  "items": [\n' + body + "\n  ]", 1) + "\n"
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -1,0 +1,115 @@
+"""Export speed: 10,000 highlights over 20 sources, with tags, notes and links.
+
+Prints seconds for collecting the data from the store and for rendering each format
+(md, csv, json, w3c), best of three. Target: each whole export under 1 s.
+
+    python bench/bench_export.py [--highlights N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sources.document import Block, Document, LoadedSource  # noqa: E402
+from store.db import open_db, write  # noqa: E402
+from store.highlights import create_highlight  # noqa: E402
+from store.links import create_link  # noqa: E402
+from store.sources import add_source  # noqa: E402
+
+WORDS = "psilocybin relapse durable caveat outcome sample blinding receptor amygdala trial week placebo".split()
+TAGS = ["mechanism", "outcome", "caveat", "anecdote", "durability", "safety"]
+
+
+def build(path: Path, count: int, sources: int = 20, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    db = open_db(path)
+    per_source = count // sources
+    ids: list[str] = []
+    for s in range(sources):
+        paragraphs = [" ".join(rng.choice(WORDS) for _ in range(60)) + "." for _ in range(per_source // 2 + 10)]
+        text = "\n\n".join(paragraphs)
+        blocks, offset = [], 0
+        for p in paragraphs:
+            blocks.append(Block("paragraph", offset, offset + len(p)))
+            offset += len(p) + 2
+        data = text.encode()
+        add_source(db, LoadedSource(Document(f"Source {s} | *{s}*", text, blocks, "text"),
+                                    f"/bench/source-{s}.txt", hashlib.sha256(data).hexdigest(), len(data)))
+        with write(db):
+            for i in range(per_source):
+                start = rng.randrange(0, len(text) - 200)
+                h = create_highlight(
+                    db, s + 1, start, start + rng.randrange(20, 180),
+                    tags=rng.sample(TAGS, rng.randrange(0, 3)),
+                    note=rng.choice(["", "", "Check *this* against the trial.", "# not a heading\n| x |"]),
+                    author="bench",
+                )
+                ids.append(h.id)
+    with write(db):
+        for _ in range(count // 5):
+            a, b = rng.sample(ids, 2)
+            try:
+                create_link(db, a, b, relation=rng.choice(["supports", "qualifies", "contradicts"]))
+            except Exception:
+                pass
+
+
+def best_of(fn, runs: int = 3) -> tuple[float, object]:
+    """Best wall-clock seconds of `runs` calls (and the last result)."""
+    best, result = float("inf"), None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def cpu_of(fn) -> float:
+    """CPU seconds of one call: steadier than wall time on a machine shared with other work."""
+    started = time.process_time()
+    fn()
+    return time.process_time() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--highlights", type=int, default=10_000)
+    args = parser.parse_args()
+    from exports.brief import render_brief
+    from exports.collect import collect
+    from exports.tabular import to_csv, to_json
+    from exports.w3c import dumps
+
+    renderers = {
+        "md": lambda data: render_brief(data).text,
+        "csv": to_csv,
+        "json": to_json,
+        "w3c": dumps,
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.db"
+        started = time.perf_counter()
+        build(path, args.highlights)
+        print(f"built {args.highlights} highlights in {time.perf_counter() - started:.1f} s")
+        db = open_db(path)
+        collect_s, data = best_of(lambda: collect(db))
+        print(f"collect (search, sources, links, checks): {collect_s:.3f} s for {len(data.highlights)} highlights")
+        for name, render in renderers.items():
+            seconds, text = best_of(lambda: render(data))
+            whole_cpu = cpu_of(lambda: render(collect(db)))
+            print(
+                f"{name:5} render {seconds:.3f} s, whole export {collect_s + seconds:.3f} s wall "
+                f"({whole_cpu:.3f} s CPU), {len(text) / 1e6:.1f} MB"
+            )
+
+
+if __name__ == "__main__":
+    main()
