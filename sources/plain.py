@@ -134,7 +134,7 @@ def mark_headings(units: list[Unit], title: str | None = None) -> None:
     for index, unit in enumerate(units):
         if unit.kind != "paragraph" or not unit.single_line or not _heading_like(unit.text):
             continue
-        if index == 0 and title is not None and unit.text == title:
+        if index <= 1 and title is not None and unit.text == title:
             unit.kind, unit.level = "heading", 1
             continue
         following = units[index + 1] if index + 1 < len(units) else None
@@ -150,12 +150,21 @@ def _heading_like(line: str) -> bool:
 
 
 def title_for(text: str, name: str) -> str:
-    """The first non-empty line when it is short (< 150 characters), else a title from `name`."""
-    for line in text.split("\n", 50)[:50]:
-        line = line.strip()
-        if line:
-            return line if len(line) < 150 else title_from_name(name)
-    return title_from_name(name)
+    """The first non-empty line when it is short (< 150 characters), else a title from `name`.
+
+    A saved web page often starts with the site's name ("The Apprentice Doctor") and then
+    the headline: a first line of at most three words followed by a longer headline-like
+    line gives way to that line.
+    """
+    lines = [line.strip() for line in text.split("\n", 50)[:50] if line.strip()]
+    if not lines or len(lines[0]) >= 150:
+        return title_from_name(name)
+    first = lines[0]
+    if len(first.split()) <= 3 and len(lines) > 1:
+        second = lines[1]
+        if 5 <= len(second.split()) <= 20 and len(second) < 150 and not second.endswith((".", ",", ";", ":")):
+            return second
+    return first
 
 
 def title_from_name(name: str) -> str:
