@@ -1,0 +1,52 @@
+"""The overview screen: counts per tag and source, shares, warnings, enter gives a query."""
+
+from screen_host import Host, drawn
+from search_fixture import build
+from store import search as store_search
+from tui.screens.overview import OverviewScreen
+
+
+async def test_cells_and_shares_and_enter_on_a_cell(tmp_path):
+    fx = build(tmp_path / "overview.db")
+    app = Host(OverviewScreen(fx.db))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        text = drawn(app)
+        assert "10 highlights in 4 sources" in text
+        assert "Amygdala and emotional response" in text and "all sources" in text
+        data = app.screen.data
+        # rows by title: Amygdala (2), Empty (4), Forum (3), Psychedelic (1); columns: source, share, tags...
+        assert [s.id for s in data.sources] == [2, 4, 3, 1]
+        caveat_column = app.screen.columns.index("caveat")
+        await pilot.press(*["right"] * caveat_column, "enter")
+        await pilot.pause()
+    assert app.result == "source:2 tag:caveat"
+    assert [h.id for h in store_search.search(fx.db, app.result)] == [fx.ids["a2"]]
+
+
+async def test_cell_queries_for_title_and_total(tmp_path):
+    fx = build(tmp_path / "overview.db")
+    app = Host(OverviewScreen(fx.db))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.cell_query(2, 0) == "source:3"
+        assert screen.cell_query(4, screen.columns.index("outcome")) == "tag:outcome"
+        assert screen.cell_query(4, 0) is None
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+
+
+async def test_enter_on_a_warning_gives_its_query(tmp_path):
+    fx = build(tmp_path / "overview.db")
+    app = Host(OverviewScreen(fx.db))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        warnings = app.screen.data.warnings
+        assert "Empty source: no highlights yet" in drawn(app)
+        await pilot.press("tab")
+        assert app.screen.focused.id == "warnings"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.result == warnings[0].query

@@ -1,0 +1,126 @@
+"""The overview screen (`o`): tag x source counts, how much of each source is highlighted, and
+the warnings a reviewer needs before writing.
+
+`enter` on a table cell dismisses with the search for it (`source:3 tag:caveat`; a title or
+share cell gives the source, a total the tag); `enter` on a warning dismisses with its
+query. The main screen then runs that search.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store import tags as store_tags
+from store.overview import Overview, overview
+from tui.screens.render import color_style, plain
+
+TOTAL_ROW = "total"
+WARNING_STYLES = {"balance": "bold yellow", "coverage": "cyan", "tags": "magenta", "anchors": "red"}
+
+
+class OverviewScreen(Screen["str | None"]):
+    """Dismisses with a search query, or None."""
+
+    CSS_PATH = "overview.tcss"
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("enter", "choose", "Search this"),
+        Binding("tab", "app.focus_next", "Table/warnings"),
+    ]
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        super().__init__()
+        self.db = db
+        self.data: Overview | None = None
+        self.columns: list[str | None] = []
+        """Per table column: the tag it counts, or None for the title and share columns."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        yield DataTable(id="counts", cursor_type="cell", zebra_stripes=True)
+        yield Static(Content("Warnings"), id="warnings-title")
+        yield OptionList(id="warnings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        data = self.data = overview(self.db)
+        colors = {t.name: t.color for t in store_tags.list_tags(self.db)}
+        self.query_one("#title", Static).update(
+            Content(f"Overview: {data.total} highlights in {len(data.sources)} sources. enter on a cell searches it.")
+        )
+        table = self.query_one(DataTable)
+        table.add_column(Text("source"), key="title")
+        table.add_column(Text("highlighted", justify="right"), key="share")
+        self.columns = [None, None]
+        for tag in data.tags:
+            table.add_column(plain(tag, 14, style=color_style(colors.get(tag, ""))), key=f"tag:{tag}")
+            self.columns.append(tag)
+        for source in data.sources:
+            table.add_row(
+                plain(source.title, 40),
+                Text(f"{source.share:.0%}", justify="right"),
+                *(self._count(data.count(tag, source.id)) for tag in data.tags),
+                key=str(source.id),
+            )
+        table.add_row(
+            Text("all sources", style="bold"),
+            Text(""),
+            *(self._count(data.tag_total(tag), bold=True) for tag in data.tags),
+            key=TOTAL_ROW,
+        )
+        warnings = self.query_one("#warnings", OptionList)
+        if data.warnings:
+            warnings.add_options(
+                Option(plain(w.message, style=WARNING_STYLES.get(w.kind, "")), id=str(i))
+                for i, w in enumerate(data.warnings)
+            )
+            warnings.highlighted = 0
+        else:
+            warnings.add_option(Option(Text("nothing to warn about"), disabled=True))
+        table.focus()
+
+    @staticmethod
+    def _count(n: int, bold: bool = False) -> Text:
+        return Text(str(n) if n else "·", justify="right", style="bold" if bold else "" if n else "dim")
+
+    def cell_query(self, row: int, column: int) -> str | None:
+        """The search for a table cell, or None for the empty corner."""
+        if self.data is None or not 0 <= column < len(self.columns):
+            return None
+        tag = self.columns[column]
+        source_id = self.data.sources[row].id if row < len(self.data.sources) else None
+        if tag is None and source_id is None:
+            return None
+        return Overview.cell_query(tag, source_id)
+
+    @on(DataTable.CellSelected)
+    def _cell(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        self._dismiss_with(self.cell_query(event.coordinate.row, event.coordinate.column))
+
+    @on(OptionList.OptionSelected, "#warnings")
+    def _warning(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._dismiss_with(self.data.warnings[int(event.option.id)].query)
+
+    def action_choose(self) -> None:
+        focused = self.focused
+        if isinstance(focused, DataTable):
+            self._dismiss_with(self.cell_query(*focused.cursor_coordinate))
+        elif isinstance(focused, OptionList) and focused.highlighted is not None and self.data.warnings:
+            self._dismiss_with(self.data.warnings[focused.highlighted].query)
+
+    def _dismiss_with(self, query: str | None) -> None:
+        if query:
+            self.dismiss(query)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
