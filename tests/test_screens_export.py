@@ -1,0 +1,92 @@
+"""The export dialog: scopes, grouping, file names, refusal to overwrite, errors as one line."""
+
+from pathlib import Path
+
+from screen_host import Host, drawn
+from search_fixture import build
+from tui.screens.export import ExportScreen
+
+
+async def test_this_source_brief_with_default_name(tmp_path):
+    fx = build(tmp_path / "export.db")
+    app = Host(ExportScreen(fx.db, 2, "tag:caveat", folder=tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#file").value == "evidence-brief-amygdala-and-emotional-response.md"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "wrote 3 highlights to" in drawn(app)
+        await pilot.press("escape")
+        await pilot.pause()
+    path = tmp_path / "evidence-brief-amygdala-and-emotional-response.md"
+    assert app.result == path
+    text = path.read_text()
+    assert text.startswith("---\n")
+    assert "The sample was small" in text
+    assert "Relapses were common" not in text  # another source
+
+
+async def test_current_search_grouped_by_source_and_no_clobber(tmp_path):
+    fx = build(tmp_path / "export.db")
+    (tmp_path / "mine.md").write_text("keep me")
+    app = Host(ExportScreen(fx.db, None, "tag:caveat", folder=tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.scope == "search"
+        assert screen.query_one("#file").value == "evidence-brief-tag-caveat.md"
+        # grouping by source
+        screen.query_one("#grouping-source").value = True
+        await pilot.pause()
+        assert screen.grouping == "source"
+        file_input = screen.query_one("#file")
+        file_input.value = "mine.md"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "exists" in drawn(app)
+        assert (tmp_path / "mine.md").read_text() == "keep me"
+        screen.query_one("#force").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.result == tmp_path / "mine.md"
+    text = (tmp_path / "mine.md").read_text()
+    assert "## Amygdala and emotional response" in text and "Relapses were common" in text
+
+
+async def test_keyboard_scope_change_renames_and_format(tmp_path):
+    fx = build(tmp_path / "export.db")
+    app = Host(ExportScreen(fx.db, 1, None, folder=tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        # walk focus to the scope set and pick "all sources" with the keyboard
+        screen.query_one("#scope").focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert screen.scope == "all"
+        assert screen.query_one("#file").value == "evidence-brief.md"
+        screen.query_one("#format").focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert screen.fmt == "csv" and screen.query_one("#file").value == "evidence-brief.csv"
+        await pilot.press("ctrl+s", "escape")
+        await pilot.pause()
+    assert app.result == tmp_path / "evidence-brief.csv"
+    assert (tmp_path / "evidence-brief.csv").read_text().count("\n") >= 10
+
+
+async def test_an_unwritable_folder_is_one_line_and_escape_gives_none(tmp_path):
+    fx = build(tmp_path / "export.db")
+    app = Host(ExportScreen(fx.db, 1, None, folder=tmp_path / "missing"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.written is None
+        assert app.screen.query_one("#status").has_class("error")
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None

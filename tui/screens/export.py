@@ -1,0 +1,207 @@
+"""The export dialog (`e`): scope, grouping, format and file name, then write the brief.
+
+Scope: this source (`source:ID`), all sources, or the current search. The file name starts
+as the slug of the brief's title in the current folder and follows scope and format changes
+until the user edits it. Writing goes through the exports package (collect, render, atomic
+no-clobber write); an existing file is replaced only with "replace" ticked. Errors are one
+line in the dialog. After a successful write the dialog shows the path and closing it
+dismisses with that path (None when nothing was written).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
+
+from sources.sanitise import for_display_line
+from store import sources as store_sources
+from store.errors import StoreError
+from tui.screens.render import clip
+
+SCOPES = ("source", "all", "search")
+GROUPINGS = ("tag", "source", "order")
+FORMATS = ("md", "csv", "json", "w3c")
+
+
+def render(data, fmt: str, by: str) -> tuple[str, list]:
+    """The export text and the highlights whose quote no longer matches (briefs only)."""
+    if fmt == "md":
+        from exports.brief import render_brief
+
+        brief = render_brief(data, by)
+        return brief.text, brief.mismatches
+    if fmt == "csv":
+        from exports.tabular import to_csv
+
+        return to_csv(data), data.mismatches
+    if fmt == "json":
+        from exports.tabular import to_json
+
+        return to_json(data), data.mismatches
+    from exports.w3c import dumps
+
+    return dumps(data), data.mismatches
+
+
+class ExportScreen(ModalScreen["Path | None"]):
+    """Dismisses with the path written, or None."""
+
+    CSS_PATH = "export.tcss"
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("ctrl+s", "export", "Export"),
+        Binding("tab", "app.focus_next", "Next field"),
+    ]
+
+    def __init__(
+        self, db: sqlite_utils.Database, source_id: int | None, query: str | None, folder: Path | None = None
+    ) -> None:
+        """
+        Args:
+            db: the open database.
+            source_id: the source on screen (None: "this source" is not offered).
+            query: the current search (None or empty: "current search" is not offered).
+            folder: where a bare file name goes (default: the current folder).
+        """
+        super().__init__()
+        self.db = db
+        self.source_id = source_id
+        self.search_query = (query or "").strip()
+        self.folder = folder or Path.cwd()
+        self.source_title = ""
+        if source_id is not None:
+            try:
+                self.source_title = store_sources.get_source_info(db, source_id).title
+            except StoreError:
+                self.source_id = None
+        self.scope = "source" if self.source_id is not None else "search" if self.search_query else "all"
+        self.grouping = "tag"
+        self.fmt = "md"
+        self.written: Path | None = None
+        self._auto_name = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(Content("Export a brief"), id="heading")
+            with Horizontal():
+                with Vertical():
+                    yield Label(Content("Scope"))
+                    with RadioSet(id="scope"):
+                        yield RadioButton(
+                            Content(f"this source: {clip(self.source_title, 40)}" if self.source_id is not None else "this source (none open)"),
+                            value=self.scope == "source", disabled=self.source_id is None, id="scope-source",
+                        )
+                        yield RadioButton(Content("all sources"), value=self.scope == "all", id="scope-all")
+                        yield RadioButton(
+                            Content(f"current search: {clip(self.search_query, 40)}" if self.search_query else "current search (none)"),
+                            value=self.scope == "search", disabled=not self.search_query, id="scope-search",
+                        )
+                with Vertical():
+                    yield Label(Content("Group by"))
+                    with RadioSet(id="grouping"):
+                        for name in GROUPINGS:
+                            yield RadioButton(Content(name), value=name == self.grouping, id=f"grouping-{name}")
+                with Vertical():
+                    yield Label(Content("Format"))
+                    with RadioSet(id="format"):
+                        labels = {"md": "Markdown brief", "csv": "CSV", "json": "JSON", "w3c": "W3C annotations"}
+                        for name in FORMATS:
+                            yield RadioButton(Content(labels[name]), value=name == self.fmt, id=f"format-{name}")
+            yield Label(Content(f"File (in {for_display_line(str(self.folder))} unless a path is given)"))
+            yield Input(id="file")
+            yield Checkbox(Content("replace the file if it exists"), id="force")
+            yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._update_name()
+        self.query_one("#file", Input).focus()
+
+    # --- choices ------------------------------------------------------------------------
+
+    def export_query(self) -> str:
+        return {"source": f"source:{self.source_id}", "all": "", "search": self.search_query}[self.scope]
+
+    def export_title(self) -> str:
+        if self.scope == "source":
+            return f"Evidence brief: {self.source_title}"
+        from exports.collect import default_title
+
+        return default_title(self.export_query())
+
+    def _update_name(self) -> None:
+        """Follow the title while the user has not typed a name of their own."""
+        from exports.writing import EXTENSIONS, slugify
+
+        file_input = self.query_one("#file", Input)
+        name = slugify(self.export_title()) + EXTENSIONS[self.fmt]
+        if file_input.value in ("", self._auto_name):
+            file_input.value = name
+        self._auto_name = name
+
+    @on(RadioSet.Changed)
+    def _choice(self, event: RadioSet.Changed) -> None:
+        kind, _, value = (event.pressed.id or "").partition("-")
+        if kind == "scope":
+            self.scope = value
+        elif kind == "grouping":
+            self.grouping = value
+        elif kind == "format":
+            self.fmt = value
+        self._update_name()
+
+    # --- writing ------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#file")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.written is not None:
+            self.dismiss(self.written)
+        else:
+            self.action_export()
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.set_class(error, "error")
+        status.update(Content(for_display_line(message)))
+
+    def target_path(self) -> Path:
+        name = self.query_one("#file", Input).value.strip()
+        if not name:
+            from exports.writing import default_path
+
+            return default_path(self.folder, self.export_title(), self.fmt)
+        path = Path(name).expanduser()
+        # A bare name or relative path is the user's own choice, taken in the export folder.
+        return path if path.is_absolute() else self.folder / path
+
+    def action_export(self) -> None:
+        from exports.collect import collect
+        from exports.writing import ExportPathError, write_text_atomic
+
+        try:
+            data = collect(self.db, self.export_query(), self.export_title())
+            if not data.highlights:
+                self.say("nothing to export: no highlights in this scope", error=True)
+                return
+            text, mismatches = render(data, self.fmt, self.grouping)
+            written = write_text_atomic(self.target_path(), text, force=self.query_one("#force", Checkbox).value)
+        except (StoreError, ExportPathError, OSError) as error:
+            self.say(str(error).splitlines()[0] if str(error) else type(error).__name__, error=True)
+            return
+        self.written = written
+        message = f"wrote {len(data.highlights)} highlights to {written}"
+        if mismatches:
+            message += f"; {len(mismatches)} quotes no longer match their source (marked)"
+        self.say(message + " — enter or escape closes")
+
+    def action_close(self) -> None:
+        self.dismiss(self.written)
