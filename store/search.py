@@ -64,9 +64,16 @@ class _Compiler:
         self._tags: list[tuple[int, str]] | None = None
         self._relations: list[str] | None = None
         self._sources: list[tuple[int, str]] | None = None
+        self.driven = False
 
     def compile(self, node: Node) -> tuple[str, list]:
         params: list = []
+        # With a driving predicate, other tag/link tests look each candidate row up
+        # (EXISTS, one index seek per row the driver yields); without one, every row is
+        # visited and a set built once is cheaper to probe than 100,000 seeks.
+        self.driven = self._rank(node) is not None or (
+            isinstance(node, And) and any(self._rank(c) is not None for c in node.children)
+        )
         sql = self._node(node, params, drive=True)
         return sql, params
 
@@ -119,9 +126,15 @@ class _Compiler:
     def _term(self, term: Term, params: list, drive: bool = False) -> str:
         name, values = term.field, term.values
         plus = "" if drive else "+"
+        probe = not drive and self.driven
         if name == "tag":
             ids = self._resolve(term, [(i, n) for i, n in self.tags()], "tag")
             params.extend(ids)
+            if probe:
+                return (
+                    "EXISTS (SELECT 1 FROM highlight_tags ht WHERE ht.highlight_id = h.id "
+                    f"AND ht.tag_id IN ({_marks(ids)}))"
+                )
             return (
                 f"{plus}h.id IN (SELECT highlight_id FROM highlight_tags WHERE tag_id IN "
                 f"({_marks(ids)}))"
@@ -130,6 +143,11 @@ class _Compiler:
             names = self._resolve(term, [(n, n) for n in self.relations()], "relation")
             params.extend(names + names)
             marks = _marks(names)
+            if probe:
+                return (
+                    f"(EXISTS (SELECT 1 FROM links l WHERE l.from_id = h.id AND l.relation IN ({marks})) "
+                    f"OR EXISTS (SELECT 1 FROM links l WHERE l.to_id = h.id AND l.relation IN ({marks})))"
+                )
             return (
                 f"{plus}h.id IN (SELECT from_id FROM links WHERE relation IN ({marks}) "
                 f"UNION ALL SELECT to_id FROM links WHERE relation IN ({marks}))"
@@ -153,7 +171,9 @@ class _Compiler:
                 "note": "trim(h.note) <> ''",
                 "tag": "EXISTS (SELECT 1 FROM highlight_tags ht WHERE ht.highlight_id = h.id)",
                 # one set of linked ids, probed per row: cheaper than two lookups per row
-                "link": f"{plus}h.id IN (SELECT from_id FROM links UNION ALL SELECT to_id FROM links)",
+                "link": "(EXISTS (SELECT 1 FROM links l WHERE l.from_id = h.id) "
+                "OR EXISTS (SELECT 1 FROM links l WHERE l.to_id = h.id))" if probe else
+                f"{plus}h.id IN (SELECT from_id FROM links UNION ALL SELECT to_id FROM links)",
             }
             return "(" + " OR ".join(checks[v] for v in values) + ")"
         if name == "status":
