@@ -102,39 +102,53 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
-        raise StoreError(describe_operational_error(error)) from error
+        raise StoreError(describe_operational_error(error, database_path(db))) from error
     try:
         yield db
     except sqlite3.OperationalError as error:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise StoreError(describe_operational_error(error)) from error
+        _roll_back(conn)
+        raise StoreError(describe_operational_error(error, database_path(db))) from error
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _roll_back(conn)
         raise
     else:
         try:
             conn.execute("COMMIT")
         except sqlite3.OperationalError as error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise StoreError(describe_operational_error(error)) from error
+            _roll_back(conn)
+            raise StoreError(describe_operational_error(error, database_path(db))) from error
 
 
-def describe_operational_error(error: sqlite3.Error) -> str:
-    """A one-line, user-facing explanation of an SQLite failure."""
+def _roll_back(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already (it may after SQLITE_FULL)."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            # "no transaction is active" after an automatic rollback: nothing left to undo.
+            pass
+
+
+def describe_operational_error(error: sqlite3.Error, path: str = "") -> str:
+    """A one-line, user-facing explanation of an SQLite failure.
+
+    Args:
+        path: the database file, named at the start of the message when given (a user with
+            several databases must know which one refused).
+    """
     text = str(error)
     if "locked" in text or "busy" in text:
-        return (
+        message = (
             f"the database stayed busy for more than {BUSY_TIMEOUT_MS // 1000} s "
             "(another postil is writing); nothing was changed, try again"
         )
-    if "readonly" in text or "read-only" in text:
-        return "the database is read-only; nothing was changed"
-    if "full" in text:
-        return "the disk is full; nothing was changed"
-    return f"database error: {text}"
+    elif "readonly" in text or "read-only" in text or "query_only" in text:
+        message = "the database is read-only; nothing was changed"
+    elif "full" in text:
+        message = "the disk is full; nothing was changed"
+    else:
+        message = f"database error: {text}"
+    return f"{path}: {message}" if path else message
 
 
 def database_path(db: sqlite_utils.Database) -> str:
