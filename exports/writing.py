@@ -20,6 +20,12 @@ import unicodedata
 from pathlib import Path
 
 MAX_SLUG = 80
+MAX_SLUG_BYTES = 200
+"""Most file systems cap a name at 255 bytes; 80 four-byte letters would pass that."""
+WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+)
+"""Names Windows opens as devices whatever the extension (`con.md` is the console)."""
 EXTENSIONS = {"md": ".md", "csv": ".csv", "json": ".json", "w3c": ".jsonld"}
 
 
@@ -31,11 +37,17 @@ def slugify(title: str, fallback: str = "brief") -> str:
     """A file-name stem from a title: `"Caveats: durability (2026)"` -> `"caveats-durability-2026"`.
 
     Unicode letters and digits are kept (NFKC-normalised, lower-cased); everything else
-    separates words. Never empty, never starts with `-` or `.`, at most MAX_SLUG characters.
+    separates words. Never empty, never starts with `-` or `.`, at most MAX_SLUG characters
+    and MAX_SLUG_BYTES bytes, never a Windows device name (`con` becomes `con-brief`).
     """
     text = unicodedata.normalize("NFKC", title).casefold()
     words = re.findall(r"[^\W_]+", text)
-    slug = "-".join(words)[:MAX_SLUG].strip("-.")
+    slug = "-".join(words)[:MAX_SLUG]
+    while len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+        slug = slug[:-1]
+    slug = slug.strip("-.")
+    if slug in WINDOWS_DEVICES:
+        slug = f"{slug}-{fallback}"
     return slug or fallback
 
 
