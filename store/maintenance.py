@@ -116,17 +116,36 @@ def check(db: sqlite_utils.Database) -> CheckReport:
 
 def _fts_check(conn: sqlite3.Connection, table: str) -> str:
     # rank = 1 makes FTS5 also compare the index with its external content table (the
-    # triggers' job); the command writes nothing, but runs in a savepoint to be sure.
-    try:
-        conn.execute("SAVEPOINT fts_check")
+    # triggers' job). The command writes nothing, but it is an INSERT, so it needs the write
+    # lock: taken up front with BEGIN IMMEDIATE, it waits (busy timeout) for another postil's
+    # short write instead of failing at once with "database is locked" when SQLite would
+    # have to upgrade a read transaction, and it is rolled back either way.
+    command = f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"
+    if conn.in_transaction:
         try:
-            conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
-        finally:
-            conn.execute("ROLLBACK TO fts_check")
-            conn.execute("RELEASE fts_check")
+            conn.execute("SAVEPOINT fts_check")
+            try:
+                conn.execute(command)
+            finally:
+                conn.execute("ROLLBACK TO fts_check")
+                conn.execute("RELEASE fts_check")
+            return "ok"
+        except sqlite3.DatabaseError as error:
+            return str(error)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        from store.db import describe_operational_error
+
+        return f"not checked: {describe_operational_error(error)}"
+    try:
+        conn.execute(command)
         return "ok"
     except sqlite3.DatabaseError as error:
         return str(error)
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 def _main_file(db: sqlite_utils.Database) -> str:
