@@ -44,8 +44,13 @@ def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
         for path in files:
             try:
                 result, warnings = _add_one(db, path)
-            except (SourceError, StoreError) as error:
+            except SourceError as error:
                 failures.append(_problem(path, error))
+            except StoreError as error:
+                # A database that refuses writes (read-only, full, locked) will refuse every
+                # other file too: say it once, without a file name that is not to blame.
+                failures.append(str(error))
+                break
             else:
                 results.append(result)
                 if result.status != "unchanged":
