@@ -8,6 +8,8 @@ each file about one job.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -48,6 +50,7 @@ class MainScreen(AnnotateActions, ScreenActions, Screen):
         self.source: Source | None = None
         self.highlights: list[Highlight] = []
         self.by_id: dict[str, Highlight] = {}
+        self._spans: dict[str, Span] = {}
         self.tags: list[Tag] = []
         self.tag_colors: dict[str, str] = {}
         self.current_id: str | None = None
@@ -202,6 +205,7 @@ class MainScreen(AnnotateActions, ScreenActions, Screen):
     def _set_highlights(self, highlights: list[Highlight]) -> None:
         self.highlights = highlights
         self.by_id = {h.id: h for h in highlights}
+        self._spans = {h.id: self.span_for(h) for h in highlights if h.anchor_status != "orphaned"}
         self.pane.show_highlights(highlights, self.tag_colors)
 
     def span_for(self, h: Highlight) -> Span:
@@ -210,28 +214,60 @@ class MainScreen(AnnotateActions, ScreenActions, Screen):
                     fuzzy=h.anchor_status == "fuzzy")
 
     def spans(self) -> list[Span]:
-        return [self.span_for(h) for h in self.highlights if h.anchor_status != "orphaned"]
+        return list(self._spans.values())
 
-    def refresh_annotations(self, *, tags_changed: bool = False) -> None:
-        """Re-read this source's highlights after a change; repaint reader, pane, header, library."""
+    def refresh_annotations(self, *, tags_changed: bool = False, changed: list[str] | None = None) -> None:
+        """Repaint reader, pane, header and library after a change.
+
+        Args:
+            tags_changed: tags were created, renamed or recoloured (reload them first).
+            changed: ids of the only highlights that changed; only those are read again
+                (a keystroke on a source with 10,000 highlights must not re-read them all).
+                None re-reads every highlight of the source.
+        """
         if tags_changed:
             self.reload_tags()
         if self.source is None:
             self.refresh_library()
             return
-        try:
-            highlights = store_highlights.highlights_for_source(self.db, self.source.id)
-        except StoreError as error:
-            self.report(error)
-            return
-        self._set_highlights(highlights)
+        if changed is None or tags_changed:
+            try:
+                highlights = store_highlights.highlights_for_source(self.db, self.source.id)
+            except StoreError as error:
+                self.report(error)
+                return
+            self._set_highlights(highlights)
+            self.refresh_library()
+        else:
+            self._update_some(changed)
+            self.pane.show_highlights(self.highlights, self.tag_colors)
+            self.query_one(LibraryList).set_count(self.source.id, len(self.highlights))
         self.reader.set_spans(self.spans())
         self._update_counts()
-        self.refresh_library()
         if self.current_id not in self.by_id:
             self.current_id = None
             self._pinned = False
         self.sync_current(self.reader.cursor, force=True)
+
+    def _update_some(self, ids: list[str]) -> None:
+        """Re-read a few highlights and put them in place (document order) or take them out."""
+        for highlight_id in dict.fromkeys(ids):
+            try:
+                fresh = store_highlights.get_highlights(self.db, [highlight_id])
+            except StoreError as error:
+                self.report(error)
+                fresh = []
+            new = fresh[0] if fresh and fresh[0].source_id == self.source.id else None
+            if highlight_id in self.by_id:
+                self.highlights = [h for h in self.highlights if h.id != highlight_id]
+                del self.by_id[highlight_id]
+                self._spans.pop(highlight_id, None)
+            if new is not None:
+                keys = [(h.start, -h.end) for h in self.highlights]
+                self.highlights.insert(bisect_right(keys, (new.start, -new.end)), new)
+                self.by_id[new.id] = new
+                if new.anchor_status != "orphaned":
+                    self._spans[new.id] = self.span_for(new)
 
     def _update_counts(self) -> None:
         counts = {tag.name: 0 for tag in self.tags}

@@ -11,7 +11,21 @@ from store import highlights as store_highlights
 from store import links as store_links
 from store.errors import StoreError
 from store.models import LinkView
-from tui.undo import Change, CreateHighlight, CreateLink, DeleteHighlight, EditNote, ToggleTag
+from tui.undo import Change, CreateHighlight, CreateLink, DeleteHighlight, DeleteLink, EditNote, ToggleTag
+
+HIGHLIGHT_CHANGES = (CreateHighlight, DeleteHighlight, ToggleTag, EditNote)
+
+
+def touched(change: Change) -> list[str] | None:
+    """The highlights a change touched, when only those need re-reading (None: re-read all)."""
+    if isinstance(change, HIGHLIGHT_CHANGES):
+        return [change.highlight_id]
+    if isinstance(change, CreateLink):
+        return [change.from_id, change.to_id]
+    if isinstance(change, DeleteLink) and change._link is not None:
+        return [change._link.from_id, change._link.to_id]
+    return None
+
 
 NEED_SELECTION = "select text first (v, s, p or a mouse drag), or put the cursor on a highlight"
 
@@ -26,7 +40,7 @@ class AnnotateActions:
         except StoreError as error:
             self.report(error)
             return False
-        self.refresh_annotations(tags_changed=tags_changed)
+        self.refresh_annotations(tags_changed=tags_changed, changed=touched(change))
         return True
 
     def make_current(self, highlight_id: str) -> None:
@@ -111,7 +125,7 @@ class AnnotateActions:
                 return f"Not saved: {error}"
             except StoreError as error:
                 return f"Not saved ({error}); your text is still here, try ctrl+s again"
-            self.refresh_annotations()
+            self.refresh_annotations(changed=[highlight.id])
             return None
 
         def closed(saved: bool | None) -> None:
@@ -164,7 +178,8 @@ class AnnotateActions:
             self.reload_tags()
             self.open_source(source_id, offset=highlight.start if highlight else None)
         else:
-            self.refresh_annotations(tags_changed=True)
+            ids = touched(change)
+            self.refresh_annotations(changed=ids, tags_changed=ids is None)
         if highlight is not None and highlight.id in self.by_id:
             self.reader.clear_selection()
             self.reader.move_to(highlight.start, center=True)
@@ -184,7 +199,7 @@ class AnnotateActions:
         except StoreError as error:
             self.report(error)
             return
-        self.refresh_annotations()
+        self.refresh_annotations(changed=[highlight.id])
         self.tell("anchor accepted")
 
     # -- links ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from sources.sanitise import for_display_line
 from store.models import Highlight, LinkView
+from tui.widgets.highlight_list import HighlightList
 
 NEUTRAL = "#808080"
 """Colour of a highlight without tags."""
@@ -37,9 +38,9 @@ def chips(tags: list[str], colors: dict[str, str]) -> list:
     return parts
 
 
-def highlight_prompt(h: Highlight, colors: dict[str, str], width: int = 40) -> Content:
-    """How one highlight looks in the pane list (two or three lines)."""
-    parts = chips(h.tags, colors)
+def highlight_rows(h: Highlight, colors: dict[str, str], width: int = 40) -> list[Content]:
+    """How one highlight looks in the pane list: chips and markers, quote, note excerpt."""
+    parts = [" ", *chips(h.tags, colors)]
     if h.note:
         parts.append(("✎ ", "bold"))
     if h.link_count:
@@ -48,10 +49,9 @@ def highlight_prompt(h: Highlight, colors: dict[str, str], width: int = 40) -> C
         parts.append(("~fuzzy ", "italic"))
     elif h.anchor_status == "orphaned":
         parts.append(("orphaned ", "italic"))
-    parts += ["\n", (f"“{first_words(h.quote, width)}”", "")]
-    if h.note:
-        parts += ["\n", (first_words(h.note, width), "italic dim")]
-    return Content.assemble(*parts)
+    quote = Content.assemble(" ", f"“{first_words(h.quote, max(10, width - 4))}”")
+    note = Content.assemble(" ", (first_words(h.note, max(10, width - 3)), "italic dim")) if h.note else Content("")
+    return [Content.assemble(*parts), quote, note]
 
 
 class AnnotationPane(Vertical):
@@ -60,7 +60,7 @@ class AnnotationPane(Vertical):
     DEFAULT_CSS = """
     AnnotationPane { width: 46; height: 1fr; border-left: tall $panel; }
     AnnotationPane > #pane-title { height: 1; background: $panel; padding: 0 1; }
-    AnnotationPane > #pane-list { height: 2fr; border: none; }
+    AnnotationPane > #pane-list { height: 2fr; }
     AnnotationPane > #pane-detail { height: 1fr; border-top: tall $panel; padding: 0 1; }
     AnnotationPane > #pane-links { height: auto; max-height: 8; border: none; }
     """
@@ -96,24 +96,21 @@ class AnnotationPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Highlights"), id="pane-title")
-        yield OptionList(id="pane-list")
+        yield HighlightList(lambda h, width: highlight_rows(h, self.tag_colors, width), id="pane-list")
         with VerticalScroll(id="pane-detail"):
             yield Static(Content("No highlight under the cursor."), id="pane-detail-text")
         yield OptionList(id="pane-links")
 
     @property
-    def option_list(self) -> OptionList:
-        return self.query_one("#pane-list", OptionList)
+    def option_list(self) -> HighlightList:
+        return self.query_one("#pane-list", HighlightList)
 
     def show_highlights(self, highlights: list[Highlight], colors: dict[str, str]) -> None:
         """Replace the list (document order), keeping the selection when it still exists."""
         self.highlights = list(highlights)
         self.tag_colors = dict(colors)
         self._index = {h.id: i for i, h in enumerate(self.highlights)}
-        width = max(20, (self.size.width or 46) - 6)
-        option_list = self.option_list
-        option_list.clear_options()
-        option_list.add_options(Option(highlight_prompt(h, colors, width), id=h.id) for h in self.highlights)
+        self.option_list.set_items(self.highlights)
         count = len(self.highlights)
         self.query_one("#pane-title", Static).update(
             Content(f"{count} highlight{'s' if count != 1 else ''}" if count else "No highlights yet")
@@ -129,11 +126,7 @@ class AnnotationPane(Vertical):
         self._show_detail(links or [])
 
     def _sync_list(self) -> None:
-        option_list = self.option_list
-        index = self._index.get(self.selected_id) if self.selected_id else None
-        if option_list.highlighted != index:
-            with option_list.prevent(OptionList.OptionHighlighted):
-                option_list.highlighted = index
+        self.option_list.select_id(self.selected_id)
 
     def _show_detail(self, links: list[LinkView]) -> None:
         text = self.query_one("#pane-detail-text", Static)
@@ -158,18 +151,19 @@ class AnnotationPane(Vertical):
         link_list.add_options(Option(link_prompt(v), id=v.link.id) for v in links)
         link_list.display = bool(links)
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    def on_highlight_list_highlighted(self, event: HighlightList.Highlighted) -> None:
         event.stop()
-        if event.option_list.id == "pane-list" and event.option_list.has_focus and event.option.id:
-            self.selected_id = event.option.id
-            self.post_message(self.Picked(event.option.id))
+        self.selected_id = event.highlight_id
+        self.post_message(self.Picked(event.highlight_id))
+
+    def on_highlight_list_selected(self, event: HighlightList.Selected) -> None:
+        event.stop()
+        self.selected_id = event.highlight_id
+        self.post_message(self.Chosen(event.highlight_id))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option_list.id == "pane-list" and event.option.id:
-            self.selected_id = event.option.id
-            self.post_message(self.Chosen(event.option.id))
-        elif event.option_list.id == "pane-links":
+        if event.option_list.id == "pane-links":
             self.post_message(self.FollowLink(self._links[event.option_index]))
 
 

@@ -38,6 +38,15 @@ class LibraryList(OptionList):
         self.add_options(Option(self._prompt(s), id=str(s.id)) for s in sources)
         self._highlight_current()
 
+    def set_count(self, source_id: int, count: int) -> None:
+        """Update one source's highlight count without reading the library again."""
+        for index, source in enumerate(self._sources):
+            if source.id == source_id:
+                if source.highlight_count != count:
+                    source.highlight_count = count
+                    self.replace_option_prompt_at_index(index, self._prompt(source))
+                return
+
     def _prompt(self, source: SourceInfo) -> Content:
         marker = "▸ " if source.id == self.current_id else "  "
         count = source.highlight_count

@@ -1,0 +1,50 @@
+"""Snapshot tests of the main screen (pytest-textual-snapshot).
+
+Update deliberately with `pytest tests/test_snapshots.py --snapshot-update` and look at the
+SVGs under tests/__snapshots__ before committing them.
+"""
+
+from __future__ import annotations
+
+from app_support import SIZE, make_app
+
+from store import highlights as store_highlights
+from store.sources import add_source, source_text
+from tui.launch import seed_welcome
+
+SENTENCES = {
+    "mechanism": "the drug helps to revive emotional responsiveness in the brain",
+    "outcome": "the majority of patients reported that the psilocybin had eased their depressive symptoms",
+    "caveat": "The researchers don't know for sure why that is",
+    "anecdote": "I felt so much lighter, like something had been released",
+}
+
+
+class TestMainScreen:
+    """The main screen as a new user first sees it, and with an annotated article."""
+
+    def test_welcome_guide(self, snap_compare, app_settings, app_db, fixed_clock):
+        """First run: the welcome guide is seeded and opened at its top."""
+        seed_welcome(app_db)
+        assert snap_compare(make_app(app_settings, app_db), terminal_size=SIZE)
+
+    def test_article_with_all_four_tags(self, snap_compare, app_settings, app_db, corpus_dir, fixed_clock):
+        """A corpus article with one highlight per default tag, the cursor on the mechanism one."""
+        from sources.load import load_path
+
+        source_id = add_source(app_db, load_path(corpus_dir / "amygdala-emotional-response.txt")).source.id
+        text = source_text(app_db, source_id)
+        for tag, sentence in SENTENCES.items():
+            start = text.index(sentence)
+            store_highlights.create_highlight(
+                app_db, source_id, start, start + len(sentence), tags=[tag], author="tester",
+                note="Reverses the SSRI story." if tag == "mechanism" else "",
+            )
+        cursor = text.index(SENTENCES["mechanism"]) + 4
+
+        async def place_cursor(pilot) -> None:
+            pilot.app.screen.reader.move_to(cursor)
+            await pilot.pause()
+
+        app = make_app(app_settings, app_db, source_id, at_top=True)
+        assert snap_compare(app, terminal_size=SIZE, run_before=place_cursor)
