@@ -215,3 +215,14 @@ async def test_on_overlaps_the_keys_act_on_the_innermost_and_the_pane_picks_anot
         await pilot.pause()
         assert store_highlights.get_highlight(app_db, outer.id).tags == ["outcome", "caveat"]
         assert store_highlights.get_highlight(app_db, inner.id).tags == ["caveat", "anecdote"]
+
+
+async def test_cancelling_the_note_of_a_new_selection_leaves_no_highlight(app_settings, app_db):
+    source_id = add_text(app_db, SAMPLE)
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        select_text(app.screen, "A third paragraph")
+        await pilot.press("c", "escape")
+        await pilot.pause()
+        assert store_highlights.highlights_for_source(app_db, source_id) == []
+        assert app.screen.pane.highlights == []

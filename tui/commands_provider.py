@@ -35,7 +35,7 @@ class PostilCommands(Provider):
         for entry in keymap.MAIN_KEYS:
             if entry.palette:
                 found.append(
-                    (entry.description.rstrip("…").capitalize(),
+                    (entry.long[:1].upper() + entry.long[1:],
                      partial(screen.run_action, entry.action),
                      f"key: {entry.shown_key}")
                 )

@@ -29,6 +29,18 @@ class KeyEntry:
     """How the key is written for people, when its Textual name is not ("?" for question_mark)."""
     palette: bool = True
     """Offered in the command palette (digits are offered per tag instead)."""
+    explain: str = ""
+    """A longer description for the help screen and the palette (default: `description`)."""
+
+    @property
+    def long(self) -> str:
+        return self.explain or self.description
+
+    @property
+    def help_key(self) -> str:
+        """The key as the help screen writes it ("ctrl+r", not the footer's "^r")."""
+        names = {"question_mark": "?", "slash": "/"}
+        return " ".join(names.get(k, k) for k in self.keys.split(","))
 
     @property
     def shown_key(self) -> str:
@@ -43,25 +55,25 @@ ANNOTATE = "Annotating"
 READER = "Reader"
 
 MAIN_KEYS: tuple[KeyEntry, ...] = (
-    KeyEntry("question_mark", "help", "help", GLOBAL, show=True, display="?"),
-    KeyEntry("ctrl+b", "toggle_library", "library", GLOBAL),
-    KeyEntry("f", "search", "search", GLOBAL, show=True),
-    KeyEntry("o", "overview", "overview", GLOBAL),
-    KeyEntry("e", "export", "export", GLOBAL),
-    KeyEntry("T", "tags", "tags screen", GLOBAL),
-    KeyEntry("L", "claims", "claims view", GLOBAL),
-    KeyEntry("O", "orphans", "orphans view", GLOBAL),
-    KeyEntry("u", "undo", "undo", GLOBAL, show=True),
-    KeyEntry("ctrl+r", "redo", "redo", GLOBAL, display="^r"),
-    KeyEntry("ctrl+o", "back", "back", GLOBAL, display="^o"),
-    KeyEntry("q", "quit", "quit", GLOBAL, show=True),
-    KeyEntry("t", "tag_picker", "tag…", ANNOTATE, show=True),
-    KeyEntry("c", "note", "note", ANNOTATE, show=True),
-    KeyEntry("x", "delete", "delete", ANNOTATE, show=True),
-    KeyEntry("l", "link", "link", ANNOTATE, show=True),
-    KeyEntry("enter", "follow", "follow link", ANNOTATE, display="⏎"),
-    KeyEntry("a", "accept_fuzzy", "accept fuzzy anchor", ANNOTATE),
-    KeyEntry("slash", "find", "find", READER, show=True, display="/"),
+    KeyEntry("question_mark", "help", "help", GLOBAL, show=True, display="?", explain="help: every key"),
+    KeyEntry("ctrl+b", "toggle_library", "library", GLOBAL, explain="show or hide the library of sources"),
+    KeyEntry("f", "search", "search", GLOBAL, show=True, explain="search highlights and notes in every source"),
+    KeyEntry("o", "overview", "overview", GLOBAL, explain="overview: counts per tag and source"),
+    KeyEntry("e", "export", "export", GLOBAL, explain="export a brief, CSV or JSON"),
+    KeyEntry("T", "tags", "tags", GLOBAL, explain="tags screen: the codebook (rename, recolour, merge)"),
+    KeyEntry("L", "claims", "claims", GLOBAL, explain="claims view: clusters of linked highlights"),
+    KeyEntry("O", "orphans", "orphans", GLOBAL, explain="orphans view: highlights that lost or blurred their place"),
+    KeyEntry("u", "undo", "undo", GLOBAL, show=True, explain="undo the last change (in any source)"),
+    KeyEntry("ctrl+r", "redo", "redo", GLOBAL, display="^r", explain="redo what was undone"),
+    KeyEntry("ctrl+o", "back", "back", GLOBAL, display="^o", explain="go back after following a link"),
+    KeyEntry("q", "quit", "quit", GLOBAL, show=True, explain="quit (everything is saved already)"),
+    KeyEntry("t", "tag_picker", "tag…", ANNOTATE, show=True, explain="tag picker: any tag, or type a new one"),
+    KeyEntry("c", "note", "note", ANNOTATE, show=True, explain="write a note (ctrl+s saves, escape asks)"),
+    KeyEntry("x", "delete", "delete", ANNOTATE, show=True, explain="delete the highlight under the cursor"),
+    KeyEntry("l", "link", "link", ANNOTATE, show=True, explain="link this highlight to another"),
+    KeyEntry("enter", "follow", "follow link", ANNOTATE, display="⏎", explain="follow the highlight's link"),
+    KeyEntry("a", "accept_fuzzy", "accept anchor", ANNOTATE, explain="accept a fuzzy anchor where it now is"),
+    KeyEntry("slash", "find", "find", READER, show=True, display="/", explain="find in this source (enter accepts)"),
     KeyEntry("n", "find_next", "next match", READER),
     KeyEntry("N", "find_previous", "previous match", READER),
 )
@@ -70,11 +82,11 @@ MAIN_KEYS: tuple[KeyEntry, ...] = (
 OTHER_GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
     ("ctrl+p", "command palette (every action)"),
     ("tab", "focus the annotation pane (shift+tab back)"),
-    ("1 … 9", "with a selection: new highlight with that tag; on a highlight: toggle the tag"),
+    ("1 … 9", "new highlight from the selection, or toggle the tag"),
 )
 
 READER_KEYS: tuple[tuple[str, str], ...] = (
-    ("h j k l  ← ↓ ↑ →", "move the cursor"),
+    ("h j k  ← ↓ ↑ →", "move the cursor (l is link)"),
     ("w b", "next / previous word"),
     ("( )", "previous / next sentence"),
     ("{ }", "previous / next paragraph"),

@@ -27,7 +27,7 @@ def help_content(digit_tags: dict[int, str]) -> Content:
                 row(key, text)
         for entry in keymap.MAIN_KEYS:
             if entry.group == group:
-                row(entry.shown_key, entry.description)
+                row(entry.help_key, entry.long)
         if group == keymap.ANNOTATE:
             for digit in keymap.DIGITS:
                 if digit in digit_tags:

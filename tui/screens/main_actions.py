@@ -100,19 +100,22 @@ class AnnotateActions:
         if self.source is None:
             return
         selection = self.reader.selection
+        created = None
         if selection is not None:
-            change = CreateHighlight(self.source.id, selection[0], selection[1], [], author=self.app.author)
-            if not self.do_change(change):
+            created = CreateHighlight(self.source.id, selection[0], selection[1], [], author=self.app.author)
+            if not self.do_change(created):
                 return
             self.reader.clear_selection()
-            self.make_current(change.highlight_id)
+            self.make_current(created.highlight_id)
         highlight = self.current_highlight()
         if highlight is None:
             self.tell(NEED_SELECTION)
             return
-        self.open_note_editor(highlight)
+        self.open_note_editor(highlight, created)
 
-    def open_note_editor(self, highlight) -> None:
+    def open_note_editor(self, highlight, created: CreateHighlight | None = None) -> None:
+        """Edit a highlight's note; `created` is the highlight made just for this note, if any
+        (closing without saving takes it back, so a cancelled `c` leaves nothing behind)."""
         from store.errors import Conflict
         from tui.screens.note_editor import NoteEditorScreen
 
@@ -131,6 +134,8 @@ class AnnotateActions:
         def closed(saved: bool | None) -> None:
             if saved:
                 self.tell("note saved")
+            elif created is not None:  # the editor is modal: the creation is still the latest change
+                self._history_step(undo=True, quiet=True)
             self.reader.focus()
 
         self.app.push_screen(NoteEditorScreen(highlight.quote, highlight.note, save), closed)
@@ -151,7 +156,7 @@ class AnnotateActions:
     def action_redo(self) -> None:
         self._history_step(undo=False)
 
-    def _history_step(self, *, undo: bool) -> None:
+    def _history_step(self, *, undo: bool, quiet: bool = False) -> None:
         try:
             change = self.undo_stack.undo() if undo else self.undo_stack.redo()
         except StoreError as error:
@@ -162,7 +167,8 @@ class AnnotateActions:
             self.tell("nothing to undo" if undo else "nothing to redo")
             return
         self._show_change(change)
-        self.tell(f"{'undone' if undo else 'redone'}: {change.label}")
+        if not quiet:
+            self.tell(f"{'undone' if undo else 'redone'}: {change.label}")
 
     def _show_change(self, change: Change) -> None:
         """After undo/redo: switch to the source the change touched and put the cursor there."""
