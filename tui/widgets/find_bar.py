@@ -34,5 +34,10 @@ class FindBar(Input):
     def close(self) -> None:
         self.display = False
 
+    def on_blur(self) -> None:
+        # Focus went elsewhere (a click in the reader, another screen): the search is over,
+        # and a bar left open without focus would only confuse.
+        self.close()
+
     def action_close(self) -> None:
         self.post_message(self.Closed())
