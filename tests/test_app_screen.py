@@ -260,3 +260,12 @@ async def test_an_empty_library_shows_a_usable_screen(app_settings, app_db):
         await pilot.press("1", "c", "x", "u", "enter", "n")
         await pilot.pause()
         assert app.screen.source is None
+
+
+async def test_the_position_is_saved_when_quitting_with_ctrl_q(app_settings, app_db):
+    source_id = add_text(app_db, SAMPLE)
+    app = make_app(app_settings, app_db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.reader.move_to(77)
+        await pilot.press("ctrl+q")
+    assert store_sources.get_source_info(app_db, source_id).read_offset == 77

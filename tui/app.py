@@ -46,6 +46,18 @@ class PostilApp(App[None]):
 
         self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
 
+    async def action_quit(self) -> None:
+        """ctrl+q (or the palette's quit): write the reading position first."""
+        self.save_reading_position()
+        await super().action_quit()
+
+    def save_reading_position(self) -> None:
+        from tui.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.save_position()
+
     def _remember_theme(self, theme) -> None:
         from store.errors import StoreError
         from store.settings import set_setting

@@ -27,6 +27,7 @@ from store.errors import StoreError
 from store.models import Highlight, Source, Tag
 from tui import keymap
 from tui.screens.main_actions import AnnotateActions
+from tui.screens.main_find import FindActions
 from tui.screens.main_screens import ScreenActions
 from tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
 from tui.widgets.find_bar import FindBar
@@ -38,7 +39,7 @@ POSITION_SAVE_SECONDS = 2.0
 """Cursor moves are written at most this often (and always on switch and quit)."""
 
 
-class MainScreen(AnnotateActions, ScreenActions, Screen):
+class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
     """Library (left, ctrl+b), reader (middle), annotation pane (right), header and footer."""
 
     BINDINGS = keymap.main_bindings()
@@ -331,49 +332,6 @@ class MainScreen(AnnotateActions, ScreenActions, Screen):
     @on(AnnotationPane.FollowLink)
     def _pane_follow(self, event: AnnotationPane.FollowLink) -> None:
         self.follow_link(event.view)
-
-    # -- find -----------------------------------------------------------------------------
-
-    def action_find(self) -> None:
-        self.query_one(FindBar).open(self.reader.cursor)
-
-    @on(FindBar.Changed)
-    def _find_changed(self, event: FindBar.Changed) -> None:
-        bar = self.query_one(FindBar)
-        if not event.value:
-            bar.remove_class("-not-found")
-            self.reader.move_to(bar.origin)
-            return
-        found = self.reader.find(event.value, from_offset=bar.origin)
-        bar.set_class(found is None, "-not-found")
-
-    @on(FindBar.Submitted)
-    def _find_accepted(self, event: FindBar.Submitted) -> None:
-        if event.value:
-            self.last_query = event.value
-        self._close_find()
-
-    @on(FindBar.Closed)
-    def _find_closed(self, event: FindBar.Closed) -> None:
-        self.reader.move_to(self.query_one(FindBar).origin, center=True)
-        self._close_find()
-
-    def _close_find(self) -> None:
-        self.query_one(FindBar).close()
-        self.reader.focus()
-
-    def action_find_next(self) -> None:
-        self._find_again(forward=True)
-
-    def action_find_previous(self) -> None:
-        self._find_again(forward=False)
-
-    def _find_again(self, *, forward: bool) -> None:
-        if not self.last_query:
-            self.tell("nothing to find yet: press / first")
-            return
-        if self.reader.find(self.last_query, forward=forward) is None:
-            self.tell(f"not found: {self.last_query}")
 
     # -- moving around --------------------------------------------------------------------
 

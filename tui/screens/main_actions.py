@@ -122,10 +122,23 @@ class AnnotateActions:
         started_from = highlight.version
 
         def save(text: str) -> str | None:
+            nonlocal started_from
             try:
                 self.undo_stack.do(EditNote(highlight.id, text, expected_version=started_from))
-            except Conflict as error:
-                return f"Not saved: {error}"
+            except Conflict:
+                # Tell once what the other window saved; a second ctrl+s is a deliberate choice
+                # to put this text over it (undo brings the other one back).
+                try:
+                    now = store_highlights.get_highlight(self.db, highlight.id)
+                except StoreError as error:
+                    return f"Not saved ({error}); your text is still here"
+                started_from = now.version
+                shown = " ".join(now.note.split())
+                shown = shown if len(shown) <= 80 else shown[:79] + "…"
+                return (
+                    f"Not saved: this note was changed elsewhere meanwhile, to “{shown}”. "
+                    "Your text is still here: ctrl+s again saves it over that one, escape drops it."
+                )
             except StoreError as error:
                 return f"Not saved ({error}); your text is still here, try ctrl+s again"
             self.refresh_annotations(changed=[highlight.id])

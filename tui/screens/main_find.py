@@ -1,0 +1,60 @@
+"""Finding text in the open source: `/` opens the find bar (incremental, case-insensitive),
+enter accepts, escape goes back to where the search started; `n` / `N` repeat it.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from tui.widgets.find_bar import FindBar
+
+
+class FindActions:
+    """Mixin for MainScreen: / n N and the find bar's messages.
+
+    The find bar is the screen's only Input, so its messages arrive as Input's
+    (`on_input_changed`); handlers in a mixin cannot use `@on`, which only the message
+    pump's own classes collect.
+    """
+
+    def action_find(self) -> None:
+        self.query_one(FindBar).open(self.reader.cursor)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if not isinstance(event.input, FindBar):
+            return
+        bar = event.input
+        if not event.value:
+            bar.remove_class("-not-found")
+            self.reader.move_to(bar.origin)
+            return
+        found = self.reader.find(event.value, from_offset=bar.origin)
+        bar.set_class(found is None, "-not-found")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not isinstance(event.input, FindBar):
+            return
+        if event.value:
+            self.last_query = event.value
+        self._close_find()
+
+    def on_find_bar_closed(self, event: FindBar.Closed) -> None:
+        self.reader.move_to(self.query_one(FindBar).origin, center=True)
+        self._close_find()
+
+    def _close_find(self) -> None:
+        self.query_one(FindBar).close()
+        self.reader.focus()
+
+    def action_find_next(self) -> None:
+        self._find_again(forward=True)
+
+    def action_find_previous(self) -> None:
+        self._find_again(forward=False)
+
+    def _find_again(self, *, forward: bool) -> None:
+        if not self.last_query:
+            self.tell("nothing to find yet: press / first")
+            return
+        if self.reader.find(self.last_query, forward=forward) is None:
+            self.tell(f"not found: {self.last_query}")
