@@ -56,3 +56,13 @@ def screen_text(app) -> str:
 def screen_segments(app) -> list:
     """Every rendered segment on screen (to check that no escape code gets through)."""
     return [segment for strip in app.screen._compositor.render_strips() for segment in strip]
+
+
+async def settle(pilot, condition, tries: int = 100) -> bool:
+    """Pause until `condition()` holds (widgets that recompose, like the footer, take a few
+    refreshes, more on a loaded machine); the condition's last value."""
+    for _ in range(tries):
+        if condition():
+            return True
+        await pilot.pause(0.02)
+    return bool(condition())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_support import SAMPLE, SIZE, add_text, make_app, screen_segments, screen_text, select_text
+from app_support import SAMPLE, SIZE, add_text, make_app, screen_segments, screen_text, select_text, settle
 
 from store import highlights as store_highlights
 from store import links as store_links
@@ -98,9 +98,10 @@ async def test_the_footer_names_the_digit_keys(app_settings, app_db):
     add_text(app_db, SAMPLE)
     app = make_app(app_settings, app_db)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        footer = screen_text(app).splitlines()[-1]
-        assert "1 mechanism" in footer and "4 anecdote" in footer
+        def footer() -> str:
+            return screen_text(app).splitlines()[-1]
+
+        assert await settle(pilot, lambda: "1 mechanism" in footer() and "4 anecdote" in footer()), footer()
 
 
 async def test_the_reading_position_is_remembered(app_settings, app_db):
