@@ -117,11 +117,6 @@ async def test_a_note_saved_in_another_window_meanwhile_is_not_overwritten(app_s
         assert store_highlights.get_highlight(other, h.id).note == "saved in the other window"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after the conflict message the editor still saves against the version it opened "
-    "with, so every later ctrl+s conflicts again: the reviewer can only drop the typed text",
-)
 async def test_after_a_conflict_the_reviewer_can_still_save_deliberately(app_settings, app_db):
     source_id = add_text(app_db, SAMPLE)
     app = make_app(app_settings, app_db, source_id, at_top=True)
