@@ -7,7 +7,6 @@ ignores file modes); a full disk is `PRAGMA max_page_count` just above the curre
 
 from __future__ import annotations
 
-import pytest
 from app_support import SAMPLE, SIZE, add_text, make_app, select_text
 
 from store import highlights as store_highlights
