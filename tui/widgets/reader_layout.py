@@ -24,6 +24,7 @@ from rich.cells import get_character_cell_size
 
 from sources.document import Block
 from sources.sanitise import for_display
+from tui.widgets.reader_table import MAX_ROWS, TableShape, align_rows
 
 TAB = 4
 CHUNK = 2048
@@ -252,6 +253,8 @@ def wrap(disp: str, width: int, first_cells: int, hang_cells: int) -> list[int]:
         elif w == 0 or col + w <= limit or i == ls:
             if w == 0 and last_break == i:
                 last_break = i + 1  # keep a mark with the space it sits on
+            elif ch == "-" and i > ls and disp[i - 1].isalpha() and i + 1 < n and disp[i + 1].isalpha():
+                last_break = i + 1  # "treatment-" | "resistant", as browsers break
             col += w
             i += 1
             continue
@@ -337,6 +340,8 @@ class Layout:
         self.text = text
         self.units = build_units(text, blocks)
         self._starts = self.units.starts
+        self._tables: dict[int, tuple[TableShape | None, int]] = {}
+        """Table row unit -> (its table's aligned shape or None, its row number); any width."""
         self.set_width(width)
 
     def set_width(self, width: int) -> None:
@@ -344,6 +349,10 @@ class Layout:
         self.width = max(4, width)
         self._lines: dict[int, list[int]] = {}
         self._disp: dict[int, str] = {}
+        self._pads: dict[int, list[tuple[int, int]]] = {}
+        """Aligned table row unit -> (offset, blank cells drawn before it) at this width."""
+        self._hangs: dict[int, str] = {}
+        """Aligned table row unit -> what is drawn before its last cell's wrapped lines."""
         units = self.units
         usable = max(2, self.width - 2) * 0.92  # word wrap leaves ragged line ends
         est = [
@@ -374,7 +383,11 @@ class Layout:
         starts = self._lines.get(u)
         if starts is None:
             unit = self.units[u]
-            rel = wrap(self.display(u), self.width, len(unit.prefix), len(unit.hang))
+            aligned = self._align_row(u) if self.units.kinds[u] == "table_row" else None
+            if aligned is not None:
+                rel, self._pads[u], self._hangs[u] = aligned
+            else:
+                rel = wrap(self.display(u), self.width, len(unit.prefix), len(unit.hang))
             starts = self._lines[u] = [unit.start + s for s in rel]
             self.heights.set(u, unit.before + len(starts) + unit.after)
         return starts
@@ -401,15 +414,80 @@ class Layout:
             return u, li if 0 <= li < len(starts) else None
 
     def line_prefix(self, u: int, li: int) -> str:
+        if li and u in self._hangs:
+            return self._hangs[u]
         unit = self.units[u]
         return unit.prefix if li == 0 else unit.hang
 
     def columns(self, u: int, li: int) -> list[int]:
-        """Cells of each character on a line, offset by the line's prefix."""
+        """Cells of each character on a line, offset by the line's prefix and table padding."""
         a, b = self.line_span(u, li)
         base = self.units[u].start
         pre = len(self.line_prefix(u, li))
-        return [c + pre for c in line_columns(self.display(u), a - base, b - base)]
+        cols = line_columns(self.display(u), a - base, b - base)
+        for offset, cells in self.pads(u, li):
+            for j in range(offset - a, len(cols)):
+                cols[j] += cells
+        return [c + pre for c in cols] if pre else cols
+
+    def pads(self, u: int, li: int) -> list[tuple[int, int]]:
+        """(offset, blank cells drawn before it) on line li of an aligned table row."""
+        pads = self._pads.get(u) if u in self._lines else None
+        if not pads:
+            return []
+        a, b = self.line_span(u, li)
+        return [(offset, cells) for offset, cells in pads if a <= offset < b]
+
+    def _align_row(self, u: int) -> tuple[list[int], list[tuple[int, int]], str] | None:
+        """Line starts, padding and hang of table row u lined up with its table, else None.
+
+        The whole row on one line when its table fits the width; otherwise every column but
+        the last lined up and the last cell wrapped under itself, when that leaves it room.
+        """
+        found = self._tables.get(u)
+        if found is None:
+            self._shape_table(u)
+            found = self._tables[u]
+        shape, row = found
+        if shape is None:
+            return None
+        start = self.units.starts[u]
+        pads = [(start + rel, cells) for rel, cells in shape.pads[row]]
+        if shape.width <= self.width:
+            return [0], pads, ""
+        last, col = shape.last[row]
+        if max(c for _, c in shape.last) > self.width - max(10, self.width // 5):
+            return None  # too little room for the last column: wrap each row whole
+        rel = wrap(self.display(u)[last:], self.width, col, col)
+        return [0, *(last + r for r in rel[1:])], pads, shape.hang(row)
+
+    def _shape_table(self, u: int) -> None:
+        """Find the rows of the table holding unit u and line them up (once, for any width)."""
+        units = self.units
+        kinds, index, blocks = units.kinds, units.index, units.blocks
+
+        def table_of(v: int) -> object:
+            i = index[v]
+            if kinds[v] != "table_row" or i < 0:
+                return None
+            block = blocks[i]
+            if units.starts[v] != block.start or units.ends[v] != block.end:
+                return None  # a row long enough to be chunked is never aligned
+            return (block.meta or {}).get("table", "")
+
+        table = table_of(u)
+        lo = hi = u
+        if table is not None:
+            while lo > 0 and u - lo <= MAX_ROWS and table_of(lo - 1) == table:
+                lo -= 1
+            while hi + 1 < len(units) and hi - u <= MAX_ROWS and table_of(hi + 1) == table:
+                hi += 1
+        rows = range(lo, hi + 1)
+        shape = None
+        if table is not None and len(rows) <= MAX_ROWS:
+            shape = align_rows([self.display(v) for v in rows], lambda d: line_columns(d, 0, len(d)))
+        for n, v in enumerate(rows):
+            self._tables[v] = (shape, n)
 
     def clamp(self, offset: int) -> int:
         """The nearest character that is drawn (inside a unit), preferring the one before."""

@@ -168,15 +168,16 @@ def paint_line(
         cursor_range = (cursor, end)
     else:
         cursor_range = None
-    cuts = sorted(points)
-    col = 0
-    base = unit.start
-    for p, q in zip(cuts, cuts[1:]):
-        text, col = _draw(disp, p - base, q - base, col, p == a)
-        if not text:
-            continue
+    # Blank cells that line a table row up with its neighbours: drawn, mapped to no character.
+    pads = dict(layout.pads(u, li)) if unit.kind == "table_row" else {}
+    points.update(pads)
+    if unit.kind == "table_row" and unit.block >= 0 and (layout.units.blocks[unit.block].meta or {}).get("header"):
+        kind_style = kind_style + Style(bold=True)
+
+    def style_of(p: int, q: int) -> Style:
+        """Style of text drawn over [p, q): the piece starting at p, or padding between p-1 and q."""
         style = kind_style
-        covering = [s for s in line_spans if s.start <= p < s.end]
+        covering = [s for s in line_spans if s.start <= p < s.end and s.end >= q]
         if covering:
             inner = min(covering, key=lambda s: (s.end - s.start, -s.start))
             style = style + styles.highlight(inner.color, inner.fuzzy)
@@ -184,10 +185,24 @@ def paint_line(
                 style = style + styles.overlap
             if inner.fuzzy:
                 style = style + styles.fuzzy
-        if selection and selection[0] <= p < selection[1]:
+        if selection and selection[0] <= p and q <= selection[1]:
             style = style + styles.selection
-        if flash and flash[0] <= p < flash[1]:
+        if flash and flash[0] <= p and q <= flash[1]:
             style = style + styles.flash
+        return style
+
+    cuts = sorted(points)
+    col = 0
+    base = unit.start
+    for p, q in zip(cuts, cuts[1:]):
+        if p in pads:
+            # Padding belongs to a highlight or selection only when it runs on across it.
+            segments.append(Segment(" " * pads[p], style_of(p - 1, p + 1) if p > a else kind_style))
+            col += pads[p]
+        text, col = _draw(disp, p - base, q - base, col, p == a)
+        if not text:
+            continue
+        style = style_of(p, p + 1)
         if cursor_range and cursor_range[0] <= p < cursor_range[1]:
             style = style + styles.cursor
         segments.append(Segment(text, style))
