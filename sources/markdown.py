@@ -7,8 +7,8 @@ list items (with their marker, "•" or "1.", written into the text), block quot
 become blocks of their own.
 
 Text pasted from the web often has one paragraph per line and no blank lines between them;
-Markdown would run those lines into one paragraph, so a paragraph with lines longer than
-100 characters is split per line exactly as the plain-text loader does (including a
+Markdown would run those lines into one paragraph, so a paragraph whose lines are mostly
+longer than 100 characters is split per line exactly as the plain-text loader does (including a
 heading-like line becoming a heading), and a line the table rule swallowed although it has
 no "|" is read as a paragraph again.
 
@@ -178,7 +178,9 @@ def _paragraph_units(
 ) -> list[Unit]:
     """Units for one Markdown paragraph given its rendered source lines."""
     texts = [text.strip() for text, _ in lines]
-    if len(texts) > 1 and any(len(text) > LONG_LINE for text in texts):
+    # Most lines long: pasted web text. One long line among hard-wrapped ones is an author
+    # who let a line run on, and must not break the paragraph apart.
+    if len(texts) > 1 and sum(len(text) > LONG_LINE for text in texts) * 2 >= len(texts):
         # One paragraph per line (pasted web text): every line is a block of its own.
         pieces = [(line_unit(text), [source]) for text, source in zip(texts, lines) if text]
         mark_headings([unit for unit, _ in pieces])
