@@ -15,7 +15,8 @@ from store.errors import Ambiguous, NotFound
 from store.models import Source, SourceInfo
 
 _INFO_COLUMNS = """
-    s.id, s.title, s.origin, s.format, s.sha256, s.size, length(s.text) AS chars,
+    s.id, s.title, s.origin, s.format, s.sha256, s.size,
+    coalesce((SELECT c.chars FROM source_chars c WHERE c.source_id = s.id), length(s.text)) AS chars,
     s.imported_at, s.updated_at, s.changed_at, s.read_offset, s.last_read_at,
     (SELECT count(*) FROM highlights h WHERE h.source_id = s.id) AS highlight_count
 """

@@ -151,3 +151,43 @@ def test_database_from_the_previous_version_upgrades_in_place(tmp_path):
     assert schema_version(db) == SCHEMA_VERSION
     assert [m.name for m in MIGRATIONS.applied(db)] == names
     assert db["tags"].count == 4
+
+
+@pytest.mark.parametrize("text", ["plain ascii text " * 50, "wide 中文 and 😀 text " * 50])
+def test_quote_and_length_follow_a_text_changed_by_raw_sql(tmp_path, text):
+    """The stored character count (kept by triggers) follows any writer, e.g. Datasette."""
+    db = open_db(tmp_path / "raw.db")
+    source = sources.add_source(db, loaded("short")).source
+    with write(db):
+        db.execute("UPDATE sources SET text = ? WHERE id = ?", [text, source.id])
+    assert sources.get_source_info(db, source.id).chars == len(text)
+    for start, end in [(0, 5), (100, 140), (len(text) - 7, len(text))]:
+        h = highlights.create_highlight(db, source.id, start, end)
+        assert (h.quote, h.prefix, h.suffix) == (text[start:end], text[max(0, start - 32):start], text[end:end + 32])
+    with pytest.raises(StoreError):
+        highlights.create_highlight(db, source.id, 0, len(text) + 1)
+
+
+def test_upgrade_counts_the_characters_of_existing_sources(tmp_path):
+    import sqlite_utils
+
+    from store.db import configure_connection
+
+    path = tmp_path / "before-chars.db"
+    conn = sqlite3.connect(path)
+    configure_connection(conn)
+    old = sqlite_utils.Database(conn)
+    MIGRATIONS.apply(old, stop_before="0003_source_chars")
+    old.execute("PRAGMA user_version = 2")
+    text = "Émotions 😀 and 中文 text"
+    conn.execute(
+        "INSERT INTO sources (title, origin, format, sha256, size, text, imported_at, updated_at) "
+        "VALUES ('A', '/a.txt', 'text', 'x', 1, ?, 'now', 'now')",
+        [text],
+    )
+    conn.commit()
+    conn.close()
+    db = open_db(path)
+    [info] = sources.list_sources(db)
+    assert info.chars == len(text)
+    assert highlights.create_highlight(db, info.id, 9, 10).quote == "😀"
