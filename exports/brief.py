@@ -12,8 +12,12 @@ Choices (documented here because a reader of the brief depends on them):
   pandoc, static-site generators and VS Code. Raw HTML appears only for these anchors: all
   untrusted text is escaped (exports/escape.py).
 - Links: "qualifies → [quote](#h-…)" for the highlight's own links and the passive form for
-  backlinks ("qualified by ← …"), so under an outcome its caveats and contradicting evidence
-  are listed. A link whose other end is not in the brief is shown without an anchor.
+  backlinks ("qualified by ← …"). Links that put the highlight in doubt (contradictions either
+  way, qualifications of it, links to a caveat) come first, under "Caveats and counter-evidence",
+  so under an outcome its caveats and contradicting evidence are listed; the rest follow under
+  "Related". A link whose other end is not in the brief is shown without an anchor.
+- Citations drop a first heading that only repeats the source's title (plain-text articles
+  start with their title line), so the heading path starts where the reader would look.
 - Quote integrity: a quote that no longer equals its source's text between its offsets is
   printed under "⚠ quote no longer matches the source" and returned in `mismatches` so the
   caller reports it; it is never silently printed as if it were current.
@@ -27,6 +31,7 @@ from dataclasses import dataclass
 
 from exports.collect import ExportData
 from exports.escape import confine_note, inline, quote_block
+from exports.glance import CHALLENGES, at_a_glance, challenges
 from store.models import Highlight, Link
 
 GLIMPSE_CHARS = 70
@@ -53,22 +58,16 @@ def render_brief(data: ExportData, by: str = "tag") -> Brief:
     anchors = anchor_ids([h.id for h in data.highlights])
     out: list[str] = []
     out += front_matter(data)
-    out += [f"# {inline(data.title)}", ""]
-    sources_n = len(data.sources)
-    out += [
-        f"*{len(data.highlights)} highlights from {sources_n} source{'s' if sources_n != 1 else ''}"
-        + (f" · query: {inline(data.query)}" if data.query else " · all highlights")
-        + f" · exported {inline(data.date)}*",
-        "",
-    ]
-    out += summary(data)
+    out += title_block(data)
+    out += at_a_glance(data)
     writer = _Writer(data, anchors)
     for heading, primary, also in sections(data, by):
         out += [f"## {heading}", ""]
         for h in primary:
-            out += writer.highlight(h)
+            # Under its own tag's heading, a highlight with only that tag needs no tag line.
+            out += writer.highlight(h, shown_tag=h.tags[0] if by == "tag" and len(h.tags) == 1 else None)
         if also:
-            out += [f"**Also tagged {heading.lower()}** (printed above, under its first tag):", ""]
+            out += [f"**Also tagged {heading.lower()}** (printed in an earlier section):", ""]
             out += [f"- {writer.ref(h)}" for h in also]
             out.append("")
     out += sources_section(data)
@@ -85,9 +84,11 @@ def front_matter(data: ExportData) -> list[str]:
     return [
         "---",
         f"title: {_yaml(data.title)}",
-        f"date: {_yaml(data.date)}",
+        f"date: {_date(data.date)}",
+        f"exported: {_yaml(data.date)}",
         f"query: {_yaml(data.query)}",
         f"sources: {_yaml([s.title for s in data.sources.values()])}",
+        f"highlights: {len(data.highlights)}",
         f"counts: {_yaml(counts)}",
         "---",
         "",
@@ -100,31 +101,30 @@ def _yaml(value) -> str:
     return json.dumps(value, ensure_ascii=True)
 
 
-def summary(data: ExportData) -> list[str]:
-    """Counts per tag and source, then the balance warnings."""
-    columns = data.tag_order + ["untagged"]
-    out = ["## Summary", ""]
-    if not data.highlights:
-        return out + ["No highlights match this query.", ""]
-    out.append("| Source | " + " | ".join(inline(c) for c in columns) + " | total |")
-    out.append("|---|" + "---:|" * (len(columns) + 1))
-    totals = [0] * (len(columns) + 1)
-    by_source: dict[int, list[Highlight]] = {sid: [] for sid in data.sources}
-    for h in data.highlights:
-        by_source[h.source_id].append(h)
-    for source in data.sources.values():
-        mine = by_source[source.id]
-        row = [sum(1 for h in mine if c in h.tags) for c in data.tag_order]
-        row += [sum(1 for h in mine if not h.tags), len(mine)]
-        totals = [a + b for a, b in zip(totals, row)]
-        out.append(f"| {inline(source.title)} | " + " | ".join(map(str, row)) + " |")
-    out.append("| **all sources** | " + " | ".join(f"**{n}**" for n in totals) + " |")
-    out.append("")
-    if data.warnings:
-        out += ["**Balance warnings**", ""] + [f"- {inline(w)}" for w in data.warnings] + [""]
+_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})[0-9:.]*Z$")
+
+
+def _date(iso: str) -> str:
+    """A bare YAML date (2026-11-25): what Obsidian's date property, Jekyll and Hugo expect."""
+    match = _ISO.match(iso)
+    return match.group(1) if match else _yaml(iso)
+
+
+def when(iso: str) -> str:
+    """"2026-11-25T12:50:51.202Z" as "2026-11-25 12:50 UTC" for people; anything else as is."""
+    match = _ISO.match(iso)
+    return f"{match.group(1)} {match.group(2)} UTC" if match else inline(iso)
+
+
+def title_block(data: ExportData) -> list[str]:
+    """Title, then scope and date on separate lines (two trailing spaces: a line break)."""
+    scope = f"highlights matching {inline(data.query)}" if data.query.strip() else "all highlights"
+    out = [f"# {inline(data.title)}", ""]
+    out += [f"**Scope:** {scope}  ", f"**Exported:** {when(data.date)}", ""]
     if data.mismatches:
         n = len(data.mismatches)
-        out += [f"**{MISMATCH}: {n} highlight{'s' if n != 1 else ''}** (marked below).", ""]
+        out += [f"**{MISMATCH}: {n} highlight{'s' if n != 1 else ''}** (marked below; "
+                "check them against the source before citing).", ""]
     return out
 
 
@@ -200,7 +200,7 @@ class _Writer:
         self.anchors = anchors
         self.by_id = {h.id: h for h in data.highlights}
 
-    def highlight(self, h: Highlight) -> list[str]:
+    def highlight(self, h: Highlight, shown_tag: str | None = None) -> list[str]:
         data = self.data
         out = [f'<a id="{self.anchors[h.id]}"></a>', ""]
         if not data.quote_ok.get(h.id, True):
@@ -209,14 +209,19 @@ class _Writer:
         out += quote_block(h.quote)
         out += ["", self.citation(h), ""]
         items = []
-        if h.tags:
+        if h.tags and h.tags != [shown_tag]:
             items.append("- **Tags:** " + ", ".join(inline(t) for t in h.tags))
         if h.note.strip():
-            items += ["- **Note:**", ""] + confine_note(h.note, "  ")
+            items += note_item(h.note)
         links = data.links_of(h.id)
-        if links:
-            items.append("- **Links:**")
-            items += ["  - " + self.link_line(h, link) for link in links]
+        doubts = challenges(data, h, self.by_id) if links else []
+        if doubts:
+            items.append("- **Caveats and counter-evidence:**")
+            items += ["  - " + self.link_line(h, link) for link in sorted(doubts, key=_doubt_rank)]
+        related = [link for link in links if link not in doubts]
+        if related:
+            items.append("- **Related:**")
+            items += ["  - " + self.link_line(h, link) for link in related]
         if items:
             out += items + [""]
         return out
@@ -226,8 +231,11 @@ class _Writer:
         source = self.data.sources[h.source_id]
         line = f"— *{inline(source.title or 'untitled')}*"
         location = self.data.locations.get(h.id)
-        if location and location.headings:
-            line += ", § " + " › ".join(inline(t) for t in location.headings)
+        headings = list(location.headings) if location else []
+        if headings and _same(headings[0], source.title):
+            headings = headings[1:]
+        if headings:
+            line += ", § " + " › ".join(inline(t) for t in headings)
         if location and location.paragraph:
             line += f", ¶ {location.paragraph}"
         if h.author:
@@ -262,11 +270,34 @@ class _Writer:
         return f"{phrase} {target}{note}"
 
 
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold().rstrip("…") == " ".join(b.split()).casefold()[: len(a.rstrip("…"))] and bool(a)
+
+
+def _doubt_rank(link: Link) -> int:
+    """Contradictions first, then qualifications, then the rest."""
+    return CHALLENGES.index(link.relation) if link.relation in CHALLENGES else len(CHALLENGES)
+
+
+def note_item(note: str) -> list[str]:
+    """The note as a list item: its first line right after "Note:" when that line is plain
+    prose, else (a list, a quote, a fence) the whole note as a block under the label."""
+    lines = confine_note(note, "  ")
+    first = note.lstrip("\n").split("\n", 1)[0]
+    if lines and lines[0].strip() and not _BLOCK_START.match(first):
+        return ["- **Note:** " + lines[0][2:]] + lines[1:]
+    return ["- **Note:**", ""] + lines
+
+
+# A note line that must start its own block: fences, lists, quotes, indented code, HTML.
+_BLOCK_START = re.compile(r"^(?: {4}|\t|\s*(?:`{3,}|~{3,}|[-+*>]|\d{1,9}[.)]|<|\|))")
+
+
 def sources_section(data: ExportData) -> list[str]:
     out = ["## Sources", ""]
     for source in data.sources.values():
         out.append(f"- **{inline(source.title or 'untitled')}**  ")
         out.append(f"  origin: {inline(source.origin)}  ")
-        out.append(f"  sha256: `{source.sha256}` · imported {inline(source.imported_at)}")
+        out.append(f"  sha256: `{source.sha256}` · imported {when(source.imported_at)}")
     out.append("")
     return out

@@ -52,8 +52,6 @@ class ExportData:
     """Highlight id -> its quote still equals its source's text between its offsets."""
     locations: dict[str, Location] = field(default_factory=dict)
     tag_order: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    """Balance warnings of the overview that concern this export's highlights."""
 
     @property
     def mismatches(self) -> list[Highlight]:
@@ -106,7 +104,6 @@ def collect(db: sqlite_utils.Database, query: str = "", title: str | None = None
     data.quote_ok = {h.id: check_quote(sources[h.source_id].text, h) for h in highlights}
     data.locations = locate_all(highlights, sources)
     data.tag_order = ordered_tags({t for h in highlights for t in h.tags})
-    data.warnings = relevant_warnings(db, data.query) if highlights else []
     return data
 
 
@@ -159,26 +156,3 @@ def _prepare(source: Source) -> tuple[list[int], list[Location]]:
         starts.append(block.start)
         entries.append(Location([t for _, t in path], paragraph))
     return starts, entries
-
-
-def relevant_warnings(db: sqlite_utils.Database, query: str) -> list[str]:
-    """The overview's balance warnings that concern highlights this export holds.
-
-    A warning is kept when its own query and the export's query have a highlight in common
-    (for "all" every warning about highlights is kept).
-    """
-    from store.overview import overview
-    from store.query import QueryError
-    from store.search import count
-
-    kept = []
-    for warning in overview(db).warnings:
-        if not warning.query:
-            continue
-        combined = f"({warning.query}) ({query})" if query.strip() else warning.query
-        try:
-            if count(db, combined) > 0:
-                kept.append(warning.message)
-        except QueryError:
-            kept.append(warning.message)
-    return kept

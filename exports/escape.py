@@ -25,11 +25,24 @@ from functools import lru_cache
 
 from sources.sanitise import for_display
 
-# Always escaped: emphasis, code, links/images, autolinks/HTML, entities, tables,
-# strikethrough, headings, block quotes, and Obsidian's %%comments%%, ==marks==, $math$, ^ids.
-_ALWAYS = set("\\`*_[]<>|&~$%=#^")
-# Only at the start of a line: list markers, thematic breaks and setext underlines.
-_LINE_START = set("-+")
+# Escaped wherever they appear: backslash, code, emphasis, link/image brackets, table pipes.
+_ALWAYS = re.compile(
+    r"[\\`*_\[\]|]"
+    # raw HTML, comments and autolinks need a letter, /, ! or ? right after the `<`
+    r"|<(?=[A-Za-z/!?])"
+    # only an `&` that would read as an entity (`&amp;`, `&#10;`): "R & D" stays as it is
+    r"|&(?=#?[A-Za-z0-9]+;)"
+    # headings at the start of a line, Obsidian #tags and ^block-ids after a space: not "C#"
+    r"|(?<!\w)[#^]"
+)
+# Syntax that needs two of them in the same text (~strike~ on GitHub, $math$ in Obsidian), or
+# two side by side (%%comment%%, ==mark==): "~20 patients", "64% vs 30%", "n = 20" stay as they are.
+_PAIRED = "~$"
+_DOUBLED = "%="
+# At the start of a line: block quotes, setext underlines, and list markers / thematic
+# breaks when followed by a space or made only of dashes ("-5 mg" stays as it is).
+_LEAD_ALWAYS = set(">=")
+_LEAD_MARKER = re.compile(r"^[-+](?=\s|$)|^-+$|^(?:-[ \t]*){3,}$")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
 
 
@@ -37,33 +50,51 @@ def _entity(char: str) -> str:
     return f"&#{ord(char)};"
 
 
-_ESCAPES = str.maketrans({c: "\\" + c for c in _ALWAYS})
-_SPECIAL = re.compile(r"[\\`*_\[\]<>|&~$%=#^]|^[-+0-9\s]|\s$")
+def paired(text: str) -> str:
+    """The paired-syntax characters that `text` holds enough of to form that syntax."""
+    return "".join([c for c in _PAIRED if text.count(c) > 1] + [c for c in _DOUBLED if c + c in text])
 
 
-def escape_line(line: str) -> str:
-    """One line of untrusted text (no newlines) as literal Markdown inline content."""
-    if not _SPECIAL.search(line):
-        return line  # the common case: plain words, nothing to escape
+def _escape_char(match: re.Match) -> str:
+    return "\\" + match.group(0)
+
+
+def escape_line(line: str, pairs: str | None = None) -> str:
+    """One line of untrusted text (no newlines) as literal Markdown inline content.
+
+    `pairs`: the paired-syntax characters to escape, when the line is part of a longer text
+    (a quote's lines share one paragraph, so a `~` on one line pairs with one on the next).
+    """
+    if pairs is None:
+        pairs = paired(line)
     body = line.lstrip()
     lead = line[: len(line) - len(body)]
     core = body.rstrip()
     trail = body[len(core) :]
     if core:
-        core = core.translate(_ESCAPES)
-        if core[0] in _LINE_START:
+        core = _ALWAYS.sub(_escape_char, core)
+        for char in pairs:
+            core = core.replace(char, "\\" + char)
+        if core[0] in _LEAD_ALWAYS or _LEAD_MARKER.match(core):
             core = "\\" + core
         else:
             ordered = _ORDERED.match(core)
             if ordered:
                 core = ordered.group(1) + "\\" + core[ordered.end(1) :]
+    if not lead and not trail:
+        return core
     return "".join(map(_entity, lead)) + core + "".join(map(_entity, trail))
 
 
 @lru_cache(maxsize=4096)  # titles, tags, authors and headings repeat on every highlight
 def inline(text: str) -> str:
     """Untrusted text as a single line of literal inline Markdown (newlines become spaces)."""
-    return escape_line(for_display(text).replace("\n", " "))
+    text = for_display(text).replace("\n", " ")
+    # Inline pieces end up side by side in one paragraph (title, heading, author in a
+    # citation), where GitHub's single-tilde ~strike~ or Obsidian's $math$ could pair across
+    # pieces: so these two are escaped even when a piece holds only one.
+    pairs = set(paired(text)) | {c for c in "~$" if c in text}
+    return escape_line(text, "".join(sorted(pairs)))
 
 
 def quote_block(text: str, prefix: str = "> ") -> list[str]:
@@ -74,6 +105,7 @@ def quote_block(text: str, prefix: str = "> ") -> list[str]:
     Parsed back, the block quote's paragraphs joined by blank lines give the quote.
     """
     text = for_display(text)
+    pairs = paired(text)
     bare = prefix.rstrip()
     # Runs of newlines alternate with non-empty chunks: ["", "\n\n", "a", "\n", "b", ...].
     parts = re.split(r"(\n+)", text)
@@ -84,7 +116,7 @@ def quote_block(text: str, prefix: str = "> ") -> list[str]:
         if not part:
             continue
         if part[0] != "\n":
-            current += pending + escape_line(part)
+            current += pending + escape_line(part, pairs)
             pending = ""
             continue
         if not current and not lines:  # newlines before any text

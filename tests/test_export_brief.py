@@ -96,7 +96,7 @@ def test_brief_sections_follow_the_tag_order_and_end_with_sources(db):
     two_source_db(db)
     text = render_brief(collect(db), "tag").text
     assert [h for h in headings(MD.parse(text))] == [
-        (1, "Evidence brief"), (2, "Summary"), (2, "Mechanism"), (2, "Outcome"), (2, "Caveat"),
+        (1, "Evidence brief"), (2, "At a glance"), (2, "Mechanism"), (2, "Outcome"), (2, "Caveat"),
         (2, "Anecdote"), (2, "Untagged"), (2, "Sources"),
     ]
 
@@ -181,7 +181,8 @@ def test_a_query_limits_the_brief(db):
     two_source_db(db)
     data = collect(db, "tag:caveat")
     assert len(data.highlights) == 1
-    assert "query: tag:caveat" in render_brief(data).text
+    text = render_brief(data).text
+    assert 'query: "tag:caveat"' in text and "**Scope:** highlights matching tag:caveat" in text
 
 
 def test_a_quote_that_no_longer_matches_is_marked_never_silently_printed(db):
@@ -220,7 +221,7 @@ def test_a_note_stays_markdown_but_cannot_change_the_outline(db):
     mark(db, source, "Alpha beta gamma delta.", "beta gamma", tags=["caveat"], note=HOSTILE_NOTE)
     text = render_brief(collect(db)).text
     tokens = MD.parse(text)
-    assert headings(tokens) == [(1, "Evidence brief"), (2, "Summary"), (2, "Caveat"), (2, "Sources")]
+    assert headings(tokens) == [(1, "Evidence brief"), (2, "At a glance"), (2, "Caveat"), (2, "Sources")]
     tables = [t for t in tokens if t.type == "table_open"]
     assert len(tables) == 1  # the summary table only
     assert all(ANCHOR.match(h) for h in html_tokens(tokens)), html_tokens(tokens)
@@ -254,7 +255,7 @@ def test_any_quote_and_title_come_back_literally_and_leave_the_outline_alone(quo
     brief = render_brief(collect(db, "", title)).text
     tokens = MD.parse(brief)
     shown_title = for_display(title).replace("\n", " ")
-    assert headings(tokens) == [(1, shown_title), (2, "Summary"), (2, "Outcome"), (2, "Sources")]
+    assert headings(tokens) == [(1, shown_title), (2, "At a glance"), (2, "Outcome"), (2, "Sources")]
     assert blockquotes(tokens) == [for_display(quote)]
     assert all(ANCHOR.match(h) for h in html_tokens(tokens))
     assert len([t for t in tokens if t.type == "table_open"]) == 1
