@@ -220,3 +220,20 @@ async def test_click_places_the_cursor_and_drag_selects(at):
         await pilot.mouse_up(Reader, offset=(col + 17, row))
         s, e = reader.selection
         assert TEXT[s:e] == "first sentence is "
+
+
+@sync
+async def test_a_highlight_jump_off_screen_centres_the_highlight():
+    long_text, blocks = make_doc(*[f"Paragraph {i} has a line." for i in range(200)])
+    far = long_text.index("Paragraph 120 ")
+    near = long_text.index("Paragraph 2 ")
+    spans = [Span("a", near, near + 9, "#ff0000"), Span("b", far, far + 9, "#00ff00")]
+    app = ReaderApp(long_text, blocks, spans)
+    async with app.run_test(size=(60, 20)) as pilot:
+        reader = app.query_one(Reader)
+        await pilot.press("right_square_bracket")
+        assert reader.cursor == near and reader.scroll_y == 0  # on screen: no scrolling
+        await pilot.press("right_square_bracket")
+        assert reader.cursor == far
+        row = cursor_cells(reader)[0][0]
+        assert 5 <= row <= 13  # in the middle, with the text after it in view

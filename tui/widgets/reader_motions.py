@@ -124,12 +124,19 @@ class ReaderMotions:
     def action_highlight_next(self) -> None:
         found = self._spans.next_start(self._cursor)
         if found is not None:
-            self.move_to(found)
+            self._jump(found)
 
     def action_highlight_prev(self) -> None:
         found = self._spans.prev_start(self._cursor)
         if found is not None:
-            self.move_to(found)
+            self._jump(found)
+
+    def _jump(self, offset: int) -> None:
+        """Move to a far target: centred when it is off screen, so the text after it shows
+        (scrolling just far enough would leave a highlight on the bottom row)."""
+        y, _ = self._layout.point_of(offset)
+        top = int(self.scroll_y)
+        self.move_to(offset, center=not top <= y < top + self._viewport_height())
 
     def action_toggle_visual(self) -> None:
         if self._anchor is None:
