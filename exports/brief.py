@@ -207,6 +207,9 @@ class _Writer:
             status = "" if h.anchor_status == "anchored" else f" (anchor: {h.anchor_status})"
             out += [f"**{MISMATCH}**{status}; the quote as highlighted:", ""]
         out += quote_block(h.quote)
+        now_reads = "" if data.quote_ok.get(h.id, True) else self.current_text(h)
+        if now_reads:
+            out += ["", f"*The source now reads there:* “{inline(now_reads)}”"]
         out += ["", self.citation(h), ""]
         items = []
         if h.tags and h.tags != [shown_tag]:
@@ -226,11 +229,20 @@ class _Writer:
             out += items + [""]
         return out
 
+    def current_text(self, h: Highlight) -> str:
+        """What the source says now where a fuzzy quote sits (nothing for an orphan)."""
+        text = self.data.sources[h.source_id].text
+        if h.anchor_status == "orphaned" or not 0 <= h.start < h.end <= len(text):
+            return ""
+        found = " ".join(text[h.start : h.end].split())
+        return found if len(found) <= 2 * GLIMPSE_CHARS else found[: 2 * GLIMPSE_CHARS - 1].rstrip() + "…"
+
     def citation(self, h: Highlight) -> str:
         """"— *Title*, § Heading › Sub, ¶ 12 · highlighted by alice"."""
         source = self.data.sources[h.source_id]
         line = f"— *{inline(source.title or 'untitled')}*"
-        location = self.data.locations.get(h.id)
+        # An orphan's offsets point at nothing any more: cite the source only.
+        location = None if h.anchor_status == "orphaned" else self.data.locations.get(h.id)
         headings = list(location.headings) if location else []
         if headings and _same(headings[0], source.title):
             headings = headings[1:]

@@ -85,7 +85,9 @@ def balance(data: ExportData) -> list[str]:
         if contradicted:
             out.append(f"{plural(len(contradicted), 'outcome is', 'outcomes are')} contradicted by other "
                        "evidence: see the list under each outcome.")
-        if unchallenged:
+        if unchallenged and len(outcomes) == 1:
+            out.append("The only outcome has no linked caveat or contradicting evidence.")
+        elif unchallenged:
             out.append(f"{len(unchallenged)} of {plural(len(outcomes), 'outcome')} "
                        f"{'has' if len(unchallenged) == 1 else 'have'} no linked caveat or contradicting evidence.")
         if any(_tagged(h, "caveat") for h in data.highlights):

@@ -177,3 +177,30 @@ def test_import_of_a_non_json_file_is_one_line(db_path, tmp_path):
     bad.write_text("{nope")
     result = CliRunner().invoke(cli, ["--db", str(db_path), "import", str(bad)])
     assert result.exit_code == 1 and "not JSON" in result.stderr
+
+
+def test_a_source_edited_on_disk_then_refreshed_is_flagged_in_the_brief_and_on_stderr(tmp_path):
+    """As a user: add a file, mark two quotes, change the file, refresh, export."""
+    article = tmp_path / "trial.txt"
+    article.write_text("Ketamine notes\n\nResponse at week four was 64% (n = 20).\n\n"
+                       "The trial was open-label and had no active control.\n")
+    db = str(tmp_path / "p.db")
+
+    def postil(*args):
+        return CliRunner().invoke(cli, ["--db", db, *args])
+
+    assert postil("add", str(article)).exit_code == 0
+    assert postil("mark", "1", "Response at week four was 64% (n = 20)", "-t", "outcome").exit_code == 0
+    assert postil("mark", "1", "open-label and had no active control", "-t", "caveat").exit_code == 0
+    article.write_text("Ketamine notes\n\nResponse at week four was 58% (n = 22).\n\n"
+                       "The trial was open-label.\n")
+    assert postil("refresh", "1").exit_code == 0
+    result = postil("export", "-o", str(tmp_path / "b.md"))
+    assert result.exit_code == 0
+    assert result.stderr.count("no longer matches") == 2
+    assert "wrote 2 highlights from 1 source to" in result.stdout
+    text = (tmp_path / "b.md").read_text()
+    assert "**⚠ quote no longer matches the source: 2 highlights**" in text
+    assert "**⚠ quote no longer matches the source** (anchor: fuzzy)" in text
+    assert "*The source now reads there:* “Response at week four was 58% (n = 22)”" in text
+    assert "**⚠ quote no longer matches the source** (anchor: orphaned)" in text

@@ -52,7 +52,9 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
         written = write_text_atomic(target, text, force=force)
     except ExportPathError as error:
         raise CommandError(str(error)) from error
-    click.echo(f"wrote {len(data.highlights)} highlights from {len(data.sources)} sources to {line(str(written))}")
+    n, m = len(data.highlights), len(data.sources)
+    click.echo(f"wrote {n} highlight{'s' if n != 1 else ''} from {m} source{'s' if m != 1 else ''} "
+               f"to {line(str(written))}")
 
 
 def render(data, fmt: str, by: str = "tag") -> str:
