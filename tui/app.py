@@ -12,12 +12,20 @@ from tui.commands_provider import PostilCommands
 from tui.undo import UndoStack
 
 
+def saved_queries_provider():
+    """The palette's saved searches, imported when the palette opens (start-up stays lean)."""
+    from tui.screens.search import SavedQueriesProvider
+
+    return SavedQueriesProvider
+
+
 class PostilApp(App[None]):
     """Opens the main screen on a source (or the last one read)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "postil"
-    COMMANDS = App.COMMANDS | {PostilCommands}
+    COMMANDS = App.COMMANDS | {PostilCommands, saved_queries_provider}
+    """The palette offers every action, tag and source, and the searches saved with ctrl+s."""
 
     def __init__(self, settings, *, db=None, source_id: int | None = None, at_top: bool = False) -> None:
         """

@@ -43,7 +43,7 @@ class ClaimsScreen(Screen["str | None"]):
     CSS_PATH = "claims.tcss"
     BINDINGS = [
         Binding("escape", "close", "Back"),
-        Binding("enter", "open", "Open highlight"),
+        Binding("enter", "open", "Open highlight", priority=True),  # shown in the footer over the list's own enter
     ]
 
     def __init__(self, db: sqlite_utils.Database) -> None:

@@ -133,6 +133,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         if self.relation in names:
             relations.highlighted = names.index(self.relation)
         self.query_one("#query", Input).focus()
+        self.say("type words of the other highlight; up/down move, enter chooses it")
 
     def option_for(self, cand: Candidate) -> Option:
         h = cand.highlight
@@ -142,7 +143,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
             first.append(" ")
         first.append_text(plain(h.quote, 100))
         second = Text("   ", end="")
-        second.append_text(plain(cand.source_title, 40, style="italic"))
+        second.append_text(plain(cand.source_title, 70, style="italic"))
         if h.note.strip():
             second.append("  ·  ", style="dim")
             second.append_text(plain(h.note, 60, style="dim"))
@@ -178,10 +179,10 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         self.target = cand
         self.query_one("#target", Label).update(
             Content.from_markup(
-                "[b]Target[/b] “$q” ($s)", q=clip(cand.highlight.quote, 70), s=clip(cand.source_title, 30)
+                "[b]Target[/b] “$q” ($s)", q=clip(cand.highlight.quote, 70), s=clip(cand.source_title, 50)
             )
         )
-        self.say("choose the relation (enter), then type an optional note (enter)")
+        self.say("choose the relation: up/down, then enter")
         self.query_one("#relations", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#relations")
@@ -189,10 +190,16 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         event.stop()
         self.relation = event.option.id
         self.query_one("#note", Input).focus()
+        self._note_hint()
 
     @on(OptionList.OptionHighlighted, "#relations")
     def _relation_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.relation = event.option.id
+        if self.focused is not None and self.focused.id == "note":
+            self._note_hint()
+
+    def _note_hint(self) -> None:
+        self.say(f"relation: {self.relation} · type an optional note, enter creates the link")
 
     @on(Input.Submitted, "#note")
     def _note_submitted(self, event: Input.Submitted) -> None:

@@ -32,7 +32,7 @@ class OverviewScreen(Screen["str | None"]):
     CSS_PATH = "overview.tcss"
     BINDINGS = [
         Binding("escape", "close", "Back"),
-        Binding("enter", "choose", "Search this"),
+        Binding("enter", "choose", "Search this", priority=True),  # shown in the footer over the table's own enter
         Binding("tab", "app.focus_next", "Table/warnings"),
     ]
 

@@ -49,7 +49,9 @@ class SearchScreen(Screen["str | None"]):
     """Seconds of quiet typing before a search starts (coalesces bursts and pastes)."""
     BINDINGS = [
         Binding("escape", "close", "Back"),
-        Binding("enter", "open", "Open"),
+        # priority: the query field and the list both take enter themselves, which hid this
+        # key from the footer; the action does what either would (open the highlighted result).
+        Binding("enter", "open", "Open", priority=True),
         Binding("tab", "app.focus_next", "Results/query"),
         Binding("up", "history(1)", "Older query", show=False),
         Binding("down", "history(-1)", "Newer query", show=False),

@@ -62,7 +62,7 @@ class AnnotationPane(Vertical):
     AnnotationPane > #pane-title { height: 1; background: $panel; padding: 0 1; }
     AnnotationPane > #pane-list { height: 2fr; }
     AnnotationPane > #pane-detail { height: 1fr; border-top: tall $panel; padding: 0 1; }
-    AnnotationPane > #pane-links { height: auto; max-height: 8; border: none; }
+    AnnotationPane #pane-links { height: auto; border: none; padding: 0; background: transparent; }
     """
 
     class Picked(Message):
@@ -97,9 +97,11 @@ class AnnotationPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Content("Highlights"), id="pane-title")
         yield HighlightList(lambda h, width: highlight_rows(h, self.tag_colors, width), id="pane-list")
+        # The links sit right under the "Links" heading, inside the scrolling detail, so they
+        # are never pushed to the pane's bottom edge (or off it on a short terminal).
         with VerticalScroll(id="pane-detail"):
             yield Static(Content("No highlight under the cursor."), id="pane-detail-text")
-        yield OptionList(id="pane-links")
+            yield OptionList(id="pane-links")
 
     @property
     def option_list(self) -> HighlightList:
@@ -146,9 +148,10 @@ class AnnotationPane(Vertical):
         if h.anchor_status != "anchored":
             parts += [("  · anchor " + h.anchor_status, "dim")]
         if links:
-            parts += ["\n\n", ("Links (enter follows)", "bold")]
+            parts += ["\n\n", ("Links", "bold"), ("  tab here, enter follows", "dim")]
         text.update(Content.assemble(*parts))
-        link_list.add_options(Option(link_prompt(v), id=v.link.id) for v in links)
+        width = max(20, (self.size.width or 46) - 6)  # border, padding and the list's own margin
+        link_list.add_options(Option(link_prompt(v, width), id=v.link.id) for v in links)
         link_list.display = bool(links)
 
     def on_highlight_list_highlighted(self, event: HighlightList.Highlighted) -> None:
@@ -172,11 +175,14 @@ def for_display_line_keep_lines(text: str) -> str:
     return "\n".join(for_display_line(line) for line in text.split("\n"))
 
 
-def link_prompt(view: LinkView) -> Content:
-    """"→ supports “quote…” (Source)" or "← qualifies …" for a backlink."""
+def link_prompt(view: LinkView, width: int = 40) -> Content:
+    """Two lines: "→ qualifies “quote…”" (or "← qualifies …" for a backlink), then the other
+    end's source and the link's note, each cut to `width` cells."""
     arrow = "→" if view.direction == "out" else "←"
-    return Content.assemble(
-        (f"{arrow} {for_display_line(view.link.relation)} ", "bold"),
-        f"“{first_words(view.other_quote, 30)}”",
-        (f"  {first_words(view.other_source_title, 24)}", "dim"),
-    )
+    relation = first_words(view.link.relation, 16)
+    quote = first_words(view.other_quote, max(10, width - len(relation) - 4))
+    second: list = [("  ", ""), (first_words(view.other_source_title, max(10, width - 2)), "italic dim")]
+    if view.link.note.strip():
+        second = [("  ", ""), (first_words(view.other_source_title, max(10, width // 2 - 2)), "italic dim"),
+                  (" · ", "dim"), (first_words(view.link.note, max(8, width // 2 - 3)), "dim")]
+    return Content.assemble((f"{arrow} {relation} ", "bold"), f"“{quote}”", "\n", *second)
