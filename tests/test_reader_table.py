@@ -61,8 +61,9 @@ def test_a_narrower_table_wraps_its_last_column_under_itself_and_a_too_narrow_on
     rows = drawn_rows(Layout(text, blocks, 66), text)[1:]
     assert rows[0] == "Feature       │  Traditional Antidepressants  │  Psilocybin-"
     assert rows[1] == "              │                               │  Assisted Therapy"
-    rows = drawn_rows(Layout(text, blocks, 40), text)[1:]
+    rows = drawn_rows(Layout(text, blocks, 50), text)[1:]
     assert rows[0].startswith("Feature  │  Traditional")  # the text as stored, wrapped
+    assert rows[1] == "    Psilocybin-Assisted Therapy"  # hanging under its row
 
 
 def test_empty_cells_and_rows_with_fewer_cells_still_line_up():

@@ -104,6 +104,8 @@ def _prefixes(text: str, block: Block | None, kind: str, level: int) -> tuple[st
         return bar, bar
     if kind == "code":
         return "  ", "  "
+    if kind == "table_row":  # a row too wide to line up: its wrapped lines hang under it
+        return "", "    "
     return "", ""
 
 
