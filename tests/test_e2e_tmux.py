@@ -5,23 +5,13 @@ Skipped when tmux is not installed (.ci/run installs it when it can).
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
-
-import pytest
 
 from store.db import open_db
 from store.highlights import list_highlights
+from tmux_support import TMUX_MARKS, terminal_factory  # noqa: F401  (a fixture used below)
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
-]
+pytestmark = TMUX_MARKS
 
 ARTICLE = """Amygdala study notes
 
@@ -29,70 +19,6 @@ Psilocybin changed how patients reacted to faces. More intriguingly, the scans s
 
 One participant said the world felt "in colour again".
 """
-
-
-class Terminal:
-    """A tmux session running one command, with helpers to type and read the screen."""
-
-    def __init__(self, command: list[str], env: dict[str, str]) -> None:
-        self.name = f"postil-{uuid.uuid4().hex[:8]}"
-        env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "160", "-y", "48", *env_args, *command],
-            check=True,
-        )
-
-    def keys(self, *keys: str, literal: bool = False) -> None:
-        flag = ["-l"] if literal else []
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *flag, *keys], check=True)
-        time.sleep(0.3)
-
-    def screen(self) -> str:
-        return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=True
-        ).stdout
-
-    def wait_for(self, text: str, timeout: float = 20) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared; screen was:\n{self.screen()}")
-
-    def alive(self) -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
-
-    def wait_closed(self, timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while self.alive() and time.monotonic() < deadline:
-            time.sleep(0.2)
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
-
-
-@pytest.fixture
-def terminal_factory(tmp_path):
-    terminals = []
-    postil = [sys.executable, "-m", "tui"]
-    env = {
-        "POSTIL_DB": str(tmp_path / "e2e.db"),
-        "POSTIL_AUTHOR": "e2e",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-        "TERM": "xterm-256color",
-        "HOME": os.environ.get("HOME", str(tmp_path)),
-    }
-
-    def start(*args: str) -> Terminal:
-        terminal = Terminal([*postil, *args], env)
-        terminals.append(terminal)
-        return terminal
-
-    yield start, tmp_path / "e2e.db"
-    for terminal in terminals:
-        terminal.close()
 
 
 def test_first_run_shows_the_welcome_guide(terminal_factory):

@@ -183,6 +183,7 @@ def link_prompt(view: LinkView, width: int = 40) -> Content:
     quote = first_words(view.other_quote, max(10, width - len(relation) - 4))
     second: list = [("  ", ""), (first_words(view.other_source_title, max(10, width - 2)), "italic dim")]
     if view.link.note.strip():
-        second = [("  ", ""), (first_words(view.other_source_title, max(10, width // 2 - 2)), "italic dim"),
-                  (" · ", "dim"), (first_words(view.link.note, max(8, width // 2 - 3)), "dim")]
+        source = first_words(view.other_source_title, max(10, width // 2 - 2))
+        note = first_words(view.link.note, max(8, width - len(source) - 5))  # the note gets what is left
+        second = [("  ", ""), (source, "italic dim"), (" · ", "dim"), (note, "dim")]
     return Content.assemble((f"{arrow} {relation} ", "bold"), f"“{quote}”", "\n", *second)
