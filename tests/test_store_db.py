@@ -191,3 +191,34 @@ def test_upgrade_counts_the_characters_of_existing_sources(tmp_path):
     [info] = sources.list_sources(db)
     assert info.chars == len(text)
     assert highlights.create_highlight(db, info.id, 9, 10).quote == "😀"
+
+
+def test_reading_positions_survive_the_upgrade_and_follow_saves(tmp_path):
+    import sqlite_utils
+
+    from store.db import configure_connection
+
+    path = tmp_path / "before-positions.db"
+    conn = sqlite3.connect(path)
+    configure_connection(conn)
+    old = sqlite_utils.Database(conn)
+    MIGRATIONS.apply(old, stop_before="0004_reading_positions")
+    old.execute("PRAGMA user_version = 3")
+    for title, offset, read_at in [("A", 7, "2025-01-02T00:00:00Z"), ("B", 0, None)]:
+        conn.execute(
+            "INSERT INTO sources (title, origin, format, sha256, size, text, imported_at, updated_at, "
+            "read_offset, last_read_at) VALUES (?, ?, 'text', ?, 1, 'some text here', 'now', 'now', ?, ?)",
+            [title, f"/{title}.txt", title, offset, read_at],
+        )
+    conn.commit()
+    conn.close()
+    db = open_db(path)
+    a, b = sources.list_sources(db)
+    assert (a.read_offset, a.last_read_at, b.read_offset, b.last_read_at) == (7, "2025-01-02T00:00:00Z", 0, None)
+    assert sources.last_read_source(db) == a.id
+    sources.save_reading_position(db, b.id, 3)
+    assert sources.get_source_info(db, b.id).read_offset == 3
+    assert sources.last_read_source(db) == b.id
+    sources.save_reading_position(db, 999, 3)  # a source deleted meanwhile: nothing to remember
+    sources.delete_source(db, b.id)
+    assert sources.last_read_source(db) == a.id
