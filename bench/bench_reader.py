@@ -7,7 +7,9 @@ child process opens a tiny app holding only the Reader (headless `run_test`) and
 time from process start to the first painted reader lines, time from app start to that
 paint, `G` (jump to end), 100 `j` and 20 `pagedown` (each both as the whole pilot keypress
 round trip and as the widget's own work: action plus rendering the visible lines), and peak
-RSS. A bare Textual app showing one Label is measured the same way, with the ratio.
+RSS. The real PostilApp opening the same text from a real database (with its highlights)
+is timed the same way, from process start to the reader's first painted lines. A bare
+Textual app showing one Label is measured the same way, with the ratio.
 Texts are written to a temp dir first and read by the child (as the app reads its store).
 """
 
@@ -189,7 +191,81 @@ def child_reader(path: str, n_spans: int) -> None:
     print(json.dumps(result), flush=True)
 
 
+def child_app(db_path: str, source_id: int) -> None:
+    """The real PostilApp (store load, highlights, pane, header) opening a stored source."""
+    import asyncio
+
+    from tui.widgets.reader import Reader
+
+    painted: list[float] = []
+    original = Reader.render_lines
+
+    def render_lines(self, crop):
+        lines = original(self, crop)
+        if not painted and self.text:
+            painted.append(time.perf_counter())
+        return lines
+
+    Reader.render_lines = render_lines
+    from tui.app import PostilApp
+    from tui.cli import Settings
+
+    t_imported = time.perf_counter()
+
+    async def main() -> dict:
+        settings = Settings(Path(db_path), "bench", False)
+        t_app = time.perf_counter()
+        app = PostilApp(settings, db=settings.open(), source_id=source_id, at_top=True)
+        async with app.run_test(size=SIZE) as pilot:
+            while not painted:
+                await pilot.pause(0.001)
+            return {"first_from_process": painted[0] - T0, "first_from_app": painted[0] - t_app,
+                    "imports": t_imported - T0}
+
+    result = asyncio.run(main())
+    result["rss_mb"] = _rss_mb()
+    print(json.dumps(result), flush=True)
+
+
+def build_db(path: Path, folder: Path, n_highlights: int) -> tuple[str, int]:
+    """A real database holding the text at `path` (and its highlights), as `postil` stores it."""
+    import hashlib
+    import random
+
+    from sources.document import Block, Document, LoadedSource
+    from store.db import open_db, write
+    from store.sources import add_source
+
+    text = path.read_text(encoding="utf-8")
+    blocks = [Block(k, s, e, lv) for k, s, e, lv in json.loads(path.with_suffix(".json").read_text())]
+    db_path = folder / f"{path.stem}.db"
+    db = open_db(db_path)
+    data = text.encode()
+    source_id = add_source(db, LoadedSource(Document("Generated", text, blocks, "text"), str(path),
+                                            hashlib.sha256(data).hexdigest(), len(data))).source.id
+    rng = random.Random(3)
+    rows = []
+    for i in range(n_highlights):  # in bulk: setup, not what is measured
+        start = rng.randrange(0, len(text) - 200)
+        end = start + rng.randint(20, 180)
+        rows.append((f"{i:08x}-0000-4000-8000-000000000000", source_id, start, end, text[start:end],
+                     "a note" if i % 5 == 0 else "", "2025-01-01T00:00:00Z", 1 + i % 4))
+    with write(db):
+        db.conn.executemany(
+            'INSERT INTO highlights (id, source_id, start, "end", quote, note, author, created_at, updated_at) '
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'bench', ?7, ?7)", [r[:7] for r in rows])
+        db.conn.executemany("INSERT INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
+                            [(r[0], r[7]) for r in rows])
+    db.conn.close()
+    return str(db_path), source_id
+
+
 def _rss_mb() -> float:
+    """Peak RSS of this process. Not getrusage: Linux carries ru_maxrss over fork and exec,
+    so a child of the (big) parent would report the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -222,18 +298,24 @@ def main() -> None:
             path = Path(tmp) / f"text_{name}.txt"
             generate(SIZES[name], path)
             n_spans = 10_000 if name == "10M" else 0
-            runs, bare_runs = [], []
+            db_path, source_id = build_db(path, Path(tmp), n_spans)
+            runs, bare_runs, app_runs = [], [], []
             for _ in range(3):  # bare and reader alternate, so machine load hits both alike
                 bare_runs.append(run_child("bare"))
                 runs.append(run_child("reader", str(path), str(n_spans)))
+                app_runs.append(run_child("app", db_path, str(source_id)))
             bare_all.extend(bare_runs)
             r = {k: statistics.median(run[k] for run in runs) for k in runs[0]}
             bare = {k: statistics.median(run[k] for run in bare_runs) for k in bare_runs[0]}
+            app = {k: statistics.median(run[k] for run in app_runs) for k in app_runs[0]}
             print(f"\n{name} ({r['chars']:,} chars, {n_spans:,} highlights):")
             print(f"  first screen from process start {ms(r['first_from_process'])}"
                   f"  (bare {ms(bare['first_from_process'])}, ratio {r['first_from_process'] / bare['first_from_process']:.2f})")
             print(f"  first screen from app start     {ms(r['first_from_app'])}"
                   f"  (bare {ms(bare['first_from_app'])}, ratio {r['first_from_app'] / bare['first_from_app']:.2f})")
+            print(f"  real PostilApp from a database: first screen from process start {ms(app['first_from_process'])}"
+                  f" (ratio {app['first_from_process'] / bare['first_from_process']:.2f}; imports {ms(app['imports'])},"
+                  f" app start to paint {ms(app['first_from_app'])}), peak RSS {app['rss_mb']:.0f} MB")
             print(f"  G (jump to end): keypress {ms(r['G_press'])}, widget work {ms(r['G_work'])}")
             print(f"  (a pilot keypress that nothing handles, in the bare app: {ms(bare['press_median'])})")
             print(f"  j x100 median:   keypress {ms(r['j_press_median'])}, widget work {ms(r['j_work_median'])}")
@@ -250,6 +332,8 @@ if __name__ == "__main__":
         args = sys.argv[sys.argv.index("--child") + 1 :]
         if args[0] == "bare":
             child_bare()
+        elif args[0] == "app":
+            child_app(args[1], int(args[2]))
         else:
             child_reader(args[1], int(args[2]))
     else:
