@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from exports.collect import ExportData
 from exports.escape import confine_note, inline, quote_block
-from exports.glance import CHALLENGES, at_a_glance, challenges
+from exports.glance import CHALLENGES, at_a_glance, challenges, tag_count
 from store.models import Highlight, Link
 
 GLIMPSE_CHARS = 70
@@ -78,7 +78,7 @@ def front_matter(data: ExportData) -> list[str]:
     """YAML front matter; every value is JSON, which YAML reads as the same flow scalars."""
     counts = {"highlights": len(data.highlights)}
     for tag in data.tag_order:
-        counts[tag] = sum(1 for h in data.highlights if tag in h.tags)
+        counts[tag] = tag_count(data, tag)
     counts["untagged"] = sum(1 for h in data.highlights if not h.tags)
     counts["quote_mismatches"] = len(data.mismatches)
     return [
@@ -116,9 +116,15 @@ def when(iso: str) -> str:
     return f"{match.group(1)} {match.group(2)} UTC" if match else inline(iso)
 
 
+_ONE_SOURCE = re.compile(r"^\s*source:(\d+)\s*$")
+
+
 def title_block(data: ExportData) -> list[str]:
     """Title, then scope and date on separate lines (two trailing spaces: a line break)."""
     scope = f"highlights matching {inline(data.query)}" if data.query.strip() else "all highlights"
+    only = _ONE_SOURCE.match(data.query)
+    if only and int(only.group(1)) in data.sources:  # the app's "this source" scope
+        scope = f"all highlights in *{inline(data.sources[int(only.group(1))].title or 'untitled')}*"
     out = [f"# {inline(data.title)}", ""]
     out += [f"**Scope:** {scope}  ", f"**Exported:** {when(data.date)}", ""]
     if data.mismatches:

@@ -44,6 +44,8 @@ _DOUBLED = "%="
 _LEAD_ALWAYS = set(">=")
 _LEAD_MARKER = re.compile(r"^[-+](?=\s|$)|^-+$|^(?:-[ \t]*){3,}$")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
+# A quick test for lines that may need any of the above (most lines of prose do not).
+_MAYBE = re.compile(r"[\\`*_\[\]|<&#^]|^[-+0-9>=\s]|\s$")
 
 
 def _entity(char: str) -> str:
@@ -52,7 +54,7 @@ def _entity(char: str) -> str:
 
 def paired(text: str) -> str:
     """The paired-syntax characters that `text` holds enough of to form that syntax."""
-    return "".join([c for c in _PAIRED if text.count(c) > 1] + [c for c in _DOUBLED if c + c in text])
+    return "".join([c for c in _PAIRED if c in text and text.count(c) > 1] + [c for c in _DOUBLED if c + c in text])
 
 
 def _escape_char(match: re.Match) -> str:
@@ -67,6 +69,8 @@ def escape_line(line: str, pairs: str | None = None) -> str:
     """
     if pairs is None:
         pairs = paired(line)
+    if not pairs and not _MAYBE.search(line):
+        return line  # the common case: plain words, nothing to escape
     body = line.lstrip()
     lead = line[: len(line) - len(body)]
     core = body.rstrip()

@@ -7,6 +7,8 @@ database), so every number in them can be checked against the sections below.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from exports.collect import ExportData
 from exports.escape import inline
 from store.models import Highlight
@@ -41,7 +43,11 @@ def at_a_glance(data: ExportData) -> list[str]:
 
 
 def tag_count(data: ExportData, tag: str) -> int:
-    return sum(1 for h in data.highlights if tag in h.tags)
+    counts = getattr(data, "_tag_counts", None)
+    if counts is None:  # one pass over the highlights for all tags, not one per tag
+        counts = Counter(t for h in data.highlights for t in set(h.tags))
+        data._tag_counts = counts
+    return counts[tag]
 
 
 def table(data: ExportData, with_untagged: bool) -> list[str]:
@@ -70,14 +76,26 @@ def by_source(data: ExportData) -> dict[int, list[Highlight]]:
     return grouped
 
 
-def _tagged(h: Highlight, name: str) -> bool:
-    return any(t.casefold() == name for t in h.tags)
+def folded(data: ExportData) -> dict[str, frozenset[str]]:
+    """Highlight id -> its tags case-folded (computed once per export, cached on `data`)."""
+    cached = getattr(data, "_folded", None)
+    if cached is None:
+        cached = {h.id: frozenset(t.casefold() for t in h.tags) for h in data.highlights}
+        for other, _title in data.outside.values():
+            cached[other.id] = frozenset(t.casefold() for t in other.tags)
+        data._folded = cached
+    return cached
 
 
 def balance(data: ExportData) -> list[str]:
     """Plain sentences about what the evidence lacks; empty when nothing stands out."""
     out: list[str] = []
     by_id = {h.id: h for h in data.highlights}
+    tags = folded(data)
+
+    def _tagged(h: Highlight, name: str) -> bool:
+        return name in tags[h.id]
+
     outcomes = [h for h in data.highlights if _tagged(h, "outcome")]
     if outcomes:
         contradicted = [h for h in outcomes if any(l.relation == "contradicts" for l in data.links_of(h.id))]
@@ -114,25 +132,25 @@ def balance(data: ExportData) -> list[str]:
 def challenges(data: ExportData, h: Highlight, by_id: dict[str, Highlight]) -> list:
     """The links that put `h` in doubt: contradictions either way, qualifications of it,
     and any link to a highlight tagged caveat."""
+    tags = folded(data)
     found = []
     for link in data.links_of(h.id):
         other_id = link.to_id if link.from_id == h.id else link.from_id
-        other = by_id.get(other_id) or (data.outside.get(other_id) or (None,))[0]
         if (link.relation == "contradicts"
                 or (link.relation == "qualifies" and link.to_id == h.id)
-                or (other is not None and _tagged(other, "caveat"))):
+                or "caveat" in tags.get(other_id, ())):
             found.append(link)
     return found
 
 
 def anecdote_only_mechanisms(data: ExportData, by_id: dict[str, Highlight]) -> list[Highlight]:
     """Mechanisms whose every supporting highlight is an anecdote (and has at least one)."""
+    tags = folded(data)
     out = []
     for h in data.highlights:
-        if not _tagged(h, "mechanism"):
+        if "mechanism" not in tags[h.id]:
             continue
-        backers = [by_id.get(l.from_id) for l in data.links_of(h.id)
-                   if l.relation == "supports" and l.to_id == h.id]
-        if backers and all(b is not None and _tagged(b, "anecdote") for b in backers):
+        backers = [l.from_id for l in data.links_of(h.id) if l.relation == "supports" and l.to_id == h.id]
+        if backers and all(b in by_id and "anecdote" in tags[b] for b in backers):
             out.append(h)
     return out

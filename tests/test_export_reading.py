@@ -136,3 +136,11 @@ MARKDOWNISH = st.lists(
 @given(quote=MARKDOWNISH, title=MARKDOWNISH)
 def test_markdown_heavy_quotes_and_titles_still_come_back_literally(quote, title):
     literal.hypothesis.inner_test(quote, title, "")
+
+
+def test_a_one_source_brief_names_the_source_not_its_number(tmp_path):
+    db = open_db(tmp_path / "postil.db")
+    trial = add_text_source(db, TRIAL, "Ketamine trial notes", "/data/trial.txt")
+    mark(db, trial, TRIAL, "open-label and had no active control", tags=["caveat"])
+    text = render_brief(collect(db, f"source:{trial.id}")).text
+    assert "**Scope:** all highlights in *Ketamine trial notes*" in text
