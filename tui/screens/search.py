@@ -39,13 +39,16 @@ from tui.screens.render import emphasised, plain, tag_chips
 
 LIMIT = 500
 """Results listed at most; the summary says when there are more."""
+FIRST_ROWS = 40
+"""Rows drawn at once after a search (more than a tall screen shows); the rest follow in chunks."""
+MORE_ROWS = 50
 
 
 class SearchScreen(Screen["str | None"]):
     """Dismisses with the id of the highlight to open, or None."""
 
     CSS_PATH = "search.tcss"
-    DEBOUNCE = 0.06
+    DEBOUNCE = 0.03
     """Seconds of quiet typing before a search starts (coalesces bursts and pastes)."""
     BINDINGS = [
         Binding("escape", "close", "Back"),
@@ -65,11 +68,14 @@ class SearchScreen(Screen["str | None"]):
         """The current query; the app keeps it for the next visit."""
         self.hits: list[SearchHit] = []
         self.error: str = ""
+        self.shown_query: str | None = None
+        """The query whose results the list holds (None before the first search ends)."""
         self._db_path = database_path(db)
         self._search_timer: Timer | None = None
         self._search_busy = False
         self._search_pending = False
         self._search_generation = 0
+        self._draw_generation = 0
         self._history: list[str] = []
         self._history_index = -1
         self._draft = query
@@ -99,6 +105,7 @@ class SearchScreen(Screen["str | None"]):
     def _changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
         self._search_generation += 1
+        self._draw_generation += 1  # stop filling the list with the previous query's rows
         if self._search_timer is not None:
             self._search_timer.stop()
         self._search_timer = self.set_timer(self.DEBOUNCE, self._start_search)
@@ -143,42 +150,64 @@ class SearchScreen(Screen["str | None"]):
         if error:
             return  # keep the last good results under the message while the user fixes it
         self.hits = hits[:LIMIT]
+        self.shown_query = query
         terms = store_search.match_terms(query)
-        options: list[Option] = []
-        current_source = None
-        sources = 0
+        counts: dict[int, int] = {}
+        for hit in self.hits:
+            counts[hit.highlight.source_id] = counts.get(hit.highlight.source_id, 0) + 1
+        rows: list[tuple[int, SearchHit, bool]] = []  # (index, hit, starts a source group)
+        previous = None
         for index, hit in enumerate(self.hits):
-            h = hit.highlight
-            if h.source_id != current_source:
-                current_source = h.source_id
-                sources += 1
-                same = sum(1 for other in self.hits if other.highlight.source_id == h.source_id)
-                header = plain(hit.source_title, 80, style="bold")
-                header.append(f"  ({same})", style="dim")
-                options.append(Option(header, disabled=True))
-            first = Text("  ", end="")
-            if h.tags:
-                first.append_text(tag_chips(h.tags, self._colors))
-                first.append(" ")
-            first.append_text(emphasised(h.quote, store_search.emphasis_spans(h.quote, terms), 110))
-            lines = [first]
-            if h.note.strip():
-                note = Text("    ", style="dim", end="")
-                note.append_text(emphasised(h.note, store_search.emphasis_spans(h.note, terms), 100))
-                lines.append(note)
-            options.append(Option(Text("\n", end="").join(lines), id=str(index)))
+            rows.append((index, hit, hit.highlight.source_id != previous))
+            previous = hit.highlight.source_id
+        self._draw_generation += 1
         results = self.query_one("#results", OptionList)
         results.clear_options()
-        results.add_options(options)
+        self._append_rows(self._draw_generation, rows, terms, counts, FIRST_ROWS)
         if self.hits:
             results.highlighted = 1
-        n = len(self.hits)
+        n, sources = len(self.hits), len(counts)
         more = f"+ (showing the first {LIMIT})" if len(hits) > LIMIT else ""
         self.query_one("#summary", Static).update(
             Content(f"{n}{more} highlight{'s' * (n != 1)} in {sources} source{'s' * (sources != 1)}")
             if n
             else Content("no highlights match")
         )
+
+    def _append_rows(self, generation: int, rows: list, terms, counts: dict[int, int], size: int) -> None:
+        """Add the next `size` rows to the list, and the rest after the next paint.
+
+        Building and measuring 500 rows takes a quarter of a second; a screenful first keeps
+        the list within a search's time of the last keystroke, and the rest follows in
+        chunks between paints. A newer search (generation) stops a stale fill.
+        """
+        if generation != self._draw_generation:
+            return
+        chunk, rest = rows[:size], rows[size:]
+        options: list[Option] = []
+        for index, hit, new_source in chunk:
+            h = hit.highlight
+            if new_source:
+                header = plain(hit.source_title, 80, style="bold")
+                header.append(f"  ({counts[h.source_id]})", style="dim")
+                options.append(Option(header, disabled=True))
+            first = Text("  ", end="")
+            if h.tags:
+                first.append_text(tag_chips(h.tags, self._colors))
+                first.append(" ")
+            # No free words (e.g. `tag:caveat`): nothing to emphasise, skip the folding.
+            spans = store_search.emphasis_spans(h.quote, terms) if terms else []
+            first.append_text(emphasised(h.quote, spans, 110))
+            lines = [first]
+            if h.note.strip():
+                note = Text("    ", style="dim", end="")
+                spans = store_search.emphasis_spans(h.note, terms) if terms else []
+                note.append_text(emphasised(h.note, spans, 100))
+                lines.append(note)
+            options.append(Option(Text("\n", end="").join(lines), id=str(index)))
+        self.query_one("#results", OptionList).add_options(options)
+        if rest:
+            self.call_after_refresh(self._append_rows, generation, rest, terms, counts, MORE_ROWS)
 
     # --- actions ------------------------------------------------------------------------
 
