@@ -68,7 +68,7 @@ async def show_everything(tmp_path: Path, cases) -> None:
             await pilot.pause()
             assert drawn_controls(app) == [], case_id
             shown = screen_text(app)
-            assert "[@click=app.quit]quit[/] [bold]x[/] [/]" in shown, case_id  # the note, literally
+            assert "[@click=app.quit]quit[/] [bold]x[/]" in shown, case_id  # the note, literally (wrapped in the pane)
             end = len(screen.reader.text) - 1
             screen.reader.move_to(end)
             await pilot.pause()
