@@ -18,6 +18,7 @@ Name resolution (documented for users in the help screen):
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
@@ -59,8 +60,10 @@ class SearchHit:
 class _Compiler:
     """Turns an AST into (sql, params), looking names up in the database once."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, *, walk: bool = False) -> None:
         self.db = db
+        self.walk = walk
+        """Compile for a walk in result order: nothing drives, every test is a per-row probe."""
         self._tags: list[tuple[int, str]] | None = None
         self._relations: list[str] | None = None
         self._sources: list[tuple[int, str]] | None = None
@@ -71,6 +74,9 @@ class _Compiler:
         # With a driving predicate, other tag/link tests look each candidate row up
         # (EXISTS, one index seek per row the driver yields); without one, every row is
         # visited and a set built once is cheaper to probe than 100,000 seeks.
+        if self.walk:
+            self.driven = True
+            return self._node(node, params, drive=False), params
         self.driven = self._rank(node) is not None or (
             isinstance(node, And) and any(self._rank(c) is not None for c in node.children)
         )
@@ -303,6 +309,43 @@ def where_clause(db: sqlite_utils.Database, query: str | Node) -> tuple[str, lis
     return _Compiler(db).compile(_parsed(query))
 
 
+WALK_BUDGET = 40
+"""Progress-handler calls (1,000 VM steps each; 40 is about 7 ms) a walk in result order may take."""
+
+
+def _walk_in_order(db: sqlite_utils.Database, node: Node, page: list[int]) -> list[int] | None:
+    """A page of matches found by walking highlights in result order, or None if too slow.
+
+    A broad query (one tag, has:link, has:note) matches so many rows that sorting them all
+    for one page costs 50-200 ms, while walking sources by title and highlights by position,
+    testing each row, fills the page after a few hundred rows and stops. A narrow query
+    would walk far; the walk is then cut off by a step budget and the caller's indexed plan
+    (find the few matches, sort them) runs instead.
+    """
+    where, params = _Compiler(db, walk=True).compile(node)
+    sql = (
+        "SELECT h.pk FROM sources s CROSS JOIN highlights h ON h.source_id = s.id "
+        f"WHERE {where} {_ORDER} LIMIT ? OFFSET ?"
+    )
+    calls = 0
+
+    def budget() -> int:
+        nonlocal calls
+        calls += 1
+        return calls > WALK_BUDGET
+
+    conn = db.conn
+    conn.set_progress_handler(budget, 1000)
+    try:
+        return [row[0] for row in conn.execute(sql, params + page)]
+    except sqlite3.OperationalError as error:
+        if calls > WALK_BUDGET:
+            return None
+        raise
+    finally:
+        conn.set_progress_handler(None, 1000)
+
+
 def search_hits(
     db: sqlite_utils.Database, query: str | Node, *, limit: int | None = None, offset: int = 0
 ) -> list[SearchHit]:
@@ -319,15 +362,18 @@ def search_hits(
     """
     import json
 
-    where, params = where_clause(db, query)
-    # Two steps: order and page only the row keys (narrow rows sort fast, and the indexes
-    # cover them), then read the full rows of that page.
-    keys = (
-        f"SELECT h.pk FROM highlights h JOIN sources s ON s.id = h.source_id "
-        f"WHERE {where} {_ORDER} LIMIT ? OFFSET ?"
-    )
-    params += [-1 if limit is None else max(0, int(limit)), max(0, int(offset))]
-    pks = [row[0] for row in db.execute(keys, params)]
+    node = _parsed(query)
+    page = [-1 if limit is None else max(0, int(limit)), max(0, int(offset))]
+    pks = _walk_in_order(db, node, page) if limit is not None else None
+    if pks is None:
+        where, params = _Compiler(db).compile(node)
+        # Two steps: order and page only the row keys (narrow rows sort fast, and the indexes
+        # cover them), then read the full rows of that page.
+        keys = (
+            f"SELECT h.pk FROM highlights h JOIN sources s ON s.id = h.source_id "
+            f"WHERE {where} {_ORDER} LIMIT ? OFFSET ?"
+        )
+        pks = [row[0] for row in db.execute(keys, params + page)]
     if not pks:
         return []
     rows = db.execute(

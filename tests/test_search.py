@@ -314,3 +314,40 @@ def test_no_sqlite_error_escapes_for_a_closed_fts_shape(fx):
             pass
         except sqlite3.Error as error:  # pragma: no cover - the failure we guard against
             pytest.fail(f"{text!r} reached SQLite as syntax: {error}")
+
+
+def test_a_page_walked_in_order_equals_the_page_of_the_sorted_plan(tmp_path):
+    """Paged searches may walk highlights in result order and stop early; the page must be
+    exactly what sorting every match would give, whichever plan runs."""
+    import hashlib
+
+    from sources.document import Block, Document, LoadedSource
+    from store import search as store_search
+    from store.db import open_db, write
+    from store.highlights import create_highlight
+    from store.links import create_link
+    from store.sources import add_source
+
+    db = open_db(tmp_path / "walk.db")
+    ids = []
+    with write(db):
+        for n, title in enumerate(["beta", "Alpha", "gamma"]):
+            text = " ".join(f"word{i} relapse note" for i in range(300))
+            doc = Document(title, text, [Block("paragraph", 0, len(text))], "text")
+            source = add_source(db, LoadedSource(doc, f"/{title}", hashlib.sha256(text.encode()).hexdigest(), 1)).source
+            for i in range(0, 240, 3):
+                tag = ["caveat", "outcome", "anecdote"][(i + n) % 3]
+                ids.append(create_highlight(db, source.id, i * 10, i * 10 + 8, tags=[tag], note="n" if i % 2 else "").id)
+        for a, b in zip(ids[::7], ids[3::7]):
+            create_link(db, a, b, relation="qualifies")
+    queries = ["", "tag:caveat", "has:link", "-has:link", "has:note tag:outcome", "relapse tag:anecdote", "rel:qualifies"]
+    for query in queries:
+        everything = [h.id for h in store_search.search(db, query)]
+        for budget in (0, 10_000):
+            store_search.WALK_BUDGET = budget
+            try:
+                for offset in (0, 5, 50):
+                    page = [h.id for h in store_search.search(db, query, limit=10, offset=offset)]
+                    assert page == everything[offset:offset + 10], (query, budget, offset)
+            finally:
+                store_search.WALK_BUDGET = 40
