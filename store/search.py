@@ -363,6 +363,8 @@ def search_hits(
     import json
 
     node = _parsed(query)
+    if limit is None and isinstance(node, And) and not node.children:
+        return _every_hit(db, max(0, int(offset)))
     page = [-1 if limit is None else max(0, int(limit)), max(0, int(offset))]
     pks = _walk_in_order(db, node, page) if limit is not None else None
     if pks is None:
@@ -384,6 +386,36 @@ def search_hits(
     by_pk = {row[0]: SearchHit(Highlight(*row[1:14]), row[14]) for row in rows}
     hits = [by_pk[pk] for pk in pks]
     _fill_tags_and_links(db, [hit.highlight for hit in hits])
+    return hits
+
+
+def _every_hit(db: sqlite_utils.Database, offset: int) -> list[SearchHit]:
+    """Every highlight in result order (an export of everything): with nothing to filter,
+    the indexes already give the order, so the full rows are read in one pass (no key list
+    to sort and look up again) and tags and link counts come from one grouped query each."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS}, s.title FROM highlights h JOIN sources s ON s.id = h.source_id "
+        f"{_ORDER} LIMIT -1 OFFSET ?",
+        [offset],
+    )
+    hits = [SearchHit(Highlight(*row[:13]), row[13]) for row in rows]
+    by_id = {hit.highlight.id: hit.highlight for hit in hits}
+    # Ordered by tag id like `_fill_tags_and_links`; with an offset, rows of skipped
+    # highlights are dropped here.
+    for highlight_id, name in db.execute(
+        "SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id "
+        "ORDER BY t.id"
+    ):
+        highlight = by_id.get(highlight_id)
+        if highlight is not None:
+            highlight.tags.append(name)
+    for highlight_id, links in db.execute(
+        "SELECT end_id, count(*) FROM (SELECT from_id AS end_id FROM links "
+        "UNION ALL SELECT to_id FROM links) GROUP BY end_id"
+    ):
+        highlight = by_id.get(highlight_id)
+        if highlight is not None:
+            highlight.link_count = links
     return hits
 
 

@@ -133,6 +133,16 @@ def test_limit_and_offset_page_through_the_same_order(fx):
     assert fx.names(search(fx.db, "", offset=8)) == everything[8:]
 
 
+def test_everything_read_in_one_pass_equals_the_paged_plan(fx):
+    # An empty query without a limit reads rows in index order with grouped tag and link
+    # queries; a limit goes through the key list. Both must give the same highlights.
+    whole = search_hits(fx.db, "")
+    paged = search_hits(fx.db, "", limit=1000)
+    assert whole == paged
+    assert search_hits(fx.db, " ", offset=4) == paged[4:]
+    assert search_hits(fx.db, "", offset=100) == []
+
+
 def test_hits_carry_source_titles_and_parsed_queries_are_accepted(fx):
     hits = search_hits(fx.db, parse("tag:caveat"))
     assert [(fx.names([h.highlight])[0], h.source_title) for h in hits] == [
