@@ -29,7 +29,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from exports.collect import ExportData
+from exports.collect import ExportData, Location
 from exports.escape import confine_note, inline, quote_block
 from exports.glance import CHALLENGES, at_a_glance, challenges, tag_count
 from store.models import Highlight, Link
@@ -205,34 +205,48 @@ class _Writer:
         self.data = data
         self.anchors = anchors
         self.by_id = {h.id: h for h in data.highlights}
+        # Pieces that repeat across a brief's highlights, rendered once each: citations
+        # (same source, block and author), tag lines, and references to a highlight (each
+        # link is drawn from both ends, and again in "Also tagged" lists).
+        self._citations: dict[tuple, str] = {}
+        self._tag_lines: dict[tuple[str, ...], str] = {}
+        self._refs: dict[tuple[int, str | None], str] = {}
 
     def highlight(self, h: Highlight, shown_tag: str | None = None) -> list[str]:
         data = self.data
+        ok = data.quote_ok.get(h.id, True)
         out = [f'<a id="{self.anchors[h.id]}"></a>', ""]
-        if not data.quote_ok.get(h.id, True):
+        if not ok:
             status = "" if h.anchor_status == "anchored" else f" (anchor: {h.anchor_status})"
             out += [f"**{MISMATCH}**{status}; the quote as highlighted:", ""]
         out += quote_block(h.quote)
-        now_reads = "" if data.quote_ok.get(h.id, True) else self.current_text(h)
+        now_reads = "" if ok else self.current_text(h)
         if now_reads:
             out += ["", f"*The source now reads there:* “{inline(now_reads)}”"]
         out += ["", self.citation(h), ""]
         items = []
-        if h.tags and h.tags != [shown_tag]:
-            items.append("- **Tags:** " + ", ".join(inline(t) for t in h.tags))
+        tags = h.tags
+        if tags and not (len(tags) == 1 and tags[0] == shown_tag):
+            key = tuple(tags)
+            line = self._tag_lines.get(key)
+            if line is None:
+                line = self._tag_lines[key] = "- **Tags:** " + ", ".join([inline(t) for t in tags])
+            items.append(line)
         if h.note.strip():
             items += note_item(h.note)
         links = data.links_of(h.id)
-        doubts = challenges(data, h, self.by_id) if links else []
-        if doubts:
-            items.append("- **Caveats and counter-evidence:**")
-            items += ["  - " + self.link_line(h, link) for link in sorted(doubts, key=_doubt_rank)]
-        related = [link for link in links if link not in doubts]
-        if related:
-            items.append("- **Related:**")
-            items += ["  - " + self.link_line(h, link) for link in related]
+        if links:
+            doubts = challenges(data, h, self.by_id)
+            if doubts:
+                items.append("- **Caveats and counter-evidence:**")
+                items += ["  - " + self.link_line(h, link) for link in sorted(doubts, key=_doubt_rank)]
+            related = [link for link in links if link not in doubts]
+            if related:
+                items.append("- **Related:**")
+                items += ["  - " + self.link_line(h, link) for link in related]
         if items:
-            out += items + [""]
+            out += items
+            out.append("")
         return out
 
     def current_text(self, h: Highlight) -> str:
@@ -245,10 +259,19 @@ class _Writer:
 
     def citation(self, h: Highlight) -> str:
         """"— *Title*, § Heading › Sub, ¶ 12 · highlighted by alice"."""
-        source = self.data.sources[h.source_id]
-        line = f"— *{inline(source.title or 'untitled')}*"
         # An orphan's offsets point at nothing any more: cite the source only.
         location = None if h.anchor_status == "orphaned" else self.data.locations.get(h.id)
+        # Locations are shared by the highlights of one block (collect.locate_all) and kept
+        # alive by `data`, so their identity is a sound key.
+        key = (h.source_id, id(location) if location is not None else None, h.author)
+        line = self._citations.get(key)
+        if line is None:
+            line = self._citations[key] = self._citation(h, location)
+        return line
+
+    def _citation(self, h: Highlight, location: Location | None) -> str:
+        source = self.data.sources[h.source_id]
+        line = f"— *{inline(source.title or 'untitled')}*"
         headings = list(location.headings) if location else []
         if headings and _same(headings[0], source.title):
             headings = headings[1:]
@@ -262,6 +285,13 @@ class _Writer:
 
     def ref(self, h: Highlight, source_title: str | None = None) -> str:
         """A link to a highlight in this brief, or its glimpse when it is not in the brief."""
+        key = (id(h), source_title)  # highlights are kept alive by `data`
+        found = self._refs.get(key)
+        if found is None:
+            found = self._refs[key] = self._ref(h, source_title)
+        return found
+
+    def _ref(self, h: Highlight, source_title: str | None) -> str:
         glimpse = " ".join(h.quote.split())
         if len(glimpse) > GLIMPSE_CHARS:
             glimpse = glimpse[: GLIMPSE_CHARS - 1].rstrip() + "…"

@@ -166,6 +166,14 @@ _UNDERLINE = re.compile(r"^(?:=+|-+|(?:[-*_][ \t]*){3,})[ \t]*$")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
 
 
+# A note line that the loop in `confine_note` leaves as it is: no fence, code span, `#`,
+# pipe or `<` anywhere (so no fence opens and `_outside_code` changes nothing), and a first
+# character that is not a space or a block marker, so it is not blank and cannot be an
+# underline (which is made only of =-*_ after container marks, themselves >-+*, digits . ) and spaces).
+_NOTE_SYNTAX = re.compile(r"[`~#|<]")
+_PROSE_LINE = re.compile(r"[^\s=\-*_>+\d.)]")
+
+
 def _neutralise(segment: str) -> str:
     """Escape `#` heading runs, table pipes and raw HTML in text that is not code."""
     segment = _ATX.sub(lambda m: "\\" + m.group(1), segment)
@@ -192,6 +200,9 @@ def confine_note(note: str, indent: str = "  ") -> list[str]:
     out: list[str] = []
     fence: str | None = None
     for line in for_display(note).split("\n"):
+        if fence is None and _PROSE_LINE.match(line) and not _NOTE_SYNTAX.search(line):
+            out.append(indent + line)  # plain prose: nothing below would change it
+            continue
         opening = _FENCE.match(line)
         if fence is not None:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
