@@ -1,9 +1,9 @@
 """Gather everything an export needs from the store, once, through store functions.
 
 `collect(db, query)` runs the search (an empty query means every highlight), loads each
-involved source with its text and blocks, the links touching the chosen highlights (and a
-glimpse of link ends outside the selection), checks every quote against its source's current
-text, and computes where each quote sits (heading path and paragraph number). Renderers in
+involved source with its text (and its block spans, for locations), the links touching the
+chosen highlights (and a glimpse of link ends outside the selection), checks every quote
+against its source's current text, and computes where each quote sits (heading path and paragraph number). Renderers in
 exports/ then work on this plain `ExportData` and never touch the database.
 """
 
@@ -44,6 +44,7 @@ class ExportData:
     highlights: list[Highlight]
     """In search order: sources by title, then position in the text."""
     sources: dict[int, Source]
+    """With their text; `blocks` is left empty (locations hold what renderers need)."""
     links: list[Link]
     """Every link with at least one end among `highlights`."""
     outside: dict[str, tuple[Highlight, str]] = field(default_factory=dict)
@@ -76,10 +77,13 @@ def collect(db: sqlite_utils.Database, query: str = "", title: str | None = None
     from store.highlights import get_highlights
     from store.links import list_links
     from store.search import search
-    from store.sources import get_source
+    from store.sources import get_block_spans, get_source
 
     highlights = search(db, query or "")
-    sources = {sid: get_source(db, sid) for sid in dict.fromkeys(h.source_id for h in highlights)}
+    # Text for the quote checks; blocks only as spans (for locations), not as Block objects.
+    source_ids = list(dict.fromkeys(h.source_id for h in highlights))
+    sources = {sid: get_source(db, sid, blocks=False) for sid in source_ids}
+    spans = {sid: get_block_spans(db, sid) for sid in source_ids}
     chosen = {h.id for h in highlights}
     links = [l for l in list_links(db) if l.from_id in chosen or l.to_id in chosen] if chosen else []
     missing = sorted({end for l in links for end in (l.from_id, l.to_id) if end not in chosen})
@@ -102,7 +106,7 @@ def collect(db: sqlite_utils.Database, query: str = "", title: str | None = None
         outside=outside,
     )
     data.quote_ok = {h.id: check_quote(sources[h.source_id].text, h) for h in highlights}
-    data.locations = locate_all(highlights, sources)
+    data.locations = locate_all(highlights, sources, spans)
     data.tag_order = ordered_tags({t for h in highlights for t in h.tags})
     return data
 
@@ -126,33 +130,60 @@ def ordered_tags(names: set[str]) -> list[str]:
     return first + rest
 
 
-def locate_all(highlights: list[Highlight], sources: dict[int, Source]) -> dict[str, Location]:
-    """Heading path and block number of every highlight, one pass over each source's blocks."""
-    prepared = {sid: _prepare(source) for sid, source in sources.items()}
+def locate_all(
+    highlights: list[Highlight],
+    sources: dict[int, Source],
+    spans: dict[int, list[tuple[str, int | None, int, int]]] | None = None,
+) -> dict[str, Location]:
+    """Heading path and block number of every highlight, one pass over each source's blocks.
+
+    `spans`: (kind, level, start, end) of each source's blocks (store.sources.get_block_spans);
+    without it, the sources' own `blocks`. Highlights in the same block share one Location.
+    """
+    prepared: dict[int, tuple[list[int], list[tuple[list[str], int | None]]]] = {}
+    made: dict[tuple[int, int], Location] = {}
     out: dict[str, Location] = {}
     for h in highlights:
-        starts, entries = prepared[h.source_id]
+        sid = h.source_id
+        found = prepared.get(sid)
+        if found is None:
+            source = sources[sid]
+            rows = spans[sid] if spans is not None else [(b.kind, b.level, b.start, b.end) for b in source.blocks]
+            found = prepared[sid] = _prepare(source.text, rows)
+        starts, entries = found
         index = bisect_right(starts, h.start) - 1
-        out[h.id] = entries[index] if index >= 0 else Location([], None)
+        if index < 0:
+            out[h.id] = Location([], None)
+            continue
+        location = made.get((sid, index))
+        if location is None:  # made only for blocks that hold a quote
+            headings, paragraph = entries[index]
+            location = made[(sid, index)] = Location(list(headings), paragraph)
+        out[h.id] = location
     return out
 
 
-def _prepare(source: Source) -> tuple[list[int], list[Location]]:
+def _prepare(
+    text: str, blocks: list[tuple[str, int | None, int, int]]
+) -> tuple[list[int], list[tuple[list[str], int | None]]]:
+    """Block starts (for bisect) and each block's (heading path, paragraph number)."""
     starts: list[int] = []
-    entries: list[Location] = []
+    entries: list[tuple[list[str], int | None]] = []
     path: list[tuple[int, str]] = []
+    headings: list[str] = []
     number = 0
-    for block in source.blocks:
-        if block.kind == "heading":
-            text = " ".join(source.text[block.start : block.end].split()).lstrip("#").strip()
-            if len(text) > HEADING_CHARS:
-                text = text[: HEADING_CHARS - 1].rstrip() + "…"
-            level = block.level or 1
-            path = [p for p in path if p[0] < level] + [(level, text)]
+    for kind, level, start, end in blocks:
+        if kind == "heading":
+            title = " ".join(text[start:end].split()).lstrip("#").strip()
+            if len(title) > HEADING_CHARS:
+                title = title[: HEADING_CHARS - 1].rstrip() + "…"
+            level = level or 1
+            path = [p for p in path if p[0] < level] + [(level, title)]
+            headings = [t for _, t in path]  # shared by the blocks under it, copied per Location
             paragraph = None
         else:
             number += 1
             paragraph = number
-        starts.append(block.start)
-        entries.append(Location([t for _, t in path], paragraph))
+        starts.append(start)
+        entries.append((headings, paragraph))
     return starts, entries

@@ -116,8 +116,9 @@ def get_source_info(db: sqlite_utils.Database, source_id: int) -> SourceInfo:
     return _info(db, row)
 
 
-def get_source(db: sqlite_utils.Database, source_id: int) -> Source:
-    """A source with its reading text and blocks."""
+def get_source(db: sqlite_utils.Database, source_id: int, *, blocks: bool = True) -> Source:
+    """A source with its reading text and blocks (`blocks=False`: an empty block list, for
+    callers that read the spans they need with `get_block_spans`)."""
     info = get_source_info(db, source_id)
     text, warnings = db.execute(
         "SELECT text, warnings FROM sources WHERE id = ?", [source_id]
@@ -128,8 +129,19 @@ def get_source(db: sqlite_utils.Database, source_id: int) -> Source:
             'SELECT kind, level, start, "end", meta FROM blocks WHERE source_id = ? ORDER BY seq',
             [source_id],
         )
-    ]
+    ] if blocks else []
     return Source(**vars(info), text=text, blocks=blocks, warnings=json.loads(warnings))
+
+
+def get_block_spans(db: sqlite_utils.Database, source_id: int) -> list[tuple[str, int | None, int, int]]:
+    """(kind, level, start, end) of a source's blocks in document order (none if no such source).
+
+    What locating a quote needs (exports cite a heading path and paragraph number), without
+    building a Block and decoding its meta for every block of every source.
+    """
+    return db.execute(
+        'SELECT kind, level, start, "end" FROM blocks WHERE source_id = ? ORDER BY seq', [source_id]
+    ).fetchall()
 
 
 def source_text(db: sqlite_utils.Database, source_id: int) -> str:
