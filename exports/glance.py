@@ -57,7 +57,9 @@ def table(data: ExportData, with_untagged: bool) -> list[str]:
     out.append("|---|" + "---:|" * (len(columns) + 1))
     totals = [0] * (len(columns) + 1)
     for source_id, mine in by_source(data).items():
-        row = [sum(1 for h in mine if c in h.tags) for c in data.tag_order]
+        # one pass over the source's highlights for every column
+        tagged = Counter(t for h in mine for t in set(h.tags))
+        row = [tagged[c] for c in data.tag_order]
         if with_untagged:
             row.append(sum(1 for h in mine if not h.tags))
         row.append(len(mine))
