@@ -79,7 +79,8 @@ def to_json(data: ExportData) -> str:
     """A JSON array of highlight objects (exact text; non-ASCII kept readable)."""
     # One object per line: json's C encoder only runs without indent, and a line per
     # highlight still reads and diffs well.
-    text = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records(data)) + "\n]"
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps would build one per record
+    text = "[\n" + ",\n".join([encode(r) for r in records(data)]) + "\n]"
     # Keep the file safe to `cat`: characters a terminal acts on or reorders stay \u-escaped
     # (outside strings JSON is ASCII, so these can only be inside strings).
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
