@@ -1,7 +1,9 @@
 """Export speed: 10,000 highlights over 20 sources, with tags, notes and links.
 
 Prints seconds for collecting the data from the store and for rendering each format
-(md, csv, json, w3c), best of three. Target: each whole export under 1 s.
+(md, csv, json, w3c), best of three, then the whole export (collect and render together)
+run three times: best and median wall time, median CPU time. Target: each whole export
+under 1 s.
 
     python bench/bench_export.py [--highlights N]
 """
@@ -72,11 +74,16 @@ def best_of(fn, runs: int = 3) -> tuple[float, object]:
     return best, result
 
 
-def cpu_of(fn) -> float:
-    """CPU seconds of one call: steadier than wall time on a machine shared with other work."""
-    started = time.process_time()
-    fn()
-    return time.process_time() - started
+def whole_runs(fn, runs: int = 3) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of `runs` calls, each sorted. CPU time is steadier than wall time
+    on a machine shared with other work."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        fn()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return sorted(walls), sorted(cpus)
 
 
 def main() -> None:
@@ -104,10 +111,11 @@ def main() -> None:
         print(f"collect (search, sources, links, checks): {collect_s:.3f} s for {len(data.highlights)} highlights")
         for name, render in renderers.items():
             seconds, text = best_of(lambda: render(data))
-            whole_cpu = cpu_of(lambda: render(collect(db)))
+            walls, cpus = whole_runs(lambda: render(collect(db)))
             print(
-                f"{name:5} render {seconds:.3f} s, whole export {collect_s + seconds:.3f} s wall "
-                f"({whole_cpu:.3f} s CPU), {len(text) / 1e6:.1f} MB"
+                f"{name:5} render {seconds:.3f} s, whole export (collect + render, 3 runs) "
+                f"best {walls[0]:.3f} s / median {walls[1]:.3f} s wall, "
+                f"median {cpus[1]:.3f} s CPU, {len(text) / 1e6:.1f} MB"
             )
 
 
