@@ -6,6 +6,7 @@ remembers the chosen theme in the database.
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App
 
 from tui.commands_provider import PostilCommands
@@ -53,6 +54,15 @@ class PostilApp(App[None]):
         from tui.screens.main import MainScreen
 
         self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
+
+    async def on_event(self, event) -> None:
+        # A key or click must act on the whole state: if the main screen painted its text
+        # but has not yet loaded its highlights (start-up), load them before handling it.
+        if isinstance(event, (events.Key, events.MouseDown)):
+            ensure = getattr(self.screen, "ensure_annotations", None) if self._screen_stack else None
+            if ensure is not None:
+                ensure()
+        await super().on_event(event)
 
     async def action_quit(self) -> None:
         """ctrl+q (or the palette's quit): write the reading position first."""

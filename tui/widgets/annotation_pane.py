@@ -93,6 +93,9 @@ class AnnotationPane(Vertical):
         self.selected_id: str | None = None
         self._index: dict[str, int] = {}
         self._links: list[LinkView] = []
+        self._title = "Highlights"
+        self._detail: Content | None = None
+        """What the detail text shows now (updating it with the same content would re-lay out the pane)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Highlights"), id="pane-title")
@@ -114,9 +117,10 @@ class AnnotationPane(Vertical):
         self._index = {h.id: i for i, h in enumerate(self.highlights)}
         self.option_list.set_items(self.highlights)
         count = len(self.highlights)
-        self.query_one("#pane-title", Static).update(
-            Content(f"{count} highlight{'s' if count != 1 else ''}" if count else "No highlights yet")
-        )
+        title = f"{count} highlight{'s' if count != 1 else ''}" if count else "No highlights yet"
+        if title != self._title:  # one fixed-height line: no layout pass needed
+            self._title = title
+            self.query_one("#pane-title", Static).update(Content(title), layout=False)
         if self.selected_id not in self._index:
             self.selected_id = None
         self._sync_list()
@@ -133,10 +137,12 @@ class AnnotationPane(Vertical):
     def _show_detail(self, links: list[LinkView]) -> None:
         text = self.query_one("#pane-detail-text", Static)
         link_list = self.query_one("#pane-links", OptionList)
+        had_links = bool(self._links)
         self._links = list(links)
-        link_list.clear_options()
+        if had_links or links:
+            link_list.clear_options()
         if self.selected_id is None:
-            text.update(Content("No highlight under the cursor."))
+            self._set_detail(text, Content("No highlight under the cursor."))
             link_list.display = False
             return
         h = self.highlights[self._index[self.selected_id]]
@@ -149,10 +155,15 @@ class AnnotationPane(Vertical):
             parts += [("  · anchor " + h.anchor_status, "dim")]
         if links:
             parts += ["\n\n", ("Links", "bold"), ("  tab here, enter follows", "dim")]
-        text.update(Content.assemble(*parts))
+        self._set_detail(text, Content.assemble(*parts))
         width = max(20, (self.size.width or 46) - 6)  # border, padding and the list's own margin
         link_list.add_options(Option(link_prompt(v, width), id=v.link.id) for v in links)
         link_list.display = bool(links)
+
+    def _set_detail(self, text: Static, content: Content) -> None:
+        if content != self._detail:
+            self._detail = content
+            text.update(content)
 
     def on_highlight_list_highlighted(self, event: HighlightList.Highlighted) -> None:
         event.stop()

@@ -77,8 +77,14 @@ class HighlightList(ScrollView, can_focus=True):
         self._cursor = self._index.get(selected) if selected else None
         self._gen += 1
         self._lines.clear()
-        self.virtual_size = Size(self.size.width, len(items) * ROW)
+        self._sync_virtual_size()
         self.refresh()
+
+    def _sync_virtual_size(self) -> None:
+        # Setting virtual_size, even to the same value, lays the screen out again.
+        size = Size(self.size.width, len(self.items) * ROW)
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     @property
     def option_count(self) -> int:
@@ -144,7 +150,7 @@ class HighlightList(ScrollView, can_focus=True):
         self._lines.clear()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self.size.width, len(self.items) * ROW)
+        self._sync_virtual_size()
         self._gen += 1
 
     def _scroll_to_row(self, index: int) -> None:

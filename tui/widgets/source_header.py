@@ -51,4 +51,5 @@ class SourceHeader(Static):
         return Content.assemble(*parts)
 
     def _redraw(self) -> None:
-        self.update(self.header_content())
+        # One line of fixed height and width: a repaint, never a layout pass of the screen.
+        self.update(self.header_content(), layout=False)
