@@ -1,6 +1,12 @@
 """The search screen: results as you type, errors as a message, history, saved queries."""
 
+import asyncio
+import sqlite3
+
 from textual.app import App
+from textual.widgets import OptionList
+
+import tui.screens.search as search_screen
 
 from screen_host import Host, drawn
 from search_fixture import build
@@ -107,3 +113,71 @@ async def test_save_a_query_and_run_it_from_the_palette(tmp_path):
         await settle(app, pilot)
         assert app.screen.query_text == "tag:caveat -source:amygdala"
         assert fx.names(h.highlight for h in app.screen.hits) == ["t2"]
+
+
+async def test_a_keystroke_interrupts_the_stale_search(tmp_path, monkeypatch):
+    """`tag:cave` is still searching (here: forever) when `at` is typed; its SQL is
+    interrupted, its results dropped, and `tag:caveat`'s results shown."""
+    fx = build(tmp_path / "search.db")
+    real = store_search.search_hits
+    stuck: list[str] = []
+    interrupted: list[str] = []
+
+    def search_hits(db, query, **kwargs):
+        if query == "tag:cave":
+            stuck.append(query)
+            # Counting to ten million takes seconds: an interrupt of the connection ends it.
+            try:
+                db.execute(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000) "
+                    "SELECT count(*) FROM n"
+                ).fetchone()
+            except sqlite3.OperationalError as error:
+                interrupted.append(str(error))
+                raise
+        return real(db, query, **kwargs)
+
+    monkeypatch.setattr(store_search, "search_hits", search_hits)
+    app = Host(SearchScreen(fx.db, "tag:cave"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        for _ in range(100):
+            if stuck:
+                break
+            await pilot.pause(0.02)
+        assert stuck
+        await pilot.press("a", "t")
+        await asyncio.wait_for(settle(app, pilot), timeout=60)
+        assert interrupted == ["interrupted"]
+        screen = app.screen
+        assert screen.shown_query == "tag:caveat"
+        assert screen.error == ""
+        assert fx.names(h.highlight for h in screen.hits) == ["a2", "t2"]
+        assert "2 highlights in 2 sources" in drawn(app)
+
+
+async def test_results_come_in_pages_with_the_total_and_group_counts(tmp_path, monkeypatch):
+    """A first small page is drawn, then the rest up to the limit; headers count whole groups."""
+    monkeypatch.setattr(search_screen, "FIRST_PAGE", 2)  # inside the first group (3 rows)
+    monkeypatch.setattr(search_screen, "LIMIT", 7)
+    fx = build(tmp_path / "search.db")
+    app = Host(SearchScreen(fx.db))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert len(screen.hits) == 7
+        assert [h.highlight.id for h in screen.hits] == [h.id for h in store_search.search(fx.db, "", limit=7)]
+        text = drawn(app)
+        assert "10 highlights; the first 7 shown, in 3 sources" in text
+        # Each group header counts the rows listed under it, across the first page's end.
+        results = screen.query_one("#results", OptionList)
+        groups: list[tuple[str, int]] = []
+        for index in range(results.option_count):
+            option = results.get_option_at_index(index)
+            if option.disabled:
+                groups.append((str(option.prompt), 0))
+            else:
+                groups[-1] = (groups[-1][0], groups[-1][1] + 1)
+        assert sum(rows for _, rows in groups) == 7
+        assert groups[0] == ("Amygdala and emotional response  (3)", 3)
+        for header, rows in groups:
+            assert header.endswith(f"({rows})")

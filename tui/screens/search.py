@@ -1,10 +1,16 @@
 """The search screen (`f`): results as you type, grouped by source, with matches emphasised.
 
 The query runs in a thread worker with its own SQLite connection (a connection cannot cross
-threads). Typing restarts a short debounce timer; when it fires, the search starts at once
-if no search is running, else as soon as the running one ends, always with the latest text
-(stale results are never shown). That keeps the list within a search's time of the last
-keystroke instead of a long fixed delay.
+threads). Typing restarts a short debounce timer; when it fires, a search starts at once.
+A keystroke makes every running search stale: its connection is interrupted
+(`sqlite3.Connection.interrupt`, safe from another thread), the worker checks the search
+generation before each step and drops what it found, and the search workers are
+`exclusive` in one group. So the search for `tag:cavea` never delays the one for
+`tag:caveat`, and stale results are never shown.
+
+Each search is paged: the first page (a screenful) is read with a small `limit` and drawn
+at once, then the rest up to `LIMIT` and the total (`store.search.count`) follow; the
+list fills in chunks between paints.
 
 `enter` opens the highlighted result (dismissing with its id) and records the query in the
 history; `up`/`down` in the query field walk recent queries; `ctrl+s` saves the query
@@ -13,6 +19,8 @@ under a name, and `SavedQueriesProvider` offers saved queries in the command pal
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from functools import partial
 
 import sqlite_utils
@@ -26,6 +34,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from sources.sanitise import for_display_line
 from store import search as store_search
@@ -38,10 +47,14 @@ from tui.screens.ask import AskText
 from tui.screens.render import emphasised, plain, tag_chips
 
 LIMIT = 500
-"""Results listed at most; the summary says when there are more."""
-FIRST_ROWS = 40
-"""Rows drawn at once after a search (more than a tall screen shows); the rest follow in chunks."""
-MORE_ROWS = 50
+"""Results listed at most; the summary gives the total when there are more."""
+FIRST_PAGE = 60
+"""Results read by the first, fast query (more than a tall screen shows)."""
+MORE_LINES = 100
+"""Lines of rows added per chunk after the first screenful."""
+
+Row = tuple[int, SearchHit, bool]
+"""(index in hits, hit, starts a source group)."""
 
 
 class SearchScreen(Screen["str | None"]):
@@ -72,10 +85,22 @@ class SearchScreen(Screen["str | None"]):
         """The query whose results the list holds (None before the first search ends)."""
         self._db_path = database_path(db)
         self._search_timer: Timer | None = None
-        self._search_busy = False
-        self._search_pending = False
         self._search_generation = 0
+        self._search_conns: set[sqlite3.Connection] = set()
+        """Connections of searches in progress, to interrupt when they go stale."""
+        self._search_conns_lock = threading.Lock()
+        """Guards `_running`: a connection is never interrupted while it is being closed."""
         self._draw_generation = 0
+        self._pending: list[Row] = []
+        """Rows found but not yet added to the list."""
+        self._fill_scheduled = False
+        self._counts: dict[int, int] = {}
+        """Results per source among `hits` (the group headers show them)."""
+        self._titles: dict[int, str] = {}
+        self._headers: set[int] = set()
+        """Sources whose group header is in the list."""
+        self._terms: list[str] = []
+        self._chips: dict[tuple[str, ...], Text] = {}
         self._history: list[str] = []
         self._history_index = -1
         self._draft = query
@@ -103,79 +128,152 @@ class SearchScreen(Screen["str | None"]):
 
     @on(Input.Changed, "#query")
     def _changed(self, event: Input.Changed) -> None:
+        if event.value == self.query_text:
+            return  # e.g. the field announcing its initial value: on_mount searched it already
         self.query_text = event.value
         self._search_generation += 1
         self._draw_generation += 1  # stop filling the list with the previous query's rows
+        self._interrupt_searches()
         if self._search_timer is not None:
             self._search_timer.stop()
         self._search_timer = self.set_timer(self.DEBOUNCE, self._start_search)
 
-    def _start_search(self) -> None:
-        if self._search_busy:
-            self._search_pending = True
-            return
-        self._search_busy = True
-        self._search_pending = False
-        if self._db_path:
-            self._search_worker(self.query_text, self._search_generation)
-        else:  # an in-memory database cannot be opened again from another thread
-            self._finish(self._search_generation, self.query_text, *_run(self.db, self.query_text))
+    def _interrupt_searches(self) -> None:
+        """Stop the SQL of every running (now stale) search; its worker then drops out."""
+        with self._search_conns_lock:
+            for conn in self._search_conns:
+                conn.interrupt()
 
-    @work(thread=True, group="search")
+    def _start_search(self) -> None:
+        generation, query = self._search_generation, self.query_text
+        if self._db_path:
+            self._search_worker(query, generation)
+            return
+        # An in-memory database cannot be opened again from another thread: search here.
+        try:
+            first = store_search.search_hits(self.db, query, limit=FIRST_PAGE)
+            self._finish(generation, query, first, "", len(first) < FIRST_PAGE)
+            if len(first) == FIRST_PAGE:
+                self._more(generation, *_rest(self.db, query))
+        except (QueryError, StoreError) as error:
+            self._finish(generation, query, [], str(error), True)
+
+    @work(thread=True, group="search", exclusive=True)
     def _search_worker(self, query: str, generation: int) -> None:
+        worker = get_current_worker()
+
+        def stale() -> bool:
+            return worker.is_cancelled or generation != self._search_generation
+
+        def post(method, *args) -> None:
+            if not stale():
+                self.app.call_from_thread(method, generation, *args)
+
+        if stale():
+            return
         try:
             db = open_db(self._db_path, migrate=False)
         except StoreError as error:
-            self.app.call_from_thread(self._finish, generation, query, [], str(error))
+            post(self._finish, query, [], str(error), True)
             return
+        with self._search_conns_lock:
+            self._search_conns.add(db.conn)
         try:
-            hits, error = _run(db, query)
+            first = store_search.search_hits(db, query, limit=FIRST_PAGE)
+            post(self._finish, query, first, "", len(first) < FIRST_PAGE)
+            if len(first) == FIRST_PAGE and not stale():
+                post(self._more, *_rest(db, query))
+        except (QueryError, StoreError) as error:
+            post(self._finish, query, [], str(error), True)
+        except sqlite3.OperationalError as error:  # interrupted because stale; else a message
+            post(self._finish, query, [], str(error), True)
         finally:
+            with self._search_conns_lock:
+                self._search_conns.discard(db.conn)
             db.conn.close()
-        self.app.call_from_thread(self._finish, generation, query, hits, error)
 
-    def _finish(self, generation: int, query: str, hits: list[SearchHit], error: str) -> None:
-        self._search_busy = False
+    def _finish(self, generation: int, query: str, hits: list[SearchHit], error: str, complete: bool) -> None:
         if generation == self._search_generation:
-            self._show(query, hits, error)
-        if self._search_pending or generation != self._search_generation:
-            self._start_search()
+            self._show(query, hits, error, complete)
+
+    def _more(self, generation: int, rest: list[SearchHit], total: int) -> None:
+        """The results after the first page, and the total; appended after the drawn rows."""
+        if generation != self._search_generation or self.error:
+            return
+        boundary = self.hits[-1].highlight.source_id if self.hits else None
+        rest = rest[: LIMIT - len(self.hits)]
+        rows = self._rows(rest, len(self.hits))
+        self.hits.extend(rest)
+        self._count(rest)
+        if boundary in self._headers:  # its group continues: the header's count grew
+            self.query_one("#results", OptionList).replace_option_prompt(f"s{boundary}", self._header(boundary))
+        self._pending.extend(rows)
+        self._schedule_fill()
+        self._summarise(total)
 
     # --- drawing ------------------------------------------------------------------------
 
-    def _show(self, query: str, hits: list[SearchHit], error: str) -> None:
+    def _show(self, query: str, hits: list[SearchHit], error: str, complete: bool) -> None:
         self.error = error
         self.query_one("#error", Static).update(Content(for_display_line(error)))
         self.query_one("#error", Static).display = bool(error)
         if error:
             return  # keep the last good results under the message while the user fixes it
-        self.hits = hits[:LIMIT]
+        self.hits = list(hits)
         self.shown_query = query
-        terms = store_search.match_terms(query)
-        counts: dict[int, int] = {}
-        for hit in self.hits:
-            counts[hit.highlight.source_id] = counts.get(hit.highlight.source_id, 0) + 1
-        rows: list[tuple[int, SearchHit, bool]] = []  # (index, hit, starts a source group)
-        previous = None
-        for index, hit in enumerate(self.hits):
-            rows.append((index, hit, hit.highlight.source_id != previous))
-            previous = hit.highlight.source_id
+        self._terms = store_search.match_terms(query)
+        self._counts, self._headers = {}, set()
+        self._count(self.hits)
+        self._pending = self._rows(self.hits, 0)
         self._draw_generation += 1
+        self._fill_scheduled = False
         results = self.query_one("#results", OptionList)
         results.clear_options()
-        self._append_rows(self._draw_generation, rows, terms, counts, FIRST_ROWS)
+        self._append_rows(self._draw_generation, results.size.height or 40)
         if self.hits:
             results.highlighted = 1
-        n, sources = len(self.hits), len(counts)
-        more = f"+ (showing the first {LIMIT})" if len(hits) > LIMIT else ""
-        self.query_one("#summary", Static).update(
-            Content(f"{n}{more} highlight{'s' * (n != 1)} in {sources} source{'s' * (sources != 1)}")
-            if n
-            else Content("no highlights match")
-        )
+        self._summarise(len(self.hits) if complete else None)
 
-    def _append_rows(self, generation: int, rows: list, terms, counts: dict[int, int], size: int) -> None:
-        """Add the next `size` rows to the list, and the rest after the next paint.
+    def _rows(self, hits: list[SearchHit], start: int) -> list[Row]:
+        previous = self.hits[-1].highlight.source_id if start and self.hits else None
+        rows: list[Row] = []
+        for index, hit in enumerate(hits, start):
+            rows.append((index, hit, hit.highlight.source_id != previous))
+            previous = hit.highlight.source_id
+        return rows
+
+    def _count(self, hits: list[SearchHit]) -> None:
+        for hit in hits:
+            source_id = hit.highlight.source_id
+            self._counts[source_id] = self._counts.get(source_id, 0) + 1
+            self._titles[source_id] = hit.source_title
+
+    def _summarise(self, total: int | None) -> None:
+        """`total` None: only the first page is in, more are coming."""
+        n, sources = len(self.hits), len(self._counts)
+        in_sources = f"in {sources} source{'s' * (sources != 1)}"
+        if not n:
+            text = "no highlights match"
+        elif total is None:
+            text = f"{n}+ highlights {in_sources}…"
+        elif total > n:
+            text = f"{total} highlights; the first {n} shown, {in_sources}"
+        else:
+            text = f"{n} highlight{'s' * (n != 1)} {in_sources}"
+        self.query_one("#summary", Static).update(Content(text))
+
+    def _header(self, source_id: int) -> Text:
+        header = plain(self._titles[source_id], 80, style="bold")
+        header.append(f"  ({self._counts[source_id]})", style="dim")
+        return header
+
+    def _schedule_fill(self) -> None:
+        if self._pending and not self._fill_scheduled:
+            self._fill_scheduled = True
+            self.call_after_refresh(self._append_rows, self._draw_generation, MORE_LINES)
+
+    def _append_rows(self, generation: int, lines: int) -> None:
+        """Add pending rows filling about `lines` lines to the list, the rest after the next paint.
 
         Building and measuring 500 rows takes a quarter of a second; a screenful first keeps
         the list within a search's time of the last keystroke, and the rest follows in
@@ -183,31 +281,41 @@ class SearchScreen(Screen["str | None"]):
         """
         if generation != self._draw_generation:
             return
-        chunk, rest = rows[:size], rows[size:]
+        self._fill_scheduled = False
         options: list[Option] = []
-        for index, hit, new_source in chunk:
+        used = 0
+        while self._pending and used < lines:
+            index, hit, new_source = self._pending.pop(0)
             h = hit.highlight
             if new_source:
-                header = plain(hit.source_title, 80, style="bold")
-                header.append(f"  ({counts[h.source_id]})", style="dim")
-                options.append(Option(header, disabled=True))
+                self._headers.add(h.source_id)
+                options.append(Option(self._header(h.source_id), id=f"s{h.source_id}", disabled=True))
+                used += 1
             first = Text("  ", end="")
             if h.tags:
-                first.append_text(tag_chips(h.tags, self._colors))
+                first.append_text(self._tag_chips(h.tags))
                 first.append(" ")
             # No free words (e.g. `tag:caveat`): nothing to emphasise, skip the folding.
-            spans = store_search.emphasis_spans(h.quote, terms) if terms else []
+            spans = store_search.emphasis_spans(h.quote, self._terms) if self._terms else []
             first.append_text(emphasised(h.quote, spans, 110))
-            lines = [first]
+            lines_of_row = [first]
             if h.note.strip():
                 note = Text("    ", style="dim", end="")
-                spans = store_search.emphasis_spans(h.note, terms) if terms else []
+                spans = store_search.emphasis_spans(h.note, self._terms) if self._terms else []
                 note.append_text(emphasised(h.note, spans, 100))
-                lines.append(note)
-            options.append(Option(Text("\n", end="").join(lines), id=str(index)))
+                lines_of_row.append(note)
+            used += len(lines_of_row)
+            options.append(Option(Text("\n", end="").join(lines_of_row), id=str(index)))
         self.query_one("#results", OptionList).add_options(options)
-        if rest:
-            self.call_after_refresh(self._append_rows, generation, rest, terms, counts, MORE_ROWS)
+        self._schedule_fill()
+
+    def _tag_chips(self, tags: list[str]) -> Text:
+        """Chips per tag set, built once per screen (parsing colours is most of a row's cost)."""
+        key = tuple(tags)
+        chips = self._chips.get(key)
+        if chips is None:
+            chips = self._chips[key] = tag_chips(tags, self._colors)
+        return chips
 
     # --- actions ------------------------------------------------------------------------
 
@@ -219,14 +327,15 @@ class SearchScreen(Screen["str | None"]):
     @on(OptionList.OptionSelected, "#results")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self._open(int(event.option.id))
+        if event.option.id is not None and event.option.id.isdigit():  # not a group header
+            self._open(int(event.option.id))
 
     def action_open(self) -> None:
         results = self.query_one("#results", OptionList)
         if results.highlighted is None or not self.hits:
             return
         option = results.get_option_at_index(results.highlighted)
-        if option.id is not None:
+        if option.id is not None and option.id.isdigit():  # not a group header
             self._open(int(option.id))
 
     def _open(self, index: int) -> None:
@@ -274,14 +383,11 @@ class SearchScreen(Screen["str | None"]):
         self.dismiss(None)
 
 
-def _run(db: sqlite_utils.Database, query: str) -> tuple[list[SearchHit], str]:
-    """Results and an error message ("" when fine); a malformed query is a message, not a crash."""
-    try:
-        return store_search.search_hits(db, query, limit=LIMIT + 1), ""
-    except QueryError as error:
-        return [], str(error)
-    except StoreError as error:
-        return [], str(error)
+def _rest(db: sqlite_utils.Database, query: str) -> tuple[list[SearchHit], int]:
+    """The results after the first page (up to LIMIT in all), and how many match in total."""
+    rest = store_search.search_hits(db, query, limit=LIMIT + 1 - FIRST_PAGE, offset=FIRST_PAGE)
+    shown = FIRST_PAGE + len(rest)
+    return rest, store_search.count(db, query) if shown > LIMIT else shown
 
 
 class SavedQueriesProvider(Provider):
