@@ -113,9 +113,11 @@ class AnnotationPane(Vertical):
     def show_highlights(self, highlights: list[Highlight], colors: dict[str, str]) -> None:
         """Replace the list (document order), keeping the selection when it still exists."""
         self.highlights = list(highlights)
-        self.tag_colors = dict(colors)
+        if colors != self.tag_colors:
+            self.tag_colors = dict(colors)
+            self.option_list.restyle()
         self._index = {h.id: i for i, h in enumerate(self.highlights)}
-        self.option_list.set_items(self.highlights)
+        self.option_list.set_items(self.highlights, self._index)
         count = len(self.highlights)
         title = f"{count} highlight{'s' if count != 1 else ''}" if count else "No highlights yet"
         if title != self._title:  # one fixed-height line: no layout pass needed

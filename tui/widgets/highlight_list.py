@@ -65,15 +65,22 @@ class HighlightList(ScrollView, can_focus=True):
         self._index: dict[str, int] = {}
         self._cursor: int | None = None
         self._lines: LRUCache[tuple, Strip] = LRUCache(512)
+        self._rows: LRUCache[str, tuple[Highlight, int, list[Content]]] = LRUCache(256)
+        """Highlight id -> (the highlight object, width, its described rows): after a keystroke
+        changes one highlight, only that one is described again (it is a new object)."""
         self._gen = 0
 
     # -- content --------------------------------------------------------------------------
 
-    def set_items(self, items: list[Highlight]) -> None:
-        """Replace the rows (cheap: nothing is measured or drawn here)."""
+    def set_items(self, items: list[Highlight], index: dict[str, int] | None = None) -> None:
+        """Replace the rows (cheap: nothing is measured or drawn here).
+
+        Args:
+            index: id -> position in `items`, when the caller already built it.
+        """
         selected = self.highlighted_id
         self.items = items
-        self._index = {h.id: i for i, h in enumerate(items)}
+        self._index = index if index is not None else {h.id: i for i, h in enumerate(items)}
         self._cursor = self._index.get(selected) if selected else None
         self._gen += 1
         self._lines.clear()
@@ -130,11 +137,25 @@ class HighlightList(ScrollView, can_focus=True):
                 style = self.get_visual_style("highlight-list--cursor" if self.has_focus else "highlight-list--cursor-blurred")
             else:
                 style = self.get_visual_style()
-            content = self.describe(self.items[index], width)[line]
+            content = self._described(self.items[index], width)[line]
             content = content.truncate(width, ellipsis=True, pad=True)
             strip = Strip(content.render_segments(style), width)
             self._lines[key] = strip
         return strip
+
+    def _described(self, h: Highlight, width: int) -> list[Content]:
+        cached = self._rows.get(h.id)
+        if cached is None or cached[0] is not h or cached[1] != width:
+            cached = (h, width, self.describe(h, width))
+            self._rows[h.id] = cached
+        return cached[2]
+
+    def restyle(self) -> None:
+        """Describe every row again (what `describe` draws changed, e.g. tag colours)."""
+        self._rows.clear()
+        self._lines.clear()
+        self._gen += 1
+        self.refresh()
 
     def on_focus(self) -> None:
         self._gen += 1
