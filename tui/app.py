@@ -9,8 +9,14 @@ from __future__ import annotations
 from textual import events
 from textual.app import App
 
-from tui.commands_provider import PostilCommands
 from tui.undo import UndoStack
+
+
+def postil_commands():
+    """The palette's actions, tags and sources, imported when the palette opens."""
+    from tui.commands_provider import PostilCommands
+
+    return PostilCommands
 
 
 def saved_queries_provider():
@@ -25,7 +31,7 @@ class PostilApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "postil"
-    COMMANDS = App.COMMANDS | {PostilCommands, saved_queries_provider}
+    COMMANDS = App.COMMANDS | {postil_commands, saved_queries_provider}
     """The palette offers every action, tag and source, and the searches saved with ctrl+s."""
 
     def __init__(self, settings, *, db=None, source_id: int | None = None, at_top: bool = False) -> None:
