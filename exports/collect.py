@@ -74,6 +74,15 @@ class ExportData:
 
 def collect(db: sqlite_utils.Database, query: str = "", title: str | None = None) -> ExportData:
     """Everything an export of `query` needs (raises store.query.QueryError for a bad query)."""
+    from store.reading import paused_gc
+
+    # Tens of thousands of objects (highlights, their tag lists, links, locations) are built
+    # here and none is garbage: collections while building them only rescan what was just made.
+    with paused_gc():
+        return _collect(db, query, title)
+
+
+def _collect(db: sqlite_utils.Database, query: str, title: str | None) -> ExportData:
     from store.highlights import get_highlights
     from store.links import list_links
     from store.search import search
