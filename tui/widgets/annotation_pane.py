@@ -163,9 +163,19 @@ class AnnotationPane(Vertical):
         link_list.display = bool(links)
 
     def _set_detail(self, text: Static, content: Content) -> None:
-        if content != self._detail:
-            self._detail = content
-            text.update(content)
+        if content == self._detail:
+            return
+        # A new height needs a layout of the whole screen (tens of ms on a big source); the
+        # same number of wrapped lines only needs a repaint, as when moving between
+        # highlights whose details are alike.
+        width = text.content_region.width
+        same_height = (
+            width > 0
+            and self._detail is not None
+            and len(self._detail.wrap(width)) == len(content.wrap(width))
+        )
+        self._detail = content
+        text.update(content, layout=not same_height)
 
     def on_highlight_list_highlighted(self, event: HighlightList.Highlighted) -> None:
         event.stop()
