@@ -20,7 +20,6 @@ import time
 T0 = time.perf_counter()  # as early as possible: the child's "process start" for timing
 
 import json  # noqa: E402
-import os  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402

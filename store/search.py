@@ -338,7 +338,7 @@ def _walk_in_order(db: sqlite_utils.Database, node: Node, page: list[int]) -> li
     conn.set_progress_handler(budget, 1000)
     try:
         return [row[0] for row in conn.execute(sql, params + page)]
-    except sqlite3.OperationalError as error:
+    except sqlite3.OperationalError:
         if calls > WALK_BUDGET:
             return None
         raise

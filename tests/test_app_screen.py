@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_support import SAMPLE, SIZE, add_text, make_app, screen_segments, screen_text, select_text, settle
+from app_support import SAMPLE, SIZE, add_text, make_app, screen_segments, screen_text, settle
 
 from store import highlights as store_highlights
 from store import links as store_links

@@ -18,7 +18,7 @@ from exports.collect import collect
 from exports.escape import inline, quote_block
 from store.db import open_db
 from store.links import create_link
-from test_export_brief import MD, blockquotes, headings, test_any_quote_and_title_come_back_literally_and_leave_the_outline_alone as literal
+from test_export_brief import MD, test_any_quote_and_title_come_back_literally_and_leave_the_outline_alone as literal
 
 TRIAL = (
     "Ketamine trial notes\n\n"

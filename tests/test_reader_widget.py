@@ -146,7 +146,7 @@ async def test_highlights_are_painted_with_their_colour_and_overlaps_underlined(
 async def test_markup_like_and_control_text_is_drawn_literally():
     hostile = "Use [bold]x[/] and [/] or [@click=app.quit]here[/] — [T]his.\x1b[31mred\x07 \u202eevil\u200b \x9b end"
     app = ReaderApp(hostile, [])
-    async with app.run_test(size=(200, 10)) as pilot:
+    async with app.run_test(size=(200, 10)):
         reader = app.query_one(Reader)
         drawn = "".join(screen_lines(reader))
         for literal in ("[bold]x[/]", "[/]", "[@click=app.quit]here", "[T]his"):

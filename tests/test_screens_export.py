@@ -1,7 +1,5 @@
 """The export dialog: scopes, grouping, file names, refusal to overwrite, errors as one line."""
 
-from pathlib import Path
-
 from screen_host import Host, drawn
 from search_fixture import build
 from tui.screens.export import ExportScreen
