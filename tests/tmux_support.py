@@ -24,6 +24,17 @@ TMUX_MARKS = [
 """Marks for a module of tmux tests: slow, and skipped without tmux."""
 
 
+def _tmux(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    """Run a tmux client with Python's view of the environment.
+
+    GNU readline (which pytest loads through pdb) writes COLUMNS=80 and LINES=24 into the C-level
+    environment without touching `os.environ`. A tmux server started with those copies them into
+    every pane, and `shutil.get_terminal_size()` (Textual's size source) trusts them over the tty,
+    so the app drew at 80x24 inside a 160x48 window. Passing `os.environ` explicitly drops them.
+    """
+    return subprocess.run(["tmux", *args], env=dict(os.environ), **kwargs)
+
+
 class Terminal:
     """A tmux session running one command, with helpers to type and read the screen."""
 
@@ -32,20 +43,21 @@ class Terminal:
         self.name = f"postil-{uuid.uuid4().hex[:8]}"
         env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
         width, height = size
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), *env_args, *command],
+        # `env -u` too, for a tmux server someone else started with those variables set.
+        unset_size = ["env", "-u", "COLUMNS", "-u", "LINES"]
+        _tmux(
+            "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), *env_args,
+            *unset_size, *command,
             check=True,
         )
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         flag = ["-l"] if literal else []
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *flag, *keys], check=True)
+        _tmux("send-keys", "-t", self.name, *flag, *keys, check=True)
         time.sleep(0.3)
 
     def screen(self) -> str:
-        return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=True
-        ).stdout
+        return _tmux("capture-pane", "-p", "-t", self.name, capture_output=True, text=True, check=True).stdout
 
     def wait_for(self, text: str, timeout: float = 20) -> str:
         """The screen once `text` shows on it (AssertionError with the screen after `timeout`)."""
@@ -58,7 +70,7 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared; screen was:\n{self.screen()}")
 
     def alive(self) -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+        return _tmux("has-session", "-t", self.name, capture_output=True).returncode == 0
 
     def wait_closed(self, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
@@ -66,7 +78,7 @@ class Terminal:
             time.sleep(0.2)
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        _tmux("kill-session", "-t", self.name, capture_output=True)
 
 
 @pytest.fixture
