@@ -100,7 +100,17 @@ async def app_presses(db_path: Path, source_id: int, text: str, presses: int) ->
     settings = Settings(db_path, "bench", False)
     db = settings.open()
     app = PostilApp(settings, db=db, source_id=source_id, at_top=True)
-    out: dict[str, list[float]] = {"round_trip": [], "press": [], "paint": [], "handler": []}
+    out: dict[str, list[float]] = {"round_trip": [], "press": [], "paint": [], "handler": [], "frame": []}
+    frames: list[float] = []
+    handler_ends: list[float] = []
+    original_display = app._display
+
+    def display(screen, renderable) -> None:  # every frame the app hands to its driver
+        original_display(screen, renderable)
+        if renderable is not None:
+            frames.append(time.perf_counter())
+
+    app._display = display
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -110,7 +120,8 @@ async def app_presses(db_path: Path, source_id: int, text: str, presses: int) ->
         def timed_action(digit: int) -> None:  # the app's own work for the key, without the pilot
             t_action = time.perf_counter()
             action(digit)
-            out["handler"].append(time.perf_counter() - t_action)
+            handler_ends.append(time.perf_counter())
+            out["handler"].append(handler_ends[-1] - t_action)
 
         screen.action_tag_digit = timed_action
         profile = cProfile.Profile() if PROFILE else None
@@ -129,6 +140,9 @@ async def app_presses(db_path: Path, source_id: int, text: str, presses: int) ->
                 profile.disable()
             out["press"].append(time.perf_counter() - t)
             await pilot.pause()
+            handled = handler_ends[-1]
+            # The first frame written after the handler ran: what the user waits for.
+            out["frame"].append(min((f for f in frames if f >= handled), default=float("nan")) - t)
             row = db.execute(
                 'SELECT id FROM highlights WHERE source_id = ? AND start = ? AND "end" = ? ORDER BY created_at DESC',
                 [source_id, start, end],
@@ -194,6 +208,7 @@ def main() -> None:
     print("keystroke 1 on a selection (10 MB source, 10,000 highlights):")
     print(stats("app work: key handler (store + refresh) + paint", [h + p for h, p in zip(app["handler"], app["paint"])]))
     print(stats("  of which the key handler", app["handler"]))
+    print(stats("key sent -> first frame after the handler (user latency)", app["frame"]))
     print(stats("pilot: press -> committed + in spans + painted", app["round_trip"]))
     print(stats("  of which pilot.press('1') alone", app["press"]))
     print(stats("  of which rendering the visible lines", app["paint"]))

@@ -143,6 +143,7 @@ class AnnotationPane(Vertical):
         self._links = list(links)
         if had_links or links:
             link_list.clear_options()
+        self._fill_detail(text, with_links=bool(links) and self.selected_id is not None)
         if self.selected_id is None:
             self._set_detail(text, Content("No highlight under the cursor."))
             link_list.display = False
@@ -162,17 +163,31 @@ class AnnotationPane(Vertical):
         link_list.add_options(Option(link_prompt(v, width), id=v.link.id) for v in links)
         link_list.display = bool(links)
 
+    def _fill_detail(self, text: Static, *, with_links: bool) -> None:
+        """Let the detail text fill the detail view when no links follow it.
+
+        A change in the text's height makes Textual lay out and repaint the whole screen
+        (30-100 ms with a big source open), and every new highlight changes what the detail
+        shows. Filling the view gives most details the same height (the view's), so they only
+        repaint. With links, the links must sit right under the text, so it keeps its own
+        height then.
+        """
+        view = self.query_one("#pane-detail", VerticalScroll).scrollable_content_region.height
+        floor = 0 if with_links else view
+        if text.styles.min_height is None or text.styles.min_height.value != floor:
+            text.styles.min_height = floor
+
+    def on_resize(self) -> None:
+        self._fill_detail(self.query_one("#pane-detail-text", Static), with_links=bool(self._links))
+
     def _set_detail(self, text: Static, content: Content) -> None:
         if content == self._detail:
             return
-        # A new height needs a layout of the whole screen (tens of ms on a big source); the
-        # same number of wrapped lines only needs a repaint, as when moving between
-        # highlights whose details are alike.
         width = text.content_region.width
+        floor = int(text.styles.min_height.value) if text.styles.min_height is not None else 0
         same_height = (
             width > 0
-            and self._detail is not None
-            and len(self._detail.wrap(width)) == len(content.wrap(width))
+            and text.size.height == max(floor, len(content.wrap(width)))
         )
         self._detail = content
         text.update(content, layout=not same_height)

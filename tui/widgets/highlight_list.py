@@ -20,6 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store.models import Highlight
+from tui.widgets.virtual_size import set_virtual_size
 
 ROW = 3
 """Lines per highlight: tag chips, the quote's first words, a note excerpt (or blank)."""
@@ -88,10 +89,7 @@ class HighlightList(ScrollView, can_focus=True):
         self.refresh()
 
     def _sync_virtual_size(self) -> None:
-        # Setting virtual_size, even to the same value, lays the screen out again.
-        size = Size(self.size.width, len(self.items) * ROW)
-        if size != self.virtual_size:
-            self.virtual_size = size
+        set_virtual_size(self, Size(self.size.width, len(self.items) * ROW))
 
     @property
     def option_count(self) -> int:

@@ -27,6 +27,7 @@ from sources.document import Block
 from tui.widgets.reader_layout import Layout
 from tui.widgets.reader_motions import ReaderMotions
 from tui.widgets.reader_paint import GUTTER, PaintStyles, SpanIndex, paint_line
+from tui.widgets.virtual_size import set_virtual_size
 
 _NEUTRAL = "#808080"
 _FIND_WINDOW = 1 << 16
@@ -280,7 +281,7 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
     def _sync_virtual_size(self) -> None:
         height = self._layout.total_height
         if self.virtual_size.height != height:
-            self.virtual_size = Size(self.scrollable_content_region.width, height)
+            set_virtual_size(self, Size(self.scrollable_content_region.width, height))
 
     def _paint_styles(self) -> PaintStyles:
         if self._styles is None:
