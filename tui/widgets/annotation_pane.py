@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from sources.sanitise import for_display_line
 from store.models import Highlight, LinkView
-from tui.widgets.highlight_list import HighlightList
+from tui.widgets.highlight_list import HighlightList, RowIndex
 
 NEUTRAL = "#808080"
 """Colour of a highlight without tags."""
@@ -91,7 +91,7 @@ class AnnotationPane(Vertical):
         self.highlights: list[Highlight] = []
         self.tag_colors: dict[str, str] = {}
         self.selected_id: str | None = None
-        self._index: dict[str, int] = {}
+        self._index = RowIndex([], {})
         self._links: list[LinkView] = []
         self._title = "Highlights"
         self._detail: Content | None = None
@@ -110,13 +110,18 @@ class AnnotationPane(Vertical):
     def option_list(self) -> HighlightList:
         return self.query_one("#pane-list", HighlightList)
 
-    def show_highlights(self, highlights: list[Highlight], colors: dict[str, str]) -> None:
-        """Replace the list (document order), keeping the selection when it still exists."""
+    def show_highlights(self, highlights: list[Highlight], colors: dict[str, str],
+                        by_id: dict[str, Highlight] | None = None) -> None:
+        """Replace the list (document order), keeping the selection when it still exists.
+
+        Args:
+            by_id: id -> highlight for the same highlights, when the caller keeps one.
+        """
         self.highlights = list(highlights)
         if colors != self.tag_colors:
             self.tag_colors = dict(colors)
             self.option_list.restyle()
-        self._index = {h.id: i for i, h in enumerate(self.highlights)}
+        self._index = RowIndex(self.highlights, by_id if by_id is not None else {h.id: h for h in self.highlights})
         self.option_list.set_items(self.highlights, self._index)
         count = len(self.highlights)
         title = f"{count} highlight{'s' if count != 1 else ''}" if count else "No highlights yet"

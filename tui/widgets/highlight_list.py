@@ -8,6 +8,7 @@ a line is drawn.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 
 from textual import events
@@ -24,6 +25,45 @@ from tui.widgets.virtual_size import set_virtual_size
 
 ROW = 3
 """Lines per highlight: tag chips, the quote's first words, a note excerpt (or blank)."""
+
+
+def document_order(h: Highlight) -> tuple[int, int]:
+    """The list's order, as store.highlights.highlights_for_source gives it: by start, longer first."""
+    return h.start, -h.end
+
+
+class RowIndex:
+    """Highlight id -> row in a list kept in document order, found by bisecting.
+
+    Building an id -> row dict over 10,000 highlights on every keystroke cost milliseconds;
+    the caller already keeps id -> highlight, and the order gives the row.
+    """
+
+    def __init__(self, items: list[Highlight], by_id: dict[str, Highlight]) -> None:
+        self.items = items
+        self.by_id = by_id
+
+    def __contains__(self, highlight_id: object) -> bool:
+        return self.get(highlight_id) is not None  # type: ignore[arg-type]
+
+    def __getitem__(self, highlight_id: str) -> int:
+        row = self.get(highlight_id)
+        if row is None:
+            raise KeyError(highlight_id)
+        return row
+
+    def get(self, highlight_id: str | None, default: int | None = None) -> int | None:
+        h = self.by_id.get(highlight_id) if highlight_id is not None else None
+        if h is None:
+            return default
+        items, key = self.items, document_order(h)
+        row = bisect_left(items, key, key=document_order)
+        while row < len(items) and document_order(items[row]) == key:
+            if items[row].id == highlight_id:
+                return row
+            row += 1
+        # Not where its offsets say (a caller broke the order): look it up the slow way.
+        return next((i for i, item in enumerate(items) if item.id == highlight_id), default)
 
 
 class HighlightList(ScrollView, can_focus=True):
@@ -63,7 +103,7 @@ class HighlightList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.describe = describe
         self.items: list[Highlight] = []
-        self._index: dict[str, int] = {}
+        self._index = RowIndex([], {})
         self._cursor: int | None = None
         self._lines: LRUCache[tuple, Strip] = LRUCache(512)
         self._rows: LRUCache[str, tuple[Highlight, int, list[Content]]] = LRUCache(256)
@@ -73,15 +113,15 @@ class HighlightList(ScrollView, can_focus=True):
 
     # -- content --------------------------------------------------------------------------
 
-    def set_items(self, items: list[Highlight], index: dict[str, int] | None = None) -> None:
+    def set_items(self, items: list[Highlight], index: RowIndex | None = None) -> None:
         """Replace the rows (cheap: nothing is measured or drawn here).
 
         Args:
-            index: id -> position in `items`, when the caller already built it.
+            index: id -> position in `items`, when the caller already has one.
         """
         selected = self.highlighted_id
         self.items = items
-        self._index = index if index is not None else {h.id: i for i, h in enumerate(items)}
+        self._index = index if index is not None else RowIndex(items, {h.id: h for h in items})
         self._cursor = self._index.get(selected) if selected else None
         self._gen += 1
         self._lines.clear()

@@ -10,6 +10,7 @@ offset into the reading text. The screen owns highlights and pushes them in with
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -31,6 +32,10 @@ from tui.widgets.virtual_size import set_virtual_size
 
 _NEUTRAL = "#808080"
 _FIND_WINDOW = 1 << 16
+
+
+_PARTIAL_REPAINT_UNITS = 200
+"""Above this many units touched, change_spans repaints everything (cheaper than tracking)."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,8 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
         self._dragging = False
         self._strips: LRUCache[tuple, Strip] = LRUCache(2048)
         self._gen = 0
+        self._unit_gen: dict[int, int] = {}
+        """Repaint counters of single units (change_spans), part of each cached line's key."""
         self._styles: PaintStyles | None = None
         self._last_selection: tuple[int, int] | None = None
 
@@ -166,6 +173,50 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
         """Repaint with new highlights without wrapping anything again."""
         self._spans = SpanIndex(spans)
         self._invalidate()
+
+    def change_spans(self, removed: list[Span], added: list[Span]) -> None:
+        """Take some highlights out and put some in, repainting only the lines they touch.
+
+        A keystroke that makes one highlight must not re-sort 10,000 of them or repaint
+        every visible line (set_spans does both).
+        """
+        units: set[int] = set()
+        for span in removed:
+            if self._spans.remove(span):
+                units.update(self._units_of(span))
+        for span in added:
+            self._spans.add(span)
+            units.update(self._units_of(span))
+        if len(units) > _PARTIAL_REPAINT_UNITS:
+            self._invalidate()
+            return
+        for u in units:
+            self._unit_gen[u] = self._unit_gen.get(u, 0) + 1
+        self._refresh_units(units)
+
+    def _units_of(self, span: Span) -> range:
+        """Units whose lines show any of `span` (its end marker included)."""
+        return self._units_between(span.start, span.end)
+
+    def _units_between(self, start: int, end: int) -> range:
+        first = self._layout.unit_at(start)
+        last = self._layout.unit_at(end)
+        return range(first, last + 1)
+
+    def _refresh_units(self, units: Iterable[int]) -> None:
+        """Repaint only the on-screen rows of these units.
+
+        A whole-widget refresh makes Textual redraw and restyle every visible line; a
+        keystroke that changes one highlight or drops a selection touches a few.
+        """
+        heights = self._layout.heights
+        first_row = int(self.scroll_y)
+        last_row = first_row + self._viewport_height()
+        for u in units:
+            top = heights.top(u)
+            height = heights.heights[u]
+            if top < last_row and top + height > first_row:
+                self.refresh_lines(top, height)
 
     # -- public state ---------------------------------------------------------------------
 
@@ -199,9 +250,14 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
     def clear_selection(self) -> None:
         """Drop the selection (the cursor stays)."""
         if self._anchor is not None:
+            old = self.selection
             self._anchor = None
             self._post_selection()
-            self.refresh()
+            units = self._units_between(*old) if old is not None else range(0)
+            if old is None or len(units) > _PARTIAL_REPAINT_UNITS:
+                self.refresh()
+            else:
+                self._refresh_units(units)
 
     def move_to(self, offset: int, *, center: bool = False) -> None:
         """Put the cursor on the character at `offset` and scroll it into view."""
@@ -275,6 +331,7 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
 
     def _invalidate(self) -> None:
         self._gen += 1
+        self._unit_gen.clear()
         self._strips.clear()
         self.refresh()
 
@@ -334,7 +391,7 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
         cursor = self._cursor if a <= self._cursor < b else None
         selection = _clip(self.selection, a, b)
         flash = _clip(self._flash, a, b)
-        key = (u, li, width, self._gen, cursor, selection, flash)
+        key = (u, li, width, self._gen, self._unit_gen.get(u, 0), cursor, selection, flash)
         strip = self._strips.get(key)
         if strip is None:
             strip = paint_line(layout, u, li, width, self._paint_styles(), self._spans, cursor, selection, flash)

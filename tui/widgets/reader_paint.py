@@ -7,7 +7,7 @@ and no control character reaches the terminal.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from operator import attrgetter, sub
 from typing import TYPE_CHECKING, Iterable
@@ -42,12 +42,37 @@ class SpanIndex:
         self.starts = list(map(attrgetter("start"), self.spans))
         lengths = list(map(sub, map(attrgetter("end"), self.spans), self.starts))
         self._longest = max(lengths, default=0)
-        self._short, self._short_starts, self._long = self.spans, self.starts, []
+        self._short, self._short_starts, self._long = list(self.spans), list(self.starts), []
         if self._longest > _LONG:  # rare: keep the few long ones out of the bisect window
             self._short = [s for s, n in zip(self.spans, lengths) if n <= _LONG]
             self._long = [s for s, n in zip(self.spans, lengths) if n > _LONG]
             self._short_starts = [s.start for s in self._short]
             self._longest = max((s.end - s.start for s in self._short), default=0)
+
+    def add(self, span: Span) -> None:
+        """Put one more span in (after those with the same start, as a rebuild would)."""
+        i = bisect_right(self.starts, span.start)
+        self.spans.insert(i, span)
+        self.starts.insert(i, span.start)
+        length = span.end - span.start
+        if length > _LONG:
+            self._long.append(span)
+            return
+        j = bisect_right(self._short_starts, span.start)
+        self._short.insert(j, span)
+        self._short_starts.insert(j, span.start)
+        self._longest = max(self._longest, length)
+
+    def remove(self, span: Span) -> bool:
+        """Take out the span with `span.id` (found by its start); False if it is not here.
+
+        `_longest` may stay larger than needed: it only widens the window `overlapping` scans.
+        """
+        if not _pop_by_id(self.spans, self.starts, span):
+            return False
+        if not _pop_by_id(self._short, self._short_starts, span):
+            self._long = [s for s in self._long if s.id != span.id]
+        return True
 
     def overlapping(self, a: int, b: int) -> list[Span]:
         """Spans with at least one character in [a, b) (or, if empty, starting at a)."""
@@ -69,6 +94,17 @@ class SpanIndex:
     def prev_start(self, offset: int) -> int | None:
         i = bisect_left(self.starts, offset) - 1
         return self.starts[i] if i >= 0 else None
+
+
+def _pop_by_id(spans: list[Span], starts: list[int], span: Span) -> bool:
+    i = bisect_left(starts, span.start)
+    while i < len(starts) and starts[i] == span.start:
+        if spans[i].id == span.id:
+            del spans[i]
+            del starts[i]
+            return True
+        i += 1
+    return False
 
 
 @dataclass
