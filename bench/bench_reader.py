@@ -215,15 +215,77 @@ def child_app(db_path: str, source_id: int) -> None:
         settings = Settings(Path(db_path), "bench", False)
         t_app = time.perf_counter()
         app = PostilApp(settings, db=settings.open(), source_id=source_id, at_top=True)
+        frames: list[float] = []
+        original_display = app._display
+
+        def display(screen, renderable) -> None:  # every frame the app hands to its driver
+            original_display(screen, renderable)
+            if renderable is not None:
+                frames.append(time.perf_counter())
+
+        app._display = display
         async with app.run_test(size=SIZE) as pilot:
             while not painted:
                 await pilot.pause(0.001)
-            return {"first_from_process": painted[0] - T0, "first_from_app": painted[0] - t_app,
-                    "imports": t_imported - T0}
+            out = {"first_from_process": painted[0] - T0, "first_from_app": painted[0] - t_app,
+                   "imports": t_imported - T0}
+            await pilot.pause(0.5)  # highlights, pane and counts load after the first paint
+            out.update(await app_keystrokes(app, pilot, frames))
+            return out
 
     result = asyncio.run(main())
     result["rss_mb"] = _rss_mb()
     print(json.dumps(result), flush=True)
+
+
+async def app_keystrokes(app, pilot, frames: list[float]) -> dict:
+    """For G, 100 j and 20 pagedown in the real app: key sent -> the first frame in which the
+    reader drew its new state (what the user waits for), and key sent -> the frame after the
+    screen also updated the header's position (it follows the reader's own message)."""
+    from tui.widgets.reader import Reader
+    from tui.widgets.source_header import SourceHeader
+
+    reader = app.screen.query_one(Reader)
+    header = app.screen.query_one(SourceHeader)
+    drawn: list[float] = []
+    handled: list[float] = []
+    original_lines = reader.render_lines
+    original_position = header.set_position
+
+    def render_lines(crop):
+        drawn.append(time.perf_counter())
+        return original_lines(crop)
+
+    def set_position(*args, **kwargs):
+        original_position(*args, **kwargs)
+        handled.append(time.perf_counter())
+
+    reader.render_lines = render_lines
+    header.set_position = set_position
+
+    async def latency(key: str) -> tuple[float, float]:
+        drawn.clear()
+        handled.clear()
+        t = time.perf_counter()
+        await pilot.press(key)
+        await pilot.pause(0.05)  # any frame still due is drawn by now
+        shown = min(f for f in frames if f >= drawn[0]) - t
+        after = [f for f in frames if handled and f >= handled[-1]]
+        return shown, (after[0] - t if after else shown)
+
+    def summary(name: str, runs: list[tuple[float, float]]) -> dict:
+        shown = sorted(r[0] for r in runs)
+        header_done = sorted(r[1] for r in runs)
+        p95 = min(len(shown) - 1, round(0.95 * (len(shown) - 1)))
+        return {f"app_{name}_median": statistics.median(shown), f"app_{name}_p95": shown[p95],
+                f"app_{name}_header_median": statistics.median(header_done)}
+
+    out = summary("G", [await latency("G")])
+    await pilot.press("g")
+    out.update(summary("j", [await latency("j") for _ in range(100)]))
+    await pilot.press("g")
+    out.update(summary("pagedown", [await latency("pagedown") for _ in range(20)]))
+    return out
 
 
 def build_db(path: Path, folder: Path, n_highlights: int) -> tuple[str, int]:
@@ -315,6 +377,10 @@ def main() -> None:
             print(f"  real PostilApp from a database: first screen from process start {ms(app['first_from_process'])}"
                   f" (ratio {app['first_from_process'] / bare['first_from_process']:.2f}; imports {ms(app['imports'])},"
                   f" app start to paint {ms(app['first_from_app'])}), peak RSS {app['rss_mb']:.0f} MB")
+            print("  real app, key sent -> first frame showing the reader's new state (header position follows):")
+            for key, label in (("G", "G"), ("j", "j x100"), ("pagedown", "pagedown x20")):
+                print(f"    {label:<13} median {ms(app[f'app_{key}_median'])}  p95 {ms(app[f'app_{key}_p95'])}"
+                      f"  (header {ms(app[f'app_{key}_header_median'])})")
             print(f"  G (jump to end): keypress {ms(r['G_press'])}, widget work {ms(r['G_work'])}")
             print(f"  (a pilot keypress that nothing handles, in the bare app: {ms(bare['press_median'])})")
             print(f"  j x100 median:   keypress {ms(r['j_press_median'])}, widget work {ms(r['j_work_median'])}")
