@@ -95,7 +95,7 @@ def ranges(text: str, count: int, seed: int) -> list[tuple[int, int]]:
 
 async def app_presses(db_path: Path, source_id: int, text: str, presses: int) -> dict[str, list[float]]:
     from tui.app import PostilApp
-    from tui.cli import Settings
+    from tui.settings import Settings
 
     settings = Settings(db_path, "bench", False)
     db = settings.open()

@@ -206,15 +206,17 @@ def child_app(db_path: str, source_id: int) -> None:
         return lines
 
     Reader.render_lines = render_lines
+    from store.db import open_current
     from tui.app import PostilApp
-    from tui.cli import Settings
+    from tui.settings import Settings
 
     t_imported = time.perf_counter()
 
     async def main() -> dict:
         settings = Settings(Path(db_path), "bench", False)
         t_app = time.perf_counter()
-        app = PostilApp(settings, db=settings.open(), source_id=source_id, at_top=True)
+        # As tui.launch.run_app starts it on an existing database: the plain connection first.
+        app = PostilApp(settings, conn=open_current(settings.db_path), source_id=source_id, at_top=True)
         frames: list[float] = []
         original_display = app._display
 

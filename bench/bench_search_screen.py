@@ -81,7 +81,7 @@ async def measure(path: Path, runs: int, queries: list[str]) -> dict[str, tuple[
     from textual.widgets import Input, OptionList, Static
 
     from tui.app import PostilApp
-    from tui.cli import Settings
+    from tui.settings import Settings
 
     app = PostilApp(Settings(path, "bench", False))
     results: dict[str, tuple[list[float], list[float]]] = {}

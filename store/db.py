@@ -8,10 +8,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import sqlite_utils
+from typing import TYPE_CHECKING, Union
 
 from store.errors import StoreError
-from store.migrations import apply_migrations
+
+if TYPE_CHECKING:  # imported where used: the app's first screen is read before sqlite-utils loads
+    import sqlite_utils
+
+SCHEMA_VERSION = 4
+"""The schema this postil writes: the number of migrations in store.migrations (checked there)."""
+
+Readable = Union["sqlite_utils.Database", sqlite3.Connection]
+"""What the read-only store functions on the app's start-up path accept: they only call
+`execute`, which a sqlite-utils Database and a bare sqlite3 connection both have."""
 
 DB_FILENAME = "postil.db"
 BUSY_TIMEOUT_MS = 15_000
@@ -47,6 +56,10 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True) -> s
     Raises:
         StoreError: the file is not a usable database, or comes from a newer version.
     """
+    import sqlite_utils
+
+    from store.migrations import apply_migrations
+
     db_path = resolve_db_path(path)
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,6 +81,40 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True) -> s
         conn.close()
         raise
     return db
+
+
+def open_current(path: str | os.PathLike | None = None) -> sqlite3.Connection | None:
+    """A plain connection to an existing database already at this schema version, else None.
+
+    The app starts through this: importing sqlite-utils and letting it scan the installed
+    packages for plugins takes ~90 ms, more than a third of a bare Textual app's whole start,
+    so the first screen is read through the bare connection and `as_database` wraps the same
+    connection once it is painted. A missing file, a pending migration, a newer or foreign
+    file: None, and the caller uses `open_db`, which creates, migrates or explains.
+    """
+    db_path = resolve_db_path(path)
+    if not db_path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True)
+    except sqlite3.Error:
+        return None
+    try:
+        configure_connection(conn)
+        current = conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    except sqlite3.Error:
+        current = False
+    if not current:
+        conn.close()
+        return None
+    return conn
+
+
+def as_database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """The sqlite-utils Database over a connection from `open_current` (same transactions)."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn)
 
 
 def configure_connection(conn: sqlite3.Connection) -> None:

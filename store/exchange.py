@@ -19,12 +19,15 @@ file into `Incoming` records; `merge` puts them in, in one write transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+from dataclasses import dataclass, field
 
 from store.db import write
 from store.models import Highlight, HighlightSnapshot
+
+if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
+    import sqlite_utils
 
 
 @dataclass

@@ -7,17 +7,20 @@ highlight on a 10 MB source neither copies the text into Python nor counts its c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sqlite3
 import uuid
 from collections import defaultdict
-
-import sqlite_utils
 
 from store.clock import now
 from store.db import write
 from store.errors import Ambiguous, Conflict, NotFound, StoreError
 from store.models import Highlight, HighlightSnapshot
 from store.tags import create_tag, find_tag
+
+if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
+    import sqlite_utils
 
 CONTEXT_CHARS = 32
 """Characters of text kept before and after a quote for re-anchoring."""

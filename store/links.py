@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from store.clock import now
 from store.db import write
 from store.errors import NotFound, StoreError
 from store.highlights import new_id
 from store.models import Link, LinkView, Relation
+
+if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
+    import sqlite_utils
 
 DEFAULT_RELATION = "see-also"
 _LINK_COLUMNS = "l.id, l.from_id, l.to_id, l.relation, l.note, l.author, l.created_at"

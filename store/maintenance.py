@@ -7,15 +7,18 @@ and renames it into place, so a failed backup never leaves half a file under the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import os
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlite_utils
-
 from store.errors import StoreError
+
+if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
+    import sqlite_utils
 
 FTS_TABLES = ("highlights_fts", "sources_fts")
 

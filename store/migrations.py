@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from store.db import SCHEMA_VERSION
 from store.errors import StoreError
 
 MIGRATIONS = Migrations("postil")
@@ -287,8 +288,8 @@ def m0004_reading_positions(db: sqlite_utils.Database) -> None:
     )
 
 
-SCHEMA_VERSION = len(MIGRATIONS._migrations)
-"""The version this postil writes: the number of migrations it knows."""
+if len(MIGRATIONS._migrations) != SCHEMA_VERSION:  # the app's fast start checks the number alone
+    raise RuntimeError("store.db.SCHEMA_VERSION must equal the number of migrations")
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

@@ -23,13 +23,16 @@ when the user has renamed or deleted it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import sqlite_utils
-
 from store.query import quote_value
 from store.search import count
+
+if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
+    import sqlite_utils
 
 TAG_ORDER = ("mechanism", "outcome", "caveat", "anecdote")
 """Default tags come first, in this order; other tags follow by creation (id)."""

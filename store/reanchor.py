@@ -14,15 +14,18 @@ What is written, by outcome:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+from dataclasses import dataclass, field
 
 from sources.anchor import capture_context, reanchor
 from store.clock import now
 from store.db import write
 from store.errors import NotFound, StoreError
 from store.models import Highlight
+
+if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
+    import sqlite_utils
 
 
 @dataclass

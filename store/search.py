@@ -17,18 +17,21 @@ Name resolution (documented for users in the help screen):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
-
-import sqlite_utils
 
 from store.errors import NotFound, StoreError
 from store.models import Highlight
 from store.query import (
     And, Node, Not, Or, Phrase, QueryError, Term, Words, is_token_char, next_day, parse,
 )
+
+if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
+    import sqlite_utils
 
 HISTORY_KEEP = 200
 """How many recent queries `record_history` keeps."""

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
-
 from sources.document import Block, LoadedSource
 from store.clock import now
-from store.db import write
+from store.db import Readable, write
 from store.errors import Ambiguous, NotFound
 from store.models import Source, SourceInfo
+
+if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
+    import sqlite_utils
 
 _INFO_COLUMNS = """
     s.id, s.title, s.origin, s.format, s.sha256, s.size,
@@ -105,11 +108,11 @@ def _block_count(db: sqlite_utils.Database, source_id: int) -> int:
     return db.execute("SELECT count(*) FROM blocks WHERE source_id = ?", [source_id]).fetchone()[0]
 
 
-def _info(db: sqlite_utils.Database, row: tuple) -> SourceInfo:
+def _info(db: Readable, row: tuple) -> SourceInfo:
     return SourceInfo(*row)
 
 
-def get_source_info(db: sqlite_utils.Database, source_id: int) -> SourceInfo:
+def get_source_info(db: Readable, source_id: int) -> SourceInfo:
     row = db.execute(f"SELECT {_INFO_COLUMNS} FROM sources s WHERE s.id = ?", [source_id]).fetchone()
     if row is None:
         raise NotFound(f"no source with id {source_id}")
@@ -151,7 +154,7 @@ def source_text(db: sqlite_utils.Database, source_id: int) -> str:
     return row[0]
 
 
-def list_sources(db: sqlite_utils.Database) -> list[SourceInfo]:
+def list_sources(db: Readable) -> list[SourceInfo]:
     """Every source, in the order they were added."""
     return [_info(db, row) for row in db.execute(f"SELECT {_INFO_COLUMNS} FROM sources s ORDER BY s.id")]
 
@@ -213,7 +216,7 @@ def save_reading_position(db: sqlite_utils.Database, source_id: int, offset: int
         )
 
 
-def last_read_source(db: sqlite_utils.Database) -> int | None:
+def last_read_source(db: Readable) -> int | None:
     """The source read most recently, else the first one added, else None."""
     row = db.execute(
         """SELECT s.id FROM sources s LEFT JOIN reading_positions r ON r.source_id = s.id

@@ -5,14 +5,17 @@ Every change that the app can undo returns what is needed to reverse it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from store.clock import now
-from store.db import write
+from store.db import Readable, write
 from store.errors import NotFound, StoreError
 from store.models import Tag
+
+if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
+    import sqlite_utils
 
 MAX_DIGIT = 9
 PALETTE = (
@@ -34,7 +37,7 @@ def _tag(row: tuple, digit: int | None, count: int = 0) -> Tag:
     return Tag(*row, digit=digit, count=count)
 
 
-def list_tags(db: sqlite_utils.Database) -> list[Tag]:
+def list_tags(db: Readable) -> list[Tag]:
     """All tags in creation order; the first nine carry the digit key that applies them.
 
     The four defaults come first, so 1-4 stay mechanism, outcome, caveat, anecdote.

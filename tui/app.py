@@ -9,7 +9,6 @@ from __future__ import annotations
 from textual import events
 from textual.app import App
 
-from tui.undo import UndoStack
 
 
 def postil_commands():
@@ -34,26 +33,52 @@ class PostilApp(App[None]):
     COMMANDS = App.COMMANDS | {postil_commands, saved_queries_provider}
     """The palette offers every action, tag and source, and the searches saved with ctrl+s."""
 
-    def __init__(self, settings, *, db=None, source_id: int | None = None, at_top: bool = False) -> None:
+    def __init__(self, settings, *, db=None, conn=None, source_id: int | None = None,
+                 at_top: bool = False) -> None:
         """
         Args:
             settings: tui.cli.Settings (database path, author).
-            db: an open database; opened from `settings` when None.
+            db: an open sqlite-utils database; opened from `settings` when neither it nor
+                `conn` is given.
+            conn: a plain connection from store.db.open_current (the fast start): the first
+                screen is read through it and `db` wraps it when first used.
             source_id: the source to open; None opens the last one read at its position.
             at_top: open `source_id` at its start instead of where it was left.
         """
         super().__init__()
         self.settings = settings
-        self.db = db if db is not None else settings.open()
+        if db is None and conn is None:
+            db = settings.open()
+        self._db = db
+        self.conn = db.conn if db is not None else conn
+        """The database connection, usable before sqlite-utils is imported (start-up reads)."""
         self.author: str = getattr(settings, "author", "") or ""
-        self.undo_stack = UndoStack(self.db)
+        self._undo_stack = None
         self.start_source_id = source_id
         self.start_at_top = at_top
+
+    @property
+    def db(self):
+        """The sqlite-utils Database every store function takes (made on first use)."""
+        if self._db is None:
+            from store.db import as_database
+
+            self._db = as_database(self.conn)
+        return self._db
+
+    @property
+    def undo_stack(self):
+        """The session's undo history (tui.undo.UndoStack, across sources), made on first use."""
+        if self._undo_stack is None:
+            from tui.undo import UndoStack
+
+            self._undo_stack = UndoStack(self.db)
+        return self._undo_stack
 
     def on_mount(self) -> None:
         from store.settings import get_setting
 
-        saved = get_setting(self.db, "theme")
+        saved = get_setting(self.conn, "theme")
         if saved and saved in self.available_themes:
             self.theme = saved
         self.theme_changed_signal.subscribe(self, self._remember_theme)

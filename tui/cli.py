@@ -6,14 +6,13 @@ pay for importing parsers and exporters it will not use.
 
 from __future__ import annotations
 
-import getpass
 import importlib
-import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
+
+from tui.settings import Settings, default_author  # noqa: F401  (commands import them from here)
 
 # command name -> "module:function" under tui.commands
 COMMANDS = {
@@ -81,31 +80,6 @@ class LazyGroup(click.Group):
             return None
         module_name, attribute = target.split(":")
         return getattr(importlib.import_module(module_name), attribute)
-
-
-@dataclass
-class Settings:
-    """What every command gets from the global options."""
-
-    db_path: Path
-    author: str
-    debug: bool
-
-    def open(self):
-        """Open the database (lazily imported so `--help` stays instant)."""
-        from store.db import open_db
-
-        return open_db(self.db_path)
-
-
-def default_author() -> str:
-    env = os.environ.get("POSTIL_AUTHOR")
-    if env:
-        return env
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "reviewer"
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -7,15 +7,18 @@ create brings back the same id, so links made after it stay valid along the stac
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-
-import sqlite_utils
 
 from store import highlights as store_highlights
 from store import links as store_links
 from store import tags as store_tags
 from store.models import HighlightSnapshot, Link
+
+if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
+    import sqlite_utils
 
 
 @dataclass

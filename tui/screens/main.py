@@ -72,8 +72,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         self.last_search = ""
         """The last query of the search screen (f), offered again next time."""
         self._position_dirty = False
-        self._annotations_pending = False
-        """A source's text is shown but its highlights are still to be loaded (start-up)."""
+        self._start_pending: int | None = None
+        """Start-up painted this source's preview; the whole source is still to be opened."""
         self._gc_held = False
         """The cyclic GC was paused at mount and is to be re-enabled after the first paint."""
 
@@ -82,6 +82,12 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
     @property
     def db(self):
         return self.app.db
+
+    @property
+    def reads(self):
+        """For read-only store functions that take store.db.Readable: the app's plain
+        connection, which works before sqlite-utils is loaded (the first screen)."""
+        return self.app.conn
 
     @property
     def undo_stack(self):
@@ -115,19 +121,21 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
 
     def on_mount(self) -> None:
         library = self.query_one(LibraryList)
-        library.display = store_settings.get_setting(self.db, "library_visible", "1") == "1"
+        # Start-up reads go through the app's plain connection: sqlite-utils (behind self.db)
+        # is loaded after the first paint (see store.db.open_current).
+        library.display = store_settings.get_setting(self.reads, "library_visible", "1") == "1"
         self.reload_tags()
         source_id = self.start_source_id
         if source_id is None:
-            source_id = store_sources.last_read_source(self.db)
+            source_id = store_sources.last_read_source(self.reads)
         if source_id is not None:
-            # The text is painted first; highlights, pane, counts and library follow right
-            # after the first paint (on 10,000 highlights they cost more than the text).
+            # The start of the text is painted first; the whole source with its highlights,
+            # pane, counts and library follows right after that first paint.
             # The cyclic GC waits until then too: a full pass over the freshly built DOM and
             # 20,000 blocks cost ~50 ms of the first screen, and none of it is garbage.
             self._gc_held = gc.isenabled()
             gc.disable()
-            if not self.open_source(source_id, at_top=self.start_at_top, defer_annotations=True):
+            if not self._show_preview(source_id):
                 self._release_gc()
         else:
             self.refresh_library()
@@ -140,54 +148,66 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
 
     # -- sources --------------------------------------------------------------------------
 
-    def open_source(self, source_id: int, *, offset: int | None = None, at_top: bool = False,
-                    defer_annotations: bool = False) -> bool:
-        """Show a source: at `offset`, at the top, or where it was last read. False if it failed.
-
-        Args:
-            defer_annotations: show the text now and load highlights, pane, counts and the
-                library just after the next paint (start-up: the text is what the user waits for).
-        """
-        self.save_position()
+    def _show_preview(self, source_id: int) -> bool:
+        """Paint the start of the source now (store.reading.Preview); the whole source opens
+        right after this first paint, or before a key or click is handled (ensure_annotations).
+        False (and a message) if it cannot be read."""
         try:
-            source = store_reading.source_for_reading(self.db, source_id)
-            with store_reading.paused_gc():
-                highlights = [] if defer_annotations else store_highlights.highlights_for_source(self.db, source_id)
+            preview = store_reading.preview_for_reading(self.reads, source_id, at_top=self.start_at_top)
         except StoreError as error:
             self.report(error)
             return False
+        self._start_pending = source_id
+        self.reader.load(preview.text, preview.blocks, [], cursor=preview.cursor)
+        self.query_one(SourceHeader).set_source(preview.title)
+        # The library is listed by the open that follows: each big source in it costs a few
+        # ms (its row's later columns sit past its text), more than the preview itself.
+        self.call_after_refresh(self._finish_start)
+        return True
+
+    def _finish_start(self) -> None:
+        try:
+            self.ensure_annotations()
+        finally:
+            self._release_gc()
+
+    def ensure_annotations(self) -> None:
+        """Open the whole source now if start-up has only painted its preview: a key or a
+        click must act on the whole text and its highlights."""
+        if self._start_pending is None:
+            return
+        source_id, self._start_pending = self._start_pending, None
+        # Offsets in the preview are those of the whole text: keep the cursor where it is
+        # (where the preview opened, unless something moved it since).
+        self.open_source(source_id, offset=self.reader.cursor)
+
+    def open_source(self, source_id: int, *, offset: int | None = None, at_top: bool = False) -> bool:
+        """Show a source: at `offset`, at the top, or where it was last read. False if it failed."""
+        self.save_position()
+        try:
+            source = store_reading.source_for_reading(self.reads, source_id)
+            with store_reading.paused_gc():
+                highlights = store_highlights.highlights_for_source(self.db, source_id)
+        except StoreError as error:
+            self.report(error)
+            return False
+        self._start_pending = None
         self.source = source
         self.current_id = None
         self._pinned = False
-        self._annotations_pending = defer_annotations
         cursor = offset if offset is not None else (0 if at_top else source.read_offset)
         cursor = max(0, min(cursor, max(0, len(source.text) - 1)))
         with store_reading.paused_gc():
-            if not defer_annotations:
-                self._set_highlights(highlights)
-            else:
-                self.highlights, self.by_id, self._spans = [], {}, {}
-                self._tag_counts = Counter()
+            self._set_highlights(highlights)
             self.reader.load(source.text, source.blocks, self.spans(), cursor=cursor)
         self.query_one(SourceHeader).set_source(source.title)
-        if defer_annotations:
-            self.call_after_refresh(self._load_deferred_annotations, source.id)
-        else:
-            self._update_counts()
-            self._freeze_loaded()
-        # The library now, not deferred: it is cheap, and it lays out with the first frame.
+        self._update_counts()
+        self.sync_current(self.reader.cursor, force=True)
+        self._freeze_loaded()
         self.refresh_library()
         self._position_dirty = True
         self.save_position()
         return True
-
-    def _load_deferred_annotations(self, source_id: int) -> None:
-        """The second half of a deferred open_source (skipped if something reloaded meanwhile)."""
-        try:
-            if self.source is not None and self.source.id == source_id:
-                self.ensure_annotations()
-        finally:
-            self._release_gc()
 
     def _release_gc(self) -> None:
         if self._gc_held:
@@ -204,24 +224,6 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         dropped (by reference counting) once another source is opened.
         """
         gc.freeze()
-
-    def ensure_annotations(self) -> None:
-        """Load the highlights now if a deferred open has not yet done so (the library
-        already shows the source's count: it was listed when the text was shown)."""
-        if not self._annotations_pending or self.source is None:
-            return
-        self._annotations_pending = False
-        try:
-            with store_reading.paused_gc():
-                highlights = store_highlights.highlights_for_source(self.db, self.source.id)
-                self._set_highlights(highlights)
-        except StoreError as error:
-            self.report(error)
-            return
-        self.reader.set_spans(self.spans())
-        self._update_counts()
-        self.sync_current(self.reader.cursor, force=True)
-        self._freeze_loaded()
 
     def save_position(self) -> None:
         """Write the reading position now (cheap: one UPDATE)."""
@@ -240,13 +242,16 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         if self._position_dirty:
             self.save_position()
 
-    def refresh_library(self) -> None:
+    def refresh_library(self, current_id: int | None = None) -> None:
+        """List every source again, marking `current_id` (default: the open source)."""
         try:
-            sources = store_sources.list_sources(self.db)
+            sources = store_sources.list_sources(self.reads)
         except StoreError as error:
             self.report(error)
             return
-        self.query_one(LibraryList).show_sources(sources, self.source.id if self.source else None)
+        if current_id is None and self.source is not None:
+            current_id = self.source.id
+        self.query_one(LibraryList).show_sources(sources, current_id)
 
     @on(LibraryList.OpenSource)
     def _library_open(self, event: LibraryList.OpenSource) -> None:
@@ -268,7 +273,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
 
     def reload_tags(self) -> None:
         try:
-            self.tags = store_tags.list_tags(self.db)
+            self.tags = store_tags.list_tags(self.reads)
         except StoreError as error:
             self.report(error)
             return
@@ -312,7 +317,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         if self.source is None:
             self.refresh_library()
             return
-        if self._annotations_pending:
+        if self._start_pending is not None:
             self.ensure_annotations()
         if changed is None or tags_changed:
             try:
@@ -418,6 +423,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
 
     @on(Reader.CursorMoved)
     def _cursor_moved(self, event: Reader.CursorMoved) -> None:
+        if self._start_pending is not None:
+            return  # a preview's block count and percentage would be wrong; the open follows
         self._position_dirty = True
         self.query_one(SourceHeader).set_position(*self.reader.position_info())
         # Where the cursor is now, not where it was when the message was posted: a stale
