@@ -317,3 +317,17 @@ class CreateTag(Change):
 
     def revert(self, db):
         self._snapshot = store_tags.delete_tag(db, self.name)
+
+
+HIGHLIGHT_CHANGES = (CreateHighlight, DeleteHighlight, ToggleTag, EditNote)
+
+
+def touched_highlights(change: Change) -> list[str] | None:
+    """The highlights a change touched, when only those need re-reading (None: re-read all)."""
+    if isinstance(change, HIGHLIGHT_CHANGES):
+        return [change.highlight_id]
+    if isinstance(change, CreateLink):
+        return [change.from_id, change.to_id]
+    if isinstance(change, DeleteLink) and change._link is not None:
+        return [change._link.from_id, change._link.to_id]
+    return None

@@ -7,25 +7,18 @@ keeps the typed text when its save fails.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from store import highlights as store_highlights
 from store import links as store_links
 from store.errors import StoreError
 from store.models import LinkView
-from tui.undo import Change, CreateHighlight, CreateLink, DeleteHighlight, DeleteLink, EditNote, ToggleTag
 
-HIGHLIGHT_CHANGES = (CreateHighlight, DeleteHighlight, ToggleTag, EditNote)
+if TYPE_CHECKING:
+    from tui.undo import Change, CreateHighlight
 
-
-def touched(change: Change) -> list[str] | None:
-    """The highlights a change touched, when only those need re-reading (None: re-read all)."""
-    if isinstance(change, HIGHLIGHT_CHANGES):
-        return [change.highlight_id]
-    if isinstance(change, CreateLink):
-        return [change.from_id, change.to_id]
-    if isinstance(change, DeleteLink) and change._link is not None:
-        return [change._link.from_id, change._link.to_id]
-    return None
-
+# The changes themselves (tui.undo: a dozen dataclasses, ~10 ms to import) are imported by
+# the actions that make them, so that the first screen does not wait for them.
 
 NEED_SELECTION = "select text first (v, s, p or a mouse drag), or put the cursor on a highlight"
 
@@ -40,7 +33,9 @@ class AnnotateActions:
         except StoreError as error:
             self.report(error)
             return False
-        self.refresh_annotations(tags_changed=tags_changed, changed=touched(change))
+        from tui.undo import touched_highlights
+
+        self.refresh_annotations(tags_changed=tags_changed, changed=touched_highlights(change))
         return True
 
     def make_current(self, highlight_id: str) -> None:
@@ -65,6 +60,8 @@ class AnnotateActions:
         new_tag = name.casefold() not in {t.casefold() for t in self.tag_colors}
         selection = self.reader.selection
         if selection is not None:
+            from tui.undo import CreateHighlight
+
             change = CreateHighlight(self.source.id, selection[0], selection[1], [name], author=self.app.author)
             if self.do_change(change, tags_changed=new_tag):
                 self.reader.clear_selection()
@@ -74,6 +71,8 @@ class AnnotateActions:
         if current is None:
             self.tell(NEED_SELECTION)
             return
+        from tui.undo import ToggleTag
+
         change = ToggleTag(current.id, name)
         if self.do_change(change, tags_changed=new_tag):
             self.make_current(current.id)
@@ -102,6 +101,8 @@ class AnnotateActions:
         selection = self.reader.selection
         created = None
         if selection is not None:
+            from tui.undo import CreateHighlight
+
             created = CreateHighlight(self.source.id, selection[0], selection[1], [], author=self.app.author)
             if not self.do_change(created):
                 return
@@ -124,6 +125,8 @@ class AnnotateActions:
         def save(text: str) -> str | None:
             nonlocal started_from
             try:
+                from tui.undo import EditNote
+
                 self.undo_stack.do(EditNote(highlight.id, text, expected_version=started_from))
             except Conflict:
                 # Tell once what the other window saved; a second ctrl+s is a deliberate choice
@@ -160,6 +163,8 @@ class AnnotateActions:
         if highlight is None:
             self.tell("no highlight under the cursor")
             return
+        from tui.undo import DeleteHighlight
+
         if self.do_change(DeleteHighlight(highlight.id)):
             self.tell("highlight deleted (u undoes)")
 
@@ -197,7 +202,9 @@ class AnnotateActions:
             self.reload_tags()
             self.open_source(source_id, offset=highlight.start if highlight else None)
         else:
-            ids = touched(change)
+            from tui.undo import touched_highlights
+
+            ids = touched_highlights(change)
             self.refresh_annotations(changed=ids, tags_changed=ids is None)
         if highlight is not None and highlight.id in self.by_id:
             self.reader.clear_selection()
@@ -238,6 +245,8 @@ class AnnotateActions:
             if not result:
                 return
             to_id, relation, note = result
+            from tui.undo import CreateLink
+
             if self.do_change(CreateLink(highlight.id, to_id, relation, note, author=self.app.author)):
                 self.tell(f"linked ({relation})")
 
