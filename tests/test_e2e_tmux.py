@@ -67,8 +67,10 @@ def test_find_select_sentence_tag_note_and_reopen(terminal_factory, tmp_path):
     db.conn.close()
 
     again = start()
-    screen = again.wait_for("Psilocybin changed")
-    assert "Replicates the earlier" in screen  # the note shows in the pane
+    again.wait_for("Psilocybin changed")
+    # The note shows in the pane (filled right after the text's first screen).
+    screen = again.wait_for("Replicates the earlier")
+    assert "Psilocybin changed" in screen
     again.keys("q")
 
 

@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from sources.sanitise import for_display_line
 from store import highlights as store_highlights
@@ -35,6 +34,7 @@ from tui.screens.main_find import FindActions
 from tui.screens.main_screens import ScreenActions
 from tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
 from tui.widgets.find_bar import FindBar
+from tui.widgets.footer import Footer
 from tui.widgets.highlight_list import document_order
 from tui.widgets.library import LibraryList
 from tui.widgets.reader import Reader, Span
@@ -48,6 +48,9 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
     """Library (left, ctrl+b), reader (middle), annotation pane (right), header and footer."""
 
     BINDINGS = keymap.main_bindings()
+    AUTO_FOCUS = "#reader"
+    """The reader has the focus from the start (not first the library, then the reader:
+    each focus change rebuilds the footer)."""
 
     def __init__(self, source_id: int | None = None, *, at_top: bool = False) -> None:
         super().__init__()
@@ -72,6 +75,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         self.last_search = ""
         """The last query of the search screen (f), offered again next time."""
         self._position_dirty = False
+        self._preview_redrawn = False
+        """The preview was drawn again after Textual's start-up (see _finish_start)."""
         self._start_pending: int | None = None
         """Start-up painted this source's preview; the whole source is still to be opened."""
         self._gc_held = False
@@ -124,7 +129,9 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         # Start-up reads go through the app's plain connection: sqlite-utils (behind self.db)
         # is loaded after the first paint (see store.db.open_current).
         library.display = store_settings.get_setting(self.reads, "library_visible", "1") == "1"
-        self.reload_tags()
+        # No bindings update of its own: the footer first composes after the focus settles
+        # on the reader (AUTO_FOCUS), with these labels already in place.
+        self.reload_tags(announce=False)
         source_id = self.start_source_id
         if source_id is None:
             source_id = store_sources.last_read_source(self.reads)
@@ -160,12 +167,23 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         self._start_pending = source_id
         self.reader.load(preview.text, preview.blocks, [], cursor=preview.cursor)
         self.query_one(SourceHeader).set_source(preview.title)
-        # The library is listed by the open that follows: each big source in it costs a few
-        # ms (its row's later columns sit past its text), more than the preview itself.
+        self.refresh_library(current_id=source_id)
         self.call_after_refresh(self._finish_start)
         return True
 
     def _finish_start(self) -> None:
+        """Open the whole source once the preview is on the terminal."""
+        if getattr(self.app, "_batch_count", 0):
+            # Textual drops every frame until its own start-up is over (the preview's first
+            # frame among them): opening the whole source now would keep the screen blank
+            # until it is done. Wait for that, draw the preview again, then open.
+            self.call_after_refresh(self._finish_start)
+            return
+        if not self._preview_redrawn:
+            self._preview_redrawn = True
+            self.refresh()
+            self.call_after_refresh(self._finish_start)
+            return
         try:
             self.ensure_annotations()
         finally:
@@ -177,12 +195,20 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         if self._start_pending is None:
             return
         source_id, self._start_pending = self._start_pending, None
-        # Offsets in the preview are those of the whole text: keep the cursor where it is
-        # (where the preview opened, unless something moved it since).
-        self.open_source(source_id, offset=self.reader.cursor)
+        # Offsets in the preview are those of the whole text: keep the cursor and any
+        # selection where they are (where the preview opened, unless something moved them).
+        selection = self.reader.selection
+        if self.open_source(source_id, offset=self.reader.cursor, relist_library=False) and selection is not None:
+            self.reader.select(*selection)
 
-    def open_source(self, source_id: int, *, offset: int | None = None, at_top: bool = False) -> bool:
-        """Show a source: at `offset`, at the top, or where it was last read. False if it failed."""
+    def open_source(self, source_id: int, *, offset: int | None = None, at_top: bool = False,
+                    relist_library: bool = True) -> bool:
+        """Show a source: at `offset`, at the top, or where it was last read. False if it failed.
+
+        Args:
+            relist_library: read the library again (not when the preview already listed it:
+                that would also move a row the user picked in it meanwhile).
+        """
         self.save_position()
         try:
             source = store_reading.source_for_reading(self.reads, source_id)
@@ -204,7 +230,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         self._update_counts()
         self.sync_current(self.reader.cursor, force=True)
         self._freeze_loaded()
-        self.refresh_library()
+        if relist_library:
+            self.refresh_library()
         self._position_dirty = True
         self.save_position()
         return True
@@ -227,11 +254,14 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
 
     def save_position(self) -> None:
         """Write the reading position now (cheap: one UPDATE)."""
-        if self.source is None or not self.is_mounted:
+        # During the start-up preview the source is not open yet, but the cursor's offset
+        # is already one in its text.
+        source_id = self.source.id if self.source is not None else self._start_pending
+        if source_id is None or not self.is_mounted:
             return
         self._position_dirty = False
         try:
-            store_sources.save_reading_position(self.db, self.source.id, self.reader.cursor)
+            store_sources.save_reading_position(self.db, source_id, self.reader.cursor)
         except StoreError as error:
             self.report(error)
         except Exception:
@@ -271,7 +301,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
 
     # -- highlights and tags --------------------------------------------------------------
 
-    def reload_tags(self) -> None:
+    def reload_tags(self, *, announce: bool = True) -> None:
+        """Read the tags again and put their names on the digit keys (announce: tell the footer)."""
         try:
             self.tags = store_tags.list_tags(self.reads)
         except StoreError as error:
@@ -285,7 +316,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
             self._bindings.key_to_bindings[str(digit)] = [
                 Binding(str(digit), f"tag_digit({digit})", label, show=name is not None)
             ]
-        self.refresh_bindings()
+        if announce:
+            self.refresh_bindings()
 
     def _set_highlights(self, highlights: list[Highlight]) -> None:
         self.highlights = highlights

@@ -327,7 +327,7 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
 
     def _text_width(self) -> int:
         width = self.scrollable_content_region.width if self.is_mounted else 0
-        return max(4, (width or 80) - GUTTER - 1)
+        return max(2, (width or 80) - GUTTER - 1)
 
     def _invalidate(self) -> None:
         self._gen += 1

@@ -348,7 +348,7 @@ class Layout:
 
     def set_width(self, width: int) -> None:
         """Forget every wrap and estimate all heights again for a new width."""
-        self.width = max(4, width)
+        self.width = max(2, width)
         self._lines: dict[int, list[int]] = {}
         self._disp: dict[int, str] = {}
         self._pads: dict[int, list[tuple[int, int]]] = {}
