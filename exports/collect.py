@@ -9,14 +9,17 @@ exports/ then work on this plain `ExportData` and never touch the database.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import sqlite_utils
-
 from store.clock import now
 from store.models import Highlight, Link, Source
+
+if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
+    import sqlite_utils
 
 TAG_ORDER = ("mechanism", "outcome", "caveat", "anecdote")
 """Brief sections come in this order, then other tags alphabetically."""

@@ -164,3 +164,18 @@ async def test_the_default_app_start_still_works_on_a_sqlite_utils_database(app_
         await pilot.pause()
         assert app.screen.source is not None and app.screen.source.id == source_id
         assert app.conn is app_db.conn
+
+
+def test_plain_postil_on_a_broken_database_gives_one_line_naming_the_file(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database " * 200)
+    before = junk.read_bytes()
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("COLUMNS", "LINES")}
+    env["POSTIL_DB"] = str(junk)
+    proc = subprocess.run([sys.executable, "-m", "tui"], capture_output=True, text=True, cwd=ROOT,
+                          env=env, timeout=60, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("postil: ") and str(junk) in lines[0]
+    assert "Traceback" not in proc.stderr
+    assert junk.read_bytes() == before

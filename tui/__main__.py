@@ -1,6 +1,6 @@
 """`python -m tui`: the same as the `postil` console script."""
 
-from tui.cli import main
+from tui.launch import main
 
 if __name__ == "__main__":
     main()

@@ -20,25 +20,58 @@ def seed_welcome(db) -> int | None:
     return result.source.id
 
 
+def main() -> None:
+    """The `postil` console script.
+
+    With no arguments (the everyday start) on an existing database, the app runs straight
+    away; anything else goes through the click command line in tui.cli, whose import alone
+    (click and every option) costs ~40 ms before the first screen.
+    """
+    import sys
+
+    if len(sys.argv) == 1:
+        from store.db import resolve_db_path
+        from tui.settings import Settings, default_author
+
+        try:
+            if run_current(Settings(resolve_db_path(None), default_author(), False)):
+                return
+        except Exception as error:  # one line, as tui.cli.main reports it
+            from tui.cli import one_line
+
+            print(f"postil: {one_line(error)}", file=sys.stderr)
+            sys.exit(1)
+    from tui.cli import main as command_line
+
+    command_line()
+
+
 def run_app(settings, source_id: int | None = None, at_top: bool = False) -> None:
     """Run the app on `source_id` (at the top when `at_top`), else on the last source read."""
-    from store.db import open_current
-
-    conn = open_current(settings.db_path)
-    if conn is not None and not needs_welcome(conn):
-        # The usual start: an existing, current database is read through the plain
-        # connection, and sqlite-utils is loaded only after the first screen is painted.
-        from tui.app import PostilApp
-
-        PostilApp(settings, conn=conn, source_id=source_id, at_top=at_top).run()
+    if run_current(settings, source_id, at_top):
         return
-    if conn is not None:
-        conn.close()
     db = settings.open()
     seed_welcome(db)
     from tui.app import PostilApp
 
     PostilApp(settings, db=db, source_id=source_id, at_top=at_top).run()
+
+
+def run_current(settings, source_id: int | None = None, at_top: bool = False) -> bool:
+    """Run the app on an existing, current database through a plain connection (the usual
+    start: sqlite-utils is loaded only after the first screen). False, having run nothing,
+    when the database is new, due a migration, not postil's, or still to get the guide."""
+    from store.db import open_current
+
+    conn = open_current(settings.db_path)
+    if conn is None or needs_welcome(conn):
+        if conn is not None:
+            conn.close()
+        return False
+    from tui.app import PostilApp
+
+    PostilApp(settings, conn=conn, source_id=source_id, at_top=at_top).run()
+    return True
 
 
 def needs_welcome(conn) -> bool:

@@ -75,6 +75,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         self.last_search = ""
         """The last query of the search screen (f), offered again next time."""
         self._position_dirty = False
+        self._start_waits = 0
         self._preview_redrawn = False
         """The preview was drawn again after Textual's start-up (see _finish_start)."""
         self._start_pending: int | None = None
@@ -173,10 +174,12 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
 
     def _finish_start(self) -> None:
         """Open the whole source once the preview is on the terminal."""
-        if getattr(self.app, "_batch_count", 0):
+        if getattr(self.app, "_batch_count", 0) and self._start_waits < 100:
             # Textual drops every frame until its own start-up is over (the preview's first
             # frame among them): opening the whole source now would keep the screen blank
-            # until it is done. Wait for that, draw the preview again, then open.
+            # until it is done. Wait for that, draw the preview again, then open. (Bounded:
+            # should a batch never end, the source still opens.)
+            self._start_waits += 1
             self.call_after_refresh(self._finish_start)
             return
         if not self._preview_redrawn:
