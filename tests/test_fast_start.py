@@ -103,7 +103,17 @@ async def test_started_on_a_plain_connection_the_app_opens_the_whole_source_with
     app = PostilApp(settings_, conn=open_current(settings_.db_path), source_id=source_id)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        await pilot.press("j")  # the first key finds the whole text, not the preview
+        for _ in range(100):  # the whole source opens by itself shortly after the preview
+            if screen.source is not None:
+                break
+            await pilot.pause(0.02)
+        # Reopened where it was read, the cursor in the middle of the screen (the preview
+        # placed it before the reader had a size; the open kept the preview's view).
+        reader = screen.reader
+        row = reader._layout.point_of(reader.cursor)[0] - int(reader.scroll_y)
+        height = reader.scrollable_content_region.height
+        assert height // 3 <= row <= 2 * height // 3
+        await pilot.press("j")  # keys act on the whole text, not the preview
         await pilot.pause()
         assert screen.reader.text == source_text(app.db, source_id)
         assert len(screen.highlights) == 1

@@ -200,9 +200,15 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         source_id, self._start_pending = self._start_pending, None
         # Offsets in the preview are those of the whole text: keep the cursor and any
         # selection where they are (where the preview opened, unless something moved them).
+        # The same scroll offset too: both texts wrap alike (the preview's blocks are the
+        # first of the whole text's), so the screen does not jump when the source opens.
         selection = self.reader.selection
-        if self.open_source(source_id, offset=self.reader.cursor, relist_library=False) and selection is not None:
+        scroll_y = self.reader.scroll_y
+        if not self.open_source(source_id, offset=self.reader.cursor, relist_library=False):
+            return
+        if selection is not None:
             self.reader.select(*selection)
+        self.reader.scroll_to(y=scroll_y, animate=False, immediate=True)
 
     def open_source(self, source_id: int, *, offset: int | None = None, at_top: bool = False,
                     relist_library: bool = True) -> bool:

@@ -145,6 +145,8 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
         self._dragging = False
         self._strips: LRUCache[tuple, Strip] = LRUCache(2048)
         self._gen = 0
+        self._sized = False
+        """The widget has had a real size (see on_resize)."""
         self._unit_gen: dict[int, int] = {}
         """Repaint counters of single units (change_spans), part of each cached line's key."""
         self._styles: PaintStyles | None = None
@@ -399,15 +401,24 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
         return strip
 
     def on_resize(self, event: events.Resize) -> None:
+        first = not self._sized
+        self._sized = True
         width = self._text_width()
         if width == self._layout.width:
+            if first and self.text:
+                self._scroll_to_cursor(center=self._cursor > 0, top=self._cursor == 0)
             return
         row = self._cursor_row() - int(self.scroll_y) if self.text else 0
         self._layout.set_width(width)
         self._goal_x = None
         self._invalidate()
         self._sync_virtual_size()
-        if self.text:
+        if self.text and first:
+            # The first real size: the text was loaded (and placed) before the widget had
+            # one, so place the cursor as load() means to, not where that guess put it.
+            self._sync_virtual_size()
+            self._scroll_to_cursor(center=self._cursor > 0, top=self._cursor == 0)
+        elif self.text:
             y, _ = self._layout.point_of(self._cursor)
             self._sync_virtual_size()
             self.scroll_to(y=max(0, y - max(0, min(row, self._viewport_height() - 1))), animate=False, immediate=True)
