@@ -87,10 +87,10 @@ class PostilApp(App[None]):
         self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
 
     async def on_event(self, event) -> None:
-        # A key or click must act on the whole state: if the main screen painted its text
-        # but has not yet loaded its highlights (start-up), load them before handling it.
+        # A key or click must act on the whole state: if the main screen has only painted
+        # its start-up preview, it opens the whole source before the event is handled.
         if isinstance(event, (events.Key, events.MouseDown)):
-            ensure = getattr(self.screen, "ensure_annotations", None) if self._screen_stack else None
+            ensure = getattr(self.screen, "ensure_open", None) if self._screen_stack else None
             if ensure is not None:
                 ensure()
         await super().on_event(event)

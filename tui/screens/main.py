@@ -158,7 +158,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
 
     def _show_preview(self, source_id: int) -> bool:
         """Paint the start of the source now (store.reading.Preview); the whole source opens
-        right after this first paint, or before a key or click is handled (ensure_annotations).
+        right after this first paint, or before a key or click is handled (ensure_open).
         False (and a message) if it cannot be read."""
         try:
             preview = store_reading.preview_for_reading(self.reads, source_id, at_top=self.start_at_top)
@@ -188,11 +188,11 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
             self.call_after_refresh(self._finish_start)
             return
         try:
-            self.ensure_annotations()
+            self.ensure_open()
         finally:
             self._release_gc()
 
-    def ensure_annotations(self) -> None:
+    def ensure_open(self) -> None:
         """Open the whole source now if start-up has only painted its preview: a key or a
         click must act on the whole text and its highlights."""
         if self._start_pending is None:
@@ -359,7 +359,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
             self.refresh_library()
             return
         if self._start_pending is not None:
-            self.ensure_annotations()
+            self.ensure_open()
         if changed is None or tags_changed:
             try:
                 with store_reading.paused_gc():
