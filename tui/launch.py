@@ -9,9 +9,9 @@ WELCOME_SEEDED = "welcome_seeded"
 def seed_welcome(db) -> int | None:
     """Add the welcome guide when the library is empty and it was never added; its id or None."""
     from store import settings as store_settings
-    from store.sources import add_source, list_sources
+    from store.sources import add_source
 
-    if list_sources(db) or store_settings.get_setting(db, WELCOME_SEEDED):
+    if not needs_welcome(db):
         return None
     from sources.load import welcome_guide
 
@@ -74,9 +74,11 @@ def run_current(settings, source_id: int | None = None, at_top: bool = False) ->
     return True
 
 
-def needs_welcome(conn) -> bool:
-    """The library is empty and the welcome guide was never added (see seed_welcome)."""
+def needs_welcome(db) -> bool:
+    """The library is empty and the welcome guide was never added (see seed_welcome).
+
+    `db` is a store.db.Readable: the fast start asks this on its plain connection."""
     from store import settings as store_settings
 
-    empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM sources)").fetchone()[0]
-    return bool(empty) and not store_settings.get_setting(conn, WELCOME_SEEDED)
+    empty = db.execute("SELECT NOT EXISTS (SELECT 1 FROM sources)").fetchone()[0]
+    return bool(empty) and not store_settings.get_setting(db, WELCOME_SEEDED)
