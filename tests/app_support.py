@@ -7,7 +7,7 @@ from pathlib import Path
 from sources.load import load_bytes
 from store.sources import add_source
 from tui.app import PostilApp
-from tui.cli import Settings
+from tui.settings import Settings
 
 SIZE = (160, 48)
 

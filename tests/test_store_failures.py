@@ -19,7 +19,7 @@ from sources.document import Block, Document, LoadedSource
 from store import highlights, sources, tags
 from store.db import configure_connection, open_db
 from store.errors import Conflict, StoreError
-from tui.cli import Settings
+from tui.settings import Settings
 
 TABLES = ("sources", "blocks", "highlights", "highlight_tags", "tags", "links", "settings")
 

@@ -37,7 +37,7 @@ class PostilApp(App[None]):
                  at_top: bool = False) -> None:
         """
         Args:
-            settings: tui.cli.Settings (database path, author).
+            settings: tui.settings.Settings (database path, author).
             db: an open sqlite-utils database; opened from `settings` when neither it nor
                 `conn` is given.
             conn: a plain connection from store.db.open_current (the fast start): the first

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from tui.settings import Settings, default_author  # noqa: F401  (commands import them from here)
+from tui.settings import Settings, default_author
 
 # command name -> "module:function" under tui.commands
 COMMANDS = {
