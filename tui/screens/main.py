@@ -147,7 +147,6 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
                 self._release_gc()
         else:
             self.refresh_library()
-        self.reader.focus()
         self.set_interval(POSITION_SAVE_SECONDS, self._save_if_moved)
 
     def on_unmount(self) -> None:
