@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_reader import generate  # noqa: E402
+from bench_reader import generate, record_frames  # noqa: E402
 
 from sources.document import Block, Document, LoadedSource  # noqa: E402
 from store.db import open_db, write  # noqa: E402
@@ -101,16 +101,8 @@ async def app_presses(db_path: Path, source_id: int, text: str, presses: int) ->
     db = settings.open()
     app = PostilApp(settings, db=db, source_id=source_id, at_top=True)
     out: dict[str, list[float]] = {"round_trip": [], "press": [], "paint": [], "handler": [], "frame": []}
-    frames: list[float] = []
+    frames = record_frames(app)
     handler_ends: list[float] = []
-    original_display = app._display
-
-    def display(screen, renderable) -> None:  # every frame the app hands to its driver
-        original_display(screen, renderable)
-        if renderable is not None:
-            frames.append(time.perf_counter())
-
-    app._display = display
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen

@@ -218,15 +218,7 @@ def child_app(db_path: str, source_id: int) -> None:
         t_app = time.perf_counter()
         # As tui.launch.run_app starts it on an existing database: the plain connection first.
         app = PostilApp(settings, conn=open_current(settings.db_path), source_id=source_id, at_top=True)
-        frames: list[float] = []
-        original_display = app._display
-
-        def display(screen, renderable) -> None:  # every frame the app hands to its driver
-            original_display(screen, renderable)
-            if renderable is not None:
-                frames.append(time.perf_counter())
-
-        app._display = display
+        frames = record_frames(app)
         async with app.run_test(size=SIZE) as pilot:
             while not painted:
                 await pilot.pause(0.001)
@@ -239,6 +231,20 @@ def child_app(db_path: str, source_id: int) -> None:
     result = asyncio.run(main())
     result["rss_mb"] = _rss_mb()
     print(json.dumps(result), flush=True)
+
+
+def record_frames(app) -> list[float]:
+    """A list that gets the time of every frame `app` hands to its driver from now on."""
+    frames: list[float] = []
+    original_display = app._display
+
+    def display(screen, renderable) -> None:
+        original_display(screen, renderable)
+        if renderable is not None:
+            frames.append(time.perf_counter())
+
+    app._display = display
+    return frames
 
 
 async def app_keystrokes(app, pilot, frames: list[float]) -> dict:
