@@ -132,21 +132,26 @@ def test_bad_ranges_are_refused(tmp_path, start, end):
     assert highlights.list_highlights(db) == []
 
 
-def test_database_from_the_previous_version_upgrades_in_place(tmp_path):
-    """A file made by the release before this one (all migrations but the last) upgrades."""
+def database_before(path, migration: str) -> sqlite3.Connection:
+    """A file as the release before `migration` left it: the earlier migrations applied and
+    `user_version` saying so; its open connection."""
     import sqlite_utils
 
     from store.db import configure_connection
 
-    path = tmp_path / "previous.db"
     conn = sqlite3.connect(path)
     configure_connection(conn)
-    old = sqlite_utils.Database(conn)
     names = [m.name for m in MIGRATIONS._migrations]
-    if len(names) > 1:
-        MIGRATIONS.apply(old, stop_before=names[-1])
-        old.execute(f"PRAGMA user_version = {len(names) - 1}")
-    conn.close()
+    MIGRATIONS.apply(sqlite_utils.Database(conn), stop_before=migration)
+    conn.execute(f"PRAGMA user_version = {names.index(migration)}")
+    return conn
+
+
+def test_database_from_the_previous_version_upgrades_in_place(tmp_path):
+    """A file made by the release before this one (all migrations but the last) upgrades."""
+    path = tmp_path / "previous.db"
+    names = [m.name for m in MIGRATIONS._migrations]
+    database_before(path, names[-1]).close()
     db = open_db(path)
     assert schema_version(db) == SCHEMA_VERSION
     assert [m.name for m in MIGRATIONS.applied(db)] == names
@@ -169,16 +174,8 @@ def test_quote_and_length_follow_a_text_changed_by_raw_sql(tmp_path, text):
 
 
 def test_upgrade_counts_the_characters_of_existing_sources(tmp_path):
-    import sqlite_utils
-
-    from store.db import configure_connection
-
     path = tmp_path / "before-chars.db"
-    conn = sqlite3.connect(path)
-    configure_connection(conn)
-    old = sqlite_utils.Database(conn)
-    MIGRATIONS.apply(old, stop_before="0003_source_chars")
-    old.execute("PRAGMA user_version = 2")
+    conn = database_before(path, "0003_source_chars")
     text = "Émotions 😀 and 中文 text"
     conn.execute(
         "INSERT INTO sources (title, origin, format, sha256, size, text, imported_at, updated_at) "
@@ -194,16 +191,8 @@ def test_upgrade_counts_the_characters_of_existing_sources(tmp_path):
 
 
 def test_reading_positions_survive_the_upgrade_and_follow_saves(tmp_path):
-    import sqlite_utils
-
-    from store.db import configure_connection
-
     path = tmp_path / "before-positions.db"
-    conn = sqlite3.connect(path)
-    configure_connection(conn)
-    old = sqlite_utils.Database(conn)
-    MIGRATIONS.apply(old, stop_before="0004_reading_positions")
-    old.execute("PRAGMA user_version = 3")
+    conn = database_before(path, "0004_reading_positions")
     for title, offset, read_at in [("A", 7, "2025-01-02T00:00:00Z"), ("B", 0, None)]:
         conn.execute(
             "INSERT INTO sources (title, origin, format, sha256, size, text, imported_at, updated_at, "
