@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote", "table_row", "code")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A structural unit of the reading text.
 
@@ -22,6 +22,21 @@ class Block:
     """Heading level (1-6), list nesting depth, or quote depth; 0 when it means nothing."""
     meta: dict = field(default_factory=dict, compare=False, hash=False)
     """Extra facts about the block, e.g. {"links": ["https://..."]} or {"ordinal": "1."}."""
+
+
+class _NoMeta(dict):
+    """An empty `meta` that refuses changes, so that one instance can stand for all of them."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("this block's meta is shared and read-only")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    update = setdefault = pop = popitem = clear = _refuse
+
+
+NO_META: dict = _NoMeta()
+"""The `meta` of every block read from the store without extra facts (nearly all of them):
+a 10 MB source has 20,000 blocks, and an empty dict each cost 1.3 MB."""
 
 
 @dataclass

@@ -1,9 +1,4 @@
-"""Fast reads for the reader's open path: a source with its blocks, as store.sources.get_source.
-
-A 10 MB source has about 20,000 blocks. `Block` is a frozen dataclass whose `__init__` goes
-through `object.__setattr__` once per field, which made building the list cost more than
-reading the rows. Here each Block gets its field dict in one step (same class, same fields,
-same equality), so opening a source costs about the query and the text copy.
+"""Fast reads for the reader's open path: a source with its blocks, and a preview of it.
 
 Building tens of thousands of objects also sets off the cyclic garbage collector again and
 again, and each full pass walks every object the app has (the Textual DOM, styles, modules):
@@ -15,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import gc
-import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
@@ -24,11 +18,7 @@ from sources.document import Block
 from store.db import Readable
 from store.errors import NotFound
 from store.models import Source
-from store.sources import get_source_info
-
-_new = object.__new__
-_set = object.__setattr__
-_EMPTY_META = "{}"
+from store.sources import BLOCK_COLUMNS, blocks_from_rows, get_source
 
 
 @contextmanager
@@ -43,31 +33,15 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _blocks(rows) -> list[Block]:
-    """Blocks from (kind, level, start, end, meta) rows, built without the dataclass __init__."""
-    out: list[Block] = []
-    append = out.append
-    for kind, level, start, end, meta in rows:
-        block = _new(Block)
-        _set(block, "__dict__", {"kind": kind, "start": start, "end": end, "level": level,
-                                 "meta": json.loads(meta) if meta != _EMPTY_META else {}})
-        append(block)
-    return out
-
-
 def source_for_reading(db: Readable, source_id: int) -> Source:
-    """The same Source as store.sources.get_source (text, blocks, warnings), built faster.
+    """store.sources.get_source with the garbage collector held off (see the module's
+    docstring).
 
     Raises:
         NotFound: no source with that id.
     """
-    info = get_source_info(db, source_id)
-    text, warnings = db.execute("SELECT text, warnings FROM sources WHERE id = ?", [source_id]).fetchone()
     with paused_gc():
-        blocks = _blocks(
-            db.execute('SELECT kind, level, start, "end", meta FROM blocks WHERE source_id = ? ORDER BY seq', [source_id])
-        )
-    return Source(**vars(info), text=text, blocks=blocks, warnings=json.loads(warnings))
+        return get_source(db, source_id)
 
 
 PREVIEW_CHARS = 65_536
@@ -118,8 +92,8 @@ def preview_for_reading(db: Readable, source_id: int, *, at_top: bool) -> Previe
     # Complete characters only: the cut may fall inside one.
     text = codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
     with paused_gc():
-        blocks = _blocks(db.execute(
-            'SELECT kind, level, start, "end", meta FROM blocks WHERE source_id = ? AND start < ? ORDER BY seq',
+        blocks = blocks_from_rows(db.execute(
+            f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE source_id = ? AND start < ? ORDER BY seq",
             [source_id, limit],
         ))
     blocks = [b for b in blocks if b.end <= len(text)]

@@ -112,6 +112,21 @@ def test_same_bytes_twice_is_one_source_and_changed_bytes_update_in_place(tmp_pa
     assert changed.source.changed_at is not None
 
 
+def test_blocks_come_back_as_stored_and_their_shared_empty_meta_cannot_change(tmp_path):
+    db = open_db(tmp_path / "blocks.db")
+    text = "Title\n\n- one\n\nPlain."
+    blocks = [Block("heading", 0, 5, 1), Block("list_item", 7, 12, 1, {"ordinal": "1."}),
+              Block("paragraph", 14, 20)]
+    doc = Document("T", text, blocks, "markdown")
+    source_id = sources.add_source(db, LoadedSource(doc, "/b.md", "b" * 64, len(text))).source.id
+    back = sources.get_source(db, source_id).blocks
+    assert back == blocks
+    assert [b.meta for b in back] == [{}, {"ordinal": "1."}, {}]
+    with pytest.raises(TypeError):
+        back[0].meta["links"] = ["https://example.org"]
+    assert back[2].meta == {}
+
+
 def test_highlight_quote_equals_text_between_offsets(tmp_path):
     db = open_db(tmp_path / "quote.db")
     text = "Émotions 😀 and 中文 text — with [bold]markup[/] too."
