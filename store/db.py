@@ -133,17 +133,21 @@ def configure_connection(conn: sqlite3.Connection) -> None:
 
 
 @contextmanager
-def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def write(db: Readable) -> Iterator[Readable]:
     """A write transaction taken with BEGIN IMMEDIATE.
 
     sqlite-utils' `db.atomic()` starts a deferred transaction, which upgrades to a write lock
     only at the first write; two processes that both read first then deadlock and one gets
     "database is locked" regardless of the busy timeout. Taking the write lock up front makes
     the second writer wait its turn instead. Nested calls become savepoints via `atomic()`.
+
+    `db` may be the app's plain connection (store.db.open_current) for writes that only
+    execute statements, such as saving the reading position: a reader who never annotates
+    never loads sqlite-utils (~6 MB).
     """
-    conn = db.conn
+    conn = getattr(db, "conn", db)
     if conn.in_transaction:
-        with db.atomic():
+        with (db if hasattr(db, "atomic") else as_database(conn)).atomic():
             yield db
         return
     try:
@@ -198,7 +202,7 @@ def describe_operational_error(error: sqlite3.Error, path: str = "") -> str:
     return f"{path}: {message}" if path else message
 
 
-def database_path(db: sqlite_utils.Database) -> str:
+def database_path(db: Readable) -> str:
     """The file behind a connection (for messages)."""
-    row = db.conn.execute("PRAGMA database_list").fetchone()
+    row = db.execute("PRAGMA database_list").fetchone()
     return row[2] if row else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from store.clock import now
-from store.db import write
+from store.db import Readable, write
 from store.errors import NotFound, StoreError
 from store.highlights import new_id
 from store.models import Link, LinkView, Relation
@@ -141,7 +141,7 @@ def list_links(db: sqlite_utils.Database) -> list[Link]:
     return [Link(*row) for row in db.execute(f"SELECT {_LINK_COLUMNS} FROM links l ORDER BY l.created_at, l.id")]
 
 
-def link_views(db: sqlite_utils.Database, highlight_id: str) -> list[LinkView]:
+def link_views(db: Readable, highlight_id: str) -> list[LinkView]:
     """Outgoing links and backlinks of a highlight, each with a glimpse of the other end."""
     views = []
     for row in db.execute(

@@ -57,7 +57,7 @@ class Relation:
     position: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Highlight:
     id: str
     source_id: int

@@ -230,7 +230,7 @@ def rename_source(db: sqlite_utils.Database, source_id: int, title: str) -> None
         db.execute("UPDATE sources SET title = ? WHERE id = ?", [title, source_id])
 
 
-def save_reading_position(db: sqlite_utils.Database, source_id: int, offset: int) -> None:
+def save_reading_position(db: Readable, source_id: int, offset: int) -> None:
     """Remember where the reader was in a source, and that it was the last one read.
 
     Kept in `reading_positions`, not in the source's row: updating that row rewrites its

@@ -145,8 +145,15 @@ SUBPROCESS_START = textwrap.dedent(
         app = PostilApp(settings, conn=open_current(settings.db_path), source_id=int(sys.argv[2]), at_top=True)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause(0.3)
-            seen["later"] = "sqlite_utils" in sys.modules
             seen["highlights"] = len(app.screen.highlights)
+            for key in ("j", "G", "g", "w", "]"):
+                await pilot.press(key)
+            app.screen.save_position()  # the cursor is on "beta" (offset 6)
+            seen["reading"] = "sqlite_utils" in sys.modules
+            seen["saved"] = app.conn.execute("SELECT read_offset FROM reading_positions").fetchone()[0]
+            await pilot.press("w", "s", "2")
+            seen["annotating"] = "sqlite_utils" in sys.modules
+            seen["highlights_after"] = len(app.screen.highlights)
 
     asyncio.run(main())
     print(json.dumps(seen))
@@ -154,7 +161,7 @@ SUBPROCESS_START = textwrap.dedent(
 )
 
 
-def test_sqlite_utils_is_imported_only_after_the_first_paint(tmp_path):
+def test_sqlite_utils_is_imported_only_to_annotate_not_to_paint_or_read(tmp_path):
     db = open_db(tmp_path / "postil.db")
     source_id = add_text(db, "Alpha beta gamma.\n\nDelta epsilon.", "a.txt")
     store_highlights.create_highlight(db, source_id, 0, 5, tags=["mechanism"], author="t")
@@ -163,8 +170,8 @@ def test_sqlite_utils_is_imported_only_after_the_first_paint(tmp_path):
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 0, proc.stderr
     seen = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert seen == {"first_paint": False, "text": "Alpha beta gamma.\n\nDelta epsilon.",
-                    "later": True, "highlights": 1}
+    assert seen == {"first_paint": False, "text": "Alpha beta gamma.\n\nDelta epsilon.", "highlights": 1,
+                    "reading": False, "saved": 6, "annotating": True, "highlights_after": 2}
 
 
 async def test_the_default_app_start_still_works_on_a_sqlite_utils_database(app_settings, app_db):

@@ -7,7 +7,7 @@ import pytest
 
 from sources.document import Block, Document, LoadedSource
 from store import highlights, sources
-from store.db import open_db, write
+from store.db import open_current, open_db, write
 from store.errors import StoreError
 from store.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version
 
@@ -96,6 +96,22 @@ def test_write_rolls_back_everything_on_error(tmp_path):
             raise RuntimeError("boom")
     assert highlights.list_highlights(db) == []
     assert "brand-new" not in [t["name"] for t in db["tags"].rows]
+
+
+def test_write_on_a_plain_connection_commits_and_nests_as_a_savepoint(tmp_path):
+    db = open_db(tmp_path / "plain.db")
+    db.conn.close()
+    conn = open_current(tmp_path / "plain.db")
+    with write(conn):
+        conn.execute("INSERT INTO settings (key, value) VALUES ('kept', '1')")
+        with pytest.raises(RuntimeError):
+            with write(conn):
+                conn.execute("INSERT INTO settings (key, value) VALUES ('undone', '1')")
+                raise RuntimeError("inner")
+    conn.close()
+    again = open_current(tmp_path / "plain.db")
+    keys = {row[0] for row in again.execute("SELECT key FROM settings")}
+    assert "kept" in keys and "undone" not in keys
 
 
 def test_same_bytes_twice_is_one_source_and_changed_bytes_update_in_place(tmp_path):

@@ -221,7 +221,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         try:
             source = store_reading.source_for_reading(self.reads, source_id)
             with store_reading.paused_gc():
-                highlights = store_highlights.highlights_for_source(self.db, source_id)
+                highlights = store_highlights.highlights_for_source(self.reads, source_id)
         except StoreError as error:
             self.report(error)
             return False
@@ -269,7 +269,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
             return
         self._position_dirty = False
         try:
-            store_sources.save_reading_position(self.db, source_id, self.reader.cursor)
+            store_sources.save_reading_position(self.reads, source_id, self.reader.cursor)
         except StoreError as error:
             self.report(error)
         except Exception:
@@ -454,7 +454,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         links = []
         if self.current_id is not None:
             try:
-                links = store_links.link_views(self.db, self.current_id)
+                links = store_links.link_views(self.reads, self.current_id)
             except StoreError as error:
                 self.report(error)
         self.pane.select(self.current_id, links)

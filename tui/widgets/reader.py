@@ -38,7 +38,7 @@ _PARTIAL_REPAINT_UNITS = 200
 """Above this many units touched, change_spans repaints everything (cheaper than tracking)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A highlight as the reader paints it."""
 
