@@ -15,7 +15,7 @@ from store.errors import StoreError
 if TYPE_CHECKING:  # imported where used: the app's first screen is read before sqlite-utils loads
     import sqlite_utils
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The schema this postil writes: the number of migrations in store.migrations (checked there)."""
 
 Readable = Union["sqlite_utils.Database", sqlite3.Connection]

@@ -68,8 +68,7 @@ def preview_for_reading(db: Readable, source_id: int, *, at_top: bool) -> Previe
     Reading a 10 MB source whole costs ~65 ms (the text, 20,000 block rows, their objects);
     the first screen needs a few dozen blocks. The text's first bytes are read through
     SQLite's incremental blob I/O, which fetches only the pages asked for (a SELECT of the
-    column, even with substr, loads all 10 MB), and only columns stored before the text are
-    selected (reaching a later one walks the whole overflow chain). The preview always starts
+    column, even with substr, loads all 10 MB). The preview always starts
     at offset 0, so a cursor deep in the text makes it long: no slower than a full read.
 
     Raises:

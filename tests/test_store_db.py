@@ -242,3 +242,33 @@ def test_reading_positions_survive_the_upgrade_and_follow_saves(tmp_path):
     sources.save_reading_position(db, 999, 3)  # a source deleted meanwhile: nothing to remember
     sources.delete_source(db, b.id)
     assert sources.last_read_source(db) == a.id
+
+
+def test_upgrade_moves_the_text_last_keeping_blocks_highlights_search_and_positions(tmp_path):
+    """0005 rewrites `sources` in place: nothing hanging off a source may be lost (a dropped
+    table would cascade-delete blocks and highlights), and its triggers must still work."""
+    import sqlite_utils
+
+    path = tmp_path / "before5.db"
+    old = sqlite_utils.Database(database_before(path, "0005_sources_text_last"))
+    source = sources.add_source(old, loaded("Psilocybin eased the amygdala response.")).source
+    mark = highlights.create_highlight(old, source.id, 0, 10, tags=["outcome"])
+    sources.save_reading_position(old, source.id, 12)
+    old.conn.close()
+
+    db = open_db(path)
+    columns = [row[1] for row in db.execute("PRAGMA table_info(sources)")]
+    assert columns[-1] == "text" and "read_offset" not in columns
+    again = sources.get_source(db, source.id)
+    assert again.text == "Psilocybin eased the amygdala response."
+    assert again.blocks == [Block("paragraph", 0, len(again.text))] and again.read_offset == 12
+    assert [h.quote for h in highlights.list_highlights(db)] == [mark.quote] == ["Psilocybin"]
+    assert db.execute("SELECT rowid FROM sources_fts WHERE sources_fts MATCH 'amygdala'").fetchall() == [(source.id,)]
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    # The rebuilt triggers follow a changed text: search and the character count.
+    changed = sources.add_source(db, loaded("Psilocybin eased the hippocampus response, briefly."))
+    assert changed.status == "updated"
+    assert db.execute("SELECT rowid FROM sources_fts WHERE sources_fts MATCH 'amygdala'").fetchall() == []
+    assert db.execute("SELECT rowid FROM sources_fts WHERE sources_fts MATCH 'hippocampus'").fetchall() == [(source.id,)]
+    assert sources.get_source_info(db, source.id).chars == len("Psilocybin eased the hippocampus response, briefly.")
+    db.execute("INSERT INTO sources_fts(sources_fts) VALUES ('integrity-check')")

@@ -34,6 +34,9 @@ _NEUTRAL = "#808080"
 _FIND_WINDOW = 1 << 16
 
 
+STRIP_CACHE_LINES = 400
+"""Rendered lines the reader keeps (about eight screens of a tall terminal)."""
+
 _PARTIAL_REPAINT_UNITS = 200
 """Above this many units touched, change_spans repaints everything (cheaper than tracking)."""
 
@@ -143,7 +146,9 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
         self._flash: tuple[int, int] | None = None
         self._flash_timer = None
         self._dragging = False
-        self._strips: LRUCache[tuple, Strip] = LRUCache(2048)
+        # A few screens' worth, for scrolling back and repaints: a 120-cell Strip with its own
+        # caches is ~1.5 KB, so 2048 of them held 3 MB after paging through a long text.
+        self._strips: LRUCache[tuple, Strip] = LRUCache(STRIP_CACHE_LINES)
         self._gen = 0
         self._sized = False
         """The widget has had a real size (see on_resize)."""
