@@ -86,6 +86,24 @@ class PostilApp(App[None]):
 
         self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
 
+    # Textual drops every frame rendered during a batch update, and its start-up is one long
+    # batch (mounting, the first layout, the footer's first keys): the first screen was
+    # rendered, dropped, and only drawn ~35 ms after the batch ended, by a second full
+    # render. The frame is drawn from the compositor as soon as the batch ends instead.
+    _frame_dropped = False
+
+    def _display(self, screen, renderable) -> None:
+        if renderable is not None and self._batch_count and not self.is_headless:
+            self._frame_dropped = True
+        super()._display(screen, renderable)
+
+    def _end_batch(self) -> None:
+        super()._end_batch()
+        if not self._batch_count and self._frame_dropped and self._screen_stack:
+            self._frame_dropped = False
+            screen = self.screen
+            self._display(screen, screen._compositor.render_update(full=True))
+
     async def on_event(self, event) -> None:
         # A key or click must act on the whole state: if the main screen has only painted
         # its start-up preview, it opens the whole source before the event is handled.

@@ -76,8 +76,6 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         """The last query of the search screen (f), offered again next time."""
         self._position_dirty = False
         self._start_waits = 0
-        self._preview_redrawn = False
-        """The preview was drawn again after Textual's start-up (see _finish_start)."""
         self._start_pending: int | None = None
         """Start-up painted this source's preview; the whole source is still to be opened."""
         self._gc_held = False
@@ -174,16 +172,11 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
     def _finish_start(self) -> None:
         """Open the whole source once the preview is on the terminal."""
         if getattr(self.app, "_batch_count", 0) and self._start_waits < 100:
-            # Textual drops every frame until its own start-up is over (the preview's first
-            # frame among them): opening the whole source now would keep the screen blank
-            # until it is done. Wait for that, draw the preview again, then open. (Bounded:
-            # should a batch never end, the source still opens.)
+            # Textual holds every frame back until its own start-up is over (PostilApp shows
+            # the last one as soon as it is): opening the whole source now would keep the
+            # screen blank until it is done. (Bounded: should a batch never end, the source
+            # still opens.)
             self._start_waits += 1
-            self.call_after_refresh(self._finish_start)
-            return
-        if not self._preview_redrawn:
-            self._preview_redrawn = True
-            self.refresh()
             self.call_after_refresh(self._finish_start)
             return
         try:
