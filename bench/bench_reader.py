@@ -391,7 +391,10 @@ def main() -> None:
                   f"  (bare {ms(bare['first_from_app'])}, ratio {r['first_from_app'] / bare['first_from_app']:.2f})")
             print(f"  real PostilApp from a database: first screen from process start {ms(app['first_from_process'])}"
                   f" (ratio {app['first_from_process'] / bare['first_from_process']:.2f}; imports {ms(app['imports'])},"
-                  f" app start to paint {ms(app['first_from_app'])}), peak RSS {app['rss_mb']:.0f} MB")
+                  f" app start to paint {ms(app['first_from_app'])})")
+            above = app["rss_mb"] - bare["rss_mb"]
+            print(f"  real PostilApp peak RSS {app['rss_mb']:.0f} MB: {above:.0f} MB above bare ="
+                  f" {above * 1e6 / max(1, r['chars']):.1f}x the text (target < 3x)")
             print("  real app, key sent -> first frame showing the reader's new state (header position follows):")
             for key, label in (("G", "G"), ("j", "j x100"), ("pagedown", "pagedown x20")):
                 print(f"    {label:<13} median {ms(app[f'app_{key}_median'])}  p95 {ms(app[f'app_{key}_p95'])}"

@@ -345,10 +345,19 @@ def apply_migrations(db: sqlite_utils.Database, db_path: Path | str = "") -> Non
 
     # One immediate transaction for the lot, so two first-time openers cannot race.
     with write(db):
-        if not MIGRATIONS.pending(db):
+        pending = [m.name for m in MIGRATIONS.pending(db)]
+        if not pending:
             return
         MIGRATIONS.apply(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    if "0005_sources_text_last" in pending:
+        # Rewriting `sources` left every text's old pages free: the file had doubled. Give
+        # them back once (VACUUM cannot run inside the migration's transaction). Should
+        # another process hold the database, the pages are simply reused by later writes.
+        try:
+            db.execute("VACUUM")
+        except sqlite3.OperationalError:
+            pass
 
 
 def _has_foreign_tables(db: sqlite_utils.Database) -> bool:

@@ -254,6 +254,7 @@ def test_upgrade_moves_the_text_last_keeping_blocks_highlights_search_and_positi
     source = sources.add_source(old, loaded("Psilocybin eased the amygdala response.")).source
     mark = highlights.create_highlight(old, source.id, 0, 10, tags=["outcome"])
     sources.save_reading_position(old, source.id, 12)
+    sources.add_source(old, loaded("A long text on overflow pages. " * 2000, origin="/long.txt"))
     old.conn.close()
 
     db = open_db(path)
@@ -265,6 +266,7 @@ def test_upgrade_moves_the_text_last_keeping_blocks_highlights_search_and_positi
     assert [h.quote for h in highlights.list_highlights(db)] == [mark.quote] == ["Psilocybin"]
     assert db.execute("SELECT rowid FROM sources_fts WHERE sources_fts MATCH 'amygdala'").fetchall() == [(source.id,)]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # the old text's pages given back
     # The rebuilt triggers follow a changed text: search and the character count.
     changed = sources.add_source(db, loaded("Psilocybin eased the hippocampus response, briefly."))
     assert changed.status == "updated"
