@@ -10,6 +10,7 @@ Never edit a released migration: add a new one.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -354,10 +355,8 @@ def apply_migrations(db: sqlite_utils.Database, db_path: Path | str = "") -> Non
         # Rewriting `sources` left every text's old pages free: the file had doubled. Give
         # them back once (VACUUM cannot run inside the migration's transaction). Should
         # another process hold the database, the pages are simply reused by later writes.
-        try:
+        with contextlib.suppress(sqlite3.OperationalError):
             db.execute("VACUUM")
-        except sqlite3.OperationalError:
-            pass
 
 
 def _has_foreign_tables(db: sqlite_utils.Database) -> bool:
