@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import unicodedata
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.reader_app import ReaderApp, cursor_cells
 from tui.widgets.reader import Reader
+from tui.widgets.reader_paint import ORPHAN_MARK
 
 ALPHABET = st.sampled_from(list("ab cd\tef. ") + ["中", "😀", "\u0301", "\n", "[", "]"])
 TEXTS = st.lists(ALPHABET, min_size=1, max_size=80).map("".join).filter(lambda t: t.strip())
@@ -27,10 +29,12 @@ async def _walk(text: str, width: int) -> None:
                 break
             visited.append(reader.cursor)
             cells = cursor_cells(reader)
-            # One cursor cell is drawn, on the character at the cursor (tab/newline as spaces).
+            # One cursor cell is drawn, on the character at the cursor (tab/newline as spaces;
+            # a combining mark is a stop only where it starts a line, drawn on a "◌").
             assert len(cells) == 1
             ch = text[reader.cursor]
-            assert cells[0][1].startswith(" " if ch in "\t\n" else ch)
+            shown = " " if ch in "\t\n" else ORPHAN_MARK + ch if unicodedata.combining(ch) else ch
+            assert cells[0][1].startswith(shown)
         assert visited == stops
         for offset in reversed(stops[:-1]):
             reader.action_cursor_left()
@@ -45,5 +49,7 @@ async def _walk(text: str, width: int) -> None:
 
 @settings(max_examples=12, deadline=None)
 @given(TEXTS, st.integers(min_value=8, max_value=30))
+@example("a\n\n\u0301", 8)  # a combining mark that starts a paragraph (found by hypothesis)
+@example("a\n\u0301n", 8)  # ... and one that starts a line after a hard break
 def test_right_and_left_visit_every_character_in_order(text, width):
     asyncio.run(_walk(text, width))

@@ -27,7 +27,7 @@ _LONG = 4096
 NOTE_MARK = "\u25c6"  # ◆
 LINK_MARK = "\u2197"  # ↗
 BOTH_MARK = "\u2726"  # ✦
-ORPHAN_MARK = "\u25cc"  # ◌ under a combining mark that starts a line
+ORPHAN_MARK = "\u25cc"  # ◌ carries a combining mark that starts a line
 
 
 class SpanIndex:
@@ -143,8 +143,8 @@ def _draw(disp: str, rel_a: int, rel_b: int, col: int, line_start: bool) -> tupl
             out.append(" " * w)
         elif ch == "\n":
             out.append(" ")
-        elif w == 0 and line_start and i == 0 and rel_a == 0:
-            out.append(ORPHAN_MARK)
+        elif w == 0 and line_start and i == 0:
+            out.append(ORPHAN_MARK + ch)  # the mark shown on its placeholder, as Unicode charts do
             w = 1
         elif ch == "\ufe0f":
             continue  # would make the terminal widen the character before it
