@@ -87,22 +87,38 @@ class PostilApp(App[None]):
         self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
 
     # Textual drops every frame rendered during a batch update, and its start-up is one long
-    # batch (mounting, the first layout, the footer's first keys): the first screen was
-    # rendered, dropped, and only drawn ~35 ms after the batch ended, by a second full
-    # render. The frame is drawn from the compositor as soon as the batch ends instead.
-    _frame_dropped = False
+    # batch (mounting, the first layout): the first screen was rendered, dropped, and only
+    # drawn ~35 ms after the batch ended, by a second full render. The dropped frame is
+    # written as soon as the batch ends instead.
+    _dropped_frame = None
+    _after_start: list | None = None
 
     def _display(self, screen, renderable) -> None:
         if renderable is not None and self._batch_count and not self.is_headless:
-            self._frame_dropped = True
+            self._dropped_frame = (screen, renderable)
         super()._display(screen, renderable)
 
     def _end_batch(self) -> None:
         super()._end_batch()
-        if not self._batch_count and self._frame_dropped and self._screen_stack:
-            self._frame_dropped = False
-            screen = self.screen
-            self._display(screen, screen._compositor.render_update(full=True))
+        if self._batch_count:
+            return
+        if self._dropped_frame is not None:
+            (screen, frame), self._dropped_frame = self._dropped_frame, None
+            if self._screen_stack and screen is self.screen:
+                # The frame as it was rendered: anything that changed since has asked for
+                # a refresh of its own, which follows.
+                self._display(screen, frame)
+        callbacks, self._after_start = self._after_start or [], []
+        for callback in callbacks:
+            self.call_later(callback)
+
+    def call_after_start(self, callback) -> None:
+        """Call `callback` once Textual's start-up batch is over and its frame written (at
+        once if it is over): work done before that keeps the first screen off the terminal."""
+        if self._after_start is not None and not self._batch_count:
+            self.call_later(callback)
+        else:
+            self._after_start = (self._after_start or []) + [callback]
 
     async def on_event(self, event) -> None:
         # A key or click must act on the whole state: if the main screen has only painted

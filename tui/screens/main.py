@@ -33,7 +33,6 @@ from tui.screens.main_actions import AnnotateActions
 from tui.screens.main_find import FindActions
 from tui.screens.main_screens import ScreenActions
 from tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
-from tui.widgets.find_bar import FindBar
 from tui.widgets.footer import Footer
 from tui.widgets.highlight_list import document_order
 from tui.widgets.library import LibraryList
@@ -75,7 +74,6 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         self.last_search = ""
         """The last query of the search screen (f), offered again next time."""
         self._position_dirty = False
-        self._start_waits = 0
         self._start_pending: int | None = None
         """Start-up painted this source's preview; the whole source is still to be opened."""
         self._gc_held = False
@@ -120,7 +118,6 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
             yield LibraryList(id="library")
             yield Reader(id="reader")
             yield AnnotationPane(id="pane")
-        yield FindBar(id="find")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -166,19 +163,13 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         self.reader.load(preview.text, preview.blocks, [], cursor=preview.cursor)
         self.query_one(SourceHeader).set_source(preview.title)
         self.refresh_library(current_id=source_id)
-        self.call_after_refresh(self._finish_start)
+        self.app.call_after_start(self._finish_start)
         return True
 
     def _finish_start(self) -> None:
-        """Open the whole source once the preview is on the terminal."""
-        if getattr(self.app, "_batch_count", 0) and self._start_waits < 100:
-            # Textual holds every frame back until its own start-up is over (PostilApp shows
-            # the last one as soon as it is): opening the whole source now would keep the
-            # screen blank until it is done. (Bounded: should a batch never end, the source
-            # still opens.)
-            self._start_waits += 1
-            self.call_after_refresh(self._finish_start)
-            return
+        """Open the whole source once the preview is on the terminal: Textual holds every
+        frame back until its own start-up is over (PostilApp writes the last one as soon as
+        it is), and opening the whole source before that would keep the screen blank."""
         try:
             self.ensure_open()
         finally:

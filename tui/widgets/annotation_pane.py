@@ -104,7 +104,8 @@ class AnnotationPane(Vertical):
         # are never pushed to the pane's bottom edge (or off it on a short terminal).
         with VerticalScroll(id="pane-detail"):
             yield Static(Content("No highlight under the cursor."), id="pane-detail-text")
-            yield OptionList(id="pane-links")
+            # The links' list (#pane-links) is mounted with the first links shown: an
+            # OptionList costs ~10 ms of the first screen, and most highlights have none.
 
     @property
     def option_list(self) -> HighlightList:
@@ -143,15 +144,17 @@ class AnnotationPane(Vertical):
 
     def _show_detail(self, links: list[LinkView]) -> None:
         text = self.query_one("#pane-detail-text", Static)
-        link_list = self.query_one("#pane-links", OptionList)
+        found = self.query("#pane-links")
+        link_list = found.first(OptionList) if found else None
         had_links = bool(self._links)
         self._links = list(links)
-        if had_links or links:
+        if link_list is not None and (had_links or links):
             link_list.clear_options()
         self._fill_detail(text, with_links=bool(links) and self.selected_id is not None)
         if self.selected_id is None:
             self._set_detail(text, Content("No highlight under the cursor."))
-            link_list.display = False
+            if link_list is not None:
+                link_list.display = False
             return
         h = self.highlights[self._index[self.selected_id]]
         parts: list = chips(h.tags, self.tag_colors)
@@ -165,7 +168,12 @@ class AnnotationPane(Vertical):
             parts += ["\n\n", ("Links", "bold"), ("  tab here, enter follows", "dim")]
         self._set_detail(text, Content.assemble(*parts))
         width = max(20, (self.size.width or 46) - 6)  # border, padding and the list's own margin
-        link_list.add_options(Option(link_prompt(v, width), id=v.link.id) for v in links)
+        options = [Option(link_prompt(v, width), id=v.link.id) for v in links]
+        if link_list is None:
+            if options:
+                self.query_one("#pane-detail", VerticalScroll).mount(OptionList(*options, id="pane-links"))
+            return
+        link_list.add_options(options)
         link_list.display = bool(links)
 
     def _fill_detail(self, text: Static, *, with_links: bool) -> None:
