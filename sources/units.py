@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections import OrderedDict
 from typing import Sequence
 
-from sources.document import Block
+from sources.document import Block, BlockTable
 
 _WORD = re.compile(r"\w+|[^\w\s]+")
 """A word is a run of word characters, or a run of punctuation (as vim's `w` treats them)."""
@@ -95,7 +95,7 @@ def block_index(blocks: Sequence[Block], offset: int, starts: Sequence[int] | No
     if not blocks:
         return -1
     if starts is None:
-        starts = [b.start for b in blocks]
+        starts = blocks.starts if isinstance(blocks, BlockTable) else [b.start for b in blocks]
     return max(0, bisect_right(starts, offset) - 1)
 
 

@@ -18,7 +18,7 @@ from sources.document import Block
 from store.db import Readable
 from store.errors import NotFound
 from store.models import Source
-from store.sources import BLOCK_COLUMNS, blocks_from_rows, get_source
+from store.sources import BLOCK_COLUMNS, blocks_from_rows, get_source, read_block_table
 
 
 @contextmanager
@@ -35,13 +35,15 @@ def paused_gc() -> Iterator[None]:
 
 def source_for_reading(db: Readable, source_id: int) -> Source:
     """store.sources.get_source with the garbage collector held off (see the module's
-    docstring).
+    docstring), its blocks as a BlockTable (what an open source keeps).
 
     Raises:
         NotFound: no source with that id.
     """
     with paused_gc():
-        return get_source(db, source_id)
+        source = get_source(db, source_id, blocks=False)
+        source.blocks = read_block_table(db, source_id)
+        return source
 
 
 PREVIEW_CHARS = 65_536

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 import json
 import sys
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
-from sources.document import NO_META, Block, LoadedSource
+from sources.document import NO_META, Block, BlockTable, LoadedSource
 from store.clock import now
 from store.db import Readable, write
 from store.errors import Ambiguous, NotFound
@@ -149,6 +150,30 @@ def blocks_from_rows(rows) -> list[Block]:
         _set_meta(block, json.loads(meta) if meta != "{}" else NO_META)
         append(block)
     return out
+
+
+def block_table_from_rows(rows) -> BlockTable:
+    """Blocks from rows of BLOCK_COLUMNS as a BlockTable: what an open source keeps (see
+    BlockTable for why). Kind names are interned, as in blocks_from_rows."""
+    kinds: list[str] = []
+    starts, ends, levels = array("q"), array("q"), array("l")
+    metas: dict[int, dict] = {}
+    intern = sys.intern
+    add_kind, add_start, add_end, add_level = kinds.append, starts.append, ends.append, levels.append
+    for i, (kind, level, start, end, meta) in enumerate(rows):
+        add_kind(intern(kind))
+        add_start(start)
+        add_end(end)
+        add_level(level)
+        if meta != "{}":
+            metas[i] = json.loads(meta)
+    return BlockTable(kinds, starts, ends, levels, metas)
+
+
+def read_block_table(db: Readable, source_id: int) -> BlockTable:
+    return block_table_from_rows(db.execute(
+        f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE source_id = ? ORDER BY seq", [source_id]
+    ))
 
 
 def get_source(db: Readable, source_id: int, *, blocks: bool = True) -> Source:

@@ -25,6 +25,10 @@ def saved_queries_provider():
     return SavedQueriesProvider
 
 
+APP_PAGE_CACHE_KIB = 512
+"""SQLite's page cache for the app's connection, in KiB (SQLite's default: 2000)."""
+
+
 class PostilApp(App[None]):
     """Opens the main screen on a source (or the last one read)."""
 
@@ -52,6 +56,10 @@ class PostilApp(App[None]):
         self._db = db
         self.conn = db.conn if db is not None else conn
         """The database connection, usable before sqlite-utils is imported (start-up reads)."""
+        # Opening a big source reads its whole text through SQLite's page cache, which then
+        # keeps 2 MB (the default) of pages nothing reads again for as long as the app runs.
+        # The file stays in the system's cache; the app's connection keeps a small one.
+        self.conn.execute(f"PRAGMA cache_size = -{APP_PAGE_CACHE_KIB}")
         self.author: str = getattr(settings, "author", "") or ""
         self._undo_stack = None
         self.start_source_id = source_id

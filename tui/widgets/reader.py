@@ -10,7 +10,7 @@ offset into the reading text. The screen owns highlights and pushes them in with
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -24,7 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from sources import units
-from sources.document import Block
+from sources.document import Block, BlockTable, block_columns
 from tui.widgets.reader_layout import Layout
 from tui.widgets.reader_motions import ReaderMotions
 from tui.widgets.reader_paint import GUTTER, PaintStyles, SpanIndex, paint_line
@@ -34,8 +34,8 @@ _NEUTRAL = "#808080"
 _FIND_WINDOW = 1 << 16
 
 
-STRIP_CACHE_LINES = 400
-"""Rendered lines the reader keeps (about eight screens of a tall terminal)."""
+STRIP_CACHE_LINES = 160
+"""Rendered lines the reader keeps (about three screens of a tall terminal)."""
 
 _PARTIAL_REPAINT_UNITS = 200
 """Above this many units touched, change_spans repaints everything (cheaper than tracking)."""
@@ -134,7 +134,7 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.text = ""
-        self.blocks: list[Block] = []
+        self.blocks: Sequence[Block] = []
         self._block_starts: list[int] = []
         self._layout = Layout("", [], 80)
         self._spans = SpanIndex([])
@@ -159,11 +159,11 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
 
     # -- loading --------------------------------------------------------------------------
 
-    def load(self, text: str, blocks: list[Block], spans: list[Span], cursor: int = 0) -> None:
+    def load(self, text: str, blocks: Sequence[Block], spans: list[Span], cursor: int = 0) -> None:
         """Show a new reading text with its blocks and highlights, the cursor at `cursor`."""
         self.text = text
-        self.blocks = list(blocks)
-        self._block_starts = [b.start for b in self.blocks]
+        self.blocks = blocks if isinstance(blocks, BlockTable) else list(blocks)
+        self._block_starts = block_columns(self.blocks)[0]
         self._layout = Layout(text, self.blocks, self._text_width())
         self._spans = SpanIndex(spans)
         self._anchor = None

@@ -22,7 +22,7 @@ from typing import Sequence
 
 from rich.cells import get_character_cell_size
 
-from sources.document import Block
+from sources.document import Block, block_columns
 from sources.sanitise import for_display
 from tui.widgets.reader_table import MAX_ROWS, TableShape, align_rows
 
@@ -123,6 +123,7 @@ class Units:
         ends: list[int] = []
         index: list[int] | range = []
         firsts: list[bool] = []
+        block_starts, block_ends, block_kinds = block_columns(blocks)
         if not blocks:
             pieces = []
             pos = 0
@@ -130,11 +131,10 @@ class Units:
                 end = m.start() if m else len(text)
                 pieces.append((pos, end, -1))
                 pos = m.end() if m else end
-        elif all(b.end - b.start <= CHUNK for b in blocks) and not any(
-            text[e:s].strip() for e, s in zip([0, *(b.end for b in blocks)], [*(b.start for b in blocks), len(text)])
-        ):  # the common case: one unit per block
-            starts = [b.start for b in blocks]
-            ends = [b.end for b in blocks]
+        elif all(e - s <= CHUNK for s, e in zip(block_starts, block_ends)) and not any(
+            text[e:s].strip() for e, s in zip([0, *block_ends], [*block_starts, len(text)])
+        ):  # the common case: one unit per block, read from the blocks' own columns
+            starts, ends = block_starts, block_ends  # type: ignore[assignment]
             index = range(len(blocks))  # unit u is block u: no list of 20,000 ints (0.8 MB)
             firsts = [True] * len(blocks)
             pieces = []
@@ -165,7 +165,7 @@ class Units:
         if not starts:
             starts, ends, index, firsts = [0], [len(text)], [-1], [True]
         self.starts, self.ends, self.index, self.firsts = starts, ends, index, firsts
-        kinds = [blocks[i].kind if i >= 0 else "paragraph" for i in index] if len(index) != len(blocks) or not blocks else [b.kind for b in blocks]
+        kinds = [block_kinds[i] if i >= 0 else "paragraph" for i in index] if len(index) != len(blocks) or not blocks else block_kinds
         self.kinds = kinds
         tight = ("table_row", "list_item")
         nxt_kinds = kinds[1:] + [None]

@@ -6,6 +6,7 @@ blocks, and the layout for rows) and hands it to the widget's `move_to` / `selec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sources import units
@@ -20,7 +21,7 @@ class ReaderMotions:
     """Motion actions; the Reader provides text, blocks, cursor, layout and scrolling."""
 
     text: str
-    blocks: list[Block]
+    blocks: Sequence[Block]
     _layout: Layout
     _spans: SpanIndex
     _cursor: int
@@ -166,7 +167,7 @@ class ReaderMotions:
             return block.start, block.end
         return units.block_bounds(self.text, [], offset)
 
-    def _unit_blocks(self) -> list[Block]:
+    def _unit_blocks(self) -> Sequence[Block]:
         """Blocks for sentence motions: the loader's, or paragraphs when there are none."""
         if self.blocks:
             return self.blocks

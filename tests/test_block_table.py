@@ -1,0 +1,70 @@
+"""BlockTable: an open source's blocks kept as columns must read exactly like the list."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sources import units
+from sources.document import BLOCK_KINDS, Block, BlockTable, Document, LoadedSource
+from store import reading, sources
+from store.db import open_db
+from tui.widgets.reader_layout import Layout
+
+
+@st.composite
+def block_lists(draw) -> list[Block]:
+    """Blocks in document order, some with meta, as a loader makes them."""
+    blocks, pos = [], 0
+    for _ in range(draw(st.integers(0, 30))):
+        pos += draw(st.integers(0, 3))
+        length = draw(st.integers(1, 40))
+        meta = draw(st.sampled_from([{}, {}, {"ordinal": "1."}, {"table": "t1", "header": True}]))
+        blocks.append(Block(draw(st.sampled_from(BLOCK_KINDS)), pos, pos + length, draw(st.integers(0, 6)), meta))
+        pos += length
+    return blocks
+
+
+@given(block_lists(), st.data())
+def test_a_table_reads_like_its_list(blocks, data):
+    table = BlockTable.from_blocks(blocks)
+    assert len(table) == len(blocks)
+    assert table == blocks and blocks == table
+    assert list(table) == blocks
+    assert [b.meta for b in table] == [b.meta for b in blocks]
+    if blocks:
+        i = data.draw(st.integers(-len(blocks), len(blocks) - 1))
+        assert table[i] == blocks[i] and table[i].meta == blocks[i].meta
+        assert table[i:] == blocks[i:]
+        offset = data.draw(st.integers(0, blocks[-1].end + 5))
+        assert units.block_index(table, offset) == units.block_index(blocks, offset)
+    with pytest.raises(IndexError):
+        table[len(blocks)]
+
+
+@given(block_lists(), st.integers(10, 80))
+def test_the_reader_lays_out_a_table_as_it_does_the_list(blocks, width):
+    text = "".join(" " * (b.start - (blocks[i - 1].end if i else 0)) + "x" * (b.end - b.start)
+                   for i, b in enumerate(blocks))
+    from_list, from_table = Layout(text, blocks, width), Layout(text, BlockTable.from_blocks(blocks), width)
+    assert list(from_list.units.starts) == list(from_table.units.starts)
+    assert list(from_list.units.ends) == list(from_table.units.ends)
+    assert list(from_list.units.kinds) == list(from_table.units.kinds)
+    assert from_list.total_height == from_table.total_height
+    assert [from_list.point_of(o) for o in range(len(text) + 1)] == [from_table.point_of(o) for o in range(len(text) + 1)]
+
+
+def test_an_open_source_gets_its_stored_blocks_as_a_table(tmp_path):
+    db = open_db(tmp_path / "blocks.db")
+    text = "Title\n\n- one\n\nPlain."
+    blocks = [Block("heading", 0, 5, 1), Block("list_item", 7, 12, 1, {"ordinal": "1."}),
+              Block("paragraph", 14, 20)]
+    doc = Document("T", text, blocks, "markdown")
+    source_id = sources.add_source(db, LoadedSource(doc, "/b.md", "b" * 64, len(text))).source.id
+    opened = reading.source_for_reading(db, source_id)
+    assert isinstance(opened.blocks, BlockTable)
+    assert opened.blocks == blocks == sources.get_source(db, source_id).blocks
+    assert opened.blocks[1].meta == {"ordinal": "1."}
+    with pytest.raises(TypeError):
+        opened.blocks[0].meta["links"] = ["https://example.org"]
