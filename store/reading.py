@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import gc
+from itertools import takewhile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
@@ -92,11 +93,12 @@ def preview_for_reading(db: Readable, source_id: int, *, at_top: bool) -> Previe
         data = blob.read(min(len(blob), 4 * limit))  # UTF-8: at most 4 bytes a character
     # Complete characters only: the cut may fall inside one.
     text = codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+    rows = db.execute(f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE source_id = ? ORDER BY seq", [source_id])
     with paused_gc():
-        blocks = blocks_from_rows(db.execute(
-            f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE source_id = ? AND start < ? ORDER BY seq",
-            [source_id, limit],
-        ))
+        # Blocks come in text order: stop at the first past the limit. (A `start < ?` in the
+        # query scanned all 20,000 blocks of a 10 MB source: 2 ms of the first screen.)
+        blocks = blocks_from_rows(takewhile(lambda row: row[2] < limit, rows))
+    rows.close()  # the statement stopped early: release it now, not when collected
     blocks = [b for b in blocks if b.end <= len(text)]
     # End with the last block: text past it would be shown as loose paragraphs meanwhile.
     text = text[: blocks[-1].end] if blocks else text[:limit]
