@@ -196,3 +196,41 @@ def test_plain_postil_on_a_broken_database_gives_one_line_naming_the_file(tmp_pa
     assert len(lines) == 1 and lines[0].startswith("postil: ") and str(junk) in lines[0]
     assert "Traceback" not in proc.stderr
     assert junk.read_bytes() == before
+
+
+async def test_the_garbage_collector_held_since_launch_comes_back_once_the_source_is_open(tmp_path):
+    """Plain `postil` starts with the cyclic GC off (tui.launch.main); the app turns it on."""
+    import gc
+
+    settings_ = Settings(tmp_path / "postil.db", "tester", False)
+    db = settings_.open()
+    source_id = add_text(db, "A paragraph.\n\nAnother one.", "short.txt")
+    db.conn.close()
+    gc.disable()
+    try:
+        app = PostilApp(settings_, conn=open_current(settings_.db_path), source_id=source_id)
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(100):
+                if app.screen.source is not None:
+                    break
+                await pilot.pause(0.02)
+            await pilot.pause()
+            assert app.screen.source is not None
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+async def test_the_garbage_collector_comes_back_with_an_empty_library_too(tmp_path):
+    import gc
+
+    settings_ = Settings(tmp_path / "postil.db", "tester", False)
+    settings_.open().conn.close()
+    gc.disable()
+    try:
+        app = PostilApp(settings_, conn=open_current(settings_.db_path))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()

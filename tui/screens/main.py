@@ -135,13 +135,15 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
             # The start of the text is painted first; the whole source with its highlights,
             # pane, counts and library follows right after that first paint.
             # The cyclic GC waits until then too: a full pass over the freshly built DOM and
-            # 20,000 blocks cost ~50 ms of the first screen, and none of it is garbage.
-            self._gc_held = gc.isenabled()
+            # 20,000 blocks cost ~50 ms of the first screen, and none of it is garbage. (The
+            # plain `postil` start has held it since launch; it comes back on here either way.)
+            self._gc_held = True
             gc.disable()
             if not self._show_preview(source_id):
                 self._release_gc()
         else:
             self.refresh_library()
+            gc.enable()  # held since launch (tui.launch.main), if it was
         self.set_interval(POSITION_SAVE_SECONDS, self._save_if_moved)
 
     def on_unmount(self) -> None:

@@ -23,8 +23,8 @@ class FindActions:
         if bars:
             bar = bars.first()
         else:
-            # Mounted on first use: an Input costs ~30 ms to mount, a quarter of the time
-            # from start to the first screen, and most sessions never search.
+            # Mounted on first use: most sessions never search, and the first screen
+            # need not wait for an Input to be mounted and styled.
             bar = FindBar(id="find")
             await self.mount(bar, before=self.query_one(Footer))
         bar.open(self.reader.cursor)
