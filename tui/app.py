@@ -95,38 +95,48 @@ class PostilApp(App[None]):
         self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
 
     # Textual drops every frame rendered during a batch update, and its start-up is one long
-    # batch (mounting, the first layout): the first screen was rendered, dropped, and only
-    # drawn ~35 ms after the batch ended, by a second full render. The dropped frame is
-    # written as soon as the batch ends instead.
+    # batch (mounting, the first layout, then its own set-up): the first screen was
+    # rendered, dropped, and only drawn after the batch ended, by a second full render.
+    # The first frame of a screen of ours is complete (every widget is composed with what
+    # it shows), so it is written as soon as it is rendered; any other frame dropped during
+    # start-up is written when the batch ends.
+    _start_over = False
     _dropped_frame = None
-    _after_start: list | None = None
+    _after_start: tuple = ()
 
     def _display(self, screen, renderable) -> None:
-        if renderable is not None and self._batch_count and not self.is_headless:
+        if renderable is not None and self._batch_count and not self._start_over and not self.is_headless:
+            if screen.id != "_default" and screen is self.screen:
+                self._dropped_frame = None
+                held, self._batch_count = self._batch_count, 0
+                try:
+                    super()._display(screen, renderable)
+                finally:
+                    self._batch_count = held
+                return
             self._dropped_frame = (screen, renderable)
         super()._display(screen, renderable)
 
     def _end_batch(self) -> None:
         super()._end_batch()
-        if self._batch_count:
+        if self._batch_count or self._start_over:
             return
+        self._start_over = True
         if self._dropped_frame is not None:
             (screen, frame), self._dropped_frame = self._dropped_frame, None
             if self._screen_stack and screen is self.screen:
-                # The frame as it was rendered: anything that changed since has asked for
-                # a refresh of its own, which follows.
                 self._display(screen, frame)
-        callbacks, self._after_start = self._after_start or [], []
+        callbacks, self._after_start = self._after_start, ()
         for callback in callbacks:
             self.call_later(callback)
 
     def call_after_start(self, callback) -> None:
-        """Call `callback` once Textual's start-up batch is over and its frame written (at
-        once if it is over): work done before that keeps the first screen off the terminal."""
-        if self._after_start is not None and not self._batch_count:
+        """Call `callback` once Textual's start-up batch is over and the first frame is on
+        the terminal (at once if it is): work done before that keeps the first screen off it."""
+        if self._start_over:
             self.call_later(callback)
         else:
-            self._after_start = (self._after_start or []) + [callback]
+            self._after_start += (callback,)
 
     async def on_event(self, event) -> None:
         # A key or click must act on the whole state: if the main screen has only painted
