@@ -159,7 +159,9 @@ def _fill_details(db: Readable, by_id: dict[str, Highlight]) -> None:
         ):
             links[hid] = count
     for hid, highlight in by_id.items():
-        highlight.tags = tags.get(hid, [])
+        found = tags.get(hid)
+        # Copied to its exact size: a list grown by append keeps room for four names.
+        highlight.tags = [*found] if found else []
         highlight.link_count = links.get(hid, 0)
 
 

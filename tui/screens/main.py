@@ -57,7 +57,6 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         self.source: Source | None = None
         self.highlights: list[Highlight] = []
         self.by_id: dict[str, Highlight] = {}
-        self._spans: dict[str, Span] = {}
         self._tag_counts: Counter[str] = Counter()
         """Highlights per tag name in this source (kept up to date per change, not recounted)."""
         self.tags: list[Tag] = []
@@ -317,7 +316,6 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
     def _set_highlights(self, highlights: list[Highlight]) -> None:
         self.highlights = highlights
         self.by_id = {h.id: h for h in highlights}
-        self._spans = {h.id: self.span_for(h) for h in highlights if h.anchor_status != "orphaned"}
         # Counter over a flat chain counts 10,000 highlights' tags in C, not a Python loop.
         self._tag_counts = Counter(chain.from_iterable(h.tags for h in highlights))
         self.pane.show_highlights(highlights, self.tag_colors, self.by_id)
@@ -328,7 +326,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
                     fuzzy=h.anchor_status == "fuzzy")
 
     def spans(self) -> list[Span]:
-        return list(self._spans.values())
+        """The reader's spans, made afresh: the reader keeps them (a copy here cost 1 MB)."""
+        return [self.span_for(h) for h in self.highlights if h.anchor_status != "orphaned"]
 
     def refresh_annotations(self, *, tags_changed: bool = False, changed: list[str] | None = None) -> None:
         """Repaint reader, pane, header and library after a change.
@@ -388,9 +387,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
             if old is not None:
                 self._take_out(old)
                 self._tag_counts.subtract(old.tags)
-                span = self._spans.pop(highlight_id, None)
-                if span is not None:
-                    removed.append(span)
+                if old.anchor_status != "orphaned":
+                    removed.append(self.span_for(old))  # the reader finds it by id and start
             if new is not None:
                 # No list of keys over every highlight per keystroke: bisect on a key function.
                 at = bisect_right(self.highlights, document_order(new), key=document_order)
@@ -398,8 +396,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
                 self.by_id[new.id] = new
                 self._tag_counts.update(new.tags)
                 if new.anchor_status != "orphaned":
-                    self._spans[new.id] = self.span_for(new)
-                    added.append(self._spans[new.id])
+                    added.append(self.span_for(new))
         return removed, added
 
     def _take_out(self, old: Highlight) -> None:
