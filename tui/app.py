@@ -64,6 +64,13 @@ class PostilApp(App[None]):
         self._undo_stack = None
         self.start_source_id = source_id
         self.start_at_top = at_top
+        from store.settings import get_setting
+
+        # The saved theme is set before the stylesheet is first read: switching at mount
+        # made Textual work out every style twice (~10 ms of the first screen).
+        saved = get_setting(self.conn, "theme")
+        if saved and saved in self.available_themes:
+            self.theme = saved
 
     @property
     def db(self):
@@ -84,11 +91,6 @@ class PostilApp(App[None]):
         return self._undo_stack
 
     def on_mount(self) -> None:
-        from store.settings import get_setting
-
-        saved = get_setting(self.conn, "theme")
-        if saved and saved in self.available_themes:
-            self.theme = saved
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         from tui.screens.main import MainScreen
 
