@@ -13,10 +13,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
-from textual.content import Content
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
+
+DIM = Style(dim=True)
 
 
 class FooterItem(NamedTuple):
@@ -76,6 +80,8 @@ class Footer(Widget, can_focus=False):
         self._placed: list[_Placed] = []
         """Where each key was drawn, for clicks and hovering."""
         self._hover: FooterItem | None = None
+        self._drawn: tuple[tuple, Strip] | None = None
+        """The last line drawn and what it was drawn from."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -111,39 +117,59 @@ class Footer(Widget, can_focus=False):
 
     # -- drawing ---------------------------------------------------------------------------
 
-    def render(self) -> Content:
+    def render_line(self, y: int) -> Strip:
+        """The footer's one line, as segments in the footer's styles (its descriptions are
+        the app's own words and tag names already made safe to draw)."""
         width = self.size.width
+        if y or width <= 0:
+            return Strip.blank(width, self.rich_style)
         self._items = keys, palette = self._read_items()
-        self._placed = []
-        parts: list[Content] = []
+        key = (width, self._items, self._hover)
+        if self._drawn is not None and self._drawn[0] == key:
+            return self._drawn[1]
+        base = self.rich_style
+        placed: list[_Placed] = []
+        segments: list[Segment] = []
         x = 0
-        palette_part = self._palette_part(palette) if palette is not None else None
-        room = width - (palette_part.cell_length if palette_part is not None else 0)
+        palette_part = self._palette_part(palette) if palette is not None else []
+        room = width - Segment.get_line_length(palette_part)
         for item in keys:
             part = self._key_part(item, leading=" ")
-            if x + part.cell_length > room:
+            length = Segment.get_line_length(part)
+            if x + length > room:
                 break  # the rest would not fit: cut at a key, never inside one
-            self._placed.append(_Placed(item, x, x + part.cell_length))
-            parts.append(part)
-            x += part.cell_length
-        if palette_part is not None and room >= x:
-            parts.append(Content(" " * (room - x)))
-            self._placed.append(_Placed(palette, room + 1, width))
-            parts.append(palette_part)
-        return Content("").join(parts)
+            placed.append(_Placed(item, x, x + length))
+            segments += part
+            x += length
+        if palette_part and room >= x:
+            segments.append(Segment(" " * (room - x), base))
+            placed.append(_Placed(palette, room + 1, width))
+            segments += palette_part
+        self._placed = placed
+        strip = Strip(segments).adjust_cell_length(width, base)
+        self._drawn = (key, strip)
+        return strip
 
-    def _key_part(self, item: FooterItem, *, leading: str) -> Content:
-        hover = ("footer--hover",) if item == self._hover and item.enabled else ()
-        part = Content.assemble(
-            (f"{leading}{item.key_display} ", self.get_visual_style("footer--key", *hover)),
-            (f"{item.description} " if item.description else "",
-             self.get_visual_style("footer--description", *hover)),
-        )
-        return part if item.enabled else part.stylize("dim")
+    def _key_part(self, item: FooterItem, *, leading: str) -> list[Segment]:
+        key_style = self.get_component_rich_style("footer--key")
+        description_style = self.get_component_rich_style("footer--description")
+        if item == self._hover and item.enabled:
+            hover = self.get_component_rich_style("footer--hover")
+            key_style, description_style = key_style + hover, description_style + hover
+        elif not item.enabled:
+            key_style, description_style = key_style + DIM, description_style + DIM
+        part = [Segment(f"{leading}{item.key_display} ", key_style)]
+        if item.description:
+            part.append(Segment(f"{item.description} ", description_style))
+        return part
 
-    def _palette_part(self, item: FooterItem) -> Content:
-        edge = Content.styled("▏", self.get_visual_style("footer--palette-edge"))
-        return edge + self._key_part(item, leading="")
+    def _palette_part(self, item: FooterItem) -> list[Segment]:
+        return [Segment("▏", self.get_component_rich_style("footer--palette-edge")),
+                *self._key_part(item, leading="")]
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn = None  # a new theme: the same keys in new colours
 
     # -- the mouse -------------------------------------------------------------------------
 
