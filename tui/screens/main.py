@@ -140,9 +140,11 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
             self._gc_held = True
             gc.disable()
             if not self._show_preview(source_id):
+                self.pane.build()
                 self._release_gc()
         else:
             self.refresh_library()
+            self.pane.build()
             gc.enable()  # held since launch (tui.launch.main), if it was
         self.set_interval(POSITION_SAVE_SECONDS, self._save_if_moved)
 
@@ -175,6 +177,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         try:
             self.ensure_open()
         finally:
+            self.pane.build()  # even if the source could not be opened
             self._release_gc()
 
     def ensure_open(self) -> None:

@@ -96,20 +96,38 @@ class AnnotationPane(Vertical):
         self._title = "Highlights"
         self._detail: Content | None = None
         """What the detail text shows now (updating it with the same content would re-lay out the pane)."""
+        self._built = False
+        self._link_list: OptionList | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("Highlights"), id="pane-title")
-        yield HighlightList(lambda h, width: highlight_rows(h, self.tag_colors, width), id="pane-list")
+        # Nothing yet: the pane's widgets are mounted by `build`, with the first highlights
+        # (right after the first screen, which has none to show). Mounting, styling and
+        # drawing them first held the first screen back ~9 ms; meanwhile the pane is its
+        # empty column.
+        yield from ()
+
+    def build(self) -> None:
+        """Mount the pane's widgets (once): title, list, and the scrolling detail.
+
+        The pane keeps them by reference: a container's children join the DOM only once
+        it is mounted, and the screen fills them at once."""
+        if self._built:
+            return
+        self._built = True
+        self._title_widget = Static(Content(self._title), id="pane-title")
+        self._list = HighlightList(lambda h, width: highlight_rows(h, self.tag_colors, width), id="pane-list")
+        self._detail_text = Static(Content("No highlight under the cursor."), id="pane-detail-text")
         # The links sit right under the "Links" heading, inside the scrolling detail, so they
-        # are never pushed to the pane's bottom edge (or off it on a short terminal).
-        with VerticalScroll(id="pane-detail"):
-            yield Static(Content("No highlight under the cursor."), id="pane-detail-text")
-            # The links' list (#pane-links) is mounted with the first links shown: an
-            # OptionList costs ~10 ms of the first screen, and most highlights have none.
+        # are never pushed to the pane's bottom edge (or off it on a short terminal). Their
+        # list (#pane-links) is made with the first links shown: most highlights have none.
+        self._detail_view = VerticalScroll(self._detail_text, id="pane-detail")
+        self.mount(self._title_widget, self._list, self._detail_view)
+        self.call_after_refresh(self.on_resize)  # the detail's height is known once laid out
 
     @property
     def option_list(self) -> HighlightList:
-        return self.query_one("#pane-list", HighlightList)
+        self.build()
+        return self._list
 
     def show_highlights(self, highlights: list[Highlight], colors: dict[str, str],
                         by_id: dict[str, Highlight] | None = None) -> None:
@@ -128,13 +146,14 @@ class AnnotationPane(Vertical):
         title = f"{count} highlight{'s' if count != 1 else ''}" if count else "No highlights yet"
         if title != self._title:  # one fixed-height line: no layout pass needed
             self._title = title
-            self.query_one("#pane-title", Static).update(Content(title), layout=False)
+            self._title_widget.update(Content(title), layout=False)
         if self.selected_id not in self._index:
             self.selected_id = None
         self._sync_list()
 
     def select(self, highlight_id: str | None, links: list[LinkView] | None = None) -> None:
         """Make `highlight_id` the selected row and show it in detail (None clears the detail)."""
+        self.build()
         self.selected_id = highlight_id if highlight_id in self._index else None
         self._sync_list()
         self._show_detail(links or [])
@@ -143,9 +162,8 @@ class AnnotationPane(Vertical):
         self.option_list.select_id(self.selected_id)
 
     def _show_detail(self, links: list[LinkView]) -> None:
-        text = self.query_one("#pane-detail-text", Static)
-        found = self.query("#pane-links")
-        link_list = found.first(OptionList) if found else None
+        text = self._detail_text
+        link_list = self._link_list
         had_links = bool(self._links)
         self._links = list(links)
         if link_list is not None and (had_links or links):
@@ -171,7 +189,11 @@ class AnnotationPane(Vertical):
         options = [Option(link_prompt(v, width), id=v.link.id) for v in links]
         if link_list is None:
             if options:
-                self.query_one("#pane-detail", VerticalScroll).mount(OptionList(*options, id="pane-links"))
+                self._link_list = OptionList(*options, id="pane-links")
+                if self._detail_view.is_mounted:
+                    self._detail_view.mount(self._link_list)
+                else:  # the pane was built a moment ago
+                    self.call_after_refresh(self._detail_view.mount, self._link_list)
             return
         link_list.add_options(options)
         link_list.display = bool(links)
@@ -185,13 +207,15 @@ class AnnotationPane(Vertical):
         repaint. With links, the links must sit right under the text, so it keeps its own
         height then.
         """
-        view = self.query_one("#pane-detail", VerticalScroll).scrollable_content_region.height
+        view = self._detail_view.scrollable_content_region.height
         floor = 0 if with_links else view
         if text.styles.min_height is None or text.styles.min_height.value != floor:
             text.styles.min_height = floor
 
     def on_resize(self) -> None:
-        self._fill_detail(self.query_one("#pane-detail-text", Static), with_links=bool(self._links))
+        if not self._built:
+            return
+        self._fill_detail(self._detail_text, with_links=bool(self._links))
 
     def _set_detail(self, text: Static, content: Content) -> None:
         if content == self._detail:
