@@ -4,10 +4,14 @@ enter accepts, escape goes back to where the search started; `n` / `N` repeat it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Input
 
-from tui.widgets.find_bar import FindBar
 from tui.widgets.footer import Footer
+
+if TYPE_CHECKING:
+    from tui.widgets.find_bar import FindBar
 
 
 class FindActions:
@@ -18,21 +22,23 @@ class FindActions:
     pump's own classes collect.
     """
 
+    _find_bar: FindBar | None = None
+
     async def action_find(self) -> None:
-        bars = self.query(FindBar)
-        if bars:
-            bar = bars.first()
-        else:
-            # Mounted on first use: most sessions never search, and the first screen
-            # need not wait for an Input to be mounted and styled.
-            bar = FindBar(id="find")
+        bar = self._find_bar
+        if bar is None:
+            # Made, imported and mounted on first use: most sessions never search, and the
+            # first screen need not wait for an Input.
+            from tui.widgets.find_bar import FindBar
+
+            bar = self._find_bar = FindBar(id="find")
             await self.mount(bar, before=self.query_one(Footer))
         bar.open(self.reader.cursor)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if not isinstance(event.input, FindBar):
+        bar = self._find_bar
+        if event.input is not bar or bar is None:
             return
-        bar = event.input
         if not event.value:
             bar.remove_class("-not-found")
             self.reader.move_to(bar.origin)
@@ -41,18 +47,18 @@ class FindActions:
         bar.set_class(found is None, "-not-found")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if not isinstance(event.input, FindBar):
+        if event.input is not self._find_bar:
             return
         if event.value:
             self.last_query = event.value
         self._close_find()
 
     def on_find_bar_closed(self, event: FindBar.Closed) -> None:
-        self.reader.move_to(self.query_one(FindBar).origin, center=True)
+        self.reader.move_to(self._find_bar.origin, center=True)
         self._close_find()
 
     def _close_find(self) -> None:
-        self.query_one(FindBar).close()
+        self._find_bar.close()
         self.reader.focus()
 
     def action_find_next(self) -> None:
