@@ -48,7 +48,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
     BINDINGS = keymap.main_bindings()
     AUTO_FOCUS = "#reader"
     """The reader has the focus from the start (not first the library, then the reader:
-    each focus change rebuilds the footer)."""
+    each focus change updates the bindings, the footer and the styles of both)."""
 
     def __init__(self, source_id: int | None = None, *, at_top: bool = False) -> None:
         super().__init__()
@@ -125,8 +125,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         # Start-up reads go through the app's plain connection: sqlite-utils (behind self.db)
         # is loaded after the first paint (see store.db.open_current).
         library.display = store_settings.get_setting(self.reads, "library_visible", "1") == "1"
-        # No bindings update of its own: the footer first composes after the focus settles
-        # on the reader (AUTO_FOCUS), with these labels already in place.
+        # No bindings update of its own: the footer first draws after the focus settles on
+        # the reader (AUTO_FOCUS), with these labels already in place.
         self.reload_tags(announce=False)
         source_id = self.start_source_id
         if source_id is None:
