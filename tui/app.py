@@ -99,9 +99,10 @@ class PostilApp(App[None]):
     # Textual drops every frame rendered during a batch update, and its start-up is one long
     # batch (mounting, the first layout, then its own set-up): the first screen was
     # rendered, dropped, and only drawn after the batch ended, by a second full render.
-    # The first frame of a screen of ours is complete (every widget is composed with what
-    # it shows), so it is written as soon as it is rendered; any other frame dropped during
-    # start-up is written when the batch ends.
+    # A frame of one of our screens is rendered only once its widgets are mounted and laid
+    # out, so it is a whole screen (what comes later, like the pane's highlights, comes in
+    # frames of its own): it is written as soon as it is rendered. Any other frame dropped
+    # during start-up is written when the batch ends.
     _start_over = False
     _dropped_frame = None
     _after_start: tuple = ()
