@@ -111,8 +111,9 @@ def _attach_tag(db: sqlite_utils.Database, highlight_id: str, name: str) -> None
     )
 
 
-def _from_rows(db: Readable, rows: Iterable[tuple]) -> list[Highlight]:
-    """Highlights from rows of _COLUMNS, with their tags and link counts.
+def _from_rows(db: Readable, rows: Iterable[tuple], source_id: int | None = None) -> list[Highlight]:
+    """Highlights from rows of _COLUMNS, with their tags and link counts (`source_id`: the
+    rows are all of that source's highlights, so their details are found through it).
 
     SQLite hands every row its own copy of each string. A source's 10,000 highlights share a
     few authors and statuses, and most were never edited (updated_at == created_at): those
@@ -131,7 +132,10 @@ def _from_rows(db: Readable, rows: Iterable[tuple]) -> list[Highlight]:
     if not highlights:
         return highlights
     by_id = {h.id: h for h in highlights}
-    _fill_details(db, by_id)
+    if source_id is None:
+        _fill_details(db, by_id)
+    else:
+        _fill_details_of_source(db, source_id, by_id)
     return highlights
 
 
@@ -158,6 +162,36 @@ def _fill_details(db: Readable, by_id: dict[str, Highlight]) -> None:
             chunk + chunk,
         ):
             links[hid] = count
+    _set_details(by_id, tags, links)
+
+
+def _fill_details_of_source(db: Readable, source_id: int, by_id: dict[str, Highlight]) -> None:
+    """Tags and link counts for all of one source's highlights, each in one query joined
+    through the source: for 10,000 highlights ~20 ms, where lists of ids took ~40 ms."""
+    intern = sys.intern
+    tags: dict[str, list[str]] = defaultdict(list)
+    for hid, name in db.execute(
+        """SELECT ht.highlight_id, t.name FROM highlights h
+           JOIN highlight_tags ht ON ht.highlight_id = h.id JOIN tags t ON t.id = ht.tag_id
+           WHERE h.source_id = ? ORDER BY t.id""",
+        [source_id],
+    ):
+        tags[hid].append(intern(name))
+    # CROSS JOIN reads the links first (few) and finds each end's highlight by id, rather
+    # than probing the links for each of the source's highlights (10 ms with no links at all).
+    links = dict(db.execute(
+        """SELECT hid, count(*) FROM (
+               SELECT l.from_id AS hid FROM links l CROSS JOIN highlights h ON h.id = l.from_id
+               WHERE h.source_id = ?
+               UNION ALL SELECT l.to_id FROM links l CROSS JOIN highlights h ON h.id = l.to_id
+               WHERE h.source_id = ?)
+           GROUP BY hid""",
+        [source_id, source_id],
+    ))
+    _set_details(by_id, tags, links)
+
+
+def _set_details(by_id: dict[str, Highlight], tags: dict[str, list[str]], links: dict[str, int]) -> None:
     for hid, highlight in by_id.items():
         found = tags.get(hid)
         # Copied to its exact size: a list grown by append keeps room for four names.
@@ -204,7 +238,7 @@ def highlights_for_source(db: Readable, source_id: int) -> list[Highlight]:
         f'SELECT {_COLUMNS} FROM highlights h WHERE h.source_id = ? ORDER BY h.start, h."end" DESC, h.created_at',
         [source_id],
     )
-    return _from_rows(db, rows)
+    return _from_rows(db, rows, source_id)
 
 
 def list_highlights(db: sqlite_utils.Database, source_id: int | None = None) -> list[Highlight]:
