@@ -144,7 +144,9 @@ def _draw(disp: str, rel_a: int, rel_b: int, col: int, line_start: bool) -> tupl
         elif ch == "\n":
             out.append(" ")
         elif w == 0 and line_start and i == 0:
-            out.append(ORPHAN_MARK + ch)  # the mark shown on its placeholder, as Unicode charts do
+            # A combining mark with nothing before it on the line is drawn on a dotted circle,
+            # as Unicode's code charts show one: the ◌ and the mark fill one cell together.
+            out.append(ORPHAN_MARK + ch)
             w = 1
         elif ch == "\ufe0f":
             continue  # would make the terminal widen the character before it
