@@ -409,24 +409,22 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
         first = not self._sized
         self._sized = True
         width = self._text_width()
-        if width == self._layout.width:
-            if first and self.text:
-                self._scroll_to_cursor(center=self._cursor > 0, top=self._cursor == 0)
-            return
-        row = self._cursor_row() - int(self.scroll_y) if self.text else 0
-        self._layout.set_width(width)
-        self._goal_x = None
-        self._invalidate()
-        self._sync_virtual_size()
+        if width != self._layout.width:
+            # Keep the cursor's line where it was on screen (not on the first real size:
+            # there is no "where it was" yet).
+            row = self._cursor_row() - int(self.scroll_y) if self.text and not first else 0
+            self._layout.set_width(width)
+            self._goal_x = None
+            self._invalidate()
+            self._sync_virtual_size()
+            if self.text and not first:
+                y, _ = self._layout.point_of(self._cursor)
+                self._sync_virtual_size()  # laying out the cursor's unit may change heights
+                self.scroll_to(y=max(0, y - max(0, min(row, self._viewport_height() - 1))), animate=False, immediate=True)
         if self.text and first:
             # The first real size: the text was loaded (and placed) before the widget had
             # one, so place the cursor as load() means to, not where that guess put it.
-            self._sync_virtual_size()
             self._scroll_to_cursor(center=self._cursor > 0, top=self._cursor == 0)
-        elif self.text:
-            y, _ = self._layout.point_of(self._cursor)
-            self._sync_virtual_size()
-            self.scroll_to(y=max(0, y - max(0, min(row, self._viewport_height() - 1))), animate=False, immediate=True)
 
     # -- cursor and selection helpers -----------------------------------------------------
 
