@@ -10,7 +10,6 @@ from textual import events
 from textual.app import App
 
 
-
 def postil_commands():
     """The palette's actions, tags and sources, imported when the palette opens."""
     from tui.commands_provider import PostilCommands
@@ -101,23 +100,20 @@ class PostilApp(App[None]):
     # rendered, dropped, and only drawn after the batch ended, by a second full render.
     # A frame of one of our screens is rendered only once its widgets are mounted and laid
     # out, so it is a whole screen (what comes later, like the pane's highlights, comes in
-    # frames of its own): it is written as soon as it is rendered. Any other frame dropped
-    # during start-up is written when the batch ends.
+    # frames of its own): it is written as soon as it is rendered. (Textual's own empty
+    # default screen, shown before ours is pushed, is still dropped.)
     _start_over = False
-    _dropped_frame = None
     _after_start: tuple = ()
 
     def _display(self, screen, renderable) -> None:
-        if renderable is not None and self._batch_count and not self._start_over and not self.is_headless:
-            if screen.id != "_default" and screen is self.screen:
-                self._dropped_frame = None
-                held, self._batch_count = self._batch_count, 0
-                try:
-                    super()._display(screen, renderable)
-                finally:
-                    self._batch_count = held
-                return
-            self._dropped_frame = (screen, renderable)
+        if (renderable is not None and self._batch_count and not self._start_over
+                and not self.is_headless and screen.id != "_default" and screen is self.screen):
+            held, self._batch_count = self._batch_count, 0
+            try:
+                super()._display(screen, renderable)
+            finally:
+                self._batch_count = held
+            return
         super()._display(screen, renderable)
 
     def _end_batch(self) -> None:
@@ -125,10 +121,6 @@ class PostilApp(App[None]):
         if self._batch_count or self._start_over:
             return
         self._start_over = True
-        if self._dropped_frame is not None:
-            (screen, frame), self._dropped_frame = self._dropped_frame, None
-            if self._screen_stack and screen is self.screen:
-                self._display(screen, frame)
         callbacks, self._after_start = self._after_start, ()
         for callback in callbacks:
             self.call_later(callback)
