@@ -134,12 +134,12 @@ class PostilApp(App[None]):
             self._after_start += (callback,)
 
     async def on_event(self, event) -> None:
-        # A key or click must act on the whole state: if the main screen has only painted
-        # its start-up preview, it opens the whole source before the event is handled.
+        # A key or click must act on the whole state: if the main screen is still starting
+        # (only its preview painted, its pane still being built), it finishes that first.
         if isinstance(event, (events.Key, events.MouseDown)):
-            ensure = getattr(self.screen, "ensure_open", None) if self._screen_stack else None
-            if ensure is not None:
-                ensure()
+            ready = getattr(self.screen, "ready_for_input", None) if self._screen_stack else None
+            if ready is not None:
+                await ready()
         await super().on_event(event)
 
     async def action_quit(self) -> None:

@@ -131,21 +131,18 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         source_id = self.start_source_id
         if source_id is None:
             source_id = store_sources.last_read_source(self.reads)
-        if source_id is not None:
-            # The start of the text is painted first; the whole source with its highlights,
-            # pane, counts and library follows right after that first paint.
-            # The cyclic GC waits until then too: a full pass over the freshly built DOM and
-            # 20,000 blocks cost ~50 ms of the first screen, and none of it is garbage. (The
-            # plain `postil` start has held it since launch; it comes back on here either way.)
-            self._gc_held = True
-            gc.disable()
-            if not self._show_preview(source_id):
-                self.pane.build()
-                self._release_gc()
-        else:
+        # The start of the text is painted first; the whole source with its highlights,
+        # pane, counts and library follows right after that first paint (_finish_start).
+        # The cyclic GC waits until then too: a full pass over the freshly built DOM and
+        # 20,000 blocks cost ~50 ms of the first screen, and none of it is garbage. (The
+        # plain `postil` start has held it since launch; it comes back on either way.)
+        self._gc_held = True
+        gc.disable()
+        if source_id is None:
             self.refresh_library()
-            self.pane.build()
-            gc.enable()  # held since launch (tui.launch.main), if it was
+            self._end_start()
+        elif not self._show_preview(source_id):
+            self._end_start()
         self.set_interval(POSITION_SAVE_SECONDS, self._save_if_moved)
 
     def on_unmount(self) -> None:
@@ -171,14 +168,23 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         return True
 
     def _finish_start(self) -> None:
-        """Open the whole source once the preview is on the terminal: Textual holds every
-        frame back until its own start-up is over (PostilApp writes the last one as soon as
-        it is), and opening the whole source before that would keep the screen blank."""
+        """Open the whole source once the preview is on the terminal (PostilApp calls this
+        when its start-up is over): opening it sooner would hold the first frame back."""
         try:
             self.ensure_open()
         finally:
-            self.pane.build()  # even if the source could not be opened
-            self._release_gc()
+            self._end_start()  # even if the source could not be opened
+
+    def _end_start(self) -> None:
+        """Start-up is over: the pane gets its widgets, the garbage collector comes back."""
+        self.pane.build()
+        self._release_gc()
+
+    async def ready_for_input(self) -> None:
+        """Called before every key and click (PostilApp.on_event): during start-up they must
+        act on the whole source, and find the pane's widgets in their places."""
+        self.ensure_open()
+        await self.pane.settled()
 
     def ensure_open(self) -> None:
         """Open the whole source now if start-up has only painted its preview: a key or a

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.widget import AwaitMount
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -98,6 +99,7 @@ class AnnotationPane(Vertical):
         """What the detail text shows now (updating it with the same content would re-lay out the pane)."""
         self._built = False
         self._link_list: OptionList | None = None
+        self._mount: AwaitMount | None = None
 
     def compose(self) -> ComposeResult:
         # Nothing yet: the pane's widgets are mounted by `build`, with the first highlights
@@ -121,8 +123,17 @@ class AnnotationPane(Vertical):
         # are never pushed to the pane's bottom edge (or off it on a short terminal). Their
         # list (#pane-links) is made with the first links shown: most highlights have none.
         self._detail_view = VerticalScroll(self._detail_text, id="pane-detail")
-        self.mount(self._title_widget, self._list, self._detail_view)
+        self._mount = self.mount(self._title_widget, self._list, self._detail_view)
         self.call_after_refresh(self.on_resize)  # the detail's height is known once laid out
+
+    async def settled(self) -> None:
+        """Return once the pane's widgets (if it has started making them) are mounted and
+        laid out. Textual moves the focus in the order of screen positions, which widgets
+        only have once laid out: a tab pressed before that skipped the pane's list."""
+        if self._mount is not None:
+            await self._mount
+            await self.wait_for_refresh()
+            self._mount = None
 
     @property
     def option_list(self) -> HighlightList:
