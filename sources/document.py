@@ -62,18 +62,24 @@ class BlockTable(Sequence):
         """Block number -> its meta, for the blocks that have one."""
 
     @classmethod
-    def from_blocks(cls, blocks: Iterable[Block]) -> BlockTable:
+    def from_rows(cls, rows: Iterable[tuple[str, int, int, int, dict]]) -> BlockTable:
+        """From (kind, level, start, end, meta) rows in text order; an empty meta is not kept."""
         kinds: list[str] = []
         starts, ends, levels = array("q"), array("q"), array("l")
         metas: dict[int, dict] = {}
-        for i, block in enumerate(blocks):
-            kinds.append(block.kind)
-            starts.append(block.start)
-            ends.append(block.end)
-            levels.append(block.level)
-            if block.meta:
-                metas[i] = block.meta
+        add_kind, add_start, add_end, add_level = kinds.append, starts.append, ends.append, levels.append
+        for i, (kind, level, start, end, meta) in enumerate(rows):
+            add_kind(kind)
+            add_start(start)
+            add_end(end)
+            add_level(level)
+            if meta:
+                metas[i] = meta
         return cls(kinds, starts, ends, levels, metas)
+
+    @classmethod
+    def from_blocks(cls, blocks: Iterable[Block]) -> BlockTable:
+        return cls.from_rows((b.kind, b.level, b.start, b.end, b.meta) for b in blocks)
 
     def __len__(self) -> int:
         return len(self.starts)

@@ -6,9 +6,7 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
-
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Iterator, Union
 
 from store.errors import StoreError
 
@@ -110,6 +108,11 @@ def open_current(path: str | os.PathLike | None = None) -> sqlite3.Connection | 
     return conn
 
 
+def connection(db: Readable) -> sqlite3.Connection:
+    """The sqlite3 connection behind a Readable (a sqlite-utils Database keeps it as `conn`)."""
+    return getattr(db, "conn", db)
+
+
 def as_database(conn: sqlite3.Connection) -> sqlite_utils.Database:
     """The sqlite-utils Database over a connection from `open_current` (same transactions)."""
     import sqlite_utils
@@ -145,7 +148,7 @@ def write(db: Readable) -> Iterator[Readable]:
     execute statements, such as saving the reading position: a reader who never annotates
     never loads sqlite-utils (~6 MB).
     """
-    conn = getattr(db, "conn", db)
+    conn = connection(db)
     if conn.in_transaction:
         with (db if hasattr(db, "atomic") else as_database(conn)).atomic():
             yield db

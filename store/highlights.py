@@ -142,44 +142,38 @@ def _from_rows(db: Readable, rows: Iterable[tuple], source_id: int | None = None
 def _fill_details(db: Readable, by_id: dict[str, Highlight]) -> None:
     """Fill tags and link counts for many highlights with two queries, not two per row."""
     ids = list(by_id)
-    intern = sys.intern
     tags: dict[str, list[str]] = defaultdict(list)
-    links: dict[str, int] = defaultdict(int)
+    links: dict[str, int] = {}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
         marks = ",".join("?" * len(chunk))
-        for hid, name in db.execute(
+        _read_details(
+            db, tags, links,
             f"""SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
                 WHERE ht.highlight_id IN ({marks}) ORDER BY t.id""",
             chunk,
-        ):
-            tags[hid].append(intern(name))
-        for hid, count in db.execute(
             f"""SELECT hid, count(*) FROM (
                     SELECT from_id AS hid FROM links WHERE from_id IN ({marks})
                     UNION ALL SELECT to_id FROM links WHERE to_id IN ({marks}))
                 GROUP BY hid""",
             chunk + chunk,
-        ):
-            links[hid] = count
+        )
     _set_details(by_id, tags, links)
 
 
 def _fill_details_of_source(db: Readable, source_id: int, by_id: dict[str, Highlight]) -> None:
     """Tags and link counts for all of one source's highlights, each in one query joined
-    through the source: for 10,000 highlights ~20 ms, where lists of ids took ~40 ms."""
-    intern = sys.intern
+    through the source: for 10,000 highlights ~25% quicker than lists of ids."""
     tags: dict[str, list[str]] = defaultdict(list)
-    for hid, name in db.execute(
+    links: dict[str, int] = {}
+    # CROSS JOIN reads the links first (few) and finds each end's highlight by id, rather
+    # than probing the links for each of the source's highlights (10 ms with no links at all).
+    _read_details(
+        db, tags, links,
         """SELECT ht.highlight_id, t.name FROM highlights h
            JOIN highlight_tags ht ON ht.highlight_id = h.id JOIN tags t ON t.id = ht.tag_id
            WHERE h.source_id = ? ORDER BY t.id""",
         [source_id],
-    ):
-        tags[hid].append(intern(name))
-    # CROSS JOIN reads the links first (few) and finds each end's highlight by id, rather
-    # than probing the links for each of the source's highlights (10 ms with no links at all).
-    links = dict(db.execute(
         """SELECT hid, count(*) FROM (
                SELECT l.from_id AS hid FROM links l CROSS JOIN highlights h ON h.id = l.from_id
                WHERE h.source_id = ?
@@ -187,8 +181,18 @@ def _fill_details_of_source(db: Readable, source_id: int, by_id: dict[str, Highl
                WHERE h.source_id = ?)
            GROUP BY hid""",
         [source_id, source_id],
-    ))
+    )
     _set_details(by_id, tags, links)
+
+
+def _read_details(db: Readable, tags: dict[str, list[str]], links: dict[str, int],
+                  tags_sql: str, tags_params: list, links_sql: str, links_params: list) -> None:
+    """Add to `tags` (highlight id -> names, in tag order) and `links` (id -> count) the
+    rows of a (highlight id, tag name) query and a (highlight id, link count) query."""
+    intern = sys.intern
+    for hid, name in db.execute(tags_sql, tags_params):
+        tags[hid].append(intern(name))
+    links.update(db.execute(links_sql, links_params))
 
 
 def _set_details(by_id: dict[str, Highlight], tags: dict[str, list[str]], links: dict[str, int]) -> None:

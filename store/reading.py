@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from sources.document import Block
-from store.db import Readable
+from store.db import Readable, connection
 from store.errors import NotFound
 from store.models import Source
 from store.sources import BLOCK_COLUMNS, blocks_from_rows, get_source, read_block_table
@@ -88,8 +88,7 @@ def preview_for_reading(db: Readable, source_id: int, *, at_top: bool) -> Previe
     title, read_offset = row
     cursor = 0 if at_top else max(0, read_offset)
     limit = cursor + PREVIEW_CHARS
-    conn = getattr(db, "conn", db)
-    with conn.blobopen("sources", "text", source_id, readonly=True) as blob:
+    with connection(db).blobopen("sources", "text", source_id, readonly=True) as blob:
         data = blob.read(min(len(blob), 4 * limit))  # UTF-8: at most 4 bytes a character
     # Complete characters only: the cut may fall inside one.
     text = codecs.getincrementaldecoder("utf-8")().decode(data, final=False)

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import json
 import sys
-from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,19 +154,11 @@ def blocks_from_rows(rows) -> list[Block]:
 def block_table_from_rows(rows) -> BlockTable:
     """Blocks from rows of BLOCK_COLUMNS as a BlockTable: what an open source keeps (see
     BlockTable for why). Kind names are interned, as in blocks_from_rows."""
-    kinds: list[str] = []
-    starts, ends, levels = array("q"), array("q"), array("l")
-    metas: dict[int, dict] = {}
-    intern = sys.intern
-    add_kind, add_start, add_end, add_level = kinds.append, starts.append, ends.append, levels.append
-    for i, (kind, level, start, end, meta) in enumerate(rows):
-        add_kind(intern(kind))
-        add_start(start)
-        add_end(end)
-        add_level(level)
-        if meta != "{}":
-            metas[i] = json.loads(meta)
-    return BlockTable(kinds, starts, ends, levels, metas)
+    intern, loads = sys.intern, json.loads
+    return BlockTable.from_rows(
+        (intern(kind), level, start, end, loads(meta) if meta != "{}" else None)
+        for kind, level, start, end, meta in rows
+    )
 
 
 def read_block_table(db: Readable, source_id: int) -> BlockTable:
