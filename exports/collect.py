@@ -9,11 +9,10 @@ exports/ then work on this plain `ExportData` and never touch the database.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from store.clock import now
 from store.models import Highlight, Link, Source

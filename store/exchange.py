@@ -19,9 +19,8 @@ file into `Incoming` records; `merge` puts them in, in one write transaction.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from store.db import write
 from store.models import Highlight, HighlightSnapshot

@@ -7,13 +7,11 @@ highlight on a 10 MB source neither copies the text into Python nor counts its c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import sqlite3
 import sys
 import uuid
 from collections import defaultdict
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from store.clock import now
 from store.db import Readable, write

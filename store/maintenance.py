@@ -7,13 +7,12 @@ and renames it into place, so a failed backup never leaves half a file under the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import os
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store.errors import StoreError
 

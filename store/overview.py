@@ -23,10 +23,9 @@ when the user has renamed or deleted it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from store.query import quote_value
 from store.search import count

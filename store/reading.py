@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import codecs
 import gc
-from itertools import takewhile
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import takewhile
 from typing import Iterator
 
 from sources.document import Block

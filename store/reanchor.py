@@ -14,9 +14,8 @@ What is written, by outcome:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sources.anchor import capture_context, reanchor
 from store.clock import now

@@ -17,12 +17,11 @@ Name resolution (documented for users in the help screen):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from store.errors import NotFound, StoreError
 from store.models import Highlight

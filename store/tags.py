@@ -5,9 +5,8 @@ Every change that the app can undo returns what is needed to reverse it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from store.clock import now
 from store.db import Readable, write

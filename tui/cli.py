@@ -57,7 +57,6 @@ class LazyGroup(click.Group):
         # Errors of ours carry messages written for users: turn them into one-line click
         # errors here (not only in main()) so that CliRunner and scripts see the same output.
         from sources.errors import SourceError
-
         from store.errors import StoreError
 
         try:
@@ -136,7 +135,6 @@ def main() -> None:
 def one_line(error: BaseException | str, *, known: bool = False) -> str:
     """An error as one line fit for a terminal (sanitised: it may quote untrusted text)."""
     from sources.sanitise import for_display_line
-
     from store.errors import StoreError
 
     if isinstance(error, str):

@@ -7,10 +7,9 @@ create brings back the same id, so links made after it stay valid along the stac
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from store import highlights as store_highlights
 from store import links as store_links

@@ -37,7 +37,7 @@ class FindActions:
 
     def on_input_changed(self, event: Input.Changed) -> None:
         bar = self._find_bar
-        if event.input is not bar or bar is None:
+        if event.input is not bar:  # (also when no bar was made yet: bar is None)
             return
         if not event.value:
             bar.remove_class("-not-found")
