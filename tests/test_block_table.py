@@ -7,9 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sources import units
-from sources.document import BLOCK_KINDS, Block, BlockTable, Document, LoadedSource
-from store import reading, sources
-from store.db import open_db
+from sources.document import BLOCK_KINDS, Block, BlockTable
 from tui.widgets.reader_layout import Layout
 
 
@@ -53,18 +51,3 @@ def test_the_reader_lays_out_a_table_as_it_does_the_list(blocks, width):
     assert list(from_list.units.kinds) == list(from_table.units.kinds)
     assert from_list.total_height == from_table.total_height
     assert [from_list.point_of(o) for o in range(len(text) + 1)] == [from_table.point_of(o) for o in range(len(text) + 1)]
-
-
-def test_an_open_source_gets_its_stored_blocks_as_a_table(tmp_path):
-    db = open_db(tmp_path / "blocks.db")
-    text = "Title\n\n- one\n\nPlain."
-    blocks = [Block("heading", 0, 5, 1), Block("list_item", 7, 12, 1, {"ordinal": "1."}),
-              Block("paragraph", 14, 20)]
-    doc = Document("T", text, blocks, "markdown")
-    source_id = sources.add_source(db, LoadedSource(doc, "/b.md", "b" * 64, len(text))).source.id
-    opened = reading.source_for_reading(db, source_id)
-    assert isinstance(opened.blocks, BlockTable)
-    assert opened.blocks == blocks == sources.get_source(db, source_id).blocks
-    assert opened.blocks[1].meta == {"ordinal": "1."}
-    with pytest.raises(TypeError):
-        opened.blocks[0].meta["links"] = ["https://example.org"]

@@ -5,8 +5,8 @@ import sqlite3
 
 import pytest
 
-from sources.document import Block, Document, LoadedSource
-from store import highlights, sources
+from sources.document import Block, BlockTable, Document, LoadedSource
+from store import highlights, reading, sources
 from store.db import open_current, open_db, write
 from store.errors import StoreError
 from store.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version
@@ -128,7 +128,9 @@ def test_same_bytes_twice_is_one_source_and_changed_bytes_update_in_place(tmp_pa
     assert changed.source.changed_at is not None
 
 
-def test_blocks_come_back_as_stored_and_their_shared_empty_meta_cannot_change(tmp_path):
+def test_blocks_come_back_as_stored_as_a_list_and_as_a_reading_table(tmp_path):
+    """get_source gives a list; source_for_reading (an open source) a BlockTable. In both, the
+    empty meta that blocks share cannot be changed."""
     db = open_db(tmp_path / "blocks.db")
     text = "Title\n\n- one\n\nPlain."
     blocks = [Block("heading", 0, 5, 1), Block("list_item", 7, 12, 1, {"ordinal": "1."}),
@@ -141,6 +143,12 @@ def test_blocks_come_back_as_stored_and_their_shared_empty_meta_cannot_change(tm
     with pytest.raises(TypeError):
         back[0].meta["links"] = ["https://example.org"]
     assert back[2].meta == {}
+    opened = reading.source_for_reading(db, source_id).blocks
+    assert isinstance(opened, BlockTable)
+    assert opened == blocks == back
+    assert opened[1].meta == {"ordinal": "1."}
+    with pytest.raises(TypeError):
+        opened[0].meta["links"] = ["https://example.org"]
 
 
 def test_highlight_quote_equals_text_between_offsets(tmp_path):
