@@ -90,7 +90,11 @@ class Footer(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen) -> None:
-        if screen is self.screen and self._read_items() != self._items:
+        if screen is not self.screen:
+            return
+        items = self._read_items()
+        if items != self._items:
+            self._items = items
             self.refresh()
 
     def _read_items(self) -> tuple[tuple[FooterItem, ...], FooterItem | None]:
@@ -123,7 +127,9 @@ class Footer(Widget, can_focus=False):
         width = self.size.width
         if y or width <= 0:
             return Strip.blank(width, self.rich_style)
-        self._items = keys, palette = self._read_items()
+        if self._items is None:  # not drawn yet; later, bindings_updated_signal tells
+            self._items = self._read_items()
+        keys, palette = self._items
         key = (width, self._items, self._hover)
         if self._drawn is not None and self._drawn[0] == key:
             return self._drawn[1]
