@@ -75,7 +75,7 @@ def timed_add(db: Path, target: Path) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "tui", "add", str(target)],
+        [sys.executable, "-m", "postil", "add", str(target)],
         capture_output=True, text=True, env=env,
     )
     elapsed = time.perf_counter() - start
@@ -90,10 +90,10 @@ def timed_add(db: Path, target: Path) -> tuple[float, float]:
 
 def breakdown(big: Path, db: Path) -> None:
     """Where the big file's time goes, measured in this process."""
-    from sources.load import load_path
+    from postil.sources.load import load_path
 
-    from store.db import open_db
-    from store.sources import add_source
+    from postil.store.db import open_db
+    from postil.store.sources import add_source
 
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)

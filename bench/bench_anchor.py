@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sources.anchor import capture_context, reanchor
+from postil.sources.anchor import capture_context, reanchor
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -89,9 +89,9 @@ def many_highlights() -> None:
     statuses = {r.status for r in results}
     print(f"{'':<62} statuses: {sorted(statuses)}")
 
-    from store.db import open_db, write
-    from store.highlights import create_highlight
-    from store.reanchor import reanchor_source
+    from postil.store.db import open_db, write
+    from postil.store.highlights import create_highlight
+    from postil.store.reanchor import reanchor_source
 
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "bench.db")

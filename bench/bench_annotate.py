@@ -35,10 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_reader import generate, record_frames  # noqa: E402
 
-from sources.document import Block, Document, LoadedSource  # noqa: E402
-from store.db import open_db, write  # noqa: E402
-from store.highlights import create_highlight  # noqa: E402
-from store.sources import add_source  # noqa: E402
+from postil.sources.document import Block, Document, LoadedSource  # noqa: E402
+from postil.store.db import open_db, write  # noqa: E402
+from postil.store.highlights import create_highlight  # noqa: E402
+from postil.store.sources import add_source  # noqa: E402
 
 SIZE = (160, 48)
 PROFILE = "--profile" in sys.argv
@@ -94,8 +94,8 @@ def ranges(text: str, count: int, seed: int) -> list[tuple[int, int]]:
 
 
 async def app_presses(db_path: Path, source_id: int, text: str, presses: int) -> dict[str, list[float]]:
-    from tui.app import PostilApp
-    from tui.settings import Settings
+    from postil.tui.app import PostilApp
+    from postil.tui.settings import Settings
 
     settings = Settings(db_path, "bench", False)
     db = settings.open()

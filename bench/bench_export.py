@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sources.document import Block, Document, LoadedSource  # noqa: E402
-from store.db import open_db, write  # noqa: E402
-from store.highlights import create_highlight  # noqa: E402
-from store.links import create_link  # noqa: E402
-from store.sources import add_source  # noqa: E402
+from postil.sources.document import Block, Document, LoadedSource  # noqa: E402
+from postil.store.db import open_db, write  # noqa: E402
+from postil.store.highlights import create_highlight  # noqa: E402
+from postil.store.links import create_link  # noqa: E402
+from postil.store.sources import add_source  # noqa: E402
 
 WORDS = "psilocybin relapse durable caveat outcome sample blinding receptor amygdala trial week placebo".split()
 TAGS = ["mechanism", "outcome", "caveat", "anecdote", "durability", "safety"]
@@ -90,10 +90,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--highlights", type=int, default=10_000)
     args = parser.parse_args()
-    from exports.brief import render_brief
-    from exports.collect import collect
-    from exports.tabular import to_csv, to_json
-    from exports.w3c import dumps
+    from postil.exports.brief import render_brief
+    from postil.exports.collect import collect
+    from postil.exports.tabular import to_csv, to_json
+    from postil.exports.w3c import dumps
 
     renderers = {
         "md": lambda data: render_brief(data).text,

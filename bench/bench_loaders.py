@@ -9,7 +9,7 @@ import random
 import textwrap
 import time
 
-from sources.load import load_bytes
+from postil.sources.load import load_bytes
 
 WORDS = "the of evidence trial patients brain receptor outcome caveat mechanism study small sample".split()
 

@@ -108,8 +108,8 @@ def child_reader(path: str, n_spans: int) -> None:
 
     from textual.app import App
 
-    from sources.document import Block
-    from tui.widgets.reader import Reader, Span
+    from postil.sources.document import Block
+    from postil.tui.widgets.reader import Reader, Span
 
     text = Path(path).read_text(encoding="utf-8")
     blocks = [Block(k, s, e, lv) for k, s, e, lv in json.loads(Path(path).with_suffix(".json").read_text())]
@@ -200,7 +200,7 @@ def child_app(db_path: str, source_id: int) -> None:
 
     gc.disable()  # as plain `postil` starts (tui.launch.main); the main screen turns it back on
 
-    from tui.widgets.reader import Reader
+    from postil.tui.widgets.reader import Reader
 
     painted: list[float] = []
     original = Reader.render_lines
@@ -212,9 +212,9 @@ def child_app(db_path: str, source_id: int) -> None:
         return lines
 
     Reader.render_lines = render_lines
-    from store.db import open_current
-    from tui.app import PostilApp
-    from tui.settings import Settings
+    from postil.store.db import open_current
+    from postil.tui.app import PostilApp
+    from postil.tui.settings import Settings
 
     t_imported = time.perf_counter()
 
@@ -256,8 +256,8 @@ async def app_keystrokes(app, pilot, frames: list[float]) -> dict:
     """For G, 100 j and 20 pagedown in the real app: key sent -> the first frame in which the
     reader drew its new state (what the user waits for), and key sent -> the frame after the
     screen also updated the header's position (it follows the reader's own message)."""
-    from tui.widgets.reader import Reader
-    from tui.widgets.source_header import SourceHeader
+    from postil.tui.widgets.reader import Reader
+    from postil.tui.widgets.source_header import SourceHeader
 
     reader = app.screen.query_one(Reader)
     header = app.screen.query_one(SourceHeader)
@@ -307,9 +307,9 @@ def build_db(path: Path, folder: Path, n_highlights: int) -> tuple[str, int]:
     import hashlib
     import random
 
-    from sources.document import Block, Document, LoadedSource
-    from store.db import open_db, write
-    from store.sources import add_source
+    from postil.sources.document import Block, Document, LoadedSource
+    from postil.store.db import open_db, write
+    from postil.store.sources import add_source
 
     text = path.read_text(encoding="utf-8")
     blocks = [Block(k, s, e, lv) for k, s, e, lv in json.loads(path.with_suffix(".json").read_text())]

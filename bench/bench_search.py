@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from store.db import open_db, write  # noqa: E402
-from store.search import count, search  # noqa: E402
+from postil.store.db import open_db, write  # noqa: E402
+from postil.store.search import count, search  # noqa: E402
 
 DOMAIN = (
     "relapse relapses remission durability placebo amygdala psilocybin depression trauma "

@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_search import make_vocabulary, sentence  # noqa: E402
-from sources.load import load_bytes  # noqa: E402
-from store import highlights as store_highlights  # noqa: E402
-from store import search as store_search  # noqa: E402
-from store import sources as store_sources  # noqa: E402
-from store.db import open_db, write  # noqa: E402
+from postil.sources.load import load_bytes  # noqa: E402
+from postil.store import highlights as store_highlights  # noqa: E402
+from postil.store import search as store_search  # noqa: E402
+from postil.store import sources as store_sources  # noqa: E402
+from postil.store.db import open_db, write  # noqa: E402
 
 TAGS = ["mechanism", "outcome", "caveat", "anecdote"]
 QUERIES = [
@@ -80,8 +80,8 @@ def first_line(db, query: str) -> str:
 async def measure(path: Path, runs: int, queries: list[str]) -> dict[str, tuple[list[float], list[float]]]:
     from textual.widgets import Input, OptionList, Static
 
-    from tui.app import PostilApp
-    from tui.settings import Settings
+    from postil.tui.app import PostilApp
+    from postil.tui.settings import Settings
 
     app = PostilApp(Settings(path, "bench", False))
     results: dict[str, tuple[list[float], list[float]]] = {}
@@ -151,7 +151,7 @@ def main() -> None:
         fill(path, args.highlights, args.sources)
         print(f"filled {args.highlights} highlights in {args.sources} sources in {time.perf_counter() - started:.1f} s")
         results = asyncio.run(measure(path, args.runs, queries))
-    from tui.screens.search import SearchScreen
+    from postil.tui.screens.search import SearchScreen
 
     print(f"debounce {SearchScreen.DEBOUNCE * 1000:.0f} ms (included below); {args.runs} runs per query")
     print(f"{'query':42} {'state median':>12} {'drawn median':>12} {'drawn max':>10}")

@@ -29,10 +29,10 @@ import json
 import re
 from dataclasses import dataclass
 
-from exports.collect import ExportData, Location
-from exports.escape import confine_note, inline, quote_block
-from exports.glance import CHALLENGES, at_a_glance, challenges, tag_count
-from store.models import Highlight, Link
+from postil.exports.collect import ExportData, Location
+from postil.exports.escape import confine_note, inline, quote_block
+from postil.exports.glance import CHALLENGES, at_a_glance, challenges, tag_count
+from postil.store.models import Highlight, Link
 
 GLIMPSE_CHARS = 70
 MISMATCH = "⚠ quote no longer matches the source"

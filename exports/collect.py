@@ -14,8 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from store.clock import now
-from store.models import Highlight, Link, Source
+from postil.store.clock import now
+from postil.store.models import Highlight, Link, Source
 
 if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
     import sqlite_utils
@@ -76,7 +76,7 @@ class ExportData:
 
 def collect(db: sqlite_utils.Database, query: str = "", title: str | None = None) -> ExportData:
     """Everything an export of `query` needs (raises store.query.QueryError for a bad query)."""
-    from store.reading import paused_gc
+    from postil.store.reading import paused_gc
 
     # Tens of thousands of objects (highlights, their tag lists, links, locations) are built
     # here and none is garbage: collections while building them only rescan what was just made.
@@ -85,10 +85,10 @@ def collect(db: sqlite_utils.Database, query: str = "", title: str | None = None
 
 
 def _collect(db: sqlite_utils.Database, query: str, title: str | None) -> ExportData:
-    from store.highlights import get_highlights
-    from store.links import list_links
-    from store.search import search
-    from store.sources import get_block_spans, get_source
+    from postil.store.highlights import get_highlights
+    from postil.store.links import list_links
+    from postil.store.search import search
+    from postil.store.sources import get_block_spans, get_source
 
     highlights = search(db, query or "")
     # Text for the quote checks; blocks only as spans (for locations), not as Block objects.
@@ -103,7 +103,7 @@ def _collect(db: sqlite_utils.Database, query: str, title: str | None) -> Export
         titles: dict[int, str] = {s.id: s.title for s in sources.values()}
         for other in get_highlights(db, missing):
             if other.source_id not in titles:
-                from store.sources import get_source_info
+                from postil.store.sources import get_source_info
 
                 titles[other.source_id] = get_source_info(db, other.source_id).title
             outside[other.id] = (other, titles[other.source_id])

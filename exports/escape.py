@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from sources.sanitise import for_display
+from postil.sources.sanitise import for_display
 
 # Escaped wherever they appear: backslash, code, emphasis, link/image brackets, table pipes.
 _ALWAYS = re.compile(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from exports.collect import ExportData
-from exports.escape import inline
-from store.models import Highlight
+from postil.exports.collect import ExportData
+from postil.exports.escape import inline
+from postil.store.models import Highlight
 
 CHALLENGES = ("contradicts", "qualifies")
 """Relations that put an outcome in doubt: listed first under it, counted here."""

@@ -14,8 +14,8 @@ import io
 import json
 import re
 
-from exports.collect import ExportData
-from store.models import Highlight
+from postil.exports.collect import ExportData
+from postil.store.models import Highlight
 
 FIELDS = (
     "id", "source_id", "source_title", "source_origin", "source_sha256", "start", "end",

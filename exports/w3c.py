@@ -31,8 +31,8 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 from urllib.request import url2pathname
 
-from exports.collect import ExportData
-from store.exchange import Incoming, IncomingLink
+from postil.exports.collect import ExportData
+from postil.store.exchange import Incoming, IncomingLink
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NAMESPACE = "https://postil.invalid/ns#"

@@ -8,8 +8,8 @@ single newline).
 
 from __future__ import annotations
 
-from sources.document import Block, Document
-from sources.normalise import clean
+from postil.sources.document import Block, Document
+from postil.sources.normalise import clean
 
 
 class DocumentBuilder:

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 
-from sources.builder import DocumentBuilder
-from sources.document import Document
-from sources.normalise import clean
-from sources.plain import load_text, title_from_name
+from postil.sources.builder import DocumentBuilder
+from postil.sources.document import Document
+from postil.sources.normalise import clean
+from postil.sources.plain import load_text, title_from_name
 
 CELL_GAP = "  │  "
 

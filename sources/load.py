@@ -14,9 +14,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from sources.document import Document, LoadedSource
-from sources.errors import SourceError
-from sources.normalise import check_not_binary, decode
+from postil.sources.document import Document, LoadedSource
+from postil.sources.errors import SourceError
+from postil.sources.normalise import check_not_binary, decode
 
 SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 """Extensions picked up when a folder is imported (explicit files load whatever theirs)."""
@@ -92,11 +92,11 @@ def parse(text: str, name: str, warnings: list[str] | None = None) -> Document:
     """Build a Document from decoded text, choosing the loader by `name`'s extension."""
     kind = format_for(name)
     if kind == "markdown":
-        from sources.markdown import load_markdown as loader
+        from postil.sources.markdown import load_markdown as loader
     elif kind == "html":
-        from sources.html import load_html as loader
+        from postil.sources.html import load_html as loader
     else:
-        from sources.plain import load_text as loader
+        from postil.sources.plain import load_text as loader
     document = loader(text, name, warnings)
     document.title = tidy_title(document.title)
     return document
@@ -104,7 +104,7 @@ def parse(text: str, name: str, warnings: list[str] | None = None) -> Document:
 
 def tidy_title(title: str) -> str:
     """A title on one line, cleaned, at most 200 characters."""
-    from sources.normalise import clean
+    from postil.sources.normalise import clean
 
     title = " ".join(clean(title).split())
     return title if len(title) <= 200 else title[:199].rstrip() + "…"
@@ -163,5 +163,5 @@ def welcome_guide() -> LoadedSource:
     """The built-in welcome guide (a Markdown source shipped with postil)."""
     from importlib.resources import files
 
-    data = files("sources").joinpath("guide", "welcome.md").read_bytes()
+    data = files("postil.sources").joinpath("guide", "welcome.md").read_bytes()
     return load_bytes(data, "welcome.md", origin=WELCOME_ORIGIN)

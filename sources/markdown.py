@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import re
 
-from sources.builder import DocumentBuilder
-from sources.document import Document
-from sources.normalise import clean
-from sources.plain import LONG_LINE, Unit, line_unit, load_text, mark_headings, title_from_name
+from postil.sources.builder import DocumentBuilder
+from postil.sources.document import Document
+from postil.sources.normalise import clean
+from postil.sources.plain import LONG_LINE, Unit, line_unit, load_text, mark_headings, title_from_name
 
 CELL_GAP = "  │  "
 """What separates the cells of a table row in the reading text."""

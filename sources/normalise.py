@@ -20,7 +20,7 @@ import codecs
 import re
 import unicodedata
 
-from sources.errors import SourceError
+from postil.sources.errors import SourceError
 
 # Signatures of common non-text files; checked before anything else so the message can
 # say what the file probably is.

@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sources.builder import DocumentBuilder
-from sources.document import Document
-from sources.normalise import clean
+from postil.sources.builder import DocumentBuilder
+from postil.sources.document import Document
+from postil.sources.normalise import clean
 
 LONG_LINE = 100
 """Lines longer than this are paragraphs of their own, never part of a hard wrap."""

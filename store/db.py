@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Union
 
-from store.errors import StoreError
+from postil.store.errors import StoreError
 
 if TYPE_CHECKING:  # imported where used: the app's first screen is read before sqlite-utils loads
     import sqlite_utils
@@ -56,7 +56,7 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True) -> s
     """
     import sqlite_utils
 
-    from store.migrations import apply_migrations
+    from postil.store.migrations import apply_migrations
 
     db_path = resolve_db_path(path)
     try:

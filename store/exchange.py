@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from store.db import write
-from store.models import Highlight, HighlightSnapshot
+from postil.store.db import write
+from postil.store.models import Highlight, HighlightSnapshot
 
 if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
     import sqlite_utils
@@ -91,7 +91,7 @@ class MergeReport:
 
 def merge(db: sqlite_utils.Database, incoming: list[Incoming]) -> MergeReport:
     """Merge highlights (and their outgoing links) into the database; see the module notes."""
-    from store.highlights import get_highlights
+    from postil.store.highlights import get_highlights
 
     report = MergeReport()
     with write(db):
@@ -107,7 +107,7 @@ def merge(db: sqlite_utils.Database, incoming: list[Incoming]) -> MergeReport:
             ours = existing.get(item.id)
             if ours is None:
                 if source_id not in texts:
-                    from store.sources import source_text
+                    from postil.store.sources import source_text
 
                     texts[source_id] = source_text(db, source_id)
                 _add(db, item, source_id, texts[source_id], report)
@@ -120,7 +120,7 @@ def merge(db: sqlite_utils.Database, incoming: list[Incoming]) -> MergeReport:
 
 
 def _find_source(db: sqlite_utils.Database, item: Incoming) -> int | None:
-    from store.sources import source_by_origin, source_by_sha256
+    from postil.store.sources import source_by_origin, source_by_sha256
 
     found = (item.sha256 and source_by_sha256(db, item.sha256)) or (
         item.origin and source_by_origin(db, item.origin)
@@ -129,8 +129,8 @@ def _find_source(db: sqlite_utils.Database, item: Incoming) -> int | None:
 
 
 def _add(db: sqlite_utils.Database, item: Incoming, source_id: int, text: str, report: MergeReport) -> None:
-    from sources.anchor import reanchor
-    from store.highlights import restore_highlight
+    from postil.sources.anchor import reanchor
+    from postil.store.highlights import restore_highlight
 
     start, end, quote, status = item.start, item.end, item.quote, "anchored"
     if not (0 <= start < end <= len(text) and text[start:end] == quote):
@@ -185,7 +185,7 @@ def _reconcile(db: sqlite_utils.Database, ours: Highlight, item: Incoming, repor
         [item.note, item.author or ours.author, item.updated_at, item.version, ours.id],
     )
     if "tags" in fields:
-        from store.tags import create_tag, find_tag
+        from postil.store.tags import create_tag, find_tag
 
         db.execute("DELETE FROM highlight_tags WHERE highlight_id = ?", [ours.id])
         for name in item.tags:
@@ -197,8 +197,8 @@ def _reconcile(db: sqlite_utils.Database, ours: Highlight, item: Incoming, repor
 
 
 def _add_link(db: sqlite_utils.Database, from_id: str, link: IncomingLink, report: MergeReport) -> None:
-    from store.links import add_relation, find_links, relation_names, restore_link
-    from store.models import Link
+    from postil.store.links import add_relation, find_links, relation_names, restore_link
+    from postil.store.models import Link
 
     if db.execute("SELECT 1 FROM links WHERE id = ?", [link.id]).fetchone():
         return

@@ -13,11 +13,11 @@ import uuid
 from collections import defaultdict
 from typing import TYPE_CHECKING, Iterable
 
-from store.clock import now
-from store.db import Readable, write
-from store.errors import Ambiguous, Conflict, NotFound, StoreError
-from store.models import Highlight, HighlightSnapshot
-from store.tags import create_tag, find_tag
+from postil.store.clock import now
+from postil.store.db import Readable, write
+from postil.store.errors import Ambiguous, Conflict, NotFound, StoreError
+from postil.store.models import Highlight, HighlightSnapshot
+from postil.store.tags import create_tag, find_tag
 
 if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
     import sqlite_utils
@@ -313,7 +313,7 @@ def set_note(
 
 
 def snapshot(db: sqlite_utils.Database, highlight_id: str) -> HighlightSnapshot:
-    from store.links import links_of
+    from postil.store.links import links_of
 
     return HighlightSnapshot(get_highlight(db, highlight_id), links_of(db, highlight_id))
 
@@ -342,7 +342,7 @@ def restore_highlight(db: sqlite_utils.Database, saved: HighlightSnapshot) -> Hi
         )
         for name in h.tags:
             _attach_tag(db, h.id, name)
-        from store.links import restore_link
+        from postil.store.links import restore_link
 
         for link in saved.links:
             restore_link(db, link, missing_ok=True)

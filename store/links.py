@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from store.clock import now
-from store.db import Readable, write
-from store.errors import NotFound, StoreError
-from store.highlights import new_id
-from store.models import Link, LinkView, Relation
+from postil.store.clock import now
+from postil.store.db import Readable, write
+from postil.store.errors import NotFound, StoreError
+from postil.store.highlights import new_id
+from postil.store.models import Link, LinkView, Relation
 
 if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
     import sqlite_utils

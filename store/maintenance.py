@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.errors import StoreError
+from postil.store.errors import StoreError
 
 if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
     import sqlite_utils
@@ -137,7 +137,7 @@ def _fts_check(conn: sqlite3.Connection, table: str) -> str:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
-        from store.db import describe_operational_error
+        from postil.store.db import describe_operational_error
 
         return f"not checked: {describe_operational_error(error)}"
     try:

@@ -17,8 +17,8 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from store.db import SCHEMA_VERSION
-from store.errors import StoreError
+from postil.store.db import SCHEMA_VERSION
+from postil.store.errors import StoreError
 
 MIGRATIONS = Migrations("postil")
 
@@ -214,7 +214,7 @@ INITIAL_SCHEMA = [
 def m0001_initial(db: sqlite_utils.Database) -> None:
     for statement in INITIAL_SCHEMA:
         db.execute(statement)
-    from store.clock import now
+    from postil.store.clock import now
 
     stamp = now()
     for name, color, description in DEFAULT_TAGS:
@@ -321,7 +321,7 @@ def m0005_sources_text_last(db: sqlite_utils.Database) -> None:
 
 
 if len(MIGRATIONS._migrations) != SCHEMA_VERSION:  # the app's fast start checks the number alone
-    raise RuntimeError("store.db.SCHEMA_VERSION must equal the number of migrations")
+    raise RuntimeError("postil.store.db.SCHEMA_VERSION must equal the number of migrations")
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -342,7 +342,7 @@ def apply_migrations(db: sqlite_utils.Database, db_path: Path | str = "") -> Non
         return
     if found == 0 and not applied and _has_foreign_tables(db):
         raise StoreError(f"{db_path}: not a postil database (it holds other tables); not changed")
-    from store.db import write
+    from postil.store.db import write
 
     # One immediate transaction for the lot, so two first-time openers cannot race.
     with write(db):

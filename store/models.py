@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sources.document import Block
+from postil.sources.document import Block
 
 ANCHOR_STATUSES = ("anchored", "moved", "fuzzy", "orphaned")
 

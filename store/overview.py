@@ -27,8 +27,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from store.query import quote_value
-from store.search import count
+from postil.store.query import quote_value
+from postil.store.search import count
 
 if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
     import sqlite_utils

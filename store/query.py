@@ -28,7 +28,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from store.errors import StoreError
+from postil.store.errors import StoreError
 
 FIELDS = (
     "tag", "source", "author", "has", "rel", "before", "after", "status", "quote", "note", "id",

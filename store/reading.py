@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from itertools import takewhile
 from typing import Iterator
 
-from sources.document import Block
-from store.db import Readable, connection
-from store.errors import NotFound
-from store.models import Source
-from store.sources import BLOCK_COLUMNS, blocks_from_rows, get_source, read_block_table
+from postil.sources.document import Block
+from postil.store.db import Readable, connection
+from postil.store.errors import NotFound
+from postil.store.models import Source
+from postil.store.sources import BLOCK_COLUMNS, blocks_from_rows, get_source, read_block_table
 
 
 @contextmanager
@@ -35,7 +35,7 @@ def paused_gc() -> Iterator[None]:
 
 
 def source_for_reading(db: Readable, source_id: int) -> Source:
-    """store.sources.get_source with the garbage collector held off (see the module's
+    """postil.store.sources.get_source with the garbage collector held off (see the module's
     docstring), its blocks as a BlockTable (what an open source keeps).
 
     Raises:

@@ -17,11 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sources.anchor import capture_context, reanchor
-from store.clock import now
-from store.db import write
-from store.errors import NotFound, StoreError
-from store.models import Highlight
+from postil.sources.anchor import capture_context, reanchor
+from postil.store.clock import now
+from postil.store.db import write
+from postil.store.errors import NotFound, StoreError
+from postil.store.models import Highlight
 
 if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
     import sqlite_utils
@@ -140,7 +140,7 @@ def fuzzy_highlights(db: sqlite_utils.Database, source_id: int | None = None) ->
 
 
 def _with_status(db: sqlite_utils.Database, status: str, source_id: int | None) -> list[Highlight]:
-    from store.highlights import get_highlights
+    from postil.store.highlights import get_highlights
 
     where, args = "anchor_status = ?", [status]
     if source_id is not None:

@@ -23,9 +23,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from store.errors import NotFound, StoreError
-from store.models import Highlight
-from store.query import (
+from postil.store.errors import NotFound, StoreError
+from postil.store.models import Highlight
+from postil.store.query import (
     And, Node, Not, Or, Phrase, QueryError, Term, Words, is_token_char, next_day, parse,
 )
 
@@ -538,8 +538,8 @@ def emphasis_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
 
 def save_query(db: sqlite_utils.Database, name: str, query: str) -> None:
     """Save (or replace) `query` under `name`. Raises QueryError if it does not parse."""
-    from store.clock import now
-    from store.db import write
+    from postil.store.clock import now
+    from postil.store.db import write
 
     name = name.strip()
     if not name:
@@ -561,7 +561,7 @@ def saved_queries(db: sqlite_utils.Database) -> list[tuple[str, str]]:
 
 def delete_saved_query(db: sqlite_utils.Database, name: str) -> None:
     """Forget a saved query. Raises NotFound when there is none of that name."""
-    from store.db import write
+    from postil.store.db import write
 
     with write(db):
         cursor = db.execute("DELETE FROM saved_queries WHERE name = ?", [name])
@@ -571,8 +571,8 @@ def delete_saved_query(db: sqlite_utils.Database, name: str) -> None:
 
 def record_history(db: sqlite_utils.Database, query: str) -> None:
     """Remember a query the user ran; repeats of the latest are not added twice."""
-    from store.clock import now
-    from store.db import write
+    from postil.store.clock import now
+    from postil.store.db import write
 
     query = query.strip()
     if not query:

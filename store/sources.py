@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sources.document import NO_META, Block, BlockTable, LoadedSource
-from store.clock import now
-from store.db import Readable, write
-from store.errors import Ambiguous, NotFound
-from store.models import Source, SourceInfo
+from postil.sources.document import NO_META, Block, BlockTable, LoadedSource
+from postil.store.clock import now
+from postil.store.db import Readable, write
+from postil.store.errors import Ambiguous, NotFound
+from postil.store.models import Source, SourceInfo
 
 if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
     import sqlite_utils
@@ -75,7 +75,7 @@ def add_source(db: sqlite_utils.Database, loaded: LoadedSource) -> AddResult:
             )
             db.execute("DELETE FROM blocks WHERE source_id = ?", [source_id])
             _insert_blocks(db, source_id, document.blocks)
-            from store.reanchor import reanchor_source
+            from postil.store.reanchor import reanchor_source
 
             report = reanchor_source(db, source_id, document.text)
             return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report)

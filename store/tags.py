@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from store.clock import now
-from store.db import Readable, write
-from store.errors import NotFound, StoreError
-from store.models import Tag
+from postil.store.clock import now
+from postil.store.db import Readable, write
+from postil.store.errors import NotFound, StoreError
+from postil.store.models import Tag
 
 if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
     import sqlite_utils

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sources.load import load_bytes
-from store.sources import add_source
-from tui.app import PostilApp
-from tui.settings import Settings
+from postil.sources.load import load_bytes
+from postil.store.sources import add_source
+from postil.tui.app import PostilApp
+from postil.tui.settings import Settings
 
 SIZE = (160, 48)
 

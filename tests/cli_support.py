@@ -11,7 +11,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from tui.cli import cli
+from postil.tui.cli import cli
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus"
@@ -61,11 +61,11 @@ class Postil:
         return run
 
     def process(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-        """Run `python -m tui` as a separate process (what a user's shell does)."""
+        """Run `python -m postil` as a separate process (what a user's shell does)."""
         env = {**os.environ, "POSTIL_AUTHOR": "tester"}
         env.pop("POSTIL_DB", None)
         return subprocess.run(
-            [sys.executable, "-m", "tui", "--db", str(self.db_path), *map(str, args)],
+            [sys.executable, "-m", "postil", "--db", str(self.db_path), *map(str, args)],
             capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL,
         )
 

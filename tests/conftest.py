@@ -30,7 +30,7 @@ def corpus_dir(shared_dir: Path) -> Path:
 @pytest.fixture
 def app_settings(tmp_path: Path):
     """Settings for an app test: a fresh database file in tmp_path, author "tester"."""
-    from tui.settings import Settings
+    from postil.tui.settings import Settings
 
     return Settings(tmp_path / "postil.db", "tester", False)
 

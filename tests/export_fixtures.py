@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from sources.document import Block, Document, LoadedSource
-from store.highlights import create_highlight
-from store.sources import add_source
+from postil.sources.document import Block, Document, LoadedSource
+from postil.store.highlights import create_highlight
+from postil.store.sources import add_source
 
 OUTCOME_TEXT = (
     "Results\n\n"
@@ -51,7 +51,7 @@ def mark(db, source, text: str, phrase: str, **kwargs):
 
 def two_source_db(db):
     """Two sources, an outcome qualified by a caveat and a mechanism backed by an anecdote."""
-    from store.links import create_link
+    from postil.store.links import create_link
 
     a = add_text_source(db, OUTCOME_TEXT, "Trial report", "/data/trial.txt")
     b = add_text_source(db, MECHANISM_TEXT, "Mechanisms", "/data/mech.txt")

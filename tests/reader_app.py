@@ -7,8 +7,8 @@ import functools
 
 from textual.app import App, ComposeResult
 
-from sources.document import Block
-from tui.widgets.reader import Reader, Span
+from postil.sources.document import Block
+from postil.tui.widgets.reader import Reader, Span
 
 
 def sync(test):

@@ -6,8 +6,8 @@ import hashlib
 
 from textual.app import App
 
-from sources.document import Block, Document, LoadedSource
-from store.sources import add_source
+from postil.sources.document import Block, Document, LoadedSource
+from postil.store.sources import add_source
 
 NOT_DISMISSED = object()
 

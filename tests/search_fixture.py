@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store.db import open_db, write
+from postil.store.db import open_db, write
 
 SOURCES = [
     (1, "Psychedelic therapy for chronic trauma", "/corpus/psychedelic-therapy-chronic-trauma.txt"),

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
-from sources.anchor import (
+from postil.sources.anchor import (
     CONTEXT_CHARS,
     AnchorResult,
     capture_context,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from app_support import SAMPLE, SIZE, add_text, make_app, select_text
 
-from store import highlights as store_highlights
-from store import tags as store_tags
-from store.sources import source_text
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.note_editor import NoteEditorScreen
-from tui.screens.tag_picker import TagPickerScreen
+from postil.store import highlights as store_highlights
+from postil.store import tags as store_tags
+from postil.store.sources import source_text
+from postil.tui.screens.confirm import ConfirmScreen
+from postil.tui.screens.note_editor import NoteEditorScreen
+from postil.tui.screens.tag_picker import TagPickerScreen
 
 
 async def test_selection_and_1_creates_a_mechanism_highlight_with_the_exact_quote(app_settings, app_db):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app_support import add_text, make_app, settle, widget_text
-from tui.widgets.library import LibraryList
+from postil.tui.widgets.library import LibraryList
 
 TITLES = [
     "Psychedelic research mechanisms in the amygdala",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from app_support import SAMPLE, SIZE, add_text, make_app, screen_segments, screen_text, settle
 
-from store import highlights as store_highlights
-from store import links as store_links
-from store import settings as store_settings
-from store import sources as store_sources
-from tui.launch import seed_welcome
-from tui.screens.help import HelpScreen
-from tui.widgets.library import LibraryList
+from postil.store import highlights as store_highlights
+from postil.store import links as store_links
+from postil.store import settings as store_settings
+from postil.store import sources as store_sources
+from postil.tui.launch import seed_welcome
+from postil.tui.screens.help import HelpScreen
+from postil.tui.widgets.library import LibraryList
 
 OTHER = "# Other source\n\nA caveat lives here. Another sentence follows it.\n"
 
@@ -216,8 +216,8 @@ async def test_markup_like_text_shows_literally_and_no_escape_code_is_drawn(app_
 
 
 async def test_command_palette_offers_every_main_action(app_settings, app_db):
-    from tui.commands_provider import PostilCommands
-    from tui.keymap import MAIN_KEYS
+    from postil.tui.commands_provider import PostilCommands
+    from postil.tui.keymap import MAIN_KEYS
 
     add_text(app_db, SAMPLE)
     app = make_app(app_settings, app_db)

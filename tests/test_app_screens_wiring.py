@@ -5,20 +5,20 @@ from __future__ import annotations
 import pytest
 from app_support import SAMPLE, SIZE, add_text, make_app
 
-from store import highlights as store_highlights
-from store import links as store_links
-from store import sources as store_sources
+from postil.store import highlights as store_highlights
+from postil.store import links as store_links
+from postil.store import sources as store_sources
 
 OTHER = "# Other source\n\nA caveat lives here. Another sentence follows it.\n"
 
 SCREENS = [
-    ("T", "tui.screens.tags", "TagsScreen"),
-    ("L", "tui.screens.claims", "ClaimsScreen"),
-    ("f", "tui.screens.search", "SearchScreen"),
-    ("o", "tui.screens.overview", "OverviewScreen"),
-    ("e", "tui.screens.export", "ExportScreen"),
-    ("O", "tui.screens.orphans", "OrphansScreen"),
-    ("l", "tui.screens.link_picker", "LinkPickerScreen"),
+    ("T", "postil.tui.screens.tags", "TagsScreen"),
+    ("L", "postil.tui.screens.claims", "ClaimsScreen"),
+    ("f", "postil.tui.screens.search", "SearchScreen"),
+    ("o", "postil.tui.screens.overview", "OverviewScreen"),
+    ("e", "postil.tui.screens.export", "ExportScreen"),
+    ("O", "postil.tui.screens.orphans", "OrphansScreen"),
+    ("l", "postil.tui.screens.link_picker", "LinkPickerScreen"),
 ]
 
 

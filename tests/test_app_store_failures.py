@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from app_support import SAMPLE, SIZE, add_text, make_app, select_text
 
-from store import highlights as store_highlights
-from store.db import open_db
-from tui.screens.note_editor import NoteEditorScreen
+from postil.store import highlights as store_highlights
+from postil.store.db import open_db
+from postil.tui.screens.note_editor import NoteEditorScreen
 
 
 def messages(app) -> list[str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from app_support import SAMPLE, SIZE, add_text, make_app, select_text
 
-from store import highlights as store_highlights
-from store import links as store_links
-from store import tags as store_tags
-from tui.undo import CreateLink, RenameTag
+from postil.store import highlights as store_highlights
+from postil.store import links as store_links
+from postil.store import tags as store_tags
+from postil.tui.undo import CreateLink, RenameTag
 
 OTHER = "# Other source\n\nA caveat lives here. Another sentence follows it.\n"
 

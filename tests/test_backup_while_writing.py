@@ -19,15 +19,15 @@ from cli_support import ARTICLE, NOTES, Postil
 HOLDER = textwrap.dedent(
     """
     import sys
-    from store.db import open_db
+    from postil.store.db import open_db
     db = open_db(sys.argv[1])
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     # Real store writes, inside the one open transaction (write() nests as savepoints).
-    from sources.load import load_bytes
-    from store.highlights import list_highlights, set_note
-    from store.sources import add_source
-    from store.tags import create_tag
+    from postil.sources.load import load_bytes
+    from postil.store.highlights import list_highlights, set_note
+    from postil.store.sources import add_source
+    from postil.store.tags import create_tag
     for h in list_highlights(db):
         set_note(db, h.id, "uncommitted note")
     create_tag(db, "uncommitted")
@@ -97,7 +97,7 @@ def test_backup_and_check_of_the_live_database_while_a_writer_waits(postil, tmp_
         # check's full-text checks need the write lock: it waits for the writer (which
         # finishes a moment later) instead of reporting "database is locked" as a problem.
         checker = subprocess.Popen(
-            [sys.executable, "-m", "tui", "--db", str(postil.db_path), "check"],
+            [sys.executable, "-m", "postil", "--db", str(postil.db_path), "check"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         time.sleep(1)

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sources import units
-from sources.document import BLOCK_KINDS, Block, BlockTable
-from tui.widgets.reader_layout import Layout
+from postil.sources import units
+from postil.sources.document import BLOCK_KINDS, Block, BlockTable
+from postil.tui.widgets.reader_layout import Layout
 
 
 @st.composite

@@ -2,7 +2,7 @@
 a non-zero exit, and the sources already in the database left intact.
 
 Most run in-process (CliRunner); the ones that must prove the console-script guarantee run
-`python -m tui` as a real process.
+`python -m postil` as a real process.
 """
 
 from __future__ import annotations

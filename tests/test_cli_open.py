@@ -7,12 +7,13 @@ is checked is which source the command hands to it.
 from __future__ import annotations
 
 import shutil
+import sys
 import subprocess
 from pathlib import Path
 
 import pytest
 
-import tui.launch
+import postil.tui.launch
 from cli_support import ARTICLE, NOTES, Postil
 
 
@@ -23,7 +24,7 @@ def launched(monkeypatch):
     def fake_run_app(settings, source_id=None, at_top=False):
         calls.append((source_id, at_top))
 
-    monkeypatch.setattr(tui.launch, "run_app", fake_run_app)
+    monkeypatch.setattr(postil.tui.launch, "run_app", fake_run_app)
     return calls
 
 
@@ -54,7 +55,8 @@ def test_open_unknown_is_one_line(tmp_path, launched):
 
 
 def test_console_script_help_lists_the_commands(tmp_path):
-    script = Path("/tmp/venv/bin/postil")
+    # The script pip installed beside the interpreter running the tests (the README's venv).
+    script = Path(sys.executable).parent / "postil"
     exe = str(script) if script.exists() else shutil.which("postil")
     if exe is None:
         pytest.skip("the postil console script is not installed")

@@ -10,17 +10,17 @@ import time
 
 import pytest
 
-from sources.document import Block, Document, LoadedSource
-from store.db import open_db
-from store.sources import add_source
+from postil.sources.document import Block, Document, LoadedSource
+from postil.store.db import open_db
+from postil.store.sources import add_source
 
 TEXT = " ".join(f"Sentence number {i} says something worth marking." for i in range(400))
 
 WRITER = textwrap.dedent(
     """
     import sys, time
-    from store.db import open_db
-    from store.highlights import create_highlight
+    from postil.store.db import open_db
+    from postil.store.highlights import create_highlight
     db = open_db(sys.argv[1])
     deadline = time.monotonic() + float(sys.argv[3])
     step = int(sys.argv[2])

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import time
 
-from store.db import open_db
-from store.highlights import list_highlights
+from postil.store.db import open_db
+from postil.store.highlights import list_highlights
 from tmux_support import TMUX_MARKS, terminal_factory  # noqa: F401  (a fixture used below)
 
 pytestmark = TMUX_MARKS

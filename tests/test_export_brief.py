@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from export_fixtures import add_text_source, mark, two_source_db
-from exports.brief import MISMATCH, render_brief
-from exports.collect import collect
-from sources.sanitise import for_display
-from store.db import open_db
-from store.highlights import restore_highlight, snapshot
+from postil.exports.brief import MISMATCH, render_brief
+from postil.exports.collect import collect
+from postil.sources.sanitise import for_display
+from postil.store.db import open_db
+from postil.store.highlights import restore_highlight, snapshot
 
 ANCHOR = re.compile(r'^<a id="h-[0-9a-f-]+">$|^</a>$')
 
@@ -188,7 +188,7 @@ def test_a_query_limits_the_brief(db):
 def test_a_quote_that_no_longer_matches_is_marked_never_silently_printed(db):
     made = two_source_db(db)
     saved = snapshot(db, made["outcome"].id)
-    from store.highlights import delete_highlight
+    from postil.store.highlights import delete_highlight
 
     delete_highlight(db, made["outcome"].id)
     saved.highlight.quote = "Ninety percent of patients responded"
@@ -249,7 +249,7 @@ def test_any_quote_and_title_come_back_literally_and_leave_the_outline_alone(quo
     db = open_db(":memory:")
     text = "Before.\n\n" + quote + "\n\nAfter."
     source = add_text_source(db, text, title, "/any.txt", blocks=[])
-    from store.highlights import create_highlight
+    from postil.store.highlights import create_highlight
 
     create_highlight(db, source.id, 9, 9 + len(quote), tags=["outcome"], note=note)
     brief = render_brief(collect(db, "", title)).text

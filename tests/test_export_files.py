@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from export_fixtures import MECHANISM_TEXT, OUTCOME_TEXT, add_text_source, two_source_db
-from exports.collect import collect
-from exports.tabular import to_csv, to_json
-from exports.writing import ExportPathError, default_path, slugify, write_text_atomic
-from store.db import open_db
-from tui.cli import cli
+from postil.exports.collect import collect
+from postil.exports.tabular import to_csv, to_json
+from postil.exports.writing import ExportPathError, default_path, slugify, write_text_atomic
+from postil.store.db import open_db
+from postil.tui.cli import cli
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_csv_has_one_row_per_highlight_with_every_field(db_path):
 def test_csv_guards_spreadsheet_formulas(tmp_path):
     db = open_db(tmp_path / "f.db")
     source = add_text_source(db, "=HYPERLINK(\"http://x\") rest", "@risk", "/f.txt")
-    from store.highlights import create_highlight
+    from postil.store.highlights import create_highlight
 
     create_highlight(db, source.id, 0, 20)
     row = next(csv.DictReader(io.StringIO(to_csv(collect(db)))))
@@ -141,7 +141,7 @@ def test_export_to_stdout_and_to_a_name_starting_with_a_dash(db_path, tmp_path):
 
 def test_export_reports_a_mismatched_quote_on_stderr(db_path, tmp_path):
     db = open_db(db_path)
-    from store.highlights import delete_highlight, list_highlights, restore_highlight
+    from postil.store.highlights import delete_highlight, list_highlights, restore_highlight
 
     h = list_highlights(db)[0]
     saved = delete_highlight(db, h.id)

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from export_fixtures import two_source_db
-from exports.writing import slugify
-from store.db import open_db
-from tui.cli import cli
+from postil.exports.writing import slugify
+from postil.store.db import open_db
+from postil.tui.cli import cli
 
 WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$", re.IGNORECASE)
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from export_fixtures import add_text_source, document_blocks, mark
-from exports.brief import render_brief
-from exports.collect import collect
-from exports.escape import inline, quote_block
-from store.db import open_db
-from store.links import create_link
+from postil.exports.brief import render_brief
+from postil.exports.collect import collect
+from postil.exports.escape import inline, quote_block
+from postil.store.db import open_db
+from postil.store.links import create_link
 from test_export_brief import MD, test_any_quote_and_title_come_back_literally_and_leave_the_outline_alone as literal
 
 TRIAL = (

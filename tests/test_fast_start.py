@@ -18,14 +18,14 @@ from app_support import SIZE, add_text, make_app
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sources.document import Block, Document, LoadedSource
-from store import highlights as store_highlights
-from store import reading
-from store.db import SCHEMA_VERSION, open_current, open_db
-from store.sources import add_source, save_reading_position, source_text
-from tui.app import PostilApp
-from tui.launch import needs_welcome
-from tui.settings import Settings
+from postil.sources.document import Block, Document, LoadedSource
+from postil.store import highlights as store_highlights
+from postil.store import reading
+from postil.store.db import SCHEMA_VERSION, open_current, open_db
+from postil.store.sources import add_source, save_reading_position, source_text
+from postil.tui.app import PostilApp
+from postil.tui.launch import needs_welcome
+from postil.tui.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -124,10 +124,10 @@ async def test_started_on_a_plain_connection_the_app_opens_the_whole_source_with
 SUBPROCESS_START = textwrap.dedent(
     """
     import asyncio, json, sys
-    from store.db import open_current
-    from tui.app import PostilApp
-    from tui.settings import Settings
-    from tui.widgets.reader import Reader
+    from postil.store.db import open_current
+    from postil.tui.app import PostilApp
+    from postil.tui.settings import Settings
+    from postil.tui.widgets.reader import Reader
 
     seen = {}
     original = Reader.render_lines
@@ -189,7 +189,7 @@ def test_plain_postil_on_a_broken_database_gives_one_line_naming_the_file(tmp_pa
     before = junk.read_bytes()
     env = {k: v for k, v in __import__("os").environ.items() if k not in ("COLUMNS", "LINES")}
     env["POSTIL_DB"] = str(junk)
-    proc = subprocess.run([sys.executable, "-m", "tui"], capture_output=True, text=True, cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "postil"], capture_output=True, text=True, cwd=ROOT,
                           env=env, timeout=60, stdin=subprocess.DEVNULL)
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()

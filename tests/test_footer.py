@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from app_support import SAMPLE, SIZE, add_text, make_app, screen_text, settle
 
-from store import tags as store_tags
-from tui.screens.help import HelpScreen
-from tui.widgets.footer import Footer
+from postil.store import tags as store_tags
+from postil.tui.screens.help import HelpScreen
+from postil.tui.widgets.footer import Footer
 
 
 def footer_line(app) -> str:

@@ -6,10 +6,10 @@ from app_support import add_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store import highlights as store_highlights
-from store import links as store_links
-from store.db import open_db
-from store.sources import source_text
+from postil.store import highlights as store_highlights
+from postil.store import links as store_links
+from postil.store.db import open_db
+from postil.store.sources import source_text
 
 TAGS = ["mechanism", "outcome", "caveat", "anecdote", "durability"]
 TEXT = "\n\n".join(f"Paragraph {i} says something worth marking about outcomes." for i in range(12))

@@ -16,10 +16,10 @@ from app_support import make_app, screen_segments, screen_text
 
 from cli_support import ARTICLE, Postil
 from hostile_cases import CASES, MARKUP, can_name
-from store import highlights as store_highlights
-from store import sources as store_sources
-from store.db import open_db
-from tui.settings import Settings
+from postil.store import highlights as store_highlights
+from postil.store import sources as store_sources
+from postil.store.db import open_db
+from postil.tui.settings import Settings
 
 UNDRAWABLE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"

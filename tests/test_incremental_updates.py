@@ -12,11 +12,11 @@ from app_support import SAMPLE, SIZE, add_text, make_app, select_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store import highlights as store_highlights
-from store.models import Highlight
-from tui.widgets.highlight_list import RowIndex, document_order
-from tui.widgets.reader import Span
-from tui.widgets.reader_paint import SpanIndex
+from postil.store import highlights as store_highlights
+from postil.store.models import Highlight
+from postil.tui.widgets.highlight_list import RowIndex, document_order
+from postil.tui.widgets.reader import Span
+from postil.tui.widgets.reader_paint import SpanIndex
 
 TEXT_LENGTH = 12_000
 

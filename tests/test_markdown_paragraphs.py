@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sources.load import welcome_guide
-from sources.markdown import load_markdown
+from postil.sources.load import welcome_guide
+from postil.sources.markdown import load_markdown
 
 
 def test_one_overlong_line_in_a_hard_wrapped_paragraph_keeps_it_one_paragraph():

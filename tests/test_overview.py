@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from search_fixture import build
-from store.db import open_db, write
-from store.overview import Overview, overview
-from store.search import count, search
+from postil.store.db import open_db, write
+from postil.store.overview import Overview, overview
+from postil.store.search import count, search
 
 
 @pytest.fixture

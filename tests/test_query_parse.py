@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.query import (
+from postil.store.query import (
     And, Not, Or, Phrase, QueryError, Term, Words, parse, quote_value,
 )
 

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from sources.document import Block
-from tui.widgets.reader_layout import CHUNK, Layout
+from postil.sources.document import Block
+from postil.tui.widgets.reader_layout import CHUNK, Layout
 
 ALPHABET = st.sampled_from(list("abc de\tfg  hi.,") + ["中", "文", "😀", "\u0301", "\u0308", "\n", "\x1b", "[", "/", "]", "\u202e"])
 TEXTS = st.lists(ALPHABET, min_size=1, max_size=160).map("".join)

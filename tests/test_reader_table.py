@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sources.document import Block
-from sources.markdown import CELL_GAP
+from postil.sources.document import Block
+from postil.sources.markdown import CELL_GAP
 from tests.reader_app import ReaderApp, cursor_cells, screen_lines, sync
-from tui.widgets.reader import Reader
-from tui.widgets.reader_layout import Layout
+from postil.tui.widgets.reader import Reader
+from postil.tui.widgets.reader_layout import Layout
 
 ROWS = [
     ["Feature", "Traditional Antidepressants", "Psilocybin-Assisted Therapy"],

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from store.clock import now
-from store.db import open_db, write
-from store.errors import NotFound, StoreError
-from store.highlights import create_highlight, get_highlight
-from store.reanchor import ReanchorReport, accept_fuzzy, fuzzy_highlights, orphans, reanchor_source
+from postil.store.clock import now
+from postil.store.db import open_db, write
+from postil.store.errors import NotFound, StoreError
+from postil.store.highlights import create_highlight, get_highlight
+from postil.store.reanchor import ReanchorReport, accept_fuzzy, fuzzy_highlights, orphans, reanchor_source
 
 TEXT = (
     "Depression affects millions of people worldwide, and standard treatments often fail.\n\n"

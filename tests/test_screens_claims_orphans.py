@@ -2,9 +2,9 @@
 
 from screen_host import Host, drawn
 from search_fixture import build
-from store import links
-from tui.screens.claims import ClaimsScreen
-from tui.screens.orphans import OrphansScreen
+from postil.store import links
+from postil.tui.screens.claims import ClaimsScreen
+from postil.tui.screens.orphans import OrphansScreen
 
 
 async def test_claims_show_clusters_with_counts_and_open_a_highlight(tmp_path):

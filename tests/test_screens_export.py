@@ -2,7 +2,7 @@
 
 from screen_host import Host, drawn
 from search_fixture import build
-from tui.screens.export import ExportScreen
+from postil.tui.screens.export import ExportScreen
 
 
 async def test_this_source_brief_with_default_name(tmp_path):

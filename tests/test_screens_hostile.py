@@ -3,15 +3,15 @@
 import pytest
 
 from screen_host import Host, add_text
-from store import highlights, links, tags
-from store.db import open_db
-from tui.screens.claims import ClaimsScreen
-from tui.screens.link_picker import LinkPickerScreen
-from tui.screens.orphans import OrphansScreen
-from tui.screens.overview import OverviewScreen
-from tui.screens.search import SearchScreen
-from tui.screens.tags import TagsScreen
-from tui.undo import UndoStack
+from postil.store import highlights, links, tags
+from postil.store.db import open_db
+from postil.tui.screens.claims import ClaimsScreen
+from postil.tui.screens.link_picker import LinkPickerScreen
+from postil.tui.screens.orphans import OrphansScreen
+from postil.tui.screens.overview import OverviewScreen
+from postil.tui.screens.search import SearchScreen
+from postil.tui.screens.tags import TagsScreen
+from postil.tui.undo import UndoStack
 
 EVIL_TITLE = "[bold]T[/bold] \x1b]52;c;SGVsbG8=\x07 \u202etitle"
 EVIL_TEXT = "Plain start.\n\n[@click=app.quit]x[/] \x1b[31mred\x1b[0m end.\n\nThird \u200b para."

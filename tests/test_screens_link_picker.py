@@ -3,9 +3,9 @@
 import pytest
 
 from screen_host import Host, add_text, drawn
-from store import highlights
-from store.db import open_db
-from tui.screens.link_picker import LinkPickerScreen
+from postil.store import highlights
+from postil.store.db import open_db
+from postil.tui.screens.link_picker import LinkPickerScreen
 
 THERAPY = "Remission was high at six weeks.\n\nRelapses were common after three months.\n\nThe end."
 AMYGDALA = "Amygdala reactivity fell.\n\nThe sample was small and unblinded."

@@ -2,8 +2,8 @@
 
 from screen_host import Host, drawn
 from search_fixture import build
-from store import search as store_search
-from tui.screens.overview import OverviewScreen
+from postil.store import search as store_search
+from postil.tui.screens.overview import OverviewScreen
 
 
 async def test_cells_and_shares_and_enter_on_a_cell(tmp_path):

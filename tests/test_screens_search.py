@@ -6,12 +6,12 @@ import sqlite3
 from textual.app import App
 from textual.widgets import OptionList
 
-import tui.screens.search as search_screen
+import postil.tui.screens.search as search_screen
 
 from screen_host import Host, drawn
 from search_fixture import build
-from store import search as store_search
-from tui.screens.search import SavedQueriesProvider, SearchScreen
+from postil.store import search as store_search
+from postil.tui.screens.search import SavedQueriesProvider, SearchScreen
 
 
 async def settle(app, pilot):

@@ -3,10 +3,10 @@
 import pytest
 
 from screen_host import Host, add_text, drawn
-from store import highlights, tags
-from store.db import open_db
-from tui.screens.tags import TagsScreen
-from tui.undo import UndoStack
+from postil.store import highlights, tags
+from postil.store.db import open_db
+from postil.tui.screens.tags import TagsScreen
+from postil.tui.undo import UndoStack
 
 TEXT = "Remission was high.\n\nThe sample was small.\n\nOne patient felt reborn."
 

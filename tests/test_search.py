@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search_fixture import build
-from store.errors import NotFound, StoreError
-from store.query import QueryError, parse
-from store.search import (
+from postil.store.errors import NotFound, StoreError
+from postil.store.query import QueryError, parse
+from postil.store.search import (
     count, delete_saved_query, emphasis_spans, history, match_terms, record_history,
     save_query, saved_queries, search, search_hits,
 )
@@ -306,7 +306,7 @@ def test_history_is_newest_first_without_consecutive_repeats_and_bounded(tmp_pat
 
 
 def test_history_survives_reopening(tmp_path):
-    from store.db import open_db
+    from postil.store.db import open_db
 
     path = tmp_path / "p.db"
     db = build(path).db
@@ -331,12 +331,12 @@ def test_a_page_walked_in_order_equals_the_page_of_the_sorted_plan(tmp_path):
     exactly what sorting every match would give, whichever plan runs."""
     import hashlib
 
-    from sources.document import Block, Document, LoadedSource
-    from store import search as store_search
-    from store.db import open_db, write
-    from store.highlights import create_highlight
-    from store.links import create_link
-    from store.sources import add_source
+    from postil.sources.document import Block, Document, LoadedSource
+    from postil.store import search as store_search
+    from postil.store.db import open_db, write
+    from postil.store.highlights import create_highlight
+    from postil.store.links import create_link
+    from postil.store.sources import add_source
 
     db = open_db(tmp_path / "walk.db")
     ids = []

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from app_support import SIZE, make_app
 
-from store import highlights as store_highlights
-from store.sources import add_source, source_text
-from tui.launch import seed_welcome
+from postil.store import highlights as store_highlights
+from postil.store.sources import add_source, source_text
+from postil.tui.launch import seed_welcome
 
 SENTENCES = {
     "mechanism": "the drug helps to revive emotional responsiveness in the brain",
@@ -30,7 +30,7 @@ class TestMainScreen:
 
     def test_article_with_all_four_tags(self, snap_compare, app_settings, app_db, corpus_dir, fixed_clock):
         """A corpus article with one highlight per default tag, the cursor on the mechanism one."""
-        from sources.load import load_path
+        from postil.sources.load import load_path
 
         source_id = add_source(app_db, load_path(corpus_dir / "amygdala-emotional-response.txt")).source.id
         text = source_text(app_db, source_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-from sources.load import collect_paths, load_path
+from postil.sources.load import collect_paths, load_path
 
 
 def test_all_five_articles_load_with_sensible_titles(corpus_dir: Path):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sources.errors import SourceError
-from sources.load import load_bytes, load_path
+from postil.sources.errors import SourceError
+from postil.sources.load import load_bytes, load_path
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

@@ -7,10 +7,10 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sources.document import BLOCK_KINDS
-from sources.errors import SourceError
-from sources.load import load_bytes
-from sources.normalise import clean, decode
+from postil.sources.document import BLOCK_KINDS
+from postil.sources.errors import SourceError
+from postil.sources.load import load_bytes
+from postil.sources.normalise import clean, decode
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

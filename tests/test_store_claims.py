@@ -1,7 +1,7 @@
 """Claims: clusters of linked highlights and the per-relation source counts."""
 
-from store import links
-from store.claims import clusters
+from postil.store import links
+from postil.store.claims import clusters
 from search_fixture import build
 
 

@@ -5,11 +5,11 @@ import sqlite3
 
 import pytest
 
-from sources.document import Block, BlockTable, Document, LoadedSource
-from store import highlights, reading, sources
-from store.db import open_current, open_db, write
-from store.errors import StoreError
-from store.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version
+from postil.sources.document import Block, BlockTable, Document, LoadedSource
+from postil.store import highlights, reading, sources
+from postil.store.db import open_current, open_db, write
+from postil.store.errors import StoreError
+from postil.store.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version
 
 
 def loaded(text: str, origin: str = "/a.txt", title: str = "A") -> LoadedSource:
@@ -176,7 +176,7 @@ def database_before(path, migration: str) -> sqlite3.Connection:
     `user_version` saying so; its open connection."""
     import sqlite_utils
 
-    from store.db import configure_connection
+    from postil.store.db import configure_connection
 
     conn = sqlite3.connect(path)
     configure_connection(conn)

@@ -15,11 +15,11 @@ import pytest
 import sqlite_utils
 
 from cli_support import ARTICLE, Postil
-from sources.document import Block, Document, LoadedSource
-from store import highlights, sources, tags
-from store.db import configure_connection, open_db
-from store.errors import Conflict, StoreError
-from tui.settings import Settings
+from postil.sources.document import Block, Document, LoadedSource
+from postil.store import highlights, sources, tags
+from postil.store.db import configure_connection, open_db
+from postil.store.errors import Conflict, StoreError
+from postil.tui.settings import Settings
 
 TABLES = ("sources", "blocks", "highlights", "highlight_tags", "tags", "links", "settings")
 

@@ -4,11 +4,11 @@ import hashlib
 
 import pytest
 
-from sources.document import Block, Document, LoadedSource
-from store import highlights, links, tags
-from store.db import open_db
-from store.sources import add_source
-from tui import undo
+from postil.sources.document import Block, Document, LoadedSource
+from postil.store import highlights, links, tags
+from postil.store.db import open_db
+from postil.store.sources import add_source
+from postil.tui import undo
 
 TEXT = "Psilocybin reduced symptoms. The sample was small. One patient felt reborn."
 

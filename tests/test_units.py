@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sources import units
-from sources.document import Block
+from postil.sources import units
+from postil.sources.document import Block
 
 TEXT = (
     'Smith et al. found a 2.5% rise in activity (see Fig. 2). Dr. Jones disagreed, e.g. in '

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from export_fixtures import MECHANISM_TEXT, OUTCOME_TEXT, add_text_source, two_source_db
-from exports.collect import collect
-from exports.w3c import parse, source_uri, to_w3c
-from store.db import open_db
-from store.exchange import merge
-from store.highlights import get_highlight, list_highlights, set_note
-from store.links import list_links
+from postil.exports.collect import collect
+from postil.exports.w3c import parse, source_uri, to_w3c
+from postil.store.db import open_db
+from postil.store.exchange import merge
+from postil.store.highlights import get_highlight, list_highlights, set_note
+from postil.store.links import list_links
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "w3c-annotation-schemas"
 

@@ -85,7 +85,7 @@ class Terminal:
 def terminal_factory(tmp_path):
     """(start, db_path): start(*args) runs `postil *args` in a new tmux session on a fresh database."""
     terminals = []
-    postil = [sys.executable, "-m", "tui"]
+    postil = [sys.executable, "-m", "postil"]
     env = {
         "POSTIL_DB": str(tmp_path / "e2e.db"),
         "POSTIL_AUTHOR": "e2e",

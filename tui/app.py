@@ -12,14 +12,14 @@ from textual.app import App
 
 def postil_commands():
     """The palette's actions, tags and sources, imported when the palette opens."""
-    from tui.commands_provider import PostilCommands
+    from postil.tui.commands_provider import PostilCommands
 
     return PostilCommands
 
 
 def saved_queries_provider():
     """The palette's saved searches, imported when the palette opens (start-up stays lean)."""
-    from tui.screens.search import SavedQueriesProvider
+    from postil.tui.screens.search import SavedQueriesProvider
 
     return SavedQueriesProvider
 
@@ -63,7 +63,7 @@ class PostilApp(App[None]):
         self._undo_stack = None
         self.start_source_id = source_id
         self.start_at_top = at_top
-        from store.settings import get_setting
+        from postil.store.settings import get_setting
 
         # The saved theme is set before the stylesheet is first read: switching at mount
         # made Textual work out every style twice (~10 ms of the first screen).
@@ -75,7 +75,7 @@ class PostilApp(App[None]):
     def db(self):
         """The sqlite-utils Database every store function takes (made on first use)."""
         if self._db is None:
-            from store.db import as_database
+            from postil.store.db import as_database
 
             self._db = as_database(self.conn)
         return self._db
@@ -84,14 +84,14 @@ class PostilApp(App[None]):
     def undo_stack(self):
         """The session's undo history (tui.undo.UndoStack, across sources), made on first use."""
         if self._undo_stack is None:
-            from tui.undo import UndoStack
+            from postil.tui.undo import UndoStack
 
             self._undo_stack = UndoStack(self.db)
         return self._undo_stack
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        from tui.screens.main import MainScreen
+        from postil.tui.screens.main import MainScreen
 
         self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
 
@@ -148,15 +148,15 @@ class PostilApp(App[None]):
         await super().action_quit()
 
     def save_reading_position(self) -> None:
-        from tui.screens.main import MainScreen
+        from postil.tui.screens.main import MainScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.save_position()
 
     def _remember_theme(self, theme) -> None:
-        from store.errors import StoreError
-        from store.settings import set_setting
+        from postil.store.errors import StoreError
+        from postil.store.settings import set_setting
 
         try:
             set_setting(self.db, "theme", theme.name)

@@ -12,31 +12,31 @@ from pathlib import Path
 
 import click
 
-from tui.settings import Settings, default_author
+from postil.tui.settings import Settings, default_author
 
 # command name -> "module:function" under tui.commands
 COMMANDS = {
-    "open": "tui.commands.reading:open_command",
-    "add": "tui.commands.library:add",
-    "sources": "tui.commands.library:sources",
-    "show": "tui.commands.library:show",
-    "rm": "tui.commands.library:rm",
-    "refresh": "tui.commands.library:refresh",
-    "mark": "tui.commands.annotate:mark",
-    "highlights": "tui.commands.annotate:highlights",
-    "orphans": "tui.commands.annotate:orphans",
-    "tags": "tui.commands.tagging:tags",
-    "tag": "tui.commands.tagging:tag",
-    "link": "tui.commands.linking:link",
-    "unlink": "tui.commands.linking:unlink",
-    "links": "tui.commands.linking:links",
-    "relations": "tui.commands.linking:relations_command",
-    "search": "tui.commands.searching:search",
-    "overview": "tui.commands.searching:overview_command",
-    "export": "tui.commands.exporting:export",
-    "import": "tui.commands.exporting:import_command",
-    "backup": "tui.commands.maintenance:backup",
-    "check": "tui.commands.maintenance:check",
+    "open": "postil.tui.commands.reading:open_command",
+    "add": "postil.tui.commands.library:add",
+    "sources": "postil.tui.commands.library:sources",
+    "show": "postil.tui.commands.library:show",
+    "rm": "postil.tui.commands.library:rm",
+    "refresh": "postil.tui.commands.library:refresh",
+    "mark": "postil.tui.commands.annotate:mark",
+    "highlights": "postil.tui.commands.annotate:highlights",
+    "orphans": "postil.tui.commands.annotate:orphans",
+    "tags": "postil.tui.commands.tagging:tags",
+    "tag": "postil.tui.commands.tagging:tag",
+    "link": "postil.tui.commands.linking:link",
+    "unlink": "postil.tui.commands.linking:unlink",
+    "links": "postil.tui.commands.linking:links",
+    "relations": "postil.tui.commands.linking:relations_command",
+    "search": "postil.tui.commands.searching:search",
+    "overview": "postil.tui.commands.searching:overview_command",
+    "export": "postil.tui.commands.exporting:export",
+    "import": "postil.tui.commands.exporting:import_command",
+    "backup": "postil.tui.commands.maintenance:backup",
+    "check": "postil.tui.commands.maintenance:check",
 }
 
 
@@ -56,8 +56,8 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):
         # Errors of ours carry messages written for users: turn them into one-line click
         # errors here (not only in main()) so that CliRunner and scripts see the same output.
-        from sources.errors import SourceError
-        from store.errors import StoreError
+        from postil.sources.errors import SourceError
+        from postil.store.errors import StoreError
 
         try:
             return super().invoke(ctx)
@@ -98,11 +98,11 @@ def cli(ctx: click.Context, db_path: Path | None, author: str | None, debug: boo
 
     With no command, opens the app on the last-read source (or the welcome guide).
     """
-    from store.db import resolve_db_path
+    from postil.store.db import resolve_db_path
 
     ctx.obj = Settings(resolve_db_path(db_path), author or default_author(), debug)
     if ctx.invoked_subcommand is None:
-        from tui.launch import run_app
+        from postil.tui.launch import run_app
 
         run_app(ctx.obj)
 
@@ -134,8 +134,8 @@ def main() -> None:
 
 def one_line(error: BaseException | str, *, known: bool = False) -> str:
     """An error as one line fit for a terminal (sanitised: it may quote untrusted text)."""
-    from sources.sanitise import for_display_line
-    from store.errors import StoreError
+    from postil.sources.sanitise import for_display_line
+    from postil.store.errors import StoreError
 
     if isinstance(error, str):
         text = error

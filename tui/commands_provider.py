@@ -12,16 +12,16 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from sources.sanitise import for_display_line
-from tui import keymap
-from tui.safe_text import highlight_matches
+from postil.sources.sanitise import for_display_line
+from postil.tui import keymap
+from postil.tui.safe_text import highlight_matches
 
 
 class PostilCommands(Provider):
     """Commands for the main screen; nothing is offered over other screens."""
 
     def _main_screen(self):
-        from tui.screens.main import MainScreen
+        from postil.tui.screens.main import MainScreen
 
         screen = self.screen
         return screen if isinstance(screen, MainScreen) else None
@@ -44,7 +44,7 @@ class PostilCommands(Provider):
             found.append((f"Tag: {tag.name}", partial(screen.apply_tag, tag.name),
                           f"new highlight from the selection, or toggle on the current one ({key})"))
         try:
-            from store.sources import list_sources
+            from postil.store.sources import list_sources
 
             sources = list_sources(screen.db)
         except Exception:

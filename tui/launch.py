@@ -8,12 +8,12 @@ WELCOME_SEEDED = "welcome_seeded"
 
 def seed_welcome(db) -> int | None:
     """Add the welcome guide when the library is empty and it was never added; its id or None."""
-    from store import settings as store_settings
-    from store.sources import add_source
+    from postil.store import settings as store_settings
+    from postil.store.sources import add_source
 
     if not needs_welcome(db):
         return None
-    from sources.load import welcome_guide
+    from postil.sources.load import welcome_guide
 
     result = add_source(db, welcome_guide())
     store_settings.set_setting(db, WELCOME_SEEDED, "1")
@@ -36,19 +36,19 @@ def main() -> None:
         # ran full passes over Textual's freshly imported modules (~15 ms of the start).
         # The main screen turns it back on once the whole source is open.
         gc.disable()
-        from store.db import resolve_db_path
-        from tui.settings import Settings, default_author
+        from postil.store.db import resolve_db_path
+        from postil.tui.settings import Settings, default_author
 
         try:
             if run_current(Settings(resolve_db_path(None), default_author(), False)):
                 return
         except Exception as error:  # one line, as tui.cli.main reports it
-            from tui.cli import one_line
+            from postil.tui.cli import one_line
 
             print(f"postil: {one_line(error)}", file=sys.stderr)
             sys.exit(1)
         gc.enable()  # no app ran: the command line below works as usual
-    from tui.cli import main as command_line
+    from postil.tui.cli import main as command_line
 
     command_line()
 
@@ -59,7 +59,7 @@ def run_app(settings, source_id: int | None = None, at_top: bool = False) -> Non
         return
     db = settings.open()
     seed_welcome(db)
-    from tui.app import PostilApp
+    from postil.tui.app import PostilApp
 
     PostilApp(settings, db=db, source_id=source_id, at_top=at_top).run()
 
@@ -68,14 +68,14 @@ def run_current(settings, source_id: int | None = None, at_top: bool = False) ->
     """Run the app on an existing, current database through a plain connection (the usual
     start: sqlite-utils is loaded only after the first screen). False, having run nothing,
     when the database is new, due a migration, not postil's, or still to get the guide."""
-    from store.db import open_current
+    from postil.store.db import open_current
 
     conn = open_current(settings.db_path)
     if conn is None or needs_welcome(conn):
         if conn is not None:
             conn.close()
         return False
-    from tui.app import PostilApp
+    from postil.tui.app import PostilApp
 
     PostilApp(settings, conn=conn, source_id=source_id, at_top=at_top).run()
     return True
@@ -85,7 +85,7 @@ def needs_welcome(db) -> bool:
     """The library is empty and the welcome guide was never added (see seed_welcome).
 
     `db` is a store.db.Readable: the fast start asks this on its plain connection."""
-    from store import settings as store_settings
+    from postil.store import settings as store_settings
 
     empty = db.execute("SELECT NOT EXISTS (SELECT 1 FROM sources)").fetchone()[0]
     return bool(empty) and not store_settings.get_setting(db, WELCOME_SEEDED)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from sources.sanitise import for_display_line
+from postil.sources.sanitise import for_display_line
 
 
 def highlight_matches(matcher: Matcher, candidate: str, style: str = "bold underline") -> Content:

@@ -21,7 +21,7 @@ class Settings:
 
     def open(self):
         """Open the database (lazily imported so `--help` stays instant)."""
-        from store.db import open_db
+        from postil.store.db import open_db
 
         return open_db(self.db_path)
 

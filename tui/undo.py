@@ -11,10 +11,10 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from store import highlights as store_highlights
-from store import links as store_links
-from store import tags as store_tags
-from store.models import HighlightSnapshot, Link
+from postil.store import highlights as store_highlights
+from postil.store import links as store_links
+from postil.store import tags as store_tags
+from postil.store.models import HighlightSnapshot, Link
 
 if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
     import sqlite_utils

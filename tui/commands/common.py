@@ -17,8 +17,8 @@ from typing import Any
 
 import click
 
-from sources.sanitise import for_display_line
-from tui.cli import CommandError
+from postil.sources.sanitise import for_display_line
+from postil.tui.cli import CommandError
 
 # Characters json.dumps(ensure_ascii=False) would leave raw but a terminal may act on or
 # reorder: DEL, C1 controls, bidi controls, zero-width characters, line/paragraph separators.
@@ -85,14 +85,14 @@ def short_id(highlight_id: str) -> str:
 
 def resolve_source(db, ref: str):
     """A SourceInfo from an id, title or file name, or a unique prefix of either."""
-    from store.sources import find_source
+    from postil.store.sources import find_source
 
     return find_source(db, ref)
 
 
 def resolve_highlight(db, ref: str) -> str:
     """A full highlight id from an id or unique prefix."""
-    from store.highlights import resolve_highlight_id
+    from postil.store.highlights import resolve_highlight_id
 
     return resolve_highlight_id(db, ref)
 

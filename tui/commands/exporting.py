@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from tui.cli import CommandError
-from tui.commands.common import line
+from postil.tui.cli import CommandError
+from postil.tui.commands.common import line
 
 
 @click.command()
@@ -27,9 +27,9 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
 
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
     """
-    from exports.collect import collect
-    from exports.writing import ExportPathError, output_target, write_text_atomic
-    from store.errors import StoreError
+    from postil.exports.collect import collect
+    from postil.exports.writing import ExportPathError, output_target, write_text_atomic
+    from postil.store.errors import StoreError
 
     db = settings.open()
     try:
@@ -60,18 +60,18 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
 def render(data, fmt: str, by: str = "tag") -> str:
     """The export's text in one of the formats."""
     if fmt == "md":
-        from exports.brief import render_brief
+        from postil.exports.brief import render_brief
 
         return render_brief(data, by).text
     if fmt == "csv":
-        from exports.tabular import to_csv
+        from postil.exports.tabular import to_csv
 
         return to_csv(data)
     if fmt == "json":
-        from exports.tabular import to_json
+        from postil.exports.tabular import to_json
 
         return to_json(data)
-    from exports.w3c import dumps
+    from postil.exports.w3c import dumps
 
     return dumps(data)
 
@@ -86,8 +86,8 @@ def import_command(settings, file: Path) -> None:
     annotation file holds no source text. Annotations of unknown sources are listed and
     skipped; nothing in the database is lost. Importing the same file twice changes nothing.
     """
-    from exports.w3c import read_file
-    from store.exchange import merge
+    from postil.exports.w3c import read_file
+    from postil.store.exchange import merge
 
     try:
         incoming, problems = read_file(file)

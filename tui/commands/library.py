@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from tui.cli import CommandError
-from tui.commands.common import (
+from postil.tui.cli import CommandError
+from postil.tui.commands.common import (
     confirm, echo_json, json_option, line, plain, report_line, resolve_source, table,
 )
 
@@ -27,9 +27,9 @@ def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
     highlights are re-anchored. A file that fails is reported on stderr and the others are
     still imported; the exit code is then 1.
     """
-    from sources.errors import SourceError
+    from postil.sources.errors import SourceError
 
-    from store.errors import StoreError
+    from postil.store.errors import StoreError
 
     files, failures = _expand(paths)
     db = settings.open()
@@ -76,16 +76,16 @@ def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
 
 def _expand(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
     """The files to import from what the user named, and a problem line for each bad name."""
-    from sources.load import collect_paths
+    from postil.sources.load import collect_paths
 
     files, errors = collect_paths(paths)
     return files, [str(error) for error in errors]
 
 
 def _add_one(db, path: Path):
-    from sources.load import load_path
+    from postil.sources.load import load_path
 
-    from store.sources import add_source
+    from postil.store.sources import add_source
 
     loaded = load_path(path)
     return add_source(db, loaded), loaded.document.warnings
@@ -117,7 +117,7 @@ def _result_json(result) -> dict:
 @click.pass_obj
 def sources(settings, as_json: bool) -> None:
     """List sources: id, title, format, characters, highlights, origin."""
-    from store.sources import list_sources
+    from postil.store.sources import list_sources
 
     found = list_sources(settings.open())
     if as_json:
@@ -140,14 +140,14 @@ def sources(settings, as_json: bool) -> None:
 @click.pass_obj
 def show(settings, source: str) -> None:
     """Print a source's reading text (SOURCE: id, or unique prefix of title or file name)."""
-    from store.sources import source_text
+    from postil.store.sources import source_text
 
     db = settings.open()
     text = source_text(db, resolve_source(db, source).id)
     if sys.stdout.isatty():
         # Stored text is normalised already; this only makes bidi and zero-width controls
         # visible on a terminal. Redirected output stays byte-exact.
-        from sources.sanitise import for_display
+        from postil.sources.sanitise import for_display
 
         text = for_display(text)
     click.echo(text)
@@ -160,7 +160,7 @@ def show(settings, source: str) -> None:
 @click.pass_obj
 def rm(settings, source: str, yes: bool, as_json: bool) -> None:
     """Delete a source with its highlights and their links (asks if it has highlights)."""
-    from store.sources import delete_source
+    from postil.store.sources import delete_source
 
     db = settings.open()
     info = resolve_source(db, source)
@@ -183,9 +183,9 @@ def rm(settings, source: str, yes: bool, as_json: bool) -> None:
 @click.pass_obj
 def refresh(settings, source: str, as_json: bool) -> None:
     """Re-read a source's original file and update it in place, re-anchoring its highlights."""
-    from sources.load import load_path
+    from postil.sources.load import load_path
 
-    from store.sources import add_source
+    from postil.store.sources import add_source
 
     db = settings.open()
     info = resolve_source(db, source)

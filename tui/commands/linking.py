@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import CommandError
-from tui.commands.common import (
+from postil.tui.cli import CommandError
+from postil.tui.commands.common import (
     echo_json, excerpt, json_option, line, plain, resolve_highlight, short_id, table,
 )
 
@@ -19,7 +19,7 @@ from tui.commands.common import (
 @click.pass_obj
 def link(settings, from_ref: str, to_ref: str, relation: str, note: str, as_json: bool) -> None:
     """Link highlight FROM to highlight TO (ids or unique id prefixes); prints the link id."""
-    from store.links import create_link
+    from postil.store.links import create_link
 
     db = settings.open()
     from_id, to_id = resolve_highlight(db, from_ref), resolve_highlight(db, to_ref)
@@ -38,7 +38,7 @@ def link(settings, from_ref: str, to_ref: str, relation: str, note: str, as_json
 @click.pass_obj
 def unlink(settings, from_ref: str, to_ref: str | None, relation: str | None, as_json: bool) -> None:
     """Remove the links from highlight FROM to TO (or one link by its id or id prefix)."""
-    from store.links import check_relation, delete_link, find_links, list_links
+    from postil.store.links import check_relation, delete_link, find_links, list_links
 
     db = settings.open()
     if to_ref is None:
@@ -77,9 +77,9 @@ def _end(highlight, titles: dict[int, str]) -> dict:
 @click.pass_obj
 def links(settings, as_json: bool) -> None:
     """List every link with both ends' quote and source."""
-    from store.highlights import get_highlights
-    from store.links import list_links
-    from store.sources import list_sources
+    from postil.store.highlights import get_highlights
+    from postil.store.links import list_links
+    from postil.store.sources import list_sources
 
     db = settings.open()
     found = list_links(db)
@@ -113,7 +113,7 @@ def relations_command(ctx: click.Context, as_json: bool) -> None:
     """List the relations a link may carry (`relations add NAME` makes a new one)."""
     if ctx.invoked_subcommand is not None:
         return
-    from store.links import relations
+    from postil.store.links import relations
 
     found = relations(ctx.obj.open())
     if as_json:
@@ -129,7 +129,7 @@ def relations_command(ctx: click.Context, as_json: bool) -> None:
 @click.pass_obj
 def add_relation_command(settings, name: str, description: str, as_json: bool) -> None:
     """Add relation NAME (one word) to the list."""
-    from store.links import add_relation
+    from postil.store.links import add_relation
 
     created = add_relation(settings.open(), name, description)
     if as_json:

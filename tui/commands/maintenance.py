@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tui.commands.common import echo_json, json_option, line, plain
+from postil.tui.commands.common import echo_json, json_option, line, plain
 
 
 @click.command(short_help="Copy the database safely (online backup).")
@@ -17,7 +17,7 @@ from tui.commands.common import echo_json, json_option, line, plain
 @click.pass_obj
 def backup(settings, path: Path, force: bool, as_json: bool) -> None:
     """Copy the database to PATH (safe while postil is running elsewhere)."""
-    from store.maintenance import backup as backup_db
+    from postil.store.maintenance import backup as backup_db
 
     size = backup_db(settings.open(), path, overwrite=force)
     if as_json:
@@ -31,7 +31,7 @@ def backup(settings, path: Path, force: bool, as_json: bool) -> None:
 @click.pass_obj
 def check(settings, as_json: bool) -> None:
     """Check the database: integrity, foreign keys, full-text indexes, quotes. Exit 1 on problems."""
-    from store.maintenance import check as check_db
+    from postil.store.maintenance import check as check_db
 
     report = check_db(settings.open())
     if as_json:

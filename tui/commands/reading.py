@@ -12,14 +12,14 @@ import click
 @click.pass_obj
 def open_command(settings, target: str) -> None:
     """Open a file (importing it first if it is new) or a source already in the library."""
-    from store.sources import find_source
+    from postil.store.sources import find_source
 
     db = settings.open()
     path = Path(target)
     if path.is_file():
-        from sources.load import load_path
+        from postil.sources.load import load_path
 
-        from store.sources import add_source, source_by_origin
+        from postil.store.sources import add_source, source_by_origin
 
         # A file already in the database (same place) opens as it is stored; reading it
         # never changes it behind the reviewer's back (`postil refresh` does that).
@@ -28,6 +28,6 @@ def open_command(settings, target: str) -> None:
     else:
         source_id = find_source(db, target).id
     db.close()
-    from tui.launch import run_app
+    from postil.tui.launch import run_app
 
     run_app(settings, source_id=source_id, at_top=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.commands.common import confirm, echo_json, json_option, line, plain, table
+from postil.tui.commands.common import confirm, echo_json, json_option, line, plain, table
 
 
 @click.command(short_help="List tags with counts.")
@@ -12,8 +12,8 @@ from tui.commands.common import confirm, echo_json, json_option, line, plain, ta
 @click.pass_obj
 def tags(settings, as_json: bool) -> None:
     """List tags with their key, colour, number of highlights and description."""
-    from store.sources import list_sources
-    from store.tags import counts_per_source, list_tags
+    from postil.store.sources import list_sources
+    from postil.store.tags import counts_per_source, list_tags
 
     db = settings.open()
     found = list_tags(db)
@@ -62,7 +62,7 @@ def _done(tag_obj, as_json: bool, message: str) -> None:
 @click.pass_obj
 def rename(settings, old: str, new: str, as_json: bool) -> None:
     """Rename tag OLD to NEW everywhere."""
-    from store.tags import rename_tag
+    from postil.store.tags import rename_tag
 
     renamed = rename_tag(settings.open(), old, new)
     _done(renamed, as_json, f"renamed {old} to {renamed.name}")
@@ -75,7 +75,7 @@ def rename(settings, old: str, new: str, as_json: bool) -> None:
 @click.pass_obj
 def merge(settings, from_tag: str, into: str, as_json: bool) -> None:
     """Move every highlight tagged FROM to INTO, then delete FROM."""
-    from store.tags import merge_tags
+    from postil.store.tags import merge_tags
 
     result = merge_tags(settings.open(), from_tag, into)
     moved = len(result.removed.highlight_ids)
@@ -92,7 +92,7 @@ def merge(settings, from_tag: str, into: str, as_json: bool) -> None:
 @click.pass_obj
 def describe(settings, name: str, text: str, as_json: bool) -> None:
     """Set the description of tag NAME (what it means in your codebook)."""
-    from store.tags import describe_tag
+    from postil.store.tags import describe_tag
 
     _done(describe_tag(settings.open(), name, text), as_json, f"described {name}")
 
@@ -104,7 +104,7 @@ def describe(settings, name: str, text: str, as_json: bool) -> None:
 @click.pass_obj
 def color(settings, name: str, colour: str, as_json: bool) -> None:
     """Set the colour of tag NAME (a name like cyan, or #rrggbb)."""
-    from store.tags import recolor_tag
+    from postil.store.tags import recolor_tag
 
     changed = recolor_tag(settings.open(), name, colour)
     _done(changed, as_json, f"{changed.name} is now {changed.color}")
@@ -118,7 +118,7 @@ def color(settings, name: str, colour: str, as_json: bool) -> None:
 @click.pass_obj
 def add_tag(settings, name: str, colour: str | None, description: str, as_json: bool) -> None:
     """Create tag NAME (an existing one is left as it is)."""
-    from store.tags import create_tag, find_tag
+    from postil.store.tags import create_tag, find_tag
 
     db = settings.open()
     existed = find_tag(db, name) is not None
@@ -133,7 +133,7 @@ def add_tag(settings, name: str, colour: str | None, description: str, as_json: 
 @click.pass_obj
 def delete(settings, name: str, yes: bool, as_json: bool) -> None:
     """Delete tag NAME; its highlights stay, without it (asks when it is in use)."""
-    from store.tags import delete_tag, get_tag
+    from postil.store.tags import delete_tag, get_tag
 
     db = settings.open()
     found = get_tag(db, name)

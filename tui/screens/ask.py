@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from sources.sanitise import for_display_line
+from postil.sources.sanitise import for_display_line
 
 
 class AskText(ModalScreen[str | None]):

@@ -17,9 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store import tags as store_tags
-from store.claims import Cluster, clusters
-from tui.screens.render import plain, tag_chips
+from postil.store import tags as store_tags
+from postil.store.claims import Cluster, clusters
+from postil.tui.screens.render import plain, tag_chips
 
 SHOWN_RELATIONS = ("supports", "contradicts", "qualifies")
 """Always shown in a cluster's header; other relations appear when used."""

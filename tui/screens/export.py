@@ -21,10 +21,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
 
-from sources.sanitise import for_display_line
-from store import sources as store_sources
-from store.errors import StoreError
-from tui.screens.render import clip
+from postil.sources.sanitise import for_display_line
+from postil.store import sources as store_sources
+from postil.store.errors import StoreError
+from postil.tui.screens.render import clip
 
 SCOPES = ("source", "all", "search")
 GROUPINGS = ("tag", "source", "order")
@@ -34,19 +34,19 @@ FORMATS = ("md", "csv", "json", "w3c")
 def render(data, fmt: str, by: str) -> tuple[str, list]:
     """The export text and the highlights whose quote no longer matches (briefs only)."""
     if fmt == "md":
-        from exports.brief import render_brief
+        from postil.exports.brief import render_brief
 
         brief = render_brief(data, by)
         return brief.text, brief.mismatches
     if fmt == "csv":
-        from exports.tabular import to_csv
+        from postil.exports.tabular import to_csv
 
         return to_csv(data), data.mismatches
     if fmt == "json":
-        from exports.tabular import to_json
+        from postil.exports.tabular import to_json
 
         return to_json(data), data.mismatches
-    from exports.w3c import dumps
+    from postil.exports.w3c import dumps
 
     return dumps(data), data.mismatches
 
@@ -133,13 +133,13 @@ class ExportScreen(ModalScreen["Path | None"]):
     def export_title(self) -> str:
         if self.scope == "source":
             return f"Evidence brief: {self.source_title}"
-        from exports.collect import default_title
+        from postil.exports.collect import default_title
 
         return default_title(self.export_query())
 
     def _update_name(self) -> None:
         """Follow the title while the user has not typed a name of their own."""
-        from exports.writing import EXTENSIONS, slugify
+        from postil.exports.writing import EXTENSIONS, slugify
 
         file_input = self.query_one("#file", Input)
         name = slugify(self.export_title()) + EXTENSIONS[self.fmt]
@@ -176,7 +176,7 @@ class ExportScreen(ModalScreen["Path | None"]):
     def target_path(self) -> Path:
         name = self.query_one("#file", Input).value.strip()
         if not name:
-            from exports.writing import default_path
+            from postil.exports.writing import default_path
 
             return default_path(self.folder, self.export_title(), self.fmt)
         path = Path(name).expanduser()
@@ -184,8 +184,8 @@ class ExportScreen(ModalScreen["Path | None"]):
         return path if path.is_absolute() else self.folder / path
 
     def action_export(self) -> None:
-        from exports.collect import collect
-        from exports.writing import ExportPathError, write_text_atomic
+        from postil.exports.collect import collect
+        from postil.exports.writing import ExportPathError, write_text_atomic
 
         try:
             data = collect(self.db, self.export_query(), self.export_title())

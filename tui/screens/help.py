@@ -9,8 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from sources.sanitise import for_display_line
-from tui import keymap
+from postil.sources.sanitise import for_display_line
+from postil.tui import keymap
 
 
 def help_content(digit_tags: dict[int, str]) -> Content:

@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.models import LinkView
-from tui.widgets.annotation_pane import link_prompt
+from postil.store.models import LinkView
+from postil.tui.widgets.annotation_pane import link_prompt
 
 
 class LinkChooserScreen(ModalScreen["LinkView | None"]):

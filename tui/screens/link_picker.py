@@ -27,13 +27,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sources.sanitise import for_display_line
-from store import highlights as store_highlights
-from store import links as store_links
-from store import sources as store_sources
-from store import tags as store_tags
-from store.models import Highlight
-from tui.screens.render import clip, plain, tag_chips
+from postil.sources.sanitise import for_display_line
+from postil.store import highlights as store_highlights
+from postil.store import links as store_links
+from postil.store import sources as store_sources
+from postil.store import tags as store_tags
+from postil.store.models import Highlight
+from postil.tui.screens.render import clip, plain, tag_chips
 
 NEAR_CHARS = 2000
 """Same-source highlights this close (in characters) to the one being linked come first."""

@@ -18,25 +18,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
-from sources.sanitise import for_display_line
-from store import highlights as store_highlights
-from store import links as store_links
-from store import reading as store_reading
-from store import settings as store_settings
-from store import sources as store_sources
-from store import tags as store_tags
-from store.errors import StoreError
-from store.models import Highlight, Source, Tag
-from tui import keymap
-from tui.screens.main_actions import AnnotateActions
-from tui.screens.main_find import FindActions
-from tui.screens.main_screens import ScreenActions
-from tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
-from tui.widgets.footer import Footer
-from tui.widgets.highlight_list import document_order
-from tui.widgets.library import LibraryList
-from tui.widgets.reader import Reader, Span
-from tui.widgets.source_header import SourceHeader
+from postil.sources.sanitise import for_display_line
+from postil.store import highlights as store_highlights
+from postil.store import links as store_links
+from postil.store import reading as store_reading
+from postil.store import settings as store_settings
+from postil.store import sources as store_sources
+from postil.store import tags as store_tags
+from postil.store.errors import StoreError
+from postil.store.models import Highlight, Source, Tag
+from postil.tui import keymap
+from postil.tui.screens.main_actions import AnnotateActions
+from postil.tui.screens.main_find import FindActions
+from postil.tui.screens.main_screens import ScreenActions
+from postil.tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
+from postil.tui.widgets.footer import Footer
+from postil.tui.widgets.highlight_list import document_order
+from postil.tui.widgets.library import LibraryList
+from postil.tui.widgets.reader import Reader, Span
+from postil.tui.widgets.source_header import SourceHeader
 
 POSITION_SAVE_SECONDS = 2.0
 """Cursor moves are written at most this often (and always on switch and quit)."""

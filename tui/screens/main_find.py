@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Input
 
-from tui.widgets.footer import Footer
+from postil.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
-    from tui.widgets.find_bar import FindBar
+    from postil.tui.widgets.find_bar import FindBar
 
 
 class FindActions:
@@ -29,7 +29,7 @@ class FindActions:
         if bar is None:
             # Made, imported and mounted on first use: most sessions never search, and the
             # first screen need not wait for an Input.
-            from tui.widgets.find_bar import FindBar
+            from postil.tui.widgets.find_bar import FindBar
 
             bar = self._find_bar = FindBar(id="find")
             await self.mount(bar, before=self.query_one(Footer))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib
 
-from tui import keymap
+from postil.tui import keymap
 
 
 class ScreenActions:
@@ -21,12 +21,12 @@ class ScreenActions:
             return None
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from postil.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(keymap.digit_labels(self.tags)))
 
     def action_search(self, query: str | None = None) -> None:
-        cls = self._screen_class("tui.screens.search", "SearchScreen", "search screen")
+        cls = self._screen_class("postil.tui.screens.search", "SearchScreen", "search screen")
         if cls is None:
             return
         screen = cls(self.db, self.last_search if query is None else query)
@@ -38,7 +38,7 @@ class ScreenActions:
         self.app.push_screen(screen, done)
 
     def action_overview(self) -> None:
-        cls = self._screen_class("tui.screens.overview", "OverviewScreen", "overview")
+        cls = self._screen_class("postil.tui.screens.overview", "OverviewScreen", "overview")
         if cls is None:
             return
 
@@ -51,7 +51,7 @@ class ScreenActions:
         self.app.push_screen(cls(self.db), done)
 
     def action_export(self) -> None:
-        cls = self._screen_class("tui.screens.export", "ExportScreen", "export dialog")
+        cls = self._screen_class("postil.tui.screens.export", "ExportScreen", "export dialog")
         if cls is None:
             return
 
@@ -63,7 +63,7 @@ class ScreenActions:
         self.app.push_screen(cls(self.db, self.source.id if self.source else None, self.last_search or None), done)
 
     def action_tags(self) -> None:
-        cls = self._screen_class("tui.screens.tags", "TagsScreen", "tags screen")
+        cls = self._screen_class("postil.tui.screens.tags", "TagsScreen", "tags screen")
         if cls is None:
             return
 
@@ -75,12 +75,12 @@ class ScreenActions:
         self.app.push_screen(cls(self.db, self.undo_stack), done)
 
     def action_claims(self) -> None:
-        cls = self._screen_class("tui.screens.claims", "ClaimsScreen", "claims view")
+        cls = self._screen_class("postil.tui.screens.claims", "ClaimsScreen", "claims view")
         if cls is not None:
             self.app.push_screen(cls(self.db), self.after_other_screen)
 
     def action_orphans(self) -> None:
-        cls = self._screen_class("tui.screens.orphans", "OrphansScreen", "orphans view")
+        cls = self._screen_class("postil.tui.screens.orphans", "OrphansScreen", "orphans view")
         if cls is not None:
             self.app.push_screen(cls(self.db), self.after_other_screen)
 

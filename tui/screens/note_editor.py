@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from sources.sanitise import for_display, for_display_line
+from postil.sources.sanitise import for_display, for_display_line
 
 SaveNote = Callable[[str], "str | None"]
 """Save the text; returns None when saved, else a message for the user."""
@@ -80,7 +80,7 @@ class NoteEditorScreen(ModalScreen[bool]):
         if not self.changed:
             self.dismiss(False)
             return
-        from tui.screens.confirm import ConfirmScreen
+        from postil.tui.screens.confirm import ConfirmScreen
 
         def answered(drop: bool | None) -> None:
             if drop:

@@ -16,10 +16,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from store import sources as store_sources
-from store.models import Highlight
-from store.reanchor import fuzzy_highlights, orphans
-from tui.screens.render import plain
+from postil.store import sources as store_sources
+from postil.store.models import Highlight
+from postil.store.reanchor import fuzzy_highlights, orphans
+from postil.tui.screens.render import plain
 
 
 class OrphansScreen(Screen["str | None"]):

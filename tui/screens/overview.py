@@ -18,9 +18,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store import tags as store_tags
-from store.overview import Overview, overview
-from tui.screens.render import color_style, plain
+from postil.store import tags as store_tags
+from postil.store.overview import Overview, overview
+from postil.tui.screens.render import color_style, plain
 
 TOTAL_ROW = "total"
 WARNING_STYLES = {"balance": "bold yellow", "coverage": "cyan", "tags": "magenta", "anchors": "red"}

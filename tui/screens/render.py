@@ -12,7 +12,7 @@ from rich.color import Color, ColorParseError
 from rich.style import Style
 from rich.text import Text
 
-from sources.sanitise import for_display_line
+from postil.sources.sanitise import for_display_line
 
 
 def clip(text: str, width: int) -> str:

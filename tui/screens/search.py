@@ -36,15 +36,15 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from sources.sanitise import for_display_line
-from store import search as store_search
-from store import tags as store_tags
-from store.db import database_path, open_db
-from store.errors import StoreError
-from store.query import QueryError
-from store.search import SearchHit
-from tui.screens.ask import AskText
-from tui.screens.render import emphasised, plain, tag_chips
+from postil.sources.sanitise import for_display_line
+from postil.store import search as store_search
+from postil.store import tags as store_tags
+from postil.store.db import database_path, open_db
+from postil.store.errors import StoreError
+from postil.store.query import QueryError
+from postil.store.search import SearchHit
+from postil.tui.screens.ask import AskText
+from postil.tui.screens.render import emphasised, plain, tag_chips
 
 LIMIT = 500
 """Results listed at most; the summary gives the total when there are more."""

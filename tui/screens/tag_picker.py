@@ -15,9 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sources.sanitise import for_display_line
-from store.models import Tag
-from tui.safe_text import highlight_matches
+from postil.sources.sanitise import for_display_line
+from postil.store.models import Tag
+from postil.tui.safe_text import highlight_matches
 
 CREATE = "\x00create"
 """Option id of the "create a new tag" row (cannot clash with a tag name: names are printable)."""

@@ -15,14 +15,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from sources.sanitise import for_display_line
-from store import sources as store_sources
-from store import tags as store_tags
-from store.errors import StoreError
-from store.models import Tag
-from tui import undo
-from tui.screens.ask import AskChoice, AskConfirm, AskText
-from tui.screens.render import clip, plain, swatch
+from postil.sources.sanitise import for_display_line
+from postil.store import sources as store_sources
+from postil.store import tags as store_tags
+from postil.store.errors import StoreError
+from postil.store.models import Tag
+from postil.tui import undo
+from postil.tui.screens.ask import AskChoice, AskConfirm, AskText
+from postil.tui.screens.render import clip, plain, swatch
 
 MAX_SOURCE_COLUMNS = 6
 """Sources shown as their own columns; with more, the detail line below lists them all."""

@@ -15,9 +15,9 @@ from textual.widget import AwaitMount
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from sources.sanitise import for_display_line
-from store.models import Highlight, LinkView
-from tui.widgets.highlight_list import HighlightList, RowIndex
+from postil.sources.sanitise import for_display_line
+from postil.store.models import Highlight, LinkView
+from postil.tui.widgets.highlight_list import HighlightList, RowIndex
 
 NEUTRAL = "#808080"
 """Colour of a highlight without tags."""

@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 
-from store.models import Highlight
-from tui.widgets.row_list import RowList
+from postil.store.models import Highlight
+from postil.tui.widgets.row_list import RowList
 
 ROW = 3
 """Lines per highlight: tag chips, the quote's first words, a note excerpt (or blank)."""

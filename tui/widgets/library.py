@@ -11,9 +11,9 @@ from __future__ import annotations
 from textual.content import Content
 from textual.message import Message
 
-from sources.sanitise import for_display_line
-from store.models import SourceInfo
-from tui.widgets.row_list import RowList
+from postil.sources.sanitise import for_display_line
+from postil.store.models import SourceInfo
+from postil.tui.widgets.row_list import RowList
 
 
 class LibraryList(RowList):

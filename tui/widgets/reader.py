@@ -23,12 +23,12 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from sources import units
-from sources.document import Block, BlockTable, block_columns
-from tui.widgets.reader_layout import Layout
-from tui.widgets.reader_motions import ReaderMotions
-from tui.widgets.reader_paint import GUTTER, PaintStyles, SpanIndex, paint_line
-from tui.widgets.virtual_size import set_virtual_size
+from postil.sources import units
+from postil.sources.document import Block, BlockTable, block_columns
+from postil.tui.widgets.reader_layout import Layout
+from postil.tui.widgets.reader_motions import ReaderMotions
+from postil.tui.widgets.reader_paint import GUTTER, PaintStyles, SpanIndex, paint_line
+from postil.tui.widgets.virtual_size import set_virtual_size
 
 _NEUTRAL = "#808080"
 _FIND_WINDOW = 1 << 16

@@ -23,9 +23,9 @@ from typing import Sequence
 
 from rich.cells import get_character_cell_size
 
-from sources.document import Block, block_columns
-from sources.sanitise import for_display
-from tui.widgets.reader_table import MAX_ROWS, TableShape, align_rows
+from postil.sources.document import Block, block_columns
+from postil.sources.sanitise import for_display
+from postil.tui.widgets.reader_table import MAX_ROWS, TableShape, align_rows
 
 TAB = 4
 CHUNK = 2048

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sources import units
-from sources.document import Block
+from postil.sources import units
+from postil.sources.document import Block
 
 if TYPE_CHECKING:
-    from tui.widgets.reader_layout import Layout
-    from tui.widgets.reader_paint import SpanIndex
+    from postil.tui.widgets.reader_layout import Layout
+    from postil.tui.widgets.reader_paint import SpanIndex
 
 
 class ReaderMotions:

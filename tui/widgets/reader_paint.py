@@ -16,10 +16,10 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from tui.widgets.reader_layout import Layout, char_cells
+from postil.tui.widgets.reader_layout import Layout, char_cells
 
 if TYPE_CHECKING:
-    from tui.widgets.reader import Span
+    from postil.tui.widgets.reader import Span
 
 GUTTER = 2
 """Cells left of the text: a marker where a highlight with a note or links ends."""

@@ -20,7 +20,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.widgets.virtual_size import set_virtual_size
+from postil.tui.widgets.virtual_size import set_virtual_size
 
 
 class RowIndexLike(Protocol):

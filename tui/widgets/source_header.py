@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from sources.sanitise import for_display_line
+from postil.sources.sanitise import for_display_line
 
 
 class SourceHeader(Static):

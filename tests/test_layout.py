@@ -1,0 +1,94 @@
+"""The repository installs as one import package, `postil`, and every module imports through it.
+
+The folders tui/, store/, sources/ and exports/ sit at the top level, but PyPI has packages
+named `store`, `sources` and `tui`: a bare `import store` would pick up whichever one pip
+installed last, or a user's own store.py. These tests read the code and the build, not the
+running interpreter (where the repository root on sys.path would make a bare import work).
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PARTS = ("tui", "store", "sources", "exports")
+
+
+def python_files() -> list[Path]:
+    found = []
+    for folder in (*PARTS, "tests", "bench"):
+        found.extend(sorted((ROOT / folder).rglob("*.py")))
+    found.extend(sorted(ROOT.glob("*.py")))
+    return found
+
+
+def imported_names(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append((node.lineno, node.module))
+    return names
+
+
+def test_no_module_imports_a_part_by_its_bare_name():
+    bare = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for path in python_files()
+        for line, name in imported_names(path)
+        if name.split(".")[0] in PARTS
+    ]
+    assert bare == []
+
+
+def test_the_bare_import_check_sees_a_bare_import(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import store.db\nfrom tui import app\nfrom postil.store import db\n")
+    assert [name for _, name in imported_names(sample)] == ["store.db", "tui", "postil.store"]
+
+
+def test_every_package_folder_is_listed_in_pyproject():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    folders = {"postil"} | {
+        "postil." + ".".join(init.parent.relative_to(ROOT).parts)
+        for part in PARTS
+        for init in (ROOT / part).rglob("__init__.py")
+    }
+    assert listed == folders
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_postil_alone(tmp_path):
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+         "-w", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("postil-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        top_level = next(n for n in names if n.endswith("top_level.txt"))
+        assert archive.read(top_level).decode().split() == ["postil"]
+    roots = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert roots == {"postil"}
+    assert "postil/__main__.py" in names
+    assert "postil/tui/app.tcss" in names
+    assert "postil/sources/guide/welcome.md" in names
+
+
+def test_python_dash_m_postil_runs_the_command_line():
+    done = subprocess.run([sys.executable, "-m", "postil", "--help"], capture_output=True,
+                          text=True, timeout=60, cwd=Path.home())
+    assert done.returncode == 0, done.stderr
+    assert "Usage: postil" in done.stdout
