@@ -117,7 +117,7 @@ def many_highlights() -> None:
 
         report = timed("1,000 highlights, 1 MB, reanchor_source in a transaction", once, repeat=3)
         print(f"{'':<62} {report.summary()}")
-        db.conn.close()
+        db.close()
 
 
 class _Rollback(Exception):

@@ -69,12 +69,12 @@ def build(folder: Path, wide: bool) -> tuple[Path, int, str]:
                      text[end:end + 32], "a note" if i % 5 == 0 else "", "bench", "2025-01-01T00:00:00Z"))
         tag_rows.append((hid, TAGS[i % 4]))
     with write(db):
-        db.conn.executemany(
+        db.executemany(
             'INSERT INTO highlights (id, source_id, start, "end", quote, prefix, suffix, note, author, '
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?10)", rows)
-        db.conn.executemany(
+        db.executemany(
             "INSERT INTO highlight_tags (highlight_id, tag_id) SELECT ?, id FROM tags WHERE name = ?", tag_rows)
-    db.conn.close()
+    db.close()
     return db_path, source_id, text
 
 

@@ -326,12 +326,12 @@ def build_db(path: Path, folder: Path, n_highlights: int) -> tuple[str, int]:
         rows.append((f"{i:08x}-0000-4000-8000-000000000000", source_id, start, end, text[start:end],
                      "a note" if i % 5 == 0 else "", "2025-01-01T00:00:00Z", 1 + i % 4))
     with write(db):
-        db.conn.executemany(
+        db.executemany(
             'INSERT INTO highlights (id, source_id, start, "end", quote, note, author, created_at, updated_at) '
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'bench', ?7, ?7)", [r[:7] for r in rows])
-        db.conn.executemany("INSERT INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
+        db.executemany("INSERT INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
                             [(r[0], r[7]) for r in rows])
-    db.conn.close()
+    db.close()
     return str(db_path), source_id
 
 

@@ -103,22 +103,22 @@ def fill(path: Path, n_highlights: int, n_sources: int, seed: int = 7) -> None:
                 if rng.random() < 0.1:
                     tag_rows.append((hid, rng.choice(tag_ids[4:])))
                 offset += len(piece) + 2
-        db.conn.executemany(
+        db.executemany(
             "INSERT INTO sources (id, title, origin, format, sha256, size, text, imported_at, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", sources,
         )
-        db.conn.executemany(
+        db.executemany(
             'INSERT INTO highlights (id, source_id, start, "end", quote, note, author, created_at, '
             "updated_at, anchor_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", highlights,
         )
-        db.conn.executemany(
+        db.executemany(
             "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)", tag_rows
         )
         links = set()
         while len(links) < n_highlights // 5:
             a, b = rng.sample(ids, 2)
             links.add((a, b, rng.choice(relations)))
-        db.conn.executemany(
+        db.executemany(
             "INSERT INTO links (id, from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?, ?)",
             [(str(uuid.UUID(int=rng.getrandbits(128), version=4)), a, b, r, stamp) for a, b, r in links],
         )

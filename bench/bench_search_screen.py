@@ -68,7 +68,7 @@ def fill(path: Path, n_highlights: int, n_sources: int, seed: int = 11) -> None:
                 tags = rng.sample(TAGS, rng.choice([1, 1, 1, 2]))
                 note = sentence(rng, vocabulary, weights, rng.randint(4, 12)) if rng.random() < 0.3 else ""
                 store_highlights.create_highlight(db, source_id, start, at, tags=tags, note=note, author="bench")
-    db.conn.close()
+    db.close()
 
 
 def first_line(db, query: str) -> str:

@@ -9,16 +9,14 @@ exports/ then work on this plain `ExportData` and never touch the database.
 
 from __future__ import annotations
 
+import sqlite3
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from postil.store.clock import now
 from postil.store.models import Highlight, Link, Source
 
-if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
-    import sqlite_utils
 
 TAG_ORDER = ("mechanism", "outcome", "caveat", "anecdote")
 """Brief sections come in this order, then other tags alphabetically."""
@@ -74,7 +72,7 @@ class ExportData:
         return cached
 
 
-def collect(db: sqlite_utils.Database, query: str = "", title: str | None = None) -> ExportData:
+def collect(db: sqlite3.Connection, query: str = "", title: str | None = None) -> ExportData:
     """Everything an export of `query` needs (raises store.query.QueryError for a bad query)."""
     from postil.store.reading import paused_gc
 
@@ -84,7 +82,7 @@ def collect(db: sqlite_utils.Database, query: str = "", title: str | None = None
         return _collect(db, query, title)
 
 
-def _collect(db: sqlite_utils.Database, query: str, title: str | None) -> ExportData:
+def _collect(db: sqlite3.Connection, query: str, title: str | None) -> ExportData:
     from postil.store.highlights import get_highlights
     from postil.store.links import list_links
     from postil.store.search import search

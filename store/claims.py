@@ -18,12 +18,10 @@ contradicts = 0.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
-    import sqlite_utils
 
 
 @dataclass
@@ -65,7 +63,7 @@ class Cluster:
         return self.counts.get("qualifies", 0)
 
 
-def clusters(db: sqlite_utils.Database) -> list[Cluster]:
+def clusters(db: sqlite3.Connection) -> list[Cluster]:
     """Every cluster of linked highlights, largest (most highlights) first.
 
     Ties are broken by more sources, then more links, then the earliest highlight's creation
@@ -122,7 +120,7 @@ def clusters(db: sqlite_utils.Database) -> list[Cluster]:
     return result
 
 
-def _highlight_info(db: sqlite_utils.Database, ids: list[str]) -> dict[str, ClaimHighlight]:
+def _highlight_info(db: sqlite3.Connection, ids: list[str]) -> dict[str, ClaimHighlight]:
     """Quote, tags and source of many highlights, a chunk of ids per query."""
     found: dict[str, ClaimHighlight] = {}
     for chunk_start in range(0, len(ids), 500):

@@ -1,24 +1,26 @@
-"""Opening the database: where it lives, connection pragmas, and write transactions."""
+"""Opening the database: where it lives, one kind of connection, migrations, write transactions.
+
+Every store function takes a plain `sqlite3.Connection` opened by `open_db`. It runs in
+autocommit mode (`isolation_level=None`): a statement outside `write()` commits by itself, and
+every change that belongs together goes through `write()`, which takes the write lock up front.
+sqlite-utils does the schema work (its `Migrations` runner, in store.migrations) and nothing else.
+"""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import count
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Union
+
+from platformdirs import user_data_path
 
 from postil.store.errors import StoreError
 
-if TYPE_CHECKING:  # imported where used: the app's first screen is read before sqlite-utils loads
-    import sqlite_utils
-
-SCHEMA_VERSION = 5
-"""The schema this postil writes: the number of migrations in store.migrations (checked there)."""
-
-Readable = Union["sqlite_utils.Database", sqlite3.Connection]
-"""What the read-only store functions on the app's start-up path accept: they only call
-`execute`, which a sqlite-utils Database and a bare sqlite3 connection both have."""
+SCHEMA_VERSION = 6
+"""The schema this postil writes: the number of migrations in store.migrations (a test checks)."""
 
 DB_FILENAME = "postil.db"
 BUSY_TIMEOUT_MS = 15_000
@@ -28,14 +30,17 @@ Long enough that two app instances and a CLI command never see "database is lock
 normal use (our write transactions last milliseconds), short enough to report a stuck lock.
 """
 
+POSTIL_TABLES = frozenset({"sources", "blocks", "highlights", "tags", "highlight_tags"})
+"""Tables every postil database has: a file holding other tables and not these is not ours."""
+
+_savepoints = count(1)
+
 
 def default_db_path() -> Path:
     """The database path: `POSTIL_DB` if set, else `postil.db` in the user data folder."""
     env = os.environ.get("POSTIL_DB")
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_data_path
-
     return user_data_path("postil", appauthor=False) / DB_FILENAME
 
 
@@ -44,80 +49,68 @@ def resolve_db_path(path: str | os.PathLike | None) -> Path:
     return Path(path).expanduser() if path else default_db_path()
 
 
-def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True) -> sqlite_utils.Database:
+def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) the postil database and bring its schema up to date.
+
+    A file that is not postil's, or comes from a newer postil, is recognised from its header
+    and table names before anything is written to it (not even a pragma): it stays
+    byte-identical.
 
     Args:
         path: the database file; None for the default location.
-        migrate: apply pending migrations (refusing a database from a newer postil).
+        migrate: apply pending migrations; False opens an older schema as it is.
 
     Raises:
-        StoreError: the file is not a usable database, or comes from a newer version.
+        StoreError: the file is not a usable database, not postil's, or from a newer version.
     """
-    import sqlite_utils
-
-    from postil.store.migrations import apply_migrations
-
     db_path = resolve_db_path(path)
+    if not db_path.exists():
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"{db_path.parent}: cannot create the data folder ({error.strerror})") from error
     try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise StoreError(f"{db_path.parent}: cannot create the data folder ({error.strerror})") from error
-    try:
-        conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True)
+        conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as error:
         raise StoreError(f"{db_path}: cannot open the database ({error})") from error
     try:
+        version = _identify(conn, db_path)
         configure_connection(conn)
-        db = sqlite_utils.Database(conn)
-        if migrate:
-            apply_migrations(db, db_path)
+        if migrate and version < SCHEMA_VERSION:
+            apply_migrations(conn, db_path)
     except sqlite3.DatabaseError as error:
         conn.close()
         raise StoreError(f"{db_path}: not a usable postil database ({error})") from error
-    except StoreError:
+    except BaseException:
         conn.close()
         raise
-    return db
-
-
-def open_current(path: str | os.PathLike | None = None) -> sqlite3.Connection | None:
-    """A plain connection to an existing database already at this schema version, else None.
-
-    The app starts through this: importing sqlite-utils and letting it scan the installed
-    packages for plugins takes ~90 ms, more than a third of a bare Textual app's whole start,
-    so the first screen is read through the bare connection and `as_database` wraps the same
-    connection once it is painted. A missing file, a pending migration, a newer or foreign
-    file: None, and the caller uses `open_db`, which creates, migrates or explains.
-    """
-    db_path = resolve_db_path(path)
-    if not db_path.is_file():
-        return None
-    try:
-        conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True)
-    except sqlite3.Error:
-        return None
-    try:
-        configure_connection(conn)
-        current = conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    except sqlite3.Error:
-        current = False
-    if not current:
-        conn.close()
-        return None
     return conn
 
 
-def connection(db: Readable) -> sqlite3.Connection:
-    """The sqlite3 connection behind a Readable (a sqlite-utils Database keeps it as `conn`)."""
-    return getattr(db, "conn", db)
+def _identify(conn: sqlite3.Connection, db_path: Path) -> int:
+    """The file's schema version, refusing a newer or foreign file while it is untouched."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{db_path}: made by a newer postil (schema version {version}, this one knows "
+            f"{SCHEMA_VERSION}); upgrade postil to open it. The file was not changed."
+        )
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables - {"_sqlite_migrations"} and not POSTIL_TABLES <= tables:
+        raise StoreError(f"{db_path}: not a postil database (it holds other tables); not changed")
+    return version
 
 
-def as_database(conn: sqlite3.Connection) -> sqlite_utils.Database:
-    """The sqlite-utils Database over a connection from `open_current` (same transactions)."""
-    import sqlite_utils
+def apply_migrations(conn: sqlite3.Connection, db_path: Path | str = "") -> None:
+    """Bring a database up to `SCHEMA_VERSION` (one immediate transaction for the lot).
 
-    return sqlite_utils.Database(conn)
+    Imported here, not at the top: store.migrations loads sqlite-utils, whose import and
+    plugin scan cost ~90 ms, a third of a bare Textual app's first screen
+    (bench/bench_start_tmux.py); a current database, the everyday start, never needs it.
+    """
+    from postil.store.migrations import migrate
+
+    migrate(conn, db_path, SCHEMA_VERSION)
 
 
 def configure_connection(conn: sqlite3.Connection) -> None:
@@ -136,40 +129,44 @@ def configure_connection(conn: sqlite3.Connection) -> None:
 
 
 @contextmanager
-def write(db: Readable) -> Iterator[Readable]:
-    """A write transaction taken with BEGIN IMMEDIATE.
+def write(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction taken with BEGIN IMMEDIATE; inside another, a savepoint.
 
-    sqlite-utils' `db.atomic()` starts a deferred transaction, which upgrades to a write lock
-    only at the first write; two processes that both read first then deadlock and one gets
-    "database is locked" regardless of the busy timeout. Taking the write lock up front makes
-    the second writer wait its turn instead. Nested calls become savepoints via `atomic()`.
-
-    `db` may be the app's plain connection (store.db.open_current) for writes that only
-    execute statements, such as saving the reading position: a reader who never annotates
-    never loads sqlite-utils (~6 MB).
+    A deferred transaction upgrades to a write lock only at the first write; two processes
+    that both read first then deadlock and one gets "database is locked" regardless of the
+    busy timeout. Taking the write lock up front makes the second writer wait its turn.
     """
-    conn = connection(db)
-    if conn.in_transaction:
-        with (db if hasattr(db, "atomic") else as_database(conn)).atomic():
+    if db.in_transaction:
+        name = f"postil_{next(_savepoints)}"
+        db.execute(f"SAVEPOINT {name}")
+        try:
             yield db
+        except BaseException:
+            # A failure such as SQLITE_FULL may already have ended the whole transaction.
+            if db.in_transaction:
+                db.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                db.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            db.execute(f"RELEASE SAVEPOINT {name}")
         return
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        db.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
         raise StoreError(describe_operational_error(error, database_path(db))) from error
     try:
         yield db
     except sqlite3.OperationalError as error:
-        _roll_back(conn)
+        _roll_back(db)
         raise StoreError(describe_operational_error(error, database_path(db))) from error
     except BaseException:
-        _roll_back(conn)
+        _roll_back(db)
         raise
     else:
         try:
-            conn.execute("COMMIT")
+            db.execute("COMMIT")
         except sqlite3.OperationalError as error:
-            _roll_back(conn)
+            _roll_back(db)
             raise StoreError(describe_operational_error(error, database_path(db))) from error
 
 
@@ -205,7 +202,7 @@ def describe_operational_error(error: sqlite3.Error, path: str = "") -> str:
     return f"{path}: {message}" if path else message
 
 
-def database_path(db: Readable) -> str:
+def database_path(db: sqlite3.Connection) -> str:
     """The file behind a connection (for messages)."""
     row = db.execute("PRAGMA database_list").fetchone()
     return row[2] if row else ""

@@ -19,14 +19,12 @@ file into `Incoming` records; `merge` puts them in, in one write transaction.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from postil.store.db import write
 from postil.store.models import Highlight, HighlightSnapshot
 
-if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
-    import sqlite_utils
 
 
 @dataclass
@@ -89,7 +87,7 @@ class MergeReport:
         return bool(self.added or self.updated or self.links_added)
 
 
-def merge(db: sqlite_utils.Database, incoming: list[Incoming]) -> MergeReport:
+def merge(db: sqlite3.Connection, incoming: list[Incoming]) -> MergeReport:
     """Merge highlights (and their outgoing links) into the database; see the module notes."""
     from postil.store.highlights import get_highlights
 
@@ -119,7 +117,7 @@ def merge(db: sqlite_utils.Database, incoming: list[Incoming]) -> MergeReport:
     return report
 
 
-def _find_source(db: sqlite_utils.Database, item: Incoming) -> int | None:
+def _find_source(db: sqlite3.Connection, item: Incoming) -> int | None:
     from postil.store.sources import source_by_origin, source_by_sha256
 
     found = (item.sha256 and source_by_sha256(db, item.sha256)) or (
@@ -128,7 +126,7 @@ def _find_source(db: sqlite_utils.Database, item: Incoming) -> int | None:
     return found.id if found else None
 
 
-def _add(db: sqlite_utils.Database, item: Incoming, source_id: int, text: str, report: MergeReport) -> None:
+def _add(db: sqlite3.Connection, item: Incoming, source_id: int, text: str, report: MergeReport) -> None:
     from postil.sources.anchor import reanchor
     from postil.store.highlights import restore_highlight
 
@@ -168,7 +166,7 @@ def _differences(ours: Highlight, item: Incoming) -> list[str]:
     return fields
 
 
-def _reconcile(db: sqlite_utils.Database, ours: Highlight, item: Incoming, report: MergeReport) -> None:
+def _reconcile(db: sqlite3.Connection, ours: Highlight, item: Incoming, report: MergeReport) -> None:
     fields = _differences(ours, item)
     if not fields:
         report.unchanged += 1
@@ -196,7 +194,7 @@ def _reconcile(db: sqlite_utils.Database, ours: Highlight, item: Incoming, repor
     report.updated.append(ours.id)
 
 
-def _add_link(db: sqlite_utils.Database, from_id: str, link: IncomingLink, report: MergeReport) -> None:
+def _add_link(db: sqlite3.Connection, from_id: str, link: IncomingLink, report: MergeReport) -> None:
     from postil.store.links import add_relation, find_links, relation_names, restore_link
     from postil.store.models import Link
 

@@ -11,16 +11,14 @@ import sqlite3
 import sys
 import uuid
 from collections import defaultdict
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from postil.store.clock import now
-from postil.store.db import Readable, write
+from postil.store.db import write
 from postil.store.errors import Ambiguous, Conflict, NotFound, StoreError
 from postil.store.models import Highlight, HighlightSnapshot
 from postil.store.tags import create_tag, find_tag
 
-if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
-    import sqlite_utils
 
 CONTEXT_CHARS = 32
 """Characters of text kept before and after a quote for re-anchoring."""
@@ -36,7 +34,7 @@ def new_id() -> str:
 
 
 def create_highlight(
-    db: sqlite_utils.Database,
+    db: sqlite3.Connection,
     source_id: int,
     start: int,
     end: int,
@@ -80,7 +78,7 @@ def create_highlight(
         return get_highlight(db, hid)
 
 
-def _cut(db: sqlite_utils.Database, source_id: int, chars: int, start: int, end: int) -> str:
+def _cut(db: sqlite3.Connection, source_id: int, chars: int, start: int, end: int) -> str:
     """text[start:end] of a source, read without copying the whole text into Python.
 
     Measured with bench/bench_annotate.py on a 10 MB source: every `substr(text, ...)` walks
@@ -90,7 +88,7 @@ def _cut(db: sqlite_utils.Database, source_id: int, chars: int, start: int, end:
     `substr` cuts quote and context together.
     """
     try:
-        with db.conn.blobopen("sources", "text", source_id, readonly=True) as blob:
+        with db.blobopen("sources", "text", source_id, readonly=True) as blob:
             if len(blob) == chars:
                 blob.seek(start)
                 return blob.read(end - start).decode("utf-8")
@@ -101,7 +99,7 @@ def _cut(db: sqlite_utils.Database, source_id: int, chars: int, start: int, end:
     ).fetchone()[0]
 
 
-def _attach_tag(db: sqlite_utils.Database, highlight_id: str, name: str) -> None:
+def _attach_tag(db: sqlite3.Connection, highlight_id: str, name: str) -> None:
     tag = find_tag(db, name) or create_tag(db, name)
     db.execute(
         "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
@@ -109,7 +107,7 @@ def _attach_tag(db: sqlite_utils.Database, highlight_id: str, name: str) -> None
     )
 
 
-def _from_rows(db: Readable, rows: Iterable[tuple], source_id: int | None = None) -> list[Highlight]:
+def _from_rows(db: sqlite3.Connection, rows: Iterable[tuple], source_id: int | None = None) -> list[Highlight]:
     """Highlights from rows of _COLUMNS, with their tags and link counts (`source_id`: the
     rows are all of that source's highlights, so their details are found through it).
 
@@ -137,7 +135,7 @@ def _from_rows(db: Readable, rows: Iterable[tuple], source_id: int | None = None
     return highlights
 
 
-def _fill_details(db: Readable, by_id: dict[str, Highlight]) -> None:
+def _fill_details(db: sqlite3.Connection, by_id: dict[str, Highlight]) -> None:
     """Fill tags and link counts for many highlights with two queries, not two per row."""
     ids = list(by_id)
     tags: dict[str, list[str]] = defaultdict(list)
@@ -159,7 +157,7 @@ def _fill_details(db: Readable, by_id: dict[str, Highlight]) -> None:
     _set_details(by_id, tags, links)
 
 
-def _fill_details_of_source(db: Readable, source_id: int, by_id: dict[str, Highlight]) -> None:
+def _fill_details_of_source(db: sqlite3.Connection, source_id: int, by_id: dict[str, Highlight]) -> None:
     """Tags and link counts for all of one source's highlights, each in one query joined
     through the source: for 10,000 highlights ~25% quicker than lists of ids."""
     tags: dict[str, list[str]] = defaultdict(list)
@@ -183,7 +181,7 @@ def _fill_details_of_source(db: Readable, source_id: int, by_id: dict[str, Highl
     _set_details(by_id, tags, links)
 
 
-def _read_details(db: Readable, tags: dict[str, list[str]], links: dict[str, int],
+def _read_details(db: sqlite3.Connection, tags: dict[str, list[str]], links: dict[str, int],
                   tags_sql: str, tags_params: list, links_sql: str, links_params: list) -> None:
     """Add to `tags` (highlight id -> names, in tag order) and `links` (id -> count) the
     rows of a (highlight id, tag name) query and a (highlight id, link count) query."""
@@ -201,14 +199,14 @@ def _set_details(by_id: dict[str, Highlight], tags: dict[str, list[str]], links:
         highlight.link_count = links.get(hid, 0)
 
 
-def get_highlight(db: sqlite_utils.Database, highlight_id: str) -> Highlight:
+def get_highlight(db: sqlite3.Connection, highlight_id: str) -> Highlight:
     rows = db.execute(f"SELECT {_COLUMNS} FROM highlights h WHERE h.id = ?", [highlight_id]).fetchall()
     if not rows:
         raise NotFound(f"no highlight with id {highlight_id}")
     return _from_rows(db, rows)[0]
 
 
-def get_highlights(db: sqlite_utils.Database, highlight_ids: list[str]) -> list[Highlight]:
+def get_highlights(db: sqlite3.Connection, highlight_ids: list[str]) -> list[Highlight]:
     """Highlights by id, in the order asked (missing ones are left out)."""
     found: dict[str, Highlight] = {}
     for chunk_start in range(0, len(highlight_ids), 500):
@@ -219,7 +217,7 @@ def get_highlights(db: sqlite_utils.Database, highlight_ids: list[str]) -> list[
     return [found[hid] for hid in highlight_ids if hid in found]
 
 
-def resolve_highlight_id(db: sqlite_utils.Database, ref: str) -> str:
+def resolve_highlight_id(db: sqlite3.Connection, ref: str) -> str:
     """A full highlight id from an id or a unique prefix of one."""
     ref = ref.strip().lower()
     if len(ref) < 4:
@@ -234,7 +232,7 @@ def resolve_highlight_id(db: sqlite_utils.Database, ref: str) -> str:
     return rows[0][0]
 
 
-def highlights_for_source(db: Readable, source_id: int) -> list[Highlight]:
+def highlights_for_source(db: sqlite3.Connection, source_id: int) -> list[Highlight]:
     """A source's highlights in document order (longer first where two start together)."""
     rows = db.execute(
         f'SELECT {_COLUMNS} FROM highlights h WHERE h.source_id = ? ORDER BY h.start, h."end" DESC, h.created_at',
@@ -243,7 +241,7 @@ def highlights_for_source(db: Readable, source_id: int) -> list[Highlight]:
     return _from_rows(db, rows, source_id)
 
 
-def list_highlights(db: sqlite_utils.Database, source_id: int | None = None) -> list[Highlight]:
+def list_highlights(db: sqlite3.Connection, source_id: int | None = None) -> list[Highlight]:
     """Highlights of one source, or of all sources in source then document order."""
     if source_id is not None:
         return highlights_for_source(db, source_id)
@@ -253,14 +251,14 @@ def list_highlights(db: sqlite_utils.Database, source_id: int | None = None) -> 
     return _from_rows(db, rows)
 
 
-def _touch(db: sqlite_utils.Database, highlight_id: str) -> None:
+def _touch(db: sqlite3.Connection, highlight_id: str) -> None:
     db.execute(
         "UPDATE highlights SET updated_at = ?, version = version + 1 WHERE id = ?",
         [now(), highlight_id],
     )
 
 
-def add_tag(db: sqlite_utils.Database, highlight_id: str, tag_name: str) -> Highlight:
+def add_tag(db: sqlite3.Connection, highlight_id: str, tag_name: str) -> Highlight:
     with write(db):
         get_highlight(db, highlight_id)
         _attach_tag(db, highlight_id, tag_name)
@@ -268,7 +266,7 @@ def add_tag(db: sqlite_utils.Database, highlight_id: str, tag_name: str) -> High
         return get_highlight(db, highlight_id)
 
 
-def remove_tag(db: sqlite_utils.Database, highlight_id: str, tag_name: str) -> Highlight:
+def remove_tag(db: sqlite3.Connection, highlight_id: str, tag_name: str) -> Highlight:
     with write(db):
         tag = find_tag(db, tag_name)
         if tag is not None:
@@ -279,7 +277,7 @@ def remove_tag(db: sqlite_utils.Database, highlight_id: str, tag_name: str) -> H
         return get_highlight(db, highlight_id)
 
 
-def toggle_tag(db: sqlite_utils.Database, highlight_id: str, tag_name: str) -> bool:
+def toggle_tag(db: sqlite3.Connection, highlight_id: str, tag_name: str) -> bool:
     """Put a tag on a highlight or take it off; True when the tag is now on."""
     with write(db):
         highlight = get_highlight(db, highlight_id)
@@ -291,7 +289,7 @@ def toggle_tag(db: sqlite_utils.Database, highlight_id: str, tag_name: str) -> b
 
 
 def set_note(
-    db: sqlite_utils.Database, highlight_id: str, note: str, *, expected_version: int | None = None
+    db: sqlite3.Connection, highlight_id: str, note: str, *, expected_version: int | None = None
 ) -> Highlight:
     """Replace a highlight's note.
 
@@ -312,13 +310,13 @@ def set_note(
         return get_highlight(db, highlight_id)
 
 
-def snapshot(db: sqlite_utils.Database, highlight_id: str) -> HighlightSnapshot:
+def snapshot(db: sqlite3.Connection, highlight_id: str) -> HighlightSnapshot:
     from postil.store.links import links_of
 
     return HighlightSnapshot(get_highlight(db, highlight_id), links_of(db, highlight_id))
 
 
-def delete_highlight(db: sqlite_utils.Database, highlight_id: str) -> HighlightSnapshot:
+def delete_highlight(db: sqlite3.Connection, highlight_id: str) -> HighlightSnapshot:
     """Delete a highlight and its links; returns what `restore_highlight` needs."""
     with write(db):
         saved = snapshot(db, highlight_id)
@@ -326,7 +324,7 @@ def delete_highlight(db: sqlite_utils.Database, highlight_id: str) -> HighlightS
         return saved
 
 
-def restore_highlight(db: sqlite_utils.Database, saved: HighlightSnapshot) -> Highlight:
+def restore_highlight(db: sqlite3.Connection, saved: HighlightSnapshot) -> Highlight:
     """Bring back a deleted highlight with the same id, offsets, tags, note and links.
 
     Links whose other end no longer exists are left out.
@@ -349,7 +347,7 @@ def restore_highlight(db: sqlite_utils.Database, saved: HighlightSnapshot) -> Hi
         return get_highlight(db, h.id)
 
 
-def highlight_at(db: sqlite_utils.Database, source_id: int, offset: int) -> list[Highlight]:
+def highlight_at(db: sqlite3.Connection, source_id: int, offset: int) -> list[Highlight]:
     """Highlights covering an offset, innermost (shortest) first."""
     rows = db.execute(
         f"""SELECT {_COLUMNS} FROM highlights h WHERE h.source_id = ? AND h.start <= ? AND h."end" > ?

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import sqlite3
 
 from postil.store.clock import now
-from postil.store.db import Readable, write
+from postil.store.db import write
 from postil.store.errors import NotFound, StoreError
 from postil.store.highlights import new_id
 from postil.store.models import Link, LinkView, Relation
 
-if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
-    import sqlite_utils
 
 DEFAULT_RELATION = "see-also"
 _LINK_COLUMNS = "l.id, l.from_id, l.to_id, l.relation, l.note, l.author, l.created_at"
 
 
-def relations(db: sqlite_utils.Database) -> list[Relation]:
+def relations(db: sqlite3.Connection) -> list[Relation]:
     return [Relation(*row) for row in db.execute("SELECT name, description, position FROM relations ORDER BY position, name")]
 
 
-def relation_names(db: sqlite_utils.Database) -> list[str]:
+def relation_names(db: sqlite3.Connection) -> list[str]:
     return [r.name for r in relations(db)]
 
 
-def add_relation(db: sqlite_utils.Database, name: str, description: str = "") -> Relation:
+def add_relation(db: sqlite3.Connection, name: str, description: str = "") -> Relation:
     name = name.strip().lower()
     if not name or any(c.isspace() for c in name) or any(c in name for c in ",:()\""):
         raise StoreError(f"relation name {name!r} must be one word without , : ( ) or quotes")
@@ -38,7 +36,7 @@ def add_relation(db: sqlite_utils.Database, name: str, description: str = "") ->
     return next(r for r in relations(db) if r.name == name)
 
 
-def check_relation(db: sqlite_utils.Database, relation: str) -> str:
+def check_relation(db: sqlite3.Connection, relation: str) -> str:
     known = relation_names(db)
     name = relation.strip().lower()
     if name not in known:
@@ -47,7 +45,7 @@ def check_relation(db: sqlite_utils.Database, relation: str) -> str:
 
 
 def create_link(
-    db: sqlite_utils.Database,
+    db: sqlite3.Connection,
     from_id: str,
     to_id: str,
     *,
@@ -78,14 +76,14 @@ def create_link(
         return link
 
 
-def _insert(db: sqlite_utils.Database, link: Link) -> None:
+def _insert(db: sqlite3.Connection, link: Link) -> None:
     db.execute(
         "INSERT INTO links (id, from_id, to_id, relation, note, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [link.id, link.from_id, link.to_id, link.relation, link.note, link.author, link.created_at],
     )
 
 
-def restore_link(db: sqlite_utils.Database, link: Link, *, missing_ok: bool = False) -> bool:
+def restore_link(db: sqlite3.Connection, link: Link, *, missing_ok: bool = False) -> bool:
     """Put back a deleted link exactly. With missing_ok, skip it when an end is gone."""
     with write(db):
         ends = db.execute(
@@ -101,14 +99,14 @@ def restore_link(db: sqlite_utils.Database, link: Link, *, missing_ok: bool = Fa
         return True
 
 
-def get_link(db: sqlite_utils.Database, link_id: str) -> Link:
+def get_link(db: sqlite3.Connection, link_id: str) -> Link:
     row = db.execute(f"SELECT {_LINK_COLUMNS} FROM links l WHERE l.id = ?", [link_id]).fetchone()
     if row is None:
         raise NotFound(f"no link with id {link_id}")
     return Link(*row)
 
 
-def delete_link(db: sqlite_utils.Database, link_id: str) -> Link:
+def delete_link(db: sqlite3.Connection, link_id: str) -> Link:
     with write(db):
         link = get_link(db, link_id)
         db.execute("DELETE FROM links WHERE id = ?", [link_id])
@@ -116,7 +114,7 @@ def delete_link(db: sqlite_utils.Database, link_id: str) -> Link:
 
 
 def find_links(
-    db: sqlite_utils.Database, from_id: str, to_id: str, relation: str | None = None
+    db: sqlite3.Connection, from_id: str, to_id: str, relation: str | None = None
 ) -> list[Link]:
     sql = f"SELECT {_LINK_COLUMNS} FROM links l WHERE l.from_id = ? AND l.to_id = ?"
     params: list = [from_id, to_id]
@@ -126,7 +124,7 @@ def find_links(
     return [Link(*row) for row in db.execute(sql + " ORDER BY l.created_at", params)]
 
 
-def links_of(db: sqlite_utils.Database, highlight_id: str) -> list[Link]:
+def links_of(db: sqlite3.Connection, highlight_id: str) -> list[Link]:
     """Every link touching a highlight, either direction."""
     return [
         Link(*row)
@@ -137,11 +135,11 @@ def links_of(db: sqlite_utils.Database, highlight_id: str) -> list[Link]:
     ]
 
 
-def list_links(db: sqlite_utils.Database) -> list[Link]:
+def list_links(db: sqlite3.Connection) -> list[Link]:
     return [Link(*row) for row in db.execute(f"SELECT {_LINK_COLUMNS} FROM links l ORDER BY l.created_at, l.id")]
 
 
-def link_views(db: Readable, highlight_id: str) -> list[LinkView]:
+def link_views(db: sqlite3.Connection, highlight_id: str) -> list[LinkView]:
     """Outgoing links and backlinks of a highlight, each with a glimpse of the other end."""
     views = []
     for row in db.execute(

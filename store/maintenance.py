@@ -12,12 +12,9 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from postil.store.errors import StoreError
 
-if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
-    import sqlite_utils
 
 FTS_TABLES = ("highlights_fts", "sources_fts")
 
@@ -45,7 +42,7 @@ class CheckReport:
         )
 
 
-def backup(db: sqlite_utils.Database, target: str | os.PathLike, *, overwrite: bool = False) -> int:
+def backup(db: sqlite3.Connection, target: str | os.PathLike, *, overwrite: bool = False) -> int:
     """Copy the whole database to `target` with SQLite's online backup.
 
     Returns:
@@ -74,7 +71,7 @@ def backup(db: sqlite_utils.Database, target: str | os.PathLike, *, overwrite: b
     try:
         copy = sqlite3.connect(temp_name)
         try:
-            db.conn.backup(copy)
+            db.backup(copy)
         finally:
             copy.close()
         os.replace(temp_name, target)
@@ -84,10 +81,10 @@ def backup(db: sqlite_utils.Database, target: str | os.PathLike, *, overwrite: b
     return target.stat().st_size
 
 
-def check(db: sqlite_utils.Database) -> CheckReport:
+def check(db: sqlite3.Connection) -> CheckReport:
     """Run SQLite's integrity and foreign-key checks, FTS5 integrity checks, and a quote check."""
     report = CheckReport()
-    conn = db.conn
+    conn = db
     try:
         report.integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     except sqlite3.DatabaseError as error:
@@ -150,6 +147,6 @@ def _fts_check(conn: sqlite3.Connection, table: str) -> str:
             conn.execute("ROLLBACK")
 
 
-def _main_file(db: sqlite_utils.Database) -> str:
-    row = db.conn.execute("PRAGMA database_list").fetchone()
+def _main_file(db: sqlite3.Connection) -> str:
+    row = db.execute("PRAGMA database_list").fetchone()
     return row[2] if row else ""

@@ -1,26 +1,39 @@
 """The schema, as ordered migrations from the first release on.
 
-Each migration is a function registered on `MIGRATIONS` (sqlite-utils' built-in migration
-runner records applied ones in `_sqlite_migrations`). `PRAGMA user_version` mirrors the
-number of applied migrations so that a database from a newer postil is recognised and
-refused before anything touches it.
+Each migration is a function registered with `@migration(name)` on sqlite-utils' built-in
+runner, which records applied ones in `_sqlite_migrations`. `PRAGMA user_version` mirrors the
+number of migrations so that a database from a newer postil is recognised and refused before
+anything touches it (store.db checks it without importing this module).
 
-Never edit a released migration: add a new one.
+Never edit a released migration: add a new one, and raise store.db.SCHEMA_VERSION.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from postil.store.db import SCHEMA_VERSION
+from postil.store.clock import now
 from postil.store.errors import StoreError
 
 MIGRATIONS = Migrations("postil")
+MIGRATION_NAMES: list[str] = []
+"""Every migration's name, in order: its length is the schema version this module writes."""
+
+
+def migration(name: str) -> Callable:
+    """Register a migration under `name` (the name recorded in `_sqlite_migrations`)."""
+
+    def register(function: Callable[[sqlite_utils.Database], None]) -> Callable:
+        MIGRATION_NAMES.append(name)
+        return MIGRATIONS(name=name)(function)
+
+    return register
 
 DEFAULT_TAGS = (
     # name, colour, description
@@ -210,12 +223,10 @@ INITIAL_SCHEMA = [
 ]
 
 
-@MIGRATIONS(name="0001_initial")
+@migration("0001_initial")
 def m0001_initial(db: sqlite_utils.Database) -> None:
     for statement in INITIAL_SCHEMA:
         db.execute(statement)
-    from postil.store.clock import now
-
     stamp = now()
     for name, color, description in DEFAULT_TAGS:
         db.execute(
@@ -229,7 +240,7 @@ def m0001_initial(db: sqlite_utils.Database) -> None:
         )
 
 
-@MIGRATIONS(name="0002_search_indexes")
+@migration("0002_search_indexes")
 def m0002_search_indexes(db: sqlite_utils.Database) -> None:
     # Measured with bench/bench_search.py (100,000 highlights, 200 sources): search results
     # are ordered by source title then position. Without these, a page of a broad query
@@ -240,7 +251,7 @@ def m0002_search_indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS sources_title ON sources(title COLLATE NOCASE)")
 
 
-@MIGRATIONS(name="0003_source_chars")
+@migration("0003_source_chars")
 def m0003_source_chars(db: sqlite_utils.Database) -> None:
     # Measured with bench/bench_annotate.py (10 MB source): `length(text)` walks the whole
     # 10 MB value to count characters (10-25 ms), and creating a highlight needs that count
@@ -267,7 +278,7 @@ def m0003_source_chars(db: sqlite_utils.Database) -> None:
         )
 
 
-@MIGRATIONS(name="0004_reading_positions")
+@migration("0004_reading_positions")
 def m0004_reading_positions(db: sqlite_utils.Database) -> None:
     # Measured with bench/bench_annotate.py (10 MB source): saving the reading position as
     # `UPDATE sources SET read_offset = ...` rewrote the whole row, 10 MB of text included
@@ -290,7 +301,7 @@ def m0004_reading_positions(db: sqlite_utils.Database) -> None:
     )
 
 
-@MIGRATIONS(name="0005_sources_text_last")
+@migration("0005_sources_text_last")
 def m0005_sources_text_last(db: sqlite_utils.Database) -> None:
     # Measured in the app's start-up (a 10 MB source): SQLite stores a row's columns in order,
     # and reading any column after `text` walks the text's whole overflow chain (~9 ms for
@@ -320,45 +331,179 @@ def m0005_sources_text_last(db: sqlite_utils.Database) -> None:
             db.execute(saved[name])
 
 
-if len(MIGRATIONS._migrations) != SCHEMA_VERSION:  # the app's fast start checks the number alone
-    raise RuntimeError("postil.store.db.SCHEMA_VERSION must equal the number of migrations")
+MIGRATION_0006 = [
+    # Planned together for PDF pages, bibliographic records, source memos, exact file
+    # positions, reviewers and consensus, and team exchange: one table per kind of fact,
+    # each keyed by its source or highlight, so `sources` keeps its text last in the row
+    # (see 0005) and Datasette shows each as a plain table.
+    #
+    # The record a source has (CSL-JSON, the format Zotero, Pandoc and citeproc share) and
+    # where each field came from ({"title": "source", "DOI": "manual", ...}).
+    """
+    CREATE TABLE source_records (
+        source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+        csl TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(csl)),
+        citation_key TEXT,
+        provenance TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(provenance)),
+        updated_at TEXT NOT NULL
+    )
+    """,
+    "CREATE UNIQUE INDEX source_records_key ON source_records(citation_key COLLATE NOCASE)"
+    " WHERE citation_key IS NOT NULL",
+    # The reviewer's note on a whole source (summary, appraisal, design, sample size).
+    """
+    CREATE TABLE source_memos (
+        source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+        memo TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE VIRTUAL TABLE source_memos_fts USING fts5(
+        memo, content='source_memos', content_rowid='source_id',
+        tokenize='porter unicode61 remove_diacritics 2'
+    )
+    """,
+    """
+    CREATE TRIGGER source_memos_fts_insert AFTER INSERT ON source_memos BEGIN
+        INSERT INTO source_memos_fts(rowid, memo) VALUES (new.source_id, new.memo);
+    END
+    """,
+    """
+    CREATE TRIGGER source_memos_fts_delete AFTER DELETE ON source_memos BEGIN
+        INSERT INTO source_memos_fts(source_memos_fts, rowid, memo) VALUES ('delete', old.source_id, old.memo);
+    END
+    """,
+    """
+    CREATE TRIGGER source_memos_fts_update AFTER UPDATE OF memo ON source_memos BEGIN
+        INSERT INTO source_memos_fts(source_memos_fts, rowid, memo) VALUES ('delete', old.source_id, old.memo);
+        INSERT INTO source_memos_fts(rowid, memo) VALUES (new.source_id, new.memo);
+    END
+    """,
+    # A paged source's pages (PDF): index in the file, the label it declares (iii, 4, ...)
+    # and the page's span in the reading text. A highlight's page is found by its start.
+    """
+    CREATE TABLE source_pages (
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        page_index INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        PRIMARY KEY (source_id, page_index)
+    )
+    """,
+    "CREATE INDEX source_pages_start ON source_pages(source_id, start)",
+    # Reading text -> the file's decoded text: runs of (reading start, file start, length)
+    # where the two are the same characters, as little-endian int64 triples.
+    """
+    CREATE TABLE source_offsets (
+        source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+        file_chars INTEGER NOT NULL,
+        runs BLOB NOT NULL
+    )
+    """,
+    # Every place a source's file was found (re-adding the same bytes from a new path).
+    """
+    CREATE TABLE source_origins (
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        origin TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (source_id, origin)
+    )
+    """,
+    # Blind coding: a reviewer marks their coding of a source done, and only then sees
+    # the other reviewers' work on it (the mode itself is the setting `blind_mode`).
+    """
+    CREATE TABLE reviewer_progress (
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        reviewer TEXT NOT NULL,
+        done_at TEXT NOT NULL,
+        PRIMARY KEY (source_id, reviewer)
+    )
+    """,
+    # Reconciling: each disagreement decided (keep one version, merge, drop), with the
+    # consensus highlight it produced; the versions it came from stay, linked to it.
+    """
+    CREATE TABLE reconcile_decisions (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        disagreement TEXT NOT NULL UNIQUE,
+        decision TEXT NOT NULL,
+        consensus_id TEXT REFERENCES highlights(id) ON DELETE SET NULL ON UPDATE CASCADE,
+        decided_by TEXT NOT NULL DEFAULT '',
+        decided_at TEXT NOT NULL
+    )
+    """,
+    # Exchange: which collection (a teammate's file, an imported W3C or QDPX file) brought
+    # each highlight in, so one gone from that collection can be removed on the next sync;
+    # and highlights deleted here, so an exchange does not bring them back.
+    """
+    CREATE TABLE highlight_origins (
+        highlight_id TEXT PRIMARY KEY REFERENCES highlights(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        collection TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX highlight_origins_collection ON highlight_origins(collection)",
+    """
+    CREATE TABLE tombstones (
+        highlight_id TEXT PRIMARY KEY,
+        author TEXT NOT NULL DEFAULT '',
+        deleted_at TEXT NOT NULL
+    )
+    """,
+]
+
+@migration("0006_records_pages_reviewers_exchange")
+def m0006_records_pages_reviewers_exchange(db: sqlite_utils.Database) -> None:
+    for statement in MIGRATION_0006:
+        db.execute(statement)
+    stamp = now()
+    db.execute(
+        "INSERT INTO source_origins (source_id, origin, seen_at) SELECT id, origin, ? FROM sources",
+        [stamp],
+    )
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
-    return db.execute("PRAGMA user_version").fetchone()[0]
+def applied_names(conn: sqlite3.Connection) -> list[str]:
+    """The migrations recorded as applied in this database, in the order they ran."""
+    return [m.name for m in MIGRATIONS.applied(sqlite_utils.Database(conn))]
 
 
-def apply_migrations(db: sqlite_utils.Database, db_path: Path | str = "") -> None:
-    """Bring a database up to `SCHEMA_VERSION`, refusing one from a newer postil untouched."""
-    found = schema_version(db)
-    known = {m.name for m in MIGRATIONS._migrations}
+def migrate(conn: sqlite3.Connection, db_path: Path | str, expected: int) -> None:
+    """Bring a database up to date (store.db.apply_migrations calls this with its version).
+
+    All pending migrations run in one immediate transaction, so two first-time openers
+    cannot race; the second finds nothing left to do.
+    """
+    if expected != len(MIGRATION_NAMES):
+        raise RuntimeError("store.db.SCHEMA_VERSION must equal the number of migrations")
+    db = sqlite_utils.Database(conn)
     applied = {m.name for m in MIGRATIONS.applied(db)}
-    if found > SCHEMA_VERSION or applied - known:
+    if applied - set(MIGRATION_NAMES):
+        found = db.execute("PRAGMA user_version").fetchone()[0]
         raise StoreError(
             f"{db_path}: made by a newer postil (schema version {found}, this one knows "
-            f"{SCHEMA_VERSION}); upgrade postil to open it. The file was not changed."
+            f"{expected}); upgrade postil to open it. The file was not changed."
         )
     if not MIGRATIONS.pending(db):
         return
-    if found == 0 and not applied and _has_foreign_tables(db):
-        raise StoreError(f"{db_path}: not a postil database (it holds other tables); not changed")
-    from postil.store.db import write
-
-    # One immediate transaction for the lot, so two first-time openers cannot race.
-    with write(db):
+    # store.db.write is not used here: it would make this module import store.db, which
+    # imports this one. The transaction is the same: the write lock taken up front.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
         pending = [m.name for m in MIGRATIONS.pending(db)]
-        if not pending:
-            return
         MIGRATIONS.apply(db)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute(f"PRAGMA user_version = {expected}")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
     if "0005_sources_text_last" in pending:
         # Rewriting `sources` left every text's old pages free: the file had doubled. Give
         # them back once (VACUUM cannot run inside the migration's transaction). Should
         # another process hold the database, the pages are simply reused by later writes.
         with contextlib.suppress(sqlite3.OperationalError):
-            db.execute("VACUUM")
-
-
-def _has_foreign_tables(db: sqlite_utils.Database) -> bool:
-    names = set(db.table_names())
-    return bool(names - {"_sqlite_migrations"})
+            conn.execute("VACUUM")

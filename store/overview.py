@@ -23,15 +23,13 @@ when the user has renamed or deleted it.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from postil.store.query import quote_value
 from postil.store.search import count
 
-if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
-    import sqlite_utils
 
 TAG_ORDER = ("mechanism", "outcome", "caveat", "anecdote")
 """Default tags come first, in this order; other tags follow by creation (id)."""
@@ -100,7 +98,7 @@ class Overview:
         return " ".join(parts)
 
 
-def overview(db: sqlite_utils.Database) -> Overview:
+def overview(db: sqlite3.Connection) -> Overview:
     """Counts, coverage and warnings over the whole database (read only)."""
     sources = _coverage(db)
     tags = _ordered_tags(db)
@@ -117,7 +115,7 @@ def overview(db: sqlite_utils.Database) -> Overview:
     return result
 
 
-def _coverage(db: sqlite_utils.Database) -> list[SourceCoverage]:
+def _coverage(db: sqlite3.Connection) -> list[SourceCoverage]:
     ranges: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for source_id, start, end in db.execute(
         'SELECT source_id, start, "end" FROM highlights WHERE anchor_status <> \'orphaned\' '
@@ -146,7 +144,7 @@ def _union_length(ranges: list[tuple[int, int]], limit: int) -> int:
     return covered
 
 
-def _ordered_tags(db: sqlite_utils.Database) -> list[str]:
+def _ordered_tags(db: sqlite3.Connection) -> list[str]:
     names = [row[0] for row in db.execute("SELECT name FROM tags ORDER BY id")]
     folded = {n.casefold(): n for n in names}
     first = [folded[t] for t in TAG_ORDER if t in folded]
@@ -162,7 +160,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _warnings(db: sqlite_utils.Database, ov: Overview) -> list[BalanceWarning]:
+def _warnings(db: sqlite3.Connection, ov: Overview) -> list[BalanceWarning]:
     out: list[BalanceWarning] = []
     tags = {t.casefold(): t for t in ov.tags}
     relations = {row[0] for row in db.execute("SELECT name FROM relations")}
@@ -245,7 +243,7 @@ def _json(values: list[str]) -> str:
 
 
 def _mechanisms_backed_only_by_anecdotes(
-    db: sqlite_utils.Database, mechanism: str, anecdote: str
+    db: sqlite3.Connection, mechanism: str, anecdote: str
 ) -> list[str]:
     """Ids of mechanism highlights whose every `supports`-linked supporter is an anecdote."""
     rows = db.execute(

@@ -8,6 +8,7 @@ nothing built there is cyclic garbage, so nothing is lost by collecting afterwar
 
 from __future__ import annotations
 
+import sqlite3
 import codecs
 import gc
 from contextlib import contextmanager
@@ -16,7 +17,6 @@ from itertools import takewhile
 from typing import Iterator
 
 from postil.sources.document import Block
-from postil.store.db import Readable, connection
 from postil.store.errors import NotFound
 from postil.store.models import Source
 from postil.store.sources import BLOCK_COLUMNS, blocks_from_rows, get_source, read_block_table
@@ -34,7 +34,7 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def source_for_reading(db: Readable, source_id: int) -> Source:
+def source_for_reading(db: sqlite3.Connection, source_id: int) -> Source:
     """postil.store.sources.get_source with the garbage collector held off (see the module's
     docstring), its blocks as a BlockTable (what an open source keeps).
 
@@ -65,7 +65,7 @@ class Preview:
     """Where the reader opens: 0 at the top, else the saved reading position."""
 
 
-def preview_for_reading(db: Readable, source_id: int, *, at_top: bool) -> Preview:
+def preview_for_reading(db: sqlite3.Connection, source_id: int, *, at_top: bool) -> Preview:
     """The part of a source that the first screen shows (see Preview).
 
     Reading a 10 MB source whole costs ~65 ms (the text, 20,000 block rows, their objects);
@@ -88,7 +88,7 @@ def preview_for_reading(db: Readable, source_id: int, *, at_top: bool) -> Previe
     title, read_offset = row
     cursor = 0 if at_top else max(0, read_offset)
     limit = cursor + PREVIEW_CHARS
-    with connection(db).blobopen("sources", "text", source_id, readonly=True) as blob:
+    with db.blobopen("sources", "text", source_id, readonly=True) as blob:
         data = blob.read(min(len(blob), 4 * limit))  # UTF-8: at most 4 bytes a character
     # Complete characters only: the cut may fall inside one.
     text = codecs.getincrementaldecoder("utf-8")().decode(data, final=False)

@@ -14,8 +14,8 @@ What is written, by outcome:
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from postil.sources.anchor import capture_context, reanchor
 from postil.store.clock import now
@@ -23,8 +23,6 @@ from postil.store.db import write
 from postil.store.errors import NotFound, StoreError
 from postil.store.models import Highlight
 
-if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
-    import sqlite_utils
 
 
 @dataclass
@@ -51,7 +49,7 @@ class ReanchorReport:
         )
 
 
-def reanchor_source(db: sqlite_utils.Database, source_id: int, new_text: str) -> ReanchorReport:
+def reanchor_source(db: sqlite3.Connection, source_id: int, new_text: str) -> ReanchorReport:
     """Re-anchor every highlight of a source against `new_text`, in the caller's transaction.
 
     A highlight already orphaned or fuzzy is tried again from its stored quote (it may come
@@ -61,7 +59,7 @@ def reanchor_source(db: sqlite_utils.Database, source_id: int, new_text: str) ->
     Raises:
         RuntimeError: called outside a transaction (wrap the caller in `store.db.write`).
     """
-    if not db.conn.in_transaction:
+    if not db.in_transaction:
         raise RuntimeError("reanchor_source must run inside the caller's store.db.write(db) transaction")
     rows = db.execute(
         """SELECT id, start, "end", quote, prefix, suffix, anchor_status FROM highlights
@@ -101,7 +99,7 @@ def reanchor_source(db: sqlite_utils.Database, source_id: int, new_text: str) ->
     return report
 
 
-def accept_fuzzy(db: sqlite_utils.Database, highlight_id: str) -> None:
+def accept_fuzzy(db: sqlite3.Connection, highlight_id: str) -> None:
     """The reviewer accepts a fuzzy anchor: the text now between its offsets becomes its quote.
 
     Raises:
@@ -129,17 +127,17 @@ def accept_fuzzy(db: sqlite_utils.Database, highlight_id: str) -> None:
         )
 
 
-def orphans(db: sqlite_utils.Database, source_id: int | None = None) -> list[Highlight]:
+def orphans(db: sqlite3.Connection, source_id: int | None = None) -> list[Highlight]:
     """Highlights whose quote was not found in their source's current text (with tags)."""
     return _with_status(db, "orphaned", source_id)
 
 
-def fuzzy_highlights(db: sqlite_utils.Database, source_id: int | None = None) -> list[Highlight]:
+def fuzzy_highlights(db: sqlite3.Connection, source_id: int | None = None) -> list[Highlight]:
     """Highlights matched only approximately, awaiting the reviewer's acceptance (with tags)."""
     return _with_status(db, "fuzzy", source_id)
 
 
-def _with_status(db: sqlite_utils.Database, status: str, source_id: int | None) -> list[Highlight]:
+def _with_status(db: sqlite3.Connection, status: str, source_id: int | None) -> list[Highlight]:
     from postil.store.highlights import get_highlights
 
     where, args = "anchor_status = ?", [status]

@@ -21,7 +21,6 @@ import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from postil.store.errors import NotFound, StoreError
 from postil.store.models import Highlight
@@ -29,8 +28,6 @@ from postil.store.query import (
     And, Node, Not, Or, Phrase, QueryError, Term, Words, is_token_char, next_day, parse,
 )
 
-if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
-    import sqlite_utils
 
 HISTORY_KEEP = 200
 """How many recent queries `record_history` keeps."""
@@ -62,7 +59,7 @@ class SearchHit:
 class _Compiler:
     """Turns an AST into (sql, params), looking names up in the database once."""
 
-    def __init__(self, db: sqlite_utils.Database, *, walk: bool = False) -> None:
+    def __init__(self, db: sqlite3.Connection, *, walk: bool = False) -> None:
         self.db = db
         self.walk = walk
         """Compile for a walk in result order: nothing drives, every test is a per-row probe."""
@@ -300,7 +297,7 @@ def _parsed(query: str | Node) -> Node:
 # --- running ----------------------------------------------------------------------------
 
 
-def where_clause(db: sqlite_utils.Database, query: str | Node) -> tuple[str, list]:
+def where_clause(db: sqlite3.Connection, query: str | Node) -> tuple[str, list]:
     """The SQL predicate on `highlights h` for a query, and its parameters.
 
     For other store modules (exports) that need the matching set inside their own SQL.
@@ -315,7 +312,7 @@ WALK_BUDGET = 40
 """Progress-handler calls (1,000 VM steps each; 40 is about 7 ms) a walk in result order may take."""
 
 
-def _walk_in_order(db: sqlite_utils.Database, node: Node, page: list[int]) -> list[int] | None:
+def _walk_in_order(db: sqlite3.Connection, node: Node, page: list[int]) -> list[int] | None:
     """A page of matches found by walking highlights in result order, or None if too slow.
 
     A broad query (one tag, has:link, has:note) matches so many rows that sorting them all
@@ -336,7 +333,7 @@ def _walk_in_order(db: sqlite_utils.Database, node: Node, page: list[int]) -> li
         calls += 1
         return calls > WALK_BUDGET
 
-    conn = db.conn
+    conn = db
     conn.set_progress_handler(budget, 1000)
     try:
         return [row[0] for row in conn.execute(sql, params + page)]
@@ -349,7 +346,7 @@ def _walk_in_order(db: sqlite_utils.Database, node: Node, page: list[int]) -> li
 
 
 def search_hits(
-    db: sqlite_utils.Database, query: str | Node, *, limit: int | None = None, offset: int = 0
+    db: sqlite3.Connection, query: str | Node, *, limit: int | None = None, offset: int = 0
 ) -> list[SearchHit]:
     """Highlights matching `query` with their source titles, in source then document order.
 
@@ -391,7 +388,7 @@ def search_hits(
     return hits
 
 
-def _every_hit(db: sqlite_utils.Database, offset: int) -> list[SearchHit]:
+def _every_hit(db: sqlite3.Connection, offset: int) -> list[SearchHit]:
     """Every highlight in result order (an export of everything): with nothing to filter,
     the indexes already give the order, so the full rows are read in one pass (no key list
     to sort and look up again) and tags and link counts come from one grouped query each."""
@@ -422,7 +419,7 @@ def _every_hit(db: sqlite_utils.Database, offset: int) -> list[SearchHit]:
 
 
 def search(
-    db: sqlite_utils.Database, query: str | Node, *, limit: int | None = None, offset: int = 0
+    db: sqlite3.Connection, query: str | Node, *, limit: int | None = None, offset: int = 0
 ) -> list[Highlight]:
     """Highlights matching `query`, tags and link counts filled, in source then document order.
 
@@ -432,13 +429,13 @@ def search(
     return [hit.highlight for hit in search_hits(db, query, limit=limit, offset=offset)]
 
 
-def count(db: sqlite_utils.Database, query: str | Node) -> int:
+def count(db: sqlite3.Connection, query: str | Node) -> int:
     """How many highlights match `query` (raises QueryError like `search`)."""
     where, params = where_clause(db, query)
     return db.execute(f"SELECT count(*) FROM highlights h WHERE {where}", params).fetchone()[0]
 
 
-def _fill_tags_and_links(db: sqlite_utils.Database, highlights: list[Highlight]) -> None:
+def _fill_tags_and_links(db: sqlite3.Connection, highlights: list[Highlight]) -> None:
     if not highlights:
         return
     import json
@@ -536,7 +533,7 @@ def emphasis_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
 # --- saved queries and history ------------------------------------------------------------
 
 
-def save_query(db: sqlite_utils.Database, name: str, query: str) -> None:
+def save_query(db: sqlite3.Connection, name: str, query: str) -> None:
     """Save (or replace) `query` under `name`. Raises QueryError if it does not parse."""
     from postil.store.clock import now
     from postil.store.db import write
@@ -553,13 +550,13 @@ def save_query(db: sqlite_utils.Database, name: str, query: str) -> None:
         )
 
 
-def saved_queries(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+def saved_queries(db: sqlite3.Connection) -> list[tuple[str, str]]:
     """(name, query) pairs, by name."""
     rows = db.execute("SELECT name, query FROM saved_queries ORDER BY name COLLATE NOCASE, name")
     return [(name, query) for name, query in rows]
 
 
-def delete_saved_query(db: sqlite_utils.Database, name: str) -> None:
+def delete_saved_query(db: sqlite3.Connection, name: str) -> None:
     """Forget a saved query. Raises NotFound when there is none of that name."""
     from postil.store.db import write
 
@@ -569,7 +566,7 @@ def delete_saved_query(db: sqlite_utils.Database, name: str) -> None:
             raise NotFound(f"no saved query named {name!r}")
 
 
-def record_history(db: sqlite_utils.Database, query: str) -> None:
+def record_history(db: sqlite3.Connection, query: str) -> None:
     """Remember a query the user ran; repeats of the latest are not added twice."""
     from postil.store.clock import now
     from postil.store.db import write
@@ -590,7 +587,7 @@ def record_history(db: sqlite_utils.Database, query: str) -> None:
         )
 
 
-def history(db: sqlite_utils.Database) -> list[str]:
+def history(db: sqlite3.Connection) -> list[str]:
     """Recent queries, newest first."""
     return [row[0] for row in db.execute("SELECT query FROM query_history ORDER BY id DESC")]
 

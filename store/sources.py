@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from postil.sources.document import NO_META, Block, BlockTable, LoadedSource
 from postil.store.clock import now
-from postil.store.db import Readable, write
+from postil.store.db import write
 from postil.store.errors import Ambiguous, NotFound
 from postil.store.models import Source, SourceInfo
 
-if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
-    import sqlite_utils
 
 _INFO_COLUMNS = """
     s.id, s.title, s.origin, s.format, s.sha256, s.size,
@@ -39,7 +37,7 @@ class AddResult:
     """A store.reanchor.ReanchorReport when an update moved highlights."""
 
 
-def add_source(db: sqlite_utils.Database, loaded: LoadedSource) -> AddResult:
+def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
     """Store a loaded source, or update the source with the same origin in place.
 
     Bytes seen before (same sha256) change nothing. A changed file with a known origin
@@ -94,8 +92,8 @@ def add_source(db: sqlite_utils.Database, loaded: LoadedSource) -> AddResult:
         return AddResult(get_source_info(db, source_id), "added", len(document.blocks))
 
 
-def _insert_blocks(db: sqlite_utils.Database, source_id: int, blocks: list[Block]) -> None:
-    db.conn.executemany(
+def _insert_blocks(db: sqlite3.Connection, source_id: int, blocks: list[Block]) -> None:
+    db.executemany(
         'INSERT INTO blocks (source_id, seq, kind, level, start, "end", meta) VALUES (?, ?, ?, ?, ?, ?, ?)',
         (
             (source_id, seq, b.kind, b.level, b.start, b.end, json.dumps(b.meta) if b.meta else "{}")
@@ -104,15 +102,15 @@ def _insert_blocks(db: sqlite_utils.Database, source_id: int, blocks: list[Block
     )
 
 
-def _block_count(db: sqlite_utils.Database, source_id: int) -> int:
+def _block_count(db: sqlite3.Connection, source_id: int) -> int:
     return db.execute("SELECT count(*) FROM blocks WHERE source_id = ?", [source_id]).fetchone()[0]
 
 
-def _info(db: Readable, row: tuple) -> SourceInfo:
+def _info(db: sqlite3.Connection, row: tuple) -> SourceInfo:
     return SourceInfo(*row)
 
 
-def get_source_info(db: Readable, source_id: int) -> SourceInfo:
+def get_source_info(db: sqlite3.Connection, source_id: int) -> SourceInfo:
     row = db.execute(f"SELECT {_INFO_COLUMNS} FROM sources s WHERE s.id = ?", [source_id]).fetchone()
     if row is None:
         raise NotFound(f"no source with id {source_id}")
@@ -160,13 +158,13 @@ def block_table_from_rows(rows) -> BlockTable:
     )
 
 
-def read_block_table(db: Readable, source_id: int) -> BlockTable:
+def read_block_table(db: sqlite3.Connection, source_id: int) -> BlockTable:
     return block_table_from_rows(db.execute(
         f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE source_id = ? ORDER BY seq", [source_id]
     ))
 
 
-def get_source(db: Readable, source_id: int, *, blocks: bool = True) -> Source:
+def get_source(db: sqlite3.Connection, source_id: int, *, blocks: bool = True) -> Source:
     """A source with its reading text and blocks (`blocks=False`: an empty block list, for
     callers that read the spans they need with `get_block_spans`)."""
     info = get_source_info(db, source_id)
@@ -179,7 +177,7 @@ def get_source(db: Readable, source_id: int, *, blocks: bool = True) -> Source:
     return Source(**vars(info), text=text, blocks=blocks, warnings=json.loads(warnings))
 
 
-def get_block_spans(db: sqlite_utils.Database, source_id: int) -> list[tuple[str, int | None, int, int]]:
+def get_block_spans(db: sqlite3.Connection, source_id: int) -> list[tuple[str, int | None, int, int]]:
     """(kind, level, start, end) of a source's blocks in document order (none if no such source).
 
     What locating a quote needs (exports cite a heading path and paragraph number), without
@@ -190,19 +188,19 @@ def get_block_spans(db: sqlite_utils.Database, source_id: int) -> list[tuple[str
     ).fetchall()
 
 
-def source_text(db: sqlite_utils.Database, source_id: int) -> str:
+def source_text(db: sqlite3.Connection, source_id: int) -> str:
     row = db.execute("SELECT text FROM sources WHERE id = ?", [source_id]).fetchone()
     if row is None:
         raise NotFound(f"no source with id {source_id}")
     return row[0]
 
 
-def list_sources(db: Readable) -> list[SourceInfo]:
+def list_sources(db: sqlite3.Connection) -> list[SourceInfo]:
     """Every source, in the order they were added."""
     return [_info(db, row) for row in db.execute(f"SELECT {_INFO_COLUMNS} FROM sources s ORDER BY s.id")]
 
 
-def find_source(db: sqlite_utils.Database, ref: str) -> SourceInfo:
+def find_source(db: sqlite3.Connection, ref: str) -> SourceInfo:
     """Resolve what a user typed: an id, a title or file name, or a unique prefix of either.
 
     Raises:
@@ -233,19 +231,19 @@ def find_source(db: sqlite_utils.Database, ref: str) -> SourceInfo:
     raise Ambiguous(f"{ref!r} matches {len(matches)} sources: {listed}; give an id or more of the title")
 
 
-def delete_source(db: sqlite_utils.Database, source_id: int) -> None:
+def delete_source(db: sqlite3.Connection, source_id: int) -> None:
     """Delete a source with its blocks, highlights and their links."""
     with write(db):
         get_source_info(db, source_id)
         db.execute("DELETE FROM sources WHERE id = ?", [source_id])
 
 
-def rename_source(db: sqlite_utils.Database, source_id: int, title: str) -> None:
+def rename_source(db: sqlite3.Connection, source_id: int, title: str) -> None:
     with write(db):
         db.execute("UPDATE sources SET title = ? WHERE id = ?", [title, source_id])
 
 
-def save_reading_position(db: Readable, source_id: int, offset: int) -> None:
+def save_reading_position(db: sqlite3.Connection, source_id: int, offset: int) -> None:
     """Remember where the reader was in a source, and that it was the last one read.
 
     Kept in `reading_positions`, not in the source's row: updating that row rewrites its
@@ -259,7 +257,7 @@ def save_reading_position(db: Readable, source_id: int, offset: int) -> None:
         )
 
 
-def last_read_source(db: Readable) -> int | None:
+def last_read_source(db: sqlite3.Connection) -> int | None:
     """The source read most recently, else the first one added, else None."""
     row = db.execute(
         """SELECT s.id FROM sources s LEFT JOIN reading_positions r ON r.source_id = s.id
@@ -268,14 +266,14 @@ def last_read_source(db: Readable) -> int | None:
     return row[0] if row else None
 
 
-def source_by_origin(db: sqlite_utils.Database, origin: str) -> SourceInfo | None:
+def source_by_origin(db: sqlite3.Connection, origin: str) -> SourceInfo | None:
     row = db.execute(
         f"SELECT {_INFO_COLUMNS} FROM sources s WHERE s.origin = ? ORDER BY s.id LIMIT 1", [origin]
     ).fetchone()
     return _info(db, row) if row else None
 
 
-def source_by_sha256(db: sqlite_utils.Database, sha256: str) -> SourceInfo | None:
+def source_by_sha256(db: sqlite3.Connection, sha256: str) -> SourceInfo | None:
     row = db.execute(
         f"SELECT {_INFO_COLUMNS} FROM sources s WHERE s.sha256 = ? ORDER BY s.id LIMIT 1", [sha256]
     ).fetchone()

@@ -5,16 +5,14 @@ Every change that the app can undo returns what is needed to reverse it.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from postil.store.clock import now
-from postil.store.db import Readable, write
+from postil.store.db import write
 from postil.store.errors import NotFound, StoreError
 from postil.store.models import Tag
 
-if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
-    import sqlite_utils
 
 MAX_DIGIT = 9
 PALETTE = (
@@ -36,7 +34,7 @@ def _tag(row: tuple, digit: int | None, count: int = 0) -> Tag:
     return Tag(*row, digit=digit, count=count)
 
 
-def list_tags(db: Readable) -> list[Tag]:
+def list_tags(db: sqlite3.Connection) -> list[Tag]:
     """All tags in creation order; the first nine carry the digit key that applies them.
 
     The four defaults come first, so 1-4 stay mechanism, outcome, caveat, anecdote.
@@ -52,21 +50,21 @@ def list_tags(db: Readable) -> list[Tag]:
     ]
 
 
-def tag_for_digit(db: sqlite_utils.Database, digit: int) -> Tag | None:
+def tag_for_digit(db: sqlite3.Connection, digit: int) -> Tag | None:
     for tag in list_tags(db):
         if tag.digit == digit:
             return tag
     return None
 
 
-def get_tag(db: sqlite_utils.Database, name: str) -> Tag:
+def get_tag(db: sqlite3.Connection, name: str) -> Tag:
     for tag in list_tags(db):
         if tag.name.casefold() == name.strip().casefold():
             return tag
     raise NotFound(f"no tag named {name!r} (try `postil tags`)")
 
 
-def find_tag(db: sqlite_utils.Database, name: str) -> Tag | None:
+def find_tag(db: sqlite3.Connection, name: str) -> Tag | None:
     try:
         return get_tag(db, name)
     except NotFound:
@@ -87,7 +85,7 @@ def validate_tag_name(name: str) -> str:
 
 
 def create_tag(
-    db: sqlite_utils.Database, name: str, *, color: str | None = None, description: str = ""
+    db: sqlite3.Connection, name: str, *, color: str | None = None, description: str = ""
 ) -> Tag:
     """Create a tag; an existing tag of that name (any case) is returned unchanged."""
     name = validate_tag_name(name)
@@ -118,7 +116,7 @@ def validate_color(color: str) -> str:
         raise StoreError(f"{color!r} is not a colour (use a name like 'cyan' or a code like '#3a7bd5')") from None
 
 
-def rename_tag(db: sqlite_utils.Database, old: str, new: str) -> Tag:
+def rename_tag(db: sqlite3.Connection, old: str, new: str) -> Tag:
     """Rename a tag everywhere at once (highlights refer to it by id)."""
     new = validate_tag_name(new)
     with write(db):
@@ -130,21 +128,21 @@ def rename_tag(db: sqlite_utils.Database, old: str, new: str) -> Tag:
         return get_tag(db, new)
 
 
-def recolor_tag(db: sqlite_utils.Database, name: str, color: str) -> Tag:
+def recolor_tag(db: sqlite3.Connection, name: str, color: str) -> Tag:
     with write(db):
         tag = get_tag(db, name)
         db.execute("UPDATE tags SET color = ? WHERE id = ?", [validate_color(color), tag.id])
         return get_tag(db, name)
 
 
-def describe_tag(db: sqlite_utils.Database, name: str, description: str) -> Tag:
+def describe_tag(db: sqlite3.Connection, name: str, description: str) -> Tag:
     with write(db):
         tag = get_tag(db, name)
         db.execute("UPDATE tags SET description = ? WHERE id = ?", [description, tag.id])
         return get_tag(db, name)
 
 
-def delete_tag(db: sqlite_utils.Database, name: str) -> TagSnapshot:
+def delete_tag(db: sqlite3.Connection, name: str) -> TagSnapshot:
     """Delete a tag, untagging its highlights (which are kept)."""
     with write(db):
         tag = get_tag(db, name)
@@ -153,7 +151,7 @@ def delete_tag(db: sqlite_utils.Database, name: str) -> TagSnapshot:
         return TagSnapshot(tag, ids)
 
 
-def restore_tag(db: sqlite_utils.Database, snapshot: TagSnapshot) -> Tag:
+def restore_tag(db: sqlite3.Connection, snapshot: TagSnapshot) -> Tag:
     """Undo `delete_tag`: the same tag id, name, colour and highlights."""
     tag = snapshot.tag
     with write(db):
@@ -175,7 +173,7 @@ class MergeResult:
     """Highlights that carried only the removed tag and now carry `into`."""
 
 
-def merge_tags(db: sqlite_utils.Database, source: str, into: str) -> MergeResult:
+def merge_tags(db: sqlite3.Connection, source: str, into: str) -> MergeResult:
     """Move every highlight of tag `source` to tag `into`, then delete `source`."""
     with write(db):
         src, dst = get_tag(db, source), get_tag(db, into)
@@ -189,17 +187,17 @@ def merge_tags(db: sqlite_utils.Database, source: str, into: str) -> MergeResult
         return MergeResult(TagSnapshot(src, ids), get_tag(db, dst.name), newly)
 
 
-def unmerge_tags(db: sqlite_utils.Database, result: MergeResult) -> None:
+def unmerge_tags(db: sqlite3.Connection, result: MergeResult) -> None:
     """Undo `merge_tags`."""
     with write(db):
-        db.conn.executemany(
+        db.executemany(
             "DELETE FROM highlight_tags WHERE tag_id = ? AND highlight_id = ?",
             [(result.into.id, hid) for hid in result.newly_tagged],
         )
         restore_tag(db, result.removed)
 
 
-def counts_per_source(db: sqlite_utils.Database) -> dict[tuple[int, int], int]:
+def counts_per_source(db: sqlite3.Connection) -> dict[tuple[int, int], int]:
     """{(tag_id, source_id): number of highlights}."""
     return {
         (tag_id, source_id): count
@@ -210,7 +208,7 @@ def counts_per_source(db: sqlite_utils.Database) -> dict[tuple[int, int], int]:
     }
 
 
-def _highlights_with(db: sqlite_utils.Database, tag_id: int) -> list[str]:
+def _highlights_with(db: sqlite3.Connection, tag_id: int) -> list[str]:
     return [
         row[0]
         for row in db.execute(
@@ -219,8 +217,8 @@ def _highlights_with(db: sqlite_utils.Database, tag_id: int) -> list[str]:
     ]
 
 
-def _attach(db: sqlite_utils.Database, tag_id: int, highlight_ids: list[str]) -> None:
-    db.conn.executemany(
+def _attach(db: sqlite3.Connection, tag_id: int, highlight_ids: list[str]) -> None:
+    db.executemany(
         """INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id)
            SELECT ?, ? WHERE EXISTS (SELECT 1 FROM highlights WHERE id = ?)""",
         [(hid, tag_id, hid) for hid in highlight_ids],

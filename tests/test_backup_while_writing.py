@@ -21,7 +21,7 @@ HOLDER = textwrap.dedent(
     import sys
     from postil.store.db import open_db
     db = open_db(sys.argv[1])
-    conn = db.conn
+    conn = db
     conn.execute("BEGIN IMMEDIATE")
     # Real store writes, inside the one open transaction (write() nests as savepoints).
     from postil.sources.load import load_bytes

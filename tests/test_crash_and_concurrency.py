@@ -40,7 +40,7 @@ def db_path(tmp_path):
     db = open_db(path)
     doc = Document("Long", TEXT, [Block("paragraph", 0, len(TEXT))], "text")
     add_source(db, LoadedSource(doc, "/long.txt", hashlib.sha256(TEXT.encode()).hexdigest(), len(TEXT)))
-    db.conn.close()
+    db.close()
     return path
 
 
@@ -60,7 +60,7 @@ def stored_ids(db_path) -> set[str]:
         db.execute("INSERT INTO highlights_fts(highlights_fts) VALUES ('integrity-check')")
         return {row[0] for row in db.execute("SELECT id FROM highlights")}
     finally:
-        db.conn.close()
+        db.close()
 
 
 @pytest.mark.slow

@@ -38,7 +38,7 @@ def add_corpus(db_path: Path, corpus_dir: Path) -> tuple[int, int]:
         amygdala = store_sources.add_source(db, load_path(corpus_dir / AMYGDALA)).source.id
         trauma = store_sources.add_source(db, load_path(corpus_dir / TRAUMA)).source.id
     finally:
-        db.conn.close()
+        db.close()
     return amygdala, trauma
 
 
@@ -114,7 +114,7 @@ def test_link_a_caveat_to_an_outcome_follow_it_and_come_back(terminal_factory, c
     assert (caveat.quote, caveat.tags, caveat.source_id) == (CAVEAT, ["caveat"], amygdala)
     assert (outcome.quote, outcome.tags, outcome.source_id) == (OUTCOME, ["outcome"], trauma)
     assert (link.relation, link.note, link.author) == ("qualifies", "n=20, unblinded", "e2e")
-    db.conn.close()
+    db.close()
 
 
 def test_search_tag_caveat_lands_on_the_caveat_and_a_saved_query_runs_from_the_palette(
@@ -128,7 +128,7 @@ def test_search_tag_caveat_lands_on_the_caveat_and_a_saved_query_runs_from_the_p
         begin = text.index(sentence)
         store_highlights.create_highlight(db, source_id, begin, begin + len(sentence), tags=[tag])
     (caveat,) = [h for h in store_highlights.list_highlights(db) if h.tags == ["caveat"]]
-    db.conn.close()
+    db.close()
 
     term = start("open", str(trauma))  # reading the other article
     term.wait_for("How Psychedelic Therapy Heals Chronic Trauma")
@@ -163,4 +163,4 @@ def test_search_tag_caveat_lands_on_the_caveat_and_a_saved_query_runs_from_the_p
     db = open_db(db_path)
     # Quitting wrote the reading position: the cursor was on the caveat's first character.
     assert store_sources.get_source(db, amygdala).read_offset == caveat.start
-    db.conn.close()
+    db.close()

@@ -64,7 +64,7 @@ def test_find_select_sentence_tag_note_and_reopen(terminal_factory, tmp_path):
     )
     assert highlight.tags == ["mechanism"]
     assert highlight.note == "Replicates the earlier reset finding."
-    db.conn.close()
+    db.close()
 
     again = start()
     again.wait_for("Psilocybin changed")

@@ -44,4 +44,4 @@ def test_a_sources_highlights_read_through_the_source_match_those_read_by_id(tmp
     assert sorted(h.id for h in read) == sorted(h.id for h in made)
     assert sum(h.link_count for h in read) == 2 * len(links)  # each link counts at both ends
     assert {h.id: sorted(h.tags) for h in read} == {h.id: sorted(h.tags) for h in made}
-    db.conn.close()
+    db.close()

@@ -34,7 +34,7 @@ NEW_TEXT = (
 def db(tmp_path):
     database = open_db(tmp_path / "t.db")
     yield database
-    database.conn.close()
+    database.close()
 
 
 def add_source(db, text: str) -> int:
@@ -136,7 +136,7 @@ def test_it_refuses_to_run_outside_a_transaction(db, marked):
     sid, _ = marked
     with pytest.raises(RuntimeError):
         reanchor_source(db, sid, NEW_TEXT)
-    assert not db.conn.in_transaction
+    assert not db.in_transaction
 
 
 def test_unchanged_text_writes_nothing(db, marked):

@@ -26,7 +26,7 @@ def evil(tmp_path):
     b = highlights.create_highlight(db, source, 0, 12, tags=["caveat"])
     links.create_link(db, b.id, a.id, relation="contradicts")
     db.execute("UPDATE highlights SET anchor_status = 'orphaned' WHERE id = ?", [a.id])
-    db.conn.commit()
+    db.commit()
     return db, a.id, b.id
 
 

@@ -4,12 +4,17 @@ import hashlib
 import sqlite3
 
 import pytest
+import sqlite_utils
 
 from postil.sources.document import Block, BlockTable, Document, LoadedSource
 from postil.store import highlights, reading, sources
-from postil.store.db import open_current, open_db, write
+from postil.store.db import SCHEMA_VERSION, configure_connection, open_db, write
 from postil.store.errors import StoreError
-from postil.store.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version
+from postil.store.migrations import MIGRATION_NAMES, MIGRATIONS, applied_names
+
+
+def tag_names(db) -> list[str]:
+    return [row[0] for row in db.execute("SELECT name FROM tags ORDER BY id")]
 
 
 def loaded(text: str, origin: str = "/a.txt", title: str = "A") -> LoadedSource:
@@ -22,9 +27,9 @@ def test_new_database_has_wal_foreign_keys_busy_timeout_and_default_tags(tmp_pat
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-    assert [t["name"] for t in db["tags"].rows] == ["mechanism", "outcome", "caveat", "anecdote"]
-    assert len({t["color"] for t in db["tags"].rows}) == 4
-    assert schema_version(db) == SCHEMA_VERSION
+    assert tag_names(db) == ["mechanism", "outcome", "caveat", "anecdote"]
+    assert len({row[0] for row in db.execute("SELECT color FROM tags")}) == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_default_path_honours_postil_db(monkeypatch, tmp_path):
@@ -36,17 +41,17 @@ def test_default_path_honours_postil_db(monkeypatch, tmp_path):
 
 def test_reopening_applies_nothing_twice(tmp_path):
     path = tmp_path / "again.db"
-    open_db(path).conn.close()
+    open_db(path).close()
     db = open_db(path)
-    assert len(MIGRATIONS.applied(db)) == SCHEMA_VERSION
-    assert db["tags"].count == 4
+    assert len(applied_names(db)) == SCHEMA_VERSION
+    assert len(tag_names(db)) == 4
 
 
 def test_database_from_a_newer_postil_is_refused_untouched(tmp_path):
     path = tmp_path / "newer.db"
     db = open_db(path)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    db.conn.close()
+    db.close()
     before = path.read_bytes()
     with pytest.raises(StoreError, match="newer postil"):
         open_db(path)
@@ -95,13 +100,13 @@ def test_write_rolls_back_everything_on_error(tmp_path):
             highlights.create_highlight(db, source.id, 0, 4, tags=["brand-new"])
             raise RuntimeError("boom")
     assert highlights.list_highlights(db) == []
-    assert "brand-new" not in [t["name"] for t in db["tags"].rows]
+    assert "brand-new" not in tag_names(db)
 
 
 def test_write_on_a_plain_connection_commits_and_nests_as_a_savepoint(tmp_path):
     db = open_db(tmp_path / "plain.db")
-    db.conn.close()
-    conn = open_current(tmp_path / "plain.db")
+    db.close()
+    conn = open_db(tmp_path / "plain.db")
     with write(conn):
         conn.execute("INSERT INTO settings (key, value) VALUES ('kept', '1')")
         with pytest.raises(RuntimeError):
@@ -109,7 +114,7 @@ def test_write_on_a_plain_connection_commits_and_nests_as_a_savepoint(tmp_path):
                 conn.execute("INSERT INTO settings (key, value) VALUES ('undone', '1')")
                 raise RuntimeError("inner")
     conn.close()
-    again = open_current(tmp_path / "plain.db")
+    again = open_db(tmp_path / "plain.db")
     keys = {row[0] for row in again.execute("SELECT key FROM settings")}
     assert "kept" in keys and "undone" not in keys
 
@@ -174,13 +179,9 @@ def test_bad_ranges_are_refused(tmp_path, start, end):
 def database_before(path, migration: str) -> sqlite3.Connection:
     """A file as the release before `migration` left it: the earlier migrations applied and
     `user_version` saying so; its open connection."""
-    import sqlite_utils
-
-    from postil.store.db import configure_connection
-
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(path, isolation_level=None)
     configure_connection(conn)
-    names = [m.name for m in MIGRATIONS._migrations]
+    names = MIGRATION_NAMES
     MIGRATIONS.apply(sqlite_utils.Database(conn), stop_before=migration)
     conn.execute(f"PRAGMA user_version = {names.index(migration)}")
     return conn
@@ -189,12 +190,12 @@ def database_before(path, migration: str) -> sqlite3.Connection:
 def test_database_from_the_previous_version_upgrades_in_place(tmp_path):
     """A file made by the release before this one (all migrations but the last) upgrades."""
     path = tmp_path / "previous.db"
-    names = [m.name for m in MIGRATIONS._migrations]
+    names = MIGRATION_NAMES
     database_before(path, names[-1]).close()
     db = open_db(path)
-    assert schema_version(db) == SCHEMA_VERSION
-    assert [m.name for m in MIGRATIONS.applied(db)] == names
-    assert db["tags"].count == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert applied_names(db) == names
+    assert len(tag_names(db)) == 4
 
 
 @pytest.mark.parametrize("text", ["plain ascii text " * 50, "wide 中文 and 😀 text " * 50])
@@ -255,15 +256,13 @@ def test_reading_positions_survive_the_upgrade_and_follow_saves(tmp_path):
 def test_upgrade_moves_the_text_last_keeping_blocks_highlights_search_and_positions(tmp_path):
     """0005 rewrites `sources` in place: nothing hanging off a source may be lost (a dropped
     table would cascade-delete blocks and highlights), and its triggers must still work."""
-    import sqlite_utils
-
     path = tmp_path / "before5.db"
-    old = sqlite_utils.Database(database_before(path, "0005_sources_text_last"))
+    old = database_before(path, "0005_sources_text_last")
     source = sources.add_source(old, loaded("Psilocybin eased the amygdala response.")).source
     mark = highlights.create_highlight(old, source.id, 0, 10, tags=["outcome"])
     sources.save_reading_position(old, source.id, 12)
     sources.add_source(old, loaded("A long text on overflow pages. " * 2000, origin="/long.txt"))
-    old.conn.close()
+    old.close()
 
     db = open_db(path)
     columns = [row[1] for row in db.execute("PRAGMA table_info(sources)")]
@@ -282,3 +281,20 @@ def test_upgrade_moves_the_text_last_keeping_blocks_highlights_search_and_positi
     assert db.execute("SELECT rowid FROM sources_fts WHERE sources_fts MATCH 'hippocampus'").fetchall() == [(source.id,)]
     assert sources.get_source_info(db, source.id).chars == len("Psilocybin eased the hippocampus response, briefly.")
     db.execute("INSERT INTO sources_fts(sources_fts) VALUES ('integrity-check')")
+
+
+def test_schema_version_counts_every_migration():
+    assert len(MIGRATION_NAMES) == SCHEMA_VERSION
+
+
+def test_a_foreign_sqlite_file_stays_byte_identical(tmp_path):
+    path = tmp_path / "f.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a postil database"):
+        open_db(path)
+    assert path.read_bytes() == before
+    assert not (tmp_path / "f.db-wal").exists()

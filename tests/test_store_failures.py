@@ -12,7 +12,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from cli_support import ARTICLE, Postil
 from postil.sources.document import Block, Document, LoadedSource
@@ -58,23 +57,23 @@ def filled(tmp_path) -> tuple[Path, str]:
     db = open_db(path)
     source = sources.add_source(db, loaded("Alpha beta gamma.\n\nDelta epsilon zeta.", "/a.txt")).source
     h = highlights.create_highlight(db, source.id, 0, 5, tags=["caveat"], note="first")
-    db.conn.close()
+    db.close()
     return path, h.id
 
 
-def read_only_by_pragma(path: Path) -> sqlite_utils.Database:
+def read_only_by_pragma(path: Path) -> sqlite3.Connection:
     db = open_db(path)
     db.execute("PRAGMA query_only = ON")
     return db
 
 
-def read_only_by_uri(path: Path) -> sqlite_utils.Database:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def read_only_by_uri(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     configure_connection(conn)
-    return sqlite_utils.Database(conn)
+    return conn
 
 
-def full_disk(path: Path) -> sqlite_utils.Database:
+def full_disk(path: Path) -> sqlite3.Connection:
     db = open_db(path)
     pages = db.execute("PRAGMA page_count").fetchone()[0]
     db.execute(f"PRAGMA max_page_count = {pages + 2}")
@@ -118,10 +117,10 @@ def test_a_refused_write_is_a_clear_error_and_changes_nothing(filled, opener, ex
         WRITES[write_name](db, hid)
     message = str(caught.value)
     assert expected in message and str(path) in message and "\n" not in message
-    assert not db.conn.in_transaction
+    assert not db.in_transaction
     assert counts(db) == before
     assert highlights.get_highlight(db, hid).note == note
-    db.conn.close()
+    db.close()
     healthy(path)
     # The same database, opened normally afterwards, takes the write.
     again = open_db(path)
@@ -138,7 +137,7 @@ def test_after_a_full_disk_the_connection_keeps_working(filled):
     sources.add_source(db, loaded(BIG, "/big.txt"))
     highlights.set_note(db, hid, "after", expected_version=1)
     assert [s.title for s in sources.list_sources(db)] == ["Big", "Big"]
-    db.conn.close()
+    db.close()
     healthy(path)
 
 

@@ -6,6 +6,8 @@ remembers the chosen theme in the database.
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual import events
 from textual.app import App
 
@@ -36,29 +38,23 @@ class PostilApp(App[None]):
     COMMANDS = App.COMMANDS | {postil_commands, saved_queries_provider}
     """The palette offers every action, tag and source, and the searches saved with ctrl+s."""
 
-    def __init__(self, settings, *, db=None, conn=None, source_id: int | None = None,
-                 at_top: bool = False) -> None:
+    def __init__(self, settings, *, db: sqlite3.Connection | None = None,
+                 source_id: int | None = None, at_top: bool = False) -> None:
         """
         Args:
             settings: tui.settings.Settings (database path, author).
-            db: an open sqlite-utils database; opened from `settings` when neither it nor
-                `conn` is given.
-            conn: a plain connection from store.db.open_current (the fast start): the first
-                screen is read through it and `db` wraps it when first used.
+            db: the open database (store.db.open_db); opened from `settings` when not given.
             source_id: the source to open; None opens the last one read at its position.
             at_top: open `source_id` at its start instead of where it was left.
         """
         super().__init__()
         self.settings = settings
-        if db is None and conn is None:
-            db = settings.open()
-        self._db = db
-        self.conn = db.conn if db is not None else conn
-        """The database connection, usable before sqlite-utils is imported (start-up reads)."""
+        self.db: sqlite3.Connection = db if db is not None else settings.open()
+        """The database connection every store function takes."""
         # Opening a big source reads its whole text through SQLite's page cache, which then
         # keeps 2 MB (the default) of pages nothing reads again for as long as the app runs.
         # The file stays in the system's cache; the app's connection keeps a small one.
-        self.conn.execute(f"PRAGMA cache_size = -{APP_PAGE_CACHE_KIB}")
+        self.db.execute(f"PRAGMA cache_size = -{APP_PAGE_CACHE_KIB}")
         self.author: str = getattr(settings, "author", "") or ""
         self._undo_stack = None
         self.start_source_id = source_id
@@ -67,18 +63,9 @@ class PostilApp(App[None]):
 
         # The saved theme is set before the stylesheet is first read: switching at mount
         # made Textual work out every style twice (~10 ms of the first screen).
-        saved = get_setting(self.conn, "theme")
+        saved = get_setting(self.db, "theme")
         if saved and saved in self.available_themes:
             self.theme = saved
-
-    @property
-    def db(self):
-        """The sqlite-utils Database every store function takes (made on first use)."""
-        if self._db is None:
-            from postil.store.db import as_database
-
-            self._db = as_database(self.conn)
-        return self._db
 
     @property
     def undo_stack(self):

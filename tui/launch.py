@@ -40,14 +40,13 @@ def main() -> None:
         from postil.tui.settings import Settings, default_author
 
         try:
-            if run_current(Settings(resolve_db_path(None), default_author(), False)):
-                return
+            run_app(Settings(resolve_db_path(None), default_author(), False))
         except Exception as error:  # one line, as tui.cli.main reports it
             from postil.tui.cli import one_line
 
             print(f"postil: {one_line(error)}", file=sys.stderr)
             sys.exit(1)
-        gc.enable()  # no app ran: the command line below works as usual
+        return
     from postil.tui.cli import main as command_line
 
     command_line()
@@ -55,30 +54,11 @@ def main() -> None:
 
 def run_app(settings, source_id: int | None = None, at_top: bool = False) -> None:
     """Run the app on `source_id` (at the top when `at_top`), else on the last source read."""
-    if run_current(settings, source_id, at_top):
-        return
     db = settings.open()
     seed_welcome(db)
     from postil.tui.app import PostilApp
 
     PostilApp(settings, db=db, source_id=source_id, at_top=at_top).run()
-
-
-def run_current(settings, source_id: int | None = None, at_top: bool = False) -> bool:
-    """Run the app on an existing, current database through a plain connection (the usual
-    start: sqlite-utils is loaded only after the first screen). False, having run nothing,
-    when the database is new, due a migration, not postil's, or still to get the guide."""
-    from postil.store.db import open_current
-
-    conn = open_current(settings.db_path)
-    if conn is None or needs_welcome(conn):
-        if conn is not None:
-            conn.close()
-        return False
-    from postil.tui.app import PostilApp
-
-    PostilApp(settings, conn=conn, source_id=source_id, at_top=at_top).run()
-    return True
 
 
 def needs_welcome(db) -> bool:

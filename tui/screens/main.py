@@ -84,12 +84,6 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         return self.app.db
 
     @property
-    def reads(self):
-        """For read-only store functions that take store.db.Readable: the app's plain
-        connection, which works before sqlite-utils is loaded (the first screen)."""
-        return self.app.conn
-
-    @property
     def undo_stack(self):
         return self.app.undo_stack
 
@@ -124,13 +118,13 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         library = self.query_one(LibraryList)
         # Start-up reads go through the app's plain connection: sqlite-utils (behind self.db)
         # is loaded after the first paint (see store.db.open_current).
-        library.display = store_settings.get_setting(self.reads, "library_visible", "1") == "1"
+        library.display = store_settings.get_setting(self.db, "library_visible", "1") == "1"
         # No bindings update of its own: the footer first draws after the focus settles on
         # the reader (AUTO_FOCUS), with these labels already in place.
         self.reload_tags(announce=False)
         source_id = self.start_source_id
         if source_id is None:
-            source_id = store_sources.last_read_source(self.reads)
+            source_id = store_sources.last_read_source(self.db)
         # The start of the text is painted first; the whole source with its highlights,
         # pane, counts and library follows right after that first paint (_finish_start).
         # The cyclic GC waits until then too: a full pass over the freshly built DOM and
@@ -156,7 +150,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         right after this first paint, or before a key or click is handled (ensure_open).
         False (and a message) if it cannot be read."""
         try:
-            preview = store_reading.preview_for_reading(self.reads, source_id, at_top=self.start_at_top)
+            preview = store_reading.preview_for_reading(self.db, source_id, at_top=self.start_at_top)
         except StoreError as error:
             self.report(error)
             return False
@@ -214,9 +208,9 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         """
         self.save_position()
         try:
-            source = store_reading.source_for_reading(self.reads, source_id)
+            source = store_reading.source_for_reading(self.db, source_id)
             with store_reading.paused_gc():
-                highlights = store_highlights.highlights_for_source(self.reads, source_id)
+                highlights = store_highlights.highlights_for_source(self.db, source_id)
         except StoreError as error:
             self.report(error)
             return False
@@ -264,7 +258,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
             return
         self._position_dirty = False
         try:
-            store_sources.save_reading_position(self.reads, source_id, self.reader.cursor)
+            store_sources.save_reading_position(self.db, source_id, self.reader.cursor)
         except StoreError as error:
             self.report(error)
         except Exception:
@@ -278,7 +272,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
     def refresh_library(self, current_id: int | None = None) -> None:
         """List every source again, marking `current_id` (default: the open source)."""
         try:
-            sources = store_sources.list_sources(self.reads)
+            sources = store_sources.list_sources(self.db)
         except StoreError as error:
             self.report(error)
             return
@@ -307,7 +301,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
     def reload_tags(self, *, announce: bool = True) -> None:
         """Read the tags again and put their names on the digit keys (announce: tell the footer)."""
         try:
-            self.tags = store_tags.list_tags(self.reads)
+            self.tags = store_tags.list_tags(self.db)
         except StoreError as error:
             self.report(error)
             return
@@ -447,7 +441,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         links = []
         if self.current_id is not None:
             try:
-                links = store_links.link_views(self.reads, self.current_id)
+                links = store_links.link_views(self.db, self.current_id)
             except StoreError as error:
                 self.report(error)
         self.pane.select(self.current_id, links)

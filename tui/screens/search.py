@@ -177,7 +177,7 @@ class SearchScreen(Screen["str | None"]):
             post(self._finish, query, [], str(error), True)
             return
         with self._search_conns_lock:
-            self._search_conns.add(db.conn)
+            self._search_conns.add(db)
         try:
             first = store_search.search_hits(db, query, limit=FIRST_PAGE)
             post(self._finish, query, first, "", len(first) < FIRST_PAGE)
@@ -189,8 +189,8 @@ class SearchScreen(Screen["str | None"]):
             post(self._finish, query, [], str(error), True)
         finally:
             with self._search_conns_lock:
-                self._search_conns.discard(db.conn)
-            db.conn.close()
+                self._search_conns.discard(db)
+            db.close()
 
     def _finish(self, generation: int, query: str, hits: list[SearchHit], error: str, complete: bool) -> None:
         if generation == self._search_generation:
