@@ -7,17 +7,15 @@ create brings back the same id, so links made after it stay valid along the stac
 
 from __future__ import annotations
 
+import sqlite3
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from postil.store import highlights as store_highlights
 from postil.store import links as store_links
 from postil.store import tags as store_tags
 from postil.store.models import HighlightSnapshot, Link
 
-if TYPE_CHECKING:  # annotations only: the app reads its first screen before sqlite-utils is imported
-    import sqlite_utils
 
 
 @dataclass
@@ -31,11 +29,11 @@ class Change(ABC):
     """The highlight to put the cursor on after undo/redo, if any."""
 
     @abstractmethod
-    def apply(self, db: sqlite_utils.Database) -> None:
+    def apply(self, db: sqlite3.Connection) -> None:
         """Make the change (again)."""
 
     @abstractmethod
-    def revert(self, db: sqlite_utils.Database) -> None:
+    def revert(self, db: sqlite3.Connection) -> None:
         """Take the change back."""
 
 
@@ -246,7 +244,7 @@ class EditTag(Change):
 class UndoStack:
     """The session's history of changes, many steps deep."""
 
-    def __init__(self, db: sqlite_utils.Database, limit: int = 1000) -> None:
+    def __init__(self, db: sqlite3.Connection, limit: int = 1000) -> None:
         self.db = db
         self.limit = limit
         self._done: list[Change] = []

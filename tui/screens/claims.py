@@ -7,7 +7,8 @@ highlight dismisses with its id, and the main screen opens it.
 
 from __future__ import annotations
 
-import sqlite_utils
+import sqlite3
+import sqlite3
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -46,7 +47,7 @@ class ClaimsScreen(Screen["str | None"]):
         Binding("enter", "open", "Open highlight", priority=True),  # shown in the footer over the list's own enter
     ]
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite3.Connection) -> None:
         super().__init__()
         self.db = db
         self.clusters: list[Cluster] = []

@@ -10,9 +10,10 @@ dismisses with that path (None when nothing was written).
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-import sqlite_utils
+import sqlite3
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -62,7 +63,7 @@ class ExportScreen(ModalScreen["Path | None"]):
     ]
 
     def __init__(
-        self, db: sqlite_utils.Database, source_id: int | None, query: str | None, folder: Path | None = None
+        self, db: sqlite3.Connection, source_id: int | None, query: str | None, folder: Path | None = None
     ) -> None:
         """
         Args:

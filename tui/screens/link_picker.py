@@ -13,9 +13,10 @@ that same order.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
-import sqlite_utils
+import sqlite3
 from rapidfuzz import fuzz
 from rich.text import Text
 from textual import on
@@ -90,7 +91,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         Binding("enter", "noop", "Choose"),
     ]
 
-    def __init__(self, db: sqlite_utils.Database, from_highlight_id: str) -> None:
+    def __init__(self, db: sqlite3.Connection, from_highlight_id: str) -> None:
         super().__init__()
         self.db = db
         self.from_id = from_highlight_id

@@ -7,7 +7,8 @@ Orphaned highlights (quote no longer found after the source changed) and fuzzy o
 
 from __future__ import annotations
 
-import sqlite_utils
+import sqlite3
+import sqlite3
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -31,7 +32,7 @@ class OrphansScreen(Screen["str | None"]):
         Binding("enter", "open", "Open highlight"),
     ]
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite3.Connection) -> None:
         super().__init__()
         self.db = db
         self.rows: list[Highlight] = []

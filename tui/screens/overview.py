@@ -8,7 +8,8 @@ query. The main screen then runs that search.
 
 from __future__ import annotations
 
-import sqlite_utils
+import sqlite3
+import sqlite3
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -36,7 +37,7 @@ class OverviewScreen(Screen["str | None"]):
         Binding("tab", "app.focus_next", "Table/warnings"),
     ]
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite3.Connection) -> None:
         super().__init__()
         self.db = db
         self.data: Overview | None = None

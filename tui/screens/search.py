@@ -23,7 +23,7 @@ import sqlite3
 import threading
 from functools import partial
 
-import sqlite_utils
+import sqlite3
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -74,7 +74,7 @@ class SearchScreen(Screen["str | None"]):
         Binding("ctrl+s", "save", "Save query"),
     ]
 
-    def __init__(self, db: sqlite_utils.Database, query: str = "") -> None:
+    def __init__(self, db: sqlite3.Connection, query: str = "") -> None:
         super().__init__()
         self.db = db
         self.query_text = query
@@ -383,7 +383,7 @@ class SearchScreen(Screen["str | None"]):
         self.dismiss(None)
 
 
-def _rest(db: sqlite_utils.Database, query: str) -> tuple[list[SearchHit], int]:
+def _rest(db: sqlite3.Connection, query: str) -> tuple[list[SearchHit], int]:
     """The results after the first page (up to LIMIT in all), and how many match in total."""
     rest = store_search.search_hits(db, query, limit=LIMIT + 1 - FIRST_PAGE, offset=FIRST_PAGE)
     shown = FIRST_PAGE + len(rest)

@@ -6,7 +6,8 @@ the main screen takes back a rename, merge, recolour, description edit, delete o
 
 from __future__ import annotations
 
-import sqlite_utils
+import sqlite3
+import sqlite3
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -42,7 +43,7 @@ class TagsScreen(Screen[None]):
         Binding("x", "delete", "Delete"),
     ]
 
-    def __init__(self, db: sqlite_utils.Database, undo_stack: undo.UndoStack) -> None:
+    def __init__(self, db: sqlite3.Connection, undo_stack: undo.UndoStack) -> None:
         super().__init__()
         self.db = db
         self.undo_stack = undo_stack
