@@ -1,6 +1,6 @@
 """`python -m postil`: the same as the `postil` console script."""
 
-from postil.tui.launch import main
+from postil.tui.startup import main
 
 if __name__ == "__main__":
     main()

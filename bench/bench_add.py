@@ -91,7 +91,6 @@ def timed_add(db: Path, target: Path) -> tuple[float, float]:
 def breakdown(big: Path, db: Path) -> None:
     """Where the big file's time goes, measured in this process."""
     from postil.sources.load import load_path
-
     from postil.store.db import open_db
     from postil.store.sources import add_source
 

@@ -18,11 +18,11 @@ byte-offset fast path (see store.highlights._cut).
 from __future__ import annotations
 
 import argparse
-import cProfile
-import pstats
 import asyncio
+import cProfile
 import hashlib
 import json
+import pstats
 import random
 import statistics
 import sys

@@ -46,7 +46,7 @@ def build(path: Path, count: int, sources: int = 20, seed: int = 7) -> None:
         add_source(db, LoadedSource(Document(f"Source {s} | *{s}*", text, blocks, "text"),
                                     f"/bench/source-{s}.txt", hashlib.sha256(data).hexdigest(), len(data)))
         with write(db):
-            for i in range(per_source):
+            for _ in range(per_source):
                 start = rng.randrange(0, len(text) - 200)
                 h = create_highlight(
                     db, s + 1, start, start + rng.randrange(20, 180),
@@ -110,8 +110,8 @@ def main() -> None:
         collect_s, data = best_of(lambda: collect(db))
         print(f"collect (search, sources, links, checks): {collect_s:.3f} s for {len(data.highlights)} highlights")
         for name, render in renderers.items():
-            seconds, text = best_of(lambda: render(data))
-            walls, cpus = whole_runs(lambda: render(collect(db)))
+            seconds, text = best_of(lambda render=render: render(data))
+            walls, cpus = whole_runs(lambda render=render: render(collect(db)))
             print(
                 f"{name:5} render {seconds:.3f} s, whole export (collect + render, 3 runs) "
                 f"best {walls[0]:.3f} s / median {walls[1]:.3f} s wall, "

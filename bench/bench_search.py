@@ -162,9 +162,9 @@ def main() -> None:
     print(f"{'query':<22} {'matches':>8}  {'page med':>8} {'p95':>6} {'cpu':>5}  "
           f"{'count med':>9} {'p95':>6} {'cpu':>5}  {'all med':>8} {'p95':>6}")
     for label, query in QUERIES:
-        page_med, page_p95, _, page_cpu = timed(lambda: search(db, query, limit=100), args.runs)
-        count_med, count_p95, matches, count_cpu = timed(lambda: count(db, query), args.runs)
-        all_med, all_p95, _, _ = timed(lambda: search(db, query), max(3, args.runs // 10))
+        page_med, page_p95, _, page_cpu = timed(lambda query=query: search(db, query, limit=100), args.runs)
+        count_med, count_p95, matches, count_cpu = timed(lambda query=query: count(db, query), args.runs)
+        all_med, all_p95, _, _ = timed(lambda query=query: search(db, query), max(3, args.runs // 10))
         flag = "" if max(page_med, count_med) < 50 else "  <-- over 50 ms"
         print(f"{label:<22} {matches:>8,}  {page_med:>8.1f} {page_p95:>6.1f} {page_cpu:>5.1f}  "
               f"{count_med:>9.1f} {count_p95:>6.1f} {count_cpu:>5.1f}  {all_med:>8.1f} "

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_search import make_vocabulary, sentence  # noqa: E402
+
 from postil.sources.load import load_bytes  # noqa: E402
 from postil.store import highlights as store_highlights  # noqa: E402
 from postil.store import search as store_search  # noqa: E402

@@ -15,8 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from postil.store.clock import now
+from postil.store.highlights import get_highlights
+from postil.store.links import list_links
 from postil.store.models import Highlight, Link, Source
-
+from postil.store.reading import paused_gc
+from postil.store.search import search
+from postil.store.sources import get_block_spans, get_source, get_source_info
 
 TAG_ORDER = ("mechanism", "outcome", "caveat", "anecdote")
 """Brief sections come in this order, then other tags alphabetically."""
@@ -74,7 +78,6 @@ class ExportData:
 
 def collect(db: sqlite3.Connection, query: str = "", title: str | None = None) -> ExportData:
     """Everything an export of `query` needs (raises store.query.QueryError for a bad query)."""
-    from postil.store.reading import paused_gc
 
     # Tens of thousands of objects (highlights, their tag lists, links, locations) are built
     # here and none is garbage: collections while building them only rescan what was just made.
@@ -83,11 +86,6 @@ def collect(db: sqlite3.Connection, query: str = "", title: str | None = None) -
 
 
 def _collect(db: sqlite3.Connection, query: str, title: str | None) -> ExportData:
-    from postil.store.highlights import get_highlights
-    from postil.store.links import list_links
-    from postil.store.search import search
-    from postil.store.sources import get_block_spans, get_source
-
     highlights = search(db, query or "")
     # Text for the quote checks; blocks only as spans (for locations), not as Block objects.
     source_ids = list(dict.fromkeys(h.source_id for h in highlights))
@@ -101,7 +99,6 @@ def _collect(db: sqlite3.Connection, query: str, title: str | None) -> ExportDat
         titles: dict[int, str] = {s.id: s.title for s in sources.values()}
         for other in get_highlights(db, missing):
             if other.source_id not in titles:
-                from postil.store.sources import get_source_info
 
                 titles[other.source_id] = get_source_info(db, other.source_id).title
             outside[other.id] = (other, titles[other.source_id])

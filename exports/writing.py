@@ -109,7 +109,7 @@ def _link_no_clobber(tmp_name: str, path: Path) -> None:
     except OSError:
         # Filesystems without hard links: fall back to a checked rename.
         if os.path.lexists(path):
-            raise FileExistsError(path)
+            raise FileExistsError(path) from None
         os.replace(tmp_name, path)
         return
     os.unlink(tmp_name)

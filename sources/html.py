@@ -13,7 +13,13 @@ again after parsing, so no escape sequence survives either way.
 
 from __future__ import annotations
 
+import html as html_lib
+import logging
 import re
+
+import lxml.html
+import trafilatura
+from lxml import etree
 
 from postil.sources.builder import DocumentBuilder
 from postil.sources.document import Document
@@ -74,8 +80,6 @@ def load_html(text: str, name: str, warnings: list[str] | None = None) -> Docume
 def _quiet_loggers() -> None:
     """Keep trafilatura's log lines off the terminal: with no handler configured, Python's
     last-resort handler would print them to stderr, over the app's screen."""
-    import logging
-
     for name in ("trafilatura", "htmldate", "courlan", "justext"):
         logger = logging.getLogger(name)
         if not logger.handlers:
@@ -95,8 +99,6 @@ def _safe_char_ref(match: re.Match) -> str:
 
 def _page_title(page: str) -> tuple[str, str]:
     """The text of the page's <title> and of its first <h1> ("" when absent)."""
-    import lxml.html
-
     try:
         root = lxml.html.fromstring(page)
     except Exception:
@@ -110,9 +112,6 @@ def _page_title(page: str) -> tuple[str, str]:
 
 def _extract(page: str):
     """trafilatura's XML for the main text, parsed; None when it found nothing."""
-    import trafilatura
-    from lxml import etree
-
     _quiet_loggers()
 
     xml = trafilatura.extract(
@@ -208,9 +207,7 @@ def _all_text(page: str) -> str:
     libxml2 gives up on pages nested deeper than it allows (thousands of <div>s) and
     returns an empty tree; then tags are stripped by pattern, which cannot fail.
     """
-    import html as html_lib
 
-    import lxml.html
 
     try:
         text = lxml.html.document_fromstring(page).text_content()
@@ -224,9 +221,6 @@ def _all_text(page: str) -> str:
 
 def _from_lxml(page: str, builder: DocumentBuilder) -> None:
     """Fallback: every block-level element's text from the whole page."""
-    import lxml.html
-    from lxml import etree
-
     try:
         root = lxml.html.document_fromstring(page)
     except Exception:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
+from importlib.resources import files
 from pathlib import Path
 
 from postil.sources.document import Document, LoadedSource
 from postil.sources.errors import SourceError
-from postil.sources.normalise import check_not_binary, decode
+from postil.sources.normalise import check_not_binary, clean, decode
+from postil.sources.plain import load_text
 
 SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 """Extensions picked up when a folder is imported (explicit files load whatever theirs)."""
@@ -91,12 +93,15 @@ def load_bytes(data: bytes, name: str, origin: str | None = None) -> LoadedSourc
 def parse(text: str, name: str, warnings: list[str] | None = None) -> Document:
     """Build a Document from decoded text, choosing the loader by `name`'s extension."""
     kind = format_for(name)
-    if kind == "markdown":
-        from postil.sources.markdown import load_markdown as loader
-    elif kind == "html":
+    # Each format's parser is imported when a file of that format is read, not with this
+    # module, which the app imports at start: trafilatura and lxml cost ~230 ms, markdown-it
+    # ~50 ms (python -X importtime), about as much as a bare Textual app's whole first screen.
+    if kind == "html":
         from postil.sources.html import load_html as loader
+    elif kind == "markdown":
+        from postil.sources.markdown import load_markdown as loader
     else:
-        from postil.sources.plain import load_text as loader
+        loader = load_text
     document = loader(text, name, warnings)
     document.title = tidy_title(document.title)
     return document
@@ -104,8 +109,6 @@ def parse(text: str, name: str, warnings: list[str] | None = None) -> Document:
 
 def tidy_title(title: str) -> str:
     """A title on one line, cleaned, at most 200 characters."""
-    from postil.sources.normalise import clean
-
     title = " ".join(clean(title).split())
     return title if len(title) <= 200 else title[:199].rstrip() + "…"
 
@@ -161,7 +164,5 @@ def _walk(folder: Path) -> list[Path]:
 
 def welcome_guide() -> LoadedSource:
     """The built-in welcome guide (a Markdown source shipped with postil)."""
-    from importlib.resources import files
-
     data = files("postil.sources").joinpath("guide", "welcome.md").read_bytes()
     return load_bytes(data, "welcome.md", origin=WELCOME_ORIGIN)

@@ -20,6 +20,9 @@ failure does the same, so a Markdown file always loads.
 from __future__ import annotations
 
 import re
+import textwrap
+
+from markdown_it import MarkdownIt
 
 from postil.sources.builder import DocumentBuilder
 from postil.sources.document import Document
@@ -75,8 +78,6 @@ def pathological(text: str) -> str | None:
 
 
 def _parse(text: str, name: str, warnings: list[str]) -> Document:
-    from markdown_it import MarkdownIt  # lazily: the app's start-up path does not need it
-
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
     source_lines = text.split("\n")
     units: list[Unit] = []
@@ -228,6 +229,4 @@ def _render_inline(token) -> list[tuple[str, list[str]]]:
 
 
 def _dedent(code: str) -> str:
-    import textwrap
-
     return textwrap.dedent(code.expandtabs(4)).strip("\n").rstrip()

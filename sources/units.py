@@ -13,6 +13,8 @@ from bisect import bisect_right
 from collections import OrderedDict
 from typing import Sequence
 
+import pysbd
+
 from postil.sources.document import Block, BlockTable
 
 _WORD = re.compile(r"\w+|[^\w\s]+")
@@ -117,7 +119,6 @@ def block_bounds(text: str, blocks: Sequence[Block], offset: int) -> tuple[int, 
 def _get_segmenter():
     global _segmenter
     if _segmenter is None:
-        import pysbd  # imported here: about 25 ms that the first screen should not pay
 
         _segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
     return _segmenter

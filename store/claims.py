@@ -23,7 +23,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 
-
 @dataclass
 class ClaimHighlight:
     """One highlight of a cluster, with what the claims view shows of it."""

@@ -108,7 +108,7 @@ def apply_migrations(conn: sqlite3.Connection, db_path: Path | str = "") -> None
     plugin scan cost ~90 ms, a third of a bare Textual app's first screen
     (bench/bench_start_tmux.py); a current database, the everyday start, never needs it.
     """
-    from postil.store.migrations import migrate
+    from postil.store.migrations import migrate  # sqlite-utils: see above
 
     migrate(conn, db_path, SCHEMA_VERSION)
 

@@ -22,9 +22,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from postil.sources.anchor import reanchor
 from postil.store.db import write
-from postil.store.models import Highlight, HighlightSnapshot
-
+from postil.store.highlights import get_highlights, restore_highlight
+from postil.store.links import add_relation, find_links, relation_names, restore_link
+from postil.store.models import Highlight, HighlightSnapshot, Link
+from postil.store.sources import source_by_origin, source_by_sha256, source_text
+from postil.store.tags import create_tag, find_tag
 
 
 @dataclass
@@ -89,8 +93,6 @@ class MergeReport:
 
 def merge(db: sqlite3.Connection, incoming: list[Incoming]) -> MergeReport:
     """Merge highlights (and their outgoing links) into the database; see the module notes."""
-    from postil.store.highlights import get_highlights
-
     report = MergeReport()
     with write(db):
         existing = {h.id: h for h in get_highlights(db, [item.id for item in incoming])}
@@ -105,7 +107,6 @@ def merge(db: sqlite3.Connection, incoming: list[Incoming]) -> MergeReport:
             ours = existing.get(item.id)
             if ours is None:
                 if source_id not in texts:
-                    from postil.store.sources import source_text
 
                     texts[source_id] = source_text(db, source_id)
                 _add(db, item, source_id, texts[source_id], report)
@@ -118,8 +119,6 @@ def merge(db: sqlite3.Connection, incoming: list[Incoming]) -> MergeReport:
 
 
 def _find_source(db: sqlite3.Connection, item: Incoming) -> int | None:
-    from postil.store.sources import source_by_origin, source_by_sha256
-
     found = (item.sha256 and source_by_sha256(db, item.sha256)) or (
         item.origin and source_by_origin(db, item.origin)
     )
@@ -127,9 +126,6 @@ def _find_source(db: sqlite3.Connection, item: Incoming) -> int | None:
 
 
 def _add(db: sqlite3.Connection, item: Incoming, source_id: int, text: str, report: MergeReport) -> None:
-    from postil.sources.anchor import reanchor
-    from postil.store.highlights import restore_highlight
-
     start, end, quote, status = item.start, item.end, item.quote, "anchored"
     if not (0 <= start < end <= len(text) and text[start:end] == quote):
         result = reanchor(text, item.quote, item.prefix, item.suffix, item.start, item.end)
@@ -183,7 +179,6 @@ def _reconcile(db: sqlite3.Connection, ours: Highlight, item: Incoming, report: 
         [item.note, item.author or ours.author, item.updated_at, item.version, ours.id],
     )
     if "tags" in fields:
-        from postil.store.tags import create_tag, find_tag
 
         db.execute("DELETE FROM highlight_tags WHERE highlight_id = ?", [ours.id])
         for name in item.tags:
@@ -195,9 +190,6 @@ def _reconcile(db: sqlite3.Connection, ours: Highlight, item: Incoming, report: 
 
 
 def _add_link(db: sqlite3.Connection, from_id: str, link: IncomingLink, report: MergeReport) -> None:
-    from postil.store.links import add_relation, find_links, relation_names, restore_link
-    from postil.store.models import Link
-
     if db.execute("SELECT 1 FROM links WHERE id = ?", [link.id]).fetchone():
         return
     ends = db.execute("SELECT count(*) FROM highlights WHERE id IN (?, ?)", [from_id, link.to_id]).fetchone()[0]

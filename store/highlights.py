@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-import uuid
 from collections import defaultdict
 from typing import Iterable
 
 from postil.store.clock import now
 from postil.store.db import write
 from postil.store.errors import Ambiguous, Conflict, NotFound, StoreError
+from postil.store.ids import new_id
+from postil.store.links import links_of, restore_link
 from postil.store.models import Highlight, HighlightSnapshot
 from postil.store.tags import create_tag, find_tag
-
 
 CONTEXT_CHARS = 32
 """Characters of text kept before and after a quote for re-anchoring."""
@@ -27,10 +27,6 @@ _COLUMNS = (
     'h.id, h.source_id, h.start, h."end", h.quote, h.prefix, h.suffix, h.note, h.author, '
     "h.created_at, h.updated_at, h.version, h.anchor_status"
 )
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def create_highlight(
@@ -311,8 +307,6 @@ def set_note(
 
 
 def snapshot(db: sqlite3.Connection, highlight_id: str) -> HighlightSnapshot:
-    from postil.store.links import links_of
-
     return HighlightSnapshot(get_highlight(db, highlight_id), links_of(db, highlight_id))
 
 
@@ -340,7 +334,6 @@ def restore_highlight(db: sqlite3.Connection, saved: HighlightSnapshot) -> Highl
         )
         for name in h.tags:
             _attach_tag(db, h.id, name)
-        from postil.store.links import restore_link
 
         for link in saved.links:
             restore_link(db, link, missing_ok=True)

@@ -7,9 +7,8 @@ import sqlite3
 from postil.store.clock import now
 from postil.store.db import write
 from postil.store.errors import NotFound, StoreError
-from postil.store.highlights import new_id
+from postil.store.ids import new_id
 from postil.store.models import Link, LinkView, Relation
-
 
 DEFAULT_RELATION = "see-also"
 _LINK_COLUMNS = "l.id, l.from_id, l.to_id, l.relation, l.note, l.author, l.created_at"

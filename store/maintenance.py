@@ -13,8 +13,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from postil.store.db import describe_operational_error
 from postil.store.errors import StoreError
-
 
 FTS_TABLES = ("highlights_fts", "sources_fts")
 
@@ -134,7 +134,6 @@ def _fts_check(conn: sqlite3.Connection, table: str) -> str:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
-        from postil.store.db import describe_operational_error
 
         return f"not checked: {describe_operational_error(error)}"
     try:

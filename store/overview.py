@@ -23,13 +23,13 @@ when the user has renamed or deleted it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from postil.store.query import quote_value
 from postil.store.search import count
-
 
 TAG_ORDER = ("mechanism", "outcome", "caveat", "anecdote")
 """Default tags come first, in this order; other tags follow by creation (id)."""
@@ -237,8 +237,6 @@ def _warnings(db: sqlite3.Connection, ov: Overview) -> list[BalanceWarning]:
 
 
 def _json(values: list[str]) -> str:
-    import json
-
     return json.dumps(values)
 
 

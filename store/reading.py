@@ -8,9 +8,9 @@ nothing built there is cyclic garbage, so nothing is lost by collecting afterwar
 
 from __future__ import annotations
 
-import sqlite3
 import codecs
 import gc
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import takewhile

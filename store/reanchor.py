@@ -21,8 +21,8 @@ from postil.sources.anchor import capture_context, reanchor
 from postil.store.clock import now
 from postil.store.db import write
 from postil.store.errors import NotFound, StoreError
+from postil.store.highlights import get_highlights
 from postil.store.models import Highlight
-
 
 
 @dataclass
@@ -138,8 +138,6 @@ def fuzzy_highlights(db: sqlite3.Connection, source_id: int | None = None) -> li
 
 
 def _with_status(db: sqlite3.Connection, status: str, source_id: int | None) -> list[Highlight]:
-    from postil.store.highlights import get_highlights
-
     where, args = "anchor_status = ?", [status]
     if source_id is not None:
         where, args = where + " AND source_id = ?", args + [source_id]

@@ -17,17 +17,29 @@ Name resolution (documented for users in the help screen):
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
+from postil.store.clock import now
+from postil.store.db import write
 from postil.store.errors import NotFound, StoreError
 from postil.store.models import Highlight
 from postil.store.query import (
-    And, Node, Not, Or, Phrase, QueryError, Term, Words, is_token_char, next_day, parse,
+    And,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    QueryError,
+    Term,
+    Words,
+    is_token_char,
+    next_day,
+    parse,
 )
-
 
 HISTORY_KEEP = 200
 """How many recent queries `record_history` keeps."""
@@ -359,8 +371,6 @@ def search_hits(
     Raises:
         QueryError: malformed query, or a tag/relation name that does not exist.
     """
-    import json
-
     node = _parsed(query)
     if limit is None and isinstance(node, And) and not node.children:
         return _every_hit(db, max(0, int(offset)))
@@ -438,7 +448,6 @@ def count(db: sqlite3.Connection, query: str | Node) -> int:
 def _fill_tags_and_links(db: sqlite3.Connection, highlights: list[Highlight]) -> None:
     if not highlights:
         return
-    import json
 
     by_id = {h.id: h for h in highlights}
     ids = json.dumps(list(by_id))
@@ -535,9 +544,6 @@ def emphasis_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
 
 def save_query(db: sqlite3.Connection, name: str, query: str) -> None:
     """Save (or replace) `query` under `name`. Raises QueryError if it does not parse."""
-    from postil.store.clock import now
-    from postil.store.db import write
-
     name = name.strip()
     if not name:
         raise StoreError("a saved query needs a name")
@@ -558,8 +564,6 @@ def saved_queries(db: sqlite3.Connection) -> list[tuple[str, str]]:
 
 def delete_saved_query(db: sqlite3.Connection, name: str) -> None:
     """Forget a saved query. Raises NotFound when there is none of that name."""
-    from postil.store.db import write
-
     with write(db):
         cursor = db.execute("DELETE FROM saved_queries WHERE name = ?", [name])
         if cursor.rowcount == 0:
@@ -568,9 +572,6 @@ def delete_saved_query(db: sqlite3.Connection, name: str) -> None:
 
 def record_history(db: sqlite3.Connection, query: str) -> None:
     """Remember a query the user ran; repeats of the latest are not added twice."""
-    from postil.store.clock import now
-    from postil.store.db import write
-
     query = query.strip()
     if not query:
         return

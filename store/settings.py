@@ -7,7 +7,6 @@ import sqlite3
 from postil.store.db import write
 
 
-
 def get_setting(db: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
     row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
     return row[0] if row else default

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 import json
+import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +13,7 @@ from postil.store.clock import now
 from postil.store.db import write
 from postil.store.errors import Ambiguous, NotFound
 from postil.store.models import Source, SourceInfo
-
+from postil.store.reanchor import reanchor_source
 
 _INFO_COLUMNS = """
     s.id, s.title, s.origin, s.format, s.sha256, s.size,
@@ -73,7 +73,6 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
             )
             db.execute("DELETE FROM blocks WHERE source_id = ?", [source_id])
             _insert_blocks(db, source_id, document.blocks)
-            from postil.store.reanchor import reanchor_source
 
             report = reanchor_source(db, source_id, document.text)
             return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report)
@@ -255,6 +254,10 @@ def save_reading_position(db: sqlite3.Connection, source_id: int, offset: int) -
                SELECT id, ?, ? FROM sources WHERE id = ?""",
             [offset, now(), source_id],
         )
+
+
+def library_is_empty(db: sqlite3.Connection) -> bool:
+    return not db.execute("SELECT EXISTS (SELECT 1 FROM sources)").fetchone()[0]
 
 
 def last_read_source(db: sqlite3.Connection) -> int | None:

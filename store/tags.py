@@ -9,10 +9,10 @@ import sqlite3
 from dataclasses import dataclass
 
 from postil.store.clock import now
+from postil.store.colors import parse_color
 from postil.store.db import write
 from postil.store.errors import NotFound, StoreError
 from postil.store.models import Tag
-
 
 MAX_DIGIT = 9
 PALETTE = (
@@ -98,22 +98,12 @@ def create_tag(
             color = PALETTE[max(0, used - 4) % len(PALETTE)]
         db.execute(
             "INSERT INTO tags (name, color, description, created_at) VALUES (?, ?, ?, ?)",
-            [name, validate_color(color), description, now()],
+            [name, parse_color(color), description, now()],
         )
         return get_tag(db, name)
 
 
 ensure_tag = create_tag
-
-
-def validate_color(color: str) -> str:
-    """Normalise a colour name or hex code to "#rrggbb"; refuse anything else."""
-    from rich.color import Color, ColorParseError
-
-    try:
-        return Color.parse(color.strip()).get_truecolor().hex
-    except ColorParseError:
-        raise StoreError(f"{color!r} is not a colour (use a name like 'cyan' or a code like '#3a7bd5')") from None
 
 
 def rename_tag(db: sqlite3.Connection, old: str, new: str) -> Tag:
@@ -131,7 +121,7 @@ def rename_tag(db: sqlite3.Connection, old: str, new: str) -> Tag:
 def recolor_tag(db: sqlite3.Connection, name: str, color: str) -> Tag:
     with write(db):
         tag = get_tag(db, name)
-        db.execute("UPDATE tags SET color = ? WHERE id = ?", [validate_color(color), tag.id])
+        db.execute("UPDATE tags SET color = ? WHERE id = ?", [parse_color(color), tag.id])
         return get_tag(db, name)
 
 

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tmux_support"]
+"""tmux_support's `terminal_factory` fixture, for the end-to-end tests in a real terminal."""
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 """The project's shared folder (corpus, style notes); absent on a fresh clone."""
 

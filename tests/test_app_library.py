@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from app_support import add_text, make_app, settle, widget_text
+
 from postil.tui.widgets.library import LibraryList
 
 TITLES = [

@@ -13,7 +13,6 @@ import textwrap
 import time
 
 import pytest
-
 from cli_support import ARTICLE, NOTES, Postil
 
 HOLDER = textwrap.dedent(

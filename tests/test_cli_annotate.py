@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from cli_support import ARTICLE, Postil
 
 
@@ -89,7 +88,7 @@ def test_tag_subcommands(postil):
     postil.ok("mark", "1", "small", "--tag", "caveat", "--tag", "limits")
     postil.ok("tag", "rename", "limits", "limitation")
     postil.ok("tag", "describe", "limitation", "Anything that limits the claim.")
-    assert postil.ok("tag", "color", "limitation", "cyan", "--json").json()["color"] == "#008080"
+    assert postil.ok("tag", "color", "limitation", "cyan", "--json").json()["color"] == "#00ffff"
     assert "not a colour" in postil.fails("tag", "color", "limitation", "no-such-colour").stderr
     added = postil.ok("tag", "add", "durability", "--color", "#123456", "--description", "How long it lasts", "--json").json()
     assert added["color"] == "#123456"

@@ -7,14 +7,14 @@ is checked is which source the command hands to it.
 from __future__ import annotations
 
 import shutil
-import sys
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-
-import postil.tui.launch
 from cli_support import ARTICLE, NOTES, Postil
+
+import postil.tui.commands.reading
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def launched(monkeypatch):
     def fake_run_app(settings, source_id=None, at_top=False):
         calls.append((source_id, at_top))
 
-    monkeypatch.setattr(postil.tui.launch, "run_app", fake_run_app)
+    monkeypatch.setattr(postil.tui.commands.reading, "run_app", fake_run_app)
     return calls
 
 
@@ -51,6 +51,8 @@ def test_open_unknown_is_one_line(tmp_path, launched):
     assert "no source matches" in postil.fails("open", "nothing-like-this").stderr
     bad = postil.write("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(300))
     assert "image.txt" in postil.fails("open", bad).stderr
+    missing = postil.fails("open", str(tmp_path / "missing.md")).stderr
+    assert "missing.md" in missing and "no such file" in missing
     assert launched == []
 
 

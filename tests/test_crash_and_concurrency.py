@@ -84,7 +84,7 @@ def test_sigkill_during_writes_loses_no_acknowledged_highlight(db_path):
 def test_two_writers_at_once_never_see_a_locked_database(db_path):
     writers = [start_writer(db_path, step, 3) for step in (1, 2)]
     outputs = [w.communicate(timeout=60) for w in writers]
-    for writer, (out, err) in zip(writers, outputs):
+    for writer, (_out, err) in zip(writers, outputs):
         assert writer.returncode == 0, err
         assert "locked" not in err
     written = [line for out, _ in outputs for line in out.split()]

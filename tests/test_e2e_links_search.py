@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tmux_support import TMUX_MARKS
+
 from postil.sources.load import load_path
 from postil.store import highlights as store_highlights
 from postil.store import links as store_links
 from postil.store import sources as store_sources
 from postil.store.db import open_db
-from tmux_support import TMUX_MARKS, terminal_factory  # noqa: F401  (a fixture used below)
 
 pytestmark = TMUX_MARKS
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import time
 
+from tmux_support import TMUX_MARKS
+
 from postil.store.db import open_db
 from postil.store.highlights import list_highlights
-from tmux_support import TMUX_MARKS, terminal_factory  # noqa: F401  (a fixture used below)
 
 pytestmark = TMUX_MARKS
 

@@ -6,11 +6,11 @@ import json
 import re
 
 import pytest
+from export_fixtures import add_text_source, mark, two_source_db
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from export_fixtures import add_text_source, mark, two_source_db
 from postil.exports.brief import MISMATCH, render_brief
 from postil.exports.collect import collect
 from postil.sources.sanitise import for_display

@@ -10,8 +10,8 @@ import os
 
 import pytest
 from click.testing import CliRunner
-
 from export_fixtures import MECHANISM_TEXT, OUTCOME_TEXT, add_text_source, two_source_db
+
 from postil.exports.collect import collect
 from postil.exports.tabular import to_csv, to_json
 from postil.exports.writing import ExportPathError, default_path, slugify, write_text_atomic

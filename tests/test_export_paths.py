@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from export_fixtures import two_source_db
+
 from postil.exports.writing import slugify
 from postil.store.db import open_db
 from postil.tui.cli import cli

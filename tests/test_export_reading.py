@@ -9,16 +9,17 @@ import re
 from dataclasses import replace
 
 import pytest
+from export_fixtures import add_text_source, document_blocks, mark
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_export_brief import MD
+from test_export_brief import test_any_quote_and_title_come_back_literally_and_leave_the_outline_alone as literal
 
-from export_fixtures import add_text_source, document_blocks, mark
 from postil.exports.brief import render_brief
 from postil.exports.collect import collect
 from postil.exports.escape import inline, quote_block
 from postil.store.db import open_db
 from postil.store.links import create_link
-from test_export_brief import MD, test_any_quote_and_title_come_back_literally_and_leave_the_outline_alone as literal
 
 TRIAL = (
     "Ketamine trial notes\n\n"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from app_support import make_app, screen_segments, screen_text
-
 from cli_support import ARTICLE, Postil
 from hostile_cases import CASES, MARKUP, can_name
+
 from postil.store import highlights as store_highlights
 from postil.store import sources as store_sources
 from postil.store.db import open_db

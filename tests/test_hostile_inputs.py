@@ -13,7 +13,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from cli_support import ARTICLE, Postil
 from hostile_cases import CASES, CONTROL, Case, can_name, spoil_database
 

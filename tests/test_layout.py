@@ -92,3 +92,15 @@ def test_python_dash_m_postil_runs_the_command_line():
                           text=True, timeout=60, cwd=Path.home())
     assert done.returncode == 0, done.stderr
     assert "Usage: postil" in done.stdout
+
+
+def test_no_module_imports_itself_back():
+    """No import cycles: each module can be read (and loaded) after the ones it imports."""
+    grimp = pytest.importorskip("grimp")
+    graph = grimp.build_graph("postil", exclude_type_checking_imports=True)
+    cycles = []
+    for module in sorted(graph.modules):
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported != module and graph.chain_exists(importer=imported, imported=module):
+                cycles.append(f"{module} <-> {imported}")
+    assert cycles == []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from search_fixture import build
+
 from postil.store.db import open_db, write
 from postil.store.overview import Overview, overview
 from postil.store.search import count, search

@@ -7,7 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postil.store.query import (
-    And, Not, Or, Phrase, QueryError, Term, Words, parse, quote_value,
+    And,
+    Not,
+    Or,
+    Phrase,
+    QueryError,
+    Term,
+    Words,
+    parse,
+    quote_value,
 )
 
 

@@ -8,9 +8,9 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tests.reader_app import ReaderApp, cursor_cells
 from postil.tui.widgets.reader import Reader
 from postil.tui.widgets.reader_paint import ORPHAN_MARK
+from tests.reader_app import ReaderApp, cursor_cells
 
 ALPHABET = st.sampled_from(list("ab cd\tef. ") + ["中", "😀", "\u0301", "\n", "[", "]"])
 TEXTS = st.lists(ALPHABET, min_size=1, max_size=80).map("".join).filter(lambda t: t.strip())

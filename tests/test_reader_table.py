@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 
 from postil.sources.document import Block
 from postil.sources.markdown import CELL_GAP
-from tests.reader_app import ReaderApp, cursor_cells, screen_lines, sync
 from postil.tui.widgets.reader import Reader
 from postil.tui.widgets.reader_layout import Layout
+from tests.reader_app import ReaderApp, cursor_cells, screen_lines, sync
 
 ROWS = [
     ["Feature", "Traditional Antidepressants", "Psilocybin-Assisted Therapy"],

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reader_app import ReaderApp, sync, cursor_cells, make_doc, screen_lines
 from postil.tui.widgets.reader import Reader, Span
+from tests.reader_app import ReaderApp, cursor_cells, make_doc, screen_lines, sync
 
 SENTENCE = "Smith et al. found heightened activity in the amygdala (see Fig. 2)."
 TEXT, BLOCKS = make_doc(

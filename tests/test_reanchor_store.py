@@ -127,7 +127,7 @@ def test_an_exception_in_the_transaction_leaves_every_row_as_it_was(db, marked):
         with write(db):
             db.execute("UPDATE sources SET text = ? WHERE id = ?", [NEW_TEXT, sid])
             reanchor_source(db, sid, NEW_TEXT)
-            1 / 0
+            raise ZeroDivisionError
     assert rows(db) == before
     assert db.execute("SELECT text FROM sources WHERE id = ?", [sid]).fetchone()[0] == TEXT
 

@@ -2,6 +2,7 @@
 
 from screen_host import Host, drawn
 from search_fixture import build
+
 from postil.store import links
 from postil.tui.screens.claims import ClaimsScreen
 from postil.tui.screens.orphans import OrphansScreen

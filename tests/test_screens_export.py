@@ -2,6 +2,7 @@
 
 from screen_host import Host, drawn
 from search_fixture import build
+
 from postil.tui.screens.export import ExportScreen
 
 

@@ -1,8 +1,8 @@
 """Untrusted text on every secondary screen: drawn literally, never as markup or escapes."""
 
 import pytest
-
 from screen_host import Host, add_text
+
 from postil.store import highlights, links, tags
 from postil.store.db import open_db
 from postil.tui.screens.claims import ClaimsScreen

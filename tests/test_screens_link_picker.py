@@ -1,8 +1,8 @@
 """The link picker: find a target by typing, choose a relation, add a note, keyboard only."""
 
 import pytest
-
 from screen_host import Host, add_text, drawn
+
 from postil.store import highlights
 from postil.store.db import open_db
 from postil.tui.screens.link_picker import LinkPickerScreen

@@ -2,6 +2,7 @@
 
 from screen_host import Host, drawn
 from search_fixture import build
+
 from postil.store import search as store_search
 from postil.tui.screens.overview import OverviewScreen
 

@@ -3,13 +3,12 @@
 import asyncio
 import sqlite3
 
+from screen_host import Host, drawn
+from search_fixture import build
 from textual.app import App
 from textual.widgets import OptionList
 
 import postil.tui.screens.search as search_screen
-
-from screen_host import Host, drawn
-from search_fixture import build
 from postil.store import search as store_search
 from postil.tui.screens.search import SavedQueriesProvider, SearchScreen
 

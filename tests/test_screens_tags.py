@@ -1,8 +1,8 @@
 """The tags screen: rename, recolour, describe, merge, delete and create, all undoable."""
 
 import pytest
-
 from screen_host import Host, add_text, drawn
+
 from postil.store import highlights, tags
 from postil.store.db import open_db
 from postil.tui.screens.tags import TagsScreen
@@ -60,7 +60,7 @@ async def test_merge_delete_new_recolour_describe(db):
         await pilot.press("d", *"how long it lasts", "enter")
         await pilot.pause()
         durability = tags.get_tag(db, "durability")
-        assert (durability.color, durability.description) == ("#800000", "how long it lasts")
+        assert (durability.color, durability.description) == ("#ff0000", "how long it lasts")
         # delete outcome, which is in use: asks first; n keeps it, y deletes it
         await pilot.press("up", "up", "x")  # rows: mechanism, outcome, anecdote, durability
         await pilot.pause()

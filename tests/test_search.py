@@ -7,13 +7,21 @@ import sqlite3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from search_fixture import build
+
 from postil.store.errors import NotFound, StoreError
 from postil.store.query import QueryError, parse
 from postil.store.search import (
-    count, delete_saved_query, emphasis_spans, history, match_terms, record_history,
-    save_query, saved_queries, search, search_hits,
+    count,
+    delete_saved_query,
+    emphasis_spans,
+    history,
+    match_terms,
+    record_history,
+    save_query,
+    saved_queries,
+    search,
+    search_hits,
 )
 
 

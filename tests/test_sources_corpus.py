@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from postil.sources.load import collect_paths, load_path
 
 

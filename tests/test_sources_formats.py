@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from postil.sources.load import SUPPORTED_EXTENSIONS, collect_paths, format_for, load_bytes, load_path, welcome_guide
 from postil.sources.errors import SourceError
+from postil.sources.load import SUPPORTED_EXTENSIONS, collect_paths, format_for, load_bytes, load_path, welcome_guide
 
 
 def blocks_of(document):

@@ -1,8 +1,9 @@
 """Claims: clusters of linked highlights and the per-relation source counts."""
 
+from search_fixture import build
+
 from postil.store import links
 from postil.store.claims import clusters
-from search_fixture import build
 
 
 def test_fixture_graph_gives_three_clusters_largest_first(tmp_path):

@@ -12,8 +12,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from cli_support import ARTICLE, Postil
+
 from postil.sources.document import Block, Document, LoadedSource
 from postil.store import highlights, sources, tags
 from postil.store.db import configure_connection, open_db

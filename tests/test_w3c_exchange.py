@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from export_fixtures import MECHANISM_TEXT, OUTCOME_TEXT, add_text_source, two_source_db
+
 from postil.exports.collect import collect
 from postil.exports.w3c import parse, source_uri, to_w3c
 from postil.store.db import open_db

@@ -11,18 +11,21 @@ import sqlite3
 from textual import events
 from textual.app import App
 
+from postil.store.errors import StoreError
+from postil.store.settings import get_setting, set_setting
+from postil.tui.commands_provider import PostilCommands
+from postil.tui.screens.main import MainScreen
+from postil.tui.screens.search import SavedQueriesProvider
+from postil.tui.undo import UndoStack
+
 
 def postil_commands():
     """The palette's actions, tags and sources, imported when the palette opens."""
-    from postil.tui.commands_provider import PostilCommands
-
     return PostilCommands
 
 
 def saved_queries_provider():
     """The palette's saved searches, imported when the palette opens (start-up stays lean)."""
-    from postil.tui.screens.search import SavedQueriesProvider
-
     return SavedQueriesProvider
 
 
@@ -59,7 +62,6 @@ class PostilApp(App[None]):
         self._undo_stack = None
         self.start_source_id = source_id
         self.start_at_top = at_top
-        from postil.store.settings import get_setting
 
         # The saved theme is set before the stylesheet is first read: switching at mount
         # made Textual work out every style twice (~10 ms of the first screen).
@@ -71,14 +73,12 @@ class PostilApp(App[None]):
     def undo_stack(self):
         """The session's undo history (tui.undo.UndoStack, across sources), made on first use."""
         if self._undo_stack is None:
-            from postil.tui.undo import UndoStack
 
             self._undo_stack = UndoStack(self.db)
         return self._undo_stack
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        from postil.tui.screens.main import MainScreen
 
         self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
 
@@ -135,16 +135,11 @@ class PostilApp(App[None]):
         await super().action_quit()
 
     def save_reading_position(self) -> None:
-        from postil.tui.screens.main import MainScreen
-
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.save_position()
 
     def _remember_theme(self, theme) -> None:
-        from postil.store.errors import StoreError
-        from postil.store.settings import set_setting
-
         try:
             set_setting(self.db, "theme", theme.name)
         except StoreError:

@@ -13,16 +13,16 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from postil.sources.sanitise import for_display_line
+from postil.store.sources import list_sources
 from postil.tui import keymap
 from postil.tui.safe_text import highlight_matches
+from postil.tui.screens.main import MainScreen
 
 
 class PostilCommands(Provider):
     """Commands for the main screen; nothing is offered over other screens."""
 
     def _main_screen(self):
-        from postil.tui.screens.main import MainScreen
-
         screen = self.screen
         return screen if isinstance(screen, MainScreen) else None
 
@@ -44,7 +44,6 @@ class PostilCommands(Provider):
             found.append((f"Tag: {tag.name}", partial(screen.apply_tag, tag.name),
                           f"new highlight from the selection, or toggle on the current one ({key})"))
         try:
-            from postil.store.sources import list_sources
 
             sources = list_sources(screen.db)
         except Exception:

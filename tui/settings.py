@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from postil.store.db import open_db
+
 
 @dataclass
 class Settings:
@@ -21,8 +23,6 @@ class Settings:
 
     def open(self):
         """Open the database (lazily imported so `--help` stays instant)."""
-        from postil.store.db import open_db
-
         return open_db(self.db_path)
 
 

@@ -17,7 +17,6 @@ from postil.store import tags as store_tags
 from postil.store.models import HighlightSnapshot, Link
 
 
-
 @dataclass
 class Change(ABC):
     """One undoable change. Subclasses fill `apply` and `revert`."""

@@ -6,9 +6,21 @@ import unicodedata
 
 import click
 
-from postil.tui.cli import CommandError
+from postil.sources.anchor import find_occurrences, nth_occurrence
+from postil.store.highlights import create_highlight, list_highlights
+from postil.store.reanchor import fuzzy_highlights
+from postil.store.reanchor import orphans as find_orphans
+from postil.store.sources import list_sources, source_text
 from postil.tui.commands.common import (
-    echo_json, excerpt, json_option, line, plain, resolve_source, short_id, table,
+    CommandError,
+    echo_json,
+    excerpt,
+    json_option,
+    line,
+    plain,
+    resolve_source,
+    short_id,
+    table,
 )
 
 
@@ -22,10 +34,7 @@ from postil.tui.commands.common import (
 @click.pass_obj
 def mark(settings, source: str, quote: str, tags: tuple[str, ...], note: str, nth: int, as_json: bool) -> None:
     """Highlight the NTH exact occurrence of QUOTE in SOURCE; prints the new highlight's id."""
-    from postil.sources.anchor import find_occurrences, nth_occurrence
 
-    from postil.store.highlights import create_highlight
-    from postil.store.sources import source_text
 
     db = settings.open()
     info = resolve_source(db, source)
@@ -56,9 +65,6 @@ def mark(settings, source: str, quote: str, tags: tuple[str, ...], note: str, nt
 @click.pass_obj
 def highlights(settings, source: str | None, as_json: bool) -> None:
     """List highlights, of one SOURCE or of all, in document order."""
-    from postil.store.highlights import list_highlights
-    from postil.store.sources import list_sources
-
     db = settings.open()
     source_id = resolve_source(db, source).id if source else None
     titles = {s.id: s.title for s in list_sources(db)}
@@ -87,10 +93,6 @@ def highlights(settings, source: str | None, as_json: bool) -> None:
 @click.pass_obj
 def orphans(settings, as_json: bool) -> None:
     """Highlights whose text was lost when a source changed (and fuzzy ones to review)."""
-    from postil.store.reanchor import fuzzy_highlights
-    from postil.store.reanchor import orphans as find_orphans
-    from postil.store.sources import list_sources
-
     db = settings.open()
     titles = {s.id: s.title for s in list_sources(db)}
     found = find_orphans(db) + fuzzy_highlights(db)

@@ -18,13 +18,25 @@ from typing import Any
 import click
 
 from postil.sources.sanitise import for_display_line
-from postil.tui.cli import CommandError
+from postil.store.highlights import resolve_highlight_id
+from postil.store.sources import find_source
+from postil.tui.errors import one_line
 
 # Characters json.dumps(ensure_ascii=False) would leave raw but a terminal may act on or
 # reorder: DEL, C1 controls, bidi controls, zero-width characters, line/paragraph separators.
 _JSON_UNSAFE = re.compile(
     "[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 )
+
+
+class CommandError(click.ClickException):
+    """A failure a command reports as one line, "postil: <problem>", on stderr (exit 1)."""
+
+    def format_message(self) -> str:
+        return one_line(self.message, known=True)
+
+    def show(self, file=None) -> None:
+        click.echo(f"postil: {self.format_message()}", err=True)
 
 
 def plain(value: Any) -> Any:
@@ -85,15 +97,11 @@ def short_id(highlight_id: str) -> str:
 
 def resolve_source(db, ref: str):
     """A SourceInfo from an id, title or file name, or a unique prefix of either."""
-    from postil.store.sources import find_source
-
     return find_source(db, ref)
 
 
 def resolve_highlight(db, ref: str) -> str:
     """A full highlight id from an id or unique prefix."""
-    from postil.store.highlights import resolve_highlight_id
-
     return resolve_highlight_id(db, ref)
 
 

@@ -7,8 +7,14 @@ from pathlib import Path
 
 import click
 
-from postil.tui.cli import CommandError
-from postil.tui.commands.common import line
+from postil.exports.brief import render_brief
+from postil.exports.collect import collect
+from postil.exports.tabular import to_csv, to_json
+from postil.exports.w3c import dumps, read_file
+from postil.exports.writing import ExportPathError, output_target, write_text_atomic
+from postil.store.errors import StoreError
+from postil.store.exchange import merge
+from postil.tui.commands.common import CommandError, line
 
 
 @click.command()
@@ -27,10 +33,6 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
 
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
     """
-    from postil.exports.collect import collect
-    from postil.exports.writing import ExportPathError, output_target, write_text_atomic
-    from postil.store.errors import StoreError
-
     db = settings.open()
     try:
         data = collect(db, " ".join(query), title)
@@ -60,18 +62,14 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
 def render(data, fmt: str, by: str = "tag") -> str:
     """The export's text in one of the formats."""
     if fmt == "md":
-        from postil.exports.brief import render_brief
 
         return render_brief(data, by).text
     if fmt == "csv":
-        from postil.exports.tabular import to_csv
 
         return to_csv(data)
     if fmt == "json":
-        from postil.exports.tabular import to_json
 
         return to_json(data)
-    from postil.exports.w3c import dumps
 
     return dumps(data)
 
@@ -86,9 +84,6 @@ def import_command(settings, file: Path) -> None:
     annotation file holds no source text. Annotations of unknown sources are listed and
     skipped; nothing in the database is lost. Importing the same file twice changes nothing.
     """
-    from postil.exports.w3c import read_file
-    from postil.store.exchange import merge
-
     try:
         incoming, problems = read_file(file)
     except (OSError, ValueError) as error:

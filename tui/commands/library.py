@@ -7,9 +7,21 @@ from pathlib import Path
 
 import click
 
-from postil.tui.cli import CommandError
+from postil.sources.errors import SourceError
+from postil.sources.load import collect_paths, load_path
+from postil.sources.sanitise import for_display
+from postil.store.errors import StoreError
+from postil.store.sources import add_source, delete_source, list_sources, source_text
 from postil.tui.commands.common import (
-    confirm, echo_json, json_option, line, plain, report_line, resolve_source, table,
+    CommandError,
+    confirm,
+    echo_json,
+    json_option,
+    line,
+    plain,
+    report_line,
+    resolve_source,
+    table,
 )
 
 PROGRESS_OVER = 5
@@ -27,9 +39,7 @@ def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
     highlights are re-anchored. A file that fails is reported on stderr and the others are
     still imported; the exit code is then 1.
     """
-    from postil.sources.errors import SourceError
 
-    from postil.store.errors import StoreError
 
     files, failures = _expand(paths)
     db = settings.open()
@@ -76,16 +86,12 @@ def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
 
 def _expand(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
     """The files to import from what the user named, and a problem line for each bad name."""
-    from postil.sources.load import collect_paths
-
     files, errors = collect_paths(paths)
     return files, [str(error) for error in errors]
 
 
 def _add_one(db, path: Path):
-    from postil.sources.load import load_path
 
-    from postil.store.sources import add_source
 
     loaded = load_path(path)
     return add_source(db, loaded), loaded.document.warnings
@@ -117,8 +123,6 @@ def _result_json(result) -> dict:
 @click.pass_obj
 def sources(settings, as_json: bool) -> None:
     """List sources: id, title, format, characters, highlights, origin."""
-    from postil.store.sources import list_sources
-
     found = list_sources(settings.open())
     if as_json:
         echo_json(found)
@@ -140,14 +144,11 @@ def sources(settings, as_json: bool) -> None:
 @click.pass_obj
 def show(settings, source: str) -> None:
     """Print a source's reading text (SOURCE: id, or unique prefix of title or file name)."""
-    from postil.store.sources import source_text
-
     db = settings.open()
     text = source_text(db, resolve_source(db, source).id)
     if sys.stdout.isatty():
         # Stored text is normalised already; this only makes bidi and zero-width controls
         # visible on a terminal. Redirected output stays byte-exact.
-        from postil.sources.sanitise import for_display
 
         text = for_display(text)
     click.echo(text)
@@ -160,8 +161,6 @@ def show(settings, source: str) -> None:
 @click.pass_obj
 def rm(settings, source: str, yes: bool, as_json: bool) -> None:
     """Delete a source with its highlights and their links (asks if it has highlights)."""
-    from postil.store.sources import delete_source
-
     db = settings.open()
     info = resolve_source(db, source)
     if info.highlight_count:
@@ -183,9 +182,7 @@ def rm(settings, source: str, yes: bool, as_json: bool) -> None:
 @click.pass_obj
 def refresh(settings, source: str, as_json: bool) -> None:
     """Re-read a source's original file and update it in place, re-anchoring its highlights."""
-    from postil.sources.load import load_path
 
-    from postil.store.sources import add_source
 
     db = settings.open()
     info = resolve_source(db, source)

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import click
 
-from postil.tui.cli import CommandError
+from postil.store.highlights import get_highlights
+from postil.store.links import add_relation, check_relation, create_link, delete_link, find_links, list_links, relations
+from postil.store.sources import list_sources
 from postil.tui.commands.common import (
-    echo_json, excerpt, json_option, line, plain, resolve_highlight, short_id, table,
+    CommandError,
+    echo_json,
+    excerpt,
+    json_option,
+    line,
+    plain,
+    resolve_highlight,
+    short_id,
+    table,
 )
 
 
@@ -19,8 +29,6 @@ from postil.tui.commands.common import (
 @click.pass_obj
 def link(settings, from_ref: str, to_ref: str, relation: str, note: str, as_json: bool) -> None:
     """Link highlight FROM to highlight TO (ids or unique id prefixes); prints the link id."""
-    from postil.store.links import create_link
-
     db = settings.open()
     from_id, to_id = resolve_highlight(db, from_ref), resolve_highlight(db, to_ref)
     created = create_link(db, from_id, to_id, relation=relation, note=note, author=settings.author)
@@ -38,8 +46,6 @@ def link(settings, from_ref: str, to_ref: str, relation: str, note: str, as_json
 @click.pass_obj
 def unlink(settings, from_ref: str, to_ref: str | None, relation: str | None, as_json: bool) -> None:
     """Remove the links from highlight FROM to TO (or one link by its id or id prefix)."""
-    from postil.store.links import check_relation, delete_link, find_links, list_links
-
     db = settings.open()
     if to_ref is None:
         wanted = from_ref.strip().lower()
@@ -77,10 +83,6 @@ def _end(highlight, titles: dict[int, str]) -> dict:
 @click.pass_obj
 def links(settings, as_json: bool) -> None:
     """List every link with both ends' quote and source."""
-    from postil.store.highlights import get_highlights
-    from postil.store.links import list_links
-    from postil.store.sources import list_sources
-
     db = settings.open()
     found = list_links(db)
     ends = {h.id: h for h in get_highlights(db, sorted({i for l in found for i in (l.from_id, l.to_id)}))}
@@ -113,7 +115,6 @@ def relations_command(ctx: click.Context, as_json: bool) -> None:
     """List the relations a link may carry (`relations add NAME` makes a new one)."""
     if ctx.invoked_subcommand is not None:
         return
-    from postil.store.links import relations
 
     found = relations(ctx.obj.open())
     if as_json:
@@ -129,8 +130,6 @@ def relations_command(ctx: click.Context, as_json: bool) -> None:
 @click.pass_obj
 def add_relation_command(settings, name: str, description: str, as_json: bool) -> None:
     """Add relation NAME (one word) to the list."""
-    from postil.store.links import add_relation
-
     created = add_relation(settings.open(), name, description)
     if as_json:
         echo_json(created)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from postil.store.maintenance import backup as backup_db
+from postil.store.maintenance import check as check_db
 from postil.tui.commands.common import echo_json, json_option, line, plain
 
 
@@ -17,8 +19,6 @@ from postil.tui.commands.common import echo_json, json_option, line, plain
 @click.pass_obj
 def backup(settings, path: Path, force: bool, as_json: bool) -> None:
     """Copy the database to PATH (safe while postil is running elsewhere)."""
-    from postil.store.maintenance import backup as backup_db
-
     size = backup_db(settings.open(), path, overwrite=force)
     if as_json:
         echo_json({"path": str(path), "bytes": size})
@@ -31,8 +31,6 @@ def backup(settings, path: Path, force: bool, as_json: bool) -> None:
 @click.pass_obj
 def check(settings, as_json: bool) -> None:
     """Check the database: integrity, foreign keys, full-text indexes, quotes. Exit 1 on problems."""
-    from postil.store.maintenance import check as check_db
-
     report = check_db(settings.open())
     if as_json:
         echo_json({**plain(report), "ok": report.ok})

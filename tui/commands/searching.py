@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import click
 
+from postil.store.links import links_of
+from postil.store.overview import overview
+from postil.store.search import search_hits
 from postil.tui.commands.common import echo_json, excerpt, json_option, line, plain, short_id, table
 
 
@@ -16,9 +19,6 @@ def search(settings, query: str, limit: int | None, as_json: bool) -> None:
     """Find highlights: words, "phrases", tag:T, -tag:T, source:S, author:A, has:note|link,
     rel:R, before:DATE, after:DATE, OR and (groups). No QUERY lists every highlight.
     """
-    from postil.store.links import links_of
-    from postil.store.search import search_hits
-
     db = settings.open()
     hits = search_hits(db, query, limit=limit)
     if as_json:
@@ -60,8 +60,6 @@ def search(settings, query: str, limit: int | None, as_json: bool) -> None:
 @click.pass_obj
 def overview_command(settings, as_json: bool) -> None:
     """Tag x source counts of highlights, with warnings worth reading before writing."""
-    from postil.store.overview import overview
-
     result = overview(settings.open())
     if as_json:
         echo_json(_overview_json(result))

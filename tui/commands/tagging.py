@@ -4,6 +4,19 @@ from __future__ import annotations
 
 import click
 
+from postil.store.sources import list_sources
+from postil.store.tags import (
+    counts_per_source,
+    create_tag,
+    delete_tag,
+    describe_tag,
+    find_tag,
+    get_tag,
+    list_tags,
+    merge_tags,
+    recolor_tag,
+    rename_tag,
+)
 from postil.tui.commands.common import confirm, echo_json, json_option, line, plain, table
 
 
@@ -12,9 +25,6 @@ from postil.tui.commands.common import confirm, echo_json, json_option, line, pl
 @click.pass_obj
 def tags(settings, as_json: bool) -> None:
     """List tags with their key, colour, number of highlights and description."""
-    from postil.store.sources import list_sources
-    from postil.store.tags import counts_per_source, list_tags
-
     db = settings.open()
     found = list_tags(db)
     if as_json:
@@ -62,8 +72,6 @@ def _done(tag_obj, as_json: bool, message: str) -> None:
 @click.pass_obj
 def rename(settings, old: str, new: str, as_json: bool) -> None:
     """Rename tag OLD to NEW everywhere."""
-    from postil.store.tags import rename_tag
-
     renamed = rename_tag(settings.open(), old, new)
     _done(renamed, as_json, f"renamed {old} to {renamed.name}")
 
@@ -75,8 +83,6 @@ def rename(settings, old: str, new: str, as_json: bool) -> None:
 @click.pass_obj
 def merge(settings, from_tag: str, into: str, as_json: bool) -> None:
     """Move every highlight tagged FROM to INTO, then delete FROM."""
-    from postil.store.tags import merge_tags
-
     result = merge_tags(settings.open(), from_tag, into)
     moved = len(result.removed.highlight_ids)
     if as_json:
@@ -92,8 +98,6 @@ def merge(settings, from_tag: str, into: str, as_json: bool) -> None:
 @click.pass_obj
 def describe(settings, name: str, text: str, as_json: bool) -> None:
     """Set the description of tag NAME (what it means in your codebook)."""
-    from postil.store.tags import describe_tag
-
     _done(describe_tag(settings.open(), name, text), as_json, f"described {name}")
 
 
@@ -104,8 +108,6 @@ def describe(settings, name: str, text: str, as_json: bool) -> None:
 @click.pass_obj
 def color(settings, name: str, colour: str, as_json: bool) -> None:
     """Set the colour of tag NAME (a name like cyan, or #rrggbb)."""
-    from postil.store.tags import recolor_tag
-
     changed = recolor_tag(settings.open(), name, colour)
     _done(changed, as_json, f"{changed.name} is now {changed.color}")
 
@@ -118,8 +120,6 @@ def color(settings, name: str, colour: str, as_json: bool) -> None:
 @click.pass_obj
 def add_tag(settings, name: str, colour: str | None, description: str, as_json: bool) -> None:
     """Create tag NAME (an existing one is left as it is)."""
-    from postil.store.tags import create_tag, find_tag
-
     db = settings.open()
     existed = find_tag(db, name) is not None
     created = create_tag(db, name, color=colour, description=description)
@@ -133,8 +133,6 @@ def add_tag(settings, name: str, colour: str | None, description: str, as_json: 
 @click.pass_obj
 def delete(settings, name: str, yes: bool, as_json: bool) -> None:
     """Delete tag NAME; its highlights stay, without it (asks when it is in use)."""
-    from postil.store.tags import delete_tag, get_tag
-
     db = settings.open()
     found = get_tag(db, name)
     if found.count:

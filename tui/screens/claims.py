@@ -8,7 +8,7 @@ highlight dismisses with its id, and the main screen opens it.
 from __future__ import annotations
 
 import sqlite3
-import sqlite3
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult

@@ -13,7 +13,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import sqlite3
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +21,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
 
+from postil.exports.brief import render_brief
+from postil.exports.collect import collect, default_title
+from postil.exports.tabular import to_csv, to_json
+from postil.exports.w3c import dumps
+from postil.exports.writing import EXTENSIONS, ExportPathError, default_path, slugify, write_text_atomic
 from postil.sources.sanitise import for_display_line
 from postil.store import sources as store_sources
 from postil.store.errors import StoreError
@@ -35,19 +39,15 @@ FORMATS = ("md", "csv", "json", "w3c")
 def render(data, fmt: str, by: str) -> tuple[str, list]:
     """The export text and the highlights whose quote no longer matches (briefs only)."""
     if fmt == "md":
-        from postil.exports.brief import render_brief
 
         brief = render_brief(data, by)
         return brief.text, brief.mismatches
     if fmt == "csv":
-        from postil.exports.tabular import to_csv
 
         return to_csv(data), data.mismatches
     if fmt == "json":
-        from postil.exports.tabular import to_json
 
         return to_json(data), data.mismatches
-    from postil.exports.w3c import dumps
 
     return dumps(data), data.mismatches
 
@@ -134,14 +134,11 @@ class ExportScreen(ModalScreen["Path | None"]):
     def export_title(self) -> str:
         if self.scope == "source":
             return f"Evidence brief: {self.source_title}"
-        from postil.exports.collect import default_title
 
         return default_title(self.export_query())
 
     def _update_name(self) -> None:
         """Follow the title while the user has not typed a name of their own."""
-        from postil.exports.writing import EXTENSIONS, slugify
-
         file_input = self.query_one("#file", Input)
         name = slugify(self.export_title()) + EXTENSIONS[self.fmt]
         if file_input.value in ("", self._auto_name):
@@ -177,7 +174,6 @@ class ExportScreen(ModalScreen["Path | None"]):
     def target_path(self) -> Path:
         name = self.query_one("#file", Input).value.strip()
         if not name:
-            from postil.exports.writing import default_path
 
             return default_path(self.folder, self.export_title(), self.fmt)
         path = Path(name).expanduser()
@@ -185,9 +181,6 @@ class ExportScreen(ModalScreen["Path | None"]):
         return path if path.is_absolute() else self.folder / path
 
     def action_export(self) -> None:
-        from postil.exports.collect import collect
-        from postil.exports.writing import ExportPathError, write_text_atomic
-
         try:
             data = collect(self.db, self.export_query(), self.export_title())
             if not data.highlights:

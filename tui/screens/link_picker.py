@@ -16,7 +16,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-import sqlite3
 from rapidfuzz import fuzz
 from rich.text import Text
 from textual import on

@@ -11,8 +11,14 @@ from typing import TYPE_CHECKING
 
 from postil.store import highlights as store_highlights
 from postil.store import links as store_links
-from postil.store.errors import StoreError
+from postil.store.errors import Conflict, StoreError
 from postil.store.models import LinkView
+from postil.store.reanchor import accept_fuzzy
+from postil.tui.screens.link_chooser import LinkChooserScreen
+from postil.tui.screens.link_picker import LinkPickerScreen
+from postil.tui.screens.note_editor import NoteEditorScreen
+from postil.tui.screens.tag_picker import TagPickerScreen
+from postil.tui.undo import CreateHighlight, CreateLink, DeleteHighlight, EditNote, ToggleTag, touched_highlights
 
 if TYPE_CHECKING:
     from postil.tui.undo import Change, CreateHighlight
@@ -33,7 +39,6 @@ class AnnotateActions:
         except StoreError as error:
             self.report(error)
             return False
-        from postil.tui.undo import touched_highlights
 
         self.refresh_annotations(tags_changed=tags_changed, changed=touched_highlights(change))
         return True
@@ -60,7 +65,6 @@ class AnnotateActions:
         new_tag = name.casefold() not in {t.casefold() for t in self.tag_colors}
         selection = self.reader.selection
         if selection is not None:
-            from postil.tui.undo import CreateHighlight
 
             change = CreateHighlight(self.source.id, selection[0], selection[1], [name], author=self.app.author)
             if self.do_change(change, tags_changed=new_tag):
@@ -71,7 +75,6 @@ class AnnotateActions:
         if current is None:
             self.tell(NEED_SELECTION)
             return
-        from postil.tui.undo import ToggleTag
 
         change = ToggleTag(current.id, name)
         if self.do_change(change, tags_changed=new_tag):
@@ -83,7 +86,6 @@ class AnnotateActions:
         if self.reader.selection is None and self.current_highlight() is None:
             self.tell(NEED_SELECTION)
             return
-        from postil.tui.screens.tag_picker import TagPickerScreen
 
         title = "Tag the selection" if self.reader.selection is not None else "Toggle a tag on this highlight"
 
@@ -101,7 +103,6 @@ class AnnotateActions:
         selection = self.reader.selection
         created = None
         if selection is not None:
-            from postil.tui.undo import CreateHighlight
 
             created = CreateHighlight(self.source.id, selection[0], selection[1], [], author=self.app.author)
             if not self.do_change(created):
@@ -117,15 +118,11 @@ class AnnotateActions:
     def open_note_editor(self, highlight, created: CreateHighlight | None = None) -> None:
         """Edit a highlight's note; `created` is the highlight made just for this note, if any
         (closing without saving takes it back, so a cancelled `c` leaves nothing behind)."""
-        from postil.store.errors import Conflict
-        from postil.tui.screens.note_editor import NoteEditorScreen
-
         started_from = highlight.version
 
         def save(text: str) -> str | None:
             nonlocal started_from
             try:
-                from postil.tui.undo import EditNote
 
                 self.undo_stack.do(EditNote(highlight.id, text, expected_version=started_from))
             except Conflict:
@@ -163,7 +160,6 @@ class AnnotateActions:
         if highlight is None:
             self.tell("no highlight under the cursor")
             return
-        from postil.tui.undo import DeleteHighlight
 
         if self.do_change(DeleteHighlight(highlight.id)):
             self.tell("highlight deleted (u undoes)")
@@ -202,7 +198,6 @@ class AnnotateActions:
             self.reload_tags()
             self.open_source(source_id, offset=highlight.start if highlight else None)
         else:
-            from postil.tui.undo import touched_highlights
 
             ids = touched_highlights(change)
             self.refresh_annotations(changed=ids, tags_changed=ids is None)
@@ -218,7 +213,6 @@ class AnnotateActions:
         if highlight is None or highlight.anchor_status != "fuzzy":
             self.tell("no fuzzy highlight under the cursor (O lists them)")
             return
-        from postil.store.reanchor import accept_fuzzy
 
         try:
             accept_fuzzy(self.db, highlight.id)
@@ -235,17 +229,11 @@ class AnnotateActions:
         if highlight is None:
             self.tell("put the cursor on a highlight to link it")
             return
-        try:
-            from postil.tui.screens.link_picker import LinkPickerScreen
-        except ImportError:
-            self.tell("the link picker is not available in this build")
-            return
 
         def chosen(result) -> None:
             if not result:
                 return
             to_id, relation, note = result
-            from postil.tui.undo import CreateLink
 
             if self.do_change(CreateLink(highlight.id, to_id, relation, note, author=self.app.author)):
                 self.tell(f"linked ({relation})")
@@ -268,7 +256,6 @@ class AnnotateActions:
         elif len(candidates) == 1:
             self.follow_link(candidates[0])
         else:
-            from postil.tui.screens.link_chooser import LinkChooserScreen
 
             def chosen(view: LinkView | None) -> None:
                 if view is not None:

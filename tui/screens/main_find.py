@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Input
 
+from postil.tui.widgets.find_bar import FindBar
 from postil.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ class FindActions:
         if bar is None:
             # Made, imported and mounted on first use: most sessions never search, and the
             # first screen need not wait for an Input.
-            from postil.tui.widgets.find_bar import FindBar
 
             bar = self._find_bar = FindBar(id="find")
             await self.mount(bar, before=self.query_one(Footer))

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from postil.sources.sanitise import for_display, for_display_line
+from postil.tui.screens.confirm import ConfirmScreen
 
 SaveNote = Callable[[str], "str | None"]
 """Save the text; returns None when saved, else a message for the user."""
@@ -80,7 +81,6 @@ class NoteEditorScreen(ModalScreen[bool]):
         if not self.changed:
             self.dismiss(False)
             return
-        from postil.tui.screens.confirm import ConfirmScreen
 
         def answered(drop: bool | None) -> None:
             if drop:

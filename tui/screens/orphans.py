@@ -8,7 +8,7 @@ Orphaned highlights (quote no longer found after the source changed) and fuzzy o
 from __future__ import annotations
 
 import sqlite3
-import sqlite3
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult

@@ -9,7 +9,7 @@ query. The main screen then runs that search.
 from __future__ import annotations
 
 import sqlite3
-import sqlite3
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult

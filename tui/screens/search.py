@@ -23,7 +23,6 @@ import sqlite3
 import threading
 from functools import partial
 
-import sqlite3
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult

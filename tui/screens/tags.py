@@ -7,7 +7,7 @@ the main screen takes back a rename, merge, recolour, description edit, delete o
 from __future__ import annotations
 
 import sqlite3
-import sqlite3
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult

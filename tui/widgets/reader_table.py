@@ -74,7 +74,7 @@ def align_rows(rows: Sequence[str], columns: Callable[[str], list[int]]) -> Tabl
     if not widths:
         return None  # no row has a second cell: nothing to line up
     targets, col = [], 0
-    for k, cell in enumerate(widths):
+    for cell in widths:
         col += cell + GAP_BEFORE
         targets.append(col)
         col += 1 + GAP_AFTER

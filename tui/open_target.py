@@ -1,0 +1,39 @@
+"""What `postil open TARGET` opens: a file (imported first when new) or a source in the library."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from postil.sources.errors import SourceError
+from postil.sources.load import load_path
+from postil.store.errors import NotFound
+from postil.store.sources import add_source, find_source, source_by_origin
+from postil.tui.settings import Settings
+
+
+def resolve_open_target(settings: Settings, target: str) -> int:
+    """The id of the source `target` names, importing the file first if it is not stored yet."""
+    db = settings.open()
+    try:
+        path = Path(target)
+        if path.is_file():
+            # A file already in the database (same place) opens as it is stored; reading it
+            # never changes it behind the reviewer's back (`postil refresh` does that).
+            known = source_by_origin(db, str(path.resolve()))
+            return known.id if known else add_source(db, load_path(path)).source.id
+        try:
+            return find_source(db, target).id
+        except NotFound:
+            if looks_like_path(target):
+                raise SourceError(target, "no such file") from None
+            raise
+    finally:
+        db.close()
+
+
+def looks_like_path(target: str) -> bool:
+    """A target written as a path (a separator, or a file extension) rather than a source's title."""
+    return os.sep in target or "/" in target or Path(target).suffix.lower() in {
+        ".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".epub", ".rst",
+    }

@@ -1,0 +1,94 @@
+"""Start-up: everything about getting the first screen on the terminal fast.
+
+The `postil` console script starts here. Opening the app (`postil`, `postil --db PATH`,
+`postil open PATH|SOURCE`, with `POSTIL_DB` or `--author`) does not go through click: the
+command line and every command module cost ~60 ms to import, a fifth of a bare Textual
+app's whole first screen (bench/bench_start_tmux.py). Anything else, `--help` included,
+goes to tui.cli.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from postil.sources.errors import SourceError
+from postil.store.db import resolve_db_path
+from postil.store.errors import StoreError
+from postil.tui.errors import one_line
+from postil.tui.settings import Settings, default_author
+
+
+@dataclass
+class AppStart:
+    """What the command line asked the app to open with (the forms `app_start` accepts)."""
+
+    db_path: str | None = None
+    author: str | None = None
+    target: str | None = None
+    """`postil open TARGET`: a file or a source reference."""
+
+
+def app_start(args: list[str]) -> AppStart | None:
+    """The app start these arguments ask for, or None for anything else (click handles it).
+
+    Accepted: `[--db PATH] [--author NAME] [open TARGET]`, options also as `--db=PATH`.
+    """
+    start = AppStart()
+    rest = list(args)
+    while rest and rest[0].startswith("--"):
+        option = rest.pop(0)
+        name, has_value, value = option.partition("=")
+        if name not in ("--db", "--author"):
+            return None
+        if not has_value:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        if not value or (name == "--db" and start.db_path) or (name == "--author" and start.author):
+            return None
+        if name == "--db":
+            start.db_path = value
+        else:
+            start.author = value
+    if rest:
+        if len(rest) != 2 or rest[0] != "open" or rest[1].startswith("-"):
+            return None
+        start.target = rest[1]
+    return start
+
+
+def main() -> None:
+    """The `postil` console script."""
+    start = app_start(sys.argv[1:])
+    if start is None:
+        # Imported here: see the module's docstring.
+        from postil.tui.cli import main as command_line
+
+        command_line()
+        return
+    try:
+        open_app(start)
+    except (StoreError, SourceError) as error:
+        print(f"postil: {one_line(error)}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:  # one line, as tui.cli.main reports it
+        print(f"postil: {one_line(error)}", file=sys.stderr)
+        sys.exit(1)
+
+
+def open_app(start: AppStart) -> None:
+    """Run the app as `start` asks (tui.commands.reading does the same for `postil open`)."""
+    from postil.tui.launch import run_app  # the app and Textual: only once we know we run it
+    from postil.tui.open_target import resolve_open_target
+
+    env_db = start.db_path or None
+    settings = Settings(resolve_db_path(Path(env_db) if env_db else None), start.author or default_author(), False)
+    if start.target is None:
+        run_app(settings)
+        return
+    source_id = resolve_open_target(settings, start.target)
+    run_app(settings, source_id=source_id, at_top=True)
