@@ -120,6 +120,8 @@ class Document:
     """One of "text", "markdown", "html"."""
     warnings: list[str] = field(default_factory=list)
     """Things the loader wants the user to know (replacement decoding, fallbacks)."""
+    record: dict = field(default_factory=dict)
+    """The bibliographic record the file declares about itself (CSL-JSON, sources.metadata)."""
 
 
 @dataclass

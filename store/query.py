@@ -7,7 +7,7 @@ No SQL here: `store.search` compiles the AST. The language, as a user types it:
     tag:caveat  tag:a,b         has the tag (either of a list)
     -tag:anecdote  -word        negation of any term, phrase or group: -(a OR b)
     source:amygdala source:3    source id, or words of its title / origin file name
-    author:NAME  has:note|link|tag  rel:contradicts  status:fuzzy,orphaned
+    author:NAME  has:note|link|tag|memo  rel:contradicts  status:fuzzy,orphaned
     before:2026-12-01  after:2026-11-01T12:00   (created_at, both strict)
     quote:word  note:"a phrase" free text in one column only
     id:PREFIX                   highlight id or id prefix (warnings use this)
@@ -35,7 +35,8 @@ FIELDS = (
 )
 """Known field names, in the order an error message lists them."""
 
-HAS_VALUES = ("note", "link", "tag")
+HAS_VALUES = ("note", "link", "tag", "memo")
+"""`memo`: the highlight's source has a memo (issue 20)."""
 STATUS_VALUES = ("anchored", "moved", "fuzzy", "orphaned")
 
 
@@ -282,7 +283,7 @@ def _example(name: str) -> str:
         "tag": "e.g. tag:caveat or tag:caveat,outcome",
         "source": "e.g. source:3 or source:amygdala",
         "author": "e.g. author:ana",
-        "has": "e.g. has:note, has:link or has:tag",
+        "has": "e.g. has:note, has:link, has:tag or has:memo",
         "rel": "e.g. rel:contradicts",
         "before": "e.g. before:2026-12-01",
         "after": "e.g. after:2026-11-01",

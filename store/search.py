@@ -191,6 +191,7 @@ class _Compiler:
                 "link": "(EXISTS (SELECT 1 FROM links l WHERE l.from_id = h.id) "
                 "OR EXISTS (SELECT 1 FROM links l WHERE l.to_id = h.id))" if probe else
                 f"{plus}h.id IN (SELECT from_id FROM links UNION ALL SELECT to_id FROM links)",
+                "memo": f"{plus}h.source_id IN (SELECT source_id FROM source_memos)",
             }
             return "(" + " OR ".join(checks[v] for v in values) + ")"
         if name == "status":

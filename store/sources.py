@@ -14,6 +14,7 @@ from postil.store.db import write
 from postil.store.errors import Ambiguous, NotFound
 from postil.store.models import Source, SourceInfo
 from postil.store.reanchor import reanchor_source
+from postil.store.records import fill_from_source
 
 _INFO_COLUMNS = """
     s.id, s.title, s.origin, s.format, s.sha256, s.size,
@@ -40,7 +41,9 @@ class AddResult:
 def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
     """Store a loaded source, or update the source with the same origin in place.
 
-    Bytes seen before (same sha256) change nothing. A changed file with a known origin
+    Bytes seen before (same sha256) change nothing. What the file says about itself (its
+    record: meta tags, front matter) fills the source's bibliographic record, never over a
+    field set by hand or by an imported bibliography. A changed file with a known origin
     replaces that source's text and blocks and re-anchors its highlights, all in one
     transaction: a failure leaves the database as it was.
     """
@@ -74,6 +77,7 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
             db.execute("DELETE FROM blocks WHERE source_id = ?", [source_id])
             _insert_blocks(db, source_id, document.blocks)
 
+            fill_from_source(db, source_id, document.record)
             report = reanchor_source(db, source_id, document.text)
             return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report)
         cursor = db.execute(
@@ -88,6 +92,7 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
         # A reused id (a deleted source, foreign keys off) must not inherit a position.
         db.execute("DELETE FROM reading_positions WHERE source_id = ?", [source_id])
         _insert_blocks(db, source_id, document.blocks)
+        fill_from_source(db, source_id, document.record)
         return AddResult(get_source_info(db, source_id), "added", len(document.blocks))
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
 from postil.exports.brief import render_brief
+from postil.exports.citations import STYLES, Citer, gather
 from postil.exports.collect import collect
 from postil.exports.tabular import to_csv, to_json
 from postil.exports.w3c import dumps, read_file
@@ -25,20 +27,36 @@ from postil.tui.commands.common import CommandError, line
 @click.option("-o", "--output", metavar="FILE",
               help="Where to write; `-` for stdout. Default: the title as a file name in the current folder.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c"]), default="md", show_default=True,
-              help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD.")
+@click.option("--format", "fmt", type=click.Choice(["md", "pandoc", "csv", "json", "w3c"]), default="md", show_default=True,
+              help="md: annotated brief; pandoc: the brief with [@key, p. 4] citations and references.json beside it; "
+                   "csv/json: one record per highlight; w3c: Web Annotation JSON-LD.")
+@click.option("--cite", "style", type=click.Choice(sorted(STYLES)), default=None,
+              help="Cite sources in this style in the brief (in-text citations and a reference list).")
 @click.pass_obj
-def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool, fmt: str) -> None:
+def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool, fmt: str,
+           style: str | None) -> None:
     """Export the highlights matching QUERY (all when none) as a brief or data file.
 
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
+    Give sources records first (`postil cite`) for `--cite` and `--format pandoc`.
     """
+    if style is not None and fmt not in ("md", "pandoc"):
+        raise CommandError(f"--cite applies to briefs (--format md or pandoc), not --format {fmt}")
+    if fmt == "pandoc" and output == "-":
+        raise CommandError("--format pandoc writes references.json beside the brief: give -o FILE, not -o -")
     db = settings.open()
     try:
         data = collect(db, " ".join(query), title)
     except StoreError as error:
         raise CommandError(str(error)) from error
-    text = render(data, fmt, by)
+    citer = None
+    if fmt in ("md", "pandoc"):
+        facts = gather(db, data)
+        if fmt == "pandoc" or style is not None:
+            citer = Citer(data, facts, style, pandoc=fmt == "pandoc")
+        text = render_brief(data, by, facts, citer).text
+    else:
+        text = render(data, fmt, by)
     for h in data.mismatches:
         click.echo(
             f"postil: warning: highlight {h.id[:8]} ({h.anchor_status}): quote no longer matches its source; "
@@ -51,7 +69,13 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
             sys.stdout.write(text)
             sys.stdout.flush()
             return
+        references = target.with_name(citer.bibliography_file) if citer is not None and citer.pandoc else None
+        if references is not None and references.exists() and not force:
+            raise CommandError(f"{references}: exists (the brief's references go there); pass --force to replace it")
         written = write_text_atomic(target, text, force=force)
+        if references is not None:
+            write_text_atomic(references, json.dumps(citer.items(), ensure_ascii=False, indent=2) + "\n", force=True)
+            click.echo(f"wrote the brief's references to {line(str(references))}", err=True)
     except ExportPathError as error:
         raise CommandError(str(error)) from error
     n, m = len(data.highlights), len(data.sources)

@@ -1,0 +1,183 @@
+"""Citations in briefs: in-text citations with locators and a reference list, via citeproc-py.
+
+Two bundled CSL styles (exports/styles, CC BY-SA 3.0, from the CSL project): "apa" (author-
+date: "(Carhart-Harris et al., 2017, p. 4)") and "vancouver" (numeric, numbered in the order
+sources are first cited in the brief). `pandoc=True` writes Pandoc citations instead
+(`[@carhart2017, p. 4]`) for `pandoc --citeproc` with the `references.json` this module makes.
+
+The locator of a highlight is its page label (a paged source, store.pages) or else its
+paragraph number ("para. 12"). A source without a record is cited by its title; one whose
+record has neither author nor date is named in the brief's "Read with care".
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import warnings
+from dataclasses import dataclass, field
+from importlib.resources import as_file, files
+
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source import Locator
+from citeproc.source.json import CiteProcJSON
+
+from postil.exports.collect import ExportData, Location
+from postil.store.memos import Memo, list_memos
+from postil.store.models import Highlight
+from postil.store.pages import page_label_at
+from postil.store.records import Record, list_records
+
+STYLES = {"apa": "apa.csl", "vancouver": "vancouver.csl"}
+"""Style name -> bundled CSL file."""
+NUMERIC = frozenset({"vancouver"})
+
+
+@dataclass
+class SourceFacts:
+    """What a brief knows about its sources beyond their text: records, memos, page labels."""
+
+    records: dict[int, Record] = field(default_factory=dict)
+    memos: dict[int, Memo] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
+    """Highlight id -> label of the page its start is on (paged sources only)."""
+
+
+def gather(db: sqlite3.Connection, data: ExportData) -> SourceFacts:
+    """Records and memos of the brief's sources, and the page label of each highlight."""
+    records = {sid: r for sid, r in list_records(db).items() if sid in data.sources}
+    memos = {sid: m for sid, m in list_memos(db).items() if sid in data.sources}
+    pages: dict[str, str] = {}
+    for h in data.highlights:
+        if h.anchor_status != "orphaned":
+            label = page_label_at(db, h.source_id, h.start)
+            if label:
+                pages[h.id] = label
+    return SourceFacts(records, memos, pages)
+
+
+@dataclass(frozen=True)
+class Locus:
+    label: str
+    """CSL locator label: "page" or "paragraph"."""
+    value: str
+
+    @property
+    def short(self) -> str:
+        return f"{'p.' if self.label == 'page' else 'para.'} {self.value}"
+
+
+class Citer:
+    """In-text citations and the reference list of one brief, in one style."""
+
+    def __init__(self, data: ExportData, facts: SourceFacts, style: str | None = "apa", *, pandoc: bool = False) -> None:
+        if style is not None and style not in STYLES:
+            raise ValueError(f"unknown citation style {style!r}; use {', '.join(STYLES)}")
+        self.data = data
+        self.facts = facts
+        self.style_name = style
+        self.pandoc = pandoc
+        self.bibliography_file = "references.json"
+        """What a Pandoc brief's front matter names as its bibliography (written beside it)."""
+        self.keys = self._keys()
+        self._cache: dict[tuple[int, Locus | None], str] = {}
+        self._bibliography: CitationStylesBibliography | None = None
+        self._citations: dict[tuple[int, Locus | None], Citation] = {}
+
+    def _keys(self) -> dict[int, str]:
+        keys: dict[int, str] = {}
+        used: set[str] = set()
+        for sid in self.data.sources:
+            record = self.facts.records.get(sid)
+            key = record.citation_key if record and record.citation_key else f"source{sid}"
+            while key.casefold() in used:
+                key += "x"
+            used.add(key.casefold())
+            keys[sid] = key
+        return keys
+
+    def items(self) -> list[dict]:
+        """The brief's sources as CSL-JSON items (what references.json holds)."""
+        out = []
+        for sid, source in self.data.sources.items():
+            record = self.facts.records.get(sid) or Record(sid)
+            item = record.item(source.title or "untitled")
+            item["id"] = self.keys[sid]
+            out.append(item)
+        return out
+
+    def uncited(self) -> list[str]:
+        """Titles of sources cited by title alone: no author and no date on record."""
+        return [
+            s.title or "untitled" for sid, s in self.data.sources.items()
+            if not (self.facts.records.get(sid) and self.facts.records[sid].citable)
+        ]
+
+    def locus(self, h: Highlight, location: Location | None) -> Locus | None:
+        page = self.facts.pages.get(h.id)
+        if page:
+            return Locus("page", page)
+        if location is not None and location.paragraph:
+            return Locus("paragraph", str(location.paragraph))
+        return None
+
+    def register(self, order: list[Highlight], locations: dict[str, Location]) -> None:
+        """Register every citation in the order the brief prints them (numbering, disambiguation)."""
+        if self.pandoc or self.style_name is None:
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # citeproc-py warns of CSL features it skips
+            style_file = files("postil.exports").joinpath("styles", STYLES[self.style_name])
+            with as_file(style_file) as path:
+                style = CitationStylesStyle(str(path), validate=False)
+            self._bibliography = CitationStylesBibliography(style, CiteProcJSON(self.items()), formatter.plain)
+            for h in order:
+                where = self.locus(h, None if h.anchor_status == "orphaned" else locations.get(h.id))
+                key = (h.source_id, where)
+                if key not in self._citations:
+                    self._citations[key] = citation = Citation([self._item(h.source_id, where)])
+                    self._bibliography.register(citation)
+
+    def _item(self, sid: int, where: Locus | None) -> CitationItem:
+        if where is None:
+            return CitationItem(self.keys[sid])
+        return CitationItem(self.keys[sid], locator=Locator(where.label, where.value))
+
+    def cite(self, h: Highlight, location: Location | None) -> str:
+        """The in-text citation (Markdown-safe text) of a highlight."""
+        where = self.locus(h, location)
+        key = (h.source_id, where)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._cite(h.source_id, where)
+        return found
+
+    def _cite(self, sid: int, where: Locus | None) -> str:
+        if self.pandoc:
+            return f"[@{self.keys[sid]}{', ' + where.short if where else ''}]"
+        citation = self._citations.get((sid, where))
+        if citation is None or self._bibliography is None:
+            raise RuntimeError("Citer.register must see every highlight before cite")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            text = str(self._bibliography.cite(citation, lambda item: None))
+        if where is not None and where.value not in text:
+            # Numeric styles print "(1)": the reader still needs to find the passage.
+            text += f", {where.short}"
+        return text
+
+    def references(self) -> list[str]:
+        """The reference list as plain text entries, in the style's order (empty for Pandoc)."""
+        if self._bibliography is None:
+            return []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            entries = [" ".join(str(entry).split()) for entry in self._bibliography.bibliography()]
+        if self.style_name in NUMERIC:
+            # The plain formatter runs the number into the entry ("1.Carhart"): split them.
+            entries = [re.sub(r"^\d+\.\s*", "", entry) for entry in entries]
+        return entries
+
+    @property
+    def numbered(self) -> bool:
+        return self.style_name in NUMERIC
