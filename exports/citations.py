@@ -161,7 +161,7 @@ class Citer:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             text = str(self._bibliography.cite(citation, lambda item: None))
-        if where is not None and where.value not in text:
+        if where is not None and where.short not in text:
             # Numeric styles print "(1)": the reader still needs to find the passage.
             text += f", {where.short}"
         return text

@@ -193,7 +193,8 @@ def to_bibtex(items: list[dict]) -> str:
                 if field == "title":
                     value = "{" + value + "}"  # keep the title's case as it is
                 if field in ("DOI", "URL"):
-                    value = str(item[field]).replace("{", "%7B").replace("}", "%7D")
+                    # Braces percent-encoded (they are BibTeX syntax); % would start a comment.
+                    value = str(item[field]).replace("{", "%7B").replace("}", "%7D").replace("%", r"\%")
                 lines.append(f"  {name} = {{{value}}},")
         lines.append("}")
         out.append("\n".join(lines))
@@ -213,7 +214,7 @@ def _bibtex_person(name: dict) -> str:
 
 
 _LATEX_SPECIAL = re.compile(r"([\\{}&%$#_^~])")
-_LATEX_WORDS = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}
+_LATEX_WORDS = {"\\": r"\textbackslash{}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 
 
 def _latex(value: str) -> str:

@@ -149,7 +149,7 @@ def record_from_pdf(info: dict[str, object], first_page: str = "") -> dict:
     if title and not re.match(r"^(untitled|microsoft word|document\d*)\b", title, re.IGNORECASE):
         record["title"] = title
     if values.get("author"):
-        record["author"] = [part for part in re.split(r"\s*;\s*|\s+and\s+|,\s+(?=\S+\s+\S)", str(values["author"])) if part.strip()]
+        record["author"] = _pdf_authors(str(values["author"]))
     date = re.match(r"^D:(\d{4})(\d{2})?(\d{2})?", str(values.get("creationdate") or ""))
     if date:
         record["issued"] = "-".join(g for g in date.groups() if g)
@@ -159,3 +159,13 @@ def record_from_pdf(info: dict[str, object], first_page: str = "") -> dict:
     if record:
         record["type"] = "article-journal" if doi else "document"
     return normalise(record)
+
+
+def _pdf_authors(value: str) -> list[str]:
+    """Names in a PDF's /Author: "A; B", "A and B", or "Given Family, Given Family"."""
+    if ";" in value or " and " in value:
+        return [part for part in re.split(r"\s*;\s*|\s+and\s+", value) if part.strip()]
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    if len(parts) > 1 and all(" " in part for part in parts):
+        return parts  # each part a whole "Given Family" name
+    return [value]
