@@ -122,7 +122,8 @@ def update_record(
         elif key is not None:
             record.citation_key = check_key(db, source_id, key)
             record.provenance[KEY_FIELD] = origin
-        elif record.citation_key is None:
+        elif record.citation_key is None or KEY_FIELD not in record.provenance:
+            # A key nobody chose follows the record (a title word, then author and year).
             record.citation_key = suggest_key(db, source_id, record.csl)
         _save(db, record)
         return record, kept

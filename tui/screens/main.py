@@ -29,6 +29,7 @@ from postil.store.models import Highlight, Source, Tag
 from postil.tui import keymap
 from postil.tui.screens.main_actions import AnnotateActions
 from postil.tui.screens.main_find import FindActions
+from postil.tui.screens.main_records import RecordActions
 from postil.tui.screens.main_screens import ScreenActions
 from postil.tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
 from postil.tui.widgets.footer import Footer, LabelsKeys
@@ -41,7 +42,7 @@ POSITION_SAVE_SECONDS = 2.0
 """Cursor moves are written at most this often (and always on switch and quit)."""
 
 
-class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen):
+class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, LabelsKeys, Screen):
     """Library (left, ctrl+b), reader (middle), annotation pane (right), header and footer."""
 
     BINDINGS = keymap.main_bindings()
