@@ -213,12 +213,18 @@ def _bibtex_person(name: dict) -> str:
     return _latex(f"{family}, {given}" if given else family)
 
 
-_LATEX_SPECIAL = re.compile(r"([\\{}&%$#_^~])")
-_LATEX_WORDS = {"\\": r"\textbackslash{}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
+# `^` stays bare: bibtexparser reads it back as itself, its LaTeX names as other characters.
+_LATEX_SPECIAL = re.compile(r"([\\{}&%$#_~])")
+_LATEX_WORDS = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}"}
+
+
+_LIGATURE = re.compile(r"([-`'])(?=\1)|([?!])(?=`)")
 
 
 def _latex(value: str) -> str:
-    return _LATEX_SPECIAL.sub(lambda m: _LATEX_WORDS.get(m.group(1), "\\" + m.group(1)), value)
+    value = _LATEX_SPECIAL.sub(lambda m: _LATEX_WORDS.get(m.group(1), "\\" + m.group(1)), value)
+    # "--" would read back as an en dash, "``" as a quote mark: an empty group keeps them apart.
+    return _LIGATURE.sub(lambda m: (m.group(1) or m.group(2)) + "{}", value)
 
 
 # --- CSL-JSON -------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from postil.exports.brief import render_brief
+from postil.exports.citations import STYLES, Citer, SourceFacts, gather
 from postil.exports.collect import collect, default_title
 from postil.exports.tabular import to_csv, to_json
 from postil.exports.w3c import dumps
@@ -36,11 +37,14 @@ GROUPINGS = ("tag", "source", "order")
 FORMATS = ("md", "csv", "json", "w3c")
 
 
-def render(data, fmt: str, by: str) -> tuple[str, list]:
-    """The export text and the highlights whose quote no longer matches (briefs only)."""
-    if fmt == "md":
+def render(data, fmt: str, by: str, facts: SourceFacts | None = None, style: str | None = None) -> tuple[str, list]:
+    """The export text and the highlights whose quote no longer matches (briefs only).
 
-        brief = render_brief(data, by)
+    `facts`: the sources' records and memos (briefs print memos); `style`: cite in it.
+    """
+    if fmt == "md":
+        citer = Citer(data, facts, style) if style is not None and facts is not None else None
+        brief = render_brief(data, by, facts, citer)
         return brief.text, brief.mismatches
     if fmt == "csv":
 
@@ -86,6 +90,8 @@ class ExportScreen(ModalScreen["Path | None"]):
         self.scope = "source" if self.source_id is not None else "search" if self.search_query else "all"
         self.grouping = "tag"
         self.fmt = "md"
+        self.style: str | None = None
+        """Citation style of a brief (None: cite by title, heading and paragraph)."""
         self.written: Path | None = None
         self._auto_name = ""
 
@@ -116,6 +122,12 @@ class ExportScreen(ModalScreen["Path | None"]):
                         labels = {"md": "Markdown brief", "csv": "CSV", "json": "JSON", "w3c": "W3C annotations"}
                         for name in FORMATS:
                             yield RadioButton(Content(labels[name]), value=name == self.fmt, id=f"format-{name}")
+                with Vertical():
+                    yield Label(Content("Cite (briefs)"))
+                    with RadioSet(id="cite"):
+                        yield RadioButton(Content("by title"), value=True, id="cite-none")
+                        for name in STYLES:
+                            yield RadioButton(Content(name.upper() if name == "apa" else name.title()), id=f"cite-{name}")
             yield Label(Content(f"File (in {for_display_line(str(self.folder))} unless a path is given)"))
             yield Input(id="file")
             yield Checkbox(Content("replace the file if it exists"), id="force")
@@ -154,6 +166,8 @@ class ExportScreen(ModalScreen["Path | None"]):
             self.grouping = value
         elif kind == "format":
             self.fmt = value
+        elif kind == "cite":
+            self.style = None if value == "none" else value
         self._update_name()
 
     # --- writing ------------------------------------------------------------------------
@@ -186,7 +200,8 @@ class ExportScreen(ModalScreen["Path | None"]):
             if not data.highlights:
                 self.say("nothing to export: no highlights in this scope", error=True)
                 return
-            text, mismatches = render(data, self.fmt, self.grouping)
+            facts = gather(self.db, data) if self.fmt == "md" else None
+            text, mismatches = render(data, self.fmt, self.grouping, facts, self.style)
             written = write_text_atomic(self.target_path(), text, force=self.query_one("#force", Checkbox).value)
         except (StoreError, ExportPathError, OSError) as error:
             self.say(str(error).splitlines()[0] if str(error) else type(error).__name__, error=True)
