@@ -150,6 +150,8 @@ def parse_date(value: object) -> dict | None:
             if isinstance(value.get(key), str):
                 return parse_date(value[key])
         return None
+    if isinstance(value, bool):
+        return None
     if isinstance(value, int):
         return {"date-parts": [[value]]} if 0 < value < 3000 else None
     raw = text(value, 100)

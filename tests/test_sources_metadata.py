@@ -236,7 +236,7 @@ field_names = st.sampled_from(["title", "author", "issued", "DOI", "type", "page
                                "accessed", "id", "container-title", "nonsense", "custom", "citation-key"])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.dictionaries(field_names, json_values, max_size=8))
 def test_normalised_records_always_validate_against_the_csl_schema(raw):
     record = normalise(raw)
