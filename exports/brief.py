@@ -29,7 +29,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from postil.exports.citations import Citer, SourceFacts
+from postil.exports.citations import Citer, SourceFacts, references_section, uncited_cautions
 from postil.exports.collect import ExportData, Location
 from postil.exports.escape import confine_note, inline, quote_block
 from postil.exports.glance import CHALLENGES, at_a_glance, challenges, tag_count
@@ -377,30 +377,3 @@ def sources_section(data: ExportData, facts: SourceFacts | None = None) -> list[
             out.append("")
     out.append("")
     return out
-
-
-def uncited_cautions(citer: Citer | None) -> list[str]:
-    """A "Read with care" sentence naming sources cited by title alone."""
-    if citer is None:
-        return []
-    titles = citer.uncited()
-    if not titles:
-        return []
-    named = ", ".join(f"*{inline(t)}*" for t in titles)
-    verb = "has" if len(titles) == 1 else "have"
-    return [f"{named} {verb} no author or date on record and {'is' if len(titles) == 1 else 'are'} cited by title "
-            "(add them with `postil cite`)."]
-
-
-def references_section(citer: Citer | None) -> list[str]:
-    """The reference list: citeproc's entries, or the div `pandoc --citeproc` fills."""
-    if citer is None:
-        return []
-    if citer.pandoc:
-        return ["## References", "", "::: {#refs}", ":::", ""]
-    entries = citer.references()
-    if citer.numbered:
-        lines = [f"{n}. {inline(entry)}" for n, entry in enumerate(entries, 1)]
-    else:
-        lines = [f"- {inline(entry)}" for entry in entries]
-    return ["## References", ""] + lines + [""]

@@ -23,6 +23,7 @@ from citeproc.source import Locator
 from citeproc.source.json import CiteProcJSON
 
 from postil.exports.collect import ExportData, Location
+from postil.exports.escape import inline
 from postil.store.memos import Memo, list_memos
 from postil.store.models import Highlight
 from postil.store.pages import page_label_at
@@ -181,3 +182,30 @@ class Citer:
     @property
     def numbered(self) -> bool:
         return self.style_name in NUMERIC
+
+
+def uncited_cautions(citer: Citer | None) -> list[str]:
+    """A "Read with care" sentence naming sources cited by title alone."""
+    if citer is None:
+        return []
+    titles = citer.uncited()
+    if not titles:
+        return []
+    named = ", ".join(f"*{inline(t)}*" for t in titles)
+    verb = "has" if len(titles) == 1 else "have"
+    return [f"{named} {verb} no author or date on record and {'is' if len(titles) == 1 else 'are'} cited by title "
+            "(add them with `postil cite`)."]
+
+
+def references_section(citer: Citer | None) -> list[str]:
+    """The reference list: citeproc's entries, or the div `pandoc --citeproc` fills."""
+    if citer is None:
+        return []
+    if citer.pandoc:
+        return ["## References", "", "::: {#refs}", ":::", ""]
+    entries = citer.references()
+    if citer.numbered:
+        lines = [f"{n}. {inline(entry)}" for n, entry in enumerate(entries, 1)]
+    else:
+        lines = [f"- {inline(entry)}" for entry in entries]
+    return ["## References", ""] + lines + [""]

@@ -106,3 +106,28 @@ async def test_record_and_memo_are_in_the_command_palette(app_settings, app_db):
         texts = [text for text, _, _ in provider.commands()]
         assert any(t.startswith("Source record") for t in texts)
         assert any(t.startswith("Source memo") for t in texts)
+
+
+async def test_the_export_dialog_cites_in_apa_and_prints_memos(tmp_path):
+    from screen_host import Host, drawn
+    from search_fixture import build
+
+    from postil.store.memos import save_memo
+    from postil.tui.screens.export import ExportScreen
+
+    fx = build(tmp_path / "export.db")
+    update_record(fx.db, 2, {"author": ["Roseman, Leor"], "issued": "2017", "title": "Amygdala study"}, MANUAL)
+    save_memo(fx.db, 2, "fMRI, n = 19.", "ann")
+    app = Host(ExportScreen(fx.db, 2, None, folder=tmp_path))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#cite-apa").value = True
+        await pilot.pause()
+        assert app.screen.style == "apa"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "wrote" in drawn(app)
+    text = next(tmp_path.glob("evidence-brief-*.md")).read_text()
+    assert "— (Roseman, 2017)" in text
+    assert "## References" in text and "Roseman, L. (2017). Amygdala study." in text
+    assert "fMRI, n = 19." in text

@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from postil.sources.csl import DATE_FIELDS, NAME_FIELDS
+from postil.sources.csl import DATE_FIELDS, NAME_FIELDS, infer_type
 from postil.sources.sanitise import for_display_line
 from postil.store.records import Record
 from postil.tui.screens.confirm import ConfirmScreen
@@ -99,12 +99,22 @@ class RecordEditorScreen(ModalScreen[bool]):
                     shown = ORIGINS.get(origin, origin.replace("import:", "from ")) if origin else ""
                     with Horizontal(classes="record-row"):
                         yield Label(Content(label), classes="record-label")
-                        yield Input(self.original[name], id=f"field-{_css_id(name)}",
+                        yield Input(self.original[name], id=f"field-{_css_id(name)}", placeholder=self.hint(name),
                                     classes="record-input", compact=True)
                         yield Label(Content(for_display_line(shown)), classes="record-origin")
             yield Static(Content(""), id="record-error")
             yield Static(Content("ctrl+s save · escape close · authors: Family, Given; Family, Given"),
                          id="record-help")
+
+    def hint(self, name: str) -> str:
+        """What an empty field stands for: the type a brief will use, how a key is made."""
+        if name == "type":
+            return f"{infer_type(self.record.csl)} (guessed)"
+        if name == "key":
+            return "made from author and year"
+        if name == "issued":
+            return "2017 or 2017-10-13"
+        return ""
 
     def on_mount(self) -> None:
         self.query_one(f"#field-{_css_id('title')}", Input).focus()
