@@ -80,15 +80,18 @@ def import_codebook(db: sqlite3.Connection, codes: list[IncomingCode]) -> Import
 def import_project(db: sqlite3.Connection, project: IncomingProject, origin: str) -> ImportReport:
     """Put a whole project in (see the module notes); `origin` names the file (sources' origins)."""
     report = ImportReport()
-    with write(db):
-        names = _tags(db, project.codes, report)
-        stamp = now()
-        for source in project.sources:
-            source_id = _source(db, source, origin, report)
-            _selections(db, source, source_id, names, stamp, report)
-            _memo(db, source, source_id, stamp, report)
-        for link in project.links:
-            _link(db, link, stamp, report)
+    try:
+        with write(db):
+            names = _tags(db, project.codes, report)
+            stamp = now()
+            for source in project.sources:
+                source_id = _source(db, source, origin, report)
+                _selections(db, source, source_id, names, stamp, report)
+                _memo(db, source, source_id, stamp, report)
+            for link in project.links:
+                _link(db, link, stamp, report)
+    except sqlite3.Error as error:  # rolled back by write(); said in one line
+        raise StoreError(f"{origin}: the database refused the import ({error}); nothing was imported") from error
     return report
 
 

@@ -163,8 +163,10 @@ def import_refi_file(settings, file: Path, crlf_counts: str) -> None:
     db = settings.open()
     try:
         result = import_refi(db, file, crlf_counts=crlf_counts)
-    except (ValueError, StoreError) as error:
+    except ValueError as error:
         raise CommandError(f"{error}; nothing was imported") from error
+    except StoreError as error:
+        raise CommandError(str(error)) from error
     report = result.report
     if file.suffix.lower() == ".qdc":
         click.echo(f"{len(report.tags_added)} tags added from {line(str(file))}")
