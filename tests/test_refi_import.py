@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 from cli_support import Postil
 from export_fixtures import add_text_source, mark, two_source_db
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from refi_support import counts, g, summary, without_stamps, write_project
 
 from postil.exports.refi.exchange import export_qdc, export_qdpx, import_refi
 from postil.store.db import open_db
 from postil.store.errors import StoreError
-from postil.store.highlights import list_highlights
+from postil.store.highlights import create_highlight, list_highlights
 from postil.store.tags import create_tag, list_tags
 
 EMOJI_TEXT = "Mood 😀😀 rose.\n\nThe 🍄 group improved\nover six weeks.\n\nLast words"
@@ -45,8 +48,6 @@ def test_export_import_export_gives_the_same_project(db, tmp_path):
         assert result.report.highlights_added == 7 and result.report.links_added == 2
         assert summary(fresh) == summary(db)
         again = export_qdpx(fresh, crlf=crlf)
-        import zipfile
-        import io
         a, b = zipfile.ZipFile(first), zipfile.ZipFile(io.BytesIO(again.data))
         assert without_stamps(a.read("project.qde")) == without_stamps(b.read("project.qde"))
         assert a.namelist() == b.namelist()
@@ -207,27 +208,29 @@ def test_cli_import_reports_what_was_added_and_not_carried(tmp_path):
     assert "0 highlights added, 4 already here" in again.stdout
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
+    """Two databases shared by the property's examples (opening one costs more than an example)."""
+    folder = tmp_path_factory.mktemp("roundtrip")
+    return open_db(folder / "a.db"), open_db(folder / "b.db"), folder
+
+
+@settings(max_examples=25, deadline=None)
 @given(
     pieces=st.lists(st.sampled_from(["a", "é", "😀", "👩‍⚕️", " ", "\n", "𝔘", "z"]), min_size=3, max_size=40),
     data=st.data(),
 )
-def test_any_selection_survives_the_round_trip(tmp_path_factory, pieces, data):
+def test_any_selection_survives_the_round_trip(pair, pieces, data):
+    db, fresh, folder = pair
     text = "".join(pieces)
     if not text.strip():
         text += "x"
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))
-    folder = tmp_path_factory.mktemp("rt")
-    db = open_db(folder / "a.db")
-    source = add_text_source(db, text, "T", "/t.txt", blocks=[])
-    from postil.store.highlights import create_highlight
-
-    create_highlight(db, source.id, start, end, tags=["outcome"])
-    crlf = data.draw(st.booleans())
+    source = add_text_source(db, text, "T", f"/t{len(list_highlights(db))}.txt", blocks=[])
+    made = create_highlight(db, source.id, start, end, tags=["outcome"])
     path = folder / "p.qdpx"
-    path.write_bytes(export_qdpx(db, crlf=crlf).data)
-    fresh = open_db(folder / "b.db")
+    path.write_bytes(export_qdpx(db, f"source:{source.id}", crlf=data.draw(st.booleans())).data)
     import_refi(fresh, path)
-    [h] = list_highlights(fresh)
+    [h] = [h for h in list_highlights(fresh) if h.id == made.id]
     assert (h.start, h.end, h.quote) == (start, end, text[start:end])
