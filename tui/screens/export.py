@@ -211,14 +211,14 @@ class ExportScreen(ModalScreen["Path | None"]):
         self.say(message + " — enter or escape closes")
 
     def _export_qdpx(self, force: bool) -> None:
-        """A REFI-QDA project of the scope; the first thing it cannot carry is said (all with the CLI)."""
+        """A REFI-QDA project of the scope; what it cannot carry is counted (the CLI lists it)."""
         made = export_qdpx(self.db, self.export_query(), self.export_title())
         self.written = write_bytes_atomic(self.target_path(), made.data, force=force)
-        message = f"wrote {made.highlights} selections from {made.sources} sources to {self.written}"
+        # The file's name only (the folder is on the line above): the status must fit 80x24.
+        message = f"wrote {made.highlights} selections to {self.written.name}"
         if made.losses:
-            more = f" (+{len(made.losses) - 1} more: `postil export --format qdpx`)" if len(made.losses) > 1 else ""
-            message += f"; not carried: {made.losses[0]}{more}"
-        self.say(message + " — enter or escape closes")
+            message += f"; {len(made.losses)} kinds of data not carried (the CLI lists them)"
+        self.say(message + " — enter closes")
 
     def action_close(self) -> None:
         self.dismiss(self.written)
