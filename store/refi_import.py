@@ -114,10 +114,12 @@ def _source(db: sqlite3.Connection, source: IncomingSource, origin: str, report:
     data = source.text.encode("utf-8")
     sha256 = hashlib.sha256(data).hexdigest()
     where = f"{origin}#{source.member}"
+    # By the reading text itself, not the file's sha256: a Markdown or HTML file with the same
+    # bytes has another reading text, and the selections' positions are into this one.
     row = db.execute(
         """SELECT s.id FROM sources s JOIN source_chars c ON c.source_id = s.id
-           WHERE (c.chars = ? AND s.text = ?) OR s.sha256 = ? ORDER BY s.id LIMIT 1""",
-        [len(source.text), source.text, sha256],
+           WHERE c.chars = ? AND s.text = ? ORDER BY s.id LIMIT 1""",
+        [len(source.text), source.text],
     ).fetchone()
     if row:
         report.sources_matched.append(source.name)

@@ -234,3 +234,30 @@ def test_any_selection_survives_the_round_trip(pair, pieces, data):
     import_refi(fresh, path)
     [h] = [h for h in list_highlights(fresh) if h.id == made.id]
     assert (h.start, h.end, h.quote) == (start, end, text[start:end])
+
+
+def test_the_corpus_annotated_exports_valid_and_comes_back_whole(corpus_dir, tmp_path):
+    """As a new user would: the five articles, all four tags, notes and links, out and back in."""
+    from refi_support import assert_valid, project_schema, project_xml
+
+    postil = Postil(tmp_path)
+    files = sorted(corpus_dir.iterdir())[:5]
+    postil.ok("add", *map(str, files))
+    db = open_db(postil.db_path)
+    tags = ["mechanism", "outcome", "caveat", "anecdote"]
+    made = []
+    for i, info in enumerate(db.execute("SELECT id FROM sources ORDER BY id").fetchall()):
+        text = db.execute("SELECT text FROM sources WHERE id = ?", info).fetchone()[0]
+        start = text.index(" ", len(text) // 2) + 1
+        made.append(create_highlight(db, info[0], start, start + 40, tags=[tags[i % 4], tags[(i + 1) % 4]],
+                                     note=f"note {i} 🍄", author=["ann", "bo"][i % 2]))
+    postil.ok("link", made[0].id, made[1].id, "-r", "supports", "-n", "same dose")
+    postil.ok("link", made[2].id, made[3].id, "-r", "contradicts")
+    run = postil.ok("export", "--format", "qdpx", "-o", str(tmp_path / "corpus.qdpx"))
+    assert "not carried into the qdpx" in run.stderr
+    assert_valid(project_schema(), project_xml(tmp_path / "corpus.qdpx"))
+    fresh = open_db(tmp_path / "fresh.db")
+    import_refi(fresh, tmp_path / "corpus.qdpx")
+    mine, theirs = summary(db), summary(fresh)
+    assert theirs["highlights"] == mine["highlights"] and theirs["links"] == mine["links"]
+    assert len(theirs["sources"]) == 5
