@@ -53,11 +53,11 @@ def without_stamps(xml: bytes) -> bytes:
 
 
 def write_project(path: Path, body: str, files: dict[str, bytes | str] | None = None, *,
-                  origin: str = "HandTool 1.0", qde_name: str = "project.qde") -> Path:
+                  origin: str = "HandTool 1.0", qde_name: str = "project.qde", bom: bool = False) -> Path:
     """A .qdpx holding a project.qde with `body` inside <Project>, and `files` beside it."""
     xml = f'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="{NS}" name="hand" origin="{origin}">{body}</Project>'
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(qde_name, xml.encode("utf-8"))
+        z.writestr(qde_name, (b"\xef\xbb\xbf" if bom else b"") + xml.encode("utf-8"))
         for name, data in (files or {}).items():
             z.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)
     return path

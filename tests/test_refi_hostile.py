@@ -137,3 +137,13 @@ def test_control_characters_in_a_text_do_not_reach_the_database(postil, tmp_path
     stored = db.execute("SELECT text FROM sources").fetchone()[0]
     assert "\x1b" not in stored and "\x07" not in stored
     assert db.execute("SELECT quote FROM highlights").fetchone()[0] == "red"
+
+
+def test_known_slips_of_other_tools_are_read(postil, tmp_path):
+    """A BOM before <?xml, an upper-case Sources/ folder, a .txt declared as the rich text."""
+    body = (f'<Sources><TextSource guid="{g(20)}" name="T" richTextPath="internal://{g(20)}.txt">'
+            f'<PlainTextSelection guid="{g(30)}" startPosition="0" endPosition="4"/></TextSource></Sources>')
+    path = write_project(tmp_path / "slips.qdpx", body, {f"Sources/{g(20)}.txt": "Text here"}, bom=True)
+    run = postil.ok("import", str(path))
+    assert "1 highlights added" in run.stdout
+    assert open_db(postil.db_path).execute("SELECT quote FROM highlights").fetchone()[0] == "Text"

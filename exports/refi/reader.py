@@ -117,6 +117,9 @@ class ProjectReader:
     def _text_of(self, element, what: str) -> str | None:
         """The plain text of a TextSource-like element, or None (reported) when unreadable."""
         path = element.get("plainTextPath")
+        rich = element.get("richTextPath") or ""
+        if not path and rich.lower().endswith(".txt"):
+            path = rich  # a known slip: a plain .txt declared as the rich text
         if not path:
             content = children(element, "PlainTextContent")
             if content:
