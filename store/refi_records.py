@@ -63,3 +63,5 @@ class IncomingProject:
     links: list[IncomingLink] = field(default_factory=list)
     losses: list[str] = field(default_factory=list)
     """Data-loss report lines (REFI-QDA section 7): what postil cannot represent."""
+    notices: list[str] = field(default_factory=list)
+    """How something was read that the user may want to check (line endings)."""

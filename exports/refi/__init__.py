@@ -7,5 +7,6 @@
   with limits (member count, sizes, compression ratio, no paths outside the archive);
 - `reader`: a `project.qde` parsed into the store's `refi` import records;
 - `safexml`: the one hardened XML parser every reader here uses;
-- `guids`: stable GUIDs (uuid5 of postil's own ids and names).
+- `guids`: stable GUIDs (uuid5 of postil's own ids and names);
+- `exchange`: the entry points the CLI and the app call (export_qdpx, export_qdc, import_refi).
 """

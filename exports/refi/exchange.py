@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from postil.exports.refi.archive import write_qdpx
@@ -46,6 +46,7 @@ class RefiImport:
     losses: list[str]
     selections: int
     links: int
+    notices: list[str] = field(default_factory=list)
 
 
 def import_refi(db: sqlite3.Connection, path: str | Path, *, crlf_counts: str = "auto") -> RefiImport:
@@ -68,4 +69,5 @@ def import_refi(db: sqlite3.Connection, path: str | Path, *, crlf_counts: str = 
         return RefiImport(import_codebook(db, codes), losses, 0, 0)
     project = read_qdpx(path, crlf_counts)
     report = import_project(db, project, str(path.resolve()))
-    return RefiImport(report, project.losses, sum(len(s.selections) for s in project.sources), len(project.links))
+    return RefiImport(report, project.losses, sum(len(s.selections) for s in project.sources), len(project.links),
+                      project.notices)

@@ -204,7 +204,7 @@ class ProjectReader:
             votes["2"] += _same(raw[start:end], label)
             votes["1"] += _same(collapsed[start:end], label)
         mode = "1" if votes["1"] > votes["2"] else "2"
-        self.project.losses.append(
+        self.project.notices.append(
             f"source {name!r} has CRLF line ends: positions read counting each as {'one character' if mode == '1' else 'two'}"
             " (override with --crlf-counts)"
         )

@@ -181,3 +181,5 @@ def import_refi_file(settings, file: Path, crlf_counts: str) -> None:
         click.echo(f"skipped: {line(message, 160)}", err=True)
     for loss in result.losses:
         click.echo(f"not carried: {line(loss, 160)}", err=True)
+    for notice in result.notices:
+        click.echo(f"note: {line(notice, 160)}", err=True)
