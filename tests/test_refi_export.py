@@ -13,9 +13,10 @@ from refi_support import NS, assert_valid, codebook_schema, project_schema, proj
 
 from postil.exports.refi.exchange import export_qdc, export_qdpx
 from postil.store.db import open_db
+from postil.store.errors import StoreError
 from postil.store.highlights import restore_highlight
 from postil.store.models import Highlight, HighlightSnapshot
-from postil.store.tags import create_tag
+from postil.store.tags import create_tag, delete_tag, list_tags
 
 EMOJI_TEXT = "Mood 😀😀 rose.\n\nThe 🍄 group improved\nover six weeks, said 👩‍⚕️ staff.\n\nLast words"
 Q = {"q": NS}
@@ -172,3 +173,14 @@ def test_cli_writes_both_files_and_prints_the_data_loss_report(tmp_path):
     run = postil.ok("export", "--format", "qdc", "-o", str(tmp_path / "c.qdc"))
     assert "wrote 4 codes" in run.stdout
     postil.fails("export", "--format", "qdc", "-o", str(tmp_path / "c.qdc"))  # exists: --force needed
+
+
+def test_a_database_without_tags_still_exports_a_valid_project(tmp_path):
+    db = open_db(tmp_path / "bare.db")
+    source = add_text_source(db, "Only text here.", "Bare", "/bare.txt")
+    mark(db, source, "Only text here.", "text")
+    for tag in list_tags(db):
+        delete_tag(db, tag.name)
+    assert_valid(project_schema(), archive(export_qdpx(db)).read("project.qde"))
+    with pytest.raises(StoreError, match="no tags to export"):
+        export_qdc(db)

@@ -10,6 +10,7 @@ from postil.exports.refi.archive import write_qdpx
 from postil.exports.refi.codebook import codebook_bytes, read_codebook
 from postil.exports.refi.project import ORIGIN, build, gather
 from postil.exports.refi.reader import read_qdpx
+from postil.store.errors import StoreError
 from postil.store.refi_import import ImportReport, import_codebook, import_project
 from postil.store.tags import list_tags
 
@@ -37,6 +38,8 @@ def export_qdpx(db: sqlite3.Connection, query: str = "", title: str | None = Non
 def export_qdc(db: sqlite3.Connection) -> RefiExport:
     """A `.qdc` codebook of every tag."""
     tags = list_tags(db)
+    if not tags:
+        raise StoreError("no tags to export: a codebook needs at least one (add one with `postil tag add`)")
     return RefiExport(codebook_bytes(tags, ORIGIN), 0, 0, len(tags), [])
 
 

@@ -78,99 +78,120 @@ def _when(stamp: str) -> str | None:
     return stamp if stamp and _DATETIME.fullmatch(stamp) else None
 
 
-def _user(users: dict[str, str], author: str) -> str | None:
-    if not author:
-        return None
-    return users.setdefault(author, user_guid(author))
-
-
 def build(export: ProjectExport, *, crlf: bool = False) -> BuiltProject:
     """The project document and its source texts."""
-    data = export.data
-    losses: list[str] = []
-    users: dict[str, str] = {}
-    root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS})
-    root.set("name", xml_text(data.title) or "postil project")
-    root.set("origin", ORIGIN + (" crlf" if crlf else ""))
-    if _when(data.date):
-        root.set("creationDateTime", data.date)
-    users_element = _e(root, "Users")
-    codebook = _e(root, "CodeBook")
-    codebook.append(codes_element(export.tags, NS))
-    sources_element = _e(root, "Sources")
-    notes: list[tuple[str, str, str, str]] = []  # guid, name, text, author
-    by_source: dict[int, list] = {}
-    for h in data.highlights:
-        by_source.setdefault(h.source_id, []).append(h)
-    texts: dict[str, bytes] = {}
-    exported: set[str] = set()
-    orphaned = mismatched = 0
-    for source in export.sources.values():
+    return _Writer(export, crlf).build()
+
+
+class _Writer:
+    """One export's document, built section by section (the schema's order)."""
+
+    def __init__(self, export: ProjectExport, crlf: bool) -> None:
+        self.export, self.crlf = export, crlf
+        self.losses: list[str] = []
+        self.users: dict[str, str] = {}
+        self.notes: list[tuple[str, str, str, str]] = []
+        """(guid, name, text, author) of each Note, written after the sources."""
+        self.texts: dict[str, bytes] = {}
+        self.exported: set[str] = set()
+        self.orphaned = self.mismatched = 0
+
+    def user(self, author: str) -> str | None:
+        if not author:
+            return None
+        return self.users.setdefault(author, user_guid(author))
+
+    def build(self) -> BuiltProject:
+        data = self.export.data
+        root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS})
+        root.set("name", xml_text(data.title) or "postil project")
+        root.set("origin", ORIGIN + (" crlf" if self.crlf else ""))
+        if _when(data.date):
+            root.set("creationDateTime", data.date)
+        users = _e(root, "Users")
+        if self.export.tags:  # the schema wants at least one Code in a CodeBook
+            _e(root, "CodeBook").append(codes_element(self.export.tags, NS))
+        by_source: dict[int, list] = {}
+        for h in data.highlights:
+            by_source.setdefault(h.source_id, []).append(h)
+        if self.export.sources:
+            sources = _e(root, "Sources")
+            for source in self.export.sources.values():
+                self.source(sources, source, by_source.get(source.id, []))
+        links = self.links()
+        if self.notes:
+            notes = _e(root, "Notes")
+            for guid, name, text, author in self.notes:
+                note = _e(notes, "Note", guid=guid, name=xml_text(name), creatingUser=self.user(author))
+                _e(note, "PlainTextContent").text = xml_text(text)
+        if links is not None:
+            root.append(links)
+        for name, guid in self.users.items():
+            _e(users, "User", guid=guid, name=xml_text(name))
+        if not self.users:
+            root.remove(users)
+        self.report()
+        xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        return BuiltProject(xml, self.texts, self.losses, len(self.exported))
+
+    def source(self, parent, source: Source, highlights: list) -> None:
         guid = source_guid(source.text)
-        text = source.text.replace("\n", "\r\n") if crlf else source.text
-        newlines = [i for i, c in enumerate(source.text) if c == "\n"] if crlf else []
-        member = f"sources/{guid}.txt"
-        texts[member] = text.encode("utf-8")
-        element = _e(sources_element, "TextSource", guid=guid, name=xml_text(source.title),
+        newlines = [m.start() for m in re.finditer("\n", source.text)] if self.crlf else []
+        text = source.text.replace("\n", "\r\n") if self.crlf else source.text
+        self.texts[f"sources/{guid}.txt"] = text.encode("utf-8")
+        element = _e(parent, "TextSource", guid=guid, name=xml_text(source.title),
                      plainTextPath=f"internal://{guid}.txt", creationDateTime=_when(source.imported_at))
-        for h in sorted(by_source.get(source.id, []), key=lambda h: (h.start, h.end, h.id)):
+        for h in sorted(highlights, key=lambda h: (h.start, h.end, h.id)):
             if h.anchor_status == "orphaned":
-                orphaned += 1
+                self.orphaned += 1
                 continue
-            if not data.quote_ok.get(h.id, True):
-                mismatched += 1
-            start, end = h.start + bisect_left(newlines, h.start), h.end + bisect_left(newlines, h.end)
-            selection_guid = of_id(h.id, "highlight")
-            exported.add(h.id)
-            who = _user(users, h.author)
-            selection = _e(element, "PlainTextSelection", guid=selection_guid, name=xml_text(h.quote[:100]),
-                           startPosition=start, endPosition=end, creatingUser=who,
-                           creationDateTime=_when(h.created_at), modifyingUser=who,
-                           modifiedDateTime=_when(h.updated_at))
-            if h.note:
-                _e(selection, "Description").text = xml_text(h.note)
-            for tag in h.tags:
-                coding = _e(selection, "Coding", guid=coding_guid(selection_guid, tag.casefold()), creatingUser=who,
-                            creationDateTime=_when(h.created_at))
-                _e(coding, "CodeRef", targetGUID=code_guid(tag))
-        memo = export.memos.get(source.id)
+            self.mismatched += not self.export.data.quote_ok.get(h.id, True)
+            # With CRLF, every LF before a position adds one code point to it.
+            self.selection(element, h, h.start + bisect_left(newlines, h.start), h.end + bisect_left(newlines, h.end))
+        memo = self.export.memos.get(source.id)
         if memo:
             note_guid = derived("source-memo", guid)
-            notes.append((note_guid, f"Memo: {source.title}", memo.memo, memo.author))
+            self.notes.append((note_guid, f"Memo: {source.title}", memo.memo, memo.author))
             _e(element, "NoteRef", targetGUID=note_guid)
-    links = [l for l in data.links if l.from_id in exported and l.to_id in exported]
-    if len(links) < len(data.links):
-        losses.append(f"{len(data.links) - len(links)} link(s) with an end outside this export")
-    link_notes = []
-    for link in links:
-        if link.note:
-            link_notes.append((link, derived("link-note", link.id)))
-            notes.append((link_notes[-1][1], f"Link note: {link.relation}", link.note, link.author))
-    if notes:
-        notes_element = _e(root, "Notes")
-        for guid, name, text, author in notes:
-            note = _e(notes_element, "Note", guid=guid, name=xml_text(name), creatingUser=_user(users, author))
-            _e(note, "PlainTextContent").text = xml_text(text)
-    if links:
-        note_of = dict((l.id, g) for l, g in link_notes)
-        links_element = _e(root, "Links")
+
+    def selection(self, parent, h, start: int, end: int) -> None:
+        guid = of_id(h.id, "highlight")
+        self.exported.add(h.id)
+        who = self.user(h.author)
+        selection = _e(parent, "PlainTextSelection", guid=guid, name=xml_text(h.quote[:100]),
+                       startPosition=start, endPosition=end, creatingUser=who, creationDateTime=_when(h.created_at),
+                       modifyingUser=who, modifiedDateTime=_when(h.updated_at))
+        if h.note:
+            _e(selection, "Description").text = xml_text(h.note)
+        for tag in h.tags:
+            coding = _e(selection, "Coding", guid=coding_guid(guid, tag.casefold()), creatingUser=who,
+                        creationDateTime=_when(h.created_at))
+            _e(coding, "CodeRef", targetGUID=code_guid(tag))
+
+    def links(self) -> etree._Element | None:
+        """The <Links> element (None without links); link notes join `notes`."""
+        every = self.export.data.links
+        links = [l for l in every if l.from_id in self.exported and l.to_id in self.exported]
+        if len(links) < len(every):
+            self.losses.append(f"{len(every) - len(links)} link(s) with an end outside this export")
+        if not links:
+            return None
+        element = etree.Element(f"{{{NS}}}Links")
         for link in links:
-            element = _e(links_element, "Link", guid=of_id(link.id, "link"), name=link.relation, direction="OneWay",
-                         originGUID=of_id(link.from_id, "highlight"), targetGUID=of_id(link.to_id, "highlight"))
-            if link.id in note_of:
-                _e(element, "NoteRef", targetGUID=note_of[link.id])
+            item = _e(element, "Link", guid=of_id(link.id, "link"), name=link.relation, direction="OneWay",
+                      originGUID=of_id(link.from_id, "highlight"), targetGUID=of_id(link.to_id, "highlight"))
+            if link.note:
+                note_guid = derived("link-note", link.id)
+                self.notes.append((note_guid, f"Link note: {link.relation}", link.note, link.author))
+                _e(item, "NoteRef", targetGUID=note_guid)
         if any(l.author or l.created_at for l in links):
-            losses.append("links' authors and dates (a REFI-QDA Link has neither)")
-    for name, guid in users.items():
-        _e(users_element, "User", guid=guid, name=xml_text(name))
-    if not users:
-        root.remove(users_element)
-    if not len(sources_element):
-        root.remove(sources_element)
-    if orphaned:
-        losses.append(f"{orphaned} orphaned highlight(s) (no place in the text; see `postil orphans`)")
-    if mismatched:
-        losses.append(f"{mismatched} highlight(s) whose stored quote no longer matches the text (exported at their positions)")
-    losses.append("source formatting (headings, lists, links) and origins: each text is exported as plain text")
-    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return BuiltProject(xml, texts, losses, len(exported))
+            self.losses.append("links' authors and dates (a REFI-QDA Link has neither)")
+        return element
+
+    def report(self) -> None:
+        if self.orphaned:
+            self.losses.append(f"{self.orphaned} orphaned highlight(s) (no place in the text; see `postil orphans`)")
+        if self.mismatched:
+            self.losses.append(f"{self.mismatched} highlight(s) whose stored quote no longer matches the text "
+                               "(exported at their positions)")
+        self.losses.append("source formatting (headings, lists, links) and origins: each text is exported as plain text")
