@@ -1,9 +1,10 @@
 """Citations in briefs: in-text citations with locators and a reference list, via citeproc-py.
 
-Two bundled CSL styles (exports/styles, CC BY-SA 3.0, from the CSL project): "apa" (author-
-date: "(Carhart-Harris et al., 2017, p. 4)") and "vancouver" (numeric, numbered in the order
-sources are first cited in the brief). `pandoc=True` writes Pandoc citations instead
-(`[@carhart2017, p. 4]`) for `pandoc --citeproc` with the `references.json` this module makes.
+Two bundled CSL styles (exports/styles, CC BY-SA 3.0, from the CSL project), rendered by
+citeproc-py in exports.csl_engine: "apa" (author-date: "(Carhart-Harris et al., 2017, p. 4)")
+and "vancouver" (numeric, numbered in the order sources are first cited in the brief).
+`pandoc=True` writes Pandoc citations instead (`[@carhart2017, p. 4]`) for `pandoc --citeproc`
+with the `references.json` this module makes.
 
 The locator of a highlight is its page label (a paged source, store.pages) or else its
 paragraph number ("para. 12"). A source without a record is cited by its title; one whose
@@ -14,13 +15,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import warnings
 from dataclasses import dataclass, field
-from importlib.resources import as_file, files
-
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-from citeproc.source import Locator
-from citeproc.source.json import CiteProcJSON
 
 from postil.exports.collect import ExportData, Location
 from postil.exports.escape import inline
@@ -82,8 +77,9 @@ class Citer:
         """What a Pandoc brief's front matter names as its bibliography (written beside it)."""
         self.keys = self._keys()
         self._cache: dict[tuple[int, Locus | None], str] = {}
-        self._bibliography: CitationStylesBibliography | None = None
-        self._citations: dict[tuple[int, Locus | None], Citation] = {}
+        self._engine = None
+        """An exports.csl_engine.Engine once `register` has run (style briefs only)."""
+        self._citations: dict[tuple[int, Locus | None], object] = {}
 
     def _keys(self) -> dict[int, str]:
         keys: dict[int, str] = {}
@@ -126,23 +122,17 @@ class Citer:
         """Register every citation in the order the brief prints them (numbering, disambiguation)."""
         if self.pandoc or self.style_name is None:
             return
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # citeproc-py warns of CSL features it skips
-            style_file = files("postil.exports").joinpath("styles", STYLES[self.style_name])
-            with as_file(style_file) as path:
-                style = CitationStylesStyle(str(path), validate=False)
-            self._bibliography = CitationStylesBibliography(style, CiteProcJSON(self.items()), formatter.plain)
-            for h in order:
-                where = self.locus(h, None if h.anchor_status == "orphaned" else locations.get(h.id))
-                key = (h.source_id, where)
-                if key not in self._citations:
-                    self._citations[key] = citation = Citation([self._item(h.source_id, where)])
-                    self._bibliography.register(citation)
+        # Deferred: citeproc-py costs ~0.4 s to import and this module is on the app's start
+        # path (through the export dialog); see exports.csl_engine.
+        from postil.exports.csl_engine import Engine
 
-    def _item(self, sid: int, where: Locus | None) -> CitationItem:
-        if where is None:
-            return CitationItem(self.keys[sid])
-        return CitationItem(self.keys[sid], locator=Locator(where.label, where.value))
+        self._engine = engine = Engine(STYLES[self.style_name], self.items())
+        for h in order:
+            where = self.locus(h, None if h.anchor_status == "orphaned" else locations.get(h.id))
+            key = (h.source_id, where)
+            if key not in self._citations:
+                locator = (where.label, where.value) if where else None
+                self._citations[key] = engine.register(self.keys[h.source_id], locator)
 
     def cite(self, h: Highlight, location: Location | None) -> str:
         """The in-text citation (Markdown-safe text) of a highlight."""
@@ -157,11 +147,9 @@ class Citer:
         if self.pandoc:
             return f"[@{self.keys[sid]}{', ' + where.short if where else ''}]"
         citation = self._citations.get((sid, where))
-        if citation is None or self._bibliography is None:
+        if citation is None or self._engine is None:
             raise RuntimeError("Citer.register must see every highlight before cite")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            text = str(self._bibliography.cite(citation, lambda item: None))
+        text = self._engine.cite(citation)
         if where is not None and where.short not in text:
             # Numeric styles print "(1)": the reader still needs to find the passage.
             text += f", {where.short}"
@@ -169,11 +157,9 @@ class Citer:
 
     def references(self) -> list[str]:
         """The reference list as plain text entries, in the style's order (empty for Pandoc)."""
-        if self._bibliography is None:
+        if self._engine is None:
             return []
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            entries = [" ".join(str(entry).split()) for entry in self._bibliography.bibliography()]
+        entries = self._engine.references()
         if self.style_name in NUMERIC:
             # The plain formatter runs the number into the entry ("1.Carhart"): split them.
             entries = [re.sub(r"^\d+\.\s*", "", entry) for entry in entries]
