@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from postil.exports.collect import ExportData, Location
 from postil.exports.escape import inline
 from postil.store.memos import Memo, list_memos
 from postil.store.models import Highlight
-from postil.store.pages import page_label_at
+from postil.store.pages import list_pages
 from postil.store.records import Record, list_records
 
 STYLES = {"apa": "apa.csl", "vancouver": "vancouver.csl"}
@@ -43,12 +44,16 @@ def gather(db: sqlite3.Connection, data: ExportData) -> SourceFacts:
     """Records and memos of the brief's sources, and the page label of each highlight."""
     records = {sid: r for sid, r in list_records(db).items() if sid in data.sources}
     memos = {sid: m for sid, m in list_memos(db).items() if sid in data.sources}
+    # One read of each source's page map, not one query per highlight (a brief may hold
+    # thousands); the lookup is store.pages.page_at's: the last page starting at or before.
+    page_maps = {sid: sorted(list_pages(db, sid), key=lambda p: p.start) for sid in data.sources}
+    starts = {sid: [p.start for p in found] for sid, found in page_maps.items() if found}
     pages: dict[str, str] = {}
     for h in data.highlights:
-        if h.anchor_status != "orphaned":
-            label = page_label_at(db, h.source_id, h.start)
-            if label:
-                pages[h.id] = label
+        if h.anchor_status != "orphaned" and h.source_id in starts:
+            index = bisect_right(starts[h.source_id], h.start) - 1
+            if index >= 0:
+                pages[h.id] = page_maps[h.source_id][index].label
     return SourceFacts(records, memos, pages)
 
 

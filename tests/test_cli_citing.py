@@ -184,3 +184,21 @@ def test_pandoc_renders_the_pandoc_export(postil, tmp_path):
     assert "(Carhart-Harris, Roseman, and Nutt 2017, para. 1)" in rendered.stdout
     assert "Carhart-Harris, Robin L., Leor Roseman, and David Nutt. 2017." in rendered.stdout
     assert "“Forum Thread.” n.d." in rendered.stdout
+
+
+def test_a_paged_source_is_cited_by_its_page_label(postil):
+    from postil.store.db import open_db
+    from postil.store.pages import Page, save_pages
+
+    _give_records(postil)
+    db = open_db(postil.db_path)
+    split = TRIAL.index("Relapse")
+    save_pages(db, 1, [Page(0, "iii", 0, split), Page(1, "iv", split, len(TRIAL))])
+    db.close()
+    apa = postil.ok("export", "--cite", "apa", "-o", "-").stdout
+    assert "— (Carhart-Harris et al., 2017, p. iii)" in apa and "— (Carhart-Harris et al., 2017, p. iv)" in apa
+    assert "— (Forum Thread, n.d., para. 1)" in apa  # no page map: its paragraph
+    vancouver = postil.ok("export", "--cite", "vancouver", "-o", "-").stdout
+    assert ", p. iv" in vancouver
+    postil.ok("export", "--format", "pandoc", "-o", postil.tmp_path / "b.md")
+    assert "[@carhartharris2017, p. iv]" in (postil.tmp_path / "b.md").read_text()

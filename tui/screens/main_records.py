@@ -5,18 +5,31 @@ same keys act on the source under its cursor; elsewhere on the open source.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
 from postil.store.errors import StoreError
 from postil.store.memos import get_memo, save_memo
+from postil.store.models import Source
 from postil.store.records import MANUAL, Record, get_record, update_record
 from postil.store.sources import get_source_info, rename_source
 from postil.tui.screens.memo_editor import MemoEditorScreen
 from postil.tui.screens.record_editor import RecordEdit, RecordEditorScreen
 from postil.tui.widgets.library import LibraryList
+from postil.tui.widgets.reader import Reader
 from postil.tui.widgets.source_header import SourceHeader
 
 
 class RecordActions:
-    """Mixin for MainScreen: R and M (uses the screen's db, source, report, tell, refresh_library)."""
+    """MainScreen's keys R and M (a base class of MainScreen only). What it uses of the screen,
+    besides Screen's own methods, is declared here."""
+
+    db: sqlite3.Connection
+    reader: Reader
+    source: Source | None
+    tell: Callable[[str], None]
+    report: Callable[[BaseException | str], None]
+    refresh_library: Callable[..., None]
 
     def action_record(self, source_id: int | None = None) -> None:
         source_id = source_id if source_id is not None else self.source.id if self.source else None
