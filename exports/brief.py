@@ -73,7 +73,7 @@ def render_brief(data: ExportData, by: str = "tag", facts: SourceFacts | None = 
     out += title_block(data)
     out += at_a_glance(data, uncited_cautions(citer))
     if citer is not None:
-        citer.register([h for _, primary, _ in grouped for h in primary], data.locations)
+        citer.register([h for _, primary, _ in grouped for h in primary])
     writer = _Writer(data, anchors, citer)
     for heading, primary, also in grouped:
         out += [f"## {heading}", ""]

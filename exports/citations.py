@@ -84,7 +84,9 @@ class Citer:
         self._cache: dict[tuple[int, Locus | None], str] = {}
         self._engine = None
         """An exports.csl_engine.Engine once `register` has run (style briefs only)."""
-        self._citations: dict[tuple[int, Locus | None], object] = {}
+        self._citations: dict[int, object] = {}
+        """Source id -> its registered citation."""
+        self._rendered: dict[int, str] = {}
 
     def _keys(self) -> dict[int, str]:
         keys: dict[int, str] = {}
@@ -123,21 +125,23 @@ class Citer:
             return Locus("paragraph", str(location.paragraph))
         return None
 
-    def register(self, order: list[Highlight], locations: dict[str, Location]) -> None:
-        """Register every citation in the order the brief prints them (numbering, disambiguation)."""
+    def register(self, order: list[Highlight]) -> None:
+        """Register each source's citation, in the order the brief first cites it (`order`:
+        its highlights as printed), before any is rendered (numbering, disambiguation)."""
         if self.pandoc or self.style_name is None:
             return
         # Deferred: citeproc-py costs ~0.4 s to import and this module is on the app's start
         # path (through the export dialog); see exports.csl_engine.
         from postil.exports.csl_engine import Engine
 
+        # One citation per source, in the order of first citation (Vancouver's numbers); the
+        # locator is added to its text (see _cite). citeproc-py compares every citation with
+        # every other for disambiguation: one per (source, paragraph) took 41 s for a brief of
+        # 2,000 highlights (bench/bench_export.py), one per source a fraction of a second.
         self._engine = engine = Engine(STYLES[self.style_name], self.items())
         for h in order:
-            where = self.locus(h, None if h.anchor_status == "orphaned" else locations.get(h.id))
-            key = (h.source_id, where)
-            if key not in self._citations:
-                locator = (where.label, where.value) if where else None
-                self._citations[key] = engine.register(self.keys[h.source_id], locator)
+            if h.source_id not in self._citations:
+                self._citations[h.source_id] = engine.register(self.keys[h.source_id], None)
 
     def cite(self, h: Highlight, location: Location | None) -> str:
         """The in-text citation (Markdown-safe text) of a highlight."""
@@ -151,14 +155,16 @@ class Citer:
     def _cite(self, sid: int, where: Locus | None) -> str:
         if self.pandoc:
             return f"[@{self.keys[sid]}{', ' + where.short if where else ''}]"
-        citation = self._citations.get((sid, where))
+        citation = self._citations.get(sid)
         if citation is None or self._engine is None:
             raise RuntimeError("Citer.register must see every highlight before cite")
-        text = self._engine.cite(citation)
-        if where is not None and where.short not in text:
-            # Numeric styles print "(1)": the reader still needs to find the passage.
-            text += f", {where.short}"
-        return text
+        text = self._rendered.get(sid)
+        if text is None:
+            text = self._rendered[sid] = self._engine.cite(citation)
+        if where is None:
+            return text
+        # "(Carhart-Harris et al., 2017)" -> "(Carhart-Harris et al., 2017, p. 4)"; "(1)" -> "(1, p. 4)".
+        return f"{text[:-1]}, {where.short})" if text.endswith(")") else f"{text}, {where.short}"
 
     def references(self) -> list[str]:
         """The reference list as plain text entries, in the style's order (empty for Pandoc)."""

@@ -30,8 +30,8 @@ class Engine:
                 style = CitationStylesStyle(str(path), validate=False)
             self.bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
 
-    def register(self, key: str, locator: tuple[str, str] | None) -> Citation:
-        """A citation of `key` at `locator` (CSL label, value), numbered and disambiguated in turn."""
+    def register(self, key: str, locator: tuple[str, str] | None = None) -> Citation:
+        """A citation of `key` (at `locator`: CSL label and value), numbered and disambiguated in turn."""
         item = CitationItem(key, locator=Locator(*locator)) if locator else CitationItem(key)
         citation = Citation([item])
         self.bibliography.register(citation)

@@ -142,9 +142,9 @@ def test_brief_with_apa_citations(postil):
 def test_brief_with_vancouver_citations_numbers_sources_in_order_of_citation(postil):
     _give_records(postil)
     brief = postil.ok("export", "--cite", "vancouver", "--by", "source", "-o", "-").stdout
-    assert "— (2), para. 1" in brief and "— (1), para. 1" in brief
+    assert "— (2, para. 1)" in brief and "— (1, para. 1)" in brief
     # Sections by source go in title order: the forum thread is cited first, so it is 1.
-    assert brief.index("— (1), para. 1") < brief.index("— (2), para. 1")
+    assert brief.index("— (1, para. 1)") < brief.index("— (2, para. 1)")
     references = brief.split("## References", 1)[1].strip().splitlines()
     assert references[0].startswith("1. Forum thread")
     assert references[1].startswith("2. Carhart-Harris RL, Roseman L, Nutt D. Psilocybin for treatment-resistant depression.")
