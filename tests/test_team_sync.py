@@ -9,10 +9,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from app_support import settle
 from cli_support import Postil
 
 from postil.store.db import open_db
 from postil.store.highlights import delete_highlight
+from postil.tui.app import PostilApp
+from postil.tui.screens.main import MainScreen
+from postil.tui.settings import Settings
+from postil.tui.widgets.source_header import SourceHeader
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -204,3 +209,25 @@ def test_no_team_and_missing_remote_are_one_line_errors(team, tmp_path):
     status = ana.ok("team", "status", "--json").json()
     assert status["remote"] is None
     assert json.loads(json.dumps(status))  # plain JSON
+
+
+async def test_the_palette_syncs_and_the_header_says_when(team):
+    remote, article, people = team
+    ana, ben = people["ana"], people["ben"]
+    ana.ok("add", str(article))
+    ana.ok("team", "join", str(remote))
+    ben.ok("team", "join", str(remote))
+    ana.ok("mark", "1", "durable reduction", "--tag", "outcome")
+    sync(ana)
+
+    settings = Settings(ben.db_path, "ben", False)
+    app = PostilApp(settings, db=settings.open(), source_id=1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.source is not None)
+        assert "team synced" in app.screen.query_one(SourceHeader).header_content().plain
+        assert app.screen.highlights == []
+        await pilot.press("ctrl+p", *"team sync")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        assert await settle(pilot, lambda: len(app.screen.highlights) == 1, tries=300)
+        assert app.screen.highlights[0].author == "ana"
