@@ -11,6 +11,7 @@ No SQL here: `store.search` compiles the AST. The language, as a user types it:
     before:2026-12-01  after:2026-11-01T12:00   (created_at, both strict)
     quote:word  note:"a phrase" free text in one column only
     id:PREFIX                   highlight id or id prefix (warnings use this)
+    memo:WORDS                  the highlight's source has a memo with these words
     a OR b, (a OR b) c, AND     OR binds looser than the implicit AND; `AND`/`NOT` also work
 
 Field values are bare runs (no spaces, commas, quotes or parentheses) or "quoted", with a
@@ -31,7 +32,7 @@ from datetime import datetime, timedelta, timezone
 from postil.store.errors import StoreError
 
 FIELDS = (
-    "tag", "source", "author", "has", "rel", "before", "after", "status", "quote", "note", "id",
+    "tag", "source", "author", "has", "rel", "before", "after", "status", "quote", "note", "id", "memo",
 )
 """Known field names, in the order an error message lists them."""
 
@@ -291,6 +292,7 @@ def _example(name: str) -> str:
         "quote": "e.g. quote:relapse",
         "note": "e.g. note:\"follow up\"",
         "id": "e.g. id:3f2a",
+        "memo": "e.g. memo:rct or memo:\"open label\"",
     }
     return examples.get(name, "")
 

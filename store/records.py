@@ -137,10 +137,12 @@ def set_citation_key(db: sqlite3.Connection, source_id: int, key: str) -> Record
 def check_key(db: sqlite3.Connection, source_id: int, key: str) -> str:
     """`key` if it is a usable citation key free for this source (Pandoc's key syntax)."""
     key = key.strip()
-    if not key or len(key) > MAX_KEY or not key[0].isalnum() or any(
+    # Pandoc reads a key's trailing punctuation as text after it: a key starts and ends with
+    # a letter or digit.
+    if not key or len(key) > MAX_KEY or not key[0].isalnum() or not key[-1].isalnum() or any(
         not (ch.isalnum() or ch in "_-:.#$%&+?<>~/") for ch in key
     ):
-        raise StoreError(f"{key!r} is not a citation key (letters, digits and _-:./ only, at most {MAX_KEY})")
+        raise StoreError(f"{key!r} is not a citation key (letters and digits, with _-:./ inside; at most {MAX_KEY})")
     row = db.execute(
         "SELECT source_id FROM source_records WHERE citation_key = ? COLLATE NOCASE AND source_id != ?",
         [key, source_id],

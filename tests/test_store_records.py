@@ -76,8 +76,9 @@ def test_citation_keys_are_unique_without_regard_to_case(db):
     assert [list_records(db)[s.id].citation_key for s in (a, b)] == ["nutt2019", "nutt2019a"]
     with pytest.raises(Conflict, match="already source"):
         update_record(db, b.id, {}, MANUAL, key="NUTT2019")
-    with pytest.raises(StoreError, match="not a citation key"):
-        update_record(db, b.id, {}, MANUAL, key="has space")
+    for bad in ("has space", "ends.", "-starts", "x" * 101):
+        with pytest.raises(StoreError, match="not a citation key"):
+            update_record(db, b.id, {}, MANUAL, key=bad)
     with pytest.raises(NotFound):
         update_record(db, 999, {"title": "x"}, MANUAL)
 
@@ -152,6 +153,10 @@ def test_has_memo_finds_highlights_of_sources_with_a_memo(db):
     b = add_text_source(db, text + " Again.", "Other", "/o.txt")
     in_a = mark(db, a, text, "Sixty-one percent responded")
     mark(db, b, text, "Relapse was common")
-    save_memo(db, a.id, "RCT")
+    save_memo(db, a.id, "Randomised controlled trial, open label")
     assert [h.id for h in search(db, "has:memo")] == [in_a.id]
     assert len(search(db, "-has:memo")) == 1
+    assert [h.id for h in search(db, 'memo:"open label"')] == [in_a.id]
+    assert [h.id for h in search(db, "memo:randomis sixty")] == [in_a.id]
+    assert search(db, "memo:crossover") == [] and search(db, 'memo:"open""label AND"') == []
+    assert len(search(db, "memo:crossover,controlled")) == 1
