@@ -161,8 +161,8 @@ def cite_import(settings, file: Path, dry_run: bool, as_json: bool) -> None:
 @click.pass_obj
 def cite_export(settings, fmt: str, output: str, force: bool) -> None:
     """Every source's record as BibTeX or CSL-JSON (sources without one: title only)."""
-    from_store = _library_items(settings.open())
-    text = to_bibtex(from_store) if fmt == "bibtex" else json.dumps(from_store, ensure_ascii=False, indent=2) + "\n"
+    items = _library_items(settings.open())
+    text = to_bibtex(items) if fmt == "bibtex" else json.dumps(items, ensure_ascii=False, indent=2) + "\n"
     if output == "-":
         sys.stdout.write(text)
         return
@@ -170,7 +170,7 @@ def cite_export(settings, fmt: str, output: str, force: bool) -> None:
     if target.exists() and not force:
         raise CommandError(f"{target}: exists; pass --force to replace it")
     write_text_atomic(target, text, force=True)
-    click.echo(f"wrote {len(from_store)} references to {line(str(target))}")
+    click.echo(f"wrote {len(items)} references to {line(str(target))}")
 
 
 def _library_items(db) -> list[dict]:
