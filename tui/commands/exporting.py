@@ -14,6 +14,7 @@ from postil.exports.w3c import dumps, read_file
 from postil.exports.writing import ExportPathError, output_target, write_text_atomic
 from postil.store.errors import StoreError
 from postil.store.exchange import merge
+from postil.store.reviewers import blind_view
 from postil.tui.commands.common import CommandError, line
 
 
@@ -25,17 +26,20 @@ from postil.tui.commands.common import CommandError, line
 @click.option("-o", "--output", metavar="FILE",
               help="Where to write; `-` for stdout. Default: the title as a file name in the current folder.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--reviewer", metavar="NAME",
+              help="Only this reviewer's highlights, e.g. `consensus` for the reconciled set.")
 @click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c"]), default="md", show_default=True,
               help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD.")
 @click.pass_obj
-def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool, fmt: str) -> None:
+def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool,
+           reviewer: str | None, fmt: str) -> None:
     """Export the highlights matching QUERY (all when none) as a brief or data file.
 
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
     """
     db = settings.open()
     try:
-        data = collect(db, " ".join(query), title)
+        data = collect(db, " ".join(query), title, view=blind_view(db, settings.author), reviewer=reviewer)
     except StoreError as error:
         raise CommandError(str(error)) from error
     text = render(data, fmt, by)
