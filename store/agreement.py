@@ -161,16 +161,19 @@ def character_table(length: int, coverage: Sequence[Intervals | None]) -> Reliab
                 events.append((start, who, 1))
                 events.append((end, who, -1))
     events.sort()
-    depth = [0 if c is not None else None for c in coverage]
+    depth = [0] * len(coverage)
+    # Each reviewer's value at `position`, kept beside the depth so that a row is one tuple().
+    state = [0 if c is not None else None for c in coverage]
     table: Counter = Counter()
     position = 0
     for at, who, step in events:
         if at > position:
-            table[tuple(None if d is None else int(d > 0) for d in depth)] += at - position
+            table[tuple(state)] += at - position
             position = at
         depth[who] += step
+        state[who] = 1 if depth[who] > 0 else 0
     if length > position:
-        table[tuple(None if d is None else int(d > 0) for d in depth)] += length - position
+        table[tuple(state)] += length - position
     return table
 
 
