@@ -57,9 +57,16 @@ def list_reviewers(db: sqlite3.Connection) -> list[Reviewer]:
     return sorted(found.values(), key=lambda r: (r.name == CONSENSUS, r.name.casefold()))
 
 
-def reviewer_names(db: sqlite3.Connection) -> list[str]:
-    """Names of reviewers who coded (authors of highlights), consensus left out."""
-    return [r.name for r in list_reviewers(db) if r.name != CONSENSUS and r.highlights]
+def reviewer_names(db: sqlite3.Connection, *, consensus: bool = False) -> list[str]:
+    """Names of reviewers who made highlights, by name; the consensus last and only if asked."""
+    return [r.name for r in list_reviewers(db) if r.highlights and (consensus or r.name != CONSENSUS)]
+
+
+def authors(db: sqlite3.Connection) -> list[str]:
+    """Every author of highlights by name, consensus last: one pass over the author index
+    (cheap enough for each source opened; list_reviewers also counts)."""
+    names = [row[0] for row in db.execute("SELECT DISTINCT author FROM highlights")]
+    return sorted(names, key=lambda n: (n == CONSENSUS, n.casefold()))
 
 
 def mark_done(db: sqlite3.Connection, source_id: int, reviewer: str) -> bool:

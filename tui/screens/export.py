@@ -29,6 +29,7 @@ from postil.exports.writing import EXTENSIONS, ExportPathError, default_path, sl
 from postil.sources.sanitise import for_display_line
 from postil.store import sources as store_sources
 from postil.store.errors import StoreError
+from postil.store.reviewers import BlindView
 from postil.tui.screens.render import clip
 
 SCOPES = ("source", "all", "search")
@@ -63,7 +64,8 @@ class ExportScreen(ModalScreen["Path | None"]):
     ]
 
     def __init__(
-        self, db: sqlite3.Connection, source_id: int | None, query: str | None, folder: Path | None = None
+        self, db: sqlite3.Connection, source_id: int | None, query: str | None, folder: Path | None = None,
+        *, view: BlindView | None = None,
     ) -> None:
         """
         Args:
@@ -71,9 +73,11 @@ class ExportScreen(ModalScreen["Path | None"]):
             source_id: the source on screen (None: "this source" is not offered).
             query: the current search (None or empty: "current search" is not offered).
             folder: where a bare file name goes (default: the current folder).
+            view: what blind mode lets me see: nothing else goes into the export.
         """
         super().__init__()
         self.db = db
+        self.view = view
         self.source_id = source_id
         self.search_query = (query or "").strip()
         self.folder = folder or Path.cwd()
@@ -182,7 +186,7 @@ class ExportScreen(ModalScreen["Path | None"]):
 
     def action_export(self) -> None:
         try:
-            data = collect(self.db, self.export_query(), self.export_title())
+            data = collect(self.db, self.export_query(), self.export_title(), view=self.view)
             if not data.highlights:
                 self.say("nothing to export: no highlights in this scope", error=True)
                 return

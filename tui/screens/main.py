@@ -30,6 +30,7 @@ from postil.store.models import Highlight, Source, Tag
 from postil.tui import keymap
 from postil.tui.screens.main_actions import AnnotateActions
 from postil.tui.screens.main_find import FindActions
+from postil.tui.screens.main_review import ReviewActions, ReviewerFilter
 from postil.tui.screens.main_screens import ScreenActions
 from postil.tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
 from postil.tui.widgets.footer import Footer
@@ -42,7 +43,7 @@ POSITION_SAVE_SECONDS = 2.0
 """Cursor moves are written at most this often (and always on switch and quit)."""
 
 
-class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
+class MainScreen(AnnotateActions, FindActions, ScreenActions, ReviewActions, Screen):
     """Library (left, ctrl+b), reader (middle), annotation pane (right), header and footer."""
 
     BINDINGS = keymap.main_bindings()
@@ -76,6 +77,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         """Start-up painted this source's preview; the whole source is still to be opened."""
         self._gc_held = False
         """The cyclic GC was paused at mount and is to be re-enabled after the first paint."""
+        self.reviewer_filter = ReviewerFilter("")
+        """Whose highlights are shown (blind mode, R); its reviewer is set at mount."""
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -115,6 +118,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.reviewer_filter.me = self.app.author
         library = self.query_one(LibraryList)
         # Start-up reads go through the app's plain connection: sqlite-utils (behind self.db)
         # is loaded after the first paint (see store.db.open_current).
@@ -209,8 +213,9 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         self.save_position()
         try:
             source = store_reading.source_for_reading(self.db, source_id)
+            self.reviewer_filter.reload(self.db)
             with store_reading.paused_gc():
-                highlights = store_highlights.highlights_for_source(self.db, source_id)
+                highlights = self.reviewer_filter.visible(store_highlights.highlights_for_source(self.db, source_id))
         except StoreError as error:
             self.report(error)
             return False
@@ -326,7 +331,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
     def span_for(self, h: Highlight) -> Span:
         color = self.tag_colors.get(h.tags[0], NEUTRAL) if h.tags else NEUTRAL
         return Span(h.id, h.start, h.end, color, has_note=bool(h.note), has_links=h.link_count > 0,
-                    fuzzy=h.anchor_status == "fuzzy")
+                    fuzzy=h.anchor_status == "fuzzy", mark=self.reviewer_filter.mark(h))
 
     def spans(self) -> list[Span]:
         """The reader's spans, made afresh: the reader keeps them (a copy here cost 1 MB)."""
@@ -351,7 +356,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         if changed is None or tags_changed:
             try:
                 with store_reading.paused_gc():
-                    highlights = store_highlights.highlights_for_source(self.db, self.source.id)
+                    highlights = self.reviewer_filter.visible(
+                        store_highlights.highlights_for_source(self.db, self.source.id))
             except StoreError as error:
                 self.report(error)
                 return
@@ -386,6 +392,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
                 self.report(error)
                 fresh = []
             new = fresh[0] if fresh and fresh[0].source_id == self.source.id else None
+            if new is not None and not self.reviewer_filter.shows(new):
+                new = None
             old = self.by_id.pop(highlight_id, None)
             if old is not None:
                 self._take_out(old)
@@ -441,7 +449,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         links = []
         if self.current_id is not None:
             try:
-                links = store_links.link_views(self.db, self.current_id)
+                links = self.reviewer_filter.view.visible_links(store_links.link_views(self.db, self.current_id))
             except StoreError as error:
                 self.report(error)
         self.pane.select(self.current_id, links)

@@ -20,7 +20,9 @@ class ScreenActions:
         self.app.push_screen(HelpScreen(keymap.digit_labels(self.tags)))
 
     def action_search(self, query: str | None = None) -> None:
-        screen = SearchScreen(self.db, self.last_search if query is None else query)
+        self.reviewer_filter.reload(self.db)
+        screen = SearchScreen(self.db, self.last_search if query is None else query,
+                              restrict=self.reviewer_filter.view.restriction())
 
         def done(highlight_id: str | None) -> None:
             self.last_search = getattr(screen, "query_text", self.last_search) or ""
@@ -43,7 +45,9 @@ class ScreenActions:
                 self.tell(f"exported to {path}")
             self.reader.focus()
 
-        self.app.push_screen(ExportScreen(self.db, self.source.id if self.source else None, self.last_search or None), done)
+        self.reviewer_filter.reload(self.db)
+        self.app.push_screen(ExportScreen(self.db, self.source.id if self.source else None, self.last_search or None,
+                                          view=self.reviewer_filter.view), done)
 
     def action_tags(self) -> None:
         def done(_result=None) -> None:
