@@ -103,3 +103,26 @@ def test_export_one_reviewer(postil):
     coded_by_ana_and_ben(postil)
     brief = postil.ok("export", "--reviewer", "ben", "-o", "-").stdout
     assert "The sample was small" in brief and "Some relapses" not in brief
+
+
+def test_disagreements_reconcile_and_the_consensus_brief(postil):
+    coded_by_ana_and_ben(postil)
+    places = postil.ok("disagreements", "--json").json()
+    assert [p["kind"] for p in places] == ["extent", "only", "only"]
+    extent, ana_only, ben_only = places
+    assert {v["author"] for v in extent["versions"]} == {"ana", "ben"}
+    listed = postil.ok("disagreements").stdout
+    assert extent["key"] in listed and "overlapping passages" in listed
+    postil.ok("--author", "ana", "reconcile", "merge", extent["key"][:8], "--narrower")
+    ana_version = ana_only["versions"][0]["id"]
+    postil.ok("reconcile", "keep", ana_only["key"], ana_version[:8])
+    postil.ok("reconcile", "drop", ben_only["key"])
+    assert postil.ok("disagreements", "--json").json() == []
+    assert len(postil.ok("reconcile", "list", "--json").json()) == 3
+    brief = postil.ok("export", "--reviewer", "consensus", "-o", "-").stdout
+    assert "Patients who responded at six weeks" in brief and "Some relapses" in brief
+    assert "The sample was small" not in brief
+    postil.ok("reconcile", "undo")  # the drop
+    assert [p["key"] for p in postil.ok("disagreements", "--json").json()] == [ben_only["key"]]
+    assert "keep which version" in postil.fails("reconcile", "keep", ben_only["key"], "ffffffff").stderr
+    assert "no place" in postil.fails("reconcile", "drop", "999-abc").stderr

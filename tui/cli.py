@@ -19,6 +19,7 @@ from postil.tui.commands import (
     linking,
     maintenance,
     reading,
+    reconciling,
     reviewing,
     searching,
     tagging,
@@ -90,6 +91,8 @@ cli.add_command(reviewing.reviewers, 'reviewers')
 cli.add_command(reviewing.done, 'done')
 cli.add_command(reviewing.blind, 'blind')
 cli.add_command(reviewing.agreement_command, 'agreement')
+cli.add_command(reconciling.disagreements, 'disagreements')
+cli.add_command(reconciling.reconcile, 'reconcile')
 
 
 def main() -> None:
