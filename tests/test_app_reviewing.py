@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from app_support import SAMPLE, add_text, make_app, screen_text, settle, widget_text
 
-from postil.store.highlights import create_highlight
+from postil.store.highlights import create_highlight, list_highlights
 from postil.store.links import create_link
-from postil.store.reviewers import is_done, set_blind_mode
+from postil.store.reviewers import CONSENSUS, is_done, set_blind_mode
 from postil.tui.screens.agreement import AgreementScreen
+from postil.tui.screens.reconcile import ReconcileScreen
 from postil.tui.screens.search import SearchScreen
 from postil.tui.widgets.reader_paint import REVIEWER_MARKS
 
@@ -135,3 +136,76 @@ async def test_agreement_screen_in_blind_mode_measures_only_done_sources(app_set
         await pilot.press("A")
         assert await settle(pilot, lambda: "no source you marked done" in screen_text(app))
         assert not app.screen.report.sources
+
+
+def two_places(db):
+    """ana and ben on the sample: one place with other tags, one coded by ana only."""
+    source_id = add_text(db, SAMPLE)
+    text = db.execute("SELECT text FROM sources WHERE id = ?", [source_id]).fetchone()[0]
+
+    def mark(quote, author, tag):
+        start = text.index(quote)
+        return create_highlight(db, source_id, start, start + len(quote), tags=[tag], author=author)
+
+    pair = (mark("Smith et al. found the same", "ana", "outcome"), mark("Smith et al. found the same", "ben", "caveat"))
+    alone = mark("The sample was small", "ana", "caveat")
+    return source_id, pair, alone
+
+
+def consensus(db):
+    return [h for h in list_highlights(db) if h.author == CONSENSUS]
+
+
+async def test_reconcile_screen_every_decision_and_undo(app_settings, app_db):
+    source_id, (ana, ben), alone = two_places(app_db)
+    app = make_app(app_settings, app_db, source_id=source_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("C")
+        assert await settle(pilot, lambda: isinstance(app.screen, ReconcileScreen))
+        screen = app.screen
+        assert [p.kind for p in screen.places] == ["tags", "only"]
+        shown = screen_text(app)
+        assert "same passage, other tags" in shown and "nothing here from ben" not in shown
+        assert "ana" in shown and "ben" in shown
+        await pilot.press("2")  # keep ben's version of the first place
+        await pilot.pause()
+        [made] = consensus(app_db)
+        assert made.tags == ["caveat"] and (made.start, made.end) == (ben.start, ben.end)
+        assert [p.kind for p in screen.places] == ["only"]
+        await pilot.press("u")
+        await pilot.pause()
+        assert consensus(app_db) == [] and [p.kind for p in screen.places] == ["tags", "only"]
+        await pilot.press("w")  # merge: both tags
+        await pilot.pause()
+        [made] = consensus(app_db)
+        assert set(made.tags) == {"outcome", "caveat"}
+        await pilot.press("u", "n")  # narrower: same extent here
+        await pilot.pause()
+        [made] = consensus(app_db)
+        assert (made.start, made.end) == (ana.start, ana.end)
+        await pilot.press("x")  # drop the place ana alone coded
+        await pilot.pause()
+        assert screen.places == [] and len(consensus(app_db)) == 1
+        assert "no disagreements left" in screen_text(app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert [p.kind for p in screen.places] == ["only"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReconcileScreen)
+        assert app.screen.current_id == alone.id
+
+
+async def test_reconcile_screen_in_blind_mode_lists_only_done_sources(app_settings, app_db):
+    source_id, _pair, _alone = two_places(app_db)
+    set_blind_mode(app_db, True)
+    app_settings.author = "ana"
+    app = make_app(app_settings, app_db, source_id=source_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("C")
+        assert await settle(pilot, lambda: isinstance(app.screen, ReconcileScreen))
+        assert app.screen.places == [] and "ben" not in screen_text(app)
+        await pilot.press("escape", "D", "C")
+        assert await settle(pilot, lambda: isinstance(app.screen, ReconcileScreen) and len(app.screen.places) == 2)

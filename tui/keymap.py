@@ -83,6 +83,8 @@ MAIN_KEYS: tuple[KeyEntry, ...] = (
              explain="done: mark my coding of this source done (again: not done); blind mode then shows the others"),
     KeyEntry("A", "agreement", "agreement", REVIEW,
              explain="agreement: percent, Cohen's kappa, Krippendorff's alpha per tag and source"),
+    KeyEntry("C", "reconcile", "reconcile", REVIEW,
+             explain="reconcile: decide where reviewers differ (keep, merge, drop) into consensus highlights"),
 )
 """Keys bound on the main screen (digits are added per tag by `digit_bindings`)."""
 

@@ -24,6 +24,7 @@ from postil.store.reviewers import (
     unmark_done,
 )
 from postil.tui.screens.agreement import AgreementScreen
+from postil.tui.screens.reconcile import ReconcileScreen
 
 EVERYONE = ""
 """The filter that shows every reviewer's highlights (what blind mode allows)."""
@@ -150,3 +151,11 @@ class ReviewActions:
 
         self.reviewer_filter.reload(self.db)
         self.app.push_screen(AgreementScreen(self.db, self.reviewer_filter.view, source_id), done)
+
+    def action_reconcile(self) -> None:
+        self.reviewer_filter.reload(self.db)
+        view = self.reviewer_filter.view
+        # Reconciling shows every reviewer's versions: in blind mode, of my done sources only.
+        sources = sorted(view.done) if view.blind else None
+        source_id = self.source.id if self.source is not None else None
+        self.app.push_screen(ReconcileScreen(self.db, view.reviewer, source_id, sources), self.after_other_screen)
