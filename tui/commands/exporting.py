@@ -39,6 +39,8 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
     """
     db = settings.open()
     try:
+        if reviewer is not None and title is None:
+            title = f"Evidence brief: {reviewer}'s highlights"
         data = collect(db, " ".join(query), title, view=blind_view(db, settings.author), reviewer=reviewer)
     except StoreError as error:
         raise CommandError(str(error)) from error

@@ -44,11 +44,11 @@ class AgreementScreen(Screen["str | None"]):
 
     BINDINGS = [
         Binding("escape", "close", "Back"),
-        Binding("enter", "choose", "Search row", priority=True),
+        Binding("enter", "choose", "Search", priority=True),
         Binding("c", "unit('char')", "Chars"),
         Binding("s", "unit('sentence')", "Sentences"),
-        Binding("p", "unit('paragraph')", "Paragraphs"),
-        Binding("t", "toggle_sources", "Per source"),
+        Binding("p", "unit('paragraph')", "Paras"),
+        Binding("t", "toggle_sources", "Sources"),
     ]
 
     def __init__(self, db: sqlite3.Connection, view: BlindView | None = None, source_id: int | None = None) -> None:

@@ -326,6 +326,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, ReviewActions, Scr
         self.by_id = {h.id: h for h in highlights}
         # Counter over a flat chain counts 10,000 highlights' tags in C, not a Python loop.
         self._tag_counts = Counter(chain.from_iterable(h.tags for h in highlights))
+        self.pane.show_authors = len({h.author for h in highlights}) > 1
         self.pane.show_highlights(highlights, self.tag_colors, self.by_id)
 
     def span_for(self, h: Highlight) -> Span:

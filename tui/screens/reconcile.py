@@ -38,11 +38,11 @@ class ReconcileScreen(Screen["str | None"]):
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("enter", "go", "Go to", priority=True),
-        Binding("1", "keep(1)", "Keep 1"),
-        Binding("2", "keep(2)", "Keep 2"),
+        Binding("1", "keep(1)", "Keep 1-9"),
+        Binding("2", "keep(2)", "Keep 2", show=False),
         *(Binding(str(n), f"keep({n})", f"Keep {n}", show=False) for n in range(3, 10)),
-        Binding("w", "merge('merge-wider')", "Merge wide"),
-        Binding("n", "merge('merge-narrower')", "Merge narrow"),
+        Binding("w", "merge('merge-wider')", "Wide"),
+        Binding("n", "merge('merge-narrower')", "Narrow"),
         Binding("x", "drop", "Drop"),
         Binding("a", "agreed", "Agreed→consensus", show=False),
         Binding("u", "undo", "Undo"),
@@ -87,7 +87,7 @@ class ReconcileScreen(Screen["str | None"]):
         options = self.query_one(OptionList)
         options.clear_options()
         for place in found:
-            row = Text(end="")
+            row = Text(end="", no_wrap=True, overflow="ellipsis")
             row.append(f"{KINDS[place.kind].format(reviewers=', '.join(place.reviewers)):<26} ", style="bold")
             row.append_text(plain(place.source_title, 24, style="dim"))
             row.append(" ")
