@@ -18,7 +18,6 @@ from postil.store.clock import now
 from postil.store.highlights import get_highlights
 from postil.store.links import list_links
 from postil.store.models import Highlight, Link, Source
-from postil.store.reading import paused_gc
 from postil.store.reviewers import BlindView
 from postil.store.search import search
 from postil.store.sources import get_block_spans, get_source, get_source_info
@@ -86,15 +85,6 @@ def collect(db: sqlite3.Connection, query: str = "", title: str | None = None, *
             reaches the export, not even as the far end of a link.
         reviewer: only this reviewer's highlights (e.g. "consensus" after reconciling).
     """
-
-    # Tens of thousands of objects (highlights, their tag lists, links, locations) are built
-    # here and none is garbage: collections while building them only rescan what was just made.
-    with paused_gc():
-        return _collect(db, query, title, view, reviewer)
-
-
-def _collect(db: sqlite3.Connection, query: str, title: str | None, view: BlindView | None,
-             reviewer: str | None) -> ExportData:
     restrict = view.restriction() if view is not None else None
     if reviewer is not None:
         where, params = restrict or ("1", [])
