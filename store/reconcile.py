@@ -124,19 +124,22 @@ def _place(source_id: int, group: list[Highlight], coders: list[str]) -> Place:
         by_reviewer.setdefault(h.author, set()).add((h.start, h.end, frozenset(t.casefold() for t in h.tags)))
     present = [n for n in coders if n in by_reviewer]
     missing = [n for n in coders if n not in by_reviewer]
-    versions = list(by_reviewer.values())
+    codings = list(by_reviewer.values())
     if missing:
         kind = "only"
-    elif all(v == versions[0] for v in versions):
+    elif all(v == codings[0] for v in codings):
         kind = "agreed"
-    elif all({(s, e) for s, e, _ in v} == {(s, e) for s, e, _ in versions[0]} for v in versions):
+    elif all({(s, e) for s, e, _ in v} == {(s, e) for s, e, _ in codings[0]} for v in codings):
         kind = "tags"
     else:
         kind = "extent"
     digest = hashlib.sha1("\n".join(sorted(h.id for h in group)).encode()).hexdigest()[:12]
     tags = list(dict.fromkeys(t for h in group for t in h.tags))
+    # Versions in text order, reviewers by name where two start and end alike (ids are
+    # random: the order would change between runs, and so would what `2` keeps on screen).
+    versions = sorted(group, key=lambda h: (h.start, -h.end, h.author.casefold(), h.id))
     return Place(f"{source_id}-{digest}", source_id, kind, min(h.start for h in group), max(h.end for h in group),
-                 list(group), present, missing, tags=tags)
+                 versions, present, missing, tags=tags)
 
 
 def find_place(db: sqlite3.Connection, key: str) -> Place:
