@@ -134,7 +134,11 @@ class BlindView:
         return self.blind and source_id not in self.done
 
     def shows(self, highlight: Highlight) -> bool:
-        return highlight.author == self.reviewer or not self.hides_source(highlight.source_id)
+        return self.shows_work_of(highlight.author, highlight.source_id)
+
+    def shows_work_of(self, author: str, source_id: int) -> bool:
+        """True when a highlight by `author` on that source may reach this reviewer."""
+        return author == self.reviewer or not self.hides_source(source_id)
 
     def restriction(self) -> tuple[str, list] | None:
         """The same rule as SQL on `highlights h`, for searches (store.search's `restrict`)."""

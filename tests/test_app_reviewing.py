@@ -209,3 +209,16 @@ async def test_reconcile_screen_in_blind_mode_lists_only_done_sources(app_settin
         assert app.screen.places == [] and "ben" not in screen_text(app)
         await pilot.press("escape", "D", "C")
         assert await settle(pilot, lambda: isinstance(app.screen, ReconcileScreen) and len(app.screen.places) == 2)
+
+
+async def test_claims_and_orphans_screens_in_blind_mode(app_settings, app_db):
+    from postil.tui.screens.claims import ClaimsScreen
+
+    source_id, mine, his = coded(app_db)  # ben linked two of his highlights
+    set_blind_mode(app_db, True)
+    app = make_app(app_settings, app_db, source_id=source_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("L")
+        assert await settle(pilot, lambda: isinstance(app.screen, ClaimsScreen))
+        assert app.screen.clusters == [] and "Effects lasted" not in screen_text(app)

@@ -95,6 +95,9 @@ def test_blind_mode_hides_others_in_highlights_search_and_export(postil, tmp_pat
     assert {h["author"] for h in postil.ok(*as_ana, "search", "--json").json()} == {"ana", "ben"}
     postil.ok(*as_ana, "done", "1", "--undo")
     assert {h["author"] for h in postil.ok(*as_ana, "search", "--json").json()} == {"ana"}
+    assert postil.ok(*as_ana, "agreement", "--json").json()["sources"] == []
+    postil.ok(*as_ana, "done", "1")
+    assert postil.ok(*as_ana, "agreement", "--json").json()["sources"] == [1]
     postil.ok("blind", "off")
     assert {h["author"] for h in postil.ok(*as_ana, "search", "--json").json()} == {"ana", "ben"}
 
@@ -126,3 +129,15 @@ def test_disagreements_reconcile_and_the_consensus_brief(postil):
     assert [p["key"] for p in postil.ok("disagreements", "--json").json()] == [ben_only["key"]]
     assert "keep which version" in postil.fails("reconcile", "keep", ben_only["key"], "ffffffff").stderr
     assert "no place" in postil.fails("reconcile", "drop", "999-abc").stderr
+
+
+def test_blind_mode_hides_others_links(postil):
+    mark(postil, "ana", "Some relapses followed stressful events.", "caveat")
+    b = mark(postil, "ben", "The sample was small", "caveat")
+    c = mark(postil, "ben", "Patients who responded at six weeks", "outcome")
+    postil.ok("--author", "ben", "link", b, c)
+    postil.ok("blind", "on")
+    assert postil.ok("--author", "ana", "links", "--json").json() == []
+    assert len(postil.ok("--author", "ben", "links", "--json").json()) == 1
+    postil.ok("--author", "ana", "done", "1")
+    assert len(postil.ok("--author", "ana", "links", "--json").json()) == 1

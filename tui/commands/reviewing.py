@@ -6,7 +6,7 @@ import click
 
 from postil.store.agreement_report import UNITS, AgreementReport, agreement
 from postil.store.errors import StoreError
-from postil.store.reviewers import blind_mode, list_reviewers, mark_done, set_blind_mode, unmark_done
+from postil.store.reviewers import blind_mode, blind_view, list_reviewers, mark_done, set_blind_mode, unmark_done
 from postil.store.tags import get_tag
 from postil.tui.commands.common import echo_json, json_option, line, plain, resolve_source, table
 
@@ -95,7 +95,8 @@ def agreement_command(settings, tags, sources, names, unit, share, per_source, a
     three or more reviewers alpha for all together, each with its number of units.
 
     A reviewer who made no highlight on a source and did not mark it done did not code it
-    (missing data, which alpha allows), rather than coding nothing.
+    (missing data, which alpha allows), rather than coding nothing. In blind mode only the
+    sources you (--author) marked done are measured.
     """
     db = settings.open()
     tag_names = [get_tag(db, t).name for t in tags] or None
@@ -106,11 +107,17 @@ def agreement_command(settings, tags, sources, names, unit, share, per_source, a
         unknown = [n for n in reviewer_names if n not in known]
         if unknown:
             raise StoreError(f"no reviewer named {', '.join(unknown)} (see `postil reviewers`)")
+    view = blind_view(db, settings.author)
+    if view.blind:
+        # Numbers on a source I am still coding blind would tell me how the others coded it.
+        source_ids = sorted(view.done if source_ids is None else set(source_ids) & view.done)
     report = agreement(db, tags=tag_names, source_ids=source_ids, reviewers=reviewer_names, unit=unit, share=share)
     if as_json:
         echo_json(report)
         return
     click.echo(render_report(report, per_source=per_source))
+    if view.blind:
+        click.echo(f"blind mode: only the sources {line(settings.author)} marked done are measured")
 
 
 def number(value: float | None, *, percent: bool = False) -> str:

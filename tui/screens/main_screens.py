@@ -58,10 +58,12 @@ class ScreenActions:
         self.app.push_screen(TagsScreen(self.db, self.undo_stack), done)
 
     def action_claims(self) -> None:
-        self.app.push_screen(ClaimsScreen(self.db), self.after_other_screen)
+        self.reviewer_filter.reload(self.db)
+        self.app.push_screen(ClaimsScreen(self.db, self.reviewer_filter.view), self.after_other_screen)
 
     def action_orphans(self) -> None:
-        self.app.push_screen(OrphansScreen(self.db), self.after_other_screen)
+        self.reviewer_filter.reload(self.db)
+        self.app.push_screen(OrphansScreen(self.db, self.reviewer_filter.view), self.after_other_screen)
 
     def after_other_screen(self, highlight_id: str | None) -> None:
         """Back from a screen that may have changed things and may have chosen a highlight."""
