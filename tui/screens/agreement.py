@@ -73,7 +73,8 @@ class AgreementScreen(Screen["str | None"]):
         table = self.query_one(DataTable)
         for label, key in (("tag", "tag"), ("source", "source"), ("reviewers", "reviewers")):
             table.add_column(Text(label), key=key)
-        for label, key in (("units", "units"), ("agree", "agree"), ("kappa", "kappa"), ("alpha", "alpha")):
+        # The measures before the unit count: on a narrow terminal they are what must show.
+        for label, key in (("agree", "agree"), ("kappa", "kappa"), ("alpha", "alpha"), ("units", "units")):
             table.add_column(Text(label, justify="right"), key=key)
         self.measure()
         table.focus()
@@ -134,15 +135,15 @@ class AgreementScreen(Screen["str | None"]):
         if self.focus_source is not None:  # the open source's rows first, then the rest as they were
             rows.sort(key=lambda r: r.source_id != self.focus_source)
         for row in rows:
-            tag = plain(row.tag, 18) if row.tag is not None else Text("all tags", style="bold")
-            source = plain(row.source_title, 26) if row.source_id is not None else Text("all sources", style="bold")
+            tag = plain(row.tag, 14) if row.tag is not None else Text("all tags", style="bold")
+            source = plain(row.source_title, 22) if row.source_id is not None else Text("all sources", style="bold")
             for m in row.measures:
-                table.add_row(tag, source, plain("+".join(m.reviewers), 18), Text(f"{m.units:,}", justify="right"),
-                              number(m.percent, percent=True), number(m.kappa), number(m.alpha))
+                table.add_row(tag, source, plain("+".join(m.reviewers), 18), number(m.percent, percent=True),
+                              number(m.kappa), number(m.alpha), Text(f"{m.units:,}", justify="right"))
                 self.row_queries.append(Overview.cell_query(row.tag, row.source_id) or None)
         legend.update(Content(
-            "kappa: Cohen's (pairs); alpha: Krippendorff's, nominal; - undefined. "
-            "c s p: unit, t: per source, enter: search the row"))
+            "kappa: Cohen's (pairs); alpha: Krippendorff's, nominal; - undefined; "
+            "c s p: unit; t: rows per source"))
 
     def action_unit(self, unit: str) -> None:
         if unit != self.unit:
