@@ -201,6 +201,10 @@ class ExportScreen(ModalScreen["Path | None"]):
                 return
             force = self.query_one("#force", Checkbox).value
             if self.fmt == "qdpx":
+                if self.view is not None and self.view.blind:
+                    # The REFI-QDA export gathers every highlight itself: it would hold others' hidden work.
+                    self.say("qdpx is not available in blind mode: choose another format", error=True)
+                    return
                 self._export_qdpx(force)
                 return
             text, mismatches = render(data, self.fmt, self.grouping)
