@@ -10,9 +10,10 @@ done), A (agreement screen), C (reconcile screen), and the palette's blind-mode 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from postil.store.errors import StoreError
-from postil.store.models import Highlight
+from postil.store.models import Highlight, Source
 from postil.store.reviewers import (
     BlindView,
     authors,
@@ -94,7 +95,17 @@ class ReviewerFilter:
 
 
 class ReviewActions:
-    """Mixin for MainScreen (which owns `reviewer_filter`, `source`, `db`): R D A C, blind mode."""
+    """MainScreen's keys R D A C and the blind-mode switch (a base class of MainScreen only).
+    What it uses of the screen, besides Screen's own methods, is declared here."""
+
+    db: sqlite3.Connection
+    source: Source | None
+    reviewer_filter: ReviewerFilter
+    tell: Callable[[str], None]
+    report: Callable[[Exception], None]
+    refresh_annotations: Callable[..., None]
+    action_search: Callable[..., None]
+    after_other_screen: Callable[[str | None], None]
 
     def action_reviewers(self) -> None:
         self.reviewer_filter.reload(self.db)

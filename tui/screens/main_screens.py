@@ -11,6 +11,7 @@ from postil.tui import keymap
 from postil.tui.screens.claims import ClaimsScreen
 from postil.tui.screens.export import ExportScreen
 from postil.tui.screens.help import HelpScreen
+from postil.tui.screens.main_review import ReviewerFilter
 from postil.tui.screens.orphans import OrphansScreen
 from postil.tui.screens.overview import OverviewScreen
 from postil.tui.screens.search import SearchScreen
@@ -32,6 +33,7 @@ class ScreenActions:
     tell: Callable[[str], None]
     jump_to: Callable[..., None]
     refresh_annotations: Callable[..., None]
+    reviewer_filter: ReviewerFilter
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(keymap.digit_labels(self.tags)))
