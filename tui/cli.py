@@ -23,6 +23,7 @@ from postil.tui.commands import (
     reviewing,
     searching,
     tagging,
+    team,
 )
 from postil.tui.commands.common import CommandError
 from postil.tui.errors import one_line
@@ -94,6 +95,7 @@ cli.add_command(reviewing.blind, 'blind')
 cli.add_command(reviewing.agreement_command, 'agreement')
 cli.add_command(reconciling.disagreements, 'disagreements')
 cli.add_command(reconciling.reconcile, 'reconcile')
+cli.add_command(team.team, 'team')
 
 
 def main() -> None:
