@@ -24,6 +24,7 @@ from postil.store.memos import Memo, list_memos
 from postil.store.models import Highlight
 from postil.store.pages import list_pages
 from postil.store.records import Record, list_records
+from postil.store.reviewers import BlindView
 
 STYLES = {"apa": "apa.csl", "vancouver": "vancouver.csl"}
 """Style name -> bundled CSL file."""
@@ -40,10 +41,17 @@ class SourceFacts:
     """Highlight id -> label of the page its start is on (paged sources only)."""
 
 
-def gather(db: sqlite3.Connection, data: ExportData) -> SourceFacts:
-    """Records and memos of the brief's sources, and the page label of each highlight."""
+def gather(db: sqlite3.Connection, data: ExportData, view: BlindView | None = None) -> SourceFacts:
+    """Records and memos of the brief's sources, and the page label of each highlight.
+
+    `view`: in blind mode, another reviewer's memo on a source the exporter has not marked
+    done is left out, as their highlights are.
+    """
     records = {sid: r for sid, r in list_records(db).items() if sid in data.sources}
-    memos = {sid: m for sid, m in list_memos(db).items() if sid in data.sources}
+    memos = {
+        sid: m for sid, m in list_memos(db).items()
+        if sid in data.sources and (view is None or not view.hides_source(sid) or m.author == view.reviewer)
+    }
     # One read of each source's page map, not one query per highlight (a brief may hold
     # thousands); the lookup is store.pages.page_at's: the last page starting at or before.
     page_maps = {sid: sorted(list_pages(db, sid), key=lambda p: p.start) for sid in data.sources}

@@ -202,3 +202,23 @@ def test_a_paged_source_is_cited_by_its_page_label(postil):
     assert ", p. iv" in vancouver
     postil.ok("export", "--format", "pandoc", "-o", postil.tmp_path / "b.md")
     assert "[@carhartharris2017, p. iv]" in (postil.tmp_path / "b.md").read_text()
+
+
+def test_blind_mode_hides_another_reviewers_memo_until_the_source_is_done(postil):
+    from click.testing import CliRunner
+
+    from postil.tui.cli import cli
+
+    postil.ok("memo", "trial", "tester's appraisal: weak blinding.")
+    postil.ok("blind", "on")
+
+    def as_other(*args):
+        return CliRunner().invoke(cli, ["--db", str(postil.db_path), "--author", "other", *args])
+
+    assert "hidden in blind mode" in as_other("memo", "trial").stderr
+    assert as_other("memos", "--json").stdout.strip() == "[]"
+    brief = as_other("export", "-o", "-").stdout
+    assert "weak blinding" not in brief
+    as_other("done", "trial")
+    assert "weak blinding" in as_other("memo", "trial").stdout
+    assert "weak blinding" in postil.ok("export", "-o", "-").stdout  # the memo's own author sees it

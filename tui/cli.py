@@ -20,6 +20,8 @@ from postil.tui.commands import (
     linking,
     maintenance,
     reading,
+    reconciling,
+    reviewing,
     searching,
     tagging,
     team,
@@ -92,6 +94,12 @@ cli.add_command(citing.memos, 'memos')
 cli.add_command(exporting.import_command, 'import')
 cli.add_command(maintenance.backup, 'backup')
 cli.add_command(maintenance.check, 'check')
+cli.add_command(reviewing.reviewers, 'reviewers')
+cli.add_command(reviewing.done, 'done')
+cli.add_command(reviewing.blind, 'blind')
+cli.add_command(reviewing.agreement_command, 'agreement')
+cli.add_command(reconciling.disagreements, 'disagreements')
+cli.add_command(reconciling.reconcile, 'reconcile')
 cli.add_command(team.team, 'team')
 
 

@@ -14,6 +14,7 @@ from postil.sources.csl import DATE_FIELDS, NAME_FIELDS
 from postil.store.memos import get_memo, list_memos, save_memo, search_memos
 from postil.store.record_import import import_entries
 from postil.store.records import MANUAL, Record, get_record, list_records, update_record
+from postil.store.reviewers import blind_view
 from postil.store.sources import get_source_info, list_sources, rename_source
 from postil.tui.commands.common import CommandError, echo_json, excerpt, json_option, line, plain, resolve_source, table
 
@@ -215,6 +216,10 @@ def memo(settings, source: str, text: str | None, clear: bool, as_json: bool) ->
     """
     db = settings.open()
     info = resolve_source(db, source)
+    existing = get_memo(db, info.id)
+    if existing is not None and existing.author != settings.author and blind_view(db, settings.author).hides_source(info.id):
+        raise CommandError(f"source {info.id}'s memo is another reviewer's, hidden in blind mode until you mark "
+                           "the source done")
     if clear:
         text = ""
     elif text == "-":
@@ -240,7 +245,8 @@ def memos(settings, words: tuple[str, ...], as_json: bool) -> None:
     db = settings.open()
     every = list_memos(db)
     ids = search_memos(db, " ".join(words)) if words else sorted(every)
-    found = [every[i] for i in ids if i in every]
+    view = blind_view(db, settings.author)
+    found = [every[i] for i in ids if i in every and (not view.hides_source(i) or every[i].author == settings.author)]
     if as_json:
         echo_json(found)
         return

@@ -17,6 +17,7 @@ from postil.exports.w3c import dumps, read_file
 from postil.exports.writing import ExportPathError, output_target, write_bytes_atomic, write_text_atomic
 from postil.store.errors import StoreError
 from postil.store.exchange import merge
+from postil.store.reviewers import blind_view
 from postil.tui.commands.common import CommandError, line
 
 
@@ -28,6 +29,8 @@ from postil.tui.commands.common import CommandError, line
 @click.option("-o", "--output", metavar="FILE",
               help="Where to write; `-` for stdout. Default: the title as a file name in the current folder.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--reviewer", metavar="NAME",
+              help="Only this reviewer's highlights, e.g. `consensus` for the reconciled set.")
 @click.option("--format", "fmt", type=click.Choice(["md", "pandoc", "csv", "json", "w3c", "qdpx", "qdc"]), default="md",
               show_default=True,
               help="md: annotated brief; pandoc: the brief with [@key, p. 4] citations and references.json beside it; "
@@ -38,8 +41,8 @@ from postil.tui.commands.common import CommandError, line
 @click.option("--cite", "style", type=click.Choice(sorted(STYLES)), default=None,
               help="Cite sources in this style in the brief (in-text citations and a reference list).")
 @click.pass_obj
-def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool, fmt: str,
-           crlf: bool, style: str | None) -> None:
+def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool,
+           reviewer: str | None, fmt: str, crlf: bool, style: str | None) -> None:
     """Export the highlights matching QUERY (all when none) as a brief or data file.
 
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
@@ -51,15 +54,25 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
         raise CommandError("--format pandoc writes references.json beside the brief: give -o FILE, not -o -")
     db = settings.open()
     if fmt in ("qdpx", "qdc"):
+        # The REFI-QDA export gathers its own highlights: rather than leak what blind mode
+        # hides, or ignore --reviewer, say so (a query `author:NAME` selects one reviewer).
+        if fmt == "qdpx" and reviewer is not None:
+            raise CommandError(f"--reviewer does not apply to qdpx; select with the query instead: author:{reviewer}")
+        if fmt == "qdpx" and blind_view(db, settings.author).blind:
+            raise CommandError("qdpx export is not available in blind mode (it would hold others' hidden work); "
+                               "use md, csv, json or w3c, or switch blind mode off (postil blind off)")
         export_refi(db, " ".join(query), title, output, force, fmt, crlf)
         return
+    view = blind_view(db, settings.author)
     try:
-        data = collect(db, " ".join(query), title)
+        if reviewer is not None and title is None:
+            title = f"Evidence brief: {reviewer}'s highlights"
+        data = collect(db, " ".join(query), title, view=view, reviewer=reviewer)
     except StoreError as error:
         raise CommandError(str(error)) from error
     citer = None
     if fmt in ("md", "pandoc"):
-        facts = gather(db, data)
+        facts = gather(db, data, view)
         if fmt == "pandoc" or style is not None:
             citer = Citer(data, facts, style, pandoc=fmt == "pandoc")
         text = render_brief(data, by, facts, citer).text

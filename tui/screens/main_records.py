@@ -12,6 +12,7 @@ from postil.store.errors import StoreError
 from postil.store.memos import get_memo, save_memo
 from postil.store.models import Source
 from postil.store.records import MANUAL, Record, get_record, update_record
+from postil.store.reviewers import blind_view
 from postil.store.sources import get_source_info, rename_source
 from postil.tui.screens.memo_editor import MemoEditorScreen
 from postil.tui.screens.record_editor import RecordEdit, RecordEditorScreen
@@ -72,8 +73,13 @@ class RecordActions:
         try:
             info = get_source_info(self.db, source_id)
             memo = get_memo(self.db, source_id)
+            hidden = memo is not None and memo.author != self.app.author and \
+                blind_view(self.db, self.app.author).hides_source(source_id)
         except StoreError as error:
             self.report(error)
+            return
+        if hidden:
+            self.tell("this source's memo is another reviewer's, hidden in blind mode until you mark it done")
             return
 
         def save(text: str) -> str | None:
