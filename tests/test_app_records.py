@@ -1,4 +1,4 @@
-"""The record form (R) and the memo editor (M): reachable by key, from the library and the palette."""
+"""The record form (B) and the memo editor (M): reachable by key, from the library and the palette."""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ from postil.tui.widgets.library import LibraryList
 SMALL = (80, 24)
 
 
-async def test_r_opens_the_record_form_and_ctrl_s_saves_the_fields_typed(app_settings, app_db):
+async def test_b_opens_the_record_form_and_ctrl_s_saves_the_fields_typed(app_settings, app_db):
     source_id = add_text(app_db, SAMPLE)
     update_record(app_db, source_id, {"title": "Sample study", "DOI": "10.1234/abcd"}, "source")
     app = make_app(app_settings, app_db, source_id, at_top=True)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
-        await pilot.press("R")
+        await pilot.press("B")
         await pilot.pause()
         assert isinstance(app.screen, RecordEditorScreen)
         shown = screen_text(app)
@@ -47,7 +47,7 @@ async def test_a_taken_key_is_shown_in_the_form_and_nothing_typed_is_lost(app_se
     app = make_app(app_settings, app_db, second, at_top=True)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
-        await pilot.press("R")
+        await pilot.press("B")
         await pilot.pause()
         form = app.screen
         form.query_one("#field-key").value = "TAKEN"
@@ -66,7 +66,7 @@ async def test_renaming_in_the_form_updates_the_library(app_settings, app_db):
     app = make_app(app_settings, app_db, source_id, at_top=True)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await pilot.press("R")
+        await pilot.press("B")
         await pilot.pause()
         app.screen.query_one("#field-library-title").value = "A better title"
         await pilot.press("ctrl+s")
@@ -131,3 +131,10 @@ async def test_the_export_dialog_cites_in_apa_and_prints_memos(tmp_path):
     assert "— (Roseman, 2017)" in text
     assert "## References" in text and "Roseman, L. (2017). Amygdala study." in text
     assert "fMRI, n = 19." in text
+
+
+def test_no_two_main_screen_keys_share_a_key():
+    from postil.tui import keymap
+
+    keys = [k for entry in keymap.MAIN_KEYS for k in entry.keys.split(",")]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)

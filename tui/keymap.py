@@ -64,7 +64,7 @@ MAIN_KEYS: tuple[KeyEntry, ...] = (
     KeyEntry("T", "tags", "tags", GLOBAL, explain="tags screen: the codebook (rename, recolour, merge)"),
     KeyEntry("L", "claims", "claims", GLOBAL, explain="claims view: clusters of linked highlights"),
     KeyEntry("O", "orphans", "orphans", GLOBAL, explain="orphans view: highlights that lost or blurred their place"),
-    KeyEntry("R", "record", "record", GLOBAL,
+    KeyEntry("B", "record", "record", GLOBAL,
              explain="source record: title, authors, year, DOI... for citations (in the library: that source's)"),
     KeyEntry("M", "memo", "memo", GLOBAL, explain="source memo: summary, appraisal, design (in the library: that source's)"),
     KeyEntry("u", "undo", "undo", GLOBAL, show=True, explain="undo the last change (in any source)"),

@@ -1,4 +1,4 @@
-"""The main screen's keys for a source's record and memo: R opens the record form (title,
+"""The main screen's keys for a source's record and memo: B opens the record form (title,
 authors, year, DOI ... and the library title), M the memo editor. In the library list the
 same keys act on the source under its cursor; elsewhere on the open source.
 """
@@ -22,7 +22,7 @@ from postil.tui.widgets.source_header import SourceHeader
 
 
 class RecordActions:
-    """MainScreen's keys R and M (a base class of MainScreen only). What it uses of the screen,
+    """MainScreen's keys B and M (a base class of MainScreen only). What it uses of the screen,
     besides Screen's own methods, is declared here."""
 
     db: sqlite3.Connection

@@ -38,7 +38,7 @@ class LibraryList(RowList):
     """
 
     BINDINGS = [
-        Binding("R", "edit('record')", "record", show=False),
+        Binding("B", "edit('record')", "record", show=False),
         Binding("M", "edit('memo')", "memo", show=False),
     ]
 
