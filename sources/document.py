@@ -120,6 +120,11 @@ class Document:
     """One of "text", "markdown", "html"."""
     warnings: list[str] = field(default_factory=list)
     """Things the loader wants the user to know (replacement decoding, fallbacks)."""
+    metadata: dict = field(default_factory=dict)
+    """What the file says about itself, as read by its loader ({} when nothing): "title",
+    "author" (a list of names), "date" (as written), "language", and the raw facts it came
+    from ("front_matter": the Markdown front matter's keys; "gutenberg": the Project
+    Gutenberg header's fields; "meta": an HTML page's citation/og/dc meta tags)."""
 
 
 @dataclass
@@ -130,3 +135,8 @@ class LoadedSource:
     origin: str
     sha256: str
     size: int
+
+    @property
+    def metadata(self) -> dict:
+        """The document's own bibliographic facts (see `Document.metadata`)."""
+        return self.document.metadata
