@@ -32,6 +32,7 @@ from lxml import etree
 from postil.sources.article import FURNITURE, flatten_math, is_chrome, missed_article
 from postil.sources.builder import DocumentBuilder
 from postil.sources.document import Document
+from postil.sources.htmlmeta import page_metadata
 from postil.sources.normalise import clean
 from postil.sources.plain import load_text, title_from_name
 
@@ -60,7 +61,7 @@ def load_html(text: str, name: str, warnings: list[str] | None = None) -> Docume
     """
     warnings = list(warnings or [])
     page = flatten_math(clean(_CHAR_REF.sub(_safe_char_ref, text)))
-    title, h1 = _page_title(page)
+    title, h1, metadata = _page_facts(page)
     builder = DocumentBuilder()
     try:
         root = _extract(page)
@@ -91,12 +92,15 @@ def load_html(text: str, name: str, warnings: list[str] | None = None) -> Docume
         # Not really HTML (plain text with an .html name): read its text as plain text.
         document = load_text(_all_text(page), name, warnings)
         document.format = "html"
+        document.metadata = metadata
         return document
     if not title:
         title = h1 or next(
             (builder.text()[b.start : b.end] for b in builder.blocks if b.kind == "heading"), None
         )
-    return builder.build(title or title_from_name(name), "html", warnings)
+    document = builder.build(title or title_from_name(name), "html", warnings)
+    document.metadata = metadata
+    return document
 
 
 def _quiet_loggers() -> None:
@@ -119,17 +123,18 @@ def _safe_char_ref(match: re.Match) -> str:
     return match.group()
 
 
-def _page_title(page: str) -> tuple[str, str]:
-    """The text of the page's <title> and of its first <h1> ("" when absent)."""
+def _page_facts(page: str) -> tuple[str, str, dict]:
+    """The text of the page's <title> and of its first <h1> ("" when absent), and what its
+    <meta> tags say (`htmlmeta.page_metadata`)."""
     try:
         root = lxml.html.fromstring(page)
     except Exception:
-        return "", ""
+        return "", "", {}
     found = []
     for tag in ("title", "h1"):
         node = root.find(f".//{tag}")
         found.append("" if node is None else " ".join(clean(node.text_content()).split()))
-    return found[0], found[1]
+    return found[0], found[1], page_metadata(root)
 
 
 def _extract(page: str):

@@ -88,3 +88,19 @@ def test_several_teasers_of_equal_size_are_no_article_but_main_is():
 def test_a_page_with_no_article_element_has_no_container():
     root = lxml.html.document_fromstring(_page(f"<div><p>{SENTENCES}</p></div>"))
     assert article_container(root) is None
+
+
+def test_citation_and_open_graph_meta_tags_become_the_page_s_metadata():
+    page = _page(f"<article><h1>Whales</h1><p>{SENTENCES}</p></article>").replace(
+        "<head>",
+        '<head><meta name="citation_title" content="Whale Song Length">'
+        '<meta name="citation_author" content="Payne, Roger"><meta name="citation_author" content="McVay, Scott">'
+        '<meta name="citation_publication_date" content="1971/08/13"><meta property="og:site_name" content="Sea News">'
+        '<meta name="viewport" content="width=device-width">',
+    )
+    doc = load_html(page, "w.html")
+    assert doc.metadata["title"] == "Whale Song Length"
+    assert doc.metadata["author"] == ["Payne, Roger", "McVay, Scott"]
+    assert doc.metadata["date"] == "1971/08/13"
+    assert doc.metadata["meta"]["og:site_name"] == ["Sea News"]
+    assert "viewport" not in doc.metadata["meta"]
