@@ -18,6 +18,7 @@ from postil.store.clock import now
 from postil.store.highlights import get_highlights
 from postil.store.links import list_links
 from postil.store.models import Highlight, Link, Source
+from postil.store.offsets import load_offsets
 from postil.store.reading import paused_gc
 from postil.store.search import search
 from postil.store.sources import get_block_spans, get_source, get_source_info
@@ -57,6 +58,9 @@ class ExportData:
     """Highlight id -> its quote still equals its source's text between its offsets."""
     locations: dict[str, Location] = field(default_factory=dict)
     tag_order: list[str] = field(default_factory=list)
+    file_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Highlight id -> (start, end) in its source file's decoded text, for the highlights
+    whose quote is one unbroken stretch of that file (`sources.offsets`)."""
 
     @property
     def mismatches(self) -> list[Highlight]:
@@ -113,8 +117,25 @@ def _collect(db: sqlite3.Connection, query: str, title: str | None) -> ExportDat
     )
     data.quote_ok = {h.id: check_quote(sources[h.source_id].text, h) for h in highlights}
     data.locations = locate_all(highlights, sources, spans)
+    data.file_spans = file_spans(db, highlights, data.quote_ok)
     data.tag_order = ordered_tags({t for h in highlights for t in h.tags})
     return data
+
+
+def file_spans(db: sqlite3.Connection, highlights: list[Highlight], quote_ok: dict[str, bool]) -> dict[str, tuple[int, int]]:
+    """Where each sound highlight's quote is in its file's text, when the offset map knows."""
+    maps: dict[int, object] = {}
+    out: dict[str, tuple[int, int]] = {}
+    for h in highlights:
+        if not quote_ok.get(h.id, False):
+            continue
+        if h.source_id not in maps:
+            maps[h.source_id] = load_offsets(db, h.source_id)
+        offsets = maps[h.source_id]
+        span = offsets.file_span(h.start, h.end) if offsets is not None else None
+        if span is not None:
+            out[h.id] = span
+    return out
 
 
 def default_title(query: str) -> str:

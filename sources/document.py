@@ -6,6 +6,8 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from postil.sources.offsets import OffsetMap
+
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote", "table_row", "code")
 
 
@@ -135,6 +137,8 @@ class LoadedSource:
     origin: str
     sha256: str
     size: int
+    offsets: OffsetMap | None = None
+    """Reading text -> the file's decoded text (`sources.offsets`); None when not made."""
 
     @property
     def metadata(self) -> dict:

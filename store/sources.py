@@ -13,6 +13,7 @@ from postil.store.clock import now
 from postil.store.db import write
 from postil.store.errors import Ambiguous, NotFound
 from postil.store.models import Source, SourceInfo
+from postil.store.offsets import save_offsets
 from postil.store.reanchor import reanchor_source
 
 _INFO_COLUMNS = """
@@ -73,6 +74,7 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
             )
             db.execute("DELETE FROM blocks WHERE source_id = ?", [source_id])
             _insert_blocks(db, source_id, document.blocks)
+            save_offsets(db, source_id, loaded.offsets)
 
             report = reanchor_source(db, source_id, document.text)
             return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report)
@@ -88,6 +90,8 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
         # A reused id (a deleted source, foreign keys off) must not inherit a position.
         db.execute("DELETE FROM reading_positions WHERE source_id = ?", [source_id])
         _insert_blocks(db, source_id, document.blocks)
+        if loaded.offsets is not None:
+            save_offsets(db, source_id, loaded.offsets)
         return AddResult(get_source_info(db, source_id), "added", len(document.blocks))
 
 
