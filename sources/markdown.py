@@ -10,7 +10,7 @@ With mdit-py-plugins: YAML front matter is kept out of the text and read (`front
 into `Document.metadata` (title, author, date); GFM footnote references read "[1]" and the
 notes follow the body as paragraphs "[1] ..." (meta {"footnote": 1}); a definition list
 reads as its term (a paragraph) and each definition as a "•" item (meta {"term": ...});
-pandoc grid tables are rows like any table (`gridtable`). The title is the front matter's,
+pandoc grid and simple tables are rows like any table (`pandoc_tables`). The title is the front matter's,
 else the first level-1 heading, else a short first line, else the file name.
 
 Text pasted from the web often has one paragraph per line and no blank lines between them;
@@ -36,8 +36,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from postil.sources.builder import DocumentBuilder
 from postil.sources.document import Document
 from postil.sources.frontmatter import parse_front_matter
-from postil.sources.gridtable import grid_table_plugin, table_rows
 from postil.sources.normalise import clean
+from postil.sources.pandoc_tables import pandoc_tables_plugin, simple_rows, table_rows
 from postil.sources.plain import LONG_LINE, Unit, line_unit, load_text, mark_headings, title_from_name
 
 CELL_GAP = "  │  "
@@ -92,7 +92,7 @@ def pathological(text: str) -> str | None:
 def _parser() -> MarkdownIt:
     """CommonMark with GFM tables, front matter, footnotes, definition lists and grid tables."""
     md = MarkdownIt("commonmark").enable("table")
-    for plugin in (front_matter_plugin, footnote_plugin, deflist_plugin, grid_table_plugin):
+    for plugin in (front_matter_plugin, footnote_plugin, deflist_plugin, pandoc_tables_plugin):
         md.use(plugin)
     return md
 
@@ -156,10 +156,11 @@ def _parse(text: str, name: str, warnings: list[str]) -> Document:
             heading_level = int(token.tag[1:])
         elif kind == "heading_close":
             heading_level = 0
-        elif kind in ("table_open", "grid_table"):
+        elif kind in ("table_open", "grid_table", "simple_table"):
             table_index += 1
-            if kind == "grid_table":
-                target.extend(_grid_units(md, token.content, table_index))
+            if kind != "table_open":
+                rows = table_rows(token.content) if kind == "grid_table" else simple_rows(token.content)
+                target.extend(_grid_units(md, rows, table_index))
         elif kind == "tr_open":
             row, row_links = [], []
             line = token.map[0] if token.map else None
@@ -262,10 +263,10 @@ def _choose_title(units: list[Unit], metadata: dict, name: str) -> str:
     return title_from_name(name)
 
 
-def _grid_units(md: MarkdownIt, content: str, table: int) -> list[Unit]:
-    """A grid table's rows as table_row units, each cell's inline markup read like a paragraph's."""
+def _grid_units(md: MarkdownIt, rows: list[tuple[list[str], bool]], table: int) -> list[Unit]:
+    """A pandoc table's rows as table_row units, each cell's inline markup read like a paragraph's."""
     units = []
-    for cells, header in table_rows(content):
+    for cells, header in rows:
         texts, links = [], []
         for cell in cells:
             rendered = [line for token in md.parseInline(cell) for line in _render_inline(token)]

@@ -165,3 +165,31 @@ def test_front_matter_that_is_not_key_value_text_is_kept_out_but_ignored():
     doc = load_markdown("---\n- just\n- a list\n---\n\n# Real\n\nBody.\n", "x.md")
     assert doc.title == "Real"
     assert "just" not in doc.text
+
+
+def test_a_pandoc_simple_table_reads_as_rows_under_its_header():
+    text = (
+        "# Options\n\n"
+        "  Right     Left     Center\n"
+        "-------     ------ ----------\n"
+        "     12     ab        x y\n"
+        "    123     cde       z\n\n"
+        "After the table.\n"
+    )
+    doc = load_markdown(text, "t.md")
+    rows = [b for b in doc.blocks if b.kind == "table_row"]
+    assert [doc.text[b.start : b.end].split("  │  ") for b in rows] == [
+        ["Right", "Left", "Center"], ["12", "ab", "x y"], ["123", "cde", "z"],
+    ]
+    assert rows[0].meta.get("header") is True
+    assert "After the table." in doc.text and "---" not in doc.text
+
+
+def test_a_rule_between_paragraphs_is_not_a_simple_table():
+    doc = load_markdown("# T\n\nOne paragraph.\n\n--- ---\n\nAnother one.\n", "t.md")
+    assert [b.kind for b in doc.blocks] == ["heading", "paragraph", "paragraph"]
+
+
+def test_a_fence_over_dashes_stays_code():
+    doc = load_markdown("# T\n\n```\n--- ---\nx\n```\n", "t.md")
+    assert [(b.kind, doc.text[b.start : b.end]) for b in doc.blocks][1] == ("code", "--- ---\nx")

@@ -1,4 +1,4 @@
-"""Pandoc grid tables as rows of cells: a markdown-it block rule and the reading of a table.
+"""Pandoc grid and simple tables as rows of cells: markdown-it block rules and their reading.
 
 A grid table is drawn with `+---+---+` borders, `|` between cells and an optional `+===+`
 line under the header:
@@ -15,6 +15,17 @@ here claims the lines from a `+-` border to the last border line and emits one
 `grid_table` token whose `content` is those lines; `table_rows` turns them into rows, each
 cell's lines joined with spaces. Column edges come from the `+` positions of the first
 border, so a cell spanning columns is read as the cells it covers (its text in the first).
+
+A simple table is a header line over a line of dash groups, one group per column, and rows
+down to a blank line:
+
+      Right     Left
+    -------     ------
+         12     ab
+
+CommonMark reads the dashes as a rule and the rows as a paragraph. The `simple_table` rule
+claims such lines (the header line directly above at least two dash groups) as one token;
+`simple_rows` cuts every line at the columns the dash groups span.
 """
 
 from __future__ import annotations
@@ -27,9 +38,13 @@ from markdown_it.rules_block import StateBlock
 _BORDER = re.compile(r"^\+(?:[-=:]+\+)+\s*$")
 
 
-def grid_table_plugin(md: MarkdownIt) -> None:
-    """Register the `grid_table` block rule (before the pipe-table rule)."""
+_DASH_GROUPS = re.compile(r"^-{2,}(?: +-{2,})+ *$")
+
+
+def pandoc_tables_plugin(md: MarkdownIt) -> None:
+    """Register the `grid_table` and `simple_table` block rules (before the pipe-table rule)."""
     md.block.ruler.before("table", "grid_table", _grid_table_rule, {"alt": ["paragraph"]})
+    md.block.ruler.before("table", "simple_table", _simple_table_rule, {"alt": ["paragraph"]})
 
 
 def _line(state: StateBlock, number: int) -> str:
@@ -96,3 +111,44 @@ def _cells(text: str, edges: list[int]) -> list[str]:
         piece = text[left + 1 : right] if right <= len(text) else text[left + 1 :]
         cells.append(piece.replace("|", " ").strip())
     return cells
+
+
+def _raw_line(state: StateBlock, number: int) -> str:
+    """A line with its indentation: a simple table's columns are where its characters are."""
+    return state.src[state.bMarks[number] : state.eMarks[number]]
+
+
+def _simple_table_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if start_line + 2 >= end_line or state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    header = _raw_line(state, start_line)
+    dashes = _raw_line(state, start_line + 1)
+    if not header.strip() or header.lstrip().startswith(("```", "~~~", ">", "|", "+")) or not _DASH_GROUPS.match(dashes.strip()) or state.isEmpty(start_line + 2):
+        return False
+    line = start_line + 2
+    while line < end_line and not state.isEmpty(line):
+        line += 1
+    if silent:
+        return True
+    token = state.push("simple_table", "table", 0)
+    token.map = [start_line, line]
+    token.content = "\n".join(_raw_line(state, n) for n in range(start_line, line))
+    state.line = line
+    return True
+
+
+def simple_rows(content: str) -> list[tuple[list[str], bool]]:
+    """(cells, is_header) for each line of a simple table: the header, then its rows."""
+    lines = content.split("\n")
+    groups = [(m.start(), m.end()) for m in re.finditer(r"-+", lines[1])]
+    # A column runs from its dashes' start to the next column's start (text may overhang).
+    bounds = [(start, groups[i + 1][0] if i + 1 < len(groups) else None) for i, (start, _) in enumerate(groups)]
+    bounds[0] = (0, bounds[0][1])
+    rows = []
+    for number, text in enumerate(lines):
+        if number == 1:
+            continue
+        cells = [" ".join(text[a:b].split()) for a, b in bounds]
+        if any(cells):
+            rows.append((cells, number == 0))
+    return rows
