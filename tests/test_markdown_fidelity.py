@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postil.sources.frontmatter import parse_front_matter
 from postil.sources.load import load_path
 from postil.sources.markdown import load_markdown
 
@@ -193,3 +197,12 @@ def test_a_rule_between_paragraphs_is_not_a_simple_table():
 def test_a_fence_over_dashes_stays_code():
     doc = load_markdown("# T\n\n```\n--- ---\nx\n```\n", "t.md")
     assert [(b.kind, doc.text[b.start : b.end]) for b in doc.blocks][1] == ("code", "--- ---\nx")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["title: ", "author:", "\n", "- ", "  ", "'", '"', "[", "]", ",", "#", ":", "|", ">",
+                                 "name: ", "x", "é", "\\", "\t"]), max_size=40).map("".join))
+def test_any_front_matter_reads_as_strings_and_lists_without_raising(raw):
+    data = parse_front_matter(raw)
+    for value in data.values():
+        assert isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
