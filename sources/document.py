@@ -10,6 +10,10 @@ from postil.sources.offsets import OffsetMap
 
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote", "table_row", "code")
 
+CELL_GAP = "  |  "
+"""What separates the cells of a table row in the reading text, so a quote of a row reads
+"Dose  |  25 mg" in every export and search result (the reader lines the bars up)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Block:

@@ -31,12 +31,10 @@ from lxml import etree
 
 from postil.sources.article import FURNITURE, flatten_math, is_chrome, missed_article
 from postil.sources.builder import DocumentBuilder
-from postil.sources.document import Document
+from postil.sources.document import CELL_GAP, Document
 from postil.sources.htmlmeta import page_metadata
 from postil.sources.normalise import clean
 from postil.sources.plain import load_text, title_from_name
-
-CELL_GAP = "  │  "
 
 _CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 _SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)

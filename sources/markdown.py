@@ -2,7 +2,7 @@
 
 Inline markup (`**`, `_`, backticks, link and image syntax) is dropped from the reading
 text; link targets go to the block's meta {"links": [...]}. A table becomes one
-`table_row` block per row with cells joined by "  │  " and no delimiter row. Headings,
+`table_row` block per row with cells joined by "  |  " (`document.CELL_GAP`) and no delimiter row. Headings,
 list items (with their marker, "•" or "1.", written into the text), block quotes and code
 become blocks of their own; code keeps every line's whitespace exactly.
 
@@ -34,14 +34,11 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from postil.sources.builder import DocumentBuilder
-from postil.sources.document import Document
+from postil.sources.document import CELL_GAP, Document
 from postil.sources.frontmatter import parse_front_matter
 from postil.sources.normalise import clean
 from postil.sources.pandoc_tables import pandoc_tables_plugin, simple_rows, table_rows
 from postil.sources.plain import LONG_LINE, Unit, line_unit, load_text, mark_headings, title_from_name
-
-CELL_GAP = "  │  "
-"""What separates the cells of a table row in the reading text."""
 
 MAX_NESTING = 32
 """More container markers than this at the start of a line is treated as pathological."""

@@ -191,6 +191,17 @@ def get_block_spans(db: sqlite3.Connection, source_id: int) -> list[tuple[str, i
     ).fetchall()
 
 
+def table_header_starts(db: sqlite3.Connection, source_id: int) -> set[int]:
+    """Where a source's table header rows start (blocks whose meta says {"header": true})."""
+    return {
+        row[0]
+        for row in db.execute(
+            "SELECT start FROM blocks WHERE source_id = ? AND kind = 'table_row' AND json_extract(meta, '$.header') = 1",
+            [source_id],
+        )
+    }
+
+
 def source_text(db: sqlite3.Connection, source_id: int) -> str:
     row = db.execute("SELECT text FROM sources WHERE id = ?", [source_id]).fetchone()
     if row is None:

@@ -134,7 +134,7 @@ def test_a_definition_list_reads_as_terms_and_their_definitions():
 def test_a_grid_table_reads_as_rows_of_cells_with_its_header():
     doc = load_markdown(MANUAL, "manual.md")
     rows = [(b, doc.text[b.start : b.end]) for b in doc.blocks if b.kind == "table_row"]
-    cells = [text.split("  │  ") for _, text in rows]
+    cells = [text.split("  |  ") for _, text in rows]
     assert cells == [["Option", "Effect"], ["--standalone", "Whole document"], ["--toc", "Table of contents"]]
     assert rows[0][0].meta.get("header") is True
     assert "+---" not in doc.text and "+===" not in doc.text
@@ -143,7 +143,7 @@ def test_a_grid_table_reads_as_rows_of_cells_with_its_header():
 def test_a_grid_table_without_a_header_separator_has_no_header_row():
     doc = load_markdown("# T\n\n+---+---+\n| a | b |\n+---+---+\n| c | d |\n+---+---+\n", "t.md")
     rows = [b for b in doc.blocks if b.kind == "table_row"]
-    assert [doc.text[b.start : b.end] for b in rows] == ["a  │  b", "c  │  d"]
+    assert [doc.text[b.start : b.end] for b in rows] == ["a  |  b", "c  |  d"]
     assert not any(b.meta.get("header") for b in rows)
 
 
@@ -182,7 +182,7 @@ def test_a_pandoc_simple_table_reads_as_rows_under_its_header():
     )
     doc = load_markdown(text, "t.md")
     rows = [b for b in doc.blocks if b.kind == "table_row"]
-    assert [doc.text[b.start : b.end].split("  │  ") for b in rows] == [
+    assert [doc.text[b.start : b.end].split("  |  ") for b in rows] == [
         ["Right", "Left", "Center"], ["12", "ab", "x y"], ["123", "cde", "z"],
     ]
     assert rows[0].meta.get("header") is True
@@ -206,3 +206,20 @@ def test_any_front_matter_reads_as_strings_and_lists_without_raising(raw):
     data = parse_front_matter(raw)
     for value in data.values():
         assert isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def test_a_table_row_quote_has_no_drawing_characters_and_the_brief_names_its_columns(tmp_path: Path):
+    from tests.cli_support import Postil
+
+    path = tmp_path / "doses.md"
+    path.write_text("# Doses\n\n| Drug | Dose |\n|---|---|\n| psilocybin | 25 mg |\n| placebo | 0 mg |\n", encoding="utf-8")
+    postil = Postil(tmp_path)
+    postil.ok("add", str(path))
+    postil.ok("mark", "1", "psilocybin  |  25 mg")
+    assert postil.ok("highlights", "--json").json()[0]["quote"] == "psilocybin  |  25 mg"
+    record = postil.ok("export", "--format", "json", "-o", "-").stdout
+    brief = postil.ok("export", "-o", "-").stdout
+    found = postil.ok("search", "psilocybin").stdout
+    for shown in (record, brief, found):
+        assert "│" not in shown
+    assert "*Columns:* Drug  \\|  Dose" in brief  # "|" escaped, as Markdown needs
