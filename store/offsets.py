@@ -22,3 +22,8 @@ def load_offsets(db: sqlite3.Connection, source_id: int) -> OffsetMap | None:
     """A source's offset map, or None when it has none (imported before maps were kept)."""
     row = db.execute("SELECT file_chars, runs FROM source_offsets WHERE source_id = ?", [source_id]).fetchone()
     return OffsetMap.from_blob(row[0], row[1]) if row else None
+
+
+def has_offsets(db: sqlite3.Connection, source_id: int) -> bool:
+    """Whether a source has an offset map."""
+    return db.execute("SELECT 1 FROM source_offsets WHERE source_id = ?", [source_id]).fetchone() is not None

@@ -13,7 +13,7 @@ from postil.store.clock import now
 from postil.store.db import write
 from postil.store.errors import Ambiguous, NotFound
 from postil.store.models import Source, SourceInfo
-from postil.store.offsets import save_offsets
+from postil.store.offsets import has_offsets, save_offsets
 from postil.store.reanchor import reanchor_source
 
 _INFO_COLUMNS = """
@@ -53,6 +53,8 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
         ).fetchone()
         if same_bytes:
             info = _info(db, same_bytes)
+            if loaded.offsets is not None and not has_offsets(db, info.id):
+                save_offsets(db, info.id, loaded.offsets)  # imported before maps were kept
             return AddResult(info, "unchanged", _block_count(db, info.id))
         existing = db.execute(
             "SELECT id FROM sources WHERE origin = ? ORDER BY id LIMIT 1", [loaded.origin]

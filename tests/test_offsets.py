@@ -116,3 +116,17 @@ def test_json_export_states_reading_and_file_positions_apart(tmp_path):
     file_text, reading = book.read_text(encoding="utf-8-sig"), postil.ok("show", "1").stdout
     assert reading[record["start"] : record["end"]] == "Call me Ishmael."
     assert file_text[record["file_start"] : record["file_end"]] == "Call me Ishmael."
+
+
+def test_adding_the_same_file_again_gives_an_old_source_its_map(tmp_path):
+    from postil.store.db import open_db
+    from postil.store.offsets import load_offsets, save_offsets
+    from postil.store.sources import add_source
+
+    db = open_db(tmp_path / "p.db")
+    loaded = load_bytes(BOOK.encode("utf-8"), "pg9999.txt")
+    source = add_source(db, loaded).source
+    save_offsets(db, source.id, None)  # as a source imported before maps were kept
+    assert load_offsets(db, source.id) is None
+    assert add_source(db, loaded).status == "unchanged"
+    assert load_offsets(db, source.id).to_blob() == loaded.offsets.to_blob()
