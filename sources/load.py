@@ -19,6 +19,7 @@ from postil.sources.document import Document, LoadedSource
 from postil.sources.errors import SourceError
 from postil.sources.metadata import record_from_front_matter, record_from_gutenberg
 from postil.sources.normalise import check_not_binary, clean, decode
+from postil.sources.offsets import build_offset_map
 from postil.sources.plain import load_text
 
 SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
@@ -88,6 +89,7 @@ def load_bytes(data: bytes, name: str, origin: str | None = None) -> LoadedSourc
         origin=origin if origin is not None else name,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
+        offsets=build_offset_map(document.text, text),
     )
 
 

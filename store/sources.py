@@ -13,6 +13,7 @@ from postil.store.clock import now
 from postil.store.db import write
 from postil.store.errors import Ambiguous, NotFound
 from postil.store.models import Source, SourceInfo
+from postil.store.offsets import has_offsets, save_offsets
 from postil.store.reanchor import reanchor_source
 from postil.store.records import fill_from_source
 
@@ -55,6 +56,8 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
         ).fetchone()
         if same_bytes:
             info = _info(db, same_bytes)
+            if loaded.offsets is not None and not has_offsets(db, info.id):
+                save_offsets(db, info.id, loaded.offsets)  # imported before maps were kept
             return AddResult(info, "unchanged", _block_count(db, info.id))
         existing = db.execute(
             "SELECT id FROM sources WHERE origin = ? ORDER BY id LIMIT 1", [loaded.origin]
@@ -76,6 +79,7 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
             )
             db.execute("DELETE FROM blocks WHERE source_id = ?", [source_id])
             _insert_blocks(db, source_id, document.blocks)
+            save_offsets(db, source_id, loaded.offsets)
 
             fill_from_source(db, source_id, document.record)
             report = reanchor_source(db, source_id, document.text)
@@ -93,6 +97,8 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
         db.execute("DELETE FROM reading_positions WHERE source_id = ?", [source_id])
         _insert_blocks(db, source_id, document.blocks)
         fill_from_source(db, source_id, document.record)
+        if loaded.offsets is not None:
+            save_offsets(db, source_id, loaded.offsets)
         return AddResult(get_source_info(db, source_id), "added", len(document.blocks))
 
 
@@ -190,6 +196,17 @@ def get_block_spans(db: sqlite3.Connection, source_id: int) -> list[tuple[str, i
     return db.execute(
         'SELECT kind, level, start, "end" FROM blocks WHERE source_id = ? ORDER BY seq', [source_id]
     ).fetchall()
+
+
+def table_header_starts(db: sqlite3.Connection, source_id: int) -> set[int]:
+    """Where a source's table header rows start (blocks whose meta says {"header": true})."""
+    return {
+        row[0]
+        for row in db.execute(
+            "SELECT start FROM blocks WHERE source_id = ? AND kind = 'table_row' AND json_extract(meta, '$.header') = 1",
+            [source_id],
+        )
+    }
 
 
 def source_text(db: sqlite3.Connection, source_id: int) -> str:
