@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_support import SAMPLE, add_text, make_app, screen_text
+from app_support import SAMPLE, add_text, make_app, screen_text, settle
 
 from postil.store.memos import get_memo
 from postil.store.records import MANUAL, get_record, update_record
@@ -24,6 +24,7 @@ async def test_b_opens_the_record_form_and_ctrl_s_saves_the_fields_typed(app_set
         await pilot.press("B")
         await pilot.pause()
         assert isinstance(app.screen, RecordEditorScreen)
+        assert await settle(pilot, lambda: "Source record" in screen_text(app))
         shown = screen_text(app)
         assert "Source record" in shown and "10.1234/abcd" in shown and "from the file" in shown
         assert "ctrl+s save" in shown  # the whole form fits at 80x24
@@ -55,7 +56,7 @@ async def test_a_taken_key_is_shown_in_the_form_and_nothing_typed_is_lost(app_se
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form
-        assert "already source" in screen_text(app)
+        assert await settle(pilot, lambda: "already source" in screen_text(app))
         assert form.query_one("#field-library-title").value == "Renamed"
     # Nothing half-saved: the rename ran, the key did not (each is its own transaction).
     assert get_record(app_db, second) is None or get_record(app_db, second).citation_key != "TAKEN"
@@ -72,7 +73,7 @@ async def test_renaming_in_the_form_updates_the_library(app_settings, app_db):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert get_source_info(app_db, source_id).title == "A better title"
-        assert "A better title" in screen_text(app)
+        assert await settle(pilot, lambda: "A better title" in screen_text(app))
 
 
 async def test_m_in_the_library_edits_the_memo_of_the_source_under_its_cursor(app_settings, app_db):
