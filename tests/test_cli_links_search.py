@@ -101,3 +101,16 @@ def test_overview_table_and_json(postil):
     assert by_title["Other study"]["counts"]["outcome"] == 1
     assert data["total"] == 2
     assert any("0 caveats" in w["message"] for w in data["warnings"])
+
+
+def test_search_query_may_start_with_a_minus(postil):
+    """The README's `-tag:T` syntax works as the first word, without `--`."""
+    two_highlights(postil)
+    hits = postil.ok("search", "-tag:caveat relapse", "--json").json()
+    assert [h["quote"] for h in hits] == ["No relapse was seen"]
+    assert len(postil.ok("search", "-n", "1", "-tag:outcome", "--json").json()) == 1
+    assert len(postil.ok("search", "-n1", "-tag:mechanism").stdout.splitlines()) == 1
+    # Unquoted words are one query, too.
+    assert [h["quote"] for h in postil.ok("search", "-tag:outcome", "relapses", "--json").json()] == [
+        "Some relapses followed stressful events."
+    ]

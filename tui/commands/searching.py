@@ -7,18 +7,20 @@ import click
 from postil.store.links import links_of
 from postil.store.overview import overview
 from postil.store.search import search_hits
-from postil.tui.commands.common import echo_json, excerpt, json_option, line, plain, short_id, table
+from postil.tui.commands.common import QueryCommand, echo_json, excerpt, json_option, line, plain, short_id, table
 
 
-@click.command(short_help="Search highlights with the query language.")
-@click.argument("query", required=False, default="")
+@click.command(cls=QueryCommand, short_help="Search highlights with the query language.")
+@click.argument("words", nargs=-1, metavar="[QUERY]...")
 @click.option("--limit", "-n", type=click.IntRange(min=0), default=None, help="At most N results.")
 @json_option("Print a JSON array of highlights with their source, tags and links.")
 @click.pass_obj
-def search(settings, query: str, limit: int | None, as_json: bool) -> None:
+def search(settings, words: tuple[str, ...], limit: int | None, as_json: bool) -> None:
     """Find highlights: words, "phrases", tag:T, -tag:T, source:S, author:A, has:note|link,
     rel:R, before:DATE, after:DATE, OR and (groups). No QUERY lists every highlight.
+    The query may start with `-` (`postil search -tag:anecdote placebo`) and need not be quoted.
     """
+    query = " ".join(words)
     db = settings.open()
     hits = search_hits(db, query, limit=limit)
     if as_json:
