@@ -3,7 +3,7 @@
 import asyncio
 import sqlite3
 
-from screen_host import Host, drawn
+from screen_host import NOT_DISMISSED, Host, drawn
 from search_fixture import build
 from textual.app import App
 from textual.widgets import OptionList
@@ -60,6 +60,29 @@ async def test_malformed_query_shows_the_message(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
     assert app.result is None
+
+
+async def test_a_malformed_query_shows_no_results_under_its_message(tmp_path):
+    """Typed over the unfiltered list, `tag:nosuch` and `tag:(` must not leave it showing."""
+    fx = build(tmp_path / "search.db")
+    app = Host(SearchScreen(fx.db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert len(app.screen.hits) == 10
+        for query in ("tag:nosuch", "tag:("):
+            await pilot.press(*["backspace"] * 12, *query)
+            await settle(app, pilot)
+            text = drawn(app)
+            assert app.screen.error and app.screen.hits == []
+            assert app.screen.query_one("#results", OptionList).option_count == 0
+            assert "no results until the query is fixed" in text
+            assert "Relapses were common" not in text
+            await pilot.press("enter")  # nothing to open
+            await pilot.pause()
+            assert app.result is NOT_DISMISSED
+        await pilot.press(*["backspace"] * 12, *"tag:caveat")
+        await settle(app, pilot)
+        assert fx.names(h.highlight for h in app.screen.hits) == ["a2", "t2"]
 
 
 async def test_free_words_are_emphasised_and_notes_shown(tmp_path):

@@ -217,7 +217,9 @@ class SearchScreen(Screen["str | None"]):
         self.query_one("#error", Static).update(Content(for_display_line(error)))
         self.query_one("#error", Static).display = bool(error)
         if error:
-            return  # keep the last good results under the message while the user fixes it
+            # No results under a bad query: the last good ones (often the unfiltered list)
+            # would read as its answer.
+            hits, query = [], None
         self.hits = list(hits)
         self.shown_query = query
         self._terms = store_search.match_terms(query)
@@ -251,7 +253,9 @@ class SearchScreen(Screen["str | None"]):
         """`total` None: only the first page is in, more are coming."""
         n, sources = len(self.hits), len(self._counts)
         in_sources = f"in {sources} source{'s' * (sources != 1)}"
-        if not n:
+        if self.error:
+            text = "no results until the query is fixed"
+        elif not n:
             text = "no highlights match"
         elif total is None:
             text = f"{n}+ highlights {in_sources}…"
