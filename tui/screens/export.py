@@ -3,13 +3,16 @@
 Scope: this source (`source:ID`), all sources, or the current search. The file name starts
 as the slug of the brief's title in the current folder and follows scope and format changes
 until the user edits it. Writing goes through the exports package (collect, render, atomic
-no-clobber write); an existing file is replaced only with "replace" ticked. Errors are one
-line in the dialog. After a successful write the dialog shows the path and closing it
+no-clobber write); an existing file is replaced only with "replace" turned on (it starts off,
+and its label says which it is: a toggle's X looks the same either way without colour).
+A line under the file name says what `enter` will write. Errors are one line in the dialog.
+Below 90 columns or 30 rows the controls are compact, so the dialog fits 80x24 and 60x24. After a successful write the dialog shows the path and closing it
 dismisses with that path (None when nothing was written).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -56,6 +59,8 @@ class ExportScreen(ModalScreen["Path | None"]):
     """Dismisses with the path written, or None."""
 
     CSS_PATH = "export.tcss"
+    COMPACT_BELOW = (90, 30)
+    """Columns and rows under which the controls drop their borders."""
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("ctrl+s", "export", "Export"),
@@ -93,7 +98,7 @@ class ExportScreen(ModalScreen["Path | None"]):
         with Vertical(id="dialog"):
             yield Label(Content("Export a brief"), id="heading")
             with Horizontal():
-                with Vertical():
+                with Vertical(id="scope-column"):
                     yield Label(Content("Scope"))
                     with RadioSet(id="scope"):
                         yield RadioButton(
@@ -118,13 +123,22 @@ class ExportScreen(ModalScreen["Path | None"]):
                             yield RadioButton(Content(labels[name]), value=name == self.fmt, id=f"format-{name}")
             yield Label(Content(f"File (in {for_display_line(str(self.folder))} unless a path is given)"))
             yield Input(id="file")
-            yield Checkbox(Content("replace the file if it exists"), id="force")
+            yield Static(id="plan")
+            yield Checkbox(_force_label(False), value=False, id="force")
             yield Static(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self._update_name()
+        self._update_plan()
         self.query_one("#file", Input).focus()
+
+    def on_resize(self) -> None:
+        width, height = self.size
+        compact = width < self.COMPACT_BELOW[0] or height < self.COMPACT_BELOW[1]
+        for widget in self.query("RadioSet, Input, Checkbox"):
+            widget.compact = compact
+        self.set_class(compact, "-compact")
 
     # --- choices ------------------------------------------------------------------------
 
@@ -156,6 +170,23 @@ class ExportScreen(ModalScreen["Path | None"]):
             self.fmt = value
         self._update_name()
 
+    @on(Input.Changed, "#file")
+    @on(Checkbox.Changed, "#force")
+    def _update_plan(self) -> None:
+        """Say what `enter` will write, and whether an existing file would be replaced."""
+        force = self.query_one("#force", Checkbox)
+        force.label = _force_label(force.value)
+        path = self.target_path()
+        # The folder is named in the label above: repeat only the name when it is in it.
+        name = path.name if path.parent == self.folder else str(path)
+        if not os.path.lexists(path):
+            plan = f"will write a new file: {name}"
+        elif force.value:
+            plan = f"{name} exists and will be replaced"
+        else:
+            plan = f"{name} exists: it will not be replaced (turn replace on, or change the name)"
+        self.query_one("#plan", Static).update(Content(for_display_line(plan)))
+
     # --- writing ------------------------------------------------------------------------
 
     @on(Input.Submitted, "#file")
@@ -186,8 +217,13 @@ class ExportScreen(ModalScreen["Path | None"]):
             if not data.highlights:
                 self.say("nothing to export: no highlights in this scope", error=True)
                 return
+            force = self.query_one("#force", Checkbox).value
+            if os.path.lexists(self.target_path()) and not force:
+                # The writer refuses too (and without a race); this says it in the dialog's terms.
+                self.say(f"{self.target_path().name} exists: turn replace on, or change the name", error=True)
+                return
             text, mismatches = render(data, self.fmt, self.grouping)
-            written = write_text_atomic(self.target_path(), text, force=self.query_one("#force", Checkbox).value)
+            written = write_text_atomic(self.target_path(), text, force=force)
         except (StoreError, ExportPathError, OSError) as error:
             self.say(str(error).splitlines()[0] if str(error) else type(error).__name__, error=True)
             return
@@ -199,3 +235,7 @@ class ExportScreen(ModalScreen["Path | None"]):
 
     def action_close(self) -> None:
         self.dismiss(self.written)
+
+
+def _force_label(on: bool) -> Content:
+    return Content("replace: on — an existing file will be replaced" if on else "replace: off — an existing file is kept")
