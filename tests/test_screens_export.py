@@ -102,9 +102,9 @@ async def test_the_dialog_never_overwrites_by_default_and_says_what_it_will_writ
         await pilot.pause()
         screen = app.screen
         assert screen.query_one("#force").value is False
-        text = " ".join(drawn(app).split())  # the plan line wraps
-        assert "replace: off" in text
-        assert "exists: it will not be replaced" in text
+        assert "replace: off" in drawn(app)
+        plan = str(screen.query_one("#plan").content)  # wrapped on screen at 80 columns
+        assert plan.startswith(existing.name) and "exists: it will not be replaced" in plan
         dialog = screen.query_one("#dialog").region
         assert dialog.x >= 0 and dialog.right <= 80 and dialog.bottom <= 24
         await pilot.press("down", "enter")
@@ -112,7 +112,7 @@ async def test_the_dialog_never_overwrites_by_default_and_says_what_it_will_writ
         assert existing.read_text() == "keep me"
         screen.query_one("#file").value = "fresh.md"
         await pilot.pause()
-        assert "will write a new file" in drawn(app)
+        assert str(screen.query_one("#plan").content) == "will write a new file: fresh.md"
 
 
 async def test_the_dialog_fits_a_60_column_screen(tmp_path):
