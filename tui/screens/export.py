@@ -6,7 +6,7 @@ until the user edits it. Writing goes through the exports package (collect, rend
 no-clobber write); an existing file is replaced only with "replace" turned on (it starts off,
 and its label says which it is: a toggle's X looks the same either way without colour).
 A line under the file name says what `enter` will write. Errors are one line in the dialog.
-Below 90 columns or 30 rows the controls are compact, so the dialog fits 80x24 and 60x24. After a successful write the dialog shows the path and closing it
+On small terminals the controls are compact (tui.screens.compact), so it fits 80x24 and 60x24. After a successful write the dialog shows the path and closing it
 dismisses with that path (None when nothing was written).
 """
 
@@ -32,6 +32,7 @@ from postil.exports.writing import EXTENSIONS, ExportPathError, default_path, sl
 from postil.sources.sanitise import for_display_line
 from postil.store import sources as store_sources
 from postil.store.errors import StoreError
+from postil.tui.screens.compact import fit_to_size
 from postil.tui.screens.render import clip
 
 SCOPES = ("source", "all", "search")
@@ -59,8 +60,6 @@ class ExportScreen(ModalScreen["Path | None"]):
     """Dismisses with the path written, or None."""
 
     CSS_PATH = "export.tcss"
-    COMPACT_BELOW = (90, 30)
-    """Columns and rows under which the controls drop their borders."""
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("ctrl+s", "export", "Export"),
@@ -134,11 +133,7 @@ class ExportScreen(ModalScreen["Path | None"]):
         self.query_one("#file", Input).focus()
 
     def on_resize(self) -> None:
-        width, height = self.size
-        compact = width < self.COMPACT_BELOW[0] or height < self.COMPACT_BELOW[1]
-        for widget in self.query("RadioSet, Input, Checkbox"):
-            widget.compact = compact
-        self.set_class(compact, "-compact")
+        fit_to_size(self)
 
     # --- choices ------------------------------------------------------------------------
 
