@@ -23,8 +23,8 @@ def search(settings, words: tuple[str, ...], limit: int | None, passages: bool, 
     The query may start with `-` (`postil search -tag:anecdote placebo`) and need not be quoted.
 
     A query of words (and source:) also lists the passages of the sources' own text that have
-    them and no highlight yet, after the highlights, as SOURCE:OFFSET (`postil open` the source
-    there to mark one).
+    them and no highlight yet, after the highlights, as SOURCE:OFFSET (in the app, `f` opens
+    one there, ready to mark).
     """
     query = " ".join(words)
     db = settings.open()
