@@ -57,7 +57,7 @@ READER = "Reader"
 MAIN_KEYS: tuple[KeyEntry, ...] = (
     KeyEntry("question_mark", "help", "help", GLOBAL, show=True, display="?", explain="help: every key"),
     KeyEntry("ctrl+b", "toggle_library", "library", GLOBAL, explain="show or hide the library of sources"),
-    KeyEntry("f", "search", "search", GLOBAL, show=True, explain="search highlights and notes in every source"),
+    KeyEntry("f", "search", "search", GLOBAL, show=True, explain="search highlights, notes and the sources' text"),
     KeyEntry("o", "overview", "overview", GLOBAL, explain="overview: counts per tag and source"),
     KeyEntry("e", "export", "export", GLOBAL, explain="export a brief, CSV or JSON"),
     KeyEntry("T", "tags", "tags", GLOBAL, explain="tags screen: the codebook (rename, recolour, merge)"),

@@ -3,6 +3,7 @@ orphans."""
 
 from __future__ import annotations
 
+from postil.store.passages import Passage
 from postil.tui import keymap
 from postil.tui.screens.claims import ClaimsScreen
 from postil.tui.screens.export import ExportScreen
@@ -22,9 +23,14 @@ class ScreenActions:
     def action_search(self, query: str | None = None) -> None:
         screen = SearchScreen(self.db, self.last_search if query is None else query)
 
-        def done(highlight_id: str | None) -> None:
+        def done(chosen: str | Passage | None) -> None:
             self.last_search = getattr(screen, "query_text", self.last_search) or ""
-            self.after_other_screen(highlight_id)
+            if isinstance(chosen, Passage):
+                self.refresh_annotations(tags_changed=True)
+                self.show_passage(chosen)
+                self.reader.focus()
+            else:
+                self.after_other_screen(chosen)
 
         self.app.push_screen(screen, done)
 
@@ -58,6 +64,17 @@ class ScreenActions:
 
     def action_orphans(self) -> None:
         self.app.push_screen(OrphansScreen(self.db), self.after_other_screen)
+
+    def show_passage(self, passage: Passage) -> None:
+        """Open a passage of a source's text at its first match (cursor there, ready to mark)."""
+        if self.source is not None:
+            self.history.append((self.source.id, self.reader.cursor))
+        if self.source is None or passage.source_id != self.source.id:
+            if not self.open_source(passage.source_id, offset=passage.match_start):
+                return
+        self.reader.clear_selection()
+        self.reader.move_to(passage.match_start, center=True)
+        self.reader.flash(passage.match_start, passage.match_end)
 
     def after_other_screen(self, highlight_id: str | None) -> None:
         """Back from a screen that may have changed things and may have chosen a highlight."""
