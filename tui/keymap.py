@@ -58,6 +58,7 @@ MAIN_KEYS: tuple[KeyEntry, ...] = (
     KeyEntry("question_mark", "help", "help", GLOBAL, show=True, display="?", explain="help: every key"),
     KeyEntry("ctrl+b", "toggle_library", "library", GLOBAL, explain="show or hide the library of sources"),
     KeyEntry("f", "search", "search", GLOBAL, show=True, explain="search highlights, notes and the sources' text"),
+    KeyEntry("A", "add_source", "add file", GLOBAL, explain="add a file or folder to the library"),
     KeyEntry("o", "overview", "overview", GLOBAL, explain="overview: counts per tag and source"),
     KeyEntry("e", "export", "export", GLOBAL, explain="export a brief, CSV or JSON"),
     KeyEntry("T", "tags", "tags", GLOBAL, explain="tags screen: the codebook (rename, recolour, merge)"),

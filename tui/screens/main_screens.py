@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from postil.store.passages import Passage
 from postil.tui import keymap
+from postil.tui.screens.add_source import AddSourceScreen
 from postil.tui.screens.claims import ClaimsScreen
 from postil.tui.screens.export import ExportScreen
 from postil.tui.screens.help import HelpScreen
@@ -15,7 +16,7 @@ from postil.tui.screens.tags import TagsScreen
 
 
 class ScreenActions:
-    """Mixin for MainScreen: ? f o e T L O."""
+    """Mixin for MainScreen: ? f A o e T L O."""
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(keymap.digit_labels(self.tags)))
@@ -33,6 +34,14 @@ class ScreenActions:
                 self.after_other_screen(chosen)
 
         self.app.push_screen(screen, done)
+
+    def action_add_source(self) -> None:
+        def done(source_id: int | None) -> None:
+            if source_id is not None and self.open_source(source_id, at_top=True):
+                self.tell("added to the library")
+            self.reader.focus()
+
+        self.app.push_screen(AddSourceScreen(self.db), done)
 
     def action_overview(self) -> None:
         def done(query: str | None) -> None:
