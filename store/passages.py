@@ -106,12 +106,12 @@ def _in_source(
     seen: set[int] = set()
     for hit in finder.finditer(text):
         index = bisect.bisect_right(starts, hit.start()) - 1
-        if index < 0 or index in seen:
+        if index < 0 or hit.start() >= blocks[index][1]:
             continue
-        start, end = blocks[index]
-        if hit.start() >= end:
+        start, end = _part(text, *blocks[index], hit.start())
+        if start in seen:
             continue
-        seen.add(index)
+        seen.add(start)
         if any(h_start <= start and h_end >= end for h_start, h_end in covered):
             continue
         passage = _passage(text, start, end, terms, any_term)
@@ -122,6 +122,14 @@ def _in_source(
         if len(passages) >= limit:
             break
     return passages
+
+
+def _part(text: str, start: int, end: int, at: int) -> tuple[int, int]:
+    """The blank-line-separated part of the block [start, end) around `at`: a block may hold
+    several paragraphs (a source stored without blocks is one block)."""
+    before = text.rfind("\n\n", start, at)
+    after = text.find("\n\n", at, end)
+    return (before + 2 if before >= 0 else start), (after if after >= 0 else end)
 
 
 def _covered(db: sqlite3.Connection, source_id: int) -> list[tuple[int, int]]:
