@@ -82,6 +82,25 @@ class PostilApp(App[None]):
 
         self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
 
+    # Work that must not hold the first screen back (opening the whole source behind the
+    # preview) waits for Textual's Ready event, "the first frame has been displayed", and one
+    # refresh more: Ready is posted while Textual's start-up batch still holds that frame.
+    _started = False
+    _after_start: tuple = ()
+
+    def on_ready(self) -> None:
+        self._started = True
+        callbacks, self._after_start = self._after_start, ()
+        for callback in callbacks:
+            self.call_after_refresh(callback)
+
+    def call_after_start(self, callback) -> None:
+        """Call `callback` once the first screen is on the terminal (soon, if it already is)."""
+        if self._started:
+            self.call_later(callback)
+        else:
+            self._after_start += (callback,)
+
     async def on_event(self, event) -> None:
         # A key or click must act on the whole state: if the main screen is still starting
         # (only its preview painted, its pane still being built), it finishes that first.
