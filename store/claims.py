@@ -16,7 +16,8 @@ qualifies a1. The cluster {a1, a2, f1, t4} has supports = 2 (A and F), qualifies
 contradicts = 0.
 
 `claims` is the claims view's list: every highlight tagged as a claim (CLAIM_TAGS), linked
-or not, each with the highlights linked to it, so that a claim with nothing linked, or with
+or not, and every other highlight something is linked to (a link treats its TO end as a
+claim), each with the highlights linked to it, so that a claim with nothing linked, or with
 no caveat among its links, can be flagged.
 """
 
@@ -96,12 +97,12 @@ class Claim:
 
 
 def claims(db: sqlite3.Connection, tags: tuple[str, ...] = CLAIM_TAGS) -> list[Claim]:
-    """Every highlight tagged with one of `tags`, in source-title then document order, with
-    the highlights linked to it."""
+    """Every highlight tagged with one of `tags` or at the TO end of a link, in source-title
+    then document order, with the highlights linked to it."""
     marks = ",".join("?" * len(tags))
     ids = [row[0] for row in db.execute(
-        f"""SELECT DISTINCT ht.highlight_id FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
-            WHERE t.name IN ({marks})""",
+        f"""SELECT ht.highlight_id FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
+            WHERE t.name IN ({marks}) UNION SELECT to_id FROM links""",
         list(tags),
     )]
     if not ids:

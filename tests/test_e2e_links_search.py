@@ -101,7 +101,7 @@ def test_link_a_caveat_to_an_outcome_follow_it_and_come_back(terminal_factory, c
 
     # The claims view: the outcome, with the caveat that qualifies it under it.
     term.keys("L")
-    screen = term.wait_for("Claims (outcome and mechanism highlights): 1")
+    screen = term.wait_for("Claims (outcome, mechanism, and what others link to): 1")
     assert "0 with no links" in screen
     assert "← qualifies" in screen and "The team acknowledges" in screen
     term.keys("Escape")

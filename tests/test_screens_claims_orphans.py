@@ -15,7 +15,7 @@ async def test_every_claim_shows_with_its_links_and_the_unlinked_stand_out(tmp_p
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         lines = [line.strip() for line in drawn(app).splitlines() if line.strip()]
-        assert "Claims (outcome and mechanism highlights): 6 · 1 with no links · 2 with no caveat." in lines[0]
+        assert "Claims (outcome, mechanism, and what others link to): 6 · 1 with no links · 2 with no caveat." in lines[0]
         t1 = next(line for line in lines if "Remission rates were high at six weeks." in line)
         assert t1.startswith("no links")
         t4 = next(i for i, line in enumerate(lines) if "Psilocybin increases neuroplasticity" in line and line[0] not in "←→")

@@ -1,5 +1,6 @@
-"""The claims view (`L`): every claim (a highlight tagged outcome or mechanism), linked or not,
-with the highlights linked to it under it: relation, quote and source.
+"""The claims view (`L`): every claim (a highlight tagged outcome or mechanism, linked or not,
+or one that others link to), with the highlights linked to it under it: relation, quote and
+source.
 
 A claim with nothing linked is flagged "no links", one whose links hold no caveat (nothing
 qualifies or contradicts it, no linked caveat) "no caveat", so that an outcome nobody has
@@ -82,7 +83,7 @@ class ClaimsScreen(Screen["str | None"]):
         unlinked = sum(1 for c in self.claims if not c.links)
         uncaveated = sum(1 for c in self.claims if c.links and not c.has_caveat)
         self.query_one("#title", Static).update(Content(
-            f"Claims ({' and '.join(CLAIM_TAGS)} highlights): {len(self.claims)} · {unlinked} with no links · "
+            f"Claims ({', '.join(CLAIM_TAGS)}, and what others link to): {len(self.claims)} · {unlinked} with no links · "
             f"{uncaveated} with no caveat. ← a linked highlight acts on the claim, → the claim on it."
         ))
         options: list[Option] = []
