@@ -84,6 +84,7 @@ class AddSourceScreen(ModalScreen["int | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
+        fit_to_size(self)
         # Start in the current folder: most files a reviewer adds are near where postil ran.
         field = self.query_one("#path", Input)
         field.value = os.path.join(os.getcwd(), "")

@@ -14,8 +14,13 @@ COMPACT_BELOW = (90, 30)
 
 
 def fit_to_size(screen: Screen, selector: str = "Input, RadioSet, OptionList, Checkbox") -> None:
-    """Make the widgets matching `selector` compact when the screen is smaller than COMPACT_BELOW."""
-    width, height = screen.size
+    """Make the widgets matching `selector` compact when the terminal is smaller than COMPACT_BELOW.
+
+    Call it on mount and on resize: a screen pushed onto an app that was resized before
+    gets no Resize event of its own. The app's size is the terminal's (a screen's own size
+    is not laid out yet on mount).
+    """
+    width, height = screen.app.size
     compact = width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1]
     for widget in screen.query(selector):
         widget.compact = compact

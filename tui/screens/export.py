@@ -128,6 +128,7 @@ class ExportScreen(ModalScreen["Path | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
+        fit_to_size(self)
         self._update_name()
         self._update_plan()
         self.query_one("#file", Input).focus()

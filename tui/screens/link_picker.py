@@ -128,6 +128,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
+        fit_to_size(self)
         self.refresh_targets("")
         relations = self.query_one("#relations", OptionList)
         names = [r.name for r in self.relations]
