@@ -17,6 +17,7 @@ from postil.store.sources import list_sources
 from postil.tui import keymap
 from postil.tui.safe_text import highlight_matches
 from postil.tui.screens.main import MainScreen
+from postil.tui.wording import counted
 
 
 class PostilCommands(Provider):
@@ -50,7 +51,7 @@ class PostilCommands(Provider):
             sources = []
         for source in sources:
             found.append((f"Open: {source.title}", partial(screen.open_source, source.id),
-                          f"{source.highlight_count} highlights"))
+                          counted(source.highlight_count, "highlight")))
         return found
 
     async def discover(self) -> Hits:

@@ -23,6 +23,7 @@ from postil.tui.commands.common import (
     resolve_source,
     table,
 )
+from postil.tui.wording import counted
 
 PROGRESS_OVER = 5
 """Show a progress bar when importing more files than this."""
@@ -177,7 +178,7 @@ def rm(settings, source: str, yes: bool, as_json: bool) -> None:
     if as_json:
         echo_json({"removed": plain(info)})
     else:
-        click.echo(f"removed {info.id}  {line(info.title)}  ({info.highlight_count} highlights)")
+        click.echo(f"removed {info.id}  {line(info.title)}  ({counted(info.highlight_count, 'highlight')})")
 
 
 @click.command(short_help="Re-read a source's file, re-anchor highlights.")

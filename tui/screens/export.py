@@ -34,6 +34,7 @@ from postil.store import sources as store_sources
 from postil.store.errors import StoreError
 from postil.tui.screens.compact import fit_to_size
 from postil.tui.screens.render import clip
+from postil.tui.wording import counted
 
 SCOPES = ("source", "all", "search")
 GROUPINGS = ("tag", "source", "order")
@@ -224,7 +225,7 @@ class ExportScreen(ModalScreen["Path | None"]):
             self.say(str(error).splitlines()[0] if str(error) else type(error).__name__, error=True)
             return
         self.written = written
-        message = f"wrote {len(data.highlights)} highlights to {written}"
+        message = f"wrote {counted(len(data.highlights), 'highlight')} to {written}"
         if mismatches:
             message += f"; {len(mismatches)} quotes no longer match their source (marked)"
         self.say(message + " — enter or escape closes")

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from postil.store import tags as store_tags
 from postil.store.overview import Overview, overview
 from postil.tui.screens.render import color_style, plain
+from postil.tui.wording import counted
 
 TOTAL_ROW = "total"
 WARNING_STYLES = {"balance": "bold yellow", "coverage": "cyan", "tags": "magenta", "anchors": "red"}
@@ -55,7 +56,7 @@ class OverviewScreen(Screen["str | None"]):
         data = self.data = overview(self.db)
         colors = {t.name: t.color for t in store_tags.list_tags(self.db)}
         self.query_one("#title", Static).update(
-            Content(f"Overview: {data.total} highlights in {len(data.sources)} sources. enter on a cell searches it.")
+            Content(f"Overview: {counted(data.total, 'highlight')} in {counted(len(data.sources), 'source')}. enter on a cell searches it.")
         )
         table = self.query_one(DataTable)
         table.add_column(Text("source"), key="title")
