@@ -109,3 +109,17 @@ def test_no_module_imports_itself_back():
             if imported != module and graph.chain_exists(importer=imported, imported=module):
                 cycles.append(f"{module} <-> {imported}")
     assert cycles == []
+
+
+def test_only_the_store_runs_sql():
+    """SQL lives in store/: no module elsewhere calls a connection's execute methods."""
+    found = []
+    for path in sorted(ROOT.glob("*/**/*.py")):
+        relative = path.relative_to(ROOT)
+        if relative.parts[0] not in ("tui", "exports", "sources"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("execute", "executemany", "executescript")):
+                found.append(f"{relative}:{node.lineno}")
+    assert found == []

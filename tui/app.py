@@ -11,6 +11,7 @@ import sqlite3
 from textual import events
 from textual.app import App
 
+from postil.store.db import use_small_page_cache
 from postil.store.errors import StoreError
 from postil.store.settings import get_setting, set_setting
 from postil.tui.commands_provider import PostilCommands
@@ -27,10 +28,6 @@ def postil_commands():
 def saved_queries_provider():
     """The palette's saved searches, imported when the palette opens (start-up stays lean)."""
     return SavedQueriesProvider
-
-
-APP_PAGE_CACHE_KIB = 512
-"""SQLite's page cache for the app's connection, in KiB (SQLite's default: 2000)."""
 
 
 class PostilApp(App[None]):
@@ -54,10 +51,7 @@ class PostilApp(App[None]):
         self.settings = settings
         self.db: sqlite3.Connection = db if db is not None else settings.open()
         """The database connection every store function takes."""
-        # Opening a big source reads its whole text through SQLite's page cache, which then
-        # keeps 2 MB (the default) of pages nothing reads again for as long as the app runs.
-        # The file stays in the system's cache; the app's connection keeps a small one.
-        self.db.execute(f"PRAGMA cache_size = -{APP_PAGE_CACHE_KIB}")
+        use_small_page_cache(self.db)
         self.author: str = getattr(settings, "author", "") or ""
         self._undo_stack = None
         self.start_source_id = source_id
