@@ -25,6 +25,8 @@ from postil.tui.screens.render import color_style, plain
 from postil.tui.wording import counted
 
 TOTAL_ROW = "total"
+TITLE_MAX, TITLE_MIN, TAG_MAX = 40, 14, 14
+"""Source titles get what the tag columns leave of the screen, within these widths."""
 WARNING_STYLES = {"balance": "bold yellow", "coverage": "cyan", "tags": "magenta", "anchors": "red"}
 
 
@@ -63,11 +65,14 @@ class OverviewScreen(Screen["str | None"]):
         table.add_column(Text("highlighted", justify="right"), key="share")
         self.columns = [None, None]
         for tag in data.tags:
-            table.add_column(plain(tag, 14, style=color_style(colors.get(tag, ""))), key=f"tag:{tag}")
+            table.add_column(plain(tag, TAG_MAX, style=color_style(colors.get(tag, ""))), key=f"tag:{tag}")
             self.columns.append(tag)
+        # At 80 columns, 40-character titles pushed the last tag columns off screen.
+        tag_cells = sum(min(len(tag), TAG_MAX) + 2 for tag in data.tags) + len("highlighted") + 2
+        title_width = max(TITLE_MIN, min(TITLE_MAX, self.app.size.width - 4 - tag_cells))
         for source in data.sources:
             table.add_row(
-                plain(source.title, 40),
+                plain(source.title, title_width),
                 Text(f"{source.share:.0%}", justify="right"),
                 *(self._count(data.count(tag, source.id)) for tag in data.tags),
                 key=str(source.id),
