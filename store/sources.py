@@ -37,12 +37,15 @@ class AddResult:
     block_count: int
     reanchor: object | None = None
     """A store.reanchor.ReanchorReport when an update moved highlights."""
+    previous_origin: str | None = None
+    """Where the source was read from before, when the same bytes came from a new place."""
 
 
 def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
     """Store a loaded source, or update the source with the same origin in place.
 
-    Bytes seen before (same sha256) change nothing. What the file says about itself (its
+    Bytes seen before (same sha256) change nothing but the origin, when they now come from a
+    new place (the old one is kept in source_origins). What the file says about itself (its
     record: meta tags, front matter) fills the source's bibliographic record, never over a
     field set by hand or by an imported bibliography. A changed file with a known origin
     replaces that source's text and blocks and re-anchors its highlights, all in one
@@ -58,7 +61,16 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
             info = _info(db, same_bytes)
             if loaded.offsets is not None and not has_offsets(db, info.id):
                 save_offsets(db, info.id, loaded.offsets)  # imported before maps were kept
-            return AddResult(info, "unchanged", _block_count(db, info.id))
+            if info.origin == loaded.origin:
+                return AddResult(info, "unchanged", _block_count(db, info.id))
+            # The file was moved or copied: read it from where it is now (`refresh` would
+            # otherwise keep reading a file that may be gone), and remember both places.
+            _record_origins(db, info.id, [info.origin, loaded.origin])
+            db.execute("UPDATE sources SET origin = ? WHERE id = ?", [loaded.origin, info.id])
+            return AddResult(
+                get_source_info(db, info.id), "unchanged", _block_count(db, info.id),
+                previous_origin=info.origin,
+            )
         existing = db.execute(
             "SELECT id FROM sources WHERE origin = ? ORDER BY id LIMIT 1", [loaded.origin]
         ).fetchone()
@@ -100,6 +112,14 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
         if loaded.offsets is not None:
             save_offsets(db, source_id, loaded.offsets)
         return AddResult(get_source_info(db, source_id), "added", len(document.blocks))
+
+
+def _record_origins(db: sqlite3.Connection, source_id: int, origins: list[str]) -> None:
+    stamp = now()
+    db.executemany(
+        "INSERT OR IGNORE INTO source_origins (source_id, origin, seen_at) VALUES (?, ?, ?)",
+        [(source_id, origin, stamp) for origin in origins],
+    )
 
 
 def _insert_blocks(db: sqlite3.Connection, source_id: int, blocks: list[Block]) -> None:
