@@ -117,9 +117,22 @@ class Document:
     text: str
     blocks: list[Block]
     format: str
-    """One of "text", "markdown", "html"."""
+    """One of "text", "markdown", "html", "pdf"."""
     warnings: list[str] = field(default_factory=list)
     """Things the loader wants the user to know (replacement decoding, fallbacks)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpan:
+    """One page of a paged source (PDF): its place in the file, its label, its reading text."""
+
+    index: int
+    """Zero-based position of the page in the file."""
+    label: str
+    """The label the document declares ("iii", "4"), else the page's 1-based number."""
+    start: int
+    end: int
+    """The page's span in the reading text, end exclusive; empty for a page without text."""
 
 
 @dataclass
@@ -130,3 +143,5 @@ class LoadedSource:
     origin: str
     sha256: str
     size: int
+    pages: list[PageSpan] = field(default_factory=list)
+    """The page map of a paged source (PDF); empty for the others."""

@@ -1,7 +1,7 @@
 """Public entry points: load a file or bytes into a LoadedSource, and find files to import.
 
-The format follows the file name: .md/.markdown are Markdown, .html/.htm HTML, anything
-else (.txt, no extension, .csv, ...) plain text. Every failure is a `SourceError` whose
+The format follows the file name: .md/.markdown are Markdown, .html/.htm HTML, .pdf PDF
+(sources.pdf), anything else (.txt, no extension, .csv, ...) plain text. Every failure is a `SourceError` whose
 message is one line naming the file: missing, a directory, empty, too large, binary data.
 Bytes that are not valid UTF-8 are never refused: see `normalise.decode` (replacement
 characters or Windows-1252, with a warning in `Document.warnings`).
@@ -20,7 +20,7 @@ from postil.sources.errors import SourceError
 from postil.sources.normalise import check_not_binary, clean, decode
 from postil.sources.plain import load_text
 
-SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
 """Extensions picked up when a folder is imported (explicit files load whatever theirs)."""
 
 MAX_BYTES = 256 * 1024 * 1024
@@ -28,11 +28,11 @@ MAX_BYTES = 256 * 1024 * 1024
 
 WELCOME_ORIGIN = "postil:welcome"
 
-_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
 def format_for(name: str | Path) -> str:
-    """"markdown", "html" or "text" for a file name, by its extension."""
+    """"markdown", "html", "pdf" or "text" for a file name, by its extension."""
     return _FORMATS.get(Path(str(name)).suffix.lower(), "text")
 
 
@@ -75,8 +75,11 @@ def load_bytes(data: bytes, name: str, origin: str | None = None) -> LoadedSourc
         origin: where the bytes came from; defaults to `name`.
 
     Raises:
-        SourceError: empty or binary data, or nothing readable in it.
+        SourceError: empty or binary data, or nothing readable in it; for a PDF, damaged,
+            encrypted, too long or without a text layer.
     """
+    if format_for(name) == "pdf":
+        return _load_pdf_bytes(data, name, origin)
     check_not_binary(data, name)
     text, warnings = decode(data, name)
     document = parse(text, name, warnings)
@@ -87,6 +90,27 @@ def load_bytes(data: bytes, name: str, origin: str | None = None) -> LoadedSourc
         origin=origin if origin is not None else name,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
+    )
+
+
+def _load_pdf_bytes(data: bytes, name: str, origin: str | None) -> LoadedSource:
+    # Imported when a PDF is read, like the other formats' parsers (see `parse`): pypdfium2
+    # and PDFium's library cost ~40 ms (python -X importtime), which the app's start need not pay.
+    from postil.sources.pdf import load_pdf
+
+    if not data:
+        raise SourceError(name, "empty file")
+    loaded = load_pdf(data, name)
+    document = loaded.document
+    document.title = tidy_title(document.title)
+    if not document.blocks:
+        raise SourceError(name, "no readable text in it")
+    return LoadedSource(
+        document=document,
+        origin=origin if origin is not None else name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        pages=loaded.pages,
     )
 
 
@@ -139,7 +163,7 @@ def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[SourceE
         if path.is_dir():
             found = _walk(path)
             if not found:
-                errors.append(SourceError(str(given), "folder has no importable files (.txt .md .markdown .html .htm)"))
+                errors.append(SourceError(str(given), "folder has no importable files (.txt .md .markdown .html .htm .pdf)"))
             for candidate in found:
                 keep(candidate)
         elif path.exists():

@@ -43,10 +43,15 @@ def list_pages(db: sqlite3.Connection, source_id: int) -> list[Page]:
 
 
 def page_at(db: sqlite3.Connection, source_id: int, offset: int) -> Page | None:
-    """The page holding `offset` of the reading text; None for a source without pages."""
+    """The page holding `offset` of the reading text; None for a source without pages.
+
+    A page without text (a scanned page) has an empty span at the start of the next page
+    and is never the answer. One index seek (source_pages_start), then a step back past
+    any empty pages: O(log pages).
+    """
     row = db.execute(
         'SELECT page_index, label, start, "end" FROM source_pages'
-        " WHERE source_id = ? AND start <= ? ORDER BY start DESC LIMIT 1",
+        ' WHERE source_id = ? AND start <= ? AND "end" > start ORDER BY start DESC LIMIT 1',
         [source_id, offset],
     ).fetchone()
     return Page(*row) if row else None

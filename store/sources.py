@@ -13,6 +13,7 @@ from postil.store.clock import now
 from postil.store.db import write
 from postil.store.errors import Ambiguous, NotFound
 from postil.store.models import Source, SourceInfo
+from postil.store.pages import Page, save_pages
 from postil.store.reanchor import reanchor_source
 
 _INFO_COLUMNS = """
@@ -73,6 +74,7 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
             )
             db.execute("DELETE FROM blocks WHERE source_id = ?", [source_id])
             _insert_blocks(db, source_id, document.blocks)
+            _save_page_map(db, source_id, loaded)
 
             report = reanchor_source(db, source_id, document.text)
             return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report)
@@ -88,7 +90,14 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
         # A reused id (a deleted source, foreign keys off) must not inherit a position.
         db.execute("DELETE FROM reading_positions WHERE source_id = ?", [source_id])
         _insert_blocks(db, source_id, document.blocks)
+        _save_page_map(db, source_id, loaded)
         return AddResult(get_source_info(db, source_id), "added", len(document.blocks))
+
+
+def _save_page_map(db: sqlite3.Connection, source_id: int, loaded: LoadedSource) -> None:
+    """The page map goes in the same transaction as the text it maps (a source that stops
+    being paged loses its old map)."""
+    save_pages(db, source_id, (Page(p.index, p.label, p.start, p.end) for p in loaded.pages))
 
 
 def _insert_blocks(db: sqlite3.Connection, source_id: int, blocks: list[Block]) -> None:

@@ -1,0 +1,203 @@
+"""PDF bytes -> a Document and its page map, through PDFium (pypdfium2).
+
+PDFium gives each page's text as runs (one per line of a column, `PdfTextPage.get_rect`)
+with their boxes; the first character of each run gives its font size and weight.
+pdf_layout puts the runs in reading order and drops running headers and footers; pdf_text
+builds the reading text. Each page keeps its label (as the PDF declares it: "iii", "4",
+"A-1"; else its number) and its span in the reading text, so a highlight knows its page.
+
+Refused with one line, before anything is stored: a file PDFium cannot open (damaged,
+truncated, not a PDF), a password-protected one, one with more than MAX_PAGES pages, and
+one without a text layer on any page (a scan: there is no OCR). Pages without text are
+named in the Document's warnings.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from postil.sources.document import Document, PageSpan
+from postil.sources.errors import SourceError
+from postil.sources.pdf_layout import Line, drop_running_lines, reading_order
+from postil.sources.pdf_text import build_document
+
+MAX_PAGES = 5000
+"""Longer documents are refused: a 5,000-page PDF is a corpus, not a source."""
+
+MAX_TEXT_CHARS = 64 * 1024 * 1024
+"""A PDF whose text layer holds more characters than this is refused (bounded memory)."""
+
+BOLD_WEIGHT = 600
+
+
+@dataclass
+class PdfPages:
+    """What a PDF yields: its Document and its page map."""
+
+    document: Document
+    pages: list[PageSpan]
+
+
+def load_pdf(data: bytes, name: str, progress=None) -> PdfPages:
+    """Read a PDF's text layer into a Document with a page map.
+
+    Args:
+        data: the file's bytes.
+        name: the file name as the user knows it (for messages and the fallback title).
+        progress: called with the number of pages read so far, if given.
+
+    Raises:
+        SourceError: damaged, encrypted, too long, or no text on any page.
+    """
+    document = _open(data, name)
+    try:
+        count = len(document)
+        if count == 0:
+            raise SourceError(name, "the PDF has no pages")
+        if count > MAX_PAGES:
+            raise SourceError(name, f"too many pages ({count}; the limit is {MAX_PAGES})")
+        pages: list[list[Line]] = []
+        widths: list[float] = []
+        heights: list[float] = []
+        labels: list[str] = []
+        chars = 0
+        for index in range(count):
+            lines, width, height, page_chars = _page_lines(document, index, name)
+            chars += page_chars
+            if chars > MAX_TEXT_CHARS:
+                raise SourceError(name, f"too much text (over {MAX_TEXT_CHARS // (1024 * 1024)} million characters)")
+            pages.append(lines)
+            widths.append(width)
+            heights.append(height)
+            labels.append(_label(document, index))
+            if progress is not None:
+                progress(index + 1)
+        metadata_title = _metadata_title(document)
+    finally:
+        document.close()
+
+    empty = [i for i, lines in enumerate(pages) if not lines]
+    if len(empty) == count:
+        raise SourceError(name, "no text layer on any page (a scanned PDF? postil does not do OCR)")
+    pages, _ = drop_running_lines(pages, heights)
+    columns = [reading_order(lines, width) for lines, width in zip(pages, widths)]
+    title = metadata_title or _first_heading(columns) or Path(name).stem
+    text_document, first_offsets = build_document(columns, title)
+    if empty:
+        numbers = ", ".join(labels[i] if labels[i] == str(i + 1) else f"{i + 1} ({labels[i]})" for i in empty)
+        one = len(empty) == 1
+        text_document.warnings.append(
+            f"{'page' if one else 'pages'} {numbers} {'has' if one else 'have'} no text layer"
+            f" (scanned?); {'its' if one else 'their'} text is missing"
+        )
+    return PdfPages(text_document, page_spans(labels, first_offsets, len(text_document.text)))
+
+
+def page_spans(labels: list[str], first_offsets: list[int | None], length: int) -> list[PageSpan]:
+    """Contiguous page spans covering the reading text: a page runs from where its text
+    starts to where the next page's starts; a page without text has an empty span."""
+    starts: list[int] = [0] * len(labels)
+    following = length
+    for index in range(len(labels) - 1, -1, -1):
+        offset = first_offsets[index]
+        following = offset if offset is not None else following
+        starts[index] = following
+    first_with_text = next((i for i, o in enumerate(first_offsets) if o is not None), None)
+    if first_with_text is not None:
+        starts[first_with_text] = 0
+        for index in range(first_with_text):
+            starts[index] = 0
+    spans = []
+    for index, label in enumerate(labels):
+        end = starts[index + 1] if index + 1 < len(labels) else length
+        if first_offsets[index] is None:
+            spans.append(PageSpan(index, label, starts[index], starts[index]))
+        else:
+            spans.append(PageSpan(index, label, starts[index], max(starts[index], end)))
+    return spans
+
+
+def _open(data: bytes, name: str) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        code = getattr(error, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise SourceError(name, "the PDF is encrypted with a password; save an unprotected copy and add that") from None
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            raise SourceError(name, "the PDF uses an unsupported security handler") from None
+        raise SourceError(name, "damaged or truncated PDF (PDFium cannot read it)") from None
+
+
+def _page_lines(document: pdfium.PdfDocument, index: int, name: str) -> tuple[list[Line], float, float, int]:
+    try:
+        page = document[index]
+    except pdfium.PdfiumError:
+        raise SourceError(name, f"page {index + 1} is damaged (PDFium cannot read it)") from None
+    try:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            return _runs(textpage, index, height), width, height, textpage.count_chars()
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
+def _runs(textpage: pdfium.PdfTextPage, page_index: int, height: float) -> list[Line]:
+    """Each text run of a page as a Line, with the size and weight of its first character."""
+    lines: list[Line] = []
+    raw = textpage.raw
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        text = textpage.get_text_bounded(left, bottom, right, top)
+        if not text.strip():
+            continue
+        first = pdfium_c.FPDFText_GetCharIndexAtPos(raw, left + 0.5, (top + bottom) / 2, 2.0, (top - bottom) / 2 + 1)
+        size = pdfium_c.FPDFText_GetFontSize(raw, first) if first >= 0 else 0.0
+        weight = pdfium_c.FPDFText_GetFontWeight(raw, first) if first >= 0 else 0
+        lines.append(Line(page_index, left, height - top, right, height - bottom, text,
+                          round(float(size), 2), weight >= BOLD_WEIGHT or _bold_name(raw, first)))
+    return lines
+
+
+def _bold_name(raw, index: int) -> bool:
+    """Whether the font's name says bold (many PDFs leave the weight out)."""
+    if index < 0:
+        return False
+    buffer = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int(0)
+    written = pdfium_c.FPDFText_GetFontInfo(raw, index, buffer, len(buffer), ctypes.byref(flags))
+    return written > 0 and b"bold" in buffer.value.lower()
+
+
+def _label(document: pdfium.PdfDocument, index: int) -> str:
+    label = " ".join((document.get_page_label(index) or "").split())
+    return label[:40] if label else str(index + 1)
+
+
+def _metadata_title(document: pdfium.PdfDocument) -> str:
+    title = document.get_metadata_value("Title") or ""
+    title = " ".join(title.split())
+    # Word processors often store a file name or "untitled" as the title.
+    if not title or title.casefold() in {"untitled", "title"} or title.lower().endswith((".doc", ".docx", ".pdf", ".dvi", ".tex")):
+        return ""
+    return title
+
+
+def _first_heading(columns: list[list[list[Line]]]) -> str:
+    """The largest text on the first page with text: where a paper prints its title."""
+    for page in columns:
+        lines = [line for column in page for line in column]
+        if lines:
+            biggest = max(line.size for line in lines)
+            if biggest <= 1.15 * min(line.size for line in lines):
+                return ""
+            return " ".join(line.text.strip("\x02\ufffe") for line in lines if line.size == biggest)[:200]
+    return ""
