@@ -18,6 +18,7 @@ from postil.store.clock import now
 from postil.store.highlights import get_highlights
 from postil.store.links import list_links
 from postil.store.models import Highlight, Link, Source
+from postil.store.pages import Page, PageLookup, page_lookup
 from postil.store.reading import paused_gc
 from postil.store.search import search
 from postil.store.sources import get_block_spans, get_source, get_source_info
@@ -56,6 +57,8 @@ class ExportData:
     quote_ok: dict[str, bool] = field(default_factory=dict)
     """Highlight id -> its quote still equals its source's text between its offsets."""
     locations: dict[str, Location] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
+    """Highlight id -> the page its start is on, for highlights in paged sources (PDF)."""
     tag_order: list[str] = field(default_factory=list)
 
     @property
@@ -113,6 +116,7 @@ def _collect(db: sqlite3.Connection, query: str, title: str | None) -> ExportDat
     )
     data.quote_ok = {h.id: check_quote(sources[h.source_id].text, h) for h in highlights}
     data.locations = locate_all(highlights, sources, spans)
+    data.pages = pages_of(db, highlights)
     data.tag_order = ordered_tags({t for h in highlights for t in h.tags})
     return data
 
@@ -166,6 +170,26 @@ def locate_all(
             headings, paragraph = entries[index]
             location = made[(sid, index)] = Location(list(headings), paragraph)
         out[h.id] = location
+    return out
+
+
+def pages_of(db: sqlite3.Connection, highlights: list[Highlight]) -> dict[str, Page]:
+    """The page each highlight starts on (orphans and sources without pages have none).
+
+    One read of each source's page map, then a bisect per highlight; pages without text
+    (empty spans) are left out so a quote is never cited to a scanned page.
+    """
+    maps: dict[int, PageLookup] = {}
+    out: dict[str, Page] = {}
+    for h in highlights:
+        if h.anchor_status == "orphaned":
+            continue
+        lookup = maps.get(h.source_id)
+        if lookup is None:
+            lookup = maps[h.source_id] = page_lookup(db, h.source_id)
+        page = lookup.page_at(h.start) if lookup else None
+        if page is not None:
+            out[h.id] = page
     return out
 
 

@@ -8,7 +8,8 @@ highlight (each also valid on its own: it carries its own @context):
 - `target`: `source` is the origin as a URI (http(s) as is, a file path as a file:// URI,
   anything else "urn:postil:source:<sha256>"), with a TextQuoteSelector (exact, prefix,
   suffix) and a TextPositionSelector (start, end; character offsets into postil's reading
-  text). postil's own facts ride on extension properties in the "postil:" namespace, declared
+  text), and for a page of a PDF a FragmentSelector "page=N" (RFC 3778: N the physical page,
+  from 1; the page's label in `postil:pageLabel`). postil's own facts ride on extension properties in the "postil:" namespace, declared
   in the @context: `postil:sha256` and `postil:origin` on the target (how an importer finds
   the source), `postil:anchorStatus` and `postil:version` on the annotation;
 - bodies: each tag a TextualBody with purpose "tagging"; the note a TextualBody with purpose
@@ -38,6 +39,8 @@ W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NAMESPACE = "https://postil.invalid/ns#"
 """postil's extension vocabulary (the .invalid domain: a name, never fetched)."""
 CONTEXT = [W3C_CONTEXT, {"postil": NAMESPACE}]
+RFC3778 = "http://tools.ietf.org/rfc/rfc3778"
+"""The `conformsTo` of a PDF fragment (the Web Annotation model names it so)."""
 _POSTIL_NS = uuid.UUID("6f1d3c2e-5a7b-4c1d-9e8f-0a1b2c3d4e5f")
 
 
@@ -96,15 +99,22 @@ def annotation(data: ExportData, h, uris: dict[int, str] | None = None) -> dict:
         item["creator"] = {"type": "Person", "name": h.author}
     if bodies:
         item["body"] = bodies
+    selectors = [
+        {"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix},
+        {"type": "TextPositionSelector", "start": h.start, "end": h.end},
+    ]
+    page = data.pages.get(h.id)
+    if page is not None:
+        # RFC 3778's page=N counts physical pages from 1 (the label goes in postil:pageLabel).
+        selectors.append({"type": "FragmentSelector", "conformsTo": RFC3778, "value": f"page={page.index + 1}"})
     item["target"] = {
         "source": uris[source.id] if uris else source_uri(source.origin, source.sha256),
-        "selector": [
-            {"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix},
-            {"type": "TextPositionSelector", "start": h.start, "end": h.end},
-        ],
+        "selector": selectors,
         "postil:sha256": source.sha256,
         "postil:origin": source.origin,
     }
+    if page is not None:
+        item["target"]["postil:pageLabel"] = page.label
     item["postil:anchorStatus"] = h.anchor_status
     item["postil:version"] = h.version
     return item

@@ -7,8 +7,9 @@ citations say "p. 4" with the label the document declares (iii, 4, A-1), not the
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from postil.store.db import write
 
@@ -61,3 +62,30 @@ def page_label_at(db: sqlite3.Connection, source_id: int, offset: int) -> str | 
     """The label of the page holding `offset` ("4", "iii"), or None for a source without pages."""
     page = page_at(db, source_id, offset)
     return page.label if page else None
+
+
+@dataclass
+class PageLookup:
+    """A source's pages with text, held in memory to find the page of many offsets (a list
+    of highlights, the reader's cursor) with a bisect each: O(log pages), no query."""
+
+    pages: list[Page] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> Page | None:
+        index = bisect_right(self.starts, offset) - 1
+        return self.pages[index] if index >= 0 else None
+
+    def label_at(self, offset: int) -> str | None:
+        """The label of the page holding `offset`, or None (no pages, e.g. not a PDF)."""
+        page = self.page_at(offset)
+        return page.label if page else None
+
+    def __bool__(self) -> bool:
+        return bool(self.pages)
+
+
+def page_lookup(db: sqlite3.Connection, source_id: int) -> PageLookup:
+    """The page map of a source for repeated lookups (empty for a source without pages)."""
+    pages = [p for p in list_pages(db, source_id) if p.end > p.start]
+    return PageLookup(pages, [p.start for p in pages])
