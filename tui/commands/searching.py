@@ -6,6 +6,7 @@ import click
 
 from postil.store.links import links_of
 from postil.store.overview import overview
+from postil.store.pages import PageLookup, page_lookup
 from postil.store.search import search_hits
 from postil.tui.commands.common import echo_json, excerpt, json_option, line, plain, short_id, table
 
@@ -21,6 +22,14 @@ def search(settings, query: str, limit: int | None, as_json: bool) -> None:
     """
     db = settings.open()
     hits = search_hits(db, query, limit=limit)
+    maps: dict[int, PageLookup] = {}
+
+    def page(h) -> str | None:
+        """The label of the page a result is on, in a PDF ("iv", "12"); else None."""
+        if h.source_id not in maps:
+            maps[h.source_id] = page_lookup(db, h.source_id)
+        return maps[h.source_id].label_at(h.start) if h.anchor_status != "orphaned" else None
+
     if as_json:
         out = []
         for hit in hits:
@@ -32,6 +41,7 @@ def search(settings, query: str, limit: int | None, as_json: bool) -> None:
                     "source_title": hit.source_title,
                     "start": h.start,
                     "end": h.end,
+                    "page": page(h),
                     "quote": h.quote,
                     "tags": h.tags,
                     "note": h.note,
@@ -50,7 +60,9 @@ def search(settings, query: str, limit: int | None, as_json: bool) -> None:
     for hit in hits:
         h = hit.highlight
         tags = ",".join(h.tags) or "-"
-        click.echo(f"{short_id(h.id)}  {line(hit.source_title, 30)}  [{line(tags)}]  {excerpt(h.quote, 70)}")
+        label = page(h)
+        where = f"{line(hit.source_title, 30)}, p. {line(label, 8)}" if label else line(hit.source_title, 30)
+        click.echo(f"{short_id(h.id)}  {where}  [{line(tags)}]  {excerpt(h.quote, 70)}")
     if not hits:
         click.echo("no highlights match", err=True)
 
