@@ -100,7 +100,8 @@ def _load_pdf_bytes(data: bytes, name: str, origin: str | None) -> LoadedSource:
 
     if not data:
         raise SourceError(name, "empty file")
-    loaded = load_pdf(data, name)
+    sha256 = hashlib.sha256(data).hexdigest()
+    loaded = load_pdf(data, name, sha256=sha256)
     document = loaded.document
     document.title = tidy_title(document.title)
     if not document.blocks:
@@ -108,9 +109,11 @@ def _load_pdf_bytes(data: bytes, name: str, origin: str | None) -> LoadedSource:
     return LoadedSource(
         document=document,
         origin=origin if origin is not None else name,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         size=len(data),
         pages=loaded.pages,
+        marks=loaded.marks,
+        unplaced_marks=loaded.unplaced_marks,
     )
 
 

@@ -21,8 +21,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from postil.sources.document import Document, PageSpan
+from postil.sources.document import Document, PageSpan, PdfMark
 from postil.sources.errors import SourceError
+from postil.sources.pdf_annotations import MAX_MARKS, RawMark, anchor_marks, read_page_marks
 from postil.sources.pdf_layout import Line, drop_running_lines, reading_order
 from postil.sources.pdf_text import build_document
 
@@ -41,15 +42,19 @@ class PdfPages:
 
     document: Document
     pages: list[PageSpan]
+    marks: list[PdfMark]
+    """Highlights already in the file, anchored in the reading text."""
+    unplaced_marks: int = 0
 
 
-def load_pdf(data: bytes, name: str, progress=None) -> PdfPages:
+def load_pdf(data: bytes, name: str, progress=None, *, sha256: str = "") -> PdfPages:
     """Read a PDF's text layer into a Document with a page map.
 
     Args:
         data: the file's bytes.
         name: the file name as the user knows it (for messages and the fallback title).
         progress: called with the number of pages read so far, if given.
+        sha256: the file's hash, to give highlights found in it stable ids.
 
     Raises:
         SourceError: damaged, encrypted, too long, or no text on any page.
@@ -66,8 +71,9 @@ def load_pdf(data: bytes, name: str, progress=None) -> PdfPages:
         heights: list[float] = []
         labels: list[str] = []
         chars = 0
+        raw_marks: list[RawMark] = []
         for index in range(count):
-            lines, width, height, page_chars = _page_lines(document, index, name)
+            lines, width, height, page_chars = _page_lines(document, index, name, raw_marks)
             chars += page_chars
             if chars > MAX_TEXT_CHARS:
                 raise SourceError(name, f"too much text (over {MAX_TEXT_CHARS // (1024 * 1024)} million characters)")
@@ -95,7 +101,9 @@ def load_pdf(data: bytes, name: str, progress=None) -> PdfPages:
             f"{'page' if one else 'pages'} {numbers} {'has' if one else 'have'} no text layer"
             f" (scanned?); {'its' if one else 'their'} text is missing"
         )
-    return PdfPages(text_document, page_spans(labels, first_offsets, len(text_document.text)))
+    spans = page_spans(labels, first_offsets, len(text_document.text))
+    marks, unplaced = anchor_marks(raw_marks, text_document.text, spans, sha256) if raw_marks else ([], 0)
+    return PdfPages(text_document, spans, marks, unplaced)
 
 
 def page_spans(labels: list[str], first_offsets: list[int | None], length: int) -> list[PageSpan]:
@@ -134,7 +142,9 @@ def _open(data: bytes, name: str) -> pdfium.PdfDocument:
         raise SourceError(name, "damaged or truncated PDF (PDFium cannot read it)") from None
 
 
-def _page_lines(document: pdfium.PdfDocument, index: int, name: str) -> tuple[list[Line], float, float, int]:
+def _page_lines(document: pdfium.PdfDocument, index: int, name: str,
+                raw_marks: list[RawMark]) -> tuple[list[Line], float, float, int]:
+    """The page's runs, its size and character count; its highlight annotations go to `raw_marks`."""
     try:
         page = document[index]
     except pdfium.PdfiumError:
@@ -143,6 +153,8 @@ def _page_lines(document: pdfium.PdfDocument, index: int, name: str) -> tuple[li
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
+            if len(raw_marks) < MAX_MARKS and pdfium_c.FPDFPage_GetAnnotCount(page.raw) > 0:
+                raw_marks.extend(read_page_marks(page, textpage, index, MAX_MARKS - len(raw_marks)))
             return _runs(textpage, index, height), width, height, textpage.count_chars()
         finally:
             textpage.close()

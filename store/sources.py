@@ -14,6 +14,7 @@ from postil.store.db import write
 from postil.store.errors import Ambiguous, NotFound
 from postil.store.models import Source, SourceInfo
 from postil.store.pages import Page, save_pages
+from postil.store.pdf_marks import add_marks
 from postil.store.reanchor import reanchor_source
 
 _INFO_COLUMNS = """
@@ -36,6 +37,8 @@ class AddResult:
     block_count: int
     reanchor: object | None = None
     """A store.reanchor.ReanchorReport when an update moved highlights."""
+    marks_added: int = 0
+    """Highlights made from the file's own annotations (a PDF marked in another reader)."""
 
 
 def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
@@ -77,7 +80,8 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
             _save_page_map(db, source_id, loaded)
 
             report = reanchor_source(db, source_id, document.text)
-            return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report)
+            marks = add_marks(db, source_id, loaded.marks)
+            return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report, marks)
         cursor = db.execute(
             """INSERT INTO sources (title, origin, format, sha256, size, text, warnings,
                imported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -91,7 +95,8 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
         db.execute("DELETE FROM reading_positions WHERE source_id = ?", [source_id])
         _insert_blocks(db, source_id, document.blocks)
         _save_page_map(db, source_id, loaded)
-        return AddResult(get_source_info(db, source_id), "added", len(document.blocks))
+        marks = add_marks(db, source_id, loaded.marks)
+        return AddResult(get_source_info(db, source_id), "added", len(document.blocks), marks_added=marks)
 
 
 def _save_page_map(db: sqlite3.Connection, source_id: int, loaded: LoadedSource) -> None:

@@ -9,12 +9,16 @@ import click
 
 from postil.exports.brief import render_brief
 from postil.exports.collect import collect
+from postil.exports.pdf import PdfExportError, mark_pdf
 from postil.exports.tabular import to_csv, to_json
 from postil.exports.w3c import dumps, read_file
-from postil.exports.writing import ExportPathError, output_target, write_text_atomic
+from postil.exports.writing import ExportPathError, output_target, write_bytes_atomic, write_text_atomic
+from postil.sources.document import PageSpan
 from postil.store.errors import StoreError
 from postil.store.exchange import merge
-from postil.tui.commands.common import CommandError, line
+from postil.store.pages import list_pages
+from postil.store.tags import list_tags
+from postil.tui.commands.common import CommandError, line, resolve_source
 
 
 @click.command()
@@ -25,8 +29,9 @@ from postil.tui.commands.common import CommandError, line
 @click.option("-o", "--output", metavar="FILE",
               help="Where to write; `-` for stdout. Default: the title as a file name in the current folder.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c"]), default="md", show_default=True,
-              help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD.")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c", "pdf"]), default="md", show_default=True,
+              help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD; "
+                   "pdf: a copy of one PDF source with its highlights as annotations (QUERY is then SOURCE [QUERY]).")
 @click.pass_obj
 def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool, fmt: str) -> None:
     """Export the highlights matching QUERY (all when none) as a brief or data file.
@@ -34,6 +39,9 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
     """
     db = settings.open()
+    if fmt == "pdf":
+        export_marked_pdf(db, query, output, force)
+        return
     try:
         data = collect(db, " ".join(query), title)
     except StoreError as error:
@@ -57,6 +65,36 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
     n, m = len(data.highlights), len(data.sources)
     click.echo(f"wrote {n} highlight{'s' if n != 1 else ''} from {m} source{'s' if m != 1 else ''} "
                f"to {line(str(written))}")
+
+
+def export_marked_pdf(db, query: tuple[str, ...], output: str | None, force: bool) -> None:
+    """`export --format pdf SOURCE [QUERY] -o marked.pdf`: the PDF with its highlights in it."""
+    if not query:
+        raise CommandError("--format pdf needs the PDF source: postil export --format pdf SOURCE -o marked.pdf")
+    try:
+        source = resolve_source(db, query[0])
+        if source.format != "pdf":
+            raise CommandError(f"{line(source.title)} is not a PDF source (its format is {source.format})")
+        data = collect(db, " ".join(query[1:]), source.title)
+        pages = [PageSpan(p.index, p.label, p.start, p.end) for p in list_pages(db, source.id)]
+        colors = {t.name: t.color for t in list_tags(db)}
+    except StoreError as error:
+        raise CommandError(str(error)) from error
+    if source.id not in data.sources:
+        raise CommandError(f"no highlights of {line(source.title)} to export")
+    if output == "-":
+        raise CommandError("a PDF is not written to stdout; give a file with -o")
+    target = Path(output) if output else Path.cwd() / (Path(source.origin).stem + "-marked.pdf")
+    if target.resolve() == Path(source.origin).resolve():
+        raise CommandError(f"{line(str(target))} is the original PDF; postil never changes it, give another -o")
+    try:
+        marked = mark_pdf(data, source.id, pages, colors)
+        written = write_bytes_atomic(target, marked.data, force=force)
+    except (PdfExportError, ExportPathError) as error:
+        raise CommandError(str(error)) from error
+    for h in marked.missed:
+        click.echo(f"postil: warning: highlight {h.id[:8]} not found on its page, left out: {line(h.quote, 50)}", err=True)
+    click.echo(f"wrote {marked.placed} highlight{'s' if marked.placed != 1 else ''} into {line(str(written))}")
 
 
 def render(data, fmt: str, by: str = "tag") -> str:

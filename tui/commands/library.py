@@ -80,6 +80,9 @@ def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
             click.echo(_result_line(result))
             if result.status == "updated" and result.reanchor is not None:
                 click.echo(f"    highlights: {report_line(result.reanchor)}")
+            if result.marks_added:
+                n = result.marks_added
+                click.echo(f"    {n} highlight{'s' if n != 1 else ''} from the PDF's own annotations")
     if failures:
         sys.exit(1)
 
@@ -94,7 +97,11 @@ def _add_one(db, path: Path):
 
 
     loaded = load_path(path)
-    return add_source(db, loaded), loaded.document.warnings
+    warnings = list(loaded.document.warnings)
+    if loaded.unplaced_marks:
+        n = loaded.unplaced_marks
+        warnings.append(f"{n} highlight annotation{'s' if n != 1 else ''} in the PDF could not be found in its text; skipped")
+    return add_source(db, loaded), warnings
 
 
 def _problem(path: Path, error: Exception) -> str:
@@ -114,6 +121,7 @@ def _result_json(result) -> dict:
         "status": result.status,
         "blocks": result.block_count,
         "reanchor": plain(result.reanchor) if result.reanchor is not None else None,
+        "marks_added": result.marks_added,
         "warnings": getattr(result, "warnings", []),
     }
 
