@@ -66,7 +66,7 @@ def read_page_marks(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, index: i
                 xs = (quad.x1, quad.x2, quad.x3, quad.x4)
                 ys = (quad.y1, quad.y2, quad.y3, quad.y4)
                 bottom, top = min(ys), max(ys)
-                middle, band = (top + bottom) / 2, (top - bottom) * 0.15
+                middle, band = (top + bottom) / 2, (top - bottom) * 0.25
                 pieces.append(textpage.get_text_bounded(min(xs), middle - band, max(xs), middle + band))
                 if first < 0:
                     first = pdfium_c.FPDFText_GetCharIndexAtPos(textpage.raw, min(xs) + 0.5, middle, 2.0, band + 1)

@@ -65,6 +65,8 @@ class PdfPageText:
     def __init__(self, data: bytes) -> None:
         self.document = pdfium.PdfDocument(data)
         self._pages: dict[int, tuple[str, list[int], pdfium.PdfTextPage, pdfium.PdfPage]] = {}
+        self.texts: dict[int, str] = {}
+        """Each page's text as PDFium gives it (character index = string index), once read."""
 
     def close(self) -> None:
         for _, _, textpage, page in self._pages.values():
@@ -81,6 +83,7 @@ class PdfPageText:
             text = textpage.get_text_range()
             stream, where = letters(text) if len(text) == textpage.count_chars() else ("", [])
             self._pages[index] = (stream, where, textpage, page)
+            self.texts[index] = text
         stream, where, textpage, _ = self._pages[index]
         return (stream, where, textpage) if stream else None
 
@@ -129,10 +132,27 @@ def place(pdf: PdfPageText, text: str, pages: list[PageSpan], start: int, end: i
         at = nearest(stream, part, expected)
         if at < 0:
             return []  # one page's share not found: the highlight is not placed at all
-        quads = pdf.boxes(span.index, where[at], where[at + len(part) - 1])
+        first, last = where[at], where[at + len(part) - 1]
+        first, last = _widen(pdf.texts[span.index], text[lo:hi], first, last)
+        quads = pdf.boxes(span.index, first, last)
         if quads:
             placed.append(Placed(span.index, quads))
     return placed
+
+
+def _widen(page_text: str, quote: str, first: int, last: int) -> tuple[int, int]:
+    """Widen characters first..last (letters) over the punctuation the quote has around its
+    letters ("(", a closing full stop), where the page has the same characters there."""
+    stripped = quote.strip()
+    head = stripped[: len(stripped) - len(stripped.lstrip("([\"“‘'"))]
+    tail = stripped[len(stripped.rstrip(".,;:!?)]\"”’'")) :]
+    for ch in reversed(head):
+        if first > 0 and page_text[first - 1] == ch:
+            first -= 1
+    for ch in tail:
+        if last + 1 < len(page_text) and page_text[last + 1] == ch:
+            last += 1
+    return first, last
 
 
 def anchor_covered(text: str, pages: list[PageSpan], page_index: int, covered: str,

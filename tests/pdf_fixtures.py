@@ -34,6 +34,8 @@ class Paper:
                 pytest.skip("DejaVu Sans is not installed (needed to draw ligature glyphs)")
             self.pdf.add_font("DejaVu", "", str(DEJAVU))
             self.font = "DejaVu"
+        self.written: list[tuple[int, int, str]] = []
+        """(page number, column, text) of every body line, in the order drawn."""
         self.columns = 1
         self.y = MARGIN
         self.column = 0
@@ -107,6 +109,7 @@ class Paper:
     def _line(self, text: str) -> None:
         self._room(1)
         self.pdf.text(self.x, self.y + BODY, text.replace("|", ""))
+        self.written.append((self.page_number, self.column, text.replace("|", "")))
         self.y += LEADING
 
     def _room(self, lines: int) -> None:
@@ -142,3 +145,12 @@ LOREM = (
 def filler(n: int) -> str:
     """A sentence that differs by its number, so that paragraphs are told apart."""
     return f"Paragraph {n} says that " + LOREM
+
+
+def column_break_phrase(paper: Paper, page: int) -> str:
+    """Words from the end of the left column and the start of the right one on `page`: a
+    phrase a reader marks across the column break."""
+    left = [t for p, c, t in paper.written if p == page and c == 0][-1].split()
+    right = [t for p, c, t in paper.written if p == page and c == 1][0].split()
+    assert not left[-1].endswith("-"), "choose text that does not break a word at the column end"
+    return " ".join(left[-3:] + right[:3])
