@@ -179,6 +179,7 @@ def _runs(textpage: pdfium.PdfTextPage, page_index: int, height: float) -> list[
     lines: list[Line] = []
     box = [ctypes.c_double() for _ in range(4)]
     refs = [ctypes.byref(b) for b in box]
+    fonts: dict[int, bool] = {}
     start = 0
     for end in _line_ends(full):
         count = pdfium_c.FPDFText_CountRects(raw, start, end - start)
@@ -186,11 +187,11 @@ def _runs(textpage: pdfium.PdfTextPage, page_index: int, height: float) -> list[
         for j in range(count):
             if pdfium_c.FPDFText_GetRect(raw, j, *refs):
                 rects.append(tuple(b.value for b in box))  # left, top, right, bottom
+        rects = _join_close(rects)
         if len(rects) == 1:
             cuts = [start]
         else:
-            cuts = [pdfium_c.FPDFText_GetCharIndexAtPos(raw, l + 0.5, (t + b) / 2, 2.0, (t - b) / 2 + 1)
-                    for l, t, r, b in rects]
+            cuts = [start] + [_first_char_from(raw, start, end, l, refs, box) for l, t, r, b in rects[1:]]
             if not all(start <= a < c < end for a, c in zip(cuts, cuts[1:])) or not cuts or cuts[0] < 0:
                 cuts = [start] + [-1] * (len(rects) - 1)
         for k, (left, top, right, bottom) in enumerate(rects):
@@ -200,10 +201,48 @@ def _runs(textpage: pdfium.PdfTextPage, page_index: int, height: float) -> list[
                 text = full[cuts[k] : cuts[k + 1] if k + 1 < len(cuts) and cuts[k + 1] >= 0 else end]
             text = text.rstrip("\r\n ")
             if text.strip():
-                size, bold = _font(raw, max(cuts[k], start))
+                size, bold = _font(raw, max(cuts[k], start), fonts)
                 lines.append(Line(page_index, left, height - top, right, height - bottom, text, size, bold))
         start = end
     return lines
+
+
+def _join_close(rects: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """Join runs of one line that are closer than the line is high: PDFium starts a new run
+    at many a word space, and only a wide gap (a column's gutter, a table's cell) matters."""
+    out: list[tuple[float, float, float, float]] = []
+    for rect in rects:
+        if out:
+            left, top, right, bottom = out[-1]
+            height = max(top - bottom, rect[1] - rect[3], 1.0)
+            if 0 <= rect[0] - right < height and rect[3] < top and rect[1] > bottom:
+                out[-1] = (left, max(top, rect[1]), max(right, rect[2]), min(bottom, rect[3]))
+                continue
+        out.append(rect)
+    return out
+
+
+def _first_char_from(raw, lo: int, hi: int, x: float, refs, box) -> int:
+    """The first character of line lo..hi whose box starts at or right of `x` (a run's left
+    edge): a binary search over the line's characters, which run left to right. -1 if none."""
+    def left_of(index: int) -> float | None:
+        while index < hi:
+            if pdfium_c.FPDFText_IsGenerated(raw, index) != 1 and pdfium_c.FPDFText_GetCharBox(raw, index, *refs):
+                left, right = box[0].value, box[1].value
+                if right > left:
+                    return left
+            index += 1
+        return None
+
+    a, b = lo, hi
+    while a < b:
+        mid = (a + b) // 2
+        left = left_of(mid)
+        if left is None or left >= x - 0.5:
+            b = mid
+        else:
+            a = mid + 1
+    return a if a < hi else -1
 
 
 def _line_ends(text: str) -> list[int]:
@@ -231,22 +270,29 @@ def _bounded_runs(textpage: pdfium.PdfTextPage, page_index: int, height: float) 
     return lines
 
 
-def _font(raw, index: int) -> tuple[float, bool]:
-    """(size, bold) of the character at `index`; (0, False) for none."""
+def _font(raw, index: int, fonts: dict[int, bool] | None = None) -> tuple[float, bool]:
+    """(size, bold) of the character at `index`; (0, False) for none. Whether a font is bold
+    is asked once per font (`fonts`, by handle): the name lookup cost ~0.1 ms a line."""
     if index < 0:
         return 0.0, False
     size = round(float(pdfium_c.FPDFText_GetFontSize(raw, index)), 2)
-    weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
-    return size, weight >= BOLD_WEIGHT or _bold_name(raw, index)
+    font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(raw, index))
+    key = ctypes.cast(font, ctypes.c_void_p).value if font else None
+    if key is None or fonts is None:
+        return size, _bold(font)
+    if key not in fonts:
+        fonts[key] = _bold(font)
+    return size, fonts[key]
 
 
-def _bold_name(raw, index: int) -> bool:
-    """Whether the font's name says bold (many PDFs leave the weight out)."""
-    if index < 0:
+def _bold(font) -> bool:
+    """Whether a font is bold by its weight or, as many PDFs leave the weight out, its name."""
+    if not font:
         return False
-    buffer = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int(0)
-    written = pdfium_c.FPDFText_GetFontInfo(raw, index, buffer, len(buffer), ctypes.byref(flags))
+    if pdfium_c.FPDFFont_GetWeight(font) >= BOLD_WEIGHT:
+        return True
+    buffer = ctypes.create_string_buffer(256)
+    written = pdfium_c.FPDFFont_GetBaseFontName(font, buffer, len(buffer))
     return written > 0 and b"bold" in buffer.value.lower()
 
 

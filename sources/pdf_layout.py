@@ -37,6 +37,8 @@ class Line:
     size: float = 0.0
     """Font size of the line's first character."""
     bold: bool = False
+    prose: bool = False
+    """One of many lines in the same size (pdf_text: never a heading)."""
 
     @property
     def height(self) -> float:

@@ -117,6 +117,7 @@ def build_document(columns_by_page: list[list[list[Line]]], title: str) -> tuple
         line.text = line_text(line.text)
     all_lines = [line for line in all_lines if line.text.strip("\x02")]
     body = body_size(all_lines)
+    _mark_prose_runs(columns_by_page)
     vocabulary = Vocabulary([line.text for line in all_lines])
     heading_sizes = sorted({round(l.size, 1) for l in all_lines if _is_large(l, body)}, reverse=True)
     pitch = _line_pitch(columns_by_page, body)
@@ -153,15 +154,40 @@ def build_document(columns_by_page: list[list[list[Line]]], title: str) -> tuple
     return _assemble(units, len(columns_by_page), title)
 
 
+HEADING_LINES = 3
+HEADING_CHARS = 200
+
+
+def _mark_prose_runs(columns_by_page: list[list[list[Line]]]) -> None:
+    """Mark lines that are part of a long run in one size and weight as prose (`Line.prose`).
+
+    A heading is a line or three that does not end a sentence; more lines in one size, or
+    a run ending in a full stop, are text set larger (an abstract, a document whose body is
+    smaller than its code listings), not a heading however large they are.
+    """
+    for columns in columns_by_page:
+        for column in columns:
+            run: list[Line] = []
+            for line in [*column, None]:
+                if line is not None and run and round(line.size, 1) == round(run[-1].size, 1) and line.bold == run[-1].bold:
+                    run.append(line)
+                    continue
+                ends_sentence = bool(run) and run[-1].text.rstrip("\x02 ").endswith((".", ",", ";"))
+                if len(run) > HEADING_LINES or sum(len(l.text) for l in run) > HEADING_CHARS or ends_sentence:
+                    for member in run:
+                        member.prose = True
+                run = [line] if line is not None else []
+
+
 def _is_large(line: Line, body: float) -> bool:
-    return body > 0 and line.size >= 1.15 * body and len(line.text) <= 160
+    return body > 0 and not line.prose and line.size >= 1.15 * body and len(line.text) <= 160
 
 
 def _heading_level(line: Line, body: float, heading_sizes: list[float], previous: Line | None) -> int:
     if _is_large(line, body):
         return min(6, heading_sizes.index(round(line.size, 1)) + 1)
     text = line.text.rstrip("\x02")
-    if line.bold and len(text) <= 80 and not text.endswith((".", ",", ";")) and (previous is None or not previous.bold):
+    if line.bold and not line.prose and len(text) <= 80 and not text.endswith((".", ",", ";")) and (previous is None or not previous.bold):
         return min(6, len(heading_sizes) + 1)
     return 0
 
