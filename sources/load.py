@@ -36,11 +36,12 @@ def format_for(name: str | Path) -> str:
     return _FORMATS.get(Path(str(name)).suffix.lower(), "text")
 
 
-def load_path(path: str | Path) -> LoadedSource:
+def load_path(path: str | Path, progress=None) -> LoadedSource:
     """Read and load one file.
 
     Args:
         path: the file; its extension decides the format.
+        progress: for a long PDF, called as progress(pages read, pages) while it is read.
 
     Returns:
         The LoadedSource, with `origin` the resolved absolute path.
@@ -63,10 +64,10 @@ def load_path(path: str | Path) -> LoadedSource:
         data = path.read_bytes()
     except OSError as error:
         raise SourceError(shown, f"cannot read ({error.strerror or type(error).__name__})") from None
-    return load_bytes(data, shown, origin=str(path.resolve()))
+    return load_bytes(data, shown, origin=str(path.resolve()), progress=progress)
 
 
-def load_bytes(data: bytes, name: str, origin: str | None = None) -> LoadedSource:
+def load_bytes(data: bytes, name: str, origin: str | None = None, progress=None) -> LoadedSource:
     """Load a source from bytes already in memory.
 
     Args:
@@ -79,7 +80,7 @@ def load_bytes(data: bytes, name: str, origin: str | None = None) -> LoadedSourc
             encrypted, too long or without a text layer.
     """
     if format_for(name) == "pdf":
-        return _load_pdf_bytes(data, name, origin)
+        return _load_pdf_bytes(data, name, origin, progress)
     check_not_binary(data, name)
     text, warnings = decode(data, name)
     document = parse(text, name, warnings)
@@ -93,7 +94,7 @@ def load_bytes(data: bytes, name: str, origin: str | None = None) -> LoadedSourc
     )
 
 
-def _load_pdf_bytes(data: bytes, name: str, origin: str | None) -> LoadedSource:
+def _load_pdf_bytes(data: bytes, name: str, origin: str | None, progress=None) -> LoadedSource:
     # Imported when a PDF is read, like the other formats' parsers (see `parse`): pypdfium2
     # and PDFium's library cost ~40 ms (python -X importtime), which the app's start need not pay.
     from postil.sources.pdf import load_pdf
@@ -101,7 +102,7 @@ def _load_pdf_bytes(data: bytes, name: str, origin: str | None) -> LoadedSource:
     if not data:
         raise SourceError(name, "empty file")
     sha256 = hashlib.sha256(data).hexdigest()
-    loaded = load_pdf(data, name, sha256=sha256)
+    loaded = load_pdf(data, name, progress, sha256=sha256)
     document = loaded.document
     document.title = tidy_title(document.title)
     if not document.blocks:

@@ -53,7 +53,7 @@ def load_pdf(data: bytes, name: str, progress=None, *, sha256: str = "") -> PdfP
     Args:
         data: the file's bytes.
         name: the file name as the user knows it (for messages and the fallback title).
-        progress: called with the number of pages read so far, if given.
+        progress: called as progress(pages read so far, pages), if given.
         sha256: the file's hash, to give highlights found in it stable ids.
 
     Raises:
@@ -82,7 +82,7 @@ def load_pdf(data: bytes, name: str, progress=None, *, sha256: str = "") -> PdfP
             heights.append(height)
             labels.append(_label(document, index))
             if progress is not None:
-                progress(index + 1)
+                progress(index + 1, count)
         metadata_title = _metadata_title(document)
     finally:
         document.close()

@@ -25,6 +25,8 @@ from postil.tui.commands.common import (
 )
 
 PROGRESS_OVER = 5
+PAGES_PROGRESS_OVER = 50
+"""A PDF longer than this shows a bar of its pages while it is read (on a terminal)."""
 """Show a progress bar when importing more files than this."""
 
 
@@ -53,7 +55,7 @@ def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
     try:
         for path in files:
             try:
-                result, warnings = _add_one(db, path)
+                result, warnings = _add_one(db, path, show_pages=bar is None and sys.stderr.isatty())
             except SourceError as error:
                 failures.append(_problem(path, error))
             except StoreError as error:
@@ -93,15 +95,40 @@ def _expand(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
     return files, [str(error) for error in errors]
 
 
-def _add_one(db, path: Path):
-
-
-    loaded = load_path(path)
+def _add_one(db, path: Path, *, show_pages: bool = False):
+    pages = PageBar(f"reading {line(path.name, 40)}") if show_pages else None
+    try:
+        loaded = load_path(path, progress=pages)
+    finally:
+        if pages is not None:
+            pages.close()
     warnings = list(loaded.document.warnings)
     if loaded.unplaced_marks:
         n = loaded.unplaced_marks
         warnings.append(f"{n} highlight annotation{'s' if n != 1 else ''} in the PDF could not be found in its text; skipped")
     return add_source(db, loaded), warnings
+
+
+class PageBar:
+    """A progress bar over a long PDF's pages, made when the page count is known."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total <= PAGES_PROGRESS_OVER:
+                return
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 def _problem(path: Path, error: Exception) -> str:
