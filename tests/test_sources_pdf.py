@@ -8,10 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_support import Postil
+from hypothesis import given
+from hypothesis import strategies as st
 from pdf_fixtures import Paper, filler
 
 from postil.sources.errors import SourceError
 from postil.sources.load import collect_paths, load_path
+from postil.sources.pdf import page_spans
 from postil.sources.pdf_layout import Line, drop_running_lines, reading_order
 from postil.sources.pdf_text import Vocabulary, line_text
 from postil.store.db import open_db
@@ -220,3 +224,30 @@ def test_adding_a_pdf_stores_its_page_map_and_highlights_know_their_page(tmp_pat
     assert page_label_at(db, source_id, 0) == "i"
     assert page_label_at(db, source_id, body - 1) == "i"  # the blank line before page 3's text
     assert page_label_at(db, source_id, body) == "1"  # never the empty scanned page "ii"
+
+
+def test_refused_pdfs_change_nothing_and_say_one_line(tmp_path):
+    postil = Postil(tmp_path)
+    paper = Paper()
+    paper.new_page()
+    paper.paragraph(filler(1))
+    locked = paper.save(tmp_path / "locked.pdf", password="pw")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<")
+    run = postil.fails("add", str(locked), str(tmp_path / "broken.pdf"))
+    assert run.stderr.count("\n") == 2 and "encrypted" in run.stderr and "damaged or truncated" in run.stderr
+    assert postil.ok("sources", "--json").json() == []
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(0, 50)), min_size=1, max_size=12), st.integers(0, 60))
+def test_page_spans_are_contiguous_and_cover_the_text(offsets, extra):
+    firsts = sorted(o for o in offsets if o is not None)
+    it = iter(firsts)
+    first_offsets = [next(it) if o is not None else None for o in offsets]
+    length = (firsts[-1] if firsts else 0) + extra
+    spans = page_spans([str(i + 1) for i in range(len(offsets))], first_offsets, length)
+    with_text = [s for s in spans if s.end > s.start]
+    assert all(a.end <= b.start for a, b in zip(with_text, with_text[1:]))
+    if with_text:
+        assert with_text[0].start == 0 and with_text[-1].end == length
+        assert all(a.end == b.start for a, b in zip(with_text, with_text[1:]))
+    assert all(s.start == s.end for s, o in zip(spans, first_offsets) if o is None)
