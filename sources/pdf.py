@@ -15,6 +15,7 @@ named in the Document's warnings.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from postil.sources.errors import SourceError
 from postil.sources.pdf_annotations import MAX_MARKS, RawMark, anchor_marks, read_page_marks
 from postil.sources.pdf_layout import Line, drop_running_lines, reading_order
 from postil.sources.pdf_text import build_document
+
+_LINE_END = re.compile("\r\n|\ufffe")
 
 MAX_PAGES = 5000
 """Longer documents are refused: a 5,000-page PDF is a corpus, not a source."""
@@ -192,8 +195,8 @@ def _runs(textpage: pdfium.PdfTextPage, page_index: int, height: float) -> list[
             cuts = [start]
         else:
             cuts = [start] + [_first_char_from(raw, start, end, l, refs, box) for l, t, r, b in rects[1:]]
-            if not all(start <= a < c < end for a, c in zip(cuts, cuts[1:])) or not cuts or cuts[0] < 0:
-                cuts = [start] + [-1] * (len(rects) - 1)
+            if not all(start <= a < c < end for a, c in zip(cuts, cuts[1:])):
+                cuts = [-1] * len(rects)  # each run's text from its box, then
         for k, (left, top, right, bottom) in enumerate(rects):
             if cuts[k] < 0:
                 text = textpage.get_text_bounded(left, bottom, right, top)
@@ -201,7 +204,7 @@ def _runs(textpage: pdfium.PdfTextPage, page_index: int, height: float) -> list[
                 text = full[cuts[k] : cuts[k + 1] if k + 1 < len(cuts) and cuts[k + 1] >= 0 else end]
             text = text.rstrip("\r\n ")
             if text.strip():
-                size, bold = _font(raw, max(cuts[k], start), fonts)
+                size, bold = _font(raw, cuts[k] if cuts[k] >= 0 else _char_at(raw, left, top, bottom), fonts)
                 lines.append(Line(page_index, left, height - top, right, height - bottom, text, size, bold))
         start = end
     return lines
@@ -246,15 +249,19 @@ def _first_char_from(raw, lo: int, hi: int, x: float, refs, box) -> int:
 
 
 def _line_ends(text: str) -> list[int]:
-    """Offsets just past each of PDFium's line breaks ("\r\n"), and the end of the text."""
-    ends = []
-    at = text.find("\r\n")
-    while at >= 0:
-        ends.append(at + 2)
-        at = text.find("\r\n", at + 2)
+    """Offsets just past each of PDFium's line ends, and the end of the text.
+
+    A line ends at "\r\n", and also after U+FFFE: where a line ended in a hyphen PDFium
+    writes that mark instead of the hyphen and goes on with the next line without a break.
+    """
+    ends = [m.end() for m in _LINE_END.finditer(text)]
     if not ends or ends[-1] < len(text):
         ends.append(len(text))
     return ends
+
+
+def _char_at(raw, left: float, top: float, bottom: float) -> int:
+    return pdfium_c.FPDFText_GetCharIndexAtPos(raw, left + 0.5, (top + bottom) / 2, 2.0, abs(top - bottom) / 2 + 1)
 
 
 def _bounded_runs(textpage: pdfium.PdfTextPage, page_index: int, height: float) -> list[Line]:

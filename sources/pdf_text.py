@@ -227,11 +227,14 @@ def _append(unit: Unit, line: Line, new_page: int | None, vocabulary: Vocabulary
     text = line.text
     if unit.text:
         before = unit.text
-        if before.endswith(_LINE_END_HYPHENS) and before[-2:-1].isalpha():
+        if before.endswith(_LINE_END_HYPHENS):
             stem = before[:-1]
-            unit.text = stem if vocabulary.join(stem, text) else stem + "-"
-        elif before.endswith("\x02"):
-            unit.text = before[:-1]
+            if stem[-1:].isalpha():  # a word broken at the line end, or a compound
+                unit.text = stem if vocabulary.join(stem, text) else stem + "-"
+            elif stem[-1:].isspace():  # a dash standing as punctuation: "word -"
+                unit.text = stem + "- "
+            else:  # a range or a number's compound: "2010-" / "2015"
+                unit.text = stem + "-"
         else:
             unit.text += " "
     if new_page is not None:

@@ -3,7 +3,8 @@ page labels, pages without text, encryption.
 
 `Paper` lays text out like a journal page: a full-width title, then one or two columns of
 paragraphs wrapped greedily to the column width. A "|" inside a word marks where the word
-may be broken at a line end (with a hyphen), the way a typesetter would.
+may be broken at a line end (with a hyphen), the way a typesetter would; a "^" inside a word
+breaks it there always (with a hyphen added, "effi^cient"; after a hyphen, none: "well-^known").
 """
 
 from __future__ import annotations
@@ -89,6 +90,11 @@ class Paper:
         width = self.column_width
         line = ""
         for word in text.split():
+            if "^" in word:
+                head, tail = word.split("^", 1)
+                self._line(f"{line} {head}".strip() + ("" if head.endswith("-") else "-"))
+                line = tail
+                continue
             candidate = f"{line} {word}" if line else word
             if self.pdf.get_string_width(candidate.replace("|", "")) <= width:
                 line = candidate

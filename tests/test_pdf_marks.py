@@ -19,7 +19,7 @@ def paper(path):
     p = Paper()
     p.new_page(columns=2, header=HEADER, footer="{n}")
     p.title("Marking Papers")
-    p.paragraph("An opening claim about the effi|cient method. " + " ".join(filler(n) for n in range(1, 7))
+    p.paragraph("An opening claim about the effi^cient method. " + " ".join(filler(n) for n in range(1, 7))
                 + " The marked sentence runs across the column break into the right column.")
     p.paragraph("More text on the right. " + " ".join(filler(n) for n in range(7, 12)))
     p.new_page(columns=1, header=HEADER, footer="{n}")
@@ -89,10 +89,13 @@ def test_another_readers_highlight_becomes_a_highlight_with_the_nearest_tag(tmp_
     finally:
         pdf.close()
     writer = PdfWriter(clone_from=PdfReader(original))
-    left, bottom, right, top = part.quads[0]
-    # A reader's quad is taller than the line (it would catch the lines around it whole).
-    points = ArrayObject(FloatObject(v) for v in (left, top + 4, right, top + 4, left, bottom - 4, right, bottom - 4))
-    annotation = HighlightAnnotation(rect=(left, bottom - 4, right, top + 4), quad_points=points, highlight_color="e3a030")
+    assert len(part.quads) == 2  # "effi-" ends one line, "cient method" starts the next
+    # A reader's quads are taller than the line (they would catch the lines around it whole).
+    points = ArrayObject(FloatObject(v) for left, bottom, right, top in part.quads
+                         for v in (left, top + 3, right, top + 3, left, bottom - 3, right, bottom - 3))
+    rect = (min(q[0] for q in part.quads), min(q[1] for q in part.quads) - 3,
+            max(q[2] for q in part.quads), max(q[3] for q in part.quads) + 3)
+    annotation = HighlightAnnotation(rect=rect, quad_points=points, highlight_color="e3a030")
     writer.add_annotation(part.page, annotation)
     foreign = tmp_path / "zotero.pdf"
     with foreign.open("wb") as handle:

@@ -34,10 +34,11 @@ def two_column_paper(path: Path) -> Path:
     paper.new_page(columns=2, header=HEADER, footer="{n}")
     paper.title("Outcome Switching in Trials")
     paper.heading("1 Introduction")
-    paper.paragraph("The left column starts here with an effi|cient and well-|known method. " + filler(1))
+    paper.paragraph("The left column starts here with an effi^cient and well-^known method from the years 2010-^2015. "
+                    + filler(1))
     paper.paragraph(filler(2) + " " + filler(3) + " " + filler(4) + " " + filler(5) + " " + filler(6)
                     + " This paragraph crosses the column break and ends in the right column.")
-    paper.paragraph("The right column closes page one. " + filler(7))
+    paper.paragraph("The right column closes page one with a well-known trial. " + filler(7))
     paper.new_page(columns=2, header=HEADER, footer="{n}")
     paper.paragraph(filler(8) + " " + filler(9) + " Then a sentence that runs over the page")
     paper.new_page(columns=1, header=HEADER, footer="{n}")
@@ -63,6 +64,7 @@ def test_two_columns_read_column_by_column_with_title_and_headings(paper):
     # Left column first (paragraphs 1..6), then the right column (7), never interleaved.
     order = [doc.text.index(f"Paragraph {n} says") for n in range(1, 11)]
     assert order == sorted(order)
+    assert all(doc.text.count(f"Paragraph {n} says") == 1 for n in range(1, 11))  # no line read twice
     assert paragraphs[1].endswith("ends in the right column.")
     assert paragraphs[1].startswith("Paragraph 2 says")
 
@@ -74,7 +76,7 @@ def test_paragraph_across_a_page_break_is_one_paragraph(paper):
 
 def test_hyphenation_undone_but_real_hyphens_kept(paper):
     text = paper.document.text
-    assert "an efficient and well-known method" in text
+    assert "an efficient and well-known method from the years 2010-2015." in text
     assert "effi-" not in text and "\x02" not in text
 
 
