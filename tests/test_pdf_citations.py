@@ -8,6 +8,7 @@ import json
 
 import pytest
 from app_support import SIZE, make_app
+from cli_support import Postil
 from pdf_fixtures import Paper, filler
 
 from postil.exports.brief import render_brief
@@ -105,3 +106,22 @@ async def test_the_app_shows_the_page_in_the_header_pane_and_search(app_settings
         await pilot.pause(0.3)
         rows = app.screen.query_one("#results").options
         assert any("p. 1 " in str(option.prompt) and "holds the method" in str(option.prompt) for option in rows)
+
+
+def test_a_new_version_of_the_pdf_re_anchors_and_gets_its_new_page_map(tmp_path):
+    postil = Postil(tmp_path)
+    path = tmp_path / "preprint.pdf"
+    labelled_paper(path)
+    postil.ok("add", str(path))
+    postil.ok("mark", "1", "holds the method", "-t", "outcome")
+    assert postil.ok("search", "--json").json()[0]["page"] == "1"
+    paper = Paper()  # version 2: a new first page moves everything one page on
+    paper.new_page()
+    paper.paragraph("A new cover page for version two. " + filler(9))
+    paper.new_page()
+    paper.paragraph("The first body page holds the method. " + filler(2))
+    paper.save(path)
+    run = postil.ok("add", str(path))
+    assert "updated" in run.stdout
+    (hit,) = postil.ok("search", "--json").json()
+    assert hit["quote"] == "holds the method" and hit["anchor_status"] in ("anchored", "moved") and hit["page"] == "2"
