@@ -24,6 +24,7 @@ import pypdfium2.raw as pdfium_c
 
 from postil.sources.document import Document, PageSpan, PdfMark
 from postil.sources.errors import SourceError
+from postil.sources.normalise import clean
 from postil.sources.pdf_annotations import MAX_MARKS, RawMark, anchor_marks, read_page_marks
 from postil.sources.pdf_layout import Line, drop_running_lines, reading_order
 from postil.sources.pdf_text import build_document
@@ -304,7 +305,8 @@ def _bold(font) -> bool:
 
 
 def _label(document: pdfium.PdfDocument, index: int) -> str:
-    label = " ".join((document.get_page_label(index) or "").split())
+    # Labels are the file's text like any other: cleaned of control characters and escapes.
+    label = " ".join(clean(document.get_page_label(index) or "").split())
     return label[:40] if label else str(index + 1)
 
 

@@ -19,6 +19,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from postil.sources.document import PageSpan, PdfMark
+from postil.sources.normalise import clean
 from postil.sources.pdf_marks import anchor_covered
 
 MARK_KINDS = (pdfium_c.FPDF_ANNOT_HIGHLIGHT, pdfium_c.FPDF_ANNOT_UNDERLINE)
@@ -111,7 +112,8 @@ def _string(annot, key: str) -> str:
     size = min(size, 1 << 20)  # a note of up to half a million characters
     buffer = ctypes.create_string_buffer(size)
     pdfium_c.FPDFAnnot_GetStringValue(annot, key.encode("ascii"), ctypes.cast(buffer, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
-    return buffer.raw[: size - 2].decode("utf-16-le", errors="replace")
+    # The file's text like any other: control characters and escape sequences go (clean).
+    return clean(buffer.raw[: size - 2].decode("utf-16-le", errors="replace"))
 
 
 def _color(annot) -> str | None:

@@ -253,3 +253,4 @@ def test_page_spans_are_contiguous_and_cover_the_text(offsets, extra):
         assert with_text[0].start == 0 and with_text[-1].end == length
         assert all(a.end == b.start for a, b in zip(with_text, with_text[1:]))
     assert all(s.start == s.end for s, o in zip(spans, first_offsets) if o is None)
+
