@@ -264,7 +264,9 @@ class _Writer:
         # Locations are shared by the highlights of one block (collect.locate_all) and kept
         # alive by `data`, so their identity is a sound key.
         page = None if location is None else self.data.pages.get(h.id)
-        key = (h.source_id, id(location) if location is not None else None, h.author, page.label if page else None)
+        last = self.data.last_pages.get(h.id) if page else None
+        key = (h.source_id, id(location) if location is not None else None, h.author,
+               page.label if page else None, last.label if last else None)
         line = self._citations.get(key)
         if line is None:
             line = self._citations[key] = self._citation(h, location)
@@ -281,7 +283,10 @@ class _Writer:
         if location and location.paragraph:
             line += f", ¶ {location.paragraph}"
         page = self.data.pages.get(h.id) if location else None
-        if page:
+        last = self.data.last_pages.get(h.id) if page else None
+        if last:
+            line += f", pp. {inline(page.label)}–{inline(last.label)}"
+        elif page:
             line += f", p. {inline(page.label)}"
         if h.author:
             line += f" · highlighted by {inline(h.author)}"

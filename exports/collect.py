@@ -58,6 +58,9 @@ class ExportData:
     locations: dict[str, Location] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
     """Highlight id -> the page its start is on, for highlights in paged sources (PDF)."""
+    last_pages: dict[str, Page] = field(default_factory=dict)
+    """Highlight id -> the page its last character is on, for highlights that run onto a
+    later page (cited "pp. 4–5")."""
     tag_order: list[str] = field(default_factory=list)
 
     @property
@@ -107,7 +110,7 @@ def collect(db: sqlite3.Connection, query: str = "", title: str | None = None) -
     )
     data.quote_ok = {h.id: check_quote(sources[h.source_id].text, h) for h in highlights}
     data.locations = locate_all(highlights, sources, spans)
-    data.pages = pages_of(db, highlights)
+    data.pages, data.last_pages = pages_of(db, highlights)
     data.tag_order = ordered_tags({t for h in highlights for t in h.tags})
     return data
 
@@ -164,14 +167,16 @@ def locate_all(
     return out
 
 
-def pages_of(db: sqlite3.Connection, highlights: list[Highlight]) -> dict[str, Page]:
-    """The page each highlight starts on (orphans and sources without pages have none).
+def pages_of(db: sqlite3.Connection, highlights: list[Highlight]) -> tuple[dict[str, Page], dict[str, Page]]:
+    """The page each highlight starts on (orphans and sources without pages have none), and
+    the page it ends on where that is a later one.
 
     One read of each source's page map, then a bisect per highlight; pages without text
     (empty spans) are left out so a quote is never cited to a scanned page.
     """
     maps: dict[int, PageLookup] = {}
     out: dict[str, Page] = {}
+    last: dict[str, Page] = {}
     for h in highlights:
         if h.anchor_status == "orphaned":
             continue
@@ -181,7 +186,10 @@ def pages_of(db: sqlite3.Connection, highlights: list[Highlight]) -> dict[str, P
         page = lookup.page_at(h.start) if lookup else None
         if page is not None:
             out[h.id] = page
-    return out
+            end_page = lookup.page_at(max(h.start, h.end - 1))
+            if end_page is not None and end_page.index > page.index:
+                last[h.id] = end_page
+    return out, last
 
 
 def _prepare(

@@ -57,6 +57,20 @@ def _text_file(tmp_path):
     return path
 
 
+def test_a_quote_over_a_page_break_cites_both_pages(tmp_path):
+    db = open_db(tmp_path / "p.db")
+    loaded = load_path(labelled_paper(tmp_path / "paper.pdf"))
+    source_id = add_source(db, loaded).source.id
+    text = loaded.document.text
+    start = text.index("holds the method")
+    end = text.index("The second body page") + len("The second")
+    create_highlight(db, source_id, start, end, tags=["outcome"])
+    data = collect(db)
+    assert ", pp. 1–2" in render_brief(data).text
+    (record,) = json.loads(to_json(data))
+    assert (record["page"], record["page_end"]) == ("1", "2")
+
+
 def test_brief_cites_the_page_label(marked):
     text = render_brief(collect(marked)).text
     assert ", p. ii" in text and ", p. 1" in text and ", p. 2" in text
