@@ -26,7 +26,7 @@ WINDOWS_DEVICES = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 )
 """Names Windows opens as devices whatever the extension (`con.md` is the console)."""
-EXTENSIONS = {"md": ".md", "csv": ".csv", "json": ".json", "w3c": ".jsonld"}
+EXTENSIONS = {"md": ".md", "csv": ".csv", "json": ".json", "w3c": ".jsonld", "qdpx": ".qdpx", "qdc": ".qdc"}
 
 
 class ExportPathError(Exception):
@@ -62,7 +62,7 @@ def default_path(folder: Path, title: str, fmt: str) -> Path:
 
 
 def write_text_atomic(path: Path, text: str, *, force: bool = False) -> Path:
-    """Write `text` (UTF-8) to `path` atomically (see write_bytes_atomic)."""
+    """Write `text` (UTF-8) to `path` atomically (see `write_bytes_atomic`)."""
     return write_bytes_atomic(path, text.encode("utf-8"), force=force)
 
 
