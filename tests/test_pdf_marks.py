@@ -69,7 +69,7 @@ def test_marked_pdf_round_trip_same_quotes_same_offsets(tmp_path):
 
     fresh = Postil(tmp_path / "other")
     (tmp_path / "other").mkdir()
-    run = fresh.ok("add", str(out))
+    run = fresh.ok("import", str(out))  # `postil import marked.pdf` adds it, as `add` does
     assert "3 highlights from the PDF's own annotations" in run.stdout
     theirs = {h["quote"]: (h["start"], h["end"], h["tags"], h["note"], h["id"]) for h in fresh.ok("highlights", "--json").json()}
     assert theirs == mine

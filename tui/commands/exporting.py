@@ -20,6 +20,7 @@ from postil.store.exchange import merge
 from postil.store.pages import list_pages
 from postil.store.tags import list_tags
 from postil.tui.commands.common import CommandError, line, resolve_source
+from postil.tui.commands.library import add
 
 
 @click.command()
@@ -150,7 +151,8 @@ def render(data, fmt: str, by: str = "tag") -> str:
               help=".qdpx: how the project counted a CRLF line end (auto: from its origin and selections).")
 @click.pass_obj
 def import_command(settings, file: Path, crlf_counts: str) -> None:
-    """Merge a W3C Web Annotation file, a REFI-QDA project (.qdpx) or codebook (.qdc).
+    """Merge a W3C Web Annotation file, a REFI-QDA project (.qdpx) or codebook (.qdc), or the
+    highlights of a marked PDF (as `postil add` does).
 
     W3C: sources are matched by sha256, then origin: add them first with `postil add`, since
     an annotation file holds no source text. Annotations of unknown sources are listed and
@@ -162,6 +164,11 @@ def import_command(settings, file: Path, crlf_counts: str) -> None:
     """
     if file.suffix.lower() in REFI_SUFFIXES:
         import_refi_file(settings, file, crlf_counts)
+        return
+    if file.suffix.lower() == ".pdf":
+        # A PDF brings its text with its annotations: importing it is adding it (or, when it
+        # is known, reading its highlights again), which `add` does and reports.
+        click.get_current_context().invoke(add, paths=(file,), as_json=False)
         return
     try:
         incoming, problems = read_file(file)

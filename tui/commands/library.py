@@ -25,9 +25,9 @@ from postil.tui.commands.common import (
 )
 
 PROGRESS_OVER = 5
+"""Show a progress bar when importing more files than this."""
 PAGES_PROGRESS_OVER = 50
 """A PDF longer than this shows a bar of its pages while it is read (on a terminal)."""
-"""Show a progress bar when importing more files than this."""
 
 
 @click.command(short_help="Import files or folders.")
@@ -35,7 +35,10 @@ PAGES_PROGRESS_OVER = 50
 @json_option("Print a JSON array with one object per imported source.")
 @click.pass_obj
 def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Import files, or folders recursively (.txt, .md, .markdown, .html, .htm).
+    """Import files, or folders recursively (.txt, .md, .markdown, .html, .htm, .pdf).
+
+    A PDF's own Highlight and Underline annotations (made in Zotero, Acrobat, Preview, or by
+    `export --format pdf`) become highlights; adding the same file again adds none twice.
 
     Re-adding an unchanged file does nothing; a changed one is updated in place and its
     highlights are re-anchored. A file that fails is reported on stderr and the others are
