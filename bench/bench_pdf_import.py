@@ -65,9 +65,12 @@ def cli_add(path: Path, folder: Path, tag: str) -> float:
     db = folder / f"{tag}.db"
     db.unlink(missing_ok=True)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "postil", "--db", str(db), "add", str(path)], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    done = subprocess.run([sys.executable, "-m", "postil", "--db", str(db), "add", str(path)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0 and "warning" not in done.stderr:
+        raise SystemExit(f"postil add {path.name} failed: {done.stderr.strip()}")
+    return elapsed
 
 
 def bench(pages: int, repeat: int, folder: Path) -> None:
