@@ -68,7 +68,7 @@ def cli_add(path: Path, folder: Path, tag: str) -> float:
     done = subprocess.run([sys.executable, "-m", "postil", "--db", str(db), "add", str(path)],
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
-    if done.returncode != 0 and "warning" not in done.stderr:
+    if done.returncode != 0:
         raise SystemExit(f"postil add {path.name} failed: {done.stderr.strip()}")
     return elapsed
 
