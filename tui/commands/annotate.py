@@ -10,6 +10,7 @@ from postil.sources.anchor import find_occurrences, nth_occurrence
 from postil.store.highlights import create_highlight, list_highlights
 from postil.store.reanchor import fuzzy_highlights
 from postil.store.reanchor import orphans as find_orphans
+from postil.store.reviewers import blind_view
 from postil.store.sources import list_sources, source_text
 from postil.tui.commands.common import (
     CommandError,
@@ -68,7 +69,7 @@ def highlights(settings, source: str | None, as_json: bool) -> None:
     db = settings.open()
     source_id = resolve_source(db, source).id if source else None
     titles = {s.id: s.title for s in list_sources(db)}
-    found = list_highlights(db, source_id)
+    found = blind_view(db, settings.author).visible(list_highlights(db, source_id))
     if as_json:
         echo_json([{**plain(h), "source_title": titles.get(h.source_id, "")} for h in found])
         return

@@ -18,6 +18,7 @@ from postil.sources.document import PageSpan
 from postil.store.errors import StoreError
 from postil.store.exchange import merge
 from postil.store.pages import list_pages
+from postil.store.reviewers import blind_view
 from postil.store.tags import list_tags
 from postil.tui.commands.common import CommandError, line, resolve_source
 from postil.tui.commands.library import add
@@ -31,6 +32,8 @@ from postil.tui.commands.library import add
 @click.option("-o", "--output", metavar="FILE",
               help="Where to write; `-` for stdout. Default: the title as a file name in the current folder.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--reviewer", metavar="NAME",
+              help="Only this reviewer's highlights, e.g. `consensus` for the reconciled set.")
 @click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c", "qdpx", "qdc", "pdf"]), default="md",
               show_default=True,
               help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD; "
@@ -39,21 +42,30 @@ from postil.tui.commands.library import add
 @click.option("--crlf", is_flag=True,
               help="qdpx: write texts with CRLF line ends (positions count each CRLF as two characters).")
 @click.pass_obj
-def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool, fmt: str,
-           crlf: bool) -> None:
+def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool,
+           reviewer: str | None, fmt: str, crlf: bool) -> None:
     """Export the highlights matching QUERY (all when none) as a brief or data file.
 
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
     """
     db = settings.open()
     if fmt == "pdf":
-        export_marked_pdf(db, query, output, force)
+        export_marked_pdf(db, query, output, force, view=blind_view(db, settings.author), reviewer=reviewer)
         return
     if fmt in ("qdpx", "qdc"):
+        # The REFI-QDA export gathers its own highlights: rather than leak what blind mode
+        # hides, or ignore --reviewer, say so (a query `author:NAME` selects one reviewer).
+        if fmt == "qdpx" and reviewer is not None:
+            raise CommandError(f"--reviewer does not apply to qdpx; select with the query instead: author:{reviewer}")
+        if fmt == "qdpx" and blind_view(db, settings.author).blind:
+            raise CommandError("qdpx export is not available in blind mode (it would hold others' hidden work); "
+                               "use md, csv, json or w3c, or switch blind mode off (postil blind off)")
         export_refi(db, " ".join(query), title, output, force, fmt, crlf)
         return
     try:
-        data = collect(db, " ".join(query), title)
+        if reviewer is not None and title is None:
+            title = f"Evidence brief: {reviewer}'s highlights"
+        data = collect(db, " ".join(query), title, view=blind_view(db, settings.author), reviewer=reviewer)
     except StoreError as error:
         raise CommandError(str(error)) from error
     text = render(data, fmt, by)
@@ -77,15 +89,17 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
                f"to {line(str(written))}")
 
 
-def export_marked_pdf(db, query: tuple[str, ...], output: str | None, force: bool) -> None:
-    """`export --format pdf SOURCE [QUERY] -o marked.pdf`: the PDF with its highlights in it."""
+def export_marked_pdf(db, query: tuple[str, ...], output: str | None, force: bool, *, view=None,
+                      reviewer: str | None = None) -> None:
+    """`export --format pdf SOURCE [QUERY] -o marked.pdf`: the PDF with its highlights in it
+    (those the blind view lets this reviewer see; `reviewer`: one reviewer's only)."""
     if not query:
         raise CommandError("--format pdf needs the PDF source: postil export --format pdf SOURCE -o marked.pdf")
     try:
         source = resolve_source(db, query[0])
         if source.format != "pdf":
             raise CommandError(f"{line(source.title)} is not a PDF source (its format is {source.format})")
-        data = collect(db, " ".join(query[1:]), source.title)
+        data = collect(db, " ".join(query[1:]), source.title, view=view, reviewer=reviewer)
         pages = [PageSpan(p.index, p.label, p.start, p.end) for p in list_pages(db, source.id)]
         colors = {t.name: t.color for t in list_tags(db)}
     except StoreError as error:

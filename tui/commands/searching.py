@@ -7,6 +7,7 @@ import click
 from postil.store.links import links_of
 from postil.store.overview import overview
 from postil.store.pages import PageLookup, page_lookup
+from postil.store.reviewers import blind_view
 from postil.store.search import search_hits
 from postil.tui.commands.common import echo_json, excerpt, json_option, line, plain, short_id, table
 
@@ -21,7 +22,7 @@ def search(settings, query: str, limit: int | None, as_json: bool) -> None:
     rel:R, before:DATE, after:DATE, OR and (groups). No QUERY lists every highlight.
     """
     db = settings.open()
-    hits = search_hits(db, query, limit=limit)
+    hits = search_hits(db, query, limit=limit, restrict=blind_view(db, settings.author).restriction())
     maps: dict[int, PageLookup] = {}
 
     def page(h) -> str | None:
@@ -62,7 +63,8 @@ def search(settings, query: str, limit: int | None, as_json: bool) -> None:
         tags = ",".join(h.tags) or "-"
         label = page(h)
         where = f"{line(hit.source_title, 30)}, p. {line(label, 8)}" if label else line(hit.source_title, 30)
-        click.echo(f"{short_id(h.id)}  {where}  [{line(tags)}]  {excerpt(h.quote, 70)}")
+        author = f"  {line(h.author, 16)}" if h.author else ""
+        click.echo(f"{short_id(h.id)}  {where}  [{line(tags)}]{author}  {excerpt(h.quote, 70)}")
     if not hits:
         click.echo("no highlights match", err=True)
 

@@ -40,12 +40,15 @@ def chips(tags: list[str], colors: dict[str, str]) -> list:
     return parts
 
 
-def highlight_rows(h: Highlight, colors: dict[str, str], width: int = 40, page: str | None = None) -> list[Content]:
-    """How one highlight looks in the pane list: chips and markers (and "p. 4" in a PDF),
-    quote, note excerpt."""
+def highlight_rows(h: Highlight, colors: dict[str, str], width: int = 40, page: str | None = None, *,
+                   author: bool = False) -> list[Content]:
+    """How one highlight looks in the pane list: chips and markers (and "p. 4" in a PDF;
+    with `author`, who made it), quote, note excerpt."""
     parts = [" ", *chips(h.tags, colors)]
     if page:
         parts.append((f"p. {for_display_line(page)} ", "dim"))
+    if author and h.author:
+        parts.append((f"{first_words(h.author, 14)} ", "dim"))
     if h.note:
         parts.append(("✎ ", "bold"))
     if h.link_count:
@@ -97,6 +100,8 @@ class AnnotationPane(Vertical):
         self.tag_colors: dict[str, str] = {}
         self.pages = PageLookup()
         """The open source's page map (set_pages); empty unless it is a PDF."""
+        self.show_authors = False
+        """Name who made each highlight in the list (the screen sets it when several did)."""
         self.selected_id: str | None = None
         self._index = RowIndex([], {})
         self._links: list[LinkView] = []
@@ -124,7 +129,9 @@ class AnnotationPane(Vertical):
         self._built = True
         self._title_widget = Static(Content(self._title), id="pane-title")
         self._list = HighlightList(
-            lambda h, width: highlight_rows(h, self.tag_colors, width, self.pages.label_at(h.start)), id="pane-list"
+            lambda h, width: highlight_rows(h, self.tag_colors, width, self.pages.label_at(h.start),
+                                            author=self.show_authors),
+            id="pane-list",
         )
         self._detail_text = Static(Content("No highlight under the cursor."), id="pane-detail-text")
         # The links sit right under the "Links" heading, inside the scrolling detail, so they
