@@ -278,12 +278,15 @@ class _Writer:
         return found if len(found) <= 2 * GLIMPSE_CHARS else found[: 2 * GLIMPSE_CHARS - 1].rstrip() + "…"
 
     def citation(self, h: Highlight) -> str:
-        """"— *Title*, § Heading › Sub, ¶ 12 · highlighted by alice"."""
+        """"— *Title*, § Heading › Sub, ¶ 12, p. 4 · highlighted by alice" (the page's label, in PDFs)."""
         # An orphan's offsets point at nothing any more: cite the source only.
         location = None if h.anchor_status == "orphaned" else self.data.locations.get(h.id)
         # Locations are shared by the highlights of one block (collect.locate_all) and kept
         # alive by `data`, so their identity is a sound key.
-        key = (h.source_id, id(location) if location is not None else None, h.author)
+        page = None if location is None else self.data.pages.get(h.id)
+        last = self.data.last_pages.get(h.id) if page else None
+        key = (h.source_id, id(location) if location is not None else None, h.author,
+               page.label if page else None, last.label if last else None)
         line = self._citations.get(key)
         if line is None:
             line = self._citations[key] = self._citation(h, location)
@@ -304,6 +307,12 @@ class _Writer:
             line += ", § " + " › ".join(inline(t) for t in headings)
         if location and location.paragraph and self.citer is None:
             line += f", ¶ {location.paragraph}"
+        page = self.data.pages.get(h.id) if location else None
+        last = self.data.last_pages.get(h.id) if page else None
+        if last:
+            line += f", pp. {inline(page.label)}–{inline(last.label)}"
+        elif page:
+            line += f", p. {inline(page.label)}"
         if h.author:
             line += f" · highlighted by {inline(h.author)}"
         return line

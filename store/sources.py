@@ -14,6 +14,8 @@ from postil.store.db import write
 from postil.store.errors import Ambiguous, NotFound
 from postil.store.models import Source, SourceInfo
 from postil.store.offsets import has_offsets, save_offsets
+from postil.store.pages import Page, save_pages
+from postil.store.pdf_marks import add_marks
 from postil.store.reanchor import reanchor_source
 from postil.store.records import fill_from_source
 
@@ -37,6 +39,8 @@ class AddResult:
     block_count: int
     reanchor: object | None = None
     """A store.reanchor.ReanchorReport when an update moved highlights."""
+    marks_added: int = 0
+    """Highlights made from the file's own annotations (a PDF marked in another reader)."""
     previous_origin: str | None = None
     """Where the source was read from before, when the same bytes came from a new place."""
 
@@ -91,11 +95,13 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
             )
             db.execute("DELETE FROM blocks WHERE source_id = ?", [source_id])
             _insert_blocks(db, source_id, document.blocks)
+            _save_page_map(db, source_id, loaded)
             save_offsets(db, source_id, loaded.offsets)
 
             fill_from_source(db, source_id, document.record)
             report = reanchor_source(db, source_id, document.text)
-            return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report)
+            marks = add_marks(db, source_id, loaded.marks)
+            return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report, marks_added=marks)
         cursor = db.execute(
             """INSERT INTO sources (title, origin, format, sha256, size, text, warnings,
                imported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -111,7 +117,17 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
         fill_from_source(db, source_id, document.record)
         if loaded.offsets is not None:
             save_offsets(db, source_id, loaded.offsets)
-        return AddResult(get_source_info(db, source_id), "added", len(document.blocks))
+        _save_page_map(db, source_id, loaded)
+        marks = add_marks(db, source_id, loaded.marks)
+        return AddResult(get_source_info(db, source_id), "added", len(document.blocks), marks_added=marks)
+
+
+def _save_page_map(db: sqlite3.Connection, source_id: int, loaded: LoadedSource) -> None:
+    """The page map goes in the same transaction as the text it maps (replacing the old map
+    when a PDF changes). Sources without pages touch nothing, so adding text still works on
+    a database that predates the page table (as the upgrade tests build)."""
+    if loaded.pages:
+        save_pages(db, source_id, (Page(p.index, p.label, p.start, p.end) for p in loaded.pages))
 
 
 def _record_origins(db: sqlite3.Connection, source_id: int, origins: list[str]) -> None:
