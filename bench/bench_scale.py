@@ -322,16 +322,23 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated path names (default: all)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "postil-scale")
     parser.add_argument("--no-reanchor", action="store_true")
+    parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--snapshot", type=Path, help="write every output of each size under this folder "
                         "(a fixed clock) instead of timing; compare two such folders with `diff -r`")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.build:
+        prepare(args.cache, sizes[0], args.sources)
+        return
     only = set(args.only.split(",")) if args.only else None
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; cache {args.cache}")
     results: dict[str, dict[int, tuple[float | None, float]]] = {}
     one_item: dict[str, dict[int, float]] = {}
     for n in sizes:
         print(f"{n:,} highlights:", flush=True)
+        # Built in a child: a parent holding the rows would lend its RSS to every fork.
+        subprocess.run([sys.executable, __file__, "--build", "--sizes", str(n), "--sources", str(args.sources),
+                        "--cache", str(args.cache)], check=True)
         full, empty, w3c = prepare(args.cache, n, args.sources)
         if args.snapshot:
             snapshot(args.snapshot / str(n), full, empty, w3c)

@@ -62,7 +62,7 @@ class ClaimsScreen(Screen["str | None"]):
 
     def on_mount(self) -> None:
         self.clusters = clusters(self.db)
-        colors = {t.name: t.color for t in store_tags.list_tags(self.db)}
+        colors = {t.name: t.color for t in store_tags.list_tags(self.db, counts=False)}
         options: list[Option] = []
         for number, cluster in enumerate(self.clusters, start=1):
             options.append(Option(cluster_header(number, cluster), id=f"c{number}", disabled=True))

@@ -97,7 +97,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         self.target: Candidate | None = None
         self.relation = store_links.DEFAULT_RELATION
         titles = {s.id: s.title for s in store_sources.list_sources(db)}
-        self.tag_colors = {t.name: t.color for t in store_tags.list_tags(db)}
+        self.tag_colors = {t.name: t.color for t in store_tags.list_tags(db, counts=False)}
         everything = sorted(store_highlights.list_highlights(db), key=lambda h: h.created_at, reverse=True)
         self.origin = next((h for h in everything if h.id == from_highlight_id), None)
         self.candidates = [
