@@ -140,13 +140,17 @@ def locate_all(
     highlights: list[Highlight],
     sources: dict[int, Source],
     spans: dict[int, list[tuple[str, int | None, int, int]]] | None = None,
+    prepared: dict[int, tuple[list[int], list[tuple[list[str], int | None]]]] | None = None,
 ) -> dict[str, Location]:
     """Heading path and block number of every highlight, one pass over each source's blocks.
 
     `spans`: (kind, level, start, end) of each source's blocks (store.sources.get_block_spans);
     without it, the sources' own `blocks`. Highlights in the same block share one Location.
+    `prepared`: each source's blocks made ready for lookups, kept by a caller that locates
+    the highlights of one source in several batches (a streaming export).
     """
-    prepared: dict[int, tuple[list[int], list[tuple[list[str], int | None]]]] = {}
+    if prepared is None:
+        prepared = {}
     made: dict[tuple[int, int], Location] = {}
     out: dict[str, Location] = {}
     for h in highlights:

@@ -103,6 +103,16 @@ def _attach_tag(db: sqlite3.Connection, highlight_id: str, name: str) -> None:
     )
 
 
+HIGHLIGHT_COLUMNS = _COLUMNS
+"""The columns `from_rows` reads (of `highlights h`), in its order."""
+
+
+def from_rows(db: sqlite3.Connection, rows: Iterable[tuple]) -> list[Highlight]:
+    """Highlights from rows of HIGHLIGHT_COLUMNS, with their tags and link counts (a few
+    queries for the lot, not per row; for the batches of a streaming reader)."""
+    return _from_rows(db, rows)
+
+
 def _from_rows(db: sqlite3.Connection, rows: Iterable[tuple], source_id: int | None = None) -> list[Highlight]:
     """Highlights from rows of _COLUMNS, with their tags and link counts (`source_id`: the
     rows are all of that source's highlights, so their details are found through it).

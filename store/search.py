@@ -55,6 +55,8 @@ _COLUMNS = (
 _ORDER = "ORDER BY s.title COLLATE NOCASE, s.id, h.start, h.pk"
 """Source title, then position; equal starts by creation. Matches the indexes of migration
 0002 so that ordering needs no table lookups (see bench/bench_search.py)."""
+RESULT_ORDER = _ORDER
+"""The result order, for store modules that read the same results another way (streaming)."""
 
 
 @dataclass

@@ -11,13 +11,16 @@ from postil.store.highlights import create_highlight, list_highlights
 from postil.store.reanchor import fuzzy_highlights
 from postil.store.reanchor import orphans as find_orphans
 from postil.store.sources import list_sources, source_text
+from postil.store.streaming import highlight_batches
 from postil.tui.commands.common import (
     CommandError,
     echo_json,
+    echo_json_list,
     excerpt,
     json_option,
     line,
     plain,
+    progress,
     resolve_source,
     short_id,
     table,
@@ -67,11 +70,14 @@ def highlights(settings, source: str | None, as_json: bool) -> None:
     """List highlights, of one SOURCE or of all, in document order."""
     db = settings.open()
     source_id = resolve_source(db, source).id if source else None
-    titles = {s.id: s.title for s in list_sources(db)}
-    found = list_highlights(db, source_id)
+    sources = list_sources(db)
+    titles = {s.id: s.title for s in sources}
     if as_json:
-        echo_json([{**plain(h), "source_title": titles.get(h.source_id, "")} for h in found])
+        total = sum(s.highlight_count for s in sources if source_id in (None, s.id))
+        with progress(total, "listing") as bar:
+            echo_json_list(_shown(batch, titles, bar) for batch in highlight_batches(db, source_id))
         return
+    found = list_highlights(db, source_id)
     if not found:
         click.echo("no highlights")
         return
@@ -86,6 +92,11 @@ def highlights(settings, source: str | None, as_json: bool) -> None:
             right=(2, 3),
         )
     )
+
+
+def _shown(batch, titles: dict[int, str], bar) -> list[dict]:
+    bar.update(len(batch))
+    return [{**plain(h), "source_title": titles.get(h.source_id, "")} for h in batch]
 
 
 @click.command(short_help="Highlights lost (or fuzzy) after a change.")

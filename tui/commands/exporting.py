@@ -9,12 +9,14 @@ import click
 
 from postil.exports.brief import render_brief
 from postil.exports.collect import collect
+from postil.exports.stream import FORMATS as STREAMED
+from postil.exports.stream import StreamedExport, write_export
 from postil.exports.tabular import to_csv, to_json
 from postil.exports.w3c import dumps, read_file
-from postil.exports.writing import ExportPathError, output_target, write_text_atomic
+from postil.exports.writing import ExportPathError, atomic_writer, output_target, write_text_atomic
 from postil.store.errors import StoreError
 from postil.store.exchange import merge
-from postil.tui.commands.common import CommandError, line
+from postil.tui.commands.common import CommandError, line, progress
 
 
 @click.command()
@@ -34,17 +36,15 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
     """
     db = settings.open()
+    if fmt in STREAMED:
+        _export_streamed(db, " ".join(query), title, output, force, fmt)
+        return
     try:
         data = collect(db, " ".join(query), title)
     except StoreError as error:
         raise CommandError(str(error)) from error
     text = render(data, fmt, by)
-    for h in data.mismatches:
-        click.echo(
-            f"postil: warning: highlight {h.id[:8]} ({h.anchor_status}): quote no longer matches its source; "
-            f"marked in the export: {line(h.quote, 50)}",
-            err=True,
-        )
+    _warn(data)
     try:
         target = output_target(output, data.title, fmt)
         if target is None:
@@ -54,7 +54,47 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
         written = write_text_atomic(target, text, force=force)
     except ExportPathError as error:
         raise CommandError(str(error)) from error
-    n, m = len(data.highlights), len(data.sources)
+    _wrote(len(data.highlights), len(data.sources), written)
+
+
+def _export_streamed(db, query: str, title: str | None, output: str | None, force: bool, fmt: str) -> None:
+    """CSV, JSON and W3C: rows are written as they are read (exports.stream), with a
+    progress bar on a terminal; the file appears only once complete."""
+    try:
+        export = StreamedExport(db, query, title)
+        target = output_target(output, export.title, fmt)
+    except StoreError as error:
+        raise CommandError(str(error)) from error
+    except ExportPathError as error:
+        raise CommandError(str(error)) from error
+    with progress(export.total, "exporting") as bar:
+
+        def done(data) -> None:
+            _warn(data)
+            bar.update(len(data.highlights))
+
+        try:
+            if target is None:
+                write_export(export, fmt, sys.stdout, done)
+                sys.stdout.flush()
+                return
+            with atomic_writer(target, force=force) as handle:
+                write_export(export, fmt, handle, done)
+        except ExportPathError as error:
+            raise CommandError(str(error)) from error
+    _wrote(export.written, len(export.source_ids), target)
+
+
+def _warn(data) -> None:
+    for h in data.mismatches:
+        click.echo(
+            f"postil: warning: highlight {h.id[:8]} ({h.anchor_status}): quote no longer matches its source; "
+            f"marked in the export: {line(h.quote, 50)}",
+            err=True,
+        )
+
+
+def _wrote(n: int, m: int, written) -> None:
     click.echo(f"wrote {n} highlight{'s' if n != 1 else ''} from {m} source{'s' if m != 1 else ''} "
                f"to {line(str(written))}")
 
