@@ -82,44 +82,6 @@ class PostilApp(App[None]):
 
         self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
 
-    # Textual drops every frame rendered during a batch update, and its start-up is one long
-    # batch (mounting, the first layout, then its own set-up): the first screen was
-    # rendered, dropped, and only drawn after the batch ended, by a second full render.
-    # A frame of one of our screens is rendered only once its widgets are mounted and laid
-    # out, so it is a whole screen (what comes later, like the pane's highlights, comes in
-    # frames of its own): it is written as soon as it is rendered. (Textual's own empty
-    # default screen, shown before ours is pushed, is still dropped.)
-    _start_over = False
-    _after_start: tuple = ()
-
-    def _display(self, screen, renderable) -> None:
-        if (renderable is not None and self._batch_count and not self._start_over
-                and not self.is_headless and screen.id != "_default" and screen is self.screen):
-            held, self._batch_count = self._batch_count, 0
-            try:
-                super()._display(screen, renderable)
-            finally:
-                self._batch_count = held
-            return
-        super()._display(screen, renderable)
-
-    def _end_batch(self) -> None:
-        super()._end_batch()
-        if self._batch_count or self._start_over:
-            return
-        self._start_over = True
-        callbacks, self._after_start = self._after_start, ()
-        for callback in callbacks:
-            self.call_later(callback)
-
-    def call_after_start(self, callback) -> None:
-        """Call `callback` once Textual's start-up batch is over and the first frame is on
-        the terminal (at once if it is): work done before that keeps the first screen off it."""
-        if self._start_over:
-            self.call_later(callback)
-        else:
-            self._after_start += (callback,)
-
     async def on_event(self, event) -> None:
         # A key or click must act on the whole state: if the main screen is still starting
         # (only its preview painted, its pane still being built), it finishes that first.
