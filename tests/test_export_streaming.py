@@ -10,6 +10,7 @@ import pytest
 from cli_support import Postil
 from export_fixtures import add_text_source, two_source_db
 
+from postil.exports.brief import render_brief, write_brief
 from postil.exports.collect import collect
 from postil.exports.stream import StreamedExport, write_export
 from postil.exports.tabular import to_csv, to_json
@@ -98,3 +99,14 @@ def test_a_streamed_export_to_a_file_appears_whole_and_says_what_it_wrote(tmp_pa
     assert target.read_bytes().count(b"\r\n") == 6
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".postil-")] == []
     assert "already exists" in postil.fails("export", "--format", "csv", "-o", str(target)).stderr
+
+
+@pytest.mark.parametrize("by", ["tag", "source", "order"])
+@pytest.mark.parametrize("query", ["", "tag:caveat", "nothing-matches-this"])
+def test_a_brief_written_as_rendered_is_the_rendered_text(db, by, query):
+    data = collect(db, query, "A title")
+    out = io.StringIO(newline="")
+    mismatches = write_brief(data, out, by)
+    brief = render_brief(data, by)
+    assert out.getvalue() == brief.text
+    assert mismatches == brief.mismatches

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import click
 
-from postil.exports.brief import render_brief
+from postil.exports.brief import write_brief
 from postil.exports.collect import collect
 from postil.exports.stream import FORMATS as STREAMED
 from postil.exports.stream import StreamedExport, write_export
-from postil.exports.tabular import to_csv, to_json
-from postil.exports.w3c import dumps, read_file
-from postil.exports.writing import ExportPathError, atomic_writer, output_target, write_text_atomic
+from postil.exports.w3c import read_file
+from postil.exports.writing import ExportPathError, atomic_writer, output_target
 from postil.store.errors import StoreError
 from postil.store.exchange import merge
 from postil.tui.commands.common import CommandError, line, progress
@@ -43,18 +42,21 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
         data = collect(db, " ".join(query), title)
     except StoreError as error:
         raise CommandError(str(error)) from error
-    text = render(data, fmt, by)
-    _warn(data)
+    # The brief's summary and anchors need the whole selection, so it is collected first;
+    # its text is written as it is rendered, never held whole.
     try:
         target = output_target(output, data.title, fmt)
         if target is None:
-            sys.stdout.write(text)
+            write_brief(data, sys.stdout, by)
             sys.stdout.flush()
-            return
-        written = write_text_atomic(target, text, force=force)
+        else:
+            with atomic_writer(target, force=force) as handle:
+                write_brief(data, handle, by)
     except ExportPathError as error:
         raise CommandError(str(error)) from error
-    _wrote(len(data.highlights), len(data.sources), written)
+    _warn(data)
+    if target is not None:
+        _wrote(len(data.highlights), len(data.sources), target)
 
 
 def _export_streamed(db, query: str, title: str | None, output: str | None, force: bool, fmt: str) -> None:
@@ -97,21 +99,6 @@ def _warn(data) -> None:
 def _wrote(n: int, m: int, written) -> None:
     click.echo(f"wrote {n} highlight{'s' if n != 1 else ''} from {m} source{'s' if m != 1 else ''} "
                f"to {line(str(written))}")
-
-
-def render(data, fmt: str, by: str = "tag") -> str:
-    """The export's text in one of the formats."""
-    if fmt == "md":
-
-        return render_brief(data, by).text
-    if fmt == "csv":
-
-        return to_csv(data)
-    if fmt == "json":
-
-        return to_json(data)
-
-    return dumps(data)
 
 
 @click.command("import")
