@@ -166,8 +166,11 @@ def prepare(cache: Path, n: int, n_sources: int) -> tuple[Path, Path, Path]:
 
 def run(argv: list[str], timeout: float) -> tuple[float | None, float]:
     """(wall seconds or None after `timeout`, peak RSS in MB) of one child process."""
+    # stderr to a file, not a pipe: an export warns once per quote that no longer matches
+    # (1,000 lines at 100,000 highlights), and a pipe nobody reads blocks the child at 64 KB.
+    errors = tempfile.TemporaryFile()
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT.parent)
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors, cwd=ROOT.parent)
     deadline = started + timeout
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -182,7 +185,8 @@ def run(argv: list[str], timeout: float) -> tuple[float | None, float]:
     elapsed = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed: {process.stderr.read().decode()[-500:]}")
+        errors.seek(0)
+        raise SystemExit(f"{' '.join(argv)} failed: {errors.read().decode()[-500:]}")
     return elapsed, usage.ru_maxrss / 1024
 
 
