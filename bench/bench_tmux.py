@@ -53,8 +53,9 @@ class Session:
         return tmux("capture-pane", "-p", "-t", self.name)
 
     def wait_for(self, needle: str, timeout: float = 30) -> float:
-        """Seconds since launch until `needle` is on the pane (nan if it never is)."""
-        while time.perf_counter() - self.started < timeout:
+        """Seconds since launch until `needle` is on the pane (nan if it has not come in `timeout`)."""
+        waiting = time.perf_counter()
+        while time.perf_counter() - waiting < timeout:
             if needle in self.screen():
                 return time.perf_counter() - self.started
             time.sleep(0.003)
@@ -108,8 +109,11 @@ def main() -> None:
             other = Path(tmp) / "other.md"
             other.write_text("# Another source\n\nA short one, to jump to and back from.\n")
             subprocess.run([postil, "--db", db, "add", str(other)], check=True, capture_output=True, env=ENV)
-            subprocess.run([postil, "--db", db, "open", str(source_id)], env=ENV, timeout=0.01,
-                           capture_output=True, check=False) if False else None
+            # One highlight each to jump by: search `tag:elsewhere` opens the other source,
+            # `tag:home` comes back.
+            for target, quote, tag in (("2", "short one", "elsewhere"), (str(source_id), "amygdala", "home")):
+                subprocess.run([postil, "--db", db, "mark", target, quote, "--tag", tag], check=True,
+                               capture_output=True, env=ENV)
             report(postil, db, source_id, text, args)
     finally:
         keeper.close()
@@ -197,14 +201,15 @@ def session_memory(postil: str, db: str, source_id: int, args) -> None:
     for round_ in range(args.rounds + 1):
         if round_ in (0, args.rounds // 10, args.rounds // 2, args.rounds):
             samples.append((round_, app.rss_mib("VmRSS")))
-        app.send("f")
-        app.wait_for("Search", timeout=5)
-        app.send("Escape")
-        time.sleep(0.05)
-        app.send("]")  # next source in the library, then back
-        time.sleep(0.05)
-        app.send("[")
-        time.sleep(0.05)
+        for tag, title in (("elsewhere", "Another source"), ("home", "Section 1")):
+            app.send("f")
+            time.sleep(0.15)
+            app.send("C-u")  # the last query is offered again: clear it
+            app.send("-l", f"tag:{tag}")
+            app.wait_for("1 highlight in 1 source", timeout=5)
+            time.sleep(0.1)
+            app.send("Enter")
+            app.wait_for(title, timeout=5)
     app.close()
     print("  session RSS (search, next source, back):  " + ", ".join(f"round {r}: {m:.1f} MiB" for r, m in samples))
 

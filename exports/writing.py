@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 MAX_SLUG = 80
 MAX_SLUG_BYTES = 200
@@ -29,7 +29,7 @@ WINDOWS_DEVICES = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 )
 """Names Windows opens as devices whatever the extension (`con.md` is the console)."""
-EXTENSIONS = {"md": ".md", "csv": ".csv", "json": ".json", "w3c": ".jsonld"}
+EXTENSIONS = {"md": ".md", "csv": ".csv", "json": ".json", "w3c": ".jsonld", "qdpx": ".qdpx", "qdc": ".qdc"}
 
 
 class ExportPathError(Exception):
@@ -71,12 +71,20 @@ def write_text_atomic(path: Path, text: str, *, force: bool = False) -> Path:
     return Path(path)
 
 
+def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
+    """Write `data` to `path` atomically (see `atomic_writer`)."""
+    with atomic_writer(path, force=force, binary=True) as handle:
+        handle.write(data)
+    return Path(path)
+
+
 @contextmanager
-def atomic_writer(path: Path, *, force: bool = False) -> Iterator[TextIO]:
-    """A UTF-8 text stream whose content replaces `path` atomically when the block ends.
+def atomic_writer(path: Path, *, force: bool = False, binary: bool = False) -> Iterator[IO]:
+    """A stream whose content replaces `path` atomically when the block ends: UTF-8 text
+    (newlines written as given, no translation), or bytes with `binary`.
 
     An export writes its rows here as it reads them; the file appears, complete, only when
-    the block ends without an error. Newlines are written as given (no translation).
+    the block ends without an error.
 
     Raises:
         ExportPathError: the name exists and `force` is off, the folder is missing, or the
@@ -95,7 +103,7 @@ def atomic_writer(path: Path, *, force: bool = False) -> Iterator[TextIO]:
     except OSError as error:
         raise ExportPathError(f"{folder}: cannot write here ({error.strerror})") from error
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

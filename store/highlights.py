@@ -364,14 +364,3 @@ def insert_highlight(db: sqlite3.Connection, h: Highlight, tag_ids: TagIds | Non
         "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
         [(h.id, tag_ids.id_for(name)) for name in h.tags],
     )
-
-
-def highlight_at(db: sqlite3.Connection, source_id: int, offset: int) -> list[Highlight]:
-    """Highlights covering an offset, innermost (shortest) first."""
-    rows = db.execute(
-        f"""SELECT {_COLUMNS} FROM highlights h WHERE h.source_id = ? AND h.start <= ? AND h."end" > ?
-            ORDER BY h."end" - h.start, h.created_at DESC""",
-        [source_id, offset, offset],
-    ).fetchall()
-    return _from_rows(db, rows)
-

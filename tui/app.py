@@ -11,6 +11,7 @@ import sqlite3
 from textual import events
 from textual.app import App
 
+from postil.store.db import use_small_page_cache
 from postil.store.errors import StoreError
 from postil.store.settings import get_setting, set_setting
 from postil.tui.commands_provider import PostilCommands
@@ -27,10 +28,6 @@ def postil_commands():
 def saved_queries_provider():
     """The palette's saved searches, imported when the palette opens (start-up stays lean)."""
     return SavedQueriesProvider
-
-
-APP_PAGE_CACHE_KIB = 512
-"""SQLite's page cache for the app's connection, in KiB (SQLite's default: 2000)."""
 
 
 class PostilApp(App[None]):
@@ -54,10 +51,7 @@ class PostilApp(App[None]):
         self.settings = settings
         self.db: sqlite3.Connection = db if db is not None else settings.open()
         """The database connection every store function takes."""
-        # Opening a big source reads its whole text through SQLite's page cache, which then
-        # keeps 2 MB (the default) of pages nothing reads again for as long as the app runs.
-        # The file stays in the system's cache; the app's connection keeps a small one.
-        self.db.execute(f"PRAGMA cache_size = -{APP_PAGE_CACHE_KIB}")
+        use_small_page_cache(self.db)
         self.author: str = getattr(settings, "author", "") or ""
         self._undo_stack = None
         self.start_source_id = source_id
@@ -81,6 +75,25 @@ class PostilApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
         self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
+
+    # Work that must not hold the first screen back (opening the whole source behind the
+    # preview) waits for Textual's Ready event, "the first frame has been displayed", and one
+    # refresh more: Ready is posted while Textual's start-up batch still holds that frame.
+    _started = False
+    _after_start: tuple = ()
+
+    def on_ready(self) -> None:
+        self._started = True
+        callbacks, self._after_start = self._after_start, ()
+        for callback in callbacks:
+            self.call_after_refresh(callback)
+
+    def call_after_start(self, callback) -> None:
+        """Call `callback` once the first screen is on the terminal (soon, if it already is)."""
+        if self._started:
+            self.call_later(callback)
+        else:
+            self._after_start += (callback,)
 
     async def on_event(self, event) -> None:
         # A key or click must act on the whole state: if the main screen is still starting

@@ -1,4 +1,4 @@
-"""`postil export` (Markdown brief, CSV, JSON, W3C Web Annotation) and `postil import`."""
+"""`postil export` (Markdown brief, CSV, JSON, W3C Web Annotation, REFI-QDA) and `postil import`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import click
 
 from postil.exports.brief import write_brief
 from postil.exports.collect import collect
+from postil.exports.refi.exchange import REFI_SUFFIXES, export_qdc, export_qdpx, import_refi
 from postil.exports.stream import FORMATS as STREAMED
 from postil.exports.stream import StreamedExport, write_export
 from postil.exports.w3c import read_file
-from postil.exports.writing import ExportPathError, atomic_writer, output_target
+from postil.exports.writing import ExportPathError, atomic_writer, output_target, write_bytes_atomic
 from postil.store.errors import StoreError
 from postil.store.exchange import merge
 from postil.tui.commands.common import CommandError, line, progress
@@ -26,15 +27,23 @@ from postil.tui.commands.common import CommandError, line, progress
 @click.option("-o", "--output", metavar="FILE",
               help="Where to write; `-` for stdout. Default: the title as a file name in the current folder.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c"]), default="md", show_default=True,
-              help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD.")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c", "qdpx", "qdc"]), default="md",
+              show_default=True,
+              help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD; "
+                   "qdpx: REFI-QDA project (QualCoder, NVivo, ATLAS.ti, MAXQDA); qdc: REFI-QDA codebook (all tags).")
+@click.option("--crlf", is_flag=True,
+              help="qdpx: write texts with CRLF line ends (positions count each CRLF as two characters).")
 @click.pass_obj
-def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool, fmt: str) -> None:
+def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool, fmt: str,
+           crlf: bool) -> None:
     """Export the highlights matching QUERY (all when none) as a brief or data file.
 
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
     """
     db = settings.open()
+    if fmt in ("qdpx", "qdc"):
+        export_refi(db, " ".join(query), title, output, force, fmt, crlf)
+        return
     if fmt in STREAMED:
         _export_streamed(db, " ".join(query), title, output, force, fmt)
         return
@@ -101,16 +110,48 @@ def _wrote(n: int, m: int, written) -> None:
                f"to {line(str(written))}")
 
 
+def export_refi(db, query: str, title: str | None, output: str | None, force: bool, fmt: str, crlf: bool) -> None:
+    """`--format qdpx|qdc`: binary or XML files, with the data-loss report on stderr."""
+    try:
+        made = export_qdpx(db, query, title or None, crlf=crlf) if fmt == "qdpx" else export_qdc(db)
+        target = output_target(output, title or ("postil project" if fmt == "qdpx" else "postil codebook"), fmt)
+        if target is None:
+            sys.stdout.buffer.write(made.data)
+            sys.stdout.flush()
+        else:
+            written = write_bytes_atomic(target, made.data, force=force)
+    except (StoreError, ExportPathError) as error:
+        raise CommandError(str(error)) from error
+    for loss in made.losses:
+        click.echo(f"postil: not carried into the {fmt}: {line(loss, 160)}", err=True)
+    if target is None:
+        return
+    if fmt == "qdpx":
+        click.echo(f"wrote {made.highlights} selection{'s' if made.highlights != 1 else ''} from {made.sources} "
+                   f"source{'s' if made.sources != 1 else ''} and {made.codes} codes to {line(str(written))}")
+    else:
+        click.echo(f"wrote {made.codes} code{'s' if made.codes != 1 else ''} to {line(str(written))}")
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--crlf-counts", type=click.Choice(["auto", "1", "2"]), default="auto", show_default=True,
+              help=".qdpx: how the project counted a CRLF line end (auto: from its origin and selections).")
 @click.pass_obj
-def import_command(settings, file: Path) -> None:
-    """Merge a W3C Web Annotation file (another reviewer's, or an earlier `export --format w3c`).
+def import_command(settings, file: Path, crlf_counts: str) -> None:
+    """Merge a W3C Web Annotation file, a REFI-QDA project (.qdpx) or codebook (.qdc).
 
-    Sources are matched by sha256, then origin: add them first with `postil add`, since an
-    annotation file holds no source text. Annotations of unknown sources are listed and
+    W3C: sources are matched by sha256, then origin: add them first with `postil add`, since
+    an annotation file holds no source text. Annotations of unknown sources are listed and
     skipped; nothing in the database is lost. Importing the same file twice changes nothing.
+
+    .qdpx: sources come with the project (matched by text, else added), codes become tags,
+    selections highlights, users authors, descriptions and notes notes, links links; what
+    postil cannot hold is listed as not carried. .qdc: codes become tags.
     """
+    if file.suffix.lower() in REFI_SUFFIXES:
+        import_refi_file(settings, file, crlf_counts)
+        return
     try:
         incoming, problems = read_file(file)
     except (OSError, ValueError) as error:
@@ -143,3 +184,29 @@ def import_command(settings, file: Path) -> None:
         )
     for message in report.links_skipped + problems:
         click.echo(f"skipped: {line(message, 120)}", err=True)
+
+
+def import_refi_file(settings, file: Path, crlf_counts: str) -> None:
+    db = settings.open()
+    try:
+        result = import_refi(db, file, crlf_counts=crlf_counts)
+    except ValueError as error:
+        raise CommandError(f"{error}; nothing was imported") from error
+    except StoreError as error:
+        raise CommandError(str(error)) from error
+    report = result.report
+    if file.suffix.lower() == ".qdc":
+        click.echo(f"{len(report.tags_added)} tags added from {line(str(file))}")
+    else:
+        click.echo(
+            f"{len(report.sources_added)} sources added, {len(report.sources_matched)} matched; "
+            f"{len(report.tags_added)} tags added; {report.highlights_added} highlights added, "
+            f"{report.highlights_unchanged} already here; {report.links_added} links added; "
+            f"{report.memos_added} source memos added"
+        )
+    for message in report.skipped:
+        click.echo(f"skipped: {line(message, 160)}", err=True)
+    for loss in result.losses:
+        click.echo(f"not carried: {line(loss, 160)}", err=True)
+    for notice in result.notices:
+        click.echo(f"note: {line(notice, 160)}", err=True)

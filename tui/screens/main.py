@@ -151,7 +151,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
         self.reader.load(preview.text, preview.blocks, [], cursor=preview.cursor)
         self.query_one(SourceHeader).set_source(preview.title)
         self.refresh_library(current_id=source_id)
-        self.call_after_refresh(self._finish_start)
+        self.app.call_after_start(self._finish_start)
         return True
 
     def _finish_start(self) -> None:
