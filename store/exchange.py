@@ -91,11 +91,15 @@ class MergeReport:
         return bool(self.added or self.updated or self.links_added)
 
 
-def merge(db: sqlite3.Connection, incoming: list[Incoming]) -> MergeReport:
+def merge(db: sqlite3.Connection, incoming: list[Incoming], *, theirs_win: bool = False) -> MergeReport:
     """Merge highlights (and their outgoing links) into the database; see the module notes.
 
     Linear in the annotations: sources, tags and relations are looked up once each per
     merge (`_Lookups`), not once per annotation, and every source text is read once.
+
+    Args:
+        theirs_win: the file is its author's own record of their highlights (a teammate's
+            file in a team sync): where it differs from ours, it wins whatever the dates.
     """
     report = MergeReport()
     with write(db):
@@ -115,7 +119,7 @@ def merge(db: sqlite3.Connection, incoming: list[Incoming]) -> MergeReport:
                     texts[source_id] = source_text(db, source_id)
                 _add(db, item, source_id, texts[source_id], report, lookups.tags)
             else:
-                _reconcile(db, ours, item, report, lookups.tags)
+                _reconcile(db, ours, item, report, lookups.tags, theirs_win)
         for item in placed:
             for link in item.links:
                 _add_link(db, item.id, link, report, lookups)
@@ -182,12 +186,12 @@ def _differences(ours: Highlight, item: Incoming) -> list[str]:
 
 
 def _reconcile(db: sqlite3.Connection, ours: Highlight, item: Incoming, report: MergeReport,
-               tag_ids: TagIds) -> None:
+               tag_ids: TagIds, theirs_win: bool = False) -> None:
     fields = _differences(ours, item)
     if not fields:
         report.unchanged += 1
         return
-    theirs_newer = (item.updated_at or "") > (ours.updated_at or "")
+    theirs_newer = theirs_win or (item.updated_at or "") > (ours.updated_at or "")
     report.conflicts.append(
         Conflict(ours.id, "theirs" if theirs_newer else "ours", ours.updated_at, item.updated_at, fields)
     )

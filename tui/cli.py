@@ -12,7 +12,7 @@ import click
 from postil.sources.errors import SourceError
 from postil.store.db import resolve_db_path
 from postil.store.errors import StoreError
-from postil.tui.commands import annotate, exporting, library, linking, maintenance, reading, searching, tagging
+from postil.tui.commands import annotate, exporting, library, linking, maintenance, reading, searching, tagging, team
 from postil.tui.commands.common import CommandError
 from postil.tui.errors import one_line
 from postil.tui.launch import run_app
@@ -77,6 +77,7 @@ cli.add_command(exporting.export, 'export')
 cli.add_command(exporting.import_command, 'import')
 cli.add_command(maintenance.backup, 'backup')
 cli.add_command(maintenance.check, 'check')
+cli.add_command(team.team, 'team')
 
 
 def main() -> None:

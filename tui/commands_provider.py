@@ -17,6 +17,7 @@ from postil.store.sources import list_sources
 from postil.tui import keymap
 from postil.tui.safe_text import highlight_matches
 from postil.tui.screens.main import MainScreen
+from postil.tui.team_action import has_team, start_team_sync
 
 
 class PostilCommands(Provider):
@@ -39,6 +40,9 @@ class PostilCommands(Provider):
                      partial(screen.run_action, entry.action),
                      f"key: {entry.shown_key}")
                 )
+        if has_team(screen.db):
+            found.append(("Team: sync", partial(start_team_sync, screen),
+                          "send my highlights to the team repository and bring the team's in"))
         for tag in screen.tags:
             key = f"key: {tag.digit}" if tag.digit else "no key"
             found.append((f"Tag: {tag.name}", partial(screen.apply_tag, tag.name),

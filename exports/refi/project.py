@@ -171,7 +171,8 @@ class _Writer:
     def links(self) -> etree._Element | None:
         """The <Links> element (None without links); link notes join `notes`."""
         every = self.export.data.links
-        links = [l for l in every if l.from_id in self.exported and l.to_id in self.exported]
+        # In id order: the same links give the same file whatever order the database returns them in.
+        links = sorted((l for l in every if l.from_id in self.exported and l.to_id in self.exported), key=lambda l: l.id)
         if len(links) < len(every):
             self.losses.append(f"{len(every) - len(links)} link(s) with an end outside this export")
         if not links:

@@ -23,7 +23,6 @@ from textual.widgets import Checkbox, Footer, Input, Label, RadioButton, RadioSe
 
 from postil.exports.brief import render_brief
 from postil.exports.collect import collect, default_title
-from postil.exports.refi.exchange import export_qdpx
 from postil.exports.tabular import to_csv, to_json
 from postil.exports.w3c import dumps
 from postil.exports.writing import (
@@ -212,6 +211,10 @@ class ExportScreen(ModalScreen["Path | None"]):
 
     def _export_qdpx(self, force: bool) -> None:
         """A REFI-QDA project of the scope; what it cannot carry is counted (the CLI lists it)."""
+        # Imported here: lxml costs ~25 ms, and this module is loaded on the way to the
+        # first screen (tests/test_start_path.py); only a REFI-QDA export needs it.
+        from postil.exports.refi.exchange import export_qdpx
+
         made = export_qdpx(self.db, self.export_query(), self.export_title())
         self.written = write_bytes_atomic(self.target_path(), made.data, force=force)
         # The file's name only (the folder is on the line above): the status must fit 80x24.

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker
 
 from postil.sources.sanitise import for_display_line
 from postil.store import highlights as store_highlights
@@ -30,6 +31,7 @@ from postil.tui import keymap
 from postil.tui.screens.main_actions import AnnotateActions
 from postil.tui.screens.main_find import FindActions
 from postil.tui.screens.main_screens import ScreenActions
+from postil.tui.team_action import team_label, team_sync_finished
 from postil.tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
 from postil.tui.widgets.footer import Footer, LabelsKeys
 from postil.tui.widgets.highlight_list import document_order
@@ -115,6 +117,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
 
     def on_mount(self) -> None:
         library = self.query_one(LibraryList)
+        self.query_one(SourceHeader).set_team(team_label(self.db))
         # Start-up reads go through the app's plain connection: sqlite-utils (behind self.db)
         # is loaded after the first paint (see store.db.open_current).
         library.display = store_settings.get_setting(self.db, "library_visible", "1") == "1"
@@ -132,6 +135,9 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
         elif not self._show_preview(source_id):
             self._end_start()
         self.set_interval(POSITION_SAVE_SECONDS, self._save_if_moved)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        team_sync_finished(self, event.worker)
 
     def on_unmount(self) -> None:
         self.save_position()
