@@ -164,8 +164,11 @@ def prepare(cache: Path, n: int, n_sources: int) -> tuple[Path, Path, Path]:
 # --- measuring ----------------------------------------------------------------------------
 
 
-def run(argv: list[str], timeout: float) -> tuple[float | None, float]:
-    """(wall seconds or None after `timeout`, peak RSS in MB) of one child process."""
+def run(argv: list[str], timeout: float) -> tuple[float | None, float, float]:
+    """(wall seconds or None after `timeout`, peak RSS in MB, CPU seconds) of one child.
+
+    CPU time (user + system) is printed too: on a machine shared with other work, wall time
+    mostly measures the wait for a core."""
     # stderr to a file, not a pipe: an export warns once per quote that no longer matches
     # (1,000 lines at 100,000 highlights), and a pipe nobody reads blocks the child at 64 KB.
     errors = tempfile.TemporaryFile()
@@ -180,14 +183,14 @@ def run(argv: list[str], timeout: float) -> tuple[float | None, float]:
             process.kill()
             _, status, usage = os.wait4(process.pid, 0)
             process.returncode = -9
-            return None, usage.ru_maxrss / 1024
+            return None, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
         time.sleep(0.01)
     elapsed = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         errors.seek(0)
         raise SystemExit(f"{' '.join(argv)} failed: {errors.read().decode()[-500:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def cli_paths(full: Path, empty: Path, w3c: Path, out: Path) -> dict[str, list[str]]:
@@ -354,10 +357,10 @@ def main() -> None:
                     continue
                 if name == "import w3c":
                     shutil.copy(empty, out / "import.db")
-                seconds, rss = run(argv, args.timeout)
+                seconds, rss, cpu = run(argv, args.timeout)
                 results.setdefault(name, {})[n] = (seconds, rss)
                 shown = f">{args.timeout:.0f}" if seconds is None else f"{seconds:.2f}"
-                print(f"  {name:<26} {shown:>8} s {rss:>7.0f} MB", flush=True)
+                print(f"  {name:<26} {shown:>8} s {rss:>7.0f} MB {cpu:>8.2f} s cpu", flush=True)
             if not only or "one-item" in only:
                 for name, ms in in_process(full, out).items():
                     one_item.setdefault(name, {})[n] = ms
