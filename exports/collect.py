@@ -18,6 +18,7 @@ from postil.store.clock import now
 from postil.store.highlights import get_highlights
 from postil.store.links import list_links
 from postil.store.models import Highlight, Link, Source
+from postil.store.reviewers import BlindView
 from postil.store.search import search
 from postil.store.sources import get_block_spans, get_source, get_source_info
 
@@ -75,9 +76,16 @@ class ExportData:
         return cached
 
 
-def collect(db: sqlite3.Connection, query: str = "", title: str | None = None) -> ExportData:
-    """Everything an export of `query` needs (raises store.query.QueryError for a bad query)."""
-    highlights = search(db, query or "")
+def collect(db: sqlite3.Connection, query: str = "", title: str | None = None, *,
+            view: BlindView | None = None, reviewer: str | None = None) -> ExportData:
+    """Everything an export of `query` needs (raises store.query.QueryError for a bad query).
+
+    Args:
+        view: what the exporting reviewer may see (blind mode): nothing hidden from them
+            reaches the export, not even as the far end of a link.
+        reviewer: only this reviewer's highlights (e.g. "consensus" after reconciling).
+    """
+    highlights = search(db, query or "", restrict=restriction(view, reviewer))
     # Text for the quote checks; blocks only as spans (for locations), not as Block objects.
     source_ids = list(dict.fromkeys(h.source_id for h in highlights))
     sources = {sid: get_source(db, sid, blocks=False) for sid in source_ids}
@@ -89,10 +97,14 @@ def collect(db: sqlite3.Connection, query: str = "", title: str | None = None) -
     if missing:
         titles: dict[int, str] = {s.id: s.title for s in sources.values()}
         for other in get_highlights(db, missing):
+            if view is not None and not view.shows(other):
+                continue
             if other.source_id not in titles:
 
                 titles[other.source_id] = get_source_info(db, other.source_id).title
             outside[other.id] = (other, titles[other.source_id])
+    if view is not None and view.blind:
+        links = [l for l in links if all(end in chosen or end in outside for end in (l.from_id, l.to_id))]
     data = ExportData(
         title=title or default_title(query),
         query=query or "",
@@ -106,6 +118,16 @@ def collect(db: sqlite3.Connection, query: str = "", title: str | None = None) -
     data.locations = locate_all(highlights, sources, spans)
     data.tag_order = ordered_tags({t for h in highlights for t in h.tags})
     return data
+
+
+def restriction(view: BlindView | None, reviewer: str | None) -> tuple[str, list] | None:
+    """The SQL predicate on `highlights h` an export adds to its query: what blind mode
+    hides from `view`'s reviewer, and only `reviewer`'s highlights when one is named."""
+    restrict = view.restriction() if view is not None else None
+    if reviewer is not None:
+        where, params = restrict or ("1", [])
+        restrict = (f"({where}) AND h.author = ?", [*params, reviewer])
+    return restrict
 
 
 def default_title(query: str) -> str:

@@ -19,10 +19,12 @@ from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from postil.exports import tabular, w3c
-from postil.exports.collect import ExportData, check_quote, default_title, locate_all
+from postil.exports.collect import ExportData, check_quote, default_title, locate_all, restriction
 from postil.store.clock import now
+from postil.store.highlights import get_highlights
 from postil.store.links import links_touching
 from postil.store.models import Highlight, Source
+from postil.store.reviewers import BlindView
 from postil.store.search import count
 from postil.store.sources import get_block_spans, get_source
 from postil.store.streaming import BATCH, search_batches, search_ids
@@ -39,18 +41,20 @@ class StreamedExport:
     """
 
     def __init__(self, db: sqlite3.Connection, query: str = "", title: str | None = None,
-                 batch: int = BATCH) -> None:
+                 batch: int = BATCH, *, view: BlindView | None = None, reviewer: str | None = None) -> None:
         self.db = db
         self.query = query or ""
         self.title = title or default_title(self.query)
         self.date = now()
-        self.total = count(db, self.query)
+        self.view = view
+        self.restrict = restriction(view, reviewer)
+        self.total = count(db, self.query, restrict=self.restrict)
         self.written = 0
         self.source_ids: set[int] = set()
         self._sources: dict[int, Source] = {}
         self._spans: dict[int, list] = {}
         self._prepared: dict[int, tuple] = {}
-        self._batches = search_batches(db, self.query, batch)
+        self._batches = search_batches(db, self.query, batch, restrict=self.restrict)
 
     def batches(self) -> Iterator[ExportData]:
         """Each batch of highlights as an ExportData (sources, links, checks, locations)."""
@@ -69,13 +73,25 @@ class StreamedExport:
             date=self.date,
             highlights=highlights,
             sources=self._sources,
-            links=links_touching(self.db, [h.id for h in highlights]),
+            links=self._links(highlights),
         )
         data.quote_ok = {h.id: check_quote(self._sources[h.source_id].text, h) for h in highlights}
         data.locations = locate_all(highlights, self._sources, self._spans, self._prepared)
         self.written += len(highlights)
         self.source_ids.update(wanted)
         return data
+
+    def _links(self, highlights: list[Highlight]) -> list:
+        """Links touching the batch; in blind mode only those whose every end the reviewer
+        may see (as `collect` keeps them: nothing hidden leaks as a link's far end)."""
+        links = links_touching(self.db, [h.id for h in highlights])
+        view = self.view
+        if view is None or not view.blind or not links:
+            return links
+        mine = {h.id for h in highlights}
+        others = sorted({end for link in links for end in (link.from_id, link.to_id) if end not in mine})
+        seen = mine | {h.id for h in get_highlights(self.db, others) if view.shows(h)}
+        return [link for link in links if link.from_id in seen and link.to_id in seen]
 
 
 def write_export(export: StreamedExport, fmt: str, out: TextIO,
@@ -115,7 +131,7 @@ def _write_w3c(export: StreamedExport, out: TextIO, on_batch) -> None:
     digest = hashlib.sha1(w3c.COLLECTION_NAMESPACE.bytes)
     digest.update(export.title.encode("utf-8"))
     digest.update(b"\n" + export.query.encode("utf-8"))
-    for hid in search_ids(export.db, export.query):
+    for hid in search_ids(export.db, export.query, restrict=export.restrict):
         digest.update(b"\n" + hid.encode("utf-8"))
     key = uuid.UUID(bytes=digest.digest()[:16], version=5)
     head, tail = w3c.frame(export.title, export.date, export.total, key)

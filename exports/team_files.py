@@ -77,7 +77,7 @@ def write_reviewer_file(db: sqlite3.Connection, folder: Path, reviewer: str) -> 
     # The collection's date is its newest change, not the time of writing: the same
     # highlights give the same bytes, so an unchanged review makes no commit.
     data = dataclasses.replace(data, highlights=mine, date=max((h.updated_at for h in mine), default=""))
-    path = folder / REVIEWERS / f"{reviewer_file_name(reviewer)}.jsonld"
+    path = my_file(folder, reviewer)
     write_if_changed(path, dumps(data).encode("utf-8"))
     return path, len(mine)
 
@@ -168,6 +168,10 @@ def read_codebook(db: sqlite3.Connection, folder: Path) -> list[str]:
         # StoreError: a tag or relation name the store refuses.
         return [f"{CODEBOOK}: skipped ({one_line(error)})"]
     return []
+
+
+def my_file(folder: Path, reviewer: str) -> Path:
+    return folder / REVIEWERS / f"{reviewer_file_name(reviewer)}.jsonld"
 
 
 def their_files(folder: Path, mine: str) -> list[Path]:

@@ -21,6 +21,8 @@ from pathlib import Path
 from postil.exports import git_repo
 from postil.exports.git_repo import TeamError
 from postil.exports.team_files import (
+    file_digest,
+    my_file,
     read_codebook,
     read_sources,
     read_their_file,
@@ -65,6 +67,10 @@ def clone_folder(db_path: Path) -> Path:
 def join(db: sqlite3.Connection, db_path: Path, remote: str) -> Path:
     """Clone `remote` for this database and remember it (an empty remote is fine: `init`)."""
     folder = clone_folder(db_path)
+    if Path(remote).exists():
+        # A repository on this machine or a file share: remembered as an absolute path, so
+        # the clone and later syncs find it whatever folder postil is run from.
+        remote = str(Path(remote).resolve())
     current = team.team_remote(db)
     if folder.exists():
         if current == remote:
@@ -115,7 +121,14 @@ def bring_in(db: sqlite3.Connection, folder: Path, reviewer: str, report: SyncRe
     report.sources_in += added
     report.problems += problems
     seen = team.imported_hashes(db)
-    for path in their_files(folder, reviewer):
+    files = their_files(folder, reviewer)
+    own = my_file(folder, reviewer)
+    if own.is_file():
+        # My own file, when this database did not write it as it is: a first sync (a new
+        # database joining) or my work from another machine. It comes in first, or writing
+        # my file from this database would drop that work from the team.
+        files.insert(0, own)
+    for path in files:
         try:
             theirs = read_their_file(path)
         except (ValueError, OSError) as error:
@@ -128,10 +141,16 @@ def bring_in(db: sqlite3.Connection, folder: Path, reviewer: str, report: SyncRe
             # removed either; the reviewer's next sync writes it whole again.
             report.problems.append(f"reviewers/{path.name}: skipped ({theirs.problems[0]})")
             continue
-        merged = merge(db, theirs.incoming, theirs_win=True)
-        present = {item.id for item in theirs.incoming}
-        team.record_origins(db, theirs.name, present)
-        vanished = team.remove_vanished(db, theirs.name, present)
+        if path == my_file(folder, reviewer):
+            # My own earlier work: it comes in (this database wins where both have it); it is
+            # mine, so nothing is removed for being absent from it.
+            merged = merge(db, theirs.incoming)
+            vanished = team.Vanished()
+        else:
+            merged = merge(db, theirs.incoming, theirs_win=True)
+            present = {item.id for item in theirs.incoming}
+            team.record_origins(db, theirs.name, present)
+            vanished = team.remove_vanished(db, theirs.name, present)
         team.set_imported_hash(db, theirs.name, theirs.digest)
         report.files_read.append(theirs.name)
         report.added += len(merged.added)
@@ -146,5 +165,7 @@ def send_out(db: sqlite3.Connection, folder: Path, reviewer: str, report: SyncRe
     """Write my files and commit them."""
     report.sources_out = write_sources(db, folder)
     write_codebook(db, folder)
-    _path, report.mine = write_reviewer_file(db, folder, reviewer)
+    path, report.mine = write_reviewer_file(db, folder, reviewer)
+    # As written here: the next sync reads it back only if another machine changed it.
+    team.set_imported_hash(db, path.stem, file_digest(path))
     report.committed = git_repo.commit_all(folder, f"postil: {reviewer} synced ({report.mine} highlights)") or report.committed

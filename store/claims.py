@@ -22,6 +22,8 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from postil.store.reviewers import BlindView
+
 
 @dataclass
 class ClaimHighlight:
@@ -62,13 +64,21 @@ class Cluster:
         return self.counts.get("qualifies", 0)
 
 
-def clusters(db: sqlite3.Connection) -> list[Cluster]:
+def clusters(db: sqlite3.Connection, view: BlindView | None = None) -> list[Cluster]:
     """Every cluster of linked highlights, largest (most highlights) first.
 
     Ties are broken by more sources, then more links, then the earliest highlight's creation
     time, so the order is stable between calls.
+
+    Args:
+        view: blind mode: links with an end hidden from this reviewer are left out.
     """
     links = db.execute("SELECT from_id, to_id, relation FROM links").fetchall()
+    if view is not None and view.blind and links:
+        ends = {hid: (author, source_id) for hid, author, source_id in db.execute(
+            "SELECT id, author, source_id FROM highlights WHERE id IN "
+            "(SELECT from_id FROM links UNION SELECT to_id FROM links)")}
+        links = [l for l in links if all(view.shows_work_of(*ends[end]) for end in l[:2] if end in ends)]
     if not links:
         return []
     parent: dict[str, str] = {}

@@ -23,13 +23,17 @@ BATCH = 500
 queries cost nothing beside the rows."""
 
 
-def search_batches(db: sqlite3.Connection, query: str | Node, size: int = BATCH) -> Iterator[list[Highlight]]:
+def search_batches(db: sqlite3.Connection, query: str | Node, size: int = BATCH, *,
+                   restrict: tuple[str, list] | None = None) -> Iterator[list[Highlight]]:
     """The highlights `store.search.search` returns for `query`, in its order, in batches.
+
+    Args:
+        restrict: a further predicate on `highlights h` and its parameters, as in `search`.
 
     Raises:
         QueryError: malformed query, or a name that does not exist (raised here, not later).
     """
-    where, params = where_clause(db, query)
+    where, params = _where(db, query, restrict)
     cursor = db.execute(
         f"SELECT {HIGHLIGHT_COLUMNS} FROM highlights h JOIN sources s ON s.id = h.source_id "
         f"WHERE {where} {RESULT_ORDER}",
@@ -38,9 +42,10 @@ def search_batches(db: sqlite3.Connection, query: str | Node, size: int = BATCH)
     return _batches(db, cursor, size)
 
 
-def search_ids(db: sqlite3.Connection, query: str | Node) -> Iterator[str]:
+def search_ids(db: sqlite3.Connection, query: str | Node, *,
+               restrict: tuple[str, list] | None = None) -> Iterator[str]:
     """Only the ids of `search_batches`' highlights, in the same order (one light pass)."""
-    where, params = where_clause(db, query)
+    where, params = _where(db, query, restrict)
     cursor = db.execute(
         f"SELECT h.id FROM highlights h JOIN sources s ON s.id = h.source_id WHERE {where} {RESULT_ORDER}",
         params,
@@ -61,6 +66,13 @@ def highlight_batches(
             [source_id],
         )
     return _batches(db, cursor, size)
+
+
+def _where(db: sqlite3.Connection, query: str | Node, restrict: tuple[str, list] | None) -> tuple[str, list]:
+    where, params = where_clause(db, query)
+    if restrict is None:
+        return where, params
+    return f"({where}) AND ({restrict[0]})", [*params, *restrict[1]]
 
 
 def _batches(db: sqlite3.Connection, cursor: sqlite3.Cursor, size: int) -> Iterator[list[Highlight]]:

@@ -18,6 +18,7 @@ from postil.exports.w3c import dumps
 from postil.store.db import open_db, write
 from postil.store.highlights import create_highlight, list_highlights
 from postil.store.links import create_link
+from postil.store.reviewers import blind_view, set_blind_mode
 from postil.tui.commands.common import dumps as json_text
 from postil.tui.commands.common import echo_json_list, plain
 
@@ -110,3 +111,23 @@ def test_a_brief_written_as_rendered_is_the_rendered_text(db, by, query):
     brief = render_brief(data, by)
     assert out.getvalue() == brief.text
     assert mismatches == brief.mismatches
+
+
+@pytest.mark.parametrize("fmt", COLLECTED)
+def test_blind_mode_and_one_reviewer_stream_what_collect_gives(db, fmt, monkeypatch):
+    monkeypatch.setenv("POSTIL_NOW", "2026-01-02T03:04:05.000Z")
+    with write(db):
+        # Half the highlights are bo's; links cross between reviewers and sources.
+        db.execute("UPDATE highlights SET author = 'bo' WHERE pk % 2 = 0")
+    set_blind_mode(db, True)
+    view = blind_view(db, "ann")
+    for reviewer in (None, "bo"):
+        out = io.StringIO(newline="")
+        write_export(StreamedExport(db, "", "A title", batch=4, view=view, reviewer=reviewer), fmt, out)
+        expected = COLLECTED[fmt](collect(db, "", "A title", view=view, reviewer=reviewer))
+        assert out.getvalue() == expected
+    # ann sees none of bo's highlights (no source is marked done), not even as a link's end.
+    out = io.StringIO(newline="")
+    write_export(StreamedExport(db, "", "A title", batch=4, view=view), fmt, out)
+    hidden = [row[0] for row in db.execute("SELECT id FROM highlights WHERE author = 'bo'")]
+    assert hidden and not any(hid in out.getvalue() for hid in hidden)

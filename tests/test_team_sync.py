@@ -231,3 +231,18 @@ async def test_the_palette_syncs_and_the_header_says_when(team):
         await pilot.press("enter")
         assert await settle(pilot, lambda: len(app.screen.highlights) == 1, tries=300)
         assert app.screen.highlights[0].author == "ana"
+
+
+def test_a_reviewer_on_a_new_machine_gets_their_own_work_back(team, tmp_path):
+    remote, article, people = team
+    ana = people["ana"]
+    ana.ok("add", str(article))
+    kept = ana.ok("mark", "1", "durable reduction", "--tag", "outcome", "--json").json()["id"]
+    ana.ok("team", "join", str(remote))
+    laptop = Postil(tmp_path / "laptop", author="ana")
+    laptop.ok("team", "join", str(remote))
+    assert ids(laptop) == {kept}
+    laptop.ok("mark", "1", "sample was small", "--tag", "caveat")
+    sync(laptop)
+    sync(ana)
+    assert ids(ana) == ids(laptop) and len(ids(ana)) == 2

@@ -12,7 +12,19 @@ import click
 from postil.sources.errors import SourceError
 from postil.store.db import resolve_db_path
 from postil.store.errors import StoreError
-from postil.tui.commands import annotate, exporting, library, linking, maintenance, reading, searching, tagging, team
+from postil.tui.commands import (
+    annotate,
+    exporting,
+    library,
+    linking,
+    maintenance,
+    reading,
+    reconciling,
+    reviewing,
+    searching,
+    tagging,
+    team,
+)
 from postil.tui.commands.common import CommandError
 from postil.tui.errors import one_line
 from postil.tui.launch import run_app
@@ -77,6 +89,12 @@ cli.add_command(exporting.export, 'export')
 cli.add_command(exporting.import_command, 'import')
 cli.add_command(maintenance.backup, 'backup')
 cli.add_command(maintenance.check, 'check')
+cli.add_command(reviewing.reviewers, 'reviewers')
+cli.add_command(reviewing.done, 'done')
+cli.add_command(reviewing.blind, 'blind')
+cli.add_command(reviewing.agreement_command, 'agreement')
+cli.add_command(reconciling.disagreements, 'disagreements')
+cli.add_command(reconciling.reconcile, 'reconcile')
 cli.add_command(team.team, 'team')
 
 

@@ -53,6 +53,7 @@ class KeyEntry(NamedTuple):
 GLOBAL = "Global"
 ANNOTATE = "Annotating"
 READER = "Reader"
+REVIEW = "Reviewing"
 
 MAIN_KEYS: tuple[KeyEntry, ...] = (
     KeyEntry("question_mark", "help", "help", GLOBAL, show=True, display="?", explain="help: every key"),
@@ -76,6 +77,14 @@ MAIN_KEYS: tuple[KeyEntry, ...] = (
     KeyEntry("slash", "find", "find", READER, show=True, display="/", explain="find in this source (enter accepts)"),
     KeyEntry("n", "find_next", "next match", READER),
     KeyEntry("N", "find_previous", "previous match", READER),
+    KeyEntry("R", "reviewers", "reviewers", REVIEW,
+             explain="reviewers: show everyone's highlights, only mine, or one reviewer's (cycles)"),
+    KeyEntry("D", "done", "done", REVIEW,
+             explain="done: mark my coding of this source done (again: not done); blind mode then shows the others"),
+    KeyEntry("A", "agreement", "agreement", REVIEW,
+             explain="agreement: percent, Cohen's kappa, Krippendorff's alpha per tag and source"),
+    KeyEntry("C", "reconcile", "reconcile", REVIEW,
+             explain="reconcile: decide where reviewers differ (keep, merge, drop) into consensus highlights"),
 )
 """Keys bound on the main screen (digits are added per tag by `digit_bindings`)."""
 

@@ -10,6 +10,7 @@ from postil.sources.anchor import find_occurrences, nth_occurrence
 from postil.store.highlights import create_highlight, list_highlights
 from postil.store.reanchor import fuzzy_highlights
 from postil.store.reanchor import orphans as find_orphans
+from postil.store.reviewers import blind_view
 from postil.store.sources import list_sources, source_text
 from postil.store.streaming import highlight_batches
 from postil.tui.commands.common import (
@@ -72,12 +73,14 @@ def highlights(settings, source: str | None, as_json: bool) -> None:
     source_id = resolve_source(db, source).id if source else None
     sources = list_sources(db)
     titles = {s.id: s.title for s in sources}
+    view = blind_view(db, settings.author)
     if as_json:
         total = sum(s.highlight_count for s in sources if source_id in (None, s.id))
         with progress(total, "listing") as bar:
-            echo_json_list(_shown(batch, titles, bar) for batch in highlight_batches(db, source_id))
+            echo_json_list(_shown(view.visible(batch), titles, bar, len(batch))
+                           for batch in highlight_batches(db, source_id))
         return
-    found = list_highlights(db, source_id)
+    found = view.visible(list_highlights(db, source_id))
     if not found:
         click.echo("no highlights")
         return
@@ -94,8 +97,8 @@ def highlights(settings, source: str | None, as_json: bool) -> None:
     )
 
 
-def _shown(batch, titles: dict[int, str], bar) -> list[dict]:
-    bar.update(len(batch))
+def _shown(batch, titles: dict[int, str], bar, read: int) -> list[dict]:
+    bar.update(read)
     return [{**plain(h), "source_title": titles.get(h.source_id, "")} for h in batch]
 
 

@@ -16,6 +16,7 @@ from postil.exports.w3c import read_file
 from postil.exports.writing import ExportPathError, atomic_writer, output_target, write_bytes_atomic
 from postil.store.errors import StoreError
 from postil.store.exchange import merge
+from postil.store.reviewers import blind_view
 from postil.tui.commands.common import CommandError, line, progress
 
 
@@ -27,6 +28,8 @@ from postil.tui.commands.common import CommandError, line, progress
 @click.option("-o", "--output", metavar="FILE",
               help="Where to write; `-` for stdout. Default: the title as a file name in the current folder.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--reviewer", metavar="NAME",
+              help="Only this reviewer's highlights, e.g. `consensus` for the reconciled set.")
 @click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c", "qdpx", "qdc"]), default="md",
               show_default=True,
               help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD; "
@@ -34,21 +37,31 @@ from postil.tui.commands.common import CommandError, line, progress
 @click.option("--crlf", is_flag=True,
               help="qdpx: write texts with CRLF line ends (positions count each CRLF as two characters).")
 @click.pass_obj
-def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool, fmt: str,
-           crlf: bool) -> None:
+def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool,
+           reviewer: str | None, fmt: str, crlf: bool) -> None:
     """Export the highlights matching QUERY (all when none) as a brief or data file.
 
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
     """
     db = settings.open()
     if fmt in ("qdpx", "qdc"):
+        # The REFI-QDA export gathers its own highlights: rather than leak what blind mode
+        # hides, or ignore --reviewer, say so (a query `author:NAME` selects one reviewer).
+        if fmt == "qdpx" and reviewer is not None:
+            raise CommandError(f"--reviewer does not apply to qdpx; select with the query instead: author:{reviewer}")
+        if fmt == "qdpx" and blind_view(db, settings.author).blind:
+            raise CommandError("qdpx export is not available in blind mode (it would hold others' hidden work); "
+                               "use md, csv, json or w3c, or switch blind mode off (postil blind off)")
         export_refi(db, " ".join(query), title, output, force, fmt, crlf)
         return
+    if reviewer is not None and title is None:
+        title = f"Evidence brief: {reviewer}'s highlights"
+    view = blind_view(db, settings.author)
     if fmt in STREAMED:
-        _export_streamed(db, " ".join(query), title, output, force, fmt)
+        _export_streamed(db, " ".join(query), title, output, force, fmt, view, reviewer)
         return
     try:
-        data = collect(db, " ".join(query), title)
+        data = collect(db, " ".join(query), title, view=view, reviewer=reviewer)
     except StoreError as error:
         raise CommandError(str(error)) from error
     # The brief's summary and anchors need the whole selection, so it is collected first;
@@ -68,11 +81,12 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
         _wrote(len(data.highlights), len(data.sources), target)
 
 
-def _export_streamed(db, query: str, title: str | None, output: str | None, force: bool, fmt: str) -> None:
+def _export_streamed(db, query: str, title: str | None, output: str | None, force: bool, fmt: str,
+                     view, reviewer: str | None) -> None:
     """CSV, JSON and W3C: rows are written as they are read (exports.stream), with a
     progress bar on a terminal; the file appears only once complete."""
     try:
-        export = StreamedExport(db, query, title)
+        export = StreamedExport(db, query, title, view=view, reviewer=reviewer)
         target = output_target(output, export.title, fmt)
     except StoreError as error:
         raise CommandError(str(error)) from error

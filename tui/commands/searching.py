@@ -6,6 +6,7 @@ import click
 
 from postil.store.links import links_of
 from postil.store.overview import overview
+from postil.store.reviewers import blind_view
 from postil.store.search import search_hits
 from postil.tui.commands.common import echo_json, excerpt, json_option, line, plain, short_id, table
 
@@ -20,7 +21,7 @@ def search(settings, query: str, limit: int | None, as_json: bool) -> None:
     rel:R, before:DATE, after:DATE, OR and (groups). No QUERY lists every highlight.
     """
     db = settings.open()
-    hits = search_hits(db, query, limit=limit)
+    hits = search_hits(db, query, limit=limit, restrict=blind_view(db, settings.author).restriction())
     if as_json:
         out = []
         for hit in hits:
@@ -50,7 +51,8 @@ def search(settings, query: str, limit: int | None, as_json: bool) -> None:
     for hit in hits:
         h = hit.highlight
         tags = ",".join(h.tags) or "-"
-        click.echo(f"{short_id(h.id)}  {line(hit.source_title, 30)}  [{line(tags)}]  {excerpt(h.quote, 70)}")
+        author = f"  {line(h.author, 16)}" if h.author else ""
+        click.echo(f"{short_id(h.id)}  {line(hit.source_title, 30)}  [{line(tags)}]{author}  {excerpt(h.quote, 70)}")
     if not hits:
         click.echo("no highlights match", err=True)
 

@@ -70,6 +70,10 @@ def status_command(settings, as_json: bool) -> None:
     click.echo(f"last sync: {synced or 'never'}")
 
 
+def count(n: int, thing: str) -> str:
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
 def show(report: SyncReport, as_json: bool, first: str | None = None) -> None:
     if as_json:
         echo_json(plain(report))
@@ -77,10 +81,11 @@ def show(report: SyncReport, as_json: bool, first: str | None = None) -> None:
     if first:
         click.echo(first)
     went = "pushed" if report.pushed else ("committed, not pushed" if report.committed else "nothing new")
-    click.echo(f"out: {report.mine} highlights of {line(report.reviewer)}, {len(report.sources_out)} new sources ({went})")
+    click.echo(f"out: {count(report.mine, 'highlight')} of {line(report.reviewer)},"
+               f" {count(len(report.sources_out), 'new source')} ({went})")
     came = ", ".join(line(name) for name in report.files_read) or "no teammate changed anything"
     click.echo(f"in: {report.added} new, {report.updated} changed, {report.removed} removed highlights,"
-               f" {len(report.sources_in)} new sources ({came})")
+               f" {count(len(report.sources_in), 'new source')} ({came})")
     for highlight_id in report.kept_linked:
         click.echo(f"kept {highlight_id[:8]}: deleted by its reviewer but linked from another's highlight")
     for problem in report.problems:

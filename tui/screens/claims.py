@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from postil.store import tags as store_tags
 from postil.store.claims import Cluster, clusters
+from postil.store.reviewers import BlindView
 from postil.tui.screens.render import plain, tag_chips
 
 SHOWN_RELATIONS = ("supports", "contradicts", "qualifies")
@@ -47,9 +48,11 @@ class ClaimsScreen(Screen["str | None"]):
         Binding("enter", "open", "Open highlight", priority=True),  # shown in the footer over the list's own enter
     ]
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, view: BlindView | None = None) -> None:
         super().__init__()
         self.db = db
+        self.view = view
+        """Blind mode: what I may see (links to others' hidden work are left out)."""
         self.clusters: list[Cluster] = []
 
     def compose(self) -> ComposeResult:
@@ -61,7 +64,7 @@ class ClaimsScreen(Screen["str | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.clusters = clusters(self.db)
+        self.clusters = clusters(self.db, self.view)
         colors = {t.name: t.color for t in store_tags.list_tags(self.db, counts=False)}
         options: list[Option] = []
         for number, cluster in enumerate(self.clusters, start=1):

@@ -36,6 +36,7 @@ from postil.exports.writing import (
 from postil.sources.sanitise import for_display_line
 from postil.store import sources as store_sources
 from postil.store.errors import StoreError
+from postil.store.reviewers import BlindView
 from postil.tui.screens.render import clip
 
 SCOPES = ("source", "all", "search")
@@ -70,7 +71,8 @@ class ExportScreen(ModalScreen["Path | None"]):
     ]
 
     def __init__(
-        self, db: sqlite3.Connection, source_id: int | None, query: str | None, folder: Path | None = None
+        self, db: sqlite3.Connection, source_id: int | None, query: str | None, folder: Path | None = None,
+        *, view: BlindView | None = None,
     ) -> None:
         """
         Args:
@@ -78,9 +80,11 @@ class ExportScreen(ModalScreen["Path | None"]):
             source_id: the source on screen (None: "this source" is not offered).
             query: the current search (None or empty: "current search" is not offered).
             folder: where a bare file name goes (default: the current folder).
+            view: what blind mode lets me see: nothing else goes into the export.
         """
         super().__init__()
         self.db = db
+        self.view = view
         self.source_id = source_id
         self.search_query = (query or "").strip()
         self.folder = folder or Path.cwd()
@@ -190,12 +194,16 @@ class ExportScreen(ModalScreen["Path | None"]):
 
     def action_export(self) -> None:
         try:
-            data = collect(self.db, self.export_query(), self.export_title())
+            data = collect(self.db, self.export_query(), self.export_title(), view=self.view)
             if not data.highlights:
                 self.say("nothing to export: no highlights in this scope", error=True)
                 return
             force = self.query_one("#force", Checkbox).value
             if self.fmt == "qdpx":
+                if self.view is not None and self.view.blind:
+                    # The REFI-QDA export gathers every highlight itself: it would hold others' hidden work.
+                    self.say("qdpx is not available in blind mode: choose another format", error=True)
+                    return
                 self._export_qdpx(force)
                 return
             text, mismatches = render(data, self.fmt, self.grouping)

@@ -30,6 +30,7 @@ from postil.store.models import Highlight, Source, Tag
 from postil.tui import keymap
 from postil.tui.screens.main_actions import AnnotateActions
 from postil.tui.screens.main_find import FindActions
+from postil.tui.screens.main_review import ReviewActions, ReviewerFilter
 from postil.tui.screens.main_screens import ScreenActions
 from postil.tui.team_action import team_label, team_sync_finished
 from postil.tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
@@ -43,7 +44,7 @@ POSITION_SAVE_SECONDS = 2.0
 """Cursor moves are written at most this often (and always on switch and quit)."""
 
 
-class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen):
+class MainScreen(AnnotateActions, FindActions, ScreenActions, ReviewActions, LabelsKeys, Screen):
     """Library (left, ctrl+b), reader (middle), annotation pane (right), header and footer."""
 
     BINDINGS = keymap.main_bindings()
@@ -77,6 +78,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
         """Start-up painted this source's preview; the whole source is still to be opened."""
         self.digit_labels: dict[int, str] = {}
         """{digit: tag name}, as the footer shows them."""
+        self.reviewer_filter = ReviewerFilter("")
+        """Whose highlights are shown (blind mode, R); its reviewer is set at mount."""
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -116,6 +119,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
         yield Footer()
 
     def on_mount(self) -> None:
+        self.reviewer_filter.me = self.app.author
         library = self.query_one(LibraryList)
         self.query_one(SourceHeader).set_team(team_label(self.db))
         # Start-up reads go through the app's plain connection: sqlite-utils (behind self.db)
@@ -207,7 +211,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
         self.save_position()
         try:
             source = store_reading.source_for_reading(self.db, source_id)
-            highlights = store_highlights.highlights_for_source(self.db, source_id)
+            self.reviewer_filter.reload(self.db)
+            highlights = self.reviewer_filter.visible(store_highlights.highlights_for_source(self.db, source_id))
         except StoreError as error:
             self.report(error)
             return False
@@ -301,12 +306,13 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
         self.by_id = {h.id: h for h in highlights}
         # Counter over a flat chain counts 10,000 highlights' tags in C, not a Python loop.
         self._tag_counts = Counter(chain.from_iterable(h.tags for h in highlights))
+        self.pane.show_authors = len({h.author for h in highlights}) > 1
         self.pane.show_highlights(highlights, self.tag_colors, self.by_id)
 
     def span_for(self, h: Highlight) -> Span:
         color = self.tag_colors.get(h.tags[0], NEUTRAL) if h.tags else NEUTRAL
         return Span(h.id, h.start, h.end, color, has_note=bool(h.note), has_links=h.link_count > 0,
-                    fuzzy=h.anchor_status == "fuzzy")
+                    fuzzy=h.anchor_status == "fuzzy", mark=self.reviewer_filter.mark(h))
 
     def spans(self) -> list[Span]:
         """The reader's spans, made afresh: the reader keeps them (a copy here cost 1 MB)."""
@@ -330,7 +336,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
             self.ensure_open()
         if changed is None or tags_changed:
             try:
-                highlights = store_highlights.highlights_for_source(self.db, self.source.id)
+                highlights = self.reviewer_filter.visible(
+                    store_highlights.highlights_for_source(self.db, self.source.id))
             except StoreError as error:
                 self.report(error)
                 return
@@ -364,6 +371,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
                 self.report(error)
                 fresh = []
             new = fresh[0] if fresh and fresh[0].source_id == self.source.id else None
+            if new is not None and not self.reviewer_filter.shows(new):
+                new = None
             old = self.by_id.pop(highlight_id, None)
             if old is not None:
                 self._take_out(old)
@@ -419,7 +428,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
         links = []
         if self.current_id is not None:
             try:
-                links = store_links.link_views(self.db, self.current_id)
+                links = self.reviewer_filter.view.visible_links(store_links.link_views(self.db, self.current_id))
             except StoreError as error:
                 self.report(error)
         self.pane.select(self.current_id, links)

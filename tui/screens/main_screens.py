@@ -11,6 +11,7 @@ from postil.tui import keymap
 from postil.tui.screens.claims import ClaimsScreen
 from postil.tui.screens.export import ExportScreen
 from postil.tui.screens.help import HelpScreen
+from postil.tui.screens.main_review import ReviewerFilter
 from postil.tui.screens.orphans import OrphansScreen
 from postil.tui.screens.overview import OverviewScreen
 from postil.tui.screens.search import SearchScreen
@@ -32,12 +33,15 @@ class ScreenActions:
     tell: Callable[[str], None]
     jump_to: Callable[..., None]
     refresh_annotations: Callable[..., None]
+    reviewer_filter: ReviewerFilter
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(keymap.digit_labels(self.tags)))
 
     def action_search(self, query: str | None = None) -> None:
-        screen = SearchScreen(self.db, self.last_search if query is None else query)
+        self.reviewer_filter.reload(self.db)
+        screen = SearchScreen(self.db, self.last_search if query is None else query,
+                              restrict=self.reviewer_filter.view.restriction())
 
         def done(highlight_id: str | None) -> None:
             self.last_search = getattr(screen, "query_text", self.last_search) or ""
@@ -60,7 +64,9 @@ class ScreenActions:
                 self.tell(f"exported to {path}")
             self.reader.focus()
 
-        self.app.push_screen(ExportScreen(self.db, self.source.id if self.source else None, self.last_search or None), done)
+        self.reviewer_filter.reload(self.db)
+        self.app.push_screen(ExportScreen(self.db, self.source.id if self.source else None, self.last_search or None,
+                                          view=self.reviewer_filter.view), done)
 
     def action_tags(self) -> None:
         def done(_result=None) -> None:
@@ -71,10 +77,12 @@ class ScreenActions:
         self.app.push_screen(TagsScreen(self.db, self.undo_stack), done)
 
     def action_claims(self) -> None:
-        self.app.push_screen(ClaimsScreen(self.db), self.after_other_screen)
+        self.reviewer_filter.reload(self.db)
+        self.app.push_screen(ClaimsScreen(self.db, self.reviewer_filter.view), self.after_other_screen)
 
     def action_orphans(self) -> None:
-        self.app.push_screen(OrphansScreen(self.db), self.after_other_screen)
+        self.reviewer_filter.reload(self.db)
+        self.app.push_screen(OrphansScreen(self.db, self.reviewer_filter.view), self.after_other_screen)
 
     def after_other_screen(self, highlight_id: str | None) -> None:
         """Back from a screen that may have changed things and may have chosen a highlight."""

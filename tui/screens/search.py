@@ -41,7 +41,7 @@ from postil.store import tags as store_tags
 from postil.store.db import database_path, open_db
 from postil.store.errors import StoreError
 from postil.store.query import QueryError
-from postil.store.search import SearchHit
+from postil.store.search import Restriction, SearchHit
 from postil.tui.screens.ask import AskText
 from postil.tui.screens.render import emphasised, plain, tag_chips
 
@@ -73,9 +73,11 @@ class SearchScreen(Screen["str | None"]):
         Binding("ctrl+s", "save", "Save query"),
     ]
 
-    def __init__(self, db: sqlite3.Connection, query: str = "") -> None:
+    def __init__(self, db: sqlite3.Connection, query: str = "", *, restrict: Restriction = None) -> None:
         super().__init__()
         self.db = db
+        self.restrict = restrict
+        """What blind mode hides from me (store.reviewers.BlindView.restriction), kept out of every result."""
         self.query_text = query
         """The current query; the app keeps it for the next visit."""
         self.hits: list[SearchHit] = []
@@ -150,10 +152,10 @@ class SearchScreen(Screen["str | None"]):
             return
         # An in-memory database cannot be opened again from another thread: search here.
         try:
-            first = store_search.search_hits(self.db, query, limit=FIRST_PAGE)
+            first = store_search.search_hits(self.db, query, limit=FIRST_PAGE, restrict=self.restrict)
             self._finish(generation, query, first, "", len(first) < FIRST_PAGE)
             if len(first) == FIRST_PAGE:
-                self._more(generation, *_rest(self.db, query))
+                self._more(generation, *_rest(self.db, query, self.restrict))
         except (QueryError, StoreError) as error:
             self._finish(generation, query, [], str(error), True)
 
@@ -178,10 +180,10 @@ class SearchScreen(Screen["str | None"]):
         with self._search_conns_lock:
             self._search_conns.add(db)
         try:
-            first = store_search.search_hits(db, query, limit=FIRST_PAGE)
+            first = store_search.search_hits(db, query, limit=FIRST_PAGE, restrict=self.restrict)
             post(self._finish, query, first, "", len(first) < FIRST_PAGE)
             if len(first) == FIRST_PAGE and not stale():
-                post(self._more, *_rest(db, query))
+                post(self._more, *_rest(db, query, self.restrict))
         except (QueryError, StoreError) as error:
             post(self._finish, query, [], str(error), True)
         except sqlite3.OperationalError as error:  # interrupted because stale; else a message
@@ -294,6 +296,9 @@ class SearchScreen(Screen["str | None"]):
             if h.tags:
                 first.append_text(self._tag_chips(h.tags))
                 first.append(" ")
+            if h.author:  # who made it: reviewers' work sits side by side here
+                first.append_text(plain(h.author, 12, style="dim"))
+                first.append(" ")
             # No free words (e.g. `tag:caveat`): nothing to emphasise, skip the folding.
             spans = store_search.emphasis_spans(h.quote, self._terms) if self._terms else []
             first.append_text(emphasised(h.quote, spans, 110))
@@ -382,11 +387,11 @@ class SearchScreen(Screen["str | None"]):
         self.dismiss(None)
 
 
-def _rest(db: sqlite3.Connection, query: str) -> tuple[list[SearchHit], int]:
+def _rest(db: sqlite3.Connection, query: str, restrict: Restriction = None) -> tuple[list[SearchHit], int]:
     """The results after the first page (up to LIMIT in all), and how many match in total."""
-    rest = store_search.search_hits(db, query, limit=LIMIT + 1 - FIRST_PAGE, offset=FIRST_PAGE)
+    rest = store_search.search_hits(db, query, limit=LIMIT + 1 - FIRST_PAGE, offset=FIRST_PAGE, restrict=restrict)
     shown = FIRST_PAGE + len(rest)
-    return rest, store_search.count(db, query) if shown > LIMIT else shown
+    return rest, store_search.count(db, query, restrict=restrict) if shown > LIMIT else shown
 
 
 class SavedQueriesProvider(Provider):
