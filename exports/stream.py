@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from postil.exports import tabular, w3c
-from postil.exports.collect import ExportData, check_quote, default_title, locate_all, restriction
+from postil.exports.collect import ExportData, check_quote, default_title, file_spans, locate_all, restriction
 from postil.store.clock import now
 from postil.store.highlights import get_highlights
 from postil.store.links import links_touching
@@ -54,6 +54,7 @@ class StreamedExport:
         self._sources: dict[int, Source] = {}
         self._spans: dict[int, list] = {}
         self._prepared: dict[int, tuple] = {}
+        self._maps: dict[int, object] = {}
         self._batches = search_batches(db, self.query, batch, restrict=self.restrict)
 
     def batches(self) -> Iterator[ExportData]:
@@ -77,6 +78,8 @@ class StreamedExport:
         )
         data.quote_ok = {h.id: check_quote(self._sources[h.source_id].text, h) for h in highlights}
         data.locations = locate_all(highlights, self._sources, self._spans, self._prepared)
+        self._maps = {sid: found for sid, found in self._maps.items() if sid in self._sources}
+        data.file_spans = file_spans(self.db, highlights, data.quote_ok, self._maps)
         self.written += len(highlights)
         self.source_ids.update(wanted)
         return data

@@ -325,6 +325,60 @@ def where_clause(db: sqlite3.Connection, query: str | Node) -> tuple[str, list]:
     return _Compiler(db).compile(_parsed(query))
 
 
+@dataclass
+class TextQuery:
+    """What a query asks of the sources' own text (see `text_query`)."""
+
+    fts: str
+    """FTS5 MATCH expression over `sources_fts.text`."""
+    terms: list[str]
+    """The words and phrases, for locating and emphasising passages."""
+    source_ids: set[int] | None
+    """Only these sources (from `source:`), or None for all."""
+    excluded: set[int]
+    """Sources a negated `source:` leaves out."""
+    any_term: bool
+    """An OR query: a passage needs one of the terms, not all of them."""
+
+
+def text_query(db: sqlite3.Connection, query: str | Node) -> TextQuery | None:
+    """The query's words as a search of the sources' text, or None when it has none or when
+    it also filters highlights (tag:, has:, rel:, a column, ...), which text cannot have.
+
+    Raises:
+        QueryError: a malformed query.
+    """
+    node = _parsed(query)
+    parts = list(node.children) if isinstance(node, And) else [node]
+    text, sources, excluded = [], None, set()
+    compiler = _Compiler(db)
+    for part in parts:
+        if _fts_expr(part) is not None and not _has_column(part):
+            text.append(part)
+        elif isinstance(part, Term) and part.field == "source":
+            ids = {i for v in part.values for i in compiler._match_sources(v)}
+            if part.negated:
+                excluded |= ids
+            else:
+                sources = ids if sources is None else sources & ids
+        else:
+            return None
+    if not text:
+        return None
+    fts = " AND ".join(f"({_fts_expr(part)})" for part in text)
+    return TextQuery(f"text : ({fts})", match_terms(node), sources, excluded, _has_or(node))
+
+
+def _has_column(node: Node) -> bool:
+    if isinstance(node, (Words, Phrase)):
+        return node.column is not None
+    return isinstance(node, (And, Or)) and any(_has_column(c) for c in node.children)
+
+
+def _has_or(node: Node) -> bool:
+    return isinstance(node, Or) or (isinstance(node, And) and any(_has_or(c) for c in node.children))
+
+
 WALK_BUDGET = 40
 """Progress-handler calls (1,000 VM steps each; 40 is about 7 ms) a walk in result order may take."""
 

@@ -19,6 +19,7 @@ from postil.tui.safe_text import highlight_matches
 from postil.tui.screens.main import MainScreen
 from postil.tui.screens.main_review import EVERYONE
 from postil.tui.team_action import has_team, start_team_sync
+from postil.tui.wording import counted
 
 
 class PostilCommands(Provider):
@@ -56,7 +57,7 @@ class PostilCommands(Provider):
             sources = []
         for source in sources:
             found.append((f"Open: {source.title}", partial(screen.open_source, source.id),
-                          f"{source.highlight_count} highlights"))
+                          counted(source.highlight_count, "highlight")))
         return found
 
     @staticmethod

@@ -58,7 +58,8 @@ REVIEW = "Reviewing"
 MAIN_KEYS: tuple[KeyEntry, ...] = (
     KeyEntry("question_mark", "help", "help", GLOBAL, show=True, display="?", explain="help: every key"),
     KeyEntry("ctrl+b", "toggle_library", "library", GLOBAL, explain="show or hide the library of sources"),
-    KeyEntry("f", "search", "search", GLOBAL, show=True, explain="search highlights and notes in every source"),
+    KeyEntry("f", "search", "search", GLOBAL, show=True, explain="search highlights, notes and the sources' text"),
+    KeyEntry("A", "add_source", "add file", GLOBAL, explain="add a file or folder to the library"),
     KeyEntry("o", "overview", "overview", GLOBAL, explain="overview: counts per tag and source"),
     KeyEntry("e", "export", "export", GLOBAL, explain="export a brief, CSV or JSON"),
     KeyEntry("T", "tags", "tags", GLOBAL, explain="tags screen: the codebook (rename, recolour, merge)"),
@@ -81,7 +82,7 @@ MAIN_KEYS: tuple[KeyEntry, ...] = (
              explain="reviewers: show everyone's highlights, only mine, or one reviewer's (cycles)"),
     KeyEntry("D", "done", "done", REVIEW,
              explain="done: mark my coding of this source done (again: not done); blind mode then shows the others"),
-    KeyEntry("A", "agreement", "agreement", REVIEW,
+    KeyEntry("K", "agreement", "agreement", REVIEW,
              explain="agreement: percent, Cohen's kappa, Krippendorff's alpha per tag and source"),
     KeyEntry("C", "reconcile", "reconcile", REVIEW,
              explain="reconcile: decide where reviewers differ (keep, merge, drop) into consensus highlights"),

@@ -187,17 +187,29 @@ def import_command(settings, file: Path, crlf_counts: str) -> None:
             f"conflict: highlight {conflict.highlight_id[:8]} differs in {', '.join(conflict.fields)}: kept {kept} "
             f"(ours {line(conflict.ours_updated)}, file {line(conflict.theirs_updated)})"
         )
-    unknown = {}
+    unknown: dict[str, list[str]] = {}
     for hid, where in report.unknown_source:
         unknown.setdefault(where, []).append(hid)
     for where, ids in unknown.items():
         click.echo(
-            f"skipped {len(ids)} annotation(s) of a source not in the database: {line(where or 'unknown source', 80)} "
-            "(add it with `postil add`, then import again)",
+            f"postil: skipped {len(ids)} annotation(s) of a source not in the database: "
+            f"{line(where or 'unknown source', 80)} (add it with `postil add`, then import again)",
             err=True,
         )
     for message in report.links_skipped + problems:
-        click.echo(f"skipped: {line(message, 120)}", err=True)
+        click.echo(f"postil: skipped: {line(message, 120)}", err=True)
+    if incoming and len(report.unknown_source) == len(incoming):
+        # Nothing was imported: a script (or a reviewer skimming the output) must see a failure.
+        # An annotation names its source by origin, else only by sha256: name the file to add.
+        missing = " ".join(line(where, 80) for where in unknown if where and not _is_sha256(where))
+        raise CommandError(
+            f"{file}: none of its {len(incoming)} annotations matched a source in the database; "
+            f"add the sources first (postil add {missing or 'FILE'}), then import again"
+        )
+
+
+def _is_sha256(text: str) -> bool:
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
 
 
 def import_refi_file(settings, file: Path, crlf_counts: str) -> None:

@@ -30,6 +30,7 @@ from postil.store import tags as store_tags
 from postil.store.errors import NotFound
 from postil.store.link_targets import link_targets
 from postil.store.models import Highlight
+from postil.tui.screens.compact import fit_to_size
 from postil.tui.screens.render import clip, plain, tag_chips
 
 SHOWN = 200
@@ -70,7 +71,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            quote = clip(self.origin.quote, 90) if self.origin else "?"
+            quote = clip(self.origin.quote, 60) if self.origin else "?"
             yield Label(Content.from_markup("[b]Link from[/b] “$q”", q=quote), id="from")
             yield Input(placeholder="find a highlight: words of its quote, note, tag or source", id="query")
             yield OptionList(id="targets")
@@ -83,6 +84,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
+        fit_to_size(self)
         self.refresh_targets("")
         relations = self.query_one("#relations", OptionList)
         names = [r.name for r in self.relations]
@@ -90,6 +92,9 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
             relations.highlighted = names.index(self.relation)
         self.query_one("#query", Input).focus()
         self.say("type words of the other highlight; up/down move, enter chooses it")
+
+    def on_resize(self) -> None:
+        fit_to_size(self)
 
     def option_for(self, cand: Candidate) -> Option:
         h = cand.highlight

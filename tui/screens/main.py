@@ -8,6 +8,7 @@ each file about one job.
 
 from __future__ import annotations
 
+import sqlite3
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import chain
@@ -19,6 +20,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from postil.sources.sanitise import for_display_line
+from postil.store import db as store_db
 from postil.store import highlights as store_highlights
 from postil.store import links as store_links
 from postil.store import reading as store_reading
@@ -48,6 +50,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, ReviewActions, Lab
     """Library (left, ctrl+b), reader (middle), annotation pane (right), header and footer."""
 
     BINDINGS = keymap.main_bindings()
+    DATA_POLL_SECONDS = 1.0
+    """How often to look for commits by another program (store.db.data_version)."""
     AUTO_FOCUS = "#reader"
     """The reader has the focus from the start (not first the library, then the reader:
     each focus change updates the bindings, the footer and the styles of both)."""
@@ -139,6 +143,20 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, ReviewActions, Lab
         elif not self._show_preview(source_id):
             self._end_start()
         self.set_interval(POSITION_SAVE_SECONDS, self._save_if_moved)
+        self._data_version = store_db.data_version(self.db)
+        self.set_interval(self.DATA_POLL_SECONDS, self._poll_database)
+
+    def _poll_database(self) -> None:
+        """`postil add` (or rm) in another terminal: list the library again."""
+        try:
+            version = store_db.data_version(self.db)
+        except StoreError:
+            return
+        except sqlite3.Error:
+            return  # a busy or closing database: look again next time
+        if version != self._data_version:
+            self._data_version = version
+            self.refresh_library()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         team_sync_finished(self, event.worker)
