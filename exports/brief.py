@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TextIO
 
 from postil.exports.citations import Citer, SourceFacts, references_section, uncited_cautions
 from postil.exports.collect import ExportData, Location
@@ -64,29 +66,72 @@ def render_brief(data: ExportData, by: str = "tag", facts: SourceFacts | None = 
         citer: cite in a CSL style or for Pandoc, with a reference list at the end; without
             one, highlights cite their source's title, heading path and paragraph.
     """
+    text = "\n".join(line for part in brief_parts(data, by, facts, citer) for line in part)
+    return Brief(text.rstrip("\n") + "\n", data.mismatches)
+
+
+def write_brief(data: ExportData, out: TextIO, by: str = "tag", facts: SourceFacts | None = None,
+                citer: Citer | None = None) -> list[Highlight]:
+    """Write the brief to `out` as it is rendered (the text `render_brief` returns, without
+    holding it whole: 100,000 highlights make ~45 MB of text and a million lines).
+
+    Returns:
+        The highlights whose quote no longer matches the source.
+    """
+    writer = _TrimmedWriter(out)
+    first = True
+    for part in brief_parts(data, by, facts, citer):
+        for line in part:
+            writer.write(line if first else "\n" + line)
+            first = False
+    writer.close()
+    return data.mismatches
+
+
+class _TrimmedWriter:
+    """Writes text, holding back trailing newlines: the brief ends with exactly one."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.held = ""
+
+    def write(self, text: str) -> None:
+        kept = text.rstrip("\n")
+        if kept:
+            self.out.write(self.held + kept)
+            self.held = text[len(kept):]
+        else:
+            self.held += text
+
+    def close(self) -> None:
+        self.out.write("\n")
+
+
+def brief_parts(data: ExportData, by: str = "tag", facts: SourceFacts | None = None,
+                citer: Citer | None = None) -> Iterator[list[str]]:
+    """The brief's lines, a few at a time (front matter, each highlight, each list)."""
     if citer is not None:
         facts = citer.facts
     anchors = anchor_ids([h.id for h in data.highlights])
     grouped = sections(data, by)
-    out: list[str] = []
-    out += front_matter(data, citer)
-    out += title_block(data)
-    out += at_a_glance(data, uncited_cautions(citer))
+    yield front_matter(data, citer)
+    yield title_block(data)
+    yield at_a_glance(data, uncited_cautions(citer))
     if citer is not None:
         citer.register([h for _, primary, _ in grouped for h in primary])
     writer = _Writer(data, anchors, citer)
     for heading, primary, also in grouped:
-        out += [f"## {heading}", ""]
+        yield [f"## {heading}", ""]
         for h in primary:
             # Under its own tag's heading, a highlight with only that tag needs no tag line.
-            out += writer.highlight(h, shown_tag=h.tags[0] if by == "tag" and len(h.tags) == 1 else None)
+            yield writer.highlight(h, shown_tag=h.tags[0] if by == "tag" and len(h.tags) == 1 else None)
         if also:
-            out += [f"**Also tagged {heading.lower()}** (printed in an earlier section):", ""]
-            out += [f"- {writer.ref(h)}" for h in also]
-            out.append("")
-    out += sources_section(data, facts)
-    out += references_section(citer)
-    return Brief("\n".join(out).rstrip("\n") + "\n", data.mismatches)
+            part = [f"**Also tagged {heading.lower()}** (printed in an earlier section):", ""]
+            part += [f"- {writer.ref(h)}" for h in also]
+            part.append("")
+            yield part
+    yield sources_section(data, facts)
+    yield references_section(citer)
 
 
 def front_matter(data: ExportData, citer: Citer | None = None) -> list[str]:

@@ -97,11 +97,7 @@ def collect(db: sqlite3.Connection, query: str = "", title: str | None = None, *
             reaches the export, not even as the far end of a link.
         reviewer: only this reviewer's highlights (e.g. "consensus" after reconciling).
     """
-    restrict = view.restriction() if view is not None else None
-    if reviewer is not None:
-        where, params = restrict or ("1", [])
-        restrict = (f"({where}) AND h.author = ?", [*params, reviewer])
-    highlights = search(db, query or "", restrict=restrict)
+    highlights = search(db, query or "", restrict=restriction(view, reviewer))
     # Text for the quote checks; blocks only as spans (for locations), not as Block objects.
     source_ids = list(dict.fromkeys(h.source_id for h in highlights))
     sources = {sid: get_source(db, sid, blocks=False) for sid in source_ids}
@@ -139,9 +135,25 @@ def collect(db: sqlite3.Connection, query: str = "", title: str | None = None, *
     return data
 
 
-def file_spans(db: sqlite3.Connection, highlights: list[Highlight], quote_ok: dict[str, bool]) -> dict[str, tuple[int, int]]:
-    """Where each sound highlight's quote is in its file's text, when the offset map knows."""
-    maps: dict[int, object] = {}
+def restriction(view: BlindView | None, reviewer: str | None) -> tuple[str, list] | None:
+    """The SQL predicate on `highlights h` an export adds to its query: what blind mode
+    hides from `view`'s reviewer, and only `reviewer`'s highlights when one is named."""
+    restrict = view.restriction() if view is not None else None
+    if reviewer is not None:
+        where, params = restrict or ("1", [])
+        restrict = (f"({where}) AND h.author = ?", [*params, reviewer])
+    return restrict
+
+
+def file_spans(db: sqlite3.Connection, highlights: list[Highlight], quote_ok: dict[str, bool],
+               maps: dict[int, object] | None = None) -> dict[str, tuple[int, int]]:
+    """Where each sound highlight's quote is in its file's text, when the offset map knows.
+
+    `maps`: each source's offset map, kept by a caller that asks batch by batch (a streamed
+    export), so a source's map is loaded once.
+    """
+    if maps is None:
+        maps = {}
     out: dict[str, tuple[int, int]] = {}
     for h in highlights:
         if not quote_ok.get(h.id, False):
@@ -213,13 +225,17 @@ def locate_all(
     highlights: list[Highlight],
     sources: dict[int, Source],
     spans: dict[int, list[tuple[str, int | None, int, int]]] | None = None,
+    prepared: dict[int, tuple[list[int], list[tuple[list[str], int | None]]]] | None = None,
 ) -> dict[str, Location]:
     """Heading path and block number of every highlight, one pass over each source's blocks.
 
     `spans`: (kind, level, start, end) of each source's blocks (store.sources.get_block_spans);
     without it, the sources' own `blocks`. Highlights in the same block share one Location.
+    `prepared`: each source's blocks made ready for lookups, kept by a caller that locates
+    the highlights of one source in several batches (a streaming export).
     """
-    prepared: dict[int, tuple[list[int], list[tuple[list[str], int | None]]]] = {}
+    if prepared is None:
+        prepared = {}
     made: dict[tuple[int, int], Location] = {}
     out: dict[str, Location] = {}
     for h in highlights:

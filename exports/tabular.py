@@ -85,24 +85,31 @@ def _links(data: ExportData, h: Highlight) -> list[dict]:
     ]
 
 
-def to_json(data: ExportData) -> str:
-    """A JSON array of highlight objects (exact text; non-ASCII kept readable)."""
+def json_lines(data: ExportData) -> list[str]:
+    """Each record as one line of JSON, safe to `cat` (see `to_json`)."""
     # One object per line: json's C encoder only runs without indent, and a line per
     # highlight still reads and diffs well.
     encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps would build one per record
-    text = "[\n" + ",\n".join([encode(r) for r in records(data)]) + "\n]"
     # Keep the file safe to `cat`: characters a terminal acts on or reorders stay \u-escaped
     # (outside strings JSON is ASCII, so these can only be inside strings).
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return [_JSON_UNSAFE.sub(_escape, encode(r)) for r in records(data)]
+
+
+def _escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def to_json(data: ExportData) -> str:
+    """A JSON array of highlight objects (exact text; non-ASCII kept readable)."""
+    return "[\n" + ",\n".join(json_lines(data)) + "\n]\n"
 
 
 _TEXT_FIELDS = ("source_title", "source_origin", "quote", "prefix", "suffix", "note", "author", "headings", "page", "page_end")
 
 
-def to_csv(data: ExportData) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(FIELDS)
+def csv_rows(data: ExportData) -> list[list]:
+    """The CSV rows (without the header) of the export's highlights."""
+    rows = []
     for record in records(data):
         record["tags"] = ", ".join(record["tags"])
         record["headings"] = " › ".join(record["headings"])
@@ -115,5 +122,13 @@ def to_csv(data: ExportData) -> str:
                 record[name] = "'" + value
         if record["tags"][:1] in _FORMULA_START and record["tags"]:
             record["tags"] = "'" + record["tags"]
-        writer.writerow([record[name] for name in FIELDS])
+        rows.append([record[name] for name in FIELDS])
+    return rows
+
+
+def to_csv(data: ExportData) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    writer.writerows(csv_rows(data))
     return buffer.getvalue()

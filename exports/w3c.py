@@ -45,6 +45,8 @@ CONTEXT = [W3C_CONTEXT, {"postil": NAMESPACE}]
 RFC3778 = "http://tools.ietf.org/rfc/rfc3778"
 """The `conformsTo` of a PDF fragment (the Web Annotation model names it so)."""
 _POSTIL_NS = uuid.UUID("6f1d3c2e-5a7b-4c1d-9e8f-0a1b2c3d4e5f")
+COLLECTION_NAMESPACE = _POSTIL_NS
+"""The uuid5 namespace of collection ids (and of ids made for annotations without one)."""
 
 
 def source_uri(origin: str, sha256: str) -> str:
@@ -129,34 +131,52 @@ def to_w3c(data: ExportData) -> dict:
     """The export as an AnnotationCollection (a JSON-ready dict)."""
     uris = {sid: source_uri(s.origin, s.sha256) for sid, s in data.sources.items()}
     items = [annotation(data, h, uris) for h in data.highlights]
-    key = uuid.uuid5(_POSTIL_NS, "\n".join([data.title, data.query] + [h.id for h in data.highlights]))
+    collection = _collection(data.title, data.date, len(items), collection_key(data))
+    collection["first"]["items"] = items
+    return collection
+
+
+def collection_key(data: ExportData) -> uuid.UUID:
+    """The collection's stable id: the same title, query and highlights give the same id."""
+    return uuid.uuid5(COLLECTION_NAMESPACE, "\n".join([data.title, data.query] + [h.id for h in data.highlights]))
+
+
+def _collection(title: str, date: str, total: int, key: uuid.UUID) -> dict:
     return {
         "@context": CONTEXT,
         "id": f"urn:uuid:{key}",
         "type": "AnnotationCollection",
-        "label": data.title,
-        "total": len(items),
-        "created": data.date,
+        "label": title,
+        "total": total,
+        "created": date,
         "first": {
             "@context": CONTEXT,  # so the page, like each annotation, is valid on its own
             "id": f"urn:uuid:{uuid.uuid5(key, 'page-0')}",
             "type": "AnnotationPage",
             "startIndex": 0,
-            "items": items,
         },
     }
 
 
-def dumps(data: ExportData) -> str:
+def frame(title: str, date: str, total: int, key: uuid.UUID) -> tuple[str, str]:
+    """The file's text before the first annotation and after the last (see `dumps`)."""
     # ensure_ascii: the file is safe to `cat` and any JSON reader gets the exact text back.
+    text = json.dumps(_collection(title, date, total, key), ensure_ascii=True, indent=1)
+    # A string in the frame cannot hold the marker: its quotes would be escaped.
+    cut = text.index(_MARKER) + len(_MARKER)
+    return text[:cut] + ',\n  "items": [\n', "\n  ]" + text[cut:] + "\n"
+
+
+_MARKER = '"startIndex": 0'
+
+
+def dumps(data: ExportData) -> str:
     # The collection's frame indented for reading, one annotation per line: json's C encoder
     # only runs without indent, which keeps 10,000 annotations well under a second.
-    collection = to_w3c(data)
-    items = collection["first"].pop("items")
-    head = json.dumps(collection, ensure_ascii=True, indent=1)
-    body = ",\n".join(json.dumps(item, ensure_ascii=True) for item in items)
-    marker = '"startIndex": 0'
-    return head.replace(marker, marker + ',\n  "items": [\n' + body + "\n  ]", 1) + "\n"
+    uris = {sid: source_uri(s.origin, s.sha256) for sid, s in data.sources.items()}
+    head, tail = frame(data.title, data.date, len(data.highlights), collection_key(data))
+    body = ",\n".join(json.dumps(annotation(data, h, uris), ensure_ascii=True) for h in data.highlights)
+    return head + body + tail
 
 
 # --- reading ------------------------------------------------------------------------------

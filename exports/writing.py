@@ -17,7 +17,10 @@ import re
 import sys
 import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 MAX_SLUG = 80
 MAX_SLUG_BYTES = 200
@@ -62,12 +65,26 @@ def default_path(folder: Path, title: str, fmt: str) -> Path:
 
 
 def write_text_atomic(path: Path, text: str, *, force: bool = False) -> Path:
-    """Write `text` (UTF-8) to `path` atomically (see `write_bytes_atomic`)."""
-    return write_bytes_atomic(path, text.encode("utf-8"), force=force)
+    """Write `text` (UTF-8) to `path` atomically (see `atomic_writer`)."""
+    with atomic_writer(path, force=force) as handle:
+        handle.write(text)
+    return Path(path)
 
 
 def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
-    """Write `data` to `path` atomically.
+    """Write `data` to `path` atomically (see `atomic_writer`)."""
+    with atomic_writer(path, force=force, binary=True) as handle:
+        handle.write(data)
+    return Path(path)
+
+
+@contextmanager
+def atomic_writer(path: Path, *, force: bool = False, binary: bool = False) -> Iterator[IO]:
+    """A stream whose content replaces `path` atomically when the block ends: UTF-8 text
+    (newlines written as given, no translation), or bytes with `binary`.
+
+    An export writes its rows here as it reads them; the file appears, complete, only when
+    the block ends without an error.
 
     Raises:
         ExportPathError: the name exists and `force` is off, the folder is missing, or the
@@ -86,8 +103,8 @@ def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
     except OSError as error:
         raise ExportPathError(f"{folder}: cannot write here ({error.strerror})") from error
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o644 & ~_umask())
@@ -101,8 +118,10 @@ def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
     except OSError as error:
         _discard(tmp_name)
         raise ExportPathError(f"{path}: cannot write ({error.strerror or error})") from error
+    except BaseException:
+        _discard(tmp_name)
+        raise
     _sync_folder(folder)
-    return path
 
 
 def _link_no_clobber(tmp_name: str, path: Path) -> None:

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 
 from postil.sources.anchor import reanchor
 from postil.store.db import write
-from postil.store.highlights import get_highlights, restore_highlight
+from postil.store.highlights import get_highlights, insert_highlight
 from postil.store.links import add_relation, find_links, relation_names, restore_link
-from postil.store.models import Highlight, HighlightSnapshot, Link
+from postil.store.models import Highlight, Link
 from postil.store.sources import source_by_origin, source_by_sha256, source_text
-from postil.store.tags import create_tag, find_tag
+from postil.store.tags import TagIds
 
 
 @dataclass
@@ -94,6 +94,9 @@ class MergeReport:
 def merge(db: sqlite3.Connection, incoming: list[Incoming], *, theirs_win: bool = False) -> MergeReport:
     """Merge highlights (and their outgoing links) into the database; see the module notes.
 
+    Linear in the annotations: sources, tags and relations are looked up once each per
+    merge (`_Lookups`), not once per annotation, and every source text is read once.
+
     Args:
         theirs_win: the file is its author's own record of their highlights (a teammate's
             file in a team sync): where it differs from ours, it wins whatever the dates.
@@ -101,10 +104,11 @@ def merge(db: sqlite3.Connection, incoming: list[Incoming], *, theirs_win: bool 
     report = MergeReport()
     with write(db):
         existing = {h.id: h for h in get_highlights(db, [item.id for item in incoming])}
+        lookups = _Lookups(db)
         texts: dict[int, str] = {}
         placed: list[Incoming] = []
         for item in incoming:
-            source_id = _find_source(db, item)
+            source_id = lookups.source_id(item)
             if source_id is None:
                 report.unknown_source.append((item.id, item.origin or item.sha256))
                 continue
@@ -112,25 +116,39 @@ def merge(db: sqlite3.Connection, incoming: list[Incoming], *, theirs_win: bool 
             ours = existing.get(item.id)
             if ours is None:
                 if source_id not in texts:
-
                     texts[source_id] = source_text(db, source_id)
-                _add(db, item, source_id, texts[source_id], report)
+                _add(db, item, source_id, texts[source_id], report, lookups.tags)
             else:
-                _reconcile(db, ours, item, report, theirs_win)
+                _reconcile(db, ours, item, report, lookups.tags, theirs_win)
         for item in placed:
             for link in item.links:
-                _add_link(db, item.id, link, report)
+                _add_link(db, item.id, link, report, lookups)
     return report
 
 
-def _find_source(db: sqlite3.Connection, item: Incoming) -> int | None:
-    found = (item.sha256 and source_by_sha256(db, item.sha256)) or (
-        item.origin and source_by_origin(db, item.origin)
-    )
-    return found.id if found else None
+class _Lookups:
+    """What a merge looks up again and again, each read from the database once."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.tags = TagIds(db)
+        self.relations = set(relation_names(db))
+        self._sources: dict[tuple[str, str], int | None] = {}
+
+    def source_id(self, item: Incoming) -> int | None:
+        """The source an annotation belongs to: by sha256, then by origin."""
+        key = (item.sha256, item.origin)
+        if key not in self._sources:
+            db = self.db
+            found = (item.sha256 and source_by_sha256(db, item.sha256)) or (
+                item.origin and source_by_origin(db, item.origin)
+            )
+            self._sources[key] = found.id if found else None
+        return self._sources[key]
 
 
-def _add(db: sqlite3.Connection, item: Incoming, source_id: int, text: str, report: MergeReport) -> None:
+def _add(db: sqlite3.Connection, item: Incoming, source_id: int, text: str, report: MergeReport,
+         tag_ids: TagIds) -> None:
     start, end, quote, status = item.start, item.end, item.quote, "anchored"
     if not (0 <= start < end <= len(text) and text[start:end] == quote):
         result = reanchor(text, item.quote, item.prefix, item.suffix, item.start, item.end)
@@ -152,7 +170,7 @@ def _add(db: sqlite3.Connection, item: Incoming, source_id: int, text: str, repo
         item.id, source_id, start, end, quote, item.prefix, item.suffix, item.note, item.author,
         item.created_at, item.updated_at or item.created_at, item.version, status, list(item.tags),
     )
-    restore_highlight(db, HighlightSnapshot(highlight, []))
+    insert_highlight(db, highlight, tag_ids)
     report.added.append(item.id)
 
 
@@ -168,7 +186,7 @@ def _differences(ours: Highlight, item: Incoming) -> list[str]:
 
 
 def _reconcile(db: sqlite3.Connection, ours: Highlight, item: Incoming, report: MergeReport,
-               theirs_win: bool = False) -> None:
+               tag_ids: TagIds, theirs_win: bool = False) -> None:
     fields = _differences(ours, item)
     if not fields:
         report.unchanged += 1
@@ -185,17 +203,17 @@ def _reconcile(db: sqlite3.Connection, ours: Highlight, item: Incoming, report: 
         [item.note, item.author or ours.author, item.updated_at, item.version, ours.id],
     )
     if "tags" in fields:
-
         db.execute("DELETE FROM highlight_tags WHERE highlight_id = ?", [ours.id])
         for name in item.tags:
-            tag = find_tag(db, name) or create_tag(db, name)
             db.execute(
-                "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)", [ours.id, tag.id]
+                "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
+                [ours.id, tag_ids.id_for(name)],
             )
     report.updated.append(ours.id)
 
 
-def _add_link(db: sqlite3.Connection, from_id: str, link: IncomingLink, report: MergeReport) -> None:
+def _add_link(db: sqlite3.Connection, from_id: str, link: IncomingLink, report: MergeReport,
+              lookups: _Lookups) -> None:
     if db.execute("SELECT 1 FROM links WHERE id = ?", [link.id]).fetchone():
         return
     ends = db.execute("SELECT count(*) FROM highlights WHERE id IN (?, ?)", [from_id, link.to_id]).fetchone()[0]
@@ -203,9 +221,10 @@ def _add_link(db: sqlite3.Connection, from_id: str, link: IncomingLink, report: 
         report.links_skipped.append(f"{link.relation} link {from_id[:8]} → {link.to_id[:8]}: an end is missing")
         return
     relation = link.relation.strip().lower()
-    if relation not in relation_names(db):
+    if relation not in lookups.relations:
         try:
             add_relation(db, relation)
+            lookups.relations.add(relation)
         except Exception as error:  # a name our rules refuse: report, do not fail the import
             report.links_skipped.append(f"{link.relation!r} link {from_id[:8]} → {link.to_id[:8]}: {error}")
             return

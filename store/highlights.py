@@ -18,7 +18,7 @@ from postil.store.errors import Ambiguous, Conflict, NotFound, StoreError
 from postil.store.ids import new_id
 from postil.store.links import links_of, restore_link
 from postil.store.models import Highlight, HighlightSnapshot
-from postil.store.tags import create_tag, find_tag
+from postil.store.tags import TagIds, create_tag, find_tag
 
 CONTEXT_CHARS = 32
 """Characters of text kept before and after a quote for re-anchoring."""
@@ -101,6 +101,16 @@ def _attach_tag(db: sqlite3.Connection, highlight_id: str, name: str) -> None:
         "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
         [highlight_id, tag.id],
     )
+
+
+HIGHLIGHT_COLUMNS = _COLUMNS
+"""The columns `from_rows` reads (of `highlights h`), in its order."""
+
+
+def from_rows(db: sqlite3.Connection, rows: Iterable[tuple]) -> list[Highlight]:
+    """Highlights from rows of HIGHLIGHT_COLUMNS, with their tags and link counts (a few
+    queries for the lot, not per row; for the batches of a streaming reader)."""
+    return _from_rows(db, rows)
 
 
 def _from_rows(db: sqlite3.Connection, rows: Iterable[tuple], source_id: int | None = None) -> list[Highlight]:
@@ -350,16 +360,32 @@ def restore_highlight(db: sqlite3.Connection, saved: HighlightSnapshot) -> Highl
     """
     h = saved.highlight
     with write(db):
-        db.execute(
-            """INSERT INTO highlights (id, source_id, start, "end", quote, prefix, suffix, note,
-                   author, created_at, updated_at, version, anchor_status)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [h.id, h.source_id, h.start, h.end, h.quote, h.prefix, h.suffix, h.note, h.author,
-             h.created_at, h.updated_at, h.version, h.anchor_status],
-        )
-        for name in h.tags:
-            _attach_tag(db, h.id, name)
-
+        insert_highlight(db, h)
         for link in saved.links:
             restore_link(db, link, missing_ok=True)
         return get_highlight(db, h.id)
+
+
+def insert_highlight(db: sqlite3.Connection, h: Highlight, tag_ids: TagIds | None = None) -> None:
+    """Insert one highlight row as given (id, offsets, status) with its tags, in the caller's
+    transaction; tags not yet in the codebook are created.
+
+    Args:
+        tag_ids: the tag lookup of a bulk insert (an import), so that each tag name costs a
+            dictionary lookup rather than a read of the tags table.
+    """
+    db.execute(
+        """INSERT INTO highlights (id, source_id, start, "end", quote, prefix, suffix, note,
+               author, created_at, updated_at, version, anchor_status)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [h.id, h.source_id, h.start, h.end, h.quote, h.prefix, h.suffix, h.note, h.author,
+         h.created_at, h.updated_at, h.version, h.anchor_status],
+    )
+    if tag_ids is None:
+        for name in h.tags:
+            _attach_tag(db, h.id, name)
+        return
+    db.executemany(
+        "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
+        [(h.id, tag_ids.id_for(name)) for name in h.tags],
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from postil.store.clock import now
@@ -136,6 +137,22 @@ def links_of(db: sqlite3.Connection, highlight_id: str) -> list[Link]:
 
 def list_links(db: sqlite3.Connection) -> list[Link]:
     return [Link(*row) for row in db.execute(f"SELECT {_LINK_COLUMNS} FROM links l ORDER BY l.created_at, l.id")]
+
+
+def links_touching(db: sqlite3.Connection, highlight_ids: list[str]) -> list[Link]:
+    """Every link with an end among `highlight_ids`, in `list_links` order (a batch of an export)."""
+    if not highlight_ids:
+        return []
+    ids = json.dumps(highlight_ids)
+    return [
+        Link(*row)
+        for row in db.execute(
+            f"""SELECT {_LINK_COLUMNS} FROM links l WHERE l.from_id IN (SELECT value FROM json_each(?))
+                UNION SELECT {_LINK_COLUMNS} FROM links l WHERE l.to_id IN (SELECT value FROM json_each(?))
+                ORDER BY 7, 1""",
+            [ids, ids],
+        )
+    ]
 
 
 def link_views(db: sqlite3.Connection, highlight_id: str) -> list[LinkView]:

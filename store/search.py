@@ -54,11 +54,13 @@ _COLUMNS = (
     "h.created_at, h.updated_at, h.version, h.anchor_status"
 )
 _ORDER = "ORDER BY s.title COLLATE NOCASE, s.id, h.start, h.pk"
+"""Source title, then position; equal starts by creation. Matches the indexes of migration
+0002 so that ordering needs no table lookups (see bench/bench_search.py)."""
+RESULT_ORDER = _ORDER
+"""The result order, for store modules that read the same results another way (streaming)."""
 
 Restriction = tuple[str, list] | None
 """An extra SQL predicate on `highlights h` with its parameters (None: no restriction)."""
-"""Source title, then position; equal starts by creation. Matches the indexes of migration
-0002 so that ordering needs no table lookups (see bench/bench_search.py)."""
 
 
 @dataclass

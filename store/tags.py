@@ -34,11 +34,17 @@ def _tag(row: tuple, digit: int | None, count: int = 0) -> Tag:
     return Tag(*row, digit=digit, count=count)
 
 
-def list_tags(db: sqlite3.Connection) -> list[Tag]:
+def list_tags(db: sqlite3.Connection, *, counts: bool = True) -> list[Tag]:
     """All tags in creation order; the first nine carry the digit key that applies them.
 
     The four defaults come first, so 1-4 stay mechanism, outcome, caveat, anecdote.
+
+    Args:
+        counts: fill each tag's `count`, one pass over every tagging (linear in the
+            highlights); False reads the small tags table alone, for colours and digits.
     """
+    if not counts:
+        return _all_tags(db)
     rows = db.execute(
         """SELECT t.id, t.name, t.color, t.description, t.created_at,
                   (SELECT count(*) FROM highlight_tags ht WHERE ht.tag_id = t.id)
@@ -50,25 +56,64 @@ def list_tags(db: sqlite3.Connection) -> list[Tag]:
     ]
 
 
+def _all_tags(db: sqlite3.Connection) -> list[Tag]:
+    """Every tag with its digit and no count: reads the tags table only (tens of rows)."""
+    rows = db.execute("SELECT id, name, color, description, created_at FROM tags ORDER BY id").fetchall()
+    return [_tag(row, index + 1 if index < MAX_DIGIT else None) for index, row in enumerate(rows)]
+
+
 def tag_for_digit(db: sqlite3.Connection, digit: int) -> Tag | None:
-    for tag in list_tags(db):
-        if tag.digit == digit:
+    """The tag a digit key applies (no count: this runs on every keystroke)."""
+    if not 1 <= digit <= MAX_DIGIT:
+        return None
+    row = db.execute(
+        "SELECT id, name, color, description, created_at FROM tags ORDER BY id LIMIT 1 OFFSET ?", [digit - 1]
+    ).fetchone()
+    return _tag(row, digit) if row else None
+
+
+def get_tag(db: sqlite3.Connection, name: str) -> Tag:
+    """The tag of that name (any case), with its count: the one tag's taggings, read from
+    the (tag_id, highlight_id) index; what the tag commands show and `delete` asks about."""
+    tag = find_tag(db, name)
+    if tag is None:
+        raise NotFound(f"no tag named {name!r} (try `postil tags`)")
+    tag.count = tag_count(db, tag.id)
+    return tag
+
+
+def find_tag(db: sqlite3.Connection, name: str) -> Tag | None:
+    """The tag of that name (any case) or None, without its count (for tagging one
+    highlight: the cost does not depend on how many highlights exist)."""
+    wanted = name.strip().casefold()
+    for tag in _all_tags(db):
+        if tag.name.casefold() == wanted:
             return tag
     return None
 
 
-def get_tag(db: sqlite3.Connection, name: str) -> Tag:
-    for tag in list_tags(db):
-        if tag.name.casefold() == name.strip().casefold():
-            return tag
-    raise NotFound(f"no tag named {name!r} (try `postil tags`)")
+def tag_count(db: sqlite3.Connection, tag_id: int) -> int:
+    """How many highlights carry one tag."""
+    return db.execute("SELECT count(*) FROM highlight_tags WHERE tag_id = ?", [tag_id]).fetchone()[0]
 
 
-def find_tag(db: sqlite3.Connection, name: str) -> Tag | None:
-    try:
-        return get_tag(db, name)
-    except NotFound:
-        return None
+class TagIds:
+    """Tag ids by name for many taggings in one transaction (an import): the tags table is
+    read once, and a name not yet there is created on first use.
+
+    Names match as `find_tag` matches them (case-folded, ends stripped).
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self._ids = {tag.name.casefold(): tag.id for tag in _all_tags(db)}
+
+    def id_for(self, name: str) -> int:
+        key = name.strip().casefold()
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = create_tag(self.db, name).id
+        return found
 
 
 def validate_tag_name(name: str) -> str:
@@ -92,6 +137,7 @@ def create_tag(
     with write(db):
         existing = find_tag(db, name)
         if existing:
+            existing.count = tag_count(db, existing.id)
             return existing
         if color is None:
             used = db.execute("SELECT count(*) FROM tags").fetchone()[0]

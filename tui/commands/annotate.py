@@ -18,13 +18,16 @@ from postil.store.reanchor import fuzzy_highlights
 from postil.store.reanchor import orphans as find_orphans
 from postil.store.reviewers import blind_view
 from postil.store.sources import list_sources, source_text
+from postil.store.streaming import highlight_batches
 from postil.tui.commands.common import (
     CommandError,
     echo_json,
+    echo_json_list,
     excerpt,
     json_option,
     line,
     plain,
+    progress,
     resolve_source,
     short_id,
     table,
@@ -74,11 +77,16 @@ def highlights(settings, source: str | None, as_json: bool) -> None:
     """List highlights, of one SOURCE or of all, in document order."""
     db = settings.open()
     source_id = resolve_source(db, source).id if source else None
-    titles = {s.id: s.title for s in list_sources(db)}
-    found = blind_view(db, settings.author).visible(list_highlights(db, source_id))
+    sources = list_sources(db)
+    titles = {s.id: s.title for s in sources}
+    view = blind_view(db, settings.author)
     if as_json:
-        echo_json([{**plain(h), "source_title": titles.get(h.source_id, "")} for h in found])
+        total = sum(s.highlight_count for s in sources if source_id in (None, s.id))
+        with progress(total, "listing") as bar:
+            echo_json_list(_shown(view.visible(batch), titles, bar, len(batch))
+                           for batch in highlight_batches(db, source_id))
         return
+    found = view.visible(list_highlights(db, source_id))
     if not found:
         click.echo("no highlights")
         return
@@ -93,6 +101,11 @@ def highlights(settings, source: str | None, as_json: bool) -> None:
             right=(2, 3),
         )
     )
+
+
+def _shown(batch, titles: dict[int, str], bar, read: int) -> list[dict]:
+    bar.update(read)
+    return [{**plain(h), "source_title": titles.get(h.source_id, "")} for h in batch]
 
 
 @click.command(short_help="Highlights lost (or fuzzy) after a change.")

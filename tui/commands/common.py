@@ -10,8 +10,10 @@ Two output rules hold for every command:
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -92,6 +94,34 @@ def dumps(value: Any) -> str:
 
 def echo_json(value: Any) -> None:
     click.echo(dumps(value))
+
+
+def echo_json_list(batches: Iterable[Iterable[Any]]) -> None:
+    """Print a JSON array exactly as `echo_json(list)` would, one element at a time: a
+    listing of 100,000 highlights is written as it is read, never held whole."""
+    write = sys.stdout.write
+    first = True
+    for batch in batches:
+        for value in batch:
+            # json.dumps(list, indent=2) is each element's own indent=2 text, indented by two
+            # more spaces (JSON strings hold no raw newlines, so splitting lines is safe).
+            text = "  " + dumps(value).replace("\n", "\n  ")
+            write(("[\n" if first else ",\n") + text)
+            first = False
+    write("[]\n" if first else "\n]\n")
+    sys.stdout.flush()
+
+
+def progress(total: int, label: str):
+    """A progress bar on stderr when it is a terminal, else a bar that draws nothing."""
+    return click.progressbar(length=total, label=label, file=sys.stderr if sys.stderr.isatty() else _Nowhere())
+
+
+class _Nowhere(io.StringIO):
+    """A stream that keeps nothing (click draws no bar on a stream that is not a tty)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
 
 
 def line(text: str | None, width: int | None = None) -> str:

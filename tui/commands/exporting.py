@@ -8,21 +8,22 @@ from pathlib import Path
 
 import click
 
-from postil.exports.brief import render_brief
+from postil.exports.brief import write_brief
 from postil.exports.citations import STYLES, Citer, gather
 from postil.exports.collect import collect
 from postil.exports.pdf import PdfExportError, mark_pdf
 from postil.exports.refi.exchange import REFI_SUFFIXES, export_qdc, export_qdpx, import_refi
-from postil.exports.tabular import to_csv, to_json
-from postil.exports.w3c import dumps, read_file
-from postil.exports.writing import ExportPathError, output_target, write_bytes_atomic, write_text_atomic
+from postil.exports.stream import FORMATS as STREAMED
+from postil.exports.stream import StreamedExport, write_export
+from postil.exports.w3c import read_file
+from postil.exports.writing import ExportPathError, atomic_writer, output_target, write_bytes_atomic, write_text_atomic
 from postil.sources.document import PageSpan
 from postil.store.errors import StoreError
 from postil.store.exchange import merge
 from postil.store.pages import list_pages
 from postil.store.reviewers import blind_view
 from postil.store.tags import list_tags
-from postil.tui.commands.common import CommandError, line, resolve_source
+from postil.tui.commands.common import CommandError, line, progress, resolve_source
 from postil.tui.commands.library import add
 
 
@@ -72,43 +73,80 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
                                "use md, csv, json or w3c, or switch blind mode off (postil blind off)")
         export_refi(db, " ".join(query), title, output, force, fmt, crlf)
         return
+    if reviewer is not None and title is None:
+        title = f"Evidence brief: {reviewer}'s highlights"
     view = blind_view(db, settings.author)
+    if fmt in STREAMED:
+        _export_streamed(db, " ".join(query), title, output, force, fmt, view, reviewer)
+        return
     try:
-        if reviewer is not None and title is None:
-            title = f"Evidence brief: {reviewer}'s highlights"
         data = collect(db, " ".join(query), title, view=view, reviewer=reviewer)
     except StoreError as error:
         raise CommandError(str(error)) from error
-    citer = None
-    if fmt in ("md", "pandoc"):
-        facts = gather(db, data, view)
-        if fmt == "pandoc" or style is not None:
-            citer = Citer(data, facts, style, pandoc=fmt == "pandoc")
-        text = render_brief(data, by, facts, citer).text
-    else:
-        text = render(data, fmt, by)
+    facts = gather(db, data, view)
+    citer = Citer(data, facts, style, pandoc=fmt == "pandoc") if fmt == "pandoc" or style is not None else None
+    # The brief's summary and anchors need the whole selection, so it is collected first;
+    # its text is written as it is rendered, never held whole.
+    try:
+        target = output_target(output, data.title, fmt)
+        references = target.with_name(citer.bibliography_file) if target and citer is not None and citer.pandoc else None
+        if references is not None and references.exists() and not force:
+            raise CommandError(f"{references}: exists (the brief's references go there); pass --force to replace it")
+        if target is None:
+            write_brief(data, sys.stdout, by, facts, citer)
+            sys.stdout.flush()
+        else:
+            with atomic_writer(target, force=force) as handle:
+                write_brief(data, handle, by, facts, citer)
+        if references is not None:
+            write_text_atomic(references, json.dumps(citer.items(), ensure_ascii=False, indent=2) + "\n", force=True)
+            click.echo(f"wrote the brief's references to {line(str(references))}", err=True)
+    except ExportPathError as error:
+        raise CommandError(str(error)) from error
+    _warn(data)
+    if target is not None:
+        _wrote(len(data.highlights), len(data.sources), target)
+
+
+def _export_streamed(db, query: str, title: str | None, output: str | None, force: bool, fmt: str,
+                     view, reviewer: str | None) -> None:
+    """CSV, JSON and W3C: rows are written as they are read (exports.stream), with a
+    progress bar on a terminal; the file appears only once complete."""
+    try:
+        export = StreamedExport(db, query, title, view=view, reviewer=reviewer)
+        target = output_target(output, export.title, fmt)
+    except StoreError as error:
+        raise CommandError(str(error)) from error
+    except ExportPathError as error:
+        raise CommandError(str(error)) from error
+    with progress(export.total, "exporting") as bar:
+
+        def done(data) -> None:
+            _warn(data)
+            bar.update(len(data.highlights))
+
+        try:
+            if target is None:
+                write_export(export, fmt, sys.stdout, done)
+                sys.stdout.flush()
+                return
+            with atomic_writer(target, force=force) as handle:
+                write_export(export, fmt, handle, done)
+        except ExportPathError as error:
+            raise CommandError(str(error)) from error
+    _wrote(export.written, len(export.source_ids), target)
+
+
+def _warn(data) -> None:
     for h in data.mismatches:
         click.echo(
             f"postil: warning: highlight {h.id[:8]} ({h.anchor_status}): quote no longer matches its source; "
             f"marked in the export: {line(h.quote, 50)}",
             err=True,
         )
-    try:
-        target = output_target(output, data.title, fmt)
-        if target is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-            return
-        references = target.with_name(citer.bibliography_file) if citer is not None and citer.pandoc else None
-        if references is not None and references.exists() and not force:
-            raise CommandError(f"{references}: exists (the brief's references go there); pass --force to replace it")
-        written = write_text_atomic(target, text, force=force)
-        if references is not None:
-            write_text_atomic(references, json.dumps(citer.items(), ensure_ascii=False, indent=2) + "\n", force=True)
-            click.echo(f"wrote the brief's references to {line(str(references))}", err=True)
-    except ExportPathError as error:
-        raise CommandError(str(error)) from error
-    n, m = len(data.highlights), len(data.sources)
+
+
+def _wrote(n: int, m: int, written) -> None:
     click.echo(f"wrote {n} highlight{'s' if n != 1 else ''} from {m} source{'s' if m != 1 else ''} "
                f"to {line(str(written))}")
 
@@ -166,21 +204,6 @@ def export_refi(db, query: str, title: str | None, output: str | None, force: bo
                    f"source{'s' if made.sources != 1 else ''} and {made.codes} codes to {line(str(written))}")
     else:
         click.echo(f"wrote {made.codes} code{'s' if made.codes != 1 else ''} to {line(str(written))}")
-
-
-def render(data, fmt: str, by: str = "tag") -> str:
-    """The export's text in one of the formats."""
-    if fmt == "md":
-
-        return render_brief(data, by).text
-    if fmt == "csv":
-
-        return to_csv(data)
-    if fmt == "json":
-
-        return to_json(data)
-
-    return dumps(data)
 
 
 @click.command("import")

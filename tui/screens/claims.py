@@ -82,7 +82,7 @@ class ClaimsScreen(Screen["str | None"]):
 
     def on_mount(self) -> None:
         self.claims = claims(self.db, view=self.view)
-        colors = {t.name: t.color for t in store_tags.list_tags(self.db)}
+        colors = {t.name: t.color for t in store_tags.list_tags(self.db, counts=False)}
         unlinked = sum(1 for c in self.claims if not c.links)
         uncaveated = sum(1 for c in self.claims if c.links and not c.has_caveat)
         self.query_one("#title", Static).update(Content(

@@ -3,12 +3,9 @@
 Dismisses with `(to_id, relation, note)` or None. The main screen turns that into an
 undoable `CreateLink`; nothing is written here.
 
-Matching: every word typed must occur in the highlight's quote, note, tags or source title
-(case-insensitive substring); a word of four or more letters that occurs nowhere may still
-match approximately (a typo), scored by rapidfuzz. Order with nothing typed: highlights of
-the same source within `NEAR_CHARS` of the one being linked, nearest first, then all
-others newest first. With words typed: more words found literally in the quote first, then
-that same order.
+Candidates come from the store one page at a time, on opening and on every keystroke
+(`store.link_targets`, which documents the matching and the order): at 100,000 highlights
+the picker never holds more than the `SHOWN` it lists.
 """
 
 from __future__ import annotations
@@ -16,7 +13,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -30,53 +26,21 @@ from textual.widgets.option_list import Option
 from postil.sources.sanitise import for_display_line
 from postil.store import highlights as store_highlights
 from postil.store import links as store_links
-from postil.store import sources as store_sources
 from postil.store import tags as store_tags
+from postil.store.errors import NotFound
+from postil.store.link_targets import link_targets
 from postil.store.models import Highlight
 from postil.tui.screens.compact import fit_to_size
 from postil.tui.screens.render import clip, plain, tag_chips
 
-NEAR_CHARS = 2000
-"""Same-source highlights this close (in characters) to the one being linked come first."""
 SHOWN = 200
 """At most this many candidates are listed; typing narrows them."""
-FUZZY_MIN = 4
-FUZZY_CUTOFF = 80
 
 
 @dataclass
 class Candidate:
     highlight: Highlight
     source_title: str
-    haystack: str
-    quote_folded: str
-    base_rank: tuple
-
-
-def _rank(h: Highlight, origin: Highlight | None, age: int) -> tuple[int, int]:
-    """Near same-source highlights by distance, then the rest by `age` (0 = newest)."""
-    if origin is not None and h.source_id == origin.source_id and abs(h.start - origin.start) <= NEAR_CHARS:
-        return (0, abs(h.start - origin.start))
-    return (1, age)
-
-
-def rank_candidates(candidates: list[Candidate], query: str) -> list[Candidate]:
-    """Candidates matching every word of `query`, best first (see the module docstring)."""
-    words = query.casefold().split()
-    if not words:
-        return sorted(candidates, key=lambda c: c.base_rank)
-    scored = []
-    for cand in candidates:
-        in_quote = 0
-        for word in words:
-            if word in cand.haystack:
-                in_quote += word in cand.quote_folded
-            elif len(word) < FUZZY_MIN or fuzz.partial_ratio(word, cand.haystack) < FUZZY_CUTOFF:
-                break
-        else:
-            scored.append((-in_quote, cand.base_rank, cand))
-    scored.sort(key=lambda s: (s[0], s[1]))
-    return [s[2] for s in scored]
 
 
 class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
@@ -97,19 +61,11 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         self.from_id = from_highlight_id
         self.target: Candidate | None = None
         self.relation = store_links.DEFAULT_RELATION
-        titles = {s.id: s.title for s in store_sources.list_sources(db)}
-        self.tag_colors = {t.name: t.color for t in store_tags.list_tags(db)}
-        everything = sorted(store_highlights.list_highlights(db), key=lambda h: h.created_at, reverse=True)
-        self.origin = next((h for h in everything if h.id == from_highlight_id), None)
-        self.candidates = [
-            Candidate(
-                h, titles.get(h.source_id, ""),
-                " ".join([h.quote, h.note, *h.tags, titles.get(h.source_id, "")]).casefold(),
-                h.quote.casefold(), _rank(h, self.origin, age),
-            )
-            for age, h in enumerate(everything)
-            if h.id != from_highlight_id
-        ]
+        self.tag_colors = {t.name: t.color for t in store_tags.list_tags(db, counts=False)}
+        try:
+            self.origin: Highlight | None = store_highlights.get_highlight(db, from_highlight_id)
+        except NotFound:
+            self.origin = None
         self.relations = store_links.relations(db)
         self.shown: list[Candidate] = []
 
@@ -155,7 +111,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         return Option(Text("\n", end="").join([first, second]), id=h.id)
 
     def refresh_targets(self, query: str) -> None:
-        self.shown = rank_candidates(self.candidates, query)[:SHOWN]
+        self.shown = [Candidate(h, title) for h, title in link_targets(self.db, self.from_id, query, SHOWN)]
         targets = self.query_one("#targets", OptionList)
         targets.clear_options()
         targets.add_options([self.option_for(c) for c in self.shown])

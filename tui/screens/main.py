@@ -317,7 +317,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, Rev
     def reload_tags(self, *, announce: bool = True) -> None:
         """Read the tags again and put their names on the digit keys (announce: tell the footer)."""
         try:
-            self.tags = store_tags.list_tags(self.db)
+            self.tags = store_tags.list_tags(self.db, counts=False)  # digits and colours; the screen counts
         except StoreError as error:
             self.report(error)
             return

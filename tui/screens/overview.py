@@ -56,7 +56,7 @@ class OverviewScreen(Screen["str | None"]):
 
     def on_mount(self) -> None:
         data = self.data = overview(self.db)
-        colors = {t.name: t.color for t in store_tags.list_tags(self.db)}
+        colors = {t.name: t.color for t in store_tags.list_tags(self.db, counts=False)}
         self.query_one("#title", Static).update(
             Content(f"Overview: {counted(data.total, 'highlight')} in {counted(len(data.sources), 'source')}. enter on a cell searches it.")
         )

@@ -128,7 +128,7 @@ class SearchScreen(Screen["str | Passage | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._colors = {t.name: t.color for t in store_tags.list_tags(self.db)}
+        self._colors = {t.name: t.color for t in store_tags.list_tags(self.db, counts=False)}
         self._history = store_search.history(self.db)
         query_input = self.query_one("#query", Input)
         query_input.focus()

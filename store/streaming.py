@@ -1,0 +1,83 @@
+"""Reading many highlights as a stream: in batches, each with its tags and link counts.
+
+Bulk readers (exports, `postil highlights --json`) hold one batch at a time, so their memory
+does not grow with the number of highlights. One cursor walks the rows in order; each batch's
+tags and link counts come from a few queries over that batch's ids (`highlights.from_rows`).
+The query is checked when the function is called, before the first batch is asked for, so a
+bad query fails before anything is written.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from itertools import islice
+
+from postil.store.highlights import HIGHLIGHT_COLUMNS, from_rows
+from postil.store.models import Highlight
+from postil.store.query import Node
+from postil.store.search import RESULT_ORDER, where_clause
+
+BATCH = 500
+"""Highlights per batch: few enough to keep memory flat, enough that the per-batch
+queries cost nothing beside the rows."""
+
+
+def search_batches(db: sqlite3.Connection, query: str | Node, size: int = BATCH, *,
+                   restrict: tuple[str, list] | None = None) -> Iterator[list[Highlight]]:
+    """The highlights `store.search.search` returns for `query`, in its order, in batches.
+
+    Args:
+        restrict: a further predicate on `highlights h` and its parameters, as in `search`.
+
+    Raises:
+        QueryError: malformed query, or a name that does not exist (raised here, not later).
+    """
+    where, params = _where(db, query, restrict)
+    cursor = db.execute(
+        f"SELECT {HIGHLIGHT_COLUMNS} FROM highlights h JOIN sources s ON s.id = h.source_id "
+        f"WHERE {where} {RESULT_ORDER}",
+        params,
+    )
+    return _batches(db, cursor, size)
+
+
+def search_ids(db: sqlite3.Connection, query: str | Node, *,
+               restrict: tuple[str, list] | None = None) -> Iterator[str]:
+    """Only the ids of `search_batches`' highlights, in the same order (one light pass)."""
+    where, params = _where(db, query, restrict)
+    cursor = db.execute(
+        f"SELECT h.id FROM highlights h JOIN sources s ON s.id = h.source_id WHERE {where} {RESULT_ORDER}",
+        params,
+    )
+    return (row[0] for row in cursor)
+
+
+def highlight_batches(
+    db: sqlite3.Connection, source_id: int | None = None, size: int = BATCH
+) -> Iterator[list[Highlight]]:
+    """What `store.highlights.list_highlights` returns, in its order, in batches."""
+    if source_id is None:
+        cursor = db.execute(f'SELECT {HIGHLIGHT_COLUMNS} FROM highlights h ORDER BY h.source_id, h.start, h."end" DESC')
+    else:
+        cursor = db.execute(
+            f'SELECT {HIGHLIGHT_COLUMNS} FROM highlights h WHERE h.source_id = ? '
+            'ORDER BY h.start, h."end" DESC, h.created_at',
+            [source_id],
+        )
+    return _batches(db, cursor, size)
+
+
+def _where(db: sqlite3.Connection, query: str | Node, restrict: tuple[str, list] | None) -> tuple[str, list]:
+    where, params = where_clause(db, query)
+    if restrict is None:
+        return where, params
+    return f"({where}) AND ({restrict[0]})", [*params, *restrict[1]]
+
+
+def _batches(db: sqlite3.Connection, cursor: sqlite3.Cursor, size: int) -> Iterator[list[Highlight]]:
+    while True:
+        rows = list(islice(cursor, size))
+        if not rows:
+            return
+        yield from_rows(db, rows)

@@ -1,0 +1,133 @@
+"""Streamed exports (CSV, JSON, W3C, `highlights --json`): the same bytes as the collected
+ones, written while the highlights are still being read."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from cli_support import Postil
+from export_fixtures import add_text_source, two_source_db
+
+from postil.exports.brief import render_brief, write_brief
+from postil.exports.collect import collect
+from postil.exports.stream import StreamedExport, write_export
+from postil.exports.tabular import to_csv, to_json
+from postil.exports.w3c import dumps
+from postil.store.db import open_db, write
+from postil.store.highlights import create_highlight, list_highlights
+from postil.store.links import create_link
+from postil.store.reviewers import blind_view, set_blind_mode
+from postil.tui.commands.common import dumps as json_text
+from postil.tui.commands.common import echo_json_list, plain
+
+COLLECTED = {"csv": to_csv, "json": to_json, "w3c": dumps}
+
+
+@pytest.fixture
+def db(tmp_path):
+    """Two sources, links across them, a quote that no longer matches, an odd title."""
+    db = open_db(tmp_path / "postil.db")
+    marks = two_source_db(db)
+    text = "\n\n".join(f"Para {i}: =SUM(A1) \u202e bidi and \u2028 line {i}." for i in range(30))
+    third = add_text_source(db, text, "=Third \"source\" \u0007", "/data/third.txt")
+    made = [create_highlight(db, third.id, text.index(f"Para {i}:"), text.index(f"Para {i}:") + 12,
+                             tags=["caveat"] if i % 3 else [], note="-note" if i % 4 == 0 else "")
+            for i in range(30)]
+    create_link(db, made[0].id, marks["outcome"].id, relation="contradicts")
+    create_link(db, made[5].id, made[25].id, relation="supports")
+    with write(db):
+        db.execute("UPDATE highlights SET quote = 'changed' WHERE id = ?", [made[7].id])
+    return db
+
+
+def streamed(db, fmt: str, query: str = "", batch: int = 4) -> str:
+    out = io.StringIO(newline="")
+    write_export(StreamedExport(db, query, "A title", batch=batch), fmt, out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", COLLECTED)
+@pytest.mark.parametrize("query", ["", "tag:caveat", "has:link", "nothing-matches-this"])
+def test_a_streamed_export_is_byte_identical_to_the_collected_one(db, fmt, query, monkeypatch):
+    monkeypatch.setenv("POSTIL_NOW", "2026-01-02T03:04:05.000Z")
+    # Batches of 4 split sources and links between batches.
+    assert streamed(db, fmt, query) == COLLECTED[fmt](collect(db, query, "A title"))
+
+
+def test_rows_are_written_before_the_last_is_read(db):
+    export = StreamedExport(db, "", "A title", batch=4)
+    read_when_written: list[int] = []
+
+    class Watch(io.StringIO):
+        def write(self, text: str) -> int:
+            read_when_written.append(export.written)
+            return super().write(text)
+
+    write_export(export, "json", Watch())
+    total = len(list_highlights(db))
+    assert export.written == total == 35
+    # The first record went out after the first batch, long before the last was read.
+    assert read_when_written[1] == 4
+    assert json.loads(streamed(db, "json"))[0]["id"]
+
+
+@pytest.mark.parametrize("sizes", [[], [[]], [[1, {"a": "x\ny"}]], [[{"b": [1, 2]}, "\u202e"], [], [None]]])
+def test_a_json_list_printed_in_pieces_is_what_echo_json_prints(sizes, capsys):
+    echo_json_list(sizes)
+    whole = [value for batch in sizes for value in batch]
+    assert capsys.readouterr().out == json_text(whole) + "\n"
+
+
+def test_highlights_json_lists_every_highlight_with_its_source_title(tmp_path):
+    postil = Postil(tmp_path)
+    db = open_db(postil.db_path)
+    two_source_db(db)
+    listed = postil.ok("highlights", "--json")
+    expected = [{**plain(h), "source_title": "Trial report" if h.source_id == 1 else "Mechanisms"}
+                for h in list_highlights(db)]
+    assert listed.stdout == json_text(expected) + "\n"
+    assert postil.ok("highlights", "2", "--json").json() == [e for e in expected if e["source_id"] == 2]
+
+
+def test_a_streamed_export_to_a_file_appears_whole_and_says_what_it_wrote(tmp_path):
+    postil = Postil(tmp_path)
+    two_source_db(open_db(postil.db_path))
+    target = tmp_path / "out.csv"
+    run = postil.ok("export", "--format", "csv", "-o", str(target))
+    assert run.stdout.startswith("wrote 5 highlights from 2 sources to ")
+    assert target.read_bytes().count(b"\r\n") == 6
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".postil-")] == []
+    assert "already exists" in postil.fails("export", "--format", "csv", "-o", str(target)).stderr
+
+
+@pytest.mark.parametrize("by", ["tag", "source", "order"])
+@pytest.mark.parametrize("query", ["", "tag:caveat", "nothing-matches-this"])
+def test_a_brief_written_as_rendered_is_the_rendered_text(db, by, query):
+    data = collect(db, query, "A title")
+    out = io.StringIO(newline="")
+    mismatches = write_brief(data, out, by)
+    brief = render_brief(data, by)
+    assert out.getvalue() == brief.text
+    assert mismatches == brief.mismatches
+
+
+@pytest.mark.parametrize("fmt", COLLECTED)
+def test_blind_mode_and_one_reviewer_stream_what_collect_gives(db, fmt, monkeypatch):
+    monkeypatch.setenv("POSTIL_NOW", "2026-01-02T03:04:05.000Z")
+    with write(db):
+        # Half the highlights are bo's; links cross between reviewers and sources.
+        db.execute("UPDATE highlights SET author = 'bo' WHERE pk % 2 = 0")
+    set_blind_mode(db, True)
+    view = blind_view(db, "ann")
+    for reviewer in (None, "bo"):
+        out = io.StringIO(newline="")
+        write_export(StreamedExport(db, "", "A title", batch=4, view=view, reviewer=reviewer), fmt, out)
+        expected = COLLECTED[fmt](collect(db, "", "A title", view=view, reviewer=reviewer))
+        assert out.getvalue() == expected
+    # ann sees none of bo's highlights (no source is marked done), not even as a link's end.
+    out = io.StringIO(newline="")
+    write_export(StreamedExport(db, "", "A title", batch=4, view=view), fmt, out)
+    hidden = [row[0] for row in db.execute("SELECT id FROM highlights WHERE author = 'bo'")]
+    assert hidden and not any(hid in out.getvalue() for hid in hidden)
