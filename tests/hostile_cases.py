@@ -101,6 +101,11 @@ CASES: list[Case] = [
         "warned", "invalid UTF-8", keeps=("café", "naïve", "\ufffd"),
     ),
     Case(
+        "utf8-more-broken-bytes-than-accents", "mostly-utf8.txt",
+        data("Mostly UTF-8\n\ncafé —".encode() + b" \xff\xfe\xfd\xfc end\n"),
+        "warned", "invalid UTF-8", keeps=("café —", "\ufffd\ufffd\ufffd\ufffd end"), drops=("Ã", "â€"),
+    ),
+    Case(
         "windows-1252", "cp1252.txt", text("“Smart” café — €5\n\nRésumé body.\n", "cp1252"),
         "warned", "Windows-1252", keeps=("“Smart” café — €5", "Résumé"),
     ),

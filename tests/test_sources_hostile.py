@@ -83,7 +83,35 @@ def test_missing_path_and_directory_are_refused(tmp_path: Path):
 def test_invalid_utf8_in_utf8_text_becomes_replacement_with_warning():
     doc = load_bytes("Café olé, naïve ".encode() + b"\xff\xfe broken" + " end".encode(), "b.txt").document
     assert doc.text == "Café olé, naïve \ufffd\ufffd broken end"
-    assert doc.warnings == ["2 invalid UTF-8 byte sequence(s) replaced with \ufffd"]
+    assert doc.warnings == ["2 invalid UTF-8 byte sequence(s) replaced with \ufffd, at line 1 columns 17 and 18"]
+
+
+def test_mostly_good_utf8_keeps_every_valid_character_however_many_bytes_are_broken():
+    # Before: more broken bytes than accented characters sent the whole file through
+    # Windows-1252, and "café —" came out as "cafÃ© â€”".
+    data = "Title\n\ncafé —".encode() + b" \xff\xfe\xfd\n" + "naïve\n".encode() + b"\x80 end"
+    doc = load_bytes(data, "b.txt").document
+    assert "café —" in doc.text and "naïve" in doc.text
+    assert "Ã" not in doc.text
+    assert doc.text.count("\ufffd") == 4
+    assert doc.warnings == [
+        "4 invalid UTF-8 byte sequence(s) replaced with \ufffd, at line 3 columns 8, 9 and 10; line 5 column 1"
+    ]
+
+
+def test_the_warning_names_the_first_places_and_counts_the_rest():
+    data = b"".join(f"línea {n} ".encode() + b"\xff\n" for n in range(1, 41))
+    (warning,) = load_bytes(data, "many.txt").document.warnings
+    assert warning.startswith("40 invalid UTF-8 byte sequence(s) replaced with \ufffd, at line 1 column 9; line 2")
+    assert warning.endswith("and 35 more")
+
+
+def test_windows_1252_with_a_coincidental_utf8_pair_is_still_windows_1252():
+    # "ß”" is also a valid two-byte UTF-8 sequence; one coincidence among many lone accents.
+    text = "Grüße aus München, schöne Äpfel, süße Öfen; „Gruß” für Jürgen. " * 3
+    doc = load_bytes(text.encode("cp1252"), "w.txt").document
+    assert doc.text == text.strip()
+    assert doc.warnings == ["not valid UTF-8: decoded as Windows-1252"]
 
 
 def test_windows_1252_is_decoded_with_a_warning():
