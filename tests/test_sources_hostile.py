@@ -259,3 +259,29 @@ def test_a_newline_in_a_file_name_cannot_split_the_error_message(tmp_path: Path)
     with pytest.raises(SourceError) as caught:
         load_path(path)
     assert "\n" not in str(caught.value)
+
+
+def _quotes(depth: int) -> str:
+    return "First.\n\n" + "> " * depth + "deep quote text\n\nAfter.\n"
+
+
+def _bullets(depth: int) -> str:
+    return "First.\n\n" + "".join("  " * i + f"- word{i}x\n" for i in range(depth)) + "\nAfter.\n"
+
+
+def _mixed(depth: int) -> str:
+    return "First.\n\n" + "> - " * depth + "deep mixed text\n\nAfter.\n"
+
+
+@pytest.mark.parametrize("build", [_quotes, _bullets, _mixed])
+def test_every_word_of_nested_markdown_reaches_the_reading_text_at_any_depth(build):
+    # The parser used to give up at depth 20 and drop the rest without a word; the
+    # plain-text fallback started only at 32, so depths in between lost text silently.
+    for depth in range(1, 61):
+        source = build(depth)
+        doc = load_bytes(source.encode(), "deep.md").document
+        words = [w for w in source.split() if w.strip(">-")]
+        missing = [w for w in words if w not in doc.text]
+        assert missing == [], (depth, missing)
+        if depth > 36 and doc.format == "text":
+            assert any("imported as plain text" in w for w in doc.warnings)
