@@ -25,12 +25,11 @@ Choices (documented here because a reader of the brief depends on them):
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
 from postil.exports.collect import ExportData, Location
-from postil.exports.escape import confine_note, inline, quote_block
+from postil.exports.escape import confine_note, inline, quote_block, yaml_value
 from postil.exports.glance import CHALLENGES, at_a_glance, challenges, tag_count
 from postil.store.models import Highlight, Link
 
@@ -75,7 +74,7 @@ def render_brief(data: ExportData, by: str = "tag") -> Brief:
 
 
 def front_matter(data: ExportData) -> list[str]:
-    """YAML front matter; every value is JSON, which YAML reads as the same flow scalars."""
+    """YAML front matter: one key a line, every value a YAML flow value (escape.yaml_value)."""
     counts = {"highlights": len(data.highlights)}
     for tag in data.tag_order:
         counts[tag] = tag_count(data, tag)
@@ -96,9 +95,8 @@ def front_matter(data: ExportData) -> list[str]:
 
 
 def _yaml(value) -> str:
-    # ensure_ascii keeps every control, bidi or unprintable character as a \u escape,
-    # which YAML double-quoted scalars read back to the same string.
-    return json.dumps(value, ensure_ascii=True)
+    # Titles come from web pages and --title: see escape.yaml_value for what it makes harmless.
+    return yaml_value(value)
 
 
 _ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})[0-9:.]*Z$")

@@ -9,6 +9,8 @@ Three jobs, one rule: nothing the text says can change the brief's outline.
   reference (so it is neither trimmed nor an indented code block), single newlines stay
   soft breaks and blank lines paragraph breaks inside the same block quote.
 - `inline(text)`: one line of literal text (titles, headings, table cells, link texts).
+- `yaml_value(value)`: a front-matter value that YAML reads back exactly and that a renderer
+  showing front matter as text cannot read as markup.
 - `confine_note(note, indent)`: the reviewer's Markdown kept as Markdown, indented into the
   highlight's list item, with headings, setext underlines, thematic breaks (so front matter),
   table pipes and raw HTML neutralised outside code.
@@ -21,6 +23,7 @@ round-trip most C0/C1 characters anyway (it turns NUL into U+FFFD and CR into a 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from postil.sources.sanitise import for_display
@@ -222,3 +225,45 @@ def confine_note(note: str, indent: str = "  ") -> list[str]:
     while out and not out[-1]:
         out.pop()
     return out
+
+
+# --- YAML front matter ------------------------------------------------------------------
+
+# ASCII punctuation a Markdown, HTML or Obsidian renderer could read as syntax when it shows
+# the front matter as text (no front-matter plugin): written as \x escapes, which every
+# YAML reader turns back into the character.
+_YAML_MARKUP = frozenset("\\\"`*_[](){}<>&!~|#=%$^")
+
+
+def yaml_value(value) -> str:
+    """A YAML flow value on one line: strings double-quoted, lists and mappings in flow style.
+
+    A YAML reader gets back exactly `value` (characters outside the BMP as one \\U escape,
+    not a surrogate pair, which YAML readers do not join); a Markdown renderer that shows the
+    front matter as text sees no syntax, only text and escapes: no HTML, links, images,
+    emphasis or code, and no control, bidi or zero-width character reaches a terminal.
+    """
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{yaml_value(str(k))}: {yaml_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(yaml_value(item) for item in value) + "]"
+    # "://" is escaped too: GitHub and Obsidian turn a bare URL into a link.
+    return '"' + "".join(map(_yaml_char, str(value))).replace("://", "\\x3a//") + '"'
+
+
+@lru_cache(maxsize=4096)
+def _yaml_char(char: str) -> str:
+    code = ord(char)
+    if char in _YAML_MARKUP:
+        return f"\\x{code:02x}"
+    if char == " " or (char.isprintable() and not char.isspace() and unicodedata.category(char) != "Cf"):
+        return char
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
