@@ -284,4 +284,20 @@ def read_file(path: str | Path) -> tuple[list[Incoming], list[str]]:
         raise ValueError(f"{path}: not UTF-8 text ({error.reason})") from error
     except json.JSONDecodeError as error:
         raise ValueError(f"{path}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})") from error
+    if not isinstance(document, (dict, list)):
+        # `null` or `42` used to read as "0 annotations read" and exit 0, as if all was well.
+        raise ValueError(
+            f"{path}: no annotations in it (a JSON {_json_kind(document)}, not a W3C Annotation, "
+            "AnnotationPage or AnnotationCollection)"
+        )
     return parse(document)
+
+
+def _json_kind(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "string"
