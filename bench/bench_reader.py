@@ -196,9 +196,6 @@ def child_reader(path: str, n_spans: int) -> None:
 def child_app(db_path: str, source_id: int) -> None:
     """The real PostilApp (store load, highlights, pane, header) opening a stored source."""
     import asyncio
-    import gc
-
-    gc.disable()  # as plain `postil` starts (tui.launch.main); the main screen turns it back on
 
     from postil.tui.widgets.reader import Reader
 

@@ -18,7 +18,6 @@ from postil.store.clock import now
 from postil.store.highlights import get_highlights
 from postil.store.links import list_links
 from postil.store.models import Highlight, Link, Source
-from postil.store.reading import paused_gc
 from postil.store.search import search
 from postil.store.sources import get_block_spans, get_source, get_source_info
 
@@ -78,14 +77,6 @@ class ExportData:
 
 def collect(db: sqlite3.Connection, query: str = "", title: str | None = None) -> ExportData:
     """Everything an export of `query` needs (raises store.query.QueryError for a bad query)."""
-
-    # Tens of thousands of objects (highlights, their tag lists, links, locations) are built
-    # here and none is garbage: collections while building them only rescan what was just made.
-    with paused_gc():
-        return _collect(db, query, title)
-
-
-def _collect(db: sqlite3.Connection, query: str, title: str | None) -> ExportData:
     highlights = search(db, query or "")
     # Text for the quote checks; blocks only as spans (for locations), not as Block objects.
     source_ids = list(dict.fromkeys(h.source_id for h in highlights))

@@ -338,14 +338,3 @@ def restore_highlight(db: sqlite3.Connection, saved: HighlightSnapshot) -> Highl
         for link in saved.links:
             restore_link(db, link, missing_ok=True)
         return get_highlight(db, h.id)
-
-
-def highlight_at(db: sqlite3.Connection, source_id: int, offset: int) -> list[Highlight]:
-    """Highlights covering an offset, innermost (shortest) first."""
-    rows = db.execute(
-        f"""SELECT {_COLUMNS} FROM highlights h WHERE h.source_id = ? AND h.start <= ? AND h."end" > ?
-            ORDER BY h."end" - h.start, h.created_at DESC""",
-        [source_id, offset, offset],
-    ).fetchall()
-    return _from_rows(db, rows)
-

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 
 from postil.sources.document import Block
 
-ANCHOR_STATUSES = ("anchored", "moved", "fuzzy", "orphaned")
-
 
 @dataclass
 class SourceInfo:

@@ -1,20 +1,11 @@
-"""Fast reads for the reader's open path: a source with its blocks, and a preview of it.
-
-Building tens of thousands of objects also sets off the cyclic garbage collector again and
-again, and each full pass walks every object the app has (the Textual DOM, styles, modules):
-that took longer than the building itself. `paused_gc` holds it off for such a bulk read;
-nothing built there is cyclic garbage, so nothing is lost by collecting afterwards.
-"""
+"""Fast reads for the reader's open path: a source with its blocks, and a preview of it."""
 
 from __future__ import annotations
 
 import codecs
-import gc
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import takewhile
-from typing import Iterator
 
 from postil.sources.document import Block
 from postil.store.errors import NotFound
@@ -22,29 +13,15 @@ from postil.store.models import Source
 from postil.store.sources import BLOCK_COLUMNS, blocks_from_rows, get_source, read_block_table
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while building many objects (re-entrant)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def source_for_reading(db: sqlite3.Connection, source_id: int) -> Source:
-    """postil.store.sources.get_source with the garbage collector held off (see the module's
-    docstring), its blocks as a BlockTable (what an open source keeps).
+    """postil.store.sources.get_source with its blocks as a BlockTable (what an open source keeps).
 
     Raises:
         NotFound: no source with that id.
     """
-    with paused_gc():
-        source = get_source(db, source_id, blocks=False)
-        source.blocks = read_block_table(db, source_id)
-        return source
+    source = get_source(db, source_id, blocks=False)
+    source.blocks = read_block_table(db, source_id)
+    return source
 
 
 PREVIEW_CHARS = 65_536
@@ -93,10 +70,9 @@ def preview_for_reading(db: sqlite3.Connection, source_id: int, *, at_top: bool)
     # Complete characters only: the cut may fall inside one.
     text = codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
     rows = db.execute(f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE source_id = ? ORDER BY seq", [source_id])
-    with paused_gc():
-        # Blocks come in text order: stop at the first past the limit. (A `start < ?` in the
-        # query scanned all 20,000 blocks of a 10 MB source: 2 ms of the first screen.)
-        blocks = blocks_from_rows(takewhile(lambda row: row[2] < limit, rows))
+    # Blocks come in text order: stop at the first past the limit. (A `start < ?` in the
+    # query scanned all 20,000 blocks of a 10 MB source: 2 ms of the first screen.)
+    blocks = blocks_from_rows(takewhile(lambda row: row[2] < limit, rows))
     rows.close()  # the statement stopped early: release it now, not when collected
     blocks = [b for b in blocks if b.end <= len(text)]
     # End with the last block: text past it would be shown as loose paragraphs meanwhile.

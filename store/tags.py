@@ -101,8 +101,6 @@ def create_tag(
         return get_tag(db, name)
 
 
-ensure_tag = create_tag
-
 
 def rename_tag(db: sqlite3.Connection, old: str, new: str) -> Tag:
     """Rename a tag everywhere at once (highlights refer to it by id)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_support import SAMPLE, SIZE, add_text, make_app, select_text
+from app_support import SAMPLE, SIZE, add_text, make_app, select_text, settle, widget_text
 
 from postil.store import highlights as store_highlights
 from postil.store import tags as store_tags
@@ -10,6 +10,7 @@ from postil.store.sources import source_text
 from postil.tui.screens.confirm import ConfirmScreen
 from postil.tui.screens.note_editor import NoteEditorScreen
 from postil.tui.screens.tag_picker import TagPickerScreen
+from postil.tui.widgets.footer import Footer
 
 
 async def test_selection_and_1_creates_a_mechanism_highlight_with_the_exact_quote(app_settings, app_db):
@@ -84,7 +85,7 @@ async def test_tag_picker_creates_a_new_tag_which_gets_digit_5(app_settings, app
         assert h.tags == ["sample size"]
         assert store_tags.tag_for_digit(app_db, 5).name == "sample size"
         # The footer now names the new digit.
-        assert screen._bindings.key_to_bindings["5"][0].description == "sample size"
+        assert await settle(pilot, lambda: "5 sample size" in widget_text(screen.query_one(Footer)))
 
 
 async def test_tag_picker_fuzzy_matches_descriptions_and_toggles_on_the_current_highlight(app_settings, app_db):

@@ -9,6 +9,7 @@ running interpreter (where the repository root on sys.path would make a bare imp
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -69,9 +70,13 @@ def test_every_package_folder_is_listed_in_pyproject():
 
 @pytest.mark.slow
 def test_the_wheel_holds_postil_alone(tmp_path):
+    # Built from a copy: setuptools writes build/ and *.egg-info/ beside the sources.
+    copy = tmp_path / "src"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache"))
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-         "-w", str(tmp_path), str(ROOT)],
+         "-w", str(tmp_path), str(copy)],
         capture_output=True, text=True, timeout=300,
     )
     assert built.returncode == 0, built.stderr
@@ -104,3 +109,17 @@ def test_no_module_imports_itself_back():
             if imported != module and graph.chain_exists(importer=imported, imported=module):
                 cycles.append(f"{module} <-> {imported}")
     assert cycles == []
+
+
+def test_only_the_store_runs_sql():
+    """SQL lives in store/: no module elsewhere calls a connection's execute methods."""
+    found = []
+    for path in sorted(ROOT.glob("*/**/*.py")):
+        relative = path.relative_to(ROOT)
+        if relative.parts[0] not in ("tui", "exports", "sources"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("execute", "executemany", "executescript")):
+                found.append(f"{relative}:{node.lineno}")
+    assert found == []

@@ -11,6 +11,7 @@ import sqlite3
 from textual import events
 from textual.app import App
 
+from postil.store.db import use_small_page_cache
 from postil.store.errors import StoreError
 from postil.store.settings import get_setting, set_setting
 from postil.tui.commands_provider import PostilCommands
@@ -27,10 +28,6 @@ def postil_commands():
 def saved_queries_provider():
     """The palette's saved searches, imported when the palette opens (start-up stays lean)."""
     return SavedQueriesProvider
-
-
-APP_PAGE_CACHE_KIB = 512
-"""SQLite's page cache for the app's connection, in KiB (SQLite's default: 2000)."""
 
 
 class PostilApp(App[None]):
@@ -54,10 +51,7 @@ class PostilApp(App[None]):
         self.settings = settings
         self.db: sqlite3.Connection = db if db is not None else settings.open()
         """The database connection every store function takes."""
-        # Opening a big source reads its whole text through SQLite's page cache, which then
-        # keeps 2 MB (the default) of pages nothing reads again for as long as the app runs.
-        # The file stays in the system's cache; the app's connection keeps a small one.
-        self.db.execute(f"PRAGMA cache_size = -{APP_PAGE_CACHE_KIB}")
+        use_small_page_cache(self.db)
         self.author: str = getattr(settings, "author", "") or ""
         self._undo_stack = None
         self.start_source_id = source_id
@@ -82,40 +76,21 @@ class PostilApp(App[None]):
 
         self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
 
-    # Textual drops every frame rendered during a batch update, and its start-up is one long
-    # batch (mounting, the first layout, then its own set-up): the first screen was
-    # rendered, dropped, and only drawn after the batch ended, by a second full render.
-    # A frame of one of our screens is rendered only once its widgets are mounted and laid
-    # out, so it is a whole screen (what comes later, like the pane's highlights, comes in
-    # frames of its own): it is written as soon as it is rendered. (Textual's own empty
-    # default screen, shown before ours is pushed, is still dropped.)
-    _start_over = False
+    # Work that must not hold the first screen back (opening the whole source behind the
+    # preview) waits for Textual's Ready event, "the first frame has been displayed", and one
+    # refresh more: Ready is posted while Textual's start-up batch still holds that frame.
+    _started = False
     _after_start: tuple = ()
 
-    def _display(self, screen, renderable) -> None:
-        if (renderable is not None and self._batch_count and not self._start_over
-                and not self.is_headless and screen.id != "_default" and screen is self.screen):
-            held, self._batch_count = self._batch_count, 0
-            try:
-                super()._display(screen, renderable)
-            finally:
-                self._batch_count = held
-            return
-        super()._display(screen, renderable)
-
-    def _end_batch(self) -> None:
-        super()._end_batch()
-        if self._batch_count or self._start_over:
-            return
-        self._start_over = True
+    def on_ready(self) -> None:
+        self._started = True
         callbacks, self._after_start = self._after_start, ()
         for callback in callbacks:
-            self.call_later(callback)
+            self.call_after_refresh(callback)
 
     def call_after_start(self, callback) -> None:
-        """Call `callback` once Textual's start-up batch is over and the first frame is on
-        the terminal (at once if it is): work done before that keeps the first screen off it."""
-        if self._start_over:
+        """Call `callback` once the first screen is on the terminal (soon, if it already is)."""
+        if self._started:
             self.call_later(callback)
         else:
             self._after_start += (callback,)

@@ -51,6 +51,7 @@ def cli(ctx: click.Context, db_path: Path | None, author: str | None, debug: boo
     With no command, opens the app on the last-read source (or the welcome guide).
     """
     ctx.obj = Settings(resolve_db_path(db_path), author or default_author(), debug)
+    ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         run_app(ctx.obj)
 

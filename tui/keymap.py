@@ -105,9 +105,10 @@ DIGITS = range(1, 10)
 
 
 def main_bindings() -> list[Binding]:
-    """The main screen's bindings; digits start hidden and are named once tags are known."""
+    """The main screen's bindings; the footer names the digits after their tags
+    (MainScreen.footer_label) and leaves out the digits no tag has."""
     bindings = [entry.binding() for entry in MAIN_KEYS]
-    bindings += [Binding(str(d), f"tag_digit({d})", f"tag {d}", show=False) for d in DIGITS]
+    bindings += [Binding(str(d), f"tag_digit({d})", f"tag {d}") for d in DIGITS]
     return bindings
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass
+import sqlite3
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from postil.store.db import open_db
@@ -20,10 +21,21 @@ class Settings:
     db_path: Path
     author: str
     debug: bool
+    opened: list[sqlite3.Connection] = field(default_factory=list, repr=False)
+    """Connections `open` made, closed by `close` (the command line closes them when a
+    command ends: a connection left to the garbage collector would be closed, and its
+    write-ahead log checkpointed into the file, at an unknown later time)."""
 
-    def open(self):
-        """Open the database (lazily imported so `--help` stays instant)."""
-        return open_db(self.db_path)
+    def open(self) -> sqlite3.Connection:
+        """Open the database (see `close`)."""
+        db = open_db(self.db_path)
+        self.opened.append(db)
+        return db
+
+    def close(self) -> None:
+        """Close every connection `open` made."""
+        while self.opened:
+            self.opened.pop().close()
 
 
 def default_author() -> str:

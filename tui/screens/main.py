@@ -8,7 +8,6 @@ each file about one job.
 
 from __future__ import annotations
 
-import gc
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import chain
@@ -32,7 +31,7 @@ from postil.tui.screens.main_actions import AnnotateActions
 from postil.tui.screens.main_find import FindActions
 from postil.tui.screens.main_screens import ScreenActions
 from postil.tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
-from postil.tui.widgets.footer import Footer
+from postil.tui.widgets.footer import Footer, LabelsKeys
 from postil.tui.widgets.highlight_list import document_order
 from postil.tui.widgets.library import LibraryList
 from postil.tui.widgets.reader import Reader, Span
@@ -42,7 +41,7 @@ POSITION_SAVE_SECONDS = 2.0
 """Cursor moves are written at most this often (and always on switch and quit)."""
 
 
-class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
+class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen):
     """Library (left, ctrl+b), reader (middle), annotation pane (right), header and footer."""
 
     BINDINGS = keymap.main_bindings()
@@ -74,8 +73,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         self._position_dirty = False
         self._start_pending: int | None = None
         """Start-up painted this source's preview; the whole source is still to be opened."""
-        self._gc_held = False
-        """The cyclic GC was paused at mount and is to be re-enabled after the first paint."""
+        self.digit_labels: dict[int, str] = {}
+        """{digit: tag name}, as the footer shows them."""
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -127,11 +126,6 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
             source_id = store_sources.last_read_source(self.db)
         # The start of the text is painted first; the whole source with its highlights,
         # pane, counts and library follows right after that first paint (_finish_start).
-        # The cyclic GC waits until then too: a full pass over the freshly built DOM and
-        # 20,000 blocks cost ~50 ms of the first screen, and none of it is garbage. (The
-        # plain `postil` start has held it since launch; it comes back on either way.)
-        self._gc_held = True
-        gc.disable()
         if source_id is None:
             self.refresh_library()
             self._end_start()
@@ -140,7 +134,6 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         self.set_interval(POSITION_SAVE_SECONDS, self._save_if_moved)
 
     def on_unmount(self) -> None:
-        self._release_gc()
         self.save_position()
 
     # -- sources --------------------------------------------------------------------------
@@ -170,9 +163,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
             self._end_start()  # even if the source could not be opened
 
     def _end_start(self) -> None:
-        """Start-up is over: the pane gets its widgets, the garbage collector comes back."""
+        """Start-up is over: the pane gets its widgets."""
         self.pane.build()
-        self._release_gc()
 
     async def ready_for_input(self) -> None:
         """Called before every key and click (PostilApp.on_event): during start-up they must
@@ -209,8 +201,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         self.save_position()
         try:
             source = store_reading.source_for_reading(self.db, source_id)
-            with store_reading.paused_gc():
-                highlights = store_highlights.highlights_for_source(self.db, source_id)
+            highlights = store_highlights.highlights_for_source(self.db, source_id)
         except StoreError as error:
             self.report(error)
             return False
@@ -220,34 +211,23 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
         self._pinned = False
         cursor = offset if offset is not None else (0 if at_top else source.read_offset)
         cursor = max(0, min(cursor, max(0, len(source.text) - 1)))
-        with store_reading.paused_gc():
-            self._set_highlights(highlights)
-            self.reader.load(source.text, source.blocks, self.spans(), cursor=cursor)
+        self._set_highlights(highlights)
+        self.reader.load(source.text, source.blocks, self.spans(), cursor=cursor)
         self.query_one(SourceHeader).set_source(source.title)
         self._update_counts()
         self.sync_current(self.reader.cursor, force=True)
-        self._freeze_loaded()
         if relist_library:
             self.refresh_library()
         self._position_dirty = True
         self.save_position()
         return True
 
-    def _release_gc(self) -> None:
-        if self._gc_held:
-            self._gc_held = False
-            gc.enable()
-
-    @staticmethod
-    def _freeze_loaded() -> None:
-        """Keep what is loaded now out of later garbage collections.
-
-        An open 10 MB source holds ~20,000 blocks and 10,000 highlights; a full collection
-        walks all of them and stalled a keystroke's frame by 80-100 ms now and then. None of
-        them form reference cycles, so freezing loses nothing: they are still freed when
-        dropped (by reference counting) once another source is opened.
-        """
-        gc.freeze()
+    def footer_label(self, binding: Binding) -> str | None:
+        """Digits are named after their tags; a digit no tag has stays out of the footer."""
+        if binding.action.startswith("tag_digit("):
+            name = self.digit_labels.get(int(binding.key))
+            return for_display_line(name) if name else None
+        return binding.description
 
     def save_position(self) -> None:
         """Write the reading position now (cheap: one UPDATE)."""
@@ -306,13 +286,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
             self.report(error)
             return
         self.tag_colors = {tag.name: tag.color for tag in self.tags}
-        labels = keymap.digit_labels(self.tags)
-        for digit in keymap.DIGITS:
-            name = labels.get(digit)
-            label = for_display_line(name) if name else f"tag {digit}"
-            self._bindings.key_to_bindings[str(digit)] = [
-                Binding(str(digit), f"tag_digit({digit})", label, show=name is not None)
-            ]
+        self.digit_labels = keymap.digit_labels(self.tags)
         if announce:
             self.refresh_bindings()
 
@@ -350,13 +324,11 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, Screen):
             self.ensure_open()
         if changed is None or tags_changed:
             try:
-                with store_reading.paused_gc():
-                    highlights = store_highlights.highlights_for_source(self.db, self.source.id)
+                highlights = store_highlights.highlights_for_source(self.db, self.source.id)
             except StoreError as error:
                 self.report(error)
                 return
-            with store_reading.paused_gc():
-                self._set_highlights(highlights)
+            self._set_highlights(highlights)
             self.refresh_library()
             self.reader.set_spans(self.spans())
         else:

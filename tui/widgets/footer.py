@@ -16,6 +16,7 @@ from typing import NamedTuple
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -33,6 +34,15 @@ class FooterItem(NamedTuple):
     description: str
     enabled: bool
     tooltip: str
+
+
+class LabelsKeys:
+    """A screen whose footer labels change while it is shown (the main screen's digits are
+    named after the tags on them): the footer asks `footer_label` for each key it shows."""
+
+    def footer_label(self, binding: Binding) -> str | None:
+        """What the footer says beside `binding`'s key; None leaves the key out."""
+        return binding.description
 
 
 class _Placed(NamedTuple):
@@ -101,12 +111,17 @@ class Footer(Widget, can_focus=False):
         """The keys to show now: the screen's active bindings marked `show`, one per action
         (as Textual's footer does: the first key bound to it), and the palette's key."""
         app = self.app
-        active = self.screen.active_bindings
+        screen = self.screen
+        active = screen.active_bindings
+        label_for = screen.footer_label if isinstance(screen, LabelsKeys) else None
         by_action: dict[str, FooterItem] = {}
         for _node, binding, enabled, tooltip in active.values():
-            if binding.show and binding.action not in by_action:
+            if not binding.show or binding.action in by_action:
+                continue
+            description = label_for(binding) if label_for else binding.description
+            if description is not None:
                 by_action[binding.action] = FooterItem(
-                    binding.key, app.get_key_display(binding), binding.description, enabled, tooltip
+                    binding.key, app.get_key_display(binding), description, enabled, tooltip
                 )
         palette = None
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:

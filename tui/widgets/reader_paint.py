@@ -16,7 +16,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from postil.tui.widgets.reader_layout import Layout, char_cells
+from postil.tui.widgets.reader_layout import Layout
+from postil.tui.widgets.reader_wrap import char_cells
 
 if TYPE_CHECKING:
     from postil.tui.widgets.reader import Span

@@ -1,0 +1,218 @@
+"""postil in a real terminal beside the floors in ../shared/bench: first screens, keys, memory.
+
+Run: python bench/bench_tmux.py [--runs 5]
+
+Each program runs in a fresh tmux session (160x48) on a generated 10 MB source with 10,000
+highlights; the pane is polled until what the program shows is on it. Floors come from the
+same run: `bare_static.py` (one label) for first screens and peak memory, `bare_key.py` (a
+full repaint on G) for keys. Printed: medians, and each figure's ratio to its floor.
+
+- First screen: launch -> the source's first lines visible, for every way of starting:
+  `postil` (POSTIL_DB), `postil --db P`, `postil open SOURCE`, `postil --db P open PATH`.
+- Keys: `G`, `pagedown`, and `1` on a selected paragraph: key sent -> the pane changed.
+- Memory: peak RSS (VmHWM) of the app once the whole source is open.
+- Session: RSS after 0 and after 200 rounds of search -> jump to another source -> back.
+Needs tmux.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_reader import build_db, generate  # noqa: E402
+
+FLOORS = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
+ENV = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE")}
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, env=ENV).stdout
+
+
+class Session:
+    """One program in its own tmux session."""
+
+    def __init__(self, command: list[str], env: dict[str, str] | None = None) -> None:
+        self.name = f"bench-{time.time_ns()}"
+        env_args = [arg for key, value in (env or {}).items() for arg in ("-e", f"{key}={value}")]
+        self.started = time.perf_counter()
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "160", "-y", "48", *env_args,
+                        *command], env=ENV, check=True)
+
+    def screen(self) -> str:
+        return tmux("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, needle: str, timeout: float = 30) -> float:
+        """Seconds since launch until `needle` is on the pane (nan if it has not come in `timeout`)."""
+        waiting = time.perf_counter()
+        while time.perf_counter() - waiting < timeout:
+            if needle in self.screen():
+                return time.perf_counter() - self.started
+            time.sleep(0.003)
+        return float("nan")
+
+    def key(self, key: str, timeout: float = 10) -> float:
+        """Seconds from sending `key` until the pane shows something else, then settles."""
+        before = self.screen()
+        start = time.perf_counter()
+        tmux("send-keys", "-t", self.name, key)
+        while time.perf_counter() - start < timeout:
+            if self.screen() != before:
+                return time.perf_counter() - start
+            time.sleep(0.002)
+        return float("nan")
+
+    def send(self, *keys: str) -> None:
+        tmux("send-keys", "-t", self.name, *keys)
+
+    def rss_mib(self, field: str = "VmHWM") -> float:
+        pid = tmux("display", "-p", "-t", self.name, "#{pane_pid}").strip()
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def close(self) -> None:
+        tmux("kill-session", "-t", self.name)
+
+
+def median_ms(values: list[float]) -> float:
+    return 1000 * statistics.median(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=200, help="search/jump/back rounds for the session figure")
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        raise SystemExit("tmux is not installed")
+    if not FLOORS.is_dir():
+        raise SystemExit(f"the floor apps are missing: {FLOORS}")
+    postil = shutil.which("postil") or str(Path(sys.executable).with_name("postil"))
+    keeper = Session(["sleep", "3600"])  # one tmux server for every run, as a user has
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            text = Path(tmp) / "text_10M.txt"
+            generate(10_000_000, text)
+            db, source_id = build_db(text, Path(tmp), 10_000)
+            other = Path(tmp) / "other.md"
+            other.write_text("# Another source\n\nA short one, to jump to and back from.\n")
+            subprocess.run([postil, "--db", db, "add", str(other)], check=True, capture_output=True, env=ENV)
+            # One highlight each to jump by: search `tag:elsewhere` opens the other source,
+            # `tag:home` comes back.
+            for target, quote, tag in (("2", "short one", "elsewhere"), (str(source_id), "amygdala", "home")):
+                subprocess.run([postil, "--db", db, "mark", target, quote, "--tag", tag], check=True,
+                               capture_output=True, env=ENV)
+            report(postil, db, source_id, text, args)
+    finally:
+        keeper.close()
+
+
+def first_screen(command: list[str], needle: str, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """(seconds to the first screen, peak RSS MiB once it is there and settled)."""
+    session = Session(command, env)
+    try:
+        shown = session.wait_for(needle)
+        time.sleep(1.0)  # the whole source opens after the first screen
+        return shown, session.rss_mib()
+    finally:
+        session.close()
+
+
+def report(postil: str, db: str, source_id: int, text: Path, args) -> None:
+    bare_static = [sys.executable, str(FLOORS / "bare_static.py")]
+    starts = {
+        "postil (POSTIL_DB)": ([postil], {"POSTIL_DB": db}),
+        "postil --db P": ([postil, "--db", db], None),
+        "postil open SOURCE": ([postil, "--db", db, "open", str(source_id)], None),
+        "postil --db P open PATH": ([postil, "--db", db, "open", str(text)], None),
+    }
+    first_screen(starts["postil open SOURCE"][0], "Section 1")  # warm-up: compiled modules cached
+    first_screen(bare_static, "hello")
+    floor, floor_rss, times, rss = [], [], {name: [] for name in starts}, {name: [] for name in starts}
+    for _ in range(args.runs):
+        shown, peak = first_screen(bare_static, "hello")
+        floor.append(shown)
+        floor_rss.append(peak)
+        for name, (command, env) in starts.items():
+            shown, peak = first_screen(command, "Section 1", env)
+            times[name].append(shown)
+            rss[name].append(peak)
+    print(f"tmux 160x48, 10 MB source, 10,000 highlights, {args.runs} runs each (medians)")
+    print(f"  first screen, bare_static.py (floor)   {median_ms(floor):6.0f} ms   peak RSS {statistics.median(floor_rss):5.1f} MiB")
+    for name in starts:
+        ratio = statistics.median(times[name]) / statistics.median(floor)
+        extra = statistics.median(rss[name]) - statistics.median(floor_rss)
+        print(f"  first screen, {name:25s} {median_ms(times[name]):6.0f} ms   x{ratio:.2f}"
+              f"   peak RSS {statistics.median(rss[name]):5.1f} MiB (floor +{extra:.1f})")
+    keys(postil, db, source_id, args)
+    session_memory(postil, db, source_id, args)
+
+
+def keys(postil: str, db: str, source_id: int, args) -> None:
+    floor = []
+    for _ in range(args.runs):
+        bare = Session([sys.executable, str(FLOORS / "bare_key.py")])
+        bare.wait_for("hello")
+        time.sleep(0.3)
+        floor.append(bare.key("G"))
+        bare.close()
+    measured: dict[str, list[float]] = {"G": [], "pagedown": [], "1 on a selection": []}
+    for _ in range(args.runs):
+        app = Session([postil, "--db", db, "open", str(source_id)])
+        app.wait_for("Section 1")
+        time.sleep(1.5)
+        measured["pagedown"].append(app.key("PageDown"))
+        time.sleep(0.3)
+        measured["G"].append(app.key("G"))
+        time.sleep(0.3)
+        app.send("g")
+        time.sleep(0.3)
+        app.send("p")  # select the paragraph under the cursor
+        time.sleep(0.3)
+        measured["1 on a selection"].append(app.key("1"))
+        time.sleep(0.3)
+        app.send("u")  # undo the highlight: the database stays as built
+        time.sleep(0.3)
+        app.close()
+    print(f"  key -> pane changed, bare_key.py G (floor) {median_ms(floor):6.1f} ms")
+    for name, values in measured.items():
+        print(f"  key -> pane changed, postil {name:16s} {median_ms(values):6.1f} ms"
+              f"   x{statistics.median(values) / statistics.median(floor):.2f}")
+
+
+def session_memory(postil: str, db: str, source_id: int, args) -> None:
+    """RSS over a long session: search, jump to the other source, come back."""
+    app = Session([postil, "--db", db, "open", str(source_id)])
+    app.wait_for("Section 1")
+    time.sleep(1.5)
+    samples = []
+    for round_ in range(args.rounds + 1):
+        if round_ in (0, args.rounds // 10, args.rounds // 2, args.rounds):
+            samples.append((round_, app.rss_mib("VmRSS")))
+        for tag, title in (("elsewhere", "Another source"), ("home", "Section 1")):
+            app.send("f")
+            time.sleep(0.15)
+            app.send("C-u")  # the last query is offered again: clear it
+            app.send("-l", f"tag:{tag}")
+            app.wait_for("1 highlight in 1 source", timeout=5)
+            time.sleep(0.1)
+            app.send("Enter")
+            app.wait_for(title, timeout=5)
+    app.close()
+    print("  session RSS (search, next source, back):  " + ", ".join(f"round {r}: {m:.1f} MiB" for r, m in samples))
+
+
+if __name__ == "__main__":
+    main()
