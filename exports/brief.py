@@ -52,14 +52,17 @@ class Brief:
     """Highlights whose quote no longer matches the source (marked in the text)."""
 
 
-def render_brief(data: ExportData, by: str = "tag") -> Brief:
-    """The brief as Markdown text, grouped `by` "tag", "source" or "order"."""
+def render_brief(data: ExportData, by: str = "tag", keep_images: bool = False) -> Brief:
+    """The brief as Markdown text, grouped `by` "tag", "source" or "order".
+
+    Remote images in notes are written as links unless `keep_images` (escape.confine_note).
+    """
     anchors = anchor_ids([h.id for h in data.highlights])
     out: list[str] = []
     out += front_matter(data)
     out += title_block(data)
     out += at_a_glance(data)
-    writer = _Writer(data, anchors)
+    writer = _Writer(data, anchors, keep_images)
     for heading, primary, also in sections(data, by):
         out += [f"## {heading}", ""]
         for h in primary:
@@ -199,9 +202,10 @@ _SAFE_ID = re.compile(r"^[0-9A-Za-z-]+$")
 class _Writer:
     """Renders one highlight's block; holds the lookups every block needs."""
 
-    def __init__(self, data: ExportData, anchors: dict[str, str]) -> None:
+    def __init__(self, data: ExportData, anchors: dict[str, str], keep_images: bool = False) -> None:
         self.data = data
         self.anchors = anchors
+        self.keep_images = keep_images
         self.by_id = {h.id: h for h in data.highlights}
         # Pieces that repeat across a brief's highlights, rendered once each: citations
         # (same source, block and author), tag lines, and references to a highlight (each
@@ -231,7 +235,7 @@ class _Writer:
                 line = self._tag_lines[key] = "- **Tags:** " + ", ".join([inline(t) for t in tags])
             items.append(line)
         if h.note.strip():
-            items += note_item(h.note)
+            items += note_item(h.note, self.keep_images)
         links = data.links_of(h.id)
         if links:
             doubts = challenges(data, h, self.by_id)
@@ -325,10 +329,10 @@ def _doubt_rank(link: Link) -> int:
     return CHALLENGES.index(link.relation) if link.relation in CHALLENGES else len(CHALLENGES)
 
 
-def note_item(note: str) -> list[str]:
+def note_item(note: str, keep_images: bool = False) -> list[str]:
     """The note as a list item: its first line right after "Note:" when that line is plain
     prose, else (a list, a quote, a fence) the whole note as a block under the label."""
-    lines = confine_note(note, "  ")
+    lines = confine_note(note, "  ", keep_images)
     first = note.lstrip("\n").split("\n", 1)[0]
     if lines and lines[0].strip() and not _BLOCK_START.match(first):
         return ["- **Note:** " + lines[0][2:]] + lines[1:]

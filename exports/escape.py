@@ -174,36 +174,49 @@ _CODE_SPAN = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
 # character that is not a space or a block marker, so it is not blank and cannot be an
 # underline (which is made only of =-*_ after container marks, themselves >-+*, digits . ) and spaces).
 _NOTE_SYNTAX = re.compile(r"[`~#|<]")
+_NOTE_SYNTAX_OR_IMAGE = re.compile(r"[`~#|<]|!\[")
+# `![` not escaped, unless it is an inline image whose destination is a relative path
+# (no scheme such as https: or data:, no `//` host, no backslash).
+_OUTSIDE_IMAGE = re.compile(
+    r"(?<!\\)!(?=\[)(?!\[[^\]\n]*\]\(\s*<?(?![A-Za-z][A-Za-z0-9+.\-]*:|//|\\)[^\s)>])"
+)
 _PROSE_LINE = re.compile(r"[^\s=\-*_>+\d.)]")
 
 
-def _neutralise(segment: str) -> str:
-    """Escape `#` heading runs, table pipes and raw HTML in text that is not code."""
+def _neutralise(segment: str, keep_images: bool = True) -> str:
+    """Escape `#` heading runs, table pipes and raw HTML in text that is not code; unless
+    `keep_images`, drop the `!` of images that are not relative paths (they become links)."""
     segment = _ATX.sub(lambda m: "\\" + m.group(1), segment)
+    if not keep_images:
+        segment = _OUTSIDE_IMAGE.sub("", segment)
     return segment.replace("|", "\\|").replace("<", "\\<")
 
 
-def _outside_code(line: str) -> str:
+def _outside_code(line: str, keep_images: bool = True) -> str:
     out, last = [], 0
     for span in _CODE_SPAN.finditer(line):
-        out.append(_neutralise(line[last : span.start()]))
+        out.append(_neutralise(line[last : span.start()], keep_images))
         out.append(span.group(0))
         last = span.end()
-    out.append(_neutralise(line[last:]))
+    out.append(_neutralise(line[last:], keep_images))
     return "".join(out)
 
 
-def confine_note(note: str, indent: str = "  ") -> list[str]:
+def confine_note(note: str, indent: str = "  ", keep_images: bool = False) -> list[str]:
     """The reviewer's note as Markdown lines indented by `indent` (inside a list item).
 
     Kept as Markdown (emphasis, lists, links, code), but it can never add a heading, front
     matter, a thematic break or a table to the brief, and raw HTML in it is shown as text.
-    Code spans and fenced code are left exactly as written.
+    Code spans and fenced code are left exactly as written. Unless `keep_images`, an image
+    that is not a relative path (a remote one, or a reference whose target is elsewhere)
+    becomes a plain link: an image fetched when the brief is opened tells its server who
+    read it and when, and notes may come from another reviewer's file.
     """
     out: list[str] = []
     fence: str | None = None
+    syntax = _NOTE_SYNTAX if keep_images else _NOTE_SYNTAX_OR_IMAGE
     for line in for_display(note).split("\n"):
-        if fence is None and _PROSE_LINE.match(line) and not _NOTE_SYNTAX.search(line):
+        if fence is None and _PROSE_LINE.match(line) and not syntax.search(line):
             out.append(indent + line)  # plain prose: nothing below would change it
             continue
         opening = _FENCE.match(line)
@@ -220,7 +233,7 @@ def confine_note(note: str, indent: str = "  ") -> list[str]:
         rest = line[len(container) :]
         if _UNDERLINE.match(rest):
             rest = "\\" + rest
-        line = container + _outside_code(rest)
+        line = container + _outside_code(rest, keep_images)
         out.append(indent + line if line.strip() else "")
     while out and not out[-1]:
         out.pop()

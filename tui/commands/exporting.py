@@ -25,10 +25,16 @@ from postil.tui.commands.common import CommandError, line
 @click.option("-o", "--output", metavar="FILE",
               help="Where to write; `-` for stdout. Default: the title as a file name in the current folder.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--keep-images", is_flag=True,
+              help="Keep remote images in notes as images (by default they become links: an image "
+                   "fetched when the brief is opened tells its server who read it).")
 @click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c"]), default="md", show_default=True,
               help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD.")
 @click.pass_obj
-def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool, fmt: str) -> None:
+def export(
+    settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool,
+    keep_images: bool, fmt: str,
+) -> None:
     """Export the highlights matching QUERY (all when none) as a brief or data file.
 
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
@@ -38,7 +44,7 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
         data = collect(db, " ".join(query), title)
     except StoreError as error:
         raise CommandError(str(error)) from error
-    text = render(data, fmt, by)
+    text = render(data, fmt, by, keep_images)
     for h in data.mismatches:
         click.echo(
             f"postil: warning: highlight {h.id[:8]} ({h.anchor_status}): quote no longer matches its source; "
@@ -59,11 +65,11 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
                f"to {line(str(written))}")
 
 
-def render(data, fmt: str, by: str = "tag") -> str:
+def render(data, fmt: str, by: str = "tag", keep_images: bool = False) -> str:
     """The export's text in one of the formats."""
     if fmt == "md":
 
-        return render_brief(data, by).text
+        return render_brief(data, by, keep_images).text
     if fmt == "csv":
 
         return to_csv(data)
