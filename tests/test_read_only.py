@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,35 @@ def test_writing_to_a_read_only_database_fails_in_one_line_naming_the_cause(lock
         assert line.startswith(f"postil: {db_path}: the database is read-only (")
         assert "cannot be written" in line and "nothing was changed" in line
         assert "Traceback" not in result.stderr
+
+
+def test_check_of_a_healthy_read_only_database_says_it_could_not_check(locked):
+    # It used to exit 1 "problems found": the full-text checks need the write lock.
+    run, _ = locked
+    result = run("check")
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    assert "integrity: ok" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("could not check: read-only")
+    assert "problems found" not in result.stdout
+
+
+def test_check_while_another_postil_writes_says_busy(tmp_path):
+    postil = Postil(tmp_path)
+    postil.ok("add", postil.write("article.txt", ARTICLE))
+    writer = sqlite3.connect(postil.db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another postil in the middle of a write
+    try:
+        started = time.monotonic()
+        result = postil("check")
+        waited = time.monotonic() - started
+        as_json = postil("check", "--json")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert result.exit_code == 3, (result.stdout, result.stderr)
+    assert result.stdout.strip().splitlines()[-1].startswith("could not check: busy")
+    assert waited < 5
+    assert as_json.exit_code == 3
+    report = as_json.json()
+    assert report["ok"] is False and report["checked"] is False and report["not_checked"].startswith("busy")
+    assert postil("check").exit_code == 0
