@@ -12,8 +12,8 @@ from postil.exports.collect import collect
 from postil.exports.tabular import to_csv, to_json
 from postil.exports.w3c import dumps, read_file
 from postil.exports.writing import ExportPathError, output_target, write_text_atomic
+from postil.store.batched_merge import merge_in_batches
 from postil.store.errors import StoreError
-from postil.store.exchange import merge
 from postil.tui.commands.common import CommandError, line
 
 
@@ -80,6 +80,34 @@ def render(data, fmt: str, by: str = "tag", keep_images: bool = False) -> str:
     return dumps(data)
 
 
+def _merge_showing_progress(db, incoming):
+    """merge_in_batches with a progress bar on a terminal, and a clear word on Ctrl-C."""
+    done = 0
+
+    def count(n: int) -> None:
+        nonlocal done
+        done += n
+        if bar is not None:
+            bar.update(n)
+
+    bar = None
+    if sys.stderr.isatty() and len(incoming) > 500:
+        bar = click.progressbar(length=len(incoming), label="importing", file=sys.stderr)
+        bar.__enter__()
+    try:
+        return merge_in_batches(db, incoming, count)
+    except KeyboardInterrupt:
+        raise CommandError(
+            f"interrupted: {done} of {len(incoming)} annotations are in (each batch whole); "
+            "import the same file again to finish"
+        ) from None
+    except StoreError as error:
+        raise CommandError(str(error)) from error
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
@@ -89,13 +117,16 @@ def import_command(settings, file: Path) -> None:
     Sources are matched by sha256, then origin: add them first with `postil add`, since an
     annotation file holds no source text. Annotations of unknown sources are listed and
     skipped; nothing in the database is lost. Importing the same file twice changes nothing.
+
+    A big file goes in in short transactions, so others can write meanwhile; if it is
+    interrupted (Ctrl-C), what went in stays, and importing the file again finishes it.
     """
     try:
         incoming, problems = read_file(file)
     except (OSError, ValueError) as error:
         raise CommandError(str(error)) from error
     db = settings.open()
-    report = merge(db, incoming)
+    report = _merge_showing_progress(db, incoming)
     click.echo(
         f"{len(incoming)} annotations read: {len(report.added)} added, {len(report.updated)} updated, "
         f"{report.unchanged} unchanged, {report.links_added} links added"
