@@ -26,7 +26,7 @@ WINDOWS_DEVICES = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 )
 """Names Windows opens as devices whatever the extension (`con.md` is the console)."""
-EXTENSIONS = {"md": ".md", "csv": ".csv", "json": ".json", "w3c": ".jsonld"}
+EXTENSIONS = {"md": ".md", "csv": ".csv", "json": ".json", "w3c": ".jsonld", "qdpx": ".qdpx", "qdc": ".qdc"}
 
 
 class ExportPathError(Exception):
@@ -62,7 +62,12 @@ def default_path(folder: Path, title: str, fmt: str) -> Path:
 
 
 def write_text_atomic(path: Path, text: str, *, force: bool = False) -> Path:
-    """Write `text` (UTF-8) to `path` atomically.
+    """Write `text` (UTF-8) to `path` atomically (see `write_bytes_atomic`)."""
+    return write_bytes_atomic(path, text.encode("utf-8"), force=force)
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
+    """Write `data` to `path` atomically.
 
     Raises:
         ExportPathError: the name exists and `force` is off, the folder is missing, or the
@@ -76,7 +81,6 @@ def write_text_atomic(path: Path, text: str, *, force: bool = False) -> Path:
         raise ExportPathError(f"{path}: is a folder; give a file name")
     if os.path.lexists(path) and not force:
         raise ExportPathError(f"{path} already exists; use --force to replace it")
-    data = text.encode("utf-8")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=".postil-", suffix=".tmp", dir=folder)
     except OSError as error:

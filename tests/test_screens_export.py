@@ -89,3 +89,24 @@ async def test_an_unwritable_folder_is_one_line_and_escape_gives_none(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
     assert app.result is None
+
+
+async def test_a_refi_qda_project_from_the_dialog(tmp_path):
+    import zipfile
+
+    fx = build(tmp_path / "export.db")
+    app = Host(ExportScreen(fx.db, None, "tag:caveat", folder=tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#format-qdpx").value = True
+        await pilot.pause()
+        assert screen.fmt == "qdpx" and screen.query_one("#file").value == "evidence-brief-tag-caveat.qdpx"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "wrote 2 selections" in drawn(app) and "not carried" in drawn(app).replace("\n", " ")
+        await pilot.press("escape")
+        await pilot.pause()
+    with zipfile.ZipFile(app.result) as archive:
+        assert archive.namelist()[0] == "project.qde"
+        assert b"sample was small" in b"".join(archive.read(n) for n in archive.namelist()[1:])

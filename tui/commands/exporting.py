@@ -1,4 +1,4 @@
-"""`postil export` (Markdown brief, CSV, JSON, W3C Web Annotation) and `postil import`."""
+"""`postil export` (Markdown brief, CSV, JSON, W3C Web Annotation, REFI-QDA) and `postil import`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import click
 
 from postil.exports.brief import render_brief
 from postil.exports.collect import collect
+from postil.exports.refi.exchange import REFI_SUFFIXES, export_qdc, export_qdpx, import_refi
 from postil.exports.tabular import to_csv, to_json
 from postil.exports.w3c import dumps, read_file
-from postil.exports.writing import ExportPathError, output_target, write_text_atomic
+from postil.exports.writing import ExportPathError, output_target, write_bytes_atomic, write_text_atomic
 from postil.store.batched_merge import merge_in_batches
 from postil.store.errors import StoreError
 from postil.tui.commands.common import CommandError, line
@@ -28,18 +29,25 @@ from postil.tui.commands.common import CommandError, line
 @click.option("--keep-images", is_flag=True,
               help="Keep remote images in notes as images (by default they become links: an image "
                    "fetched when the brief is opened tells its server who read it).")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c"]), default="md", show_default=True,
-              help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD.")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c", "qdpx", "qdc"]), default="md",
+              show_default=True,
+              help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD; "
+                   "qdpx: REFI-QDA project (QualCoder, NVivo, ATLAS.ti, MAXQDA); qdc: REFI-QDA codebook (all tags).")
+@click.option("--crlf", is_flag=True,
+              help="qdpx: write texts with CRLF line ends (positions count each CRLF as two characters).")
 @click.pass_obj
 def export(
     settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool,
-    keep_images: bool, fmt: str,
+    keep_images: bool, fmt: str, crlf: bool,
 ) -> None:
     """Export the highlights matching QUERY (all when none) as a brief or data file.
 
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
     """
     db = settings.open()
+    if fmt in ("qdpx", "qdc"):
+        export_refi(db, " ".join(query), title, output, force, fmt, crlf)
+        return
     try:
         data = collect(db, " ".join(query), title)
     except StoreError as error:
@@ -63,6 +71,29 @@ def export(
     n, m = len(data.highlights), len(data.sources)
     click.echo(f"wrote {n} highlight{'s' if n != 1 else ''} from {m} source{'s' if m != 1 else ''} "
                f"to {line(str(written))}")
+
+
+def export_refi(db, query: str, title: str | None, output: str | None, force: bool, fmt: str, crlf: bool) -> None:
+    """`--format qdpx|qdc`: binary or XML files, with the data-loss report on stderr."""
+    try:
+        made = export_qdpx(db, query, title or None, crlf=crlf) if fmt == "qdpx" else export_qdc(db)
+        target = output_target(output, title or ("postil project" if fmt == "qdpx" else "postil codebook"), fmt)
+        if target is None:
+            sys.stdout.buffer.write(made.data)
+            sys.stdout.flush()
+        else:
+            written = write_bytes_atomic(target, made.data, force=force)
+    except (StoreError, ExportPathError) as error:
+        raise CommandError(str(error)) from error
+    for loss in made.losses:
+        click.echo(f"postil: not carried into the {fmt}: {line(loss, 160)}", err=True)
+    if target is None:
+        return
+    if fmt == "qdpx":
+        click.echo(f"wrote {made.highlights} selection{'s' if made.highlights != 1 else ''} from {made.sources} "
+                   f"source{'s' if made.sources != 1 else ''} and {made.codes} codes to {line(str(written))}")
+    else:
+        click.echo(f"wrote {made.codes} code{'s' if made.codes != 1 else ''} to {line(str(written))}")
 
 
 def render(data, fmt: str, by: str = "tag", keep_images: bool = False) -> str:
@@ -110,17 +141,26 @@ def _merge_showing_progress(db, incoming):
 
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--crlf-counts", type=click.Choice(["auto", "1", "2"]), default="auto", show_default=True,
+              help=".qdpx: how the project counted a CRLF line end (auto: from its origin and selections).")
 @click.pass_obj
-def import_command(settings, file: Path) -> None:
-    """Merge a W3C Web Annotation file (another reviewer's, or an earlier `export --format w3c`).
+def import_command(settings, file: Path, crlf_counts: str) -> None:
+    """Merge a W3C Web Annotation file, a REFI-QDA project (.qdpx) or codebook (.qdc).
 
-    Sources are matched by sha256, then origin: add them first with `postil add`, since an
-    annotation file holds no source text. Annotations of unknown sources are listed and
+    W3C: sources are matched by sha256, then origin: add them first with `postil add`, since
+    an annotation file holds no source text. Annotations of unknown sources are listed and
     skipped; nothing in the database is lost. Importing the same file twice changes nothing.
 
-    A big file goes in in short transactions, so others can write meanwhile; if it is
+    A big W3C file goes in in short transactions, so others can write meanwhile; if it is
     interrupted (Ctrl-C), what went in stays, and importing the file again finishes it.
+
+    .qdpx: sources come with the project (matched by text, else added), codes become tags,
+    selections highlights, users authors, descriptions and notes notes, links links; what
+    postil cannot hold is listed as not carried. .qdc: codes become tags.
     """
+    if file.suffix.lower() in REFI_SUFFIXES:
+        import_refi_file(settings, file, crlf_counts)
+        return
     try:
         incoming, problems = read_file(file)
     except (OSError, ValueError) as error:
@@ -153,3 +193,29 @@ def import_command(settings, file: Path) -> None:
         )
     for message in report.links_skipped + problems:
         click.echo(f"skipped: {line(message, 120)}", err=True)
+
+
+def import_refi_file(settings, file: Path, crlf_counts: str) -> None:
+    db = settings.open()
+    try:
+        result = import_refi(db, file, crlf_counts=crlf_counts)
+    except ValueError as error:
+        raise CommandError(f"{error}; nothing was imported") from error
+    except StoreError as error:
+        raise CommandError(str(error)) from error
+    report = result.report
+    if file.suffix.lower() == ".qdc":
+        click.echo(f"{len(report.tags_added)} tags added from {line(str(file))}")
+    else:
+        click.echo(
+            f"{len(report.sources_added)} sources added, {len(report.sources_matched)} matched; "
+            f"{len(report.tags_added)} tags added; {report.highlights_added} highlights added, "
+            f"{report.highlights_unchanged} already here; {report.links_added} links added; "
+            f"{report.memos_added} source memos added"
+        )
+    for message in report.skipped:
+        click.echo(f"skipped: {line(message, 160)}", err=True)
+    for loss in result.losses:
+        click.echo(f"not carried: {line(loss, 160)}", err=True)
+    for notice in result.notices:
+        click.echo(f"note: {line(notice, 160)}", err=True)

@@ -25,7 +25,14 @@ from postil.exports.brief import render_brief
 from postil.exports.collect import collect, default_title
 from postil.exports.tabular import to_csv, to_json
 from postil.exports.w3c import dumps
-from postil.exports.writing import EXTENSIONS, ExportPathError, default_path, slugify, write_text_atomic
+from postil.exports.writing import (
+    EXTENSIONS,
+    ExportPathError,
+    default_path,
+    slugify,
+    write_bytes_atomic,
+    write_text_atomic,
+)
 from postil.sources.sanitise import for_display_line
 from postil.store import sources as store_sources
 from postil.store.errors import StoreError
@@ -33,7 +40,7 @@ from postil.tui.screens.render import clip
 
 SCOPES = ("source", "all", "search")
 GROUPINGS = ("tag", "source", "order")
-FORMATS = ("md", "csv", "json", "w3c")
+FORMATS = ("md", "csv", "json", "w3c", "qdpx")
 
 
 def render(data, fmt: str, by: str) -> tuple[str, list]:
@@ -113,7 +120,8 @@ class ExportScreen(ModalScreen["Path | None"]):
                 with Vertical():
                     yield Label(Content("Format"))
                     with RadioSet(id="format"):
-                        labels = {"md": "Markdown brief", "csv": "CSV", "json": "JSON", "w3c": "W3C annotations"}
+                        labels = {"md": "Markdown brief", "csv": "CSV", "json": "JSON", "w3c": "W3C annotations",
+                                  "qdpx": "REFI-QDA project"}
                         for name in FORMATS:
                             yield RadioButton(Content(labels[name]), value=name == self.fmt, id=f"format-{name}")
             yield Label(Content(f"File (in {for_display_line(str(self.folder))} unless a path is given)"))
@@ -186,8 +194,12 @@ class ExportScreen(ModalScreen["Path | None"]):
             if not data.highlights:
                 self.say("nothing to export: no highlights in this scope", error=True)
                 return
+            force = self.query_one("#force", Checkbox).value
+            if self.fmt == "qdpx":
+                self._export_qdpx(force)
+                return
             text, mismatches = render(data, self.fmt, self.grouping)
-            written = write_text_atomic(self.target_path(), text, force=self.query_one("#force", Checkbox).value)
+            written = write_text_atomic(self.target_path(), text, force=force)
         except (StoreError, ExportPathError, OSError) as error:
             self.say(str(error).splitlines()[0] if str(error) else type(error).__name__, error=True)
             return
@@ -196,6 +208,20 @@ class ExportScreen(ModalScreen["Path | None"]):
         if mismatches:
             message += f"; {len(mismatches)} quotes no longer match their source (marked)"
         self.say(message + " — enter or escape closes")
+
+    def _export_qdpx(self, force: bool) -> None:
+        """A REFI-QDA project of the scope; what it cannot carry is counted (the CLI lists it)."""
+        # Imported here: lxml costs ~25 ms, and this module is loaded on the way to the
+        # first screen (tests/test_start_path.py); only a REFI-QDA export needs it.
+        from postil.exports.refi.exchange import export_qdpx
+
+        made = export_qdpx(self.db, self.export_query(), self.export_title())
+        self.written = write_bytes_atomic(self.target_path(), made.data, force=force)
+        # The file's name only (the folder is on the line above): the status must fit 80x24.
+        message = f"wrote {made.highlights} selections to {self.written.name}"
+        if made.losses:
+            message += f"; {len(made.losses)} kinds of data not carried (the CLI lists them)"
+        self.say(message + " — enter closes")
 
     def action_close(self) -> None:
         self.dismiss(self.written)

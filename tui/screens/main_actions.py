@@ -7,30 +7,48 @@ keeps the typed text when its save fails.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from postil.store import highlights as store_highlights
 from postil.store import links as store_links
 from postil.store.errors import Conflict, StoreError
-from postil.store.models import LinkView
+from postil.store.models import Highlight, LinkView, Source, Tag
 from postil.store.reanchor import accept_fuzzy
 from postil.tui.screens.link_chooser import LinkChooserScreen
 from postil.tui.screens.link_picker import LinkPickerScreen
 from postil.tui.screens.note_editor import NoteEditorScreen
 from postil.tui.screens.tag_picker import TagPickerScreen
 from postil.tui.undo import CreateHighlight, CreateLink, DeleteHighlight, EditNote, ToggleTag, touched_highlights
+from postil.tui.widgets.reader import Reader
 
 if TYPE_CHECKING:
-    from postil.tui.undo import Change, CreateHighlight
-
-# The changes themselves (tui.undo: a dozen dataclasses, ~10 ms to import) are imported by
-# the actions that make them, so that the first screen does not wait for them.
+    from postil.tui.undo import Change, UndoStack
 
 NEED_SELECTION = "select text first (v, s, p or a mouse drag), or put the cursor on a highlight"
 
 
 class AnnotateActions:
-    """Mixin for MainScreen: the actions behind 1-9 t c x u ctrl+r a l enter."""
+    """MainScreen's actions behind 1-9 t c x u ctrl+r a l enter (a base class of MainScreen
+    only). What it uses of the screen, besides Screen's own methods, is declared here."""
+
+    db: sqlite3.Connection
+    reader: Reader
+    source: Source | None
+    tags: list[Tag]
+    tag_colors: dict[str, str]
+    by_id: dict[str, Highlight]
+    current_id: str | None
+    _pinned: bool
+    undo_stack: UndoStack
+    tell: Callable[[str], None]
+    report: Callable[[Exception], None]
+    refresh_annotations: Callable[..., None]
+    reload_tags: Callable[..., None]
+    open_source: Callable[..., bool]
+    jump_to: Callable[..., None]
+    _show_current: Callable[[], None]
 
     def do_change(self, change: Change, *, tags_changed: bool = False) -> bool:
         """Apply a change through the undo stack and repaint; False (and a message) on error."""

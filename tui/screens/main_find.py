@@ -4,25 +4,23 @@ enter accepts, escape goes back to where the search started; `n` / `N` repeat it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from textual.widgets import Input
+from collections.abc import Callable
 
 from postil.tui.widgets.find_bar import FindBar
 from postil.tui.widgets.footer import Footer
-
-if TYPE_CHECKING:
-    from postil.tui.widgets.find_bar import FindBar
+from postil.tui.widgets.reader import Reader
 
 
 class FindActions:
-    """Mixin for MainScreen: / n N and the find bar's messages.
+    """MainScreen's / n N and the find bar's messages (a base class of MainScreen only).
 
-    The find bar is the screen's only Input, so its messages arrive as Input's
-    (`on_input_changed`); handlers in a mixin cannot use `@on`, which only the message
-    pump's own classes collect.
+    What it uses of the screen, besides Screen's own methods, is declared here; the find bar
+    reports with messages of its own, so another Input on the screen never reaches these.
     """
 
+    reader: Reader
+    last_query: str
+    tell: Callable[[str], None]
     _find_bar: FindBar | None = None
 
     async def action_find(self) -> None:
@@ -35,26 +33,22 @@ class FindActions:
             await self.mount(bar, before=self.query_one(Footer))
         bar.open(self.reader.cursor)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        bar = self._find_bar
-        if event.input is not bar:  # (also when no bar was made yet: bar is None)
-            return
-        if not event.value:
+    def on_find_bar_searched(self, event: FindBar.Searched) -> None:
+        bar = event.bar
+        if not event.text:
             bar.remove_class("-not-found")
             self.reader.move_to(bar.origin)
             return
-        found = self.reader.find(event.value, from_offset=bar.origin)
+        found = self.reader.find(event.text, from_offset=bar.origin)
         bar.set_class(found is None, "-not-found")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input is not self._find_bar:
-            return
-        if event.value:
-            self.last_query = event.value
+    def on_find_bar_accepted(self, event: FindBar.Accepted) -> None:
+        if event.text:
+            self.last_query = event.text
         self._close_find()
 
     def on_find_bar_closed(self, event: FindBar.Closed) -> None:
-        self.reader.move_to(self._find_bar.origin, center=True)
+        self.reader.move_to(event.bar.origin, center=True)
         self._close_find()
 
     def _close_find(self) -> None:

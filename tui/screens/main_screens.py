@@ -3,6 +3,10 @@ orphans."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
+from postil.store.models import Source, Tag
 from postil.tui import keymap
 from postil.tui.screens.claims import ClaimsScreen
 from postil.tui.screens.export import ExportScreen
@@ -11,10 +15,23 @@ from postil.tui.screens.orphans import OrphansScreen
 from postil.tui.screens.overview import OverviewScreen
 from postil.tui.screens.search import SearchScreen
 from postil.tui.screens.tags import TagsScreen
+from postil.tui.undo import UndoStack
+from postil.tui.widgets.reader import Reader
 
 
 class ScreenActions:
-    """Mixin for MainScreen: ? f o e T L O."""
+    """MainScreen's keys ? f o e T L O (a base class of MainScreen only). What it uses of the
+    screen, besides Screen's own methods, is declared here."""
+
+    db: sqlite3.Connection
+    reader: Reader
+    source: Source | None
+    tags: list[Tag]
+    last_search: str
+    undo_stack: UndoStack
+    tell: Callable[[str], None]
+    jump_to: Callable[..., None]
+    refresh_annotations: Callable[..., None]
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(keymap.digit_labels(self.tags)))

@@ -1,4 +1,5 @@
-"""The find bar under the reader: an Input that reports typing, enter and escape."""
+"""The find bar under the reader: an Input that reports typing, enter and escape as messages
+of its own (Searched, Accepted, Closed), so the screen never mistakes another Input for it."""
 
 from __future__ import annotations
 
@@ -16,8 +17,28 @@ class FindBar(Input):
     """
     BINDINGS = [Binding("escape", "close", "close", show=False)]
 
+    class Searched(Message):
+        """The text to find changed (empty: back to where the search started)."""
+
+        def __init__(self, bar: FindBar, text: str) -> None:
+            super().__init__()
+            self.bar = bar
+            self.text = text
+
+    class Accepted(Message):
+        """Enter: the search stays where it is."""
+
+        def __init__(self, bar: FindBar, text: str) -> None:
+            super().__init__()
+            self.bar = bar
+            self.text = text
+
     class Closed(Message):
         """Escape: the search is cancelled."""
+
+        def __init__(self, bar: FindBar) -> None:
+            super().__init__()
+            self.bar = bar
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="find (enter accepts, escape closes)", id=id)
@@ -39,5 +60,13 @@ class FindBar(Input):
         # and a bar left open without focus would only confuse.
         self.close()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Searched(self, event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Accepted(self, event.value))
+
     def action_close(self) -> None:
-        self.post_message(self.Closed())
+        self.post_message(self.Closed(self))
