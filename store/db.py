@@ -19,6 +19,7 @@ from platformdirs import user_data_path
 
 from postil.store.errors import StoreError
 from postil.store.readonly import connect_read_only, read_only_reason
+from postil.store.soundness import damage_message, ensure_sound
 
 SCHEMA_VERSION = 6
 """The schema this postil writes: the number of migrations in store.migrations (a test checks)."""
@@ -201,10 +202,16 @@ def write(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     except sqlite3.OperationalError as error:
         raise StoreError(describe_operational_error(error, database_path(db))) from error
     try:
+        ensure_sound(db, database_path(db))
         yield db
     except sqlite3.OperationalError as error:
         _roll_back(db)
         raise StoreError(describe_operational_error(error, database_path(db))) from error
+    except sqlite3.DatabaseError as error:
+        _roll_back(db)
+        if "malformed" not in str(error):
+            raise
+        raise StoreError(damage_message(database_path(db), str(error))) from error
     except BaseException:
         _roll_back(db)
         raise
