@@ -222,6 +222,9 @@ class _Writer:
             status = "" if h.anchor_status == "anchored" else f" (anchor: {h.anchor_status})"
             out += [f"**{MISMATCH}**{status}; the quote as highlighted:", ""]
         out += quote_block(h.quote)
+        columns = data.columns.get(h.id)
+        if columns:  # a table row means little without the names of its columns
+            out += ["", f"*Columns:* {inline(columns)}"]
         now_reads = "" if ok else self.current_text(h)
         if now_reads:
             out += ["", f"*The source now reads there:* “{inline(now_reads)}”"]

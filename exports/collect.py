@@ -18,8 +18,10 @@ from postil.store.clock import now
 from postil.store.highlights import get_highlights
 from postil.store.links import list_links
 from postil.store.models import Highlight, Link, Source
+from postil.store.offsets import load_offsets
+from postil.store.reviewers import BlindView
 from postil.store.search import search
-from postil.store.sources import get_block_spans, get_source, get_source_info
+from postil.store.sources import get_block_spans, get_source, get_source_info, table_header_starts
 
 TAG_ORDER = ("mechanism", "outcome", "caveat", "anecdote")
 """Brief sections come in this order, then other tags alphabetically."""
@@ -56,6 +58,11 @@ class ExportData:
     """Highlight id -> its quote still equals its source's text between its offsets."""
     locations: dict[str, Location] = field(default_factory=dict)
     tag_order: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+    """Highlight id -> the header row of the table whose (non-header) row holds its quote."""
+    file_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Highlight id -> (start, end) in its source file's decoded text, for the highlights
+    whose quote is one unbroken stretch of that file (`sources.offsets`)."""
 
     @property
     def mismatches(self) -> list[Highlight]:
@@ -75,9 +82,20 @@ class ExportData:
         return cached
 
 
-def collect(db: sqlite3.Connection, query: str = "", title: str | None = None) -> ExportData:
-    """Everything an export of `query` needs (raises store.query.QueryError for a bad query)."""
-    highlights = search(db, query or "")
+def collect(db: sqlite3.Connection, query: str = "", title: str | None = None, *,
+            view: BlindView | None = None, reviewer: str | None = None) -> ExportData:
+    """Everything an export of `query` needs (raises store.query.QueryError for a bad query).
+
+    Args:
+        view: what the exporting reviewer may see (blind mode): nothing hidden from them
+            reaches the export, not even as the far end of a link.
+        reviewer: only this reviewer's highlights (e.g. "consensus" after reconciling).
+    """
+    restrict = view.restriction() if view is not None else None
+    if reviewer is not None:
+        where, params = restrict or ("1", [])
+        restrict = (f"({where}) AND h.author = ?", [*params, reviewer])
+    highlights = search(db, query or "", restrict=restrict)
     # Text for the quote checks; blocks only as spans (for locations), not as Block objects.
     source_ids = list(dict.fromkeys(h.source_id for h in highlights))
     sources = {sid: get_source(db, sid, blocks=False) for sid in source_ids}
@@ -89,10 +107,14 @@ def collect(db: sqlite3.Connection, query: str = "", title: str | None = None) -
     if missing:
         titles: dict[int, str] = {s.id: s.title for s in sources.values()}
         for other in get_highlights(db, missing):
+            if view is not None and not view.shows(other):
+                continue
             if other.source_id not in titles:
 
                 titles[other.source_id] = get_source_info(db, other.source_id).title
             outside[other.id] = (other, titles[other.source_id])
+    if view is not None and view.blind:
+        links = [l for l in links if all(end in chosen or end in outside for end in (l.from_id, l.to_id))]
     data = ExportData(
         title=title or default_title(query),
         query=query or "",
@@ -104,8 +126,61 @@ def collect(db: sqlite3.Connection, query: str = "", title: str | None = None) -
     )
     data.quote_ok = {h.id: check_quote(sources[h.source_id].text, h) for h in highlights}
     data.locations = locate_all(highlights, sources, spans)
+    data.file_spans = file_spans(db, highlights, data.quote_ok)
+    data.columns = table_columns(db, highlights, sources, spans)
     data.tag_order = ordered_tags({t for h in highlights for t in h.tags})
     return data
+
+
+def file_spans(db: sqlite3.Connection, highlights: list[Highlight], quote_ok: dict[str, bool]) -> dict[str, tuple[int, int]]:
+    """Where each sound highlight's quote is in its file's text, when the offset map knows."""
+    maps: dict[int, object] = {}
+    out: dict[str, tuple[int, int]] = {}
+    for h in highlights:
+        if not quote_ok.get(h.id, False):
+            continue
+        if h.source_id not in maps:
+            maps[h.source_id] = load_offsets(db, h.source_id)
+        offsets = maps[h.source_id]
+        span = offsets.file_span(h.start, h.end) if offsets is not None else None
+        if span is not None:
+            out[h.id] = span
+    return out
+
+
+def table_columns(
+    db: sqlite3.Connection,
+    highlights: list[Highlight],
+    sources: dict[int, Source],
+    spans: dict[int, list[tuple[str, int | None, int, int]]],
+) -> dict[str, str]:
+    """The header row (its text) of the table each table-row quote is in, when it has one.
+
+    Rows of one table follow each other one newline apart; the header is the nearest row
+    above marked as a header with nothing but rows between.
+    """
+    out: dict[str, str] = {}
+    headers: dict[int, set[int]] = {}
+    starts_of: dict[int, list[int]] = {}
+    for h in highlights:
+        rows = spans.get(h.source_id) or []
+        if h.source_id not in starts_of:
+            starts_of[h.source_id] = [row[2] for row in rows]
+        index = bisect_right(starts_of[h.source_id], h.start) - 1
+        if index < 0 or rows[index][0] != "table_row":
+            continue
+        if h.source_id not in headers:
+            headers[h.source_id] = table_header_starts(db, h.source_id)
+        marked, text = headers[h.source_id], sources[h.source_id].text
+        while index >= 0 and rows[index][0] == "table_row" and rows[index][2] not in marked:
+            above = index - 1
+            if above < 0 or rows[above][0] != "table_row" or text[rows[above][3] : rows[index][2]] != "\n":
+                index = -1
+                break
+            index = above
+        if index >= 0 and rows[index][2] in marked and not rows[index][2] <= h.start < rows[index][3]:
+            out[h.id] = text[rows[index][2] : rows[index][3]]
+    return out
 
 
 def default_title(query: str) -> str:

@@ -5,6 +5,11 @@ quote check. CSV carries the same fields flattened (tags joined by ", " since ta
 cannot hold commas; links as "relation>id" / "relation<id"). Because spreadsheets run a
 cell starting with = + - @ as a formula, such text cells are prefixed with an apostrophe
 (OWASP's advice); use JSON when the exact text matters.
+
+Positions: `start`/`end` count characters of postil's reading text (what `postil show`
+prints), as stored; `file_start`/`file_end` are the same quote's place in the source file's
+decoded text (code points, BOM removed), empty/null when the quote is not one unbroken
+stretch of the file (it spans a joined line end, or text postil wrote such as a list marker).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from postil.store.models import Highlight
 
 FIELDS = (
     "id", "source_id", "source_title", "source_origin", "source_sha256", "start", "end",
-    "quote", "prefix", "suffix", "note", "tags", "author", "created_at", "updated_at",
+    "file_start", "file_end", "quote", "prefix", "suffix", "note", "tags", "author", "created_at", "updated_at",
     "version", "anchor_status", "quote_matches_source", "headings", "paragraph", "links",
 )
 _JSON_UNSAFE = re.compile("[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -41,6 +46,8 @@ def records(data: ExportData) -> list[dict]:
                 "source_sha256": source.sha256,
                 "start": h.start,
                 "end": h.end,
+                "file_start": data.file_spans[h.id][0] if h.id in data.file_spans else None,
+                "file_end": data.file_spans[h.id][1] if h.id in data.file_spans else None,
                 "quote": h.quote,
                 "prefix": h.prefix,
                 "suffix": h.suffix,

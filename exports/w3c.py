@@ -7,9 +7,11 @@ highlight (each also valid on its own: it carries its own @context):
   `creator` Person when the highlight has an author;
 - `target`: `source` is the origin as a URI (http(s) as is, a file path as a file:// URI,
   anything else "urn:postil:source:<sha256>"), with a TextQuoteSelector (exact, prefix,
-  suffix) and a TextPositionSelector (start, end; character offsets into postil's reading
-  text). postil's own facts ride on extension properties in the "postil:" namespace, declared
-  in the @context: `postil:sha256` and `postil:origin` on the target (how an importer finds
+  suffix) and, when the quote is one unbroken stretch of the file, a TextPositionSelector
+  (start, end: code points into the file's decoded text, BOM removed; `sources.offsets`), so
+  the position points where the target names. postil's own offsets into its reading text
+  ride on `postil:readingStart`/`postil:readingEnd` (what `postil import` uses). postil's
+  own facts ride on extension properties in the "postil:" namespace, declared in the @context: `postil:sha256` and `postil:origin` on the target (how an importer finds
   the source), `postil:anchorStatus` and `postil:version` on the annotation;
 - bodies: each tag a TextualBody with purpose "tagging"; the note a TextualBody with purpose
   "commenting" and format "text/markdown"; each outgoing link a SpecificResource with purpose
@@ -100,14 +102,17 @@ def annotation(data: ExportData, h, uris: dict[int, str] | None = None) -> dict:
         item["creator"] = {"type": "Person", "name": h.author}
     if bodies:
         item["body"] = bodies
+    selectors: list[dict] = [{"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix}]
+    in_file = data.file_spans.get(h.id)
+    if in_file is not None:
+        selectors.append({"type": "TextPositionSelector", "start": in_file[0], "end": in_file[1]})
     item["target"] = {
         "source": uris[source.id] if uris else source_uri(source.origin, source.sha256),
-        "selector": [
-            {"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix},
-            {"type": "TextPositionSelector", "start": h.start, "end": h.end},
-        ],
+        "selector": selectors,
         "postil:sha256": source.sha256,
         "postil:origin": source.origin,
+        "postil:readingStart": h.start,
+        "postil:readingEnd": h.end,
     }
     item["postil:anchorStatus"] = h.anchor_status
     item["postil:version"] = h.version
@@ -250,6 +255,9 @@ def _incoming(item) -> Incoming:
                 start, end = selector["start"], selector["end"]
     if not exact:
         raise ValueError("no TextQuoteSelector with an exact quote")
+    if isinstance(target.get("postil:readingStart"), int) and isinstance(target.get("postil:readingEnd"), int):
+        # postil's own export: the position selector is the file's; these are the reading text's.
+        start, end = target["postil:readingStart"], target["postil:readingEnd"]
     if start is None or end is None or not 0 <= start <= end:
         start, end = 0, 0  # no usable position: anchor by the quote alone
     origin = target.get("postil:origin")

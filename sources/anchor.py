@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from postil.sources.anchor_regions import REFINE_SLACK, nearest, occurrences, refine, region_candidates, window
+
 CONTEXT_CHARS = 32
 """How many characters of context are kept before and after a quote."""
 
@@ -45,15 +47,9 @@ LONE_SIMILARITY = 0.75
 LONE_MIN_CHARS = 32
 """...for quotes at least this long; shorter ones always need their context."""
 
-_EDGE_CHARS = 64
-"""Long quotes are located and settled by pieces of this many characters (speed)."""
-
 # Weights from Hypothesis' match-quote: the quote matters most, context next, position least.
 _QUOTE_W, _PREFIX_W, _SUFFIX_W, _POS_W = 50.0, 20.0, 20.0, 2.0
 _TOTAL_W = _QUOTE_W + _PREFIX_W + _SUFFIX_W + _POS_W
-
-_REFINE_SLACK = 64
-"""How far (characters) the ends of an approximate match may be moved while settling them."""
 
 _MAX_SCORED_HITS = 20_000
 """Exact hits scored by context; beyond this only the nearest are considered (speed)."""
@@ -97,7 +93,7 @@ def find_occurrences(text: str, quote: str) -> list[int]:
 
     Overlaps count because any of them may be the one a reviewer marked. An empty quote has none.
     """
-    return _occurrences(text, quote, 0, len(text))
+    return occurrences(text, quote, 0, len(text))
 
 
 def nth_occurrence(text: str, quote: str, n: int) -> int | None:
@@ -197,8 +193,8 @@ def _exact(text: str, quote: str, ctx: _Scorer, old_start: int, old_end: int) ->
         return AnchorResult("anchored", old_start, old_end, 1.0)
     # Fast path: an occurrence near the old position with its context intact is the one
     # (an insertion or deletion elsewhere in the file shifted it); no whole-text scan needed.
-    lo, hi = _window(len(text), m, ctx.hint)
-    near = [h for h in _occurrences(text, quote, lo, hi) if ctx.exact_context(h, h + m)]
+    lo, hi = window(len(text), m, ctx.hint)
+    near = [h for h in occurrences(text, quote, lo, hi) if ctx.exact_context(h, h + m)]
     if near:
         best = min(near, key=lambda h: abs(h - ctx.hint))
         return _placed(best, best + m, old_start, old_end, ctx.total(best, best + m))
@@ -253,11 +249,11 @@ def _fuzzy(text: str, quote: str, ctx: _Scorer) -> AnchorResult | None:
     """
     limit = len(quote) // 2
     best = _best_fuzzy(_context_candidates(text, quote, ctx), ctx, limit)
-    lo, hi = _window(len(text), len(quote), ctx.hint)
+    lo, hi = window(len(text), len(quote), ctx.hint)
     if best is None:
-        best = _best_fuzzy(_region_candidates(text, quote, lo, hi), ctx, limit)
+        best = _best_fuzzy(region_candidates(text, quote, lo, hi), ctx, limit)
     if best is None and (lo, hi) != (0, len(text)):
-        best = _best_fuzzy(_region_candidates(text, quote, 0, len(text)), ctx, limit)
+        best = _best_fuzzy(region_candidates(text, quote, 0, len(text)), ctx, limit)
     if best is None:
         return None
     similarity, start, end = best
@@ -294,121 +290,18 @@ def _context_candidates(text: str, quote: str, ctx: _Scorer) -> list[tuple[int, 
     large text with a plain substring search instead of a fuzzy scan.
     """
     m, n = len(quote), len(text)
-    slack = min(m // 2, _REFINE_SLACK)
+    slack = min(m // 2, REFINE_SLACK)
     spans: list[tuple[int, int] | None] = []
     if len(ctx.prefix) >= 8:
-        for p in _nearest(_occurrences(text, ctx.prefix, 0, n), ctx.hint):
+        for p in nearest(occurrences(text, ctx.prefix, 0, n), ctx.hint):
             start = p + len(ctx.prefix)
             end = min(n, start + m)
             if len(ctx.suffix) >= 8:
                 found = text.find(ctx.suffix, max(start, start + m - slack), min(n, start + m + slack + len(ctx.suffix)))
                 if found != -1:
                     end = found
-            spans.append(_refine(text, quote, start, end))
+            spans.append(refine(text, quote, start, end))
     if len(ctx.suffix) >= 8:
-        for end in _nearest(_occurrences(text, ctx.suffix, 0, n), ctx.hint + m):
-            spans.append(_refine(text, quote, max(0, end - m), end))
+        for end in nearest(occurrences(text, ctx.suffix, 0, n), ctx.hint + m):
+            spans.append(refine(text, quote, max(0, end - m), end))
     return spans
-
-
-def _nearest(hits: list[int], hint: int, keep: int = 8) -> list[int]:
-    return sorted(hits, key=lambda h: abs(h - hint))[:keep]
-
-
-def _region_candidates(text: str, quote: str, lo: int, hi: int) -> list[tuple[int, int] | None]:
-    """The best approximate span inside text[lo:hi] by rapidfuzz, with its ends settled.
-
-    rapidfuzz's cost grows with the quote's length, so a long quote is located by three
-    pieces of it (start, middle, end): with a quarter of it edited, one piece still stands.
-    """
-    m = len(quote)
-    if hi - lo <= m:
-        return [_refine(text, quote, lo, hi)]
-    piece = 2 * _EDGE_CHARS
-    if m <= 2 * piece:
-        pieces = [(0, quote)]
-    else:
-        middle = (m - piece) // 2
-        pieces = [(0, quote[:piece]), (middle, quote[middle : middle + piece]), (m - piece, quote[-piece:])]
-    region = text[lo:hi]
-    spans: list[tuple[int, int] | None] = []
-    for offset, needle in pieces:
-        # A span within half the quote in edits scores about 50 or more; skip clearly worse ones.
-        found = fuzz.partial_ratio_alignment(needle, region, score_cutoff=40)
-        if found is None or found.score == 0:
-            continue
-        start = lo + found.dest_start - offset
-        end = start + m if len(pieces) > 1 else lo + found.dest_end
-        spans.append(_refine(text, quote, start, end))
-    return spans
-
-
-def _refine(text: str, quote: str, start: int, end: int) -> tuple[int, int]:
-    """Move a rough span's ends to where the quote's edit distance to it is smallest.
-
-    `partial_ratio_alignment` reports a window as long as the quote; the real match may be
-    longer or shorter (inserted or deleted words), so each end is moved in turn, twice.
-    """
-    n, m = len(text), len(quote)
-    slack = min(max(m // 2, 1), _REFINE_SLACK)
-    start = max(0, min(start, n))
-    end = max(start, min(end, n))
-
-    if m > 4 * _EDGE_CHARS:
-        return _refine_edges(text, quote, start, end, slack)
-
-    def key(s: int, e: int) -> tuple[int, int]:
-        return Levenshtein.distance(quote, text[s:e]), abs((e - s) - m)
-
-    best = key(start, end)
-    for _ in range(2):
-        moved = False
-        for s in range(max(0, start - slack), min(end, start + slack) + 1):
-            k = key(s, end)
-            if k < best:
-                best, start, moved = k, s, True
-        for e in range(max(start, end - slack), min(n, end + slack) + 1):
-            k = key(start, e)
-            if k < best:
-                best, end, moved = k, e, True
-        if not moved:
-            break
-    return start, end
-
-
-def _refine_edges(text: str, quote: str, start: int, end: int, slack: int) -> tuple[int, int]:
-    """`_refine` for long quotes: settle each end by the quote's first or last characters only.
-
-    A full edit distance of a 5,000-character quote costs milliseconds; doing it for every
-    candidate end would take seconds.
-    """
-    n, edge = len(text), _EDGE_CHARS
-    head, tail = quote[:edge], quote[-edge:]
-    pivot = min(start + edge, end)
-    start = min(
-        range(max(0, start - slack), min(pivot, start + slack) + 1),
-        key=lambda s: (Levenshtein.distance(head, text[s:pivot]), abs(pivot - s - edge)),
-    )
-    pivot = max(end - edge, start)
-    end = min(
-        range(max(pivot, end - slack), min(n, end + slack) + 1),
-        key=lambda e: (Levenshtein.distance(tail, text[pivot:e]), abs(e - pivot - edge)),
-    )
-    return start, end
-
-
-def _window(n: int, m: int, hint: int) -> tuple[int, int]:
-    """A region around the old position, wider for bigger texts (edits shift more there)."""
-    reach = max(2048, 8 * m, n // 32)
-    return max(0, hint - reach), min(n, hint + m + reach)
-
-
-def _occurrences(text: str, quote: str, lo: int, hi: int) -> list[int]:
-    if not quote:
-        return []
-    hits = []
-    pos = text.find(quote, lo, hi)
-    while pos != -1:
-        hits.append(pos)
-        pos = text.find(quote, pos + 1, hi)
-    return hits

@@ -1,15 +1,20 @@
 """Assemble a Document from blocks one at a time, keeping offsets exact.
 
 Every loader ends here, so the block rules hold for all formats: text is cleaned
-(`normalise.clean`) before it is placed, each block's span has no surrounding whitespace,
+(`normalise.clean`) before it is placed, each block's span has no surrounding whitespace (a code block keeps its first line's
+indentation),
 empty blocks are dropped, and blocks are separated by a blank line (rows of one table by a
 single newline).
 """
 
 from __future__ import annotations
 
+import re
+
 from postil.sources.document import Block, Document
 from postil.sources.normalise import clean
+
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 
 
 class DocumentBuilder:
@@ -44,7 +49,8 @@ class DocumentBuilder:
         """
         if not cleaned:
             text = clean(text)
-        text = text.strip()
+        # Code keeps its first line's indentation: "    x = 1" is not "x = 1".
+        text = _LEADING_BLANK_LINES.sub("", text).rstrip() if kind == "code" else text.strip()
         if not text or (kind == "list_item" and meta and text == meta.get("marker")):
             return None  # nothing readable, or a list marker with no item text after it
         if self._parts:

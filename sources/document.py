@@ -6,7 +6,13 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from postil.sources.offsets import OffsetMap
+
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote", "table_row", "code")
+
+CELL_GAP = "  |  "
+"""What separates the cells of a table row in the reading text, so a quote of a row reads
+"Dose  |  25 mg" in every export and search result (the reader lines the bars up)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +126,11 @@ class Document:
     """One of "text", "markdown", "html"."""
     warnings: list[str] = field(default_factory=list)
     """Things the loader wants the user to know (replacement decoding, fallbacks)."""
+    metadata: dict = field(default_factory=dict)
+    """What the file says about itself, as read by its loader ({} when nothing): "title",
+    "author" (a list of names), "date" (as written), "language", and the raw facts it came
+    from ("front_matter": the Markdown front matter's keys; "gutenberg": the Project
+    Gutenberg header's fields; "meta": an HTML page's citation/og/dc meta tags)."""
 
 
 @dataclass
@@ -130,3 +141,10 @@ class LoadedSource:
     origin: str
     sha256: str
     size: int
+    offsets: OffsetMap | None = None
+    """Reading text -> the file's decoded text (`sources.offsets`); None when not made."""
+
+    @property
+    def metadata(self) -> dict:
+        """The document's own bibliographic facts (see `Document.metadata`)."""
+        return self.document.metadata

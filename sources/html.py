@@ -6,6 +6,14 @@ cell`, `code`), which lxml walks into blocks. When it finds nothing (a page that
 "boilerplate" to it, or a tiny fragment), lxml.html reads the whole page instead, minus
 script, style, nav, form, header, footer and comments.
 
+Three things complete trafilatura's reading (`article`): formulas (MathML, MathJax) are
+reduced to their text first, so a sentence is not cut at one; text loose between blocks in
+its XML (a tail) is kept as a paragraph; and when the page's own article element
+(articleBody, a lone <article>, <main>) holds more than twice the words trafilatura
+returned, that element is read instead. Short furniture blocks ("Please wait...", "Share
+this article") are then left out. On ../shared/html-dev this lifts mean token F1 from 0.927
+to 0.953 (trafilatura alone 0.932; bench/bench_html_f1.py).
+
 Numeric character references that would decode to control characters (`&#27;`, `&#x9b;`)
 are removed before parsing (they also make the XML step fail), and every block is cleaned
 again after parsing, so no escape sequence survives either way.
@@ -21,12 +29,12 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from postil.sources.article import FURNITURE, flatten_math, is_chrome, missed_article
 from postil.sources.builder import DocumentBuilder
-from postil.sources.document import Document
+from postil.sources.document import CELL_GAP, Document
+from postil.sources.htmlmeta import page_metadata
 from postil.sources.normalise import clean
 from postil.sources.plain import load_text, title_from_name
-
-CELL_GAP = "  │  "
 
 _CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 _SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
@@ -50,8 +58,8 @@ def load_html(text: str, name: str, warnings: list[str] | None = None) -> Docume
         warnings: decoding warnings to carry into the Document.
     """
     warnings = list(warnings or [])
-    page = clean(_CHAR_REF.sub(_safe_char_ref, text))
-    title, h1 = _page_title(page)
+    page = flatten_math(clean(_CHAR_REF.sub(_safe_char_ref, text)))
+    title, h1, metadata = _page_facts(page)
     builder = DocumentBuilder()
     try:
         root = _extract(page)
@@ -63,18 +71,34 @@ def load_html(text: str, name: str, warnings: list[str] | None = None) -> Docume
     except Exception as error:  # an extractor bug (or RecursionError) must not lose the page
         warnings.append(f"article extraction failed ({type(error).__name__}): read the whole page")
         builder = DocumentBuilder()
+    container = _missed_article(builder.text(), page)
+    if container is not None:
+        # The page marks far more text as its article than trafilatura kept: read that.
+        from_page = DocumentBuilder()
+        if h1 and h1 not in container.text_content():
+            from_page.add("heading", h1, 1)
+        _from_lxml(container, from_page, drop=FURNITURE)
+        if from_page.blocks:
+            builder = from_page
     if not builder.blocks:
-        _from_lxml(page, builder)
+        try:
+            _from_lxml(lxml.html.document_fromstring(page), builder)
+        except Exception:
+            pass
+    builder = _without_chrome(builder)
     if not builder.blocks:
         # Not really HTML (plain text with an .html name): read its text as plain text.
         document = load_text(_all_text(page), name, warnings)
         document.format = "html"
+        document.metadata = metadata
         return document
     if not title:
         title = h1 or next(
             (builder.text()[b.start : b.end] for b in builder.blocks if b.kind == "heading"), None
         )
-    return builder.build(title or title_from_name(name), "html", warnings)
+    document = builder.build(title or title_from_name(name), "html", warnings)
+    document.metadata = metadata
+    return document
 
 
 def _quiet_loggers() -> None:
@@ -97,17 +121,18 @@ def _safe_char_ref(match: re.Match) -> str:
     return match.group()
 
 
-def _page_title(page: str) -> tuple[str, str]:
-    """The text of the page's <title> and of its first <h1> ("" when absent)."""
+def _page_facts(page: str) -> tuple[str, str, dict]:
+    """The text of the page's <title> and of its first <h1> ("" when absent), and what its
+    <meta> tags say (`htmlmeta.page_metadata`)."""
     try:
         root = lxml.html.fromstring(page)
     except Exception:
-        return "", ""
+        return "", "", {}
     found = []
     for tag in ("title", "h1"):
         node = root.find(f".//{tag}")
         found.append("" if node is None else " ".join(clean(node.text_content()).split()))
-    return found[0], found[1]
+    return found[0], found[1], page_metadata(root)
 
 
 def _extract(page: str):
@@ -126,37 +151,52 @@ def _extract(page: str):
 
 
 def _walk_xml(node, builder: DocumentBuilder, depth: int, table: int = 0) -> None:
-    """Emit blocks for the children of a trafilatura XML element (document order)."""
+    """Emit blocks for the children of a trafilatura XML element (document order).
+
+    Text loose between them (trafilatura keeps it as an element's text or a child's tail:
+    prose between two formulas, say) is a paragraph of its own, never dropped.
+    """
+    if node.tag in ("main", "div", "section", "doc") and (node.text or "").strip():
+        builder.add("paragraph", " ".join(node.text.split()))
     for child in node:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == "head":
-            level = _heading_level(child.get("rend", "h2"))
-            builder.add("heading", _xml_text(child), level, _links(child))
-        elif tag == "p":
-            builder.add("paragraph", _xml_text(child), 0, _links(child))
-        elif tag == "quote":
-            if any(c.tag in ("p", "list", "head") for c in child):
-                _walk_xml(child, builder, depth)
-            else:
-                builder.add("quote", _xml_text(child), 1, _links(child))
-        elif tag == "code":
-            builder.add("code", child.xpath("string()"), 0)
-        elif tag == "list":
-            _walk_list(child, builder, depth + 1)
-        elif tag == "table":
+        _walk_child(child, builder, depth, table)
+        if child.tail and child.tail.strip():
+            builder.add("paragraph", " ".join(child.tail.split()))
+        if isinstance(child.tag, str) and child.tag == "table":
             table += 1
-            first = True
-            for row in child.iter("row"):
-                cells = [" ".join(_xml_text(cell).split()) for cell in row.findall("cell")]
-                meta = {"table": table, **_links(row)}
-                if any(cell.get("role") == "head" for cell in row.findall("cell")):
-                    meta["header"] = True
-                added = builder.add("table_row", CELL_GAP.join(cells), 0, meta, tight=not first)
-                first = first and added is None
-        elif tag in ("div", "main", "section"):
-            _walk_xml(child, builder, depth, table)
-        elif tag:
-            builder.add("paragraph", _xml_text(child), 0, _links(child))
+
+
+def _walk_child(child, builder: DocumentBuilder, depth: int, table: int) -> None:
+    """The blocks of one element of trafilatura's XML."""
+    tag = child.tag if isinstance(child.tag, str) else ""
+    if tag == "head":
+        level = _heading_level(child.get("rend", "h2"))
+        builder.add("heading", _xml_text(child), level, _links(child))
+    elif tag == "p":
+        builder.add("paragraph", _xml_text(child), 0, _links(child))
+    elif tag == "quote":
+        if any(c.tag in ("p", "list", "head") for c in child):
+            _walk_xml(child, builder, depth)
+        else:
+            builder.add("quote", _xml_text(child), 1, _links(child))
+    elif tag == "code":
+        builder.add("code", child.xpath("string()"), 0)
+    elif tag == "list":
+        _walk_list(child, builder, depth + 1)
+    elif tag == "table":
+        table += 1
+        first = True
+        for row in child.iter("row"):
+            cells = [" ".join(_xml_text(cell).split()) for cell in row.findall("cell")]
+            meta = {"table": table, **_links(row)}
+            if any(cell.get("role") == "head" for cell in row.findall("cell")):
+                meta["header"] = True
+            added = builder.add("table_row", CELL_GAP.join(cells), 0, meta, tight=not first)
+            first = first and added is None
+    elif tag in ("div", "main", "section"):
+        _walk_xml(child, builder, depth, table)
+    elif tag:
+        builder.add("paragraph", _xml_text(child), 0, _links(child))
 
 
 def _walk_list(lst, builder: DocumentBuilder, depth: int) -> None:
@@ -219,17 +259,40 @@ def _all_text(page: str) -> str:
     return html_lib.unescape(_ANY_TAG.sub(" ", text))
 
 
-def _from_lxml(page: str, builder: DocumentBuilder) -> None:
-    """Fallback: every block-level element's text from the whole page."""
+def _missed_article(extracted: str, page: str):
+    """The page's own article element when trafilatura missed most of it, else None."""
     try:
-        root = lxml.html.document_fromstring(page)
-    except Exception:
-        return
-    for bad in root.xpath("//comment() | //processing-instruction()"):
+        return missed_article(extracted, lxml.html.document_fromstring(page))
+    except Exception:  # unparseable or too deep for libxml2: trafilatura's reading stands
+        return None
+
+
+def _without_chrome(builder: DocumentBuilder) -> DocumentBuilder:
+    """The same blocks less page furniture ("Please wait...", share bars)."""
+    text = builder.text()
+    if not any(is_chrome(text[b.start : b.end]) for b in builder.blocks):
+        return builder
+    kept = DocumentBuilder()
+    previous = None
+    for block in builder.blocks:
+        piece = text[block.start : block.end]
+        if is_chrome(piece):
+            continue
+        table = block.meta.get("table") if block.kind == "table_row" else None
+        kept.add(block.kind, piece, block.level, block.meta, tight=table is not None and table == previous,
+                 cleaned=True)
+        previous = table
+    return kept
+
+
+def _from_lxml(root, builder: DocumentBuilder, drop: tuple[str, ...] = _DROP) -> None:
+    """Every block-level element's text under `root` (the whole page, or its article)."""
+    for bad in root.xpath(".//comment() | .//processing-instruction()"):
         bad.drop_tree() if hasattr(bad, "drop_tree") else bad.getparent().remove(bad)
-    for tag in _DROP + ("title", "head"):
-        for element in root.iter(tag):
-            element.drop_tree()
+    for tag in set(drop + ("title", "head")):
+        for element in list(root.iter(tag)):
+            if element is not root:
+                element.drop_tree()
     table = 0
     for element in root.iter(*_BLOCK_TAGS, "table", "div", "body"):
         if element.tag == "table":

@@ -18,6 +18,7 @@ from pathlib import Path
 from postil.sources.document import Document, LoadedSource
 from postil.sources.errors import SourceError
 from postil.sources.normalise import check_not_binary, clean, decode
+from postil.sources.offsets import build_offset_map
 from postil.sources.plain import load_text
 
 SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
@@ -87,6 +88,7 @@ def load_bytes(data: bytes, name: str, origin: str | None = None) -> LoadedSourc
         origin=origin if origin is not None else name,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
+        offsets=build_offset_map(document.text, text),
     )
 
 

@@ -2,9 +2,16 @@
 
 Inline markup (`**`, `_`, backticks, link and image syntax) is dropped from the reading
 text; link targets go to the block's meta {"links": [...]}. A table becomes one
-`table_row` block per row with cells joined by "  │  " and no delimiter row. Headings,
+`table_row` block per row with cells joined by "  |  " (`document.CELL_GAP`) and no delimiter row. Headings,
 list items (with their marker, "•" or "1.", written into the text), block quotes and code
-become blocks of their own.
+become blocks of their own; code keeps every line's whitespace exactly.
+
+With mdit-py-plugins: YAML front matter is kept out of the text and read (`frontmatter`)
+into `Document.metadata` (title, author, date); GFM footnote references read "[1]" and the
+notes follow the body as paragraphs "[1] ..." (meta {"footnote": 1}); a definition list
+reads as its term (a paragraph) and each definition as a "•" item (meta {"term": ...});
+pandoc grid and simple tables are rows like any table (`pandoc_tables`). The title is the front matter's,
+else the first level-1 heading, else a short first line, else the file name.
 
 Text pasted from the web often has one paragraph per line and no blank lines between them;
 Markdown would run those lines into one paragraph, so a paragraph whose lines are mostly
@@ -21,17 +28,18 @@ failure. A Markdown file always loads, and no readable text is lost without a wa
 from __future__ import annotations
 
 import re
-import textwrap
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
 
 from postil.sources.builder import DocumentBuilder
-from postil.sources.document import Document
+from postil.sources.document import CELL_GAP, Document
+from postil.sources.frontmatter import parse_front_matter
 from postil.sources.normalise import clean
+from postil.sources.pandoc_tables import pandoc_tables_plugin, simple_rows, table_rows
 from postil.sources.plain import LONG_LINE, Unit, line_unit, load_text, mark_headings, title_from_name
-
-CELL_GAP = "  │  "
-"""What separates the cells of a table row in the reading text."""
 
 MAX_NESTING = 32
 """More container markers than this at the start of a line is treated as pathological."""
@@ -44,6 +52,7 @@ quotes nested 20 deep and lists nested 10 deep without a word."""
 _CONTAINER_PREFIX = re.compile(r"^[ \t>*+\-\d.)]{64,}", re.MULTILINE)
 _DEEP_INDENT = re.compile(r"^[ \t]{256,}\S", re.MULTILINE)
 _TAGS = re.compile(r"<[^>]*>")
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 
 
 def load_markdown(text: str, name: str, warnings: list[str] | None = None) -> Document:
@@ -89,18 +98,32 @@ class _TooDeep(Exception):
     """The parser reached its nesting limit, where it skips the rest of the container."""
 
 
+def _parser() -> MarkdownIt:
+    """CommonMark with GFM tables, front matter, footnotes, definition lists and grid tables."""
+    md = MarkdownIt("commonmark", {"maxNesting": PARSER_DEPTH}).enable("table")
+    for plugin in (front_matter_plugin, footnote_plugin, deflist_plugin, pandoc_tables_plugin):
+        md.use(plugin)
+    return md
+
+
 def _parse(text: str, name: str, warnings: list[str]) -> Document:
-    parser = MarkdownIt("commonmark", {"maxNesting": PARSER_DEPTH}).enable("table")
-    tokens = parser.parse(text)
+    md = _parser()
+    tokens = md.parse(text)
     if any(token.nesting == 1 and token.level >= PARSER_DEPTH - 1 for token in tokens):
         # Whatever that container held is gone from the tokens: read it all as plain text.
         raise _TooDeep
     source_lines = text.split("\n")
     units: list[Unit] = []
+    notes: list[Unit] = []  # footnotes, read after the body
+    target = units  # where the next units go: the body, or `notes` inside a footnote
+    metadata: dict = {}
     quote_depth = 0
     list_depth = 0
     ordered: list[list[int]] = []  # per open list: [next number] or [] when bulleted
     pending_marker: str | None = None  # set by list_item_open, used by its first paragraph
+    pending_note: str | None = None  # "[1]" set by footnote_open, used by its first paragraph
+    term: str | None = None  # the definition list term whose definitions are being read
+    in_term = False
     row: list[str] | None = None
     row_links: list[str] = []
     row_lazy = False
@@ -108,7 +131,9 @@ def _parse(text: str, name: str, warnings: list[str]) -> Document:
     heading_level = 0
     for index, token in enumerate(tokens):
         kind = token.type
-        if kind == "blockquote_open":
+        if kind == "front_matter":
+            metadata = _front_matter_metadata(token.content)
+        elif kind == "blockquote_open":
             quote_depth += 1
         elif kind == "blockquote_close":
             quote_depth -= 1
@@ -128,12 +153,26 @@ def _parse(text: str, name: str, warnings: list[str]) -> Document:
                 pending_marker = "•"
         elif kind == "list_item_close":
             pending_marker = None
+        elif kind == "footnote_open":
+            target = notes
+            pending_note = f"[{token.meta['id'] + 1}]"
+        elif kind == "footnote_close":
+            target, pending_note = units, None
+        elif kind == "dt_open":
+            in_term = True
+        elif kind == "dt_close":
+            in_term = False
+        elif kind == "dl_close":
+            term = None
         elif kind == "heading_open":
             heading_level = int(token.tag[1:])
         elif kind == "heading_close":
             heading_level = 0
-        elif kind == "table_open":
+        elif kind in ("table_open", "grid_table", "simple_table"):
             table_index += 1
+            if kind != "table_open":
+                rows = table_rows(token.content) if kind == "grid_table" else simple_rows(token.content)
+                target.extend(_grid_units(md, rows, table_index))
         elif kind == "tr_open":
             row, row_links = [], []
             line = token.map[0] if token.map else None
@@ -141,12 +180,12 @@ def _parse(text: str, name: str, warnings: list[str]) -> Document:
             row_lazy = line is not None and line < len(source_lines) and "|" not in source_lines[line]
         elif kind == "tr_close" and row is not None:
             if row_lazy:
-                units.extend(_paragraph_units([(" ".join(c for c in row if c), row_links)], 0, 0))
+                target.extend(_paragraph_units([(" ".join(c for c in row if c), row_links)], 0, 0))
             else:
                 meta = {"table": table_index, "links": row_links} if row_links else {"table": table_index}
                 if tokens[index - 1].type == "th_close":
                     meta["header"] = True
-                units.append(Unit("table_row", CELL_GAP.join(cell.strip() for cell in row), 0, meta))
+                target.append(Unit("table_row", CELL_GAP.join(cell.strip() for cell in row), 0, meta))
             row = None
         elif kind == "inline":
             lines = _render_inline(token)
@@ -159,27 +198,33 @@ def _parse(text: str, name: str, warnings: list[str]) -> Document:
                 links = [link for _, links in lines for link in links]
                 unit_kind = "quote" if quote_depth else "heading"
                 level = quote_depth if quote_depth else heading_level
-                units.append(Unit(unit_kind, joined, level, {"links": links} if links else {}))
+                target.append(Unit(unit_kind, joined, level, {"links": links} if links else {}))
+            elif in_term:
+                term = " ".join(text.strip() for text, _ in lines)
+                links = [link for _, links in lines for link in links]
+                target.append(Unit("paragraph", term, 0, {"links": links} if links else {}))
+            elif term is not None and not list_depth and not quote_depth:
+                # A definition: a bulleted item under its term, not the ":" that marked it.
+                definition = " ".join(text.strip() for text, _ in lines)
+                links = [link for _, links in lines for link in links]
+                meta = {"term": term, "marker": "•", **({"links": links} if links else {})}
+                target.append(Unit("list_item", f"• {definition}", 1, meta))
             else:
                 new = _paragraph_units(lines, quote_depth, list_depth, pending_marker)
                 pending_marker = None
-                units.extend(new)
+                if pending_note and new:
+                    new[0].text = f"{pending_note} {new[0].text}"
+                    new[0].meta["footnote"] = int(pending_note[1:-1])
+                    pending_note = None
+                target.extend(new)
         elif kind in ("fence", "code_block"):
-            units.append(Unit("code", _dedent(token.content), quote_depth, {"info": token.info.strip()} if token.info else {}))
+            target.append(Unit("code", _code_text(token.content), quote_depth, {"info": token.info.strip()} if token.info else {}))
         elif kind == "html_block":
             stripped = _TAGS.sub(" ", re.sub(r"<!--.*?-->", " ", token.content, flags=re.S))
             if stripped.strip():
-                units.extend(_paragraph_units([(" ".join(stripped.split()), [])], quote_depth, 0))
-    title = None
-    first = units[0] if units else None
-    if first is not None and first.kind == "heading":
-        title = first.text
-    elif first is not None and first.kind == "paragraph" and "\n" not in first.text and len(first.text) < 100:
-        # A short first line before any heading is the title of pasted text.
-        title = first.text
-        first.kind, first.level = "heading", 1
-    else:
-        title = next((u.text for u in units if u.kind == "heading"), None)
+                target.extend(_paragraph_units([(" ".join(stripped.split()), [])], quote_depth, 0))
+    units.extend(notes)
+    title = _choose_title(units, metadata, name)
     builder = DocumentBuilder()
     previous_table = None
     for unit in units:
@@ -187,7 +232,65 @@ def _parse(text: str, name: str, warnings: list[str]) -> Document:
         tight = table is not None and table == previous_table
         builder.add(unit.kind, unit.text, unit.level, unit.meta, tight=tight)
         previous_table = table
-    return builder.build(title or title_from_name(name), "markdown", warnings)
+    document = builder.build(title, "markdown", warnings)
+    document.metadata = metadata
+    return document
+
+
+def _front_matter_metadata(raw: str) -> dict:
+    """{"front_matter": every key, "title", "author" (a list), "date"} from the front matter."""
+    data = parse_front_matter(clean(raw))
+    if not data:
+        return {}
+    metadata: dict = {"front_matter": data}
+    title = data.get("title")
+    if isinstance(title, list):
+        title = " ".join(title)
+    if title and title.strip():
+        metadata["title"] = title.strip()
+    author = data.get("author", data.get("authors"))
+    if isinstance(author, str) and author.strip():
+        author = [author.strip()]
+    if author:
+        metadata["author"] = author
+    date = data.get("date")
+    if isinstance(date, str) and date.strip():
+        metadata["date"] = date.strip()
+    return metadata
+
+
+def _choose_title(units: list[Unit], metadata: dict, name: str) -> str:
+    """Front matter's title, else the first level-1 heading, else a short first line, else the
+    file name: a first heading `## Summary` names a section, not the document."""
+    if metadata.get("title"):
+        return metadata["title"]
+    first_h1 = next((u.text for u in units if u.kind == "heading" and u.level == 1), None)
+    if first_h1:
+        return first_h1
+    first = units[0] if units else None
+    if first is not None and first.kind == "paragraph" and "\n" not in first.text and len(first.text) < 100:
+        # A short first line before any heading is the title of pasted text.
+        first.kind, first.level = "heading", 1
+        return first.text
+    return title_from_name(name)
+
+
+def _grid_units(md: MarkdownIt, rows: list[tuple[list[str], bool]], table: int) -> list[Unit]:
+    """A pandoc table's rows as table_row units, each cell's inline markup read like a paragraph's."""
+    units = []
+    for cells, header in rows:
+        texts, links = [], []
+        for cell in cells:
+            rendered = [line for token in md.parseInline(cell) for line in _render_inline(token)]
+            texts.append(" ".join(text for text, _ in rendered).strip())
+            links.extend(link for _, found in rendered for link in found)
+        meta: dict = {"table": table}
+        if links:
+            meta["links"] = links
+        if header:
+            meta["header"] = True
+        units.append(Unit("table_row", CELL_GAP.join(texts), 0, meta))
+    return units
 
 
 def _paragraph_units(
@@ -237,6 +340,8 @@ def _render_inline(token) -> list[tuple[str, list[str]]]:
             href = child.attrGet("href")
             if href:
                 lines[-1][1].append(str(href))
+        elif kind == "footnote_ref":
+            lines[-1][0].append(f"[{child.meta['id'] + 1}]")
         elif kind == "image":
             lines[-1][0].append(child.content)
         elif kind == "html_inline" and child.content.lower().startswith("<br"):
@@ -244,5 +349,7 @@ def _render_inline(token) -> list[tuple[str, list[str]]]:
     return [("".join(parts), links) for parts, links in lines]
 
 
-def _dedent(code: str) -> str:
-    return textwrap.dedent(code.expandtabs(4)).strip("\n").rstrip()
+def _code_text(code: str) -> str:
+    """A code block's text exactly as written: every line's indentation and tabs kept (only
+    blank lines before and after, and the final newline, go)."""
+    return _LEADING_BLANK_LINES.sub("", code).rstrip()

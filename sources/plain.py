@@ -11,8 +11,14 @@ Text is split into chunks on blank lines. Each chunk is read in one of three way
 - *short* (only short lines that are not wrapped prose: verse, addresses, page chrome):
   the lines stay together as one block, newlines kept; list-marker lines start items.
 
-A short, title-like line followed by prose becomes a heading. Work is per line, never per
-character, so a 10 MB file loads quickly.
+A chunk is read as *short* rather than *wrapped* when it looks like verse (nearly every line
+starts with a capital and many end at a stop), so a poem is never joined into prose.
+
+A short, title-like line followed by prose becomes a heading, and so does a line of its own
+naming a book's division or chapter ("BOOK II", "CHAPTER 1. Loomings.") or a short line in
+capitals. A Project Gutenberg file is read from its START to its END marker only, titled by
+its header's `Title:` (`gutenberg`), whose fields become `Document.metadata`. Work is per
+line, never per character, so a 10 MB file loads quickly.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from pathlib import Path
 
 from postil.sources.builder import DocumentBuilder
 from postil.sources.document import Document
+from postil.sources.gutenberg import find_book
 from postil.sources.normalise import clean
 
 LONG_LINE = 100
@@ -32,6 +39,13 @@ _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
 _LIST_ITEM = re.compile(r"([•◦▪‣●○■□–*+-]|\d{1,3}[.)])[ \t]+(?=\S)")
 _BULLETS_AS_DOT = {"*", "+", "-", "–", "●", "▪", "■"}
 _HEADING_END = re.compile(r"[.,;:]$")
+_NUMBER = r"(?:[IVXLCDM]+|\d{1,4}|[A-Z][a-z]+(?:[- ][A-Za-z]+)?|[A-Z]+)"
+_DIVISION = re.compile(rf"^(?:BOOK|PART|VOLUME|Book|Part|Volume)\s+{_NUMBER}\b")
+_CHAPTER = re.compile(
+    rf"^(?:CHAPTER|Chapter|SECTION|Section|CANTO|Canto|ACT|Act|SCENE|Scene|STAVE|Stave|LETTER|Letter)\s+{_NUMBER}\b"
+    r"|^(?:[IVXLCDM]+|\d{1,3})\.?$"  # a numeral alone: "XIV." or "3"
+)
+_VERSE_END = re.compile(r"[,;:!?]$")
 
 
 @dataclass
@@ -54,18 +68,25 @@ def load_text(text: str, name: str, warnings: list[str] | None = None) -> Docume
         warnings: decoding warnings to carry into the Document.
     """
     text = clean(text)
+    book = find_book(text)
+    metadata = book.metadata() if book else {}
+    if book:
+        # Only the book: the Gutenberg header and licence are not what the reviewer cites.
+        text = text[book.body_start : book.body_end]
     units: list[Unit] = []
     for chunk in _BLANK_LINES.split(text):
         # map/filter keep the per-line work in C: a 10 MB book has ~150,000 lines.
         lines = list(filter(None, map(str.strip, chunk.split("\n"))))
         if lines:
             units.extend(split_lines(lines))
-    title = title_for(text, name)
+    title = metadata.get("title") or title_for(text, name)
     mark_headings(units, title)
     builder = DocumentBuilder()
     for unit in units:
         builder.add(unit.kind, unit.text, unit.level, unit.meta, cleaned=True)
-    return builder.build(title, "text", warnings)
+    document = builder.build(title, "text", warnings)
+    document.metadata = metadata
+    return document
 
 
 def split_lines(lines: list[str], lists: bool = True) -> list[Unit]:
@@ -79,7 +100,7 @@ def split_lines(lines: list[str], lists: bool = True) -> list[Unit]:
     # that would have fitted on it ended on purpose (a heading, a paragraph's end).
     first_words = [line.partition(" ")[0] for line in lines[1:]]
     breaks = [n + 1 + len(word) > width for n, word in zip(lengths, first_words)]
-    wrapped = width >= 40 and sum(breaks) * 10 >= len(breaks) * 6
+    wrapped = width >= 40 and sum(breaks) * 10 >= len(breaks) * 6 and not _verse(lines)
     has_items = lists and any(map(_LIST_ITEM.match, lines))
     if wrapped and not has_items and all(breaks):
         return [_joined(lines, " ", lists)]  # the common case: one flowing paragraph
@@ -126,12 +147,40 @@ def line_unit(line: str, lists: bool = True) -> Unit:
     return Unit("list_item", f"{marker} {rest}", 1, {"marker": marker})
 
 
+def _verse(lines: list[str]) -> bool:
+    """Lines that each start with a capital and often end at a stop, as verse does and
+    wrapped prose does not (two lines: the first ends at a comma or the like, as a couplet's
+    or an address's does)."""
+    starts = [_starts_upper(line) for line in lines[1:]]
+    if len(lines) == 2:
+        return starts[0] and bool(_VERSE_END.search(lines[0]))
+    stops = sum(line[-1] in ",;:.!?" for line in lines)
+    return sum(starts) * 4 >= len(starts) * 3 and stops * 5 >= len(lines) * 2
+
+
+def _starts_upper(line: str) -> bool:
+    first = next((ch for ch in line if ch.isalpha()), "")
+    return first.isupper()
+
+
 def mark_headings(units: list[Unit], title: str | None = None) -> None:
     """Make short, title-like paragraph lines followed by prose into headings (in place).
 
-    The first unit becomes a level-1 heading when it is the document's title.
+    The first unit becomes a level-1 heading when it is the document's title. A line of
+    its own that names a book's division ("BOOK II", "PART ONE") or chapter ("CHAPTER 1.
+    Loomings.", "XIV.") is a heading whatever follows it, and so is a short upper-case line
+    ("ETYMOLOGY."); chapters sit one level below divisions when the book has them.
     """
+    lone = [u.kind == "paragraph" and u.single_line and len(u.text) <= 80 for u in units]
+    has_divisions = any(ok and _DIVISION.match(u.text) for ok, u in zip(lone, units))
     for index, unit in enumerate(units):
+        if lone[index] and not (index <= 1 and unit.text == title):
+            if _DIVISION.match(unit.text):
+                unit.kind, unit.level = "heading", 2
+                continue
+            if _CHAPTER.match(unit.text) or _shouting(unit.text):
+                unit.kind, unit.level = "heading", 3 if has_divisions else 2
+                continue
         if unit.kind != "paragraph" or not unit.single_line or not _heading_like(unit.text):
             continue
         if index <= 1 and title is not None and unit.text == title:
@@ -142,9 +191,17 @@ def mark_headings(units: list[Unit], title: str | None = None) -> None:
             unit.kind, unit.level = "heading", 2
 
 
+def _shouting(line: str) -> bool:
+    """A short line in capitals ("ETYMOLOGY.", "THE SMALL WHALE"): a heading in a book."""
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 3 and len(line) <= 60 and len(line.split()) <= 8 and all(ch.isupper() for ch in letters)
+
+
 def _heading_like(line: str) -> bool:
     if len(line) > 90 or len(line.split()) > 14 or _HEADING_END.search(line):
         return False
+    if line.startswith("(") and line.endswith(")"):
+        return False  # an aside: "(Supplied by a Late Consumptive Usher...)"
     first = next((ch for ch in line if ch.isalnum()), "")
     return first.isupper() or first.isdigit() and any(ch.isalpha() for ch in line)
 

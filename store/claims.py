@@ -14,6 +14,11 @@ once, because they are one source's voice. A relation nobody used has count 0.
 Example: a1 (source A) supports t4 (source T), f1 (source F) supports t4, and a2 (source A)
 qualifies a1. The cluster {a1, a2, f1, t4} has supports = 2 (A and F), qualifies = 1 (A),
 contradicts = 0.
+
+`claims` is the claims view's list: every highlight tagged as a claim (CLAIM_TAGS), linked
+or not, and every other highlight something is linked to (a link treats its TO end as a
+claim), each with the highlights linked to it, so that a claim with nothing linked, or with
+no caveat among its links, can be flagged.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+from postil.store.reviewers import BlindView
 
 
 @dataclass
@@ -34,6 +41,7 @@ class ClaimHighlight:
     source_title: str
     start: int
     created_at: str
+    author: str = ""
 
 
 @dataclass
@@ -62,13 +70,91 @@ class Cluster:
         return self.counts.get("qualifies", 0)
 
 
-def clusters(db: sqlite3.Connection) -> list[Cluster]:
+CLAIM_TAGS = ("outcome", "mechanism")
+"""Tags that make a highlight a claim."""
+CAVEAT_RELATIONS = ("qualifies", "contradicts")
+CAVEAT_TAG = "caveat"
+
+
+@dataclass
+class ClaimLink:
+    """A link of a claim, seen from the claim."""
+
+    relation: str
+    outgoing: bool
+    """True: the claim is the FROM end ("claim supports other"); False: "other qualifies claim"."""
+    other: ClaimHighlight
+
+
+@dataclass
+class Claim:
+    """A highlight tagged as a claim, with its links (incoming first, then by relation)."""
+
+    highlight: ClaimHighlight
+    links: list[ClaimLink] = field(default_factory=list)
+
+    @property
+    def has_caveat(self) -> bool:
+        """A link that qualifies or contradicts it (either way), or to a highlight tagged caveat."""
+        return any(l.relation in CAVEAT_RELATIONS or CAVEAT_TAG in l.other.tags for l in self.links)
+
+
+def claims(db: sqlite3.Connection, tags: tuple[str, ...] = CLAIM_TAGS, *, view: BlindView | None = None) -> list[Claim]:
+    """Every highlight tagged with one of `tags` or at the TO end of a link, in source-title
+    then document order, with the highlights linked to it.
+
+    Args:
+        view: blind mode: highlights hidden from this reviewer are left out, as claims and as
+            linked highlights.
+    """
+    marks = ",".join("?" * len(tags))
+    ids = [row[0] for row in db.execute(
+        f"""SELECT ht.highlight_id FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
+            WHERE t.name IN ({marks}) UNION SELECT to_id FROM links""",
+        list(tags),
+    )]
+    if not ids:
+        return []
+    rows = []
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        chunk_marks = ",".join("?" * len(chunk))
+        rows.extend(db.execute(
+            f"SELECT from_id, to_id, relation FROM links WHERE from_id IN ({chunk_marks}) OR to_id IN ({chunk_marks})",
+            chunk + chunk,
+        ))
+    info = _highlight_info(db, sorted({*ids, *(r[0] for r in rows), *(r[1] for r in rows)}))
+    if view is not None and view.blind:
+        info = {i: h for i, h in info.items() if view.shows_work_of(h.author, h.source_id)}
+    found = {i: Claim(info[i]) for i in ids if i in info}
+    for from_id, to_id, relation in rows:
+        if from_id in found and to_id in info:
+            found[from_id].links.append(ClaimLink(relation, True, info[to_id]))
+        if to_id in found and from_id in info:
+            found[to_id].links.append(ClaimLink(relation, False, info[from_id]))
+    for claim in found.values():
+        claim.links.sort(key=lambda l: (l.outgoing, l.relation, l.other.source_title.casefold(), l.other.start))
+    return sorted(
+        found.values(),
+        key=lambda c: (c.highlight.source_title.casefold(), c.highlight.source_id, c.highlight.start, c.highlight.id),
+    )
+
+
+def clusters(db: sqlite3.Connection, view: BlindView | None = None) -> list[Cluster]:
     """Every cluster of linked highlights, largest (most highlights) first.
 
     Ties are broken by more sources, then more links, then the earliest highlight's creation
     time, so the order is stable between calls.
+
+    Args:
+        view: blind mode: links with an end hidden from this reviewer are left out.
     """
     links = db.execute("SELECT from_id, to_id, relation FROM links").fetchall()
+    if view is not None and view.blind and links:
+        ends = {hid: (author, source_id) for hid, author, source_id in db.execute(
+            "SELECT id, author, source_id FROM highlights WHERE id IN "
+            "(SELECT from_id FROM links UNION SELECT to_id FROM links)")}
+        links = [l for l in links if all(view.shows_work_of(*ends[end]) for end in l[:2] if end in ends)]
     if not links:
         return []
     parent: dict[str, str] = {}
@@ -125,12 +211,12 @@ def _highlight_info(db: sqlite3.Connection, ids: list[str]) -> dict[str, ClaimHi
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
         marks = ",".join("?" * len(chunk))
-        for hid, quote, source_id, title, start, created in db.execute(
-            f"""SELECT h.id, h.quote, h.source_id, s.title, h.start, h.created_at
+        for hid, quote, source_id, title, start, created, author in db.execute(
+            f"""SELECT h.id, h.quote, h.source_id, s.title, h.start, h.created_at, h.author
                 FROM highlights h JOIN sources s ON s.id = h.source_id WHERE h.id IN ({marks})""",
             chunk,
         ):
-            found[hid] = ClaimHighlight(hid, quote, [], source_id, title, start, created)
+            found[hid] = ClaimHighlight(hid, quote, [], source_id, title, start, created, author)
         for hid, name in db.execute(
             f"""SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
                 WHERE ht.highlight_id IN ({marks}) ORDER BY t.id""",
@@ -140,4 +226,4 @@ def _highlight_info(db: sqlite3.Connection, ids: list[str]) -> dict[str, ClaimHi
     return found
 
 
-__all__ = ["ClaimHighlight", "Cluster", "clusters"]
+__all__ = ["Claim", "ClaimHighlight", "ClaimLink", "Cluster", "claims", "clusters"]

@@ -262,3 +262,12 @@ def database_path(db: sqlite3.Connection) -> str:
     """The file behind a connection (for messages)."""
     row = db.execute("PRAGMA database_list").fetchone()
     return row[2] if row else ""
+
+
+def data_version(db: sqlite3.Connection) -> int:
+    """A number that changes when another connection (another `postil`) commits to the file.
+
+    `PRAGMA data_version` costs no read of the database: the app polls it to notice sources
+    added elsewhere. This connection's own writes leave it unchanged.
+    """
+    return db.execute("PRAGMA data_version").fetchone()[0]

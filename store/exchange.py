@@ -91,8 +91,13 @@ class MergeReport:
         return bool(self.added or self.updated or self.links_added)
 
 
-def merge(db: sqlite3.Connection, incoming: list[Incoming]) -> MergeReport:
-    """Merge highlights (and their outgoing links) into the database; see the module notes."""
+def merge(db: sqlite3.Connection, incoming: list[Incoming], *, theirs_win: bool = False) -> MergeReport:
+    """Merge highlights (and their outgoing links) into the database; see the module notes.
+
+    Args:
+        theirs_win: the file is its author's own record of their highlights (a teammate's
+            file in a team sync): where it differs from ours, it wins whatever the dates.
+    """
     report = MergeReport()
     with write(db):
         existing = {h.id: h for h in get_highlights(db, [item.id for item in incoming])}
@@ -111,7 +116,7 @@ def merge(db: sqlite3.Connection, incoming: list[Incoming]) -> MergeReport:
                     texts[source_id] = source_text(db, source_id)
                 _add(db, item, source_id, texts[source_id], report)
             else:
-                _reconcile(db, ours, item, report)
+                _reconcile(db, ours, item, report, theirs_win)
         for item in placed:
             for link in item.links:
                 _add_link(db, item.id, link, report)
@@ -162,12 +167,13 @@ def _differences(ours: Highlight, item: Incoming) -> list[str]:
     return fields
 
 
-def _reconcile(db: sqlite3.Connection, ours: Highlight, item: Incoming, report: MergeReport) -> None:
+def _reconcile(db: sqlite3.Connection, ours: Highlight, item: Incoming, report: MergeReport,
+               theirs_win: bool = False) -> None:
     fields = _differences(ours, item)
     if not fields:
         report.unchanged += 1
         return
-    theirs_newer = (item.updated_at or "") > (ours.updated_at or "")
+    theirs_newer = theirs_win or (item.updated_at or "") > (ours.updated_at or "")
     report.conflicts.append(
         Conflict(ours.id, "theirs" if theirs_newer else "ours", ours.updated_at, item.updated_at, fields)
     )

@@ -306,6 +306,31 @@ def set_note(
         return get_highlight(db, highlight_id)
 
 
+def edit_highlight(
+    db: sqlite3.Connection, highlight_id: str, *, note: str | None = None,
+    add_tags: Iterable[str] = (), remove_tags: Iterable[str] = (),
+) -> Highlight:
+    """Change a highlight's note and tags in one transaction (all of it, or nothing).
+
+    Raises:
+        NotFound: no such highlight, or a tag to remove that it does not carry.
+    """
+    with write(db):
+        current = get_highlight(db, highlight_id)
+        carried = {t.casefold() for t in current.tags}
+        for name in remove_tags:
+            if name.casefold() not in carried:
+                raise NotFound(f"tag {name!r} is not on highlight {highlight_id[:8]}")
+            remove_tag(db, highlight_id, name)
+        for name in add_tags:
+            if name.casefold() not in carried:
+                _attach_tag(db, highlight_id, name)
+        if note is not None:
+            db.execute("UPDATE highlights SET note = ? WHERE id = ?", [note, highlight_id])
+        _touch(db, highlight_id)
+        return get_highlight(db, highlight_id)
+
+
 def snapshot(db: sqlite3.Connection, highlight_id: str) -> HighlightSnapshot:
     return HighlightSnapshot(get_highlight(db, highlight_id), links_of(db, highlight_id))
 

@@ -144,7 +144,7 @@ def link_views(db: sqlite3.Connection, highlight_id: str) -> list[LinkView]:
     for row in db.execute(
         f"""SELECT {_LINK_COLUMNS},
                    CASE WHEN l.from_id = :h THEN 'out' ELSE 'in' END AS direction,
-                   o.id, o.quote, o.source_id, s.title
+                   o.id, o.quote, o.source_id, s.title, o.author
             FROM links l
             JOIN highlights o ON o.id = CASE WHEN l.from_id = :h THEN l.to_id ELSE l.from_id END
             JOIN sources s ON s.id = o.source_id

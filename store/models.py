@@ -97,6 +97,8 @@ class LinkView:
     other_quote: str
     other_source_id: int
     other_source_title: str
+    other_author: str = ""
+    """Who made the highlight at the other end (blind mode hides other reviewers' ends)."""
 
 
 @dataclass

@@ -151,6 +151,10 @@ def _ordered_tags(db: sqlite3.Connection) -> list[str]:
     return first + [n for n in names if n not in first]
 
 
+UNREAD_NAMED = 5
+"""Unread sources named in their one warning; the rest are counted."""
+
+
 def _short(title: str) -> str:
     title = " ".join(title.split())
     return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1].rstrip() + "…"
@@ -207,11 +211,20 @@ def _warnings(db: sqlite3.Connection, ov: Overview) -> list[BalanceWarning]:
                 f"{_plural(n, 'outcome')} with contradicting evidence", query, "balance"
             ))
 
-    for src in ov.sources:
-        if not src.highlight_count:
-            out.append(BalanceWarning(
-                f"{_short(src.title)}: no highlights yet", f"source:{src.id}", "coverage"
-            ))
+    # Unread sources are one line: one each flooded the list in a library being started
+    # (the welcome guide too), hiding the warnings about the sources being reviewed.
+    unread = [src for src in ov.sources if not src.highlight_count]
+    if len(unread) == 1:
+        out.append(BalanceWarning(
+            f"{_short(unread[0].title)}: no highlights yet", f"source:{unread[0].id}", "coverage"
+        ))
+    elif unread:
+        titles = "; ".join(_short(src.title) for src in unread[:UNREAD_NAMED])
+        more = f"; and {len(unread) - UNREAD_NAMED} more" if len(unread) > UNREAD_NAMED else ""
+        out.append(BalanceWarning(
+            f"{len(unread)} sources with no highlights yet: {titles}{more}",
+            "source:" + ",".join(str(src.id) for src in unread), "coverage",
+        ))
 
     annotated = [s for s in ov.sources if s.highlight_count]
     if len(annotated) > 1:

@@ -53,6 +53,9 @@ _COLUMNS = (
     "h.created_at, h.updated_at, h.version, h.anchor_status"
 )
 _ORDER = "ORDER BY s.title COLLATE NOCASE, s.id, h.start, h.pk"
+
+Restriction = tuple[str, list] | None
+"""An extra SQL predicate on `highlights h` with its parameters (None: no restriction)."""
 """Source title, then position; equal starts by creation. Matches the indexes of migration
 0002 so that ordering needs no table lookups (see bench/bench_search.py)."""
 
@@ -320,11 +323,66 @@ def where_clause(db: sqlite3.Connection, query: str | Node) -> tuple[str, list]:
     return _Compiler(db).compile(_parsed(query))
 
 
+@dataclass
+class TextQuery:
+    """What a query asks of the sources' own text (see `text_query`)."""
+
+    fts: str
+    """FTS5 MATCH expression over `sources_fts.text`."""
+    terms: list[str]
+    """The words and phrases, for locating and emphasising passages."""
+    source_ids: set[int] | None
+    """Only these sources (from `source:`), or None for all."""
+    excluded: set[int]
+    """Sources a negated `source:` leaves out."""
+    any_term: bool
+    """An OR query: a passage needs one of the terms, not all of them."""
+
+
+def text_query(db: sqlite3.Connection, query: str | Node) -> TextQuery | None:
+    """The query's words as a search of the sources' text, or None when it has none or when
+    it also filters highlights (tag:, has:, rel:, a column, ...), which text cannot have.
+
+    Raises:
+        QueryError: a malformed query.
+    """
+    node = _parsed(query)
+    parts = list(node.children) if isinstance(node, And) else [node]
+    text, sources, excluded = [], None, set()
+    compiler = _Compiler(db)
+    for part in parts:
+        if _fts_expr(part) is not None and not _has_column(part):
+            text.append(part)
+        elif isinstance(part, Term) and part.field == "source":
+            ids = {i for v in part.values for i in compiler._match_sources(v)}
+            if part.negated:
+                excluded |= ids
+            else:
+                sources = ids if sources is None else sources & ids
+        else:
+            return None
+    if not text:
+        return None
+    fts = " AND ".join(f"({_fts_expr(part)})" for part in text)
+    return TextQuery(f"text : ({fts})", match_terms(node), sources, excluded, _has_or(node))
+
+
+def _has_column(node: Node) -> bool:
+    if isinstance(node, (Words, Phrase)):
+        return node.column is not None
+    return isinstance(node, (And, Or)) and any(_has_column(c) for c in node.children)
+
+
+def _has_or(node: Node) -> bool:
+    return isinstance(node, Or) or (isinstance(node, And) and any(_has_or(c) for c in node.children))
+
+
 WALK_BUDGET = 40
 """Progress-handler calls (1,000 VM steps each; 40 is about 7 ms) a walk in result order may take."""
 
 
-def _walk_in_order(db: sqlite3.Connection, node: Node, page: list[int]) -> list[int] | None:
+def _walk_in_order(db: sqlite3.Connection, node: Node, page: list[int],
+                   restrict: Restriction = None) -> list[int] | None:
     """A page of matches found by walking highlights in result order, or None if too slow.
 
     A broad query (one tag, has:link, has:note) matches so many rows that sorting them all
@@ -333,7 +391,7 @@ def _walk_in_order(db: sqlite3.Connection, node: Node, page: list[int]) -> list[
     would walk far; the walk is then cut off by a step budget and the caller's indexed plan
     (find the few matches, sort them) runs instead.
     """
-    where, params = _Compiler(db, walk=True).compile(node)
+    where, params = _restricted(_Compiler(db, walk=True).compile(node), restrict)
     sql = (
         "SELECT h.pk FROM sources s CROSS JOIN highlights h ON h.source_id = s.id "
         f"WHERE {where} {_ORDER} LIMIT ? OFFSET ?"
@@ -358,7 +416,8 @@ def _walk_in_order(db: sqlite3.Connection, node: Node, page: list[int]) -> list[
 
 
 def search_hits(
-    db: sqlite3.Connection, query: str | Node, *, limit: int | None = None, offset: int = 0
+    db: sqlite3.Connection, query: str | Node, *, limit: int | None = None, offset: int = 0,
+    restrict: Restriction = None,
 ) -> list[SearchHit]:
     """Highlights matching `query` with their source titles, in source then document order.
 
@@ -367,17 +426,19 @@ def search_hits(
         query: query text or a parsed AST; empty text means every highlight.
         limit: at most this many results (None: all).
         offset: skip this many first (paging).
+        restrict: a further SQL predicate on `highlights h` and its parameters, e.g. what
+            blind mode hides (store.reviewers.BlindView.restriction).
 
     Raises:
         QueryError: malformed query, or a tag/relation name that does not exist.
     """
     node = _parsed(query)
-    if limit is None and isinstance(node, And) and not node.children:
+    if limit is None and restrict is None and isinstance(node, And) and not node.children:
         return _every_hit(db, max(0, int(offset)))
     page = [-1 if limit is None else max(0, int(limit)), max(0, int(offset))]
-    pks = _walk_in_order(db, node, page) if limit is not None else None
+    pks = _walk_in_order(db, node, page, restrict) if limit is not None else None
     if pks is None:
-        where, params = _Compiler(db).compile(node)
+        where, params = _restricted(_Compiler(db).compile(node), restrict)
         # Two steps: order and page only the row keys (narrow rows sort fast, and the indexes
         # cover them), then read the full rows of that page.
         keys = (
@@ -428,20 +489,28 @@ def _every_hit(db: sqlite3.Connection, offset: int) -> list[SearchHit]:
     return hits
 
 
+def _restricted(compiled: tuple[str, list], restrict: Restriction) -> tuple[str, list]:
+    if restrict is None:
+        return compiled
+    where, params = compiled
+    return f"({where}) AND ({restrict[0]})", [*params, *restrict[1]]
+
+
 def search(
-    db: sqlite3.Connection, query: str | Node, *, limit: int | None = None, offset: int = 0
+    db: sqlite3.Connection, query: str | Node, *, limit: int | None = None, offset: int = 0,
+    restrict: Restriction = None,
 ) -> list[Highlight]:
     """Highlights matching `query`, tags and link counts filled, in source then document order.
 
     Sources are ordered by title (case-insensitive), highlights by position in each source.
     See `search_hits` for the arguments and errors.
     """
-    return [hit.highlight for hit in search_hits(db, query, limit=limit, offset=offset)]
+    return [hit.highlight for hit in search_hits(db, query, limit=limit, offset=offset, restrict=restrict)]
 
 
-def count(db: sqlite3.Connection, query: str | Node) -> int:
+def count(db: sqlite3.Connection, query: str | Node, *, restrict: Restriction = None) -> int:
     """How many highlights match `query` (raises QueryError like `search`)."""
-    where, params = where_clause(db, query)
+    where, params = _restricted(where_clause(db, query), restrict)
     return db.execute(f"SELECT count(*) FROM highlights h WHERE {where}", params).fetchone()[0]
 
 

@@ -13,6 +13,7 @@ from postil.store.clock import now
 from postil.store.db import write
 from postil.store.errors import Ambiguous, NotFound
 from postil.store.models import Source, SourceInfo
+from postil.store.offsets import has_offsets, save_offsets
 from postil.store.reanchor import reanchor_source
 
 _INFO_COLUMNS = """
@@ -35,12 +36,15 @@ class AddResult:
     block_count: int
     reanchor: object | None = None
     """A store.reanchor.ReanchorReport when an update moved highlights."""
+    previous_origin: str | None = None
+    """Where the source was read from before, when the same bytes came from a new place."""
 
 
 def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
     """Store a loaded source, or update the source with the same origin in place.
 
-    Bytes seen before (same sha256) change nothing. A changed file with a known origin
+    Bytes seen before (same sha256) change nothing but the origin, when they now come from a
+    new place (the old one is kept in source_origins). A changed file with a known origin
     replaces that source's text and blocks and re-anchors its highlights, all in one
     transaction: a failure leaves the database as it was.
     """
@@ -52,7 +56,18 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
         ).fetchone()
         if same_bytes:
             info = _info(db, same_bytes)
-            return AddResult(info, "unchanged", _block_count(db, info.id))
+            if loaded.offsets is not None and not has_offsets(db, info.id):
+                save_offsets(db, info.id, loaded.offsets)  # imported before maps were kept
+            if info.origin == loaded.origin:
+                return AddResult(info, "unchanged", _block_count(db, info.id))
+            # The file was moved or copied: read it from where it is now (`refresh` would
+            # otherwise keep reading a file that may be gone), and remember both places.
+            _record_origins(db, info.id, [info.origin, loaded.origin])
+            db.execute("UPDATE sources SET origin = ? WHERE id = ?", [loaded.origin, info.id])
+            return AddResult(
+                get_source_info(db, info.id), "unchanged", _block_count(db, info.id),
+                previous_origin=info.origin,
+            )
         existing = db.execute(
             "SELECT id FROM sources WHERE origin = ? ORDER BY id LIMIT 1", [loaded.origin]
         ).fetchone()
@@ -73,6 +88,7 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
             )
             db.execute("DELETE FROM blocks WHERE source_id = ?", [source_id])
             _insert_blocks(db, source_id, document.blocks)
+            save_offsets(db, source_id, loaded.offsets)
 
             report = reanchor_source(db, source_id, document.text)
             return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report)
@@ -88,7 +104,17 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
         # A reused id (a deleted source, foreign keys off) must not inherit a position.
         db.execute("DELETE FROM reading_positions WHERE source_id = ?", [source_id])
         _insert_blocks(db, source_id, document.blocks)
+        if loaded.offsets is not None:
+            save_offsets(db, source_id, loaded.offsets)
         return AddResult(get_source_info(db, source_id), "added", len(document.blocks))
+
+
+def _record_origins(db: sqlite3.Connection, source_id: int, origins: list[str]) -> None:
+    stamp = now()
+    db.executemany(
+        "INSERT OR IGNORE INTO source_origins (source_id, origin, seen_at) VALUES (?, ?, ?)",
+        [(source_id, origin, stamp) for origin in origins],
+    )
 
 
 def _insert_blocks(db: sqlite3.Connection, source_id: int, blocks: list[Block]) -> None:
@@ -185,6 +211,17 @@ def get_block_spans(db: sqlite3.Connection, source_id: int) -> list[tuple[str, i
     return db.execute(
         'SELECT kind, level, start, "end" FROM blocks WHERE source_id = ? ORDER BY seq', [source_id]
     ).fetchall()
+
+
+def table_header_starts(db: sqlite3.Connection, source_id: int) -> set[int]:
+    """Where a source's table header rows start (blocks whose meta says {"header": true})."""
+    return {
+        row[0]
+        for row in db.execute(
+            "SELECT start FROM blocks WHERE source_id = ? AND kind = 'table_row' AND json_extract(meta, '$.header') = 1",
+            [source_id],
+        )
+    }
 
 
 def source_text(db: sqlite3.Connection, source_id: int) -> str:

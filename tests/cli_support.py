@@ -32,14 +32,15 @@ class Run:
 class Postil:
     """`postil --db <tmp>/p.db ...` against one fresh database file."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, author: str = "tester") -> None:
         self.db_path = tmp_path / "p.db"
         self.tmp_path = tmp_path
+        self.author = author
 
     def __call__(self, *args: str, input: str | None = None) -> Run:
         runner = CliRunner()
         result = runner.invoke(
-            cli, ["--db", str(self.db_path), "--author", "tester", *map(str, args)], input=input
+            cli, ["--db", str(self.db_path), "--author", self.author, *map(str, args)], input=input
         )
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception  # a bug in a command: show its traceback in the test
@@ -59,6 +60,10 @@ class Postil:
         assert lines and all(l.startswith("postil: ") for l in lines), run.stderr
         assert "Traceback" not in run.stderr
         return run
+
+    def command(self, *args: str) -> list[str]:
+        """The argv of `python -m postil` on this database."""
+        return [sys.executable, "-m", "postil", "--db", str(self.db_path), *map(str, args)]
 
     def process(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
         """Run `python -m postil` as a separate process (what a user's shell does)."""

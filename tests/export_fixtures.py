@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from postil.sources.document import Block, Document, LoadedSource
+from postil.sources.offsets import build_offset_map
 from postil.store.highlights import create_highlight
 from postil.store.sources import add_source
 
@@ -39,6 +40,7 @@ def add_text_source(db, text: str, title: str, origin: str, blocks: list[Block] 
         origin,
         hashlib.sha256(data).hexdigest(),
         len(data),
+        offsets=build_offset_map(text, text),  # the file holds exactly the reading text
     )
     return add_source(db, loaded).source
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from app_support import add_text, make_app, settle, widget_text
 
+from postil.store.db import open_db
+from postil.tui.screens.main import MainScreen
 from postil.tui.widgets.library import LibraryList
 
 TITLES = [
@@ -71,3 +73,51 @@ async def test_the_detail_line_counts_highlights_and_fits_a_narrow_column(app_se
         await pilot.resize_terminal(80, 24)
         assert await settle(pilot, lambda: entries(library)[0][1] == "3 hl")
         check_entries(library)
+
+
+async def test_a_source_added_by_another_program_appears_in_the_library(app_settings, app_db, monkeypatch):
+    """`postil add` in another terminal while the app runs: the library lists it soon after."""
+    monkeypatch.setattr(MainScreen, "DATA_POLL_SECONDS", 0.05)
+    add_text(app_db, "# First\n\nSome text.\n", "first.md")
+    app = make_app(app_settings, app_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        library = app.screen.query_one(LibraryList)
+        assert await settle(pilot, lambda: "First" in widget_text(library))
+        assert "Second" not in widget_text(library)
+        other = open_db(app_settings.db_path)  # another connection: another process's writes
+        add_text(other, "# Second\n\nMore text.\n", "second.md")
+        other.close()
+        assert await settle(pilot, lambda: "Second" in widget_text(library))
+        assert app.screen.source.title == "First"  # still reading what was open
+
+
+async def test_add_a_file_from_inside_the_app(app_settings, app_db, tmp_path):
+    add_text(app_db, "# First\n\nSome text.\n", "first.md")
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "trial-report.md").write_text("# Trial report\n\nRelapse was rare.\n")
+    app = make_app(app_settings, app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("A")
+        await pilot.pause()
+        field = app.screen.query_one("#path")
+        field.value = ""
+        await pilot.press(*f"{tmp_path}/pap")
+        await pilot.pause(0.2)
+        await pilot.press("right")  # takes the completion
+        assert field.value == f"{tmp_path}/papers/"
+        await pilot.press(*"tri")
+        await pilot.pause(0.2)
+        await pilot.press("right")
+        assert field.value == f"{tmp_path}/papers/trial-report.md"
+        await pilot.press("enter")
+        main = app.screen
+        assert await settle(pilot, lambda: main.source is not None and main.source.title == "Trial report")
+        assert "Trial repo" in widget_text(main.query_one(LibraryList))
+        await pilot.press("A")
+        await pilot.pause()
+        app.screen.query_one("#path").value = str(tmp_path / "nothing.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "no such file" in str(app.screen.query_one("#add-status").content)

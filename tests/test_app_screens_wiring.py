@@ -85,3 +85,23 @@ async def test_a_search_result_opens_in_the_reader(app_settings, app_db):
         assert main.source.id == second
         assert main.reader.cursor == b_start
         assert main.current_id == b.id
+
+
+async def test_a_passage_of_a_source_opens_there_ready_to_mark(app_settings, app_db):
+    add_text(app_db, SAMPLE)
+    second = add_text(app_db, OTHER, "other.md")
+    app = make_app(app_settings, app_db, 1, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        main = app.screen
+        await pilot.press("f", *"another sentence")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is main and main.source.id == second
+        assert main.reader.cursor == store_sources.source_text(app_db, second).index("Another sentence")
+        await pilot.press("v", "w", "1")
+        await pilot.pause()
+    [marked] = store_highlights.highlights_for_source(app_db, second)
+    assert marked.quote.startswith("Another")

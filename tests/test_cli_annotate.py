@@ -109,3 +109,21 @@ def test_tag_delete_asks_when_in_use(postil):
     assert "caveat" not in names and "outcome" not in names
     [h] = postil.ok("highlights", "--json").json()
     assert h["tags"] == []  # the highlight stays, without the tag
+
+
+def test_highlight_edit_and_rm_from_the_command_line(tmp_path):
+    postil = Postil(tmp_path)
+    postil.ok("add", postil.write("a.txt", ARTICLE))
+    hid = postil.ok("mark", "1", "Some relapses followed stressful events.", "--tag", "caveat").stdout.strip()
+    edited = postil.ok("highlight", "edit", hid[:8], "--note", "**n=20**", "--tag", "outcome",
+                       "--untag", "caveat", "--json").json()
+    assert (edited["id"], edited["note"], edited["tags"]) == (hid, "**n=20**", ["outcome"])
+    [listed] = postil.ok("highlights", "--json").json()
+    assert listed["note"] == "**n=20**" and listed["tags"] == ["outcome"]
+    assert "no change asked" in postil.fails("highlight", "edit", hid).stderr
+    assert "not on highlight" in postil.fails("highlight", "edit", hid, "--untag", "anecdote").stderr
+    assert postil.ok("highlights", "--json").json()[0]["tags"] == ["outcome"]  # the failed edit changed nothing
+    removed = postil.ok("highlight", "rm", hid[:8]).stdout
+    assert hid[:8] in removed and "Some relapses" in removed
+    assert postil.ok("highlights", "--json").json() == []
+    assert "no highlight id starts with" in postil.fails("highlight", "rm", hid[:8]).stderr

@@ -24,6 +24,24 @@ def test_add_prints_one_line_per_source_and_again_is_unchanged(postil):
     assert len(postil.ok("sources", "--json").json()) == 2
 
 
+def test_re_adding_the_same_file_from_a_new_place_records_the_new_place(postil, tmp_path):
+    old = postil.write("old/durability.txt", ARTICLE)
+    postil.ok("add", old)
+    new = postil.write("new/durability.txt", ARTICLE)
+    old.unlink()
+    run = postil.ok("add", new)
+    first, moved = run.stdout.splitlines()
+    assert first.endswith("unchanged")
+    assert str(new.resolve()) in moved and str(old.resolve()) in moved
+    [source] = postil.ok("sources", "--json").json()
+    assert source["origin"] == str(new.resolve())
+    # refresh reads the file where it is now, not the one that is gone.
+    new.write_text(ARTICLE + "\nA new paragraph.\n", encoding="utf-8")
+    assert "updated" in postil.ok("refresh", "1").stdout
+    [item] = postil.ok("add", "--json", new).json()
+    assert item["status"] == "unchanged" and item["previous_origin"] is None
+
+
 def test_add_json_gives_objects_with_status(postil):
     article = postil.write("a.txt", ARTICLE)
     [item] = postil.ok("add", "--json", article).json()

@@ -67,8 +67,8 @@ def test_relations_list_and_add(postil):
 def test_search_text_and_json(postil):
     a, b = two_highlights(postil)
     link = postil.ok("link", a, b, "--relation", "contradicts").stdout.strip()
-    lines = postil.ok("search", "relapse").stdout.splitlines()
-    assert len(lines) == 2  # stemming: "relapses" and "relapse"
+    lines = postil.ok("search", "relapse").stdout.split("\n\n")[0].splitlines()
+    assert len(lines) == 2  # stemming: "relapses" and "relapse" (then passages of the text)
     assert postil.ok("search", "tag:caveat").stdout.startswith(a[:8])
     [hit] = postil.ok("search", "rel:contradicts -tag:caveat", "--json").json()
     assert hit["id"] == b and hit["source_title"] == "Other study" and hit["note"] == "bigger n"
@@ -121,3 +121,36 @@ def test_search_nested_500_deep_is_one_line_not_a_traceback(postil):
     assert run.stderr.strip().splitlines() == [
         "postil: nested deeper than 50 groups at column 51; remove some parentheses"
     ]
+
+
+def test_search_query_may_start_with_a_minus(postil):
+    """The README's `-tag:T` syntax works as the first word, without `--`."""
+    two_highlights(postil)
+    hits = postil.ok("search", "-tag:caveat relapse", "--json").json()
+    assert [h["quote"] for h in hits] == ["No relapse was seen"]
+    assert len(postil.ok("search", "-n", "1", "-tag:outcome", "--json").json()) == 1
+    assert len(postil.ok("search", "-n1", "-tag:mechanism").stdout.splitlines()) == 1
+    # Unquoted words are one query, too.
+    assert [h["quote"] for h in postil.ok("search", "-tag:outcome", "relapses", "--json").json()] == [
+        "Some relapses followed stressful events."
+    ]
+
+
+def test_search_shows_passages_of_the_sources_text_apart_from_highlights(tmp_path):
+    postil = Postil(tmp_path)
+    for name, text in [("a.txt", "Alpha\n\nSerotonin rose.\n"), ("b.txt", "Beta\n\nNo serotonin change.\n"),
+                       ("c.txt", "Gamma\n\nSerotonin fell.\n"), ("d.txt", "Delta\n\nNothing here.\n")]:
+        postil.ok("add", postil.write(name, text))
+    hid = postil.ok("mark", "1", "Serotonin rose.").stdout.strip()
+    out = postil.ok("search", "serotonin").stdout.splitlines()
+    assert out[0].startswith(hid[:8]) and "Serotonin rose." in out[0]
+    assert out[1] == "" and out[2] == "2 passages in the sources' text (not highlighted):"
+    assert out[3].split()[:2] == ["2:6", "Beta"] and "No serotonin change." in out[3]
+    assert out[4].split()[:2] == ["3:7", "Gamma"]
+    [passage, _] = postil.ok("search", "serotonin", "--passages", "--json").json()
+    assert passage == {"source_id": 2, "source_title": "Beta", "start": 6, "end": 26,
+                       "match_start": 9, "match_end": 18, "text": "No serotonin change."}
+    assert postil.ok("search", "serotonin", "--json").json()[0]["id"] == hid  # highlights, as before
+    # No highlight matches: the passages still show, and stderr says why the list is short.
+    run = postil.ok("search", "fell")
+    assert "no highlights match" in run.stderr and "3:7" in run.stdout

@@ -99,11 +99,11 @@ def test_link_a_caveat_to_an_outcome_follow_it_and_come_back(terminal_factory, c
     assert header(screen).startswith(" Amygdala")
     assert "→ qualifies" in screen
 
-    # The claims view: one cluster, two sources, one source qualifying.
+    # The claims view: the outcome, with the caveat that qualifies it under it.
     term.keys("L")
-    screen = term.wait_for("Claim 1")
-    assert "Claim 1 · 2 highlights in 2 sources" in screen
-    assert "qualifies 1" in screen and "contradicts 0" in screen
+    screen = term.wait_for("Claims (outcome, mechanism, and what others link to): 1")
+    assert "0 with no links" in screen
+    assert "← qualifies" in screen and "The team acknowledges" in screen
     term.keys("Escape")
     term.keys("q")
     term.wait_closed()

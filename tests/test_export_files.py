@@ -172,6 +172,20 @@ def test_import_command_reports_what_it_did(db_path, tmp_path):
     assert "3 added" in result.stdout and "2 unchanged" in result.stdout
 
 
+def test_import_that_matches_no_source_fails_and_names_what_to_add(db_path, tmp_path):
+    w3c = tmp_path / "anno.jsonld"
+    assert run(db_path, "export", "--format", "w3c", "-o", str(w3c)).exit_code == 0
+    empty = tmp_path / "empty.db"
+    open_db(empty).close()
+    result = CliRunner().invoke(cli, ["--db", str(empty), "import", str(w3c)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert all(line.startswith("postil: ") for line in lines), result.stderr
+    assert "none of its 5 annotations matched a source" in lines[-1] and "anno.jsonld" in lines[-1]
+    assert "postil add /data/mech.txt /data/trial.txt" in lines[-1] or "postil add /data/trial.txt /data/mech.txt" in lines[-1]
+    assert "Traceback" not in result.output
+
+
 def test_import_of_a_non_json_file_is_one_line(db_path, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{nope")

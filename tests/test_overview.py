@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from screen_host import add_text
 from search_fixture import build
 
 from postil.store.db import open_db, write
@@ -125,3 +126,12 @@ def test_cell_queries():
     assert Overview.cell_query("caveat", 3) == "source:3 tag:caveat"
     assert Overview.cell_query("my tag", None) == 'tag:"my tag"'
     assert Overview.cell_query(None, 2) == "source:2"
+
+
+def test_unread_sources_make_one_warning_not_one_each(fx):
+    """A library of unread sources (the welcome guide among them) must not flood the warnings."""
+    for title in ("Unread A", "Unread B", "Unread C"):
+        add_text(fx.db, title, f"{title}\n\nSome text.")
+    coverage = [w for w in overview(fx.db).warnings if w.kind == "coverage"]
+    assert [w.message for w in coverage] == ["4 sources with no highlights yet: Empty source; Unread A; Unread B; Unread C"]
+    assert coverage[0].query == "source:4,5,6,7"

@@ -50,27 +50,27 @@ def drawn_rows(layout: Layout, text: str) -> list[str]:
 def test_rows_of_a_table_that_fits_line_up_their_bars():
     text, blocks = table_doc(ROWS)
     rows = drawn_rows(Layout(text, blocks, 100), text)[1:]
-    assert rows[0] == "Feature       │  Traditional Antidepressants  │  Psilocybin-Assisted Therapy"
-    assert rows[2] == "Primary Goal  │  Symptom suppression          │  Neural network resetting"
-    assert len({row.index("│") for row in rows}) == 1
-    assert len({row.rindex("│") for row in rows}) == 1
+    assert rows[0] == "Feature       |  Traditional Antidepressants  |  Psilocybin-Assisted Therapy"
+    assert rows[2] == "Primary Goal  |  Symptom suppression          |  Neural network resetting"
+    assert len({row.index("|") for row in rows}) == 1
+    assert len({row.rindex("|") for row in rows}) == 1
 
 
 def test_a_narrower_table_wraps_its_last_column_under_itself_and_a_too_narrow_one_row_by_row():
     text, blocks = table_doc(ROWS)
     rows = drawn_rows(Layout(text, blocks, 66), text)[1:]
-    assert rows[0] == "Feature       │  Traditional Antidepressants  │  Psilocybin-"
-    assert rows[1] == "              │                               │  Assisted Therapy"
+    assert rows[0] == "Feature       |  Traditional Antidepressants  |  Psilocybin-"
+    assert rows[1] == "              |                               |  Assisted Therapy"
     rows = drawn_rows(Layout(text, blocks, 50), text)[1:]
-    assert rows[0].startswith("Feature  │  Traditional")  # the text as stored, wrapped
+    assert rows[0].startswith("Feature  |  Traditional")  # the text as stored, wrapped
     assert rows[1] == "    Psilocybin-Assisted Therapy"  # hanging under its row
 
 
 def test_empty_cells_and_rows_with_fewer_cells_still_line_up():
     text, blocks = table_doc([["", "b", "c"], ["long cell", "", "x"], ["only"]])
     rows = drawn_rows(Layout(text, blocks, 80), text)[1:]
-    assert rows[0].index("│") == rows[1].index("│")
-    assert rows[0].rindex("│") == rows[1].rindex("│")
+    assert rows[0].index("|") == rows[1].index("|")
+    assert rows[0].rindex("|") == rows[1].rindex("|")
     assert rows[2] == "only"
 
 
@@ -105,7 +105,7 @@ async def test_cursor_and_click_on_a_padded_row_land_on_the_right_character():
         lines = screen_lines(reader)
         row = next(y for y, line in enumerate(lines) if "Primary Goal" in line)
         col = lines[row].index("Neural")
-        assert lines[row].index("│") == lines[row - 1].index("│")  # aligned on screen too
+        assert lines[row].index("|") == lines[row - 1].index("|")  # aligned on screen too
         await pilot.click(Reader, offset=(col, row))
         assert reader.cursor == text.index("Neural")
         assert cursor_cells(reader) == [(row, "N")]

@@ -3,38 +3,43 @@
 from screen_host import Host, drawn
 from search_fixture import build
 
-from postil.store import links
 from postil.tui.screens.claims import ClaimsScreen
 from postil.tui.screens.orphans import OrphansScreen
 
 
-async def test_claims_show_clusters_with_counts_and_open_a_highlight(tmp_path):
-    fx = build(tmp_path / "claims.db")
-    links.create_link(fx.db, fx.ids["t1"], fx.ids["a1"], relation="contradicts")
-    app = Host(ClaimsScreen(fx.db))
-    async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
-        text = drawn(app)
-        assert "Claim 1 · 4 highlights in 2 sources · supports 1 · contradicts 1 · qualifies 1" in text
-        assert "Claim 2 · 2 highlights in 2 sources · supports 0 · contradicts 1 · qualifies 0" in text
-        assert "Claim 3 · 2 highlights in 1 source · supports 1 · contradicts 0 · qualifies 0" in text
-        first = app.screen.clusters[0].highlights
-        await pilot.press("down", "enter")  # second highlight of the first cluster
-        await pilot.pause()
-    assert app.result == first[1].id
-
-
-async def test_claims_skip_headers_and_escape(tmp_path):
+async def test_every_claim_shows_with_its_links_and_the_unlinked_stand_out(tmp_path):
+    """Outcomes and mechanisms, linked or not; under each, relation, quote and source of
+    what is linked; one with nothing linked or no caveat is flagged."""
     fx = build(tmp_path / "claims.db")
     app = Host(ClaimsScreen(fx.db))
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("down", "down", "down")  # past cluster 1's three rows, over a header
-        listing = app.screen.query_one("OptionList")
-        assert listing.get_option_at_index(listing.highlighted).id.startswith("h2:")
-        await pilot.press("escape")
+        lines = [line.strip() for line in drawn(app).splitlines() if line.strip()]
+        assert "Claims (outcome, mechanism, and what others link to): 6 · 1 with no links · 2 with no caveat." in lines[0]
+        t1 = next(line for line in lines if "Remission rates were high at six weeks." in line)
+        assert t1.startswith("no links")
+        t4 = next(i for i, line in enumerate(lines) if "Psilocybin increases neuroplasticity" in line and line[0] not in "←→")
+        assert lines[t4].startswith("no caveat")
+        assert lines[t4 + 1].startswith("← supports") and "Amygdala reactivity fell after treatment." in lines[t4 + 1]
+        assert "Amygdala and emotional response" in lines[t4 + 1]
+        a1 = next(i for i, line in enumerate(lines) if "Amygdala reactivity fell" in line and line[0] not in "←→")
+        assert lines[a1].startswith("mechanism")
+        assert lines[a1 + 1].startswith("← qualifies") and "The sample was small (n = 19)" in lines[a1 + 1]
+        assert lines[a1 + 2].startswith("→ supports")
+        await pilot.press("down", "enter")  # the first claim's first link: a2 qualifies a1
         await pilot.pause()
-    assert app.result is None
+    assert app.result == fx.ids["a2"]
+
+
+async def test_claims_at_80x24_and_escape(tmp_path):
+    fx = build(tmp_path / "claims.db")
+    app = Host(ClaimsScreen(fx.db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "no links" in drawn(app)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.result == fx.ids["a1"]
 
 
 async def test_orphans_list_orphaned_and_fuzzy(tmp_path):

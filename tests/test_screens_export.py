@@ -91,6 +91,46 @@ async def test_an_unwritable_folder_is_one_line_and_escape_gives_none(tmp_path):
     assert app.result is None
 
 
+async def test_the_dialog_never_overwrites_by_default_and_says_what_it_will_write(tmp_path):
+    """At 80x24 over an existing file: the replace box is off and says so, the dialog names
+    the file it will write and that it exists, and `down enter` leaves the file alone."""
+    fx = build(tmp_path / "export.db")
+    existing = tmp_path / "evidence-brief-amygdala-and-emotional-response.md"
+    existing.write_text("keep me")
+    app = Host(ExportScreen(fx.db, 2, None, folder=tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#force").value is False
+        assert "replace: off" in drawn(app)
+        plan = str(screen.query_one("#plan").content)  # wrapped on screen at 80 columns
+        assert plan.startswith(existing.name) and "exists: it will not be replaced" in plan
+        dialog = screen.query_one("#dialog").region
+        assert dialog.x >= 0 and dialog.right <= 80 and dialog.bottom <= 24
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert existing.read_text() == "keep me"
+        screen.query_one("#file").value = "fresh.md"
+        await pilot.pause()
+        assert str(screen.query_one("#plan").content) == "will write a new file: fresh.md"
+
+
+async def test_the_dialog_fits_a_60_column_screen(tmp_path):
+    fx = build(tmp_path / "export.db")
+    app = Host(ExportScreen(fx.db, 2, None, folder=tmp_path))
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        dialog = screen.query_one("#dialog").region
+        assert dialog.x >= 0 and dialog.right <= 60
+        for widget in ("#scope", "#grouping", "#format", "#file", "#force"):
+            region = screen.query_one(widget).region
+            assert region.width > 0 and region.height > 0 and region.right <= 60, widget
+        await pilot.press("enter")
+        await pilot.pause()
+    assert (tmp_path / "evidence-brief-amygdala-and-emotional-response.md").exists()
+
+
 async def test_a_refi_qda_project_from_the_dialog(tmp_path):
     import zipfile
 

@@ -97,3 +97,23 @@ async def test_tab_walks_the_fields(world):
         await pilot.press(*"x", "enter")
         await pilot.pause()
     assert app.result == (second, "see-also", "x")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 24)])
+async def test_the_candidates_are_visible_on_a_small_screen(world, size):
+    """Typing narrows a list that can be seen, and enter links the one shown highlighted."""
+    db, ids = world
+    app = Host(LinkPickerScreen(db, ids["sample"]))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#targets").region.height >= 4
+        await pilot.press(*"relapse")
+        await pilot.pause()
+        assert "Relapses were common" in drawn(app)
+        for widget in ("#query", "#targets", "#relations", "#note", "#status"):
+            region = screen.query_one(widget).region
+            assert region.height > 0 and region.bottom <= size[1] and region.right <= size[0], widget
+        await pilot.press("enter", "enter", "enter")
+        await pilot.pause()
+    assert app.result == (ids["relapse"], "see-also", "")

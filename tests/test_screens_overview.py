@@ -51,3 +51,15 @@ async def test_enter_on_a_warning_gives_its_query(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
     assert app.result == warnings[0].query
+
+
+async def test_every_tag_column_fits_80_columns(tmp_path):
+    """At 80 columns the titles give way, so no tag column (caveat, anecdote, ...) is off screen."""
+    fx = build(tmp_path / "ov.db")
+    app = Host(OverviewScreen(fx.db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        header = next(line for line in drawn(app).splitlines() if "highlighted" in line)
+        for tag in ("mechanism", "outcome", "caveat", "anecdote", "durability"):
+            assert tag in header, tag
+        assert "Psychedelic" in drawn(app)  # titles cut, not gone

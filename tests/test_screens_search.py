@@ -3,7 +3,7 @@
 import asyncio
 import sqlite3
 
-from screen_host import Host, drawn
+from screen_host import NOT_DISMISSED, Host, add_text, drawn
 from search_fixture import build
 from textual.app import App
 from textual.widgets import OptionList
@@ -60,6 +60,29 @@ async def test_malformed_query_shows_the_message(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
     assert app.result is None
+
+
+async def test_a_malformed_query_shows_no_results_under_its_message(tmp_path):
+    """Typed over the unfiltered list, `tag:nosuch` and `tag:(` must not leave it showing."""
+    fx = build(tmp_path / "search.db")
+    app = Host(SearchScreen(fx.db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert len(app.screen.hits) == 10
+        for query in ("tag:nosuch", "tag:("):
+            await pilot.press(*["backspace"] * 12, *query)
+            await settle(app, pilot)
+            text = drawn(app)
+            assert app.screen.error and app.screen.hits == []
+            assert app.screen.query_one("#results", OptionList).option_count == 0
+            assert "no results until the query is fixed" in text
+            assert "Relapses were common" not in text
+            await pilot.press("enter")  # nothing to open
+            await pilot.pause()
+            assert app.result is NOT_DISMISSED
+        await pilot.press(*["backspace"] * 12, *"tag:caveat")
+        await settle(app, pilot)
+        assert fx.names(h.highlight for h in app.screen.hits) == ["a2", "t2"]
 
 
 async def test_free_words_are_emphasised_and_notes_shown(tmp_path):
@@ -200,3 +223,39 @@ async def test_450_open_parentheses_show_a_message_and_the_app_stays(tmp_path):
         assert app.screen.query_text == "😀", app.screen.query_text
         assert "nothing to search for" in app.screen.error
         assert app.screen.shown_query != "😀"  # the rows shown are the last good query's
+
+
+async def test_passages_of_the_sources_text_follow_the_highlights_and_enter_opens_one(tmp_path):
+    fx = build(tmp_path / "search.db")
+    sleep = add_text(fx.db, "Sleep notes", "Sleep notes\n\nRelapses of insomnia were rare.")
+    app = Host(SearchScreen(fx.db, "relapse"))
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert fx.names(h.highlight for h in screen.hits) == ["f2", "t2"]
+        # The forum's highlight of it is orphaned, so its text is offered again; therapy's
+        # relapse paragraph is highlighted and left to the highlight.
+        assert [p.snippet for p in screen.passages] == ["Nobody in my group relapsed.", "Relapses of insomnia were rare."]
+        text = drawn(app)
+        assert "In the sources' text, not highlighted" in text
+        assert "Relapses of insomnia were rare." in text
+        assert "2 highlights in 2 sources · 2 passages in the sources' text" in text
+        results = screen.query_one("#results", OptionList)
+        assert results.get_option_at_index(results.option_count - 1).id == "p1"  # after the highlights
+        results.highlighted = results.get_option_index("p1")
+        await pilot.press("enter")
+        await pilot.pause()
+    passage = app.result
+    assert (passage.source_id, passage.match_start) == (sleep, len("Sleep notes\n\n"))
+
+
+async def test_only_passages_when_no_highlight_matches(tmp_path):
+    fx = build(tmp_path / "search.db")
+    add_text(fx.db, "Sleep notes", "Sleep notes\n\nInsomnia was rare.")
+    app = Host(SearchScreen(fx.db, "insomnia"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "no highlights match · 1 passage in the sources' text" in drawn(app)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.result.snippet == "Insomnia was rare."

@@ -48,3 +48,58 @@ class TestMainScreen:
 
         app = make_app(app_settings, app_db, source_id, at_top=True)
         assert snap_compare(app, terminal_size=SIZE, run_before=place_cursor)
+
+
+class TestAt80x24:
+    """The screens a reviewer meets first, on an 80x24 terminal (issue 17): nothing cut off,
+    every list with rows to show."""
+
+    SMALL = (80, 24)
+
+    def test_main_screen(self, snap_compare, app_settings, app_db, fixed_clock):
+        seed_welcome(app_db)
+        assert snap_compare(make_app(app_settings, app_db), terminal_size=self.SMALL)
+
+    def test_link_picker_after_typing(self, snap_compare, tmp_path):
+        from screen_host import Host
+        from search_fixture import build
+
+        from postil.tui.screens.link_picker import LinkPickerScreen
+
+        fx = build(tmp_path / "snap.db")
+
+        async def type_query(pilot) -> None:
+            await pilot.press(*"relapse")
+            await pilot.pause()
+
+        app = Host(LinkPickerScreen(fx.db, fx.ids["t1"]))
+        assert snap_compare(app, terminal_size=self.SMALL, run_before=type_query)
+
+    def test_search_screen_with_passages(self, snap_compare, tmp_path):
+        from screen_host import Host, add_text
+        from search_fixture import build
+
+        from postil.tui.screens.search import SearchScreen
+
+        fx = build(tmp_path / "snap.db")
+        add_text(fx.db, "Sleep notes", "Sleep notes\n\nRelapses of insomnia were rare.")
+
+        async def settle(pilot) -> None:
+            await pilot.pause(SearchScreen.DEBOUNCE + 0.05)
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+        app = Host(SearchScreen(fx.db, "relapse"))
+        assert snap_compare(app, terminal_size=self.SMALL, run_before=settle)
+
+    def test_export_dialog(self, snap_compare, tmp_path):
+        from pathlib import Path
+
+        from screen_host import Host
+        from search_fixture import build
+
+        from postil.tui.screens.export import ExportScreen
+
+        fx = build(tmp_path / "snap.db")
+        app = Host(ExportScreen(fx.db, 2, "tag:caveat", folder=Path("/briefs")))
+        assert snap_compare(app, terminal_size=self.SMALL)

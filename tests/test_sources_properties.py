@@ -33,7 +33,9 @@ def check_document(doc) -> None:
         assert block.kind in BLOCK_KINDS
         assert previous_end <= block.start < block.end <= len(doc.text)
         piece = doc.text[block.start : block.end]
-        assert piece == piece.strip()
+        # Code keeps its first line's indentation; every other block is stripped.
+        assert piece == (piece.rstrip() if block.kind == "code" else piece.strip())
+        assert piece.strip()
         if block.kind == "heading":
             assert 1 <= block.level <= 6
         if block.kind == "list_item":

@@ -52,3 +52,23 @@ def test_no_links_no_clusters_and_deleted_link_splits(tmp_path):
     links.create_link(fx.db, fx.ids["t1"], fx.ids["t2"])
     (only,) = clusters(fx.db)
     assert only.counts["see-also"] == 1 and only.highlights[0].tags == ["outcome", "durability"]
+
+
+def test_every_claim_with_its_links_and_the_unlinked_flagged(tmp_path):
+    """Claims are the outcome and mechanism highlights, linked or not, in source order."""
+    from postil.store.claims import claims
+
+    fx = build(tmp_path / "claims.db")
+    found = claims(fx.db)
+    assert [fx.names([c.highlight])[0] for c in found] == ["a1", "f2", "f3", "t1", "t2", "t4"]
+    by_name = {fx.names([c.highlight])[0]: c for c in found}
+    a1 = by_name["a1"]
+    assert [(l.relation, l.outgoing, fx.names([l.other])[0], l.other.source_title) for l in a1.links] == [
+        ("qualifies", False, "a2", "Amygdala and emotional response"),
+        ("supports", True, "t4", "Psychedelic therapy for chronic trauma"),
+    ]
+    assert a1.has_caveat and by_name["f2"].has_caveat and by_name["t2"].has_caveat
+    assert by_name["t1"].links == [] and not by_name["t1"].has_caveat
+    assert by_name["f3"].links and not by_name["f3"].has_caveat  # supported, never qualified
+    links.create_link(fx.db, fx.ids["a2"], fx.ids["t1"], relation="see-also")  # a2 is tagged caveat
+    assert {fx.names([c.highlight])[0]: c for c in claims(fx.db)}["t1"].has_caveat

@@ -12,7 +12,19 @@ import click
 from postil.sources.errors import SourceError
 from postil.store.db import resolve_db_path
 from postil.store.errors import StoreError
-from postil.tui.commands import annotate, exporting, library, linking, maintenance, reading, searching, tagging
+from postil.tui.commands import (
+    annotate,
+    exporting,
+    library,
+    linking,
+    maintenance,
+    reading,
+    reconciling,
+    reviewing,
+    searching,
+    tagging,
+    team,
+)
 from postil.tui.commands.common import CommandError
 from postil.tui.errors import one_line
 from postil.tui.launch import run_app
@@ -63,6 +75,7 @@ cli.add_command(library.show, 'show')
 cli.add_command(library.rm, 'rm')
 cli.add_command(library.refresh, 'refresh')
 cli.add_command(annotate.mark, 'mark')
+cli.add_command(annotate.highlight_group, 'highlight')
 cli.add_command(annotate.highlights, 'highlights')
 cli.add_command(annotate.orphans, 'orphans')
 cli.add_command(tagging.tags, 'tags')
@@ -77,6 +90,13 @@ cli.add_command(exporting.export, 'export')
 cli.add_command(exporting.import_command, 'import')
 cli.add_command(maintenance.backup, 'backup')
 cli.add_command(maintenance.check, 'check')
+cli.add_command(reviewing.reviewers, 'reviewers')
+cli.add_command(reviewing.done, 'done')
+cli.add_command(reviewing.blind, 'blind')
+cli.add_command(reviewing.agreement_command, 'agreement')
+cli.add_command(reconciling.disagreements, 'disagreements')
+cli.add_command(reconciling.reconcile, 'reconcile')
+cli.add_command(team.team, 'team')
 
 
 def main() -> None:

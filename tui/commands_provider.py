@@ -17,6 +17,9 @@ from postil.store.sources import list_sources
 from postil.tui import keymap
 from postil.tui.safe_text import highlight_matches
 from postil.tui.screens.main import MainScreen
+from postil.tui.screens.main_review import EVERYONE
+from postil.tui.team_action import has_team, start_team_sync
+from postil.tui.wording import counted
 
 
 class PostilCommands(Provider):
@@ -39,10 +42,14 @@ class PostilCommands(Provider):
                      partial(screen.run_action, entry.action),
                      f"key: {entry.shown_key}")
                 )
+        if has_team(screen.db):
+            found.append(("Team: sync", partial(start_team_sync, screen),
+                          "send my highlights to the team repository and bring the team's in"))
         for tag in screen.tags:
             key = f"key: {tag.digit}" if tag.digit else "no key"
             found.append((f"Tag: {tag.name}", partial(screen.apply_tag, tag.name),
                           f"new highlight from the selection, or toggle on the current one ({key})"))
+        found += self._review_commands(screen)
         try:
 
             sources = list_sources(screen.db)
@@ -50,7 +57,23 @@ class PostilCommands(Provider):
             sources = []
         for source in sources:
             found.append((f"Open: {source.title}", partial(screen.open_source, source.id),
-                          f"{source.highlight_count} highlights"))
+                          counted(source.highlight_count, "highlight")))
+        return found
+
+    @staticmethod
+    def _review_commands(screen) -> list[tuple[str, Callable[[], object], str]]:
+        """Whose highlights to show (as R cycles through) and the blind-mode switch."""
+        reviewers = screen.reviewer_filter
+        found = [("Show: every reviewer's highlights", partial(screen.show_reviewer, EVERYONE), "key: R cycles"),
+                 ("Show: only my highlights", partial(screen.show_reviewer, reviewers.me), "key: R cycles")]
+        for name in reviewers.reviewers[1:]:
+            found.append((f"Show: only {name}'s highlights", partial(screen.show_reviewer, name), "key: R cycles"))
+        if reviewers.view.blind:
+            found.append(("Blind mode: off (show every reviewer's work)", partial(screen.set_blind, False),
+                          "now on: others' work shows on sources you marked done (D)"))
+        else:
+            found.append(("Blind mode: on (hide others' work until I mark a source done)",
+                          partial(screen.set_blind, True), "independent coding"))
         return found
 
     async def discover(self) -> Hits:

@@ -53,11 +53,13 @@ class KeyEntry(NamedTuple):
 GLOBAL = "Global"
 ANNOTATE = "Annotating"
 READER = "Reader"
+REVIEW = "Reviewing"
 
 MAIN_KEYS: tuple[KeyEntry, ...] = (
     KeyEntry("question_mark", "help", "help", GLOBAL, show=True, display="?", explain="help: every key"),
     KeyEntry("ctrl+b", "toggle_library", "library", GLOBAL, explain="show or hide the library of sources"),
-    KeyEntry("f", "search", "search", GLOBAL, show=True, explain="search highlights and notes in every source"),
+    KeyEntry("f", "search", "search", GLOBAL, show=True, explain="search highlights, notes and the sources' text"),
+    KeyEntry("A", "add_source", "add file", GLOBAL, explain="add a file or folder to the library"),
     KeyEntry("o", "overview", "overview", GLOBAL, explain="overview: counts per tag and source"),
     KeyEntry("e", "export", "export", GLOBAL, explain="export a brief, CSV or JSON"),
     KeyEntry("T", "tags", "tags", GLOBAL, explain="tags screen: the codebook (rename, recolour, merge)"),
@@ -76,6 +78,14 @@ MAIN_KEYS: tuple[KeyEntry, ...] = (
     KeyEntry("slash", "find", "find", READER, show=True, display="/", explain="find in this source (enter accepts)"),
     KeyEntry("n", "find_next", "next match", READER),
     KeyEntry("N", "find_previous", "previous match", READER),
+    KeyEntry("R", "reviewers", "reviewers", REVIEW,
+             explain="reviewers: show everyone's highlights, only mine, or one reviewer's (cycles)"),
+    KeyEntry("D", "done", "done", REVIEW,
+             explain="done: mark my coding of this source done (again: not done); blind mode then shows the others"),
+    KeyEntry("K", "agreement", "agreement", REVIEW,
+             explain="agreement: percent, Cohen's kappa, Krippendorff's alpha per tag and source"),
+    KeyEntry("C", "reconcile", "reconcile", REVIEW,
+             explain="reconcile: decide where reviewers differ (keep, merge, drop) into consensus highlights"),
 )
 """Keys bound on the main screen (digits are added per tag by `digit_bindings`)."""
 

@@ -1,4 +1,4 @@
-"""Annotation commands: mark (create a highlight), highlights (list), orphans."""
+"""Annotation commands: mark (create a highlight), highlight edit/rm, highlights (list), orphans."""
 
 from __future__ import annotations
 
@@ -7,9 +7,16 @@ import unicodedata
 import click
 
 from postil.sources.anchor import find_occurrences, nth_occurrence
-from postil.store.highlights import create_highlight, list_highlights
+from postil.store.highlights import (
+    create_highlight,
+    delete_highlight,
+    edit_highlight,
+    list_highlights,
+    resolve_highlight_id,
+)
 from postil.store.reanchor import fuzzy_highlights
 from postil.store.reanchor import orphans as find_orphans
+from postil.store.reviewers import blind_view
 from postil.store.sources import list_sources, source_text
 from postil.tui.commands.common import (
     CommandError,
@@ -68,7 +75,7 @@ def highlights(settings, source: str | None, as_json: bool) -> None:
     db = settings.open()
     source_id = resolve_source(db, source).id if source else None
     titles = {s.id: s.title for s in list_sources(db)}
-    found = list_highlights(db, source_id)
+    found = blind_view(db, settings.author).visible(list_highlights(db, source_id))
     if as_json:
         echo_json([{**plain(h), "source_title": titles.get(h.source_id, "")} for h in found])
         return
@@ -112,3 +119,41 @@ def orphans(settings, as_json: bool) -> None:
             ],
         )
     )
+
+
+@click.group("highlight", short_help="Edit or delete one highlight.")
+def highlight_group() -> None:
+    """Change or delete one highlight, named by its id or an id prefix (8+ characters)."""
+
+
+@highlight_group.command("edit")
+@click.argument("highlight")
+@click.option("--note", default=None, help="Replace the note (an empty string clears it).")
+@click.option("--tag", "-t", "tags", multiple=True, help="Put this tag on it (repeatable; created if new).")
+@click.option("--untag", "untags", multiple=True, help="Take this tag off (repeatable).")
+@json_option("Print the changed highlight as a JSON object.")
+@click.pass_obj
+def edit(settings, highlight: str, note: str | None, tags: tuple[str, ...], untags: tuple[str, ...], as_json: bool) -> None:
+    """Change HIGHLIGHT's note and tags, all at once or not at all."""
+    if note is None and not tags and not untags:
+        raise CommandError("no change asked: give --note, --tag or --untag")
+    db = settings.open()
+    changed = edit_highlight(db, resolve_highlight_id(db, highlight), note=note, add_tags=tags, remove_tags=untags)
+    if as_json:
+        echo_json(changed)
+    else:
+        click.echo(f"{short_id(changed.id)}  [{line(','.join(changed.tags) or '-')}]  {excerpt(changed.quote, 60)}")
+
+
+@highlight_group.command("rm")
+@click.argument("highlight")
+@json_option("Print the deleted highlight as a JSON object.")
+@click.pass_obj
+def rm(settings, highlight: str, as_json: bool) -> None:
+    """Delete HIGHLIGHT and its links (the app's undo cannot bring it back)."""
+    db = settings.open()
+    removed = delete_highlight(db, resolve_highlight_id(db, highlight)).highlight
+    if as_json:
+        echo_json(removed)
+    else:
+        click.echo(f"deleted {short_id(removed.id)}  {excerpt(removed.quote, 60)}")

@@ -39,6 +39,38 @@ class CommandError(click.ClickException):
         click.echo(f"postil: {self.format_message()}", err=True)
 
 
+class QueryCommand(click.Command):
+    """A command whose words form a query that may start with `-` (`-tag:anecdote placebo`).
+
+    Click would read `-tag:...` as the options `-t -a -g`. Here a word is an option only when it
+    is one of the command's option names (`--limit`, `--limit=3`, `-n 3`, `-n3`); every other
+    word, wherever it stands, is part of the query.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in (*param.opts, *param.secondary_opts):
+                    takes_value[name] = not (param.is_flag or param.count)
+        options: list[str] = []
+        words: list[str] = []
+        rest = iter(args)
+        for arg in rest:
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+            if arg == "--":
+                words.extend(rest)
+            elif name in takes_value:
+                options.append(arg)
+                if takes_value[name] and "=" not in arg:
+                    options.extend(value for value in [next(rest, None)] if value is not None)
+            elif takes_value.get(arg[:2]) and arg[2:].isdigit():
+                options.append(arg)
+            else:
+                words.append(arg)
+        return super().parse_args(ctx, [*options, "--", *words])
+
+
 def plain(value: Any) -> Any:
     """Dataclasses (nested, in lists and dicts) as plain JSON-ready values."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

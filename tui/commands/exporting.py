@@ -15,6 +15,7 @@ from postil.exports.w3c import dumps, read_file
 from postil.exports.writing import ExportPathError, output_target, write_bytes_atomic, write_text_atomic
 from postil.store.batched_merge import merge_in_batches
 from postil.store.errors import StoreError
+from postil.store.reviewers import blind_view
 from postil.tui.commands.common import CommandError, line
 
 
@@ -29,6 +30,8 @@ from postil.tui.commands.common import CommandError, line
 @click.option("--keep-images", is_flag=True,
               help="Keep remote images in notes as images (by default they become links: an image "
                    "fetched when the brief is opened tells its server who read it).")
+@click.option("--reviewer", metavar="NAME",
+              help="Only this reviewer's highlights, e.g. `consensus` for the reconciled set.")
 @click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c", "qdpx", "qdc"]), default="md",
               show_default=True,
               help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD; "
@@ -38,7 +41,7 @@ from postil.tui.commands.common import CommandError, line
 @click.pass_obj
 def export(
     settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool,
-    keep_images: bool, fmt: str, crlf: bool,
+    keep_images: bool, reviewer: str | None, fmt: str, crlf: bool,
 ) -> None:
     """Export the highlights matching QUERY (all when none) as a brief or data file.
 
@@ -46,10 +49,19 @@ def export(
     """
     db = settings.open()
     if fmt in ("qdpx", "qdc"):
+        # The REFI-QDA export gathers its own highlights: rather than leak what blind mode
+        # hides, or ignore --reviewer, say so (a query `author:NAME` selects one reviewer).
+        if fmt == "qdpx" and reviewer is not None:
+            raise CommandError(f"--reviewer does not apply to qdpx; select with the query instead: author:{reviewer}")
+        if fmt == "qdpx" and blind_view(db, settings.author).blind:
+            raise CommandError("qdpx export is not available in blind mode (it would hold others' hidden work); "
+                               "use md, csv, json or w3c, or switch blind mode off (postil blind off)")
         export_refi(db, " ".join(query), title, output, force, fmt, crlf)
         return
     try:
-        data = collect(db, " ".join(query), title)
+        if reviewer is not None and title is None:
+            title = f"Evidence brief: {reviewer}'s highlights"
+        data = collect(db, " ".join(query), title, view=blind_view(db, settings.author), reviewer=reviewer)
     except StoreError as error:
         raise CommandError(str(error)) from error
     text = render(data, fmt, by, keep_images)
@@ -182,17 +194,29 @@ def import_command(settings, file: Path, crlf_counts: str) -> None:
             f"conflict: highlight {conflict.highlight_id[:8]} differs in {', '.join(conflict.fields)}: kept {kept} "
             f"(ours {line(conflict.ours_updated)}, file {line(conflict.theirs_updated)})"
         )
-    unknown = {}
+    unknown: dict[str, list[str]] = {}
     for hid, where in report.unknown_source:
         unknown.setdefault(where, []).append(hid)
     for where, ids in unknown.items():
         click.echo(
-            f"skipped {len(ids)} annotation(s) of a source not in the database: {line(where or 'unknown source', 80)} "
-            "(add it with `postil add`, then import again)",
+            f"postil: skipped {len(ids)} annotation(s) of a source not in the database: "
+            f"{line(where or 'unknown source', 80)} (add it with `postil add`, then import again)",
             err=True,
         )
     for message in report.links_skipped + problems:
-        click.echo(f"skipped: {line(message, 120)}", err=True)
+        click.echo(f"postil: skipped: {line(message, 120)}", err=True)
+    if incoming and len(report.unknown_source) == len(incoming):
+        # Nothing was imported: a script (or a reviewer skimming the output) must see a failure.
+        # An annotation names its source by origin, else only by sha256: name the file to add.
+        missing = " ".join(line(where, 80) for where in unknown if where and not _is_sha256(where))
+        raise CommandError(
+            f"{file}: none of its {len(incoming)} annotations matched a source in the database; "
+            f"add the sources first (postil add {missing or 'FILE'}), then import again"
+        )
+
+
+def _is_sha256(text: str) -> bool:
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
 
 
 def import_refi_file(settings, file: Path, crlf_counts: str) -> None:

@@ -23,6 +23,7 @@ from postil.tui.commands.common import (
     resolve_source,
     table,
 )
+from postil.tui.wording import counted
 
 PROGRESS_OVER = 5
 """Show a progress bar when importing more files than this."""
@@ -35,7 +36,8 @@ PROGRESS_OVER = 5
 def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
     """Import files, or folders recursively (.txt, .md, .markdown, .html, .htm).
 
-    Re-adding an unchanged file does nothing; a changed one is updated in place and its
+    Re-adding an unchanged file does nothing (from a new place, it records the new place, so
+    `refresh` reads it there); a changed one is updated in place and its
     highlights are re-anchored. A file that fails is reported on stderr and the others are
     still imported; the exit code is then 1.
     """
@@ -78,6 +80,8 @@ def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
     else:
         for result in results:
             click.echo(_result_line(result))
+            if result.previous_origin is not None:
+                click.echo(f"    moved: now read from {line(result.source.origin)} (was {line(result.previous_origin)})")
             if result.status == "updated" and result.reanchor is not None:
                 click.echo(f"    highlights: {report_line(result.reanchor)}")
     if failures:
@@ -112,6 +116,7 @@ def _result_json(result) -> dict:
     return {
         **plain(result.source),
         "status": result.status,
+        "previous_origin": result.previous_origin,
         "blocks": result.block_count,
         "reanchor": plain(result.reanchor) if result.reanchor is not None else None,
         "warnings": getattr(result, "warnings", []),
@@ -173,7 +178,7 @@ def rm(settings, source: str, yes: bool, as_json: bool) -> None:
     if as_json:
         echo_json({"removed": plain(info)})
     else:
-        click.echo(f"removed {info.id}  {line(info.title)}  ({info.highlight_count} highlights)")
+        click.echo(f"removed {info.id}  {line(info.title)}  ({counted(info.highlight_count, 'highlight')})")
 
 
 @click.command(short_help="Re-read a source's file, re-anchor highlights.")

@@ -6,6 +6,7 @@ import click
 
 from postil.store.highlights import get_highlights
 from postil.store.links import add_relation, check_relation, create_link, delete_link, find_links, list_links, relations
+from postil.store.reviewers import blind_view
 from postil.store.sources import list_sources
 from postil.tui.commands.common import (
     CommandError,
@@ -86,6 +87,8 @@ def links(settings, as_json: bool) -> None:
     db = settings.open()
     found = list_links(db)
     ends = {h.id: h for h in get_highlights(db, sorted({i for l in found for i in (l.from_id, l.to_id)}))}
+    view = blind_view(db, settings.author)
+    found = [l for l in found if view.shows(ends[l.from_id]) and view.shows(ends[l.to_id])]
     titles = {s.id: s.title for s in list_sources(db)}
     if as_json:
         echo_json(

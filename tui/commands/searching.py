@@ -6,21 +6,33 @@ import click
 
 from postil.store.links import links_of
 from postil.store.overview import overview
+from postil.store.passages import passage_hits
+from postil.store.reviewers import blind_view
 from postil.store.search import search_hits
-from postil.tui.commands.common import echo_json, excerpt, json_option, line, plain, short_id, table
+from postil.tui.commands.common import QueryCommand, echo_json, excerpt, json_option, line, plain, short_id, table
 
 
-@click.command(short_help="Search highlights with the query language.")
-@click.argument("query", required=False, default="")
+@click.command(cls=QueryCommand, short_help="Search highlights with the query language.")
+@click.argument("words", nargs=-1, metavar="[QUERY]...")
 @click.option("--limit", "-n", type=click.IntRange(min=0), default=None, help="At most N results.")
-@json_option("Print a JSON array of highlights with their source, tags and links.")
+@click.option("--passages", is_flag=True, help="Only passages of the sources' text, not highlights.")
+@json_option("Print a JSON array of highlights with their source, tags and links (with --passages: of passages).")
 @click.pass_obj
-def search(settings, query: str, limit: int | None, as_json: bool) -> None:
+def search(settings, words: tuple[str, ...], limit: int | None, passages: bool, as_json: bool) -> None:
     """Find highlights: words, "phrases", tag:T, -tag:T, source:S, author:A, has:note|link,
     rel:R, before:DATE, after:DATE, OR and (groups). No QUERY lists every highlight.
+    The query may start with `-` (`postil search -tag:anecdote placebo`) and need not be quoted.
+
+    A query of words (and source:) also lists the passages of the sources' own text that have
+    them and no highlight yet, after the highlights, as SOURCE:OFFSET (in the app, `f` opens
+    one there, ready to mark).
     """
+    query = " ".join(words)
     db = settings.open()
-    hits = search_hits(db, query, limit=limit)
+    if passages:
+        _passages(db, query, limit, as_json)
+        return
+    hits = search_hits(db, query, limit=limit, restrict=blind_view(db, settings.author).restriction())
     if as_json:
         out = []
         for hit in hits:
@@ -50,9 +62,40 @@ def search(settings, query: str, limit: int | None, as_json: bool) -> None:
     for hit in hits:
         h = hit.highlight
         tags = ",".join(h.tags) or "-"
-        click.echo(f"{short_id(h.id)}  {line(hit.source_title, 30)}  [{line(tags)}]  {excerpt(h.quote, 70)}")
+        author = f"  {line(h.author, 16)}" if h.author else ""
+        click.echo(f"{short_id(h.id)}  {line(hit.source_title, 30)}  [{line(tags)}]{author}  {excerpt(h.quote, 70)}")
     if not hits:
         click.echo("no highlights match", err=True)
+    found = passage_hits(db, query, limit=PASSAGES_SHOWN if limit is None else limit)
+    if found:
+        if hits:
+            click.echo()
+        click.echo(f"{len(found)} passage{'s' * (len(found) != 1)} in the sources' text (not highlighted):")
+        for passage in found:
+            click.echo(_passage_line(passage))
+
+
+PASSAGES_SHOWN = 20
+"""Passages `postil search` lists after the highlights (without --limit)."""
+
+
+def _passages(db, query: str, limit: int | None, as_json: bool) -> None:
+    found = passage_hits(db, query, **({} if limit is None else {"limit": limit}))
+    if as_json:
+        echo_json([
+            {"source_id": p.source_id, "source_title": p.source_title, "start": p.start, "end": p.end,
+             "match_start": p.match_start, "match_end": p.match_end, "text": p.snippet}
+            for p in found
+        ])
+        return
+    for passage in found:
+        click.echo(_passage_line(passage))
+    if not found:
+        click.echo("no passages match", err=True)
+
+
+def _passage_line(passage) -> str:
+    return f"{passage.source_id}:{passage.start}  {line(passage.source_title, 30)}  {excerpt(passage.snippet, 70)}"
 
 
 @click.command("overview", short_help="Tag x source counts and warnings.")

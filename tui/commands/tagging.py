@@ -18,6 +18,7 @@ from postil.store.tags import (
     rename_tag,
 )
 from postil.tui.commands.common import confirm, echo_json, json_option, line, plain, table
+from postil.tui.wording import counted
 
 
 @click.command(short_help="List tags with counts.")
@@ -88,7 +89,7 @@ def merge(settings, from_tag: str, into: str, as_json: bool) -> None:
     if as_json:
         echo_json({"removed": result.removed.tag.name, "into": plain(result.into), "highlights": moved})
     else:
-        click.echo(line(f"merged {result.removed.tag.name} into {result.into.name} ({moved} highlights)"))
+        click.echo(line(f"merged {result.removed.tag.name} into {result.into.name} ({counted(moved, 'highlight')})"))
 
 
 @tag.command()
@@ -137,9 +138,9 @@ def delete(settings, name: str, yes: bool, as_json: bool) -> None:
     found = get_tag(db, name)
     if found.count:
         confirm(
-            f"Tag {line(found.name)!r} is on {found.count} highlight(s); delete it?",
+            f"Tag {line(found.name)!r} is on {counted(found.count, 'highlight')}; delete it?",
             yes=yes,
             refusal=f"tag {line(found.name)!r} was not deleted",
         )
     removed = delete_tag(db, name)
-    _done(removed.tag, as_json, f"deleted {removed.tag.name} (was on {len(removed.highlight_ids)} highlights)")
+    _done(removed.tag, as_json, f"deleted {removed.tag.name} (was on {counted(len(removed.highlight_ids), 'highlight')})")

@@ -1,8 +1,11 @@
-"""The claims view (`L`): clusters of linked highlights, with how many sources back each side.
+"""The claims view (`L`): every claim (a highlight tagged outcome or mechanism, linked or not,
+or one that others link to), with the highlights linked to it under it: relation, quote and
+source.
 
-Counts come from `store.claims.clusters`: per relation, the number of distinct sources of
-highlights at the FROM end of links with that relation in the cluster. `enter` on a
-highlight dismisses with its id, and the main screen opens it.
+A claim with nothing linked is flagged "no links", one whose links hold no caveat (nothing
+qualifies or contradicts it, no linked caveat) "no caveat", so that an outcome nobody has
+questioned stands out (`store.claims.claims`). `enter` on a claim opens it; on a linked
+highlight, opens that one (dismissing with its id; the main screen opens it).
 """
 
 from __future__ import annotations
@@ -19,23 +22,41 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from postil.store import tags as store_tags
-from postil.store.claims import Cluster, clusters
+from postil.store.claims import CLAIM_TAGS, Claim, claims
+from postil.store.reviewers import BlindView
 from postil.tui.screens.render import plain, tag_chips
 
-SHOWN_RELATIONS = ("supports", "contradicts", "qualifies")
-"""Always shown in a cluster's header; other relations appear when used."""
+NO_LINKS = " no links "
+NO_CAVEAT = " no caveat "
 
 
-def cluster_header(number: int, cluster: Cluster) -> Text:
-    """`Claim 1 · 3 highlights in 2 sources · supports 2 · contradicts 1 · qualifies 0`."""
-    n, s = len(cluster.highlights), len(cluster.sources)
-    header = Text(f"Claim {number} · {n} highlight{'s' * (n != 1)} in {s} source{'s' * (s != 1)}", style="bold", end="")
-    for relation, count in cluster.counts.items():
-        if relation in SHOWN_RELATIONS or count:
-            style = "bold red" if relation == "contradicts" and count else "bold green" if relation == "supports" and count else ""
-            header.append(" · ")
-            header.append(f"{relation} {count}", style=style)
-    return header
+def claim_row(claim: Claim, colors: dict[str, str]) -> Text:
+    """The claim itself: a flag when it has no links or no caveat, its tags, quote and source."""
+    h = claim.highlight
+    row = Text(end="")
+    if not claim.links:
+        row.append(NO_LINKS, style="bold black on yellow")
+        row.append(" ")
+    elif not claim.has_caveat:
+        row.append(NO_CAVEAT, style="black on dark_orange")
+        row.append(" ")
+    if h.tags:
+        row.append_text(tag_chips(h.tags, colors))
+        row.append(" ")
+    row.append_text(plain(h.quote, 100, style="bold"))
+    row.append("  — ", style="dim")
+    row.append_text(plain(h.source_title, 40, style="italic dim"))
+    return row
+
+
+def link_row(relation: str, outgoing: bool, quote: str, source_title: str) -> Text:
+    """`    ← qualifies  “the other quote” — its source` (← it acts on the claim, → the claim on it)."""
+    row = Text("      ", end="")
+    row.append(f"{'→' if outgoing else '←'} {relation:<12}", style="bold red" if relation == "contradicts" else "bold")
+    row.append_text(plain(quote, 90))
+    row.append("  — ", style="dim")
+    row.append_text(plain(source_title, 40, style="italic dim"))
+    return row
 
 
 class ClaimsScreen(Screen["str | None"]):
@@ -47,40 +68,39 @@ class ClaimsScreen(Screen["str | None"]):
         Binding("enter", "open", "Open highlight", priority=True),  # shown in the footer over the list's own enter
     ]
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, view: BlindView | None = None) -> None:
         super().__init__()
         self.db = db
-        self.clusters: list[Cluster] = []
+        self.view = view
+        """Blind mode: what I may see (others' hidden work is left out)."""
+        self.claims: list[Claim] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            Content("Claims: highlights joined by links. Counts are distinct sources on the FROM side of each relation."),
-            id="title",
-        )
+        yield Static(id="title")
         yield OptionList(id="claims")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.clusters = clusters(self.db)
+        self.claims = claims(self.db, view=self.view)
         colors = {t.name: t.color for t in store_tags.list_tags(self.db)}
+        unlinked = sum(1 for c in self.claims if not c.links)
+        uncaveated = sum(1 for c in self.claims if c.links and not c.has_caveat)
+        self.query_one("#title", Static).update(Content(
+            f"Claims ({', '.join(CLAIM_TAGS)}, and what others link to): {len(self.claims)} · {unlinked} with no links · "
+            f"{uncaveated} with no caveat. ← a linked highlight acts on the claim, → the claim on it."
+        ))
         options: list[Option] = []
-        for number, cluster in enumerate(self.clusters, start=1):
-            options.append(Option(cluster_header(number, cluster), id=f"c{number}", disabled=True))
-            for h in cluster.highlights:
-                row = Text("  ", end="")
-                if h.tags:
-                    row.append_text(tag_chips(h.tags, colors))
-                    row.append(" ")
-                row.append_text(plain(h.quote, 90))
-                row.append("  — ", style="dim")
-                row.append_text(plain(h.source_title, 40, style="italic dim"))
-                options.append(Option(row, id=f"h{number}:{h.id}"))
+        for number, claim in enumerate(self.claims):
+            options.append(Option(claim_row(claim, colors), id=f"c{number}:{claim.highlight.id}"))
+            for index, link in enumerate(claim.links):
+                row = link_row(link.relation, link.outgoing, link.other.quote, link.other.source_title)
+                options.append(Option(row, id=f"l{number}.{index}:{link.other.id}"))
         listing = self.query_one(OptionList)
         if not options:
-            listing.add_option(Option(Text("No links yet: l on a highlight links it to another."), disabled=True))
+            listing.add_option(Option(Text("No claims yet: tag a highlight outcome or mechanism (the digits)."), disabled=True))
             return
         listing.add_options(options)
-        listing.highlighted = 1
+        listing.highlighted = 0
         listing.focus()
 
     @on(OptionList.OptionSelected)
@@ -94,7 +114,7 @@ class ClaimsScreen(Screen["str | None"]):
             self._open(listing.get_option_at_index(listing.highlighted).id)
 
     def _open(self, option_id: str | None) -> None:
-        if option_id and option_id.startswith("h"):
+        if option_id and ":" in option_id:
             self.dismiss(option_id.split(":", 1)[1])
 
     def action_close(self) -> None:

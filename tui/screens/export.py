@@ -3,13 +3,16 @@
 Scope: this source (`source:ID`), all sources, or the current search. The file name starts
 as the slug of the brief's title in the current folder and follows scope and format changes
 until the user edits it. Writing goes through the exports package (collect, render, atomic
-no-clobber write); an existing file is replaced only with "replace" ticked. Errors are one
-line in the dialog. After a successful write the dialog shows the path and closing it
+no-clobber write); an existing file is replaced only with "replace" turned on (it starts off,
+and its label says which it is: a toggle's X looks the same either way without colour).
+A line under the file name says what `enter` will write. Errors are one line in the dialog.
+On small terminals the controls are compact (tui.screens.compact), so it fits 80x24 and 60x24. After a successful write the dialog shows the path and closing it
 dismisses with that path (None when nothing was written).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -36,7 +39,10 @@ from postil.exports.writing import (
 from postil.sources.sanitise import for_display_line
 from postil.store import sources as store_sources
 from postil.store.errors import StoreError
+from postil.store.reviewers import BlindView
+from postil.tui.screens.compact import fit_to_size
 from postil.tui.screens.render import clip
+from postil.tui.wording import counted
 
 SCOPES = ("source", "all", "search")
 GROUPINGS = ("tag", "source", "order")
@@ -70,7 +76,8 @@ class ExportScreen(ModalScreen["Path | None"]):
     ]
 
     def __init__(
-        self, db: sqlite3.Connection, source_id: int | None, query: str | None, folder: Path | None = None
+        self, db: sqlite3.Connection, source_id: int | None, query: str | None, folder: Path | None = None,
+        *, view: BlindView | None = None,
     ) -> None:
         """
         Args:
@@ -78,9 +85,11 @@ class ExportScreen(ModalScreen["Path | None"]):
             source_id: the source on screen (None: "this source" is not offered).
             query: the current search (None or empty: "current search" is not offered).
             folder: where a bare file name goes (default: the current folder).
+            view: what blind mode lets me see: nothing else goes into the export.
         """
         super().__init__()
         self.db = db
+        self.view = view
         self.source_id = source_id
         self.search_query = (query or "").strip()
         self.folder = folder or Path.cwd()
@@ -100,7 +109,7 @@ class ExportScreen(ModalScreen["Path | None"]):
         with Vertical(id="dialog"):
             yield Label(Content("Export a brief"), id="heading")
             with Horizontal():
-                with Vertical():
+                with Vertical(id="scope-column"):
                     yield Label(Content("Scope"))
                     with RadioSet(id="scope"):
                         yield RadioButton(
@@ -126,13 +135,19 @@ class ExportScreen(ModalScreen["Path | None"]):
                             yield RadioButton(Content(labels[name]), value=name == self.fmt, id=f"format-{name}")
             yield Label(Content(f"File (in {for_display_line(str(self.folder))} unless a path is given)"))
             yield Input(id="file")
-            yield Checkbox(Content("replace the file if it exists"), id="force")
+            yield Static(id="plan")
+            yield Checkbox(_force_label(False), value=False, id="force")
             yield Static(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
+        fit_to_size(self)
         self._update_name()
+        self._update_plan()
         self.query_one("#file", Input).focus()
+
+    def on_resize(self) -> None:
+        fit_to_size(self)
 
     # --- choices ------------------------------------------------------------------------
 
@@ -164,6 +179,23 @@ class ExportScreen(ModalScreen["Path | None"]):
             self.fmt = value
         self._update_name()
 
+    @on(Input.Changed, "#file")
+    @on(Checkbox.Changed, "#force")
+    def _update_plan(self) -> None:
+        """Say what `enter` will write, and whether an existing file would be replaced."""
+        force = self.query_one("#force", Checkbox)
+        force.label = _force_label(force.value)
+        path = self.target_path()
+        # The folder is named in the label above: repeat only the name when it is in it.
+        name = path.name if path.parent == self.folder else str(path)
+        if not os.path.lexists(path):
+            plan = f"will write a new file: {name}"
+        elif force.value:
+            plan = f"{name} exists and will be replaced"
+        else:
+            plan = f"{name} exists: it will not be replaced (turn replace on, or change the name)"
+        self.query_one("#plan", Static).update(Content(for_display_line(plan)))
+
     # --- writing ------------------------------------------------------------------------
 
     @on(Input.Submitted, "#file")
@@ -190,12 +222,20 @@ class ExportScreen(ModalScreen["Path | None"]):
 
     def action_export(self) -> None:
         try:
-            data = collect(self.db, self.export_query(), self.export_title())
+            data = collect(self.db, self.export_query(), self.export_title(), view=self.view)
             if not data.highlights:
                 self.say("nothing to export: no highlights in this scope", error=True)
                 return
             force = self.query_one("#force", Checkbox).value
+            if os.path.lexists(self.target_path()) and not force:
+                # The writer refuses too (and without a race); this says it in the dialog's terms.
+                self.say(f"{self.target_path().name} exists: turn replace on, or change the name", error=True)
+                return
             if self.fmt == "qdpx":
+                if self.view is not None and self.view.blind:
+                    # The REFI-QDA export gathers every highlight itself: it would hold others' hidden work.
+                    self.say("qdpx is not available in blind mode: choose another format", error=True)
+                    return
                 self._export_qdpx(force)
                 return
             text, mismatches = render(data, self.fmt, self.grouping)
@@ -204,7 +244,7 @@ class ExportScreen(ModalScreen["Path | None"]):
             self.say(str(error).splitlines()[0] if str(error) else type(error).__name__, error=True)
             return
         self.written = written
-        message = f"wrote {len(data.highlights)} highlights to {written}"
+        message = f"wrote {counted(len(data.highlights), 'highlight')} to {written}"
         if mismatches:
             message += f"; {len(mismatches)} quotes no longer match their source (marked)"
         self.say(message + " — enter or escape closes")
@@ -225,3 +265,7 @@ class ExportScreen(ModalScreen["Path | None"]):
 
     def action_close(self) -> None:
         self.dismiss(self.written)
+
+
+def _force_label(on: bool) -> Content:
+    return Content("replace: on — an existing file will be replaced" if on else "replace: off — an existing file is kept")

@@ -20,7 +20,7 @@ def help_content(digit_tags: dict[int, str]) -> Content:
     def row(key: str, text: str) -> None:
         parts.extend([(f"\n  {key:<24}", "bold"), text])
 
-    for group in (keymap.GLOBAL, keymap.ANNOTATE, keymap.READER):
+    for group in (keymap.GLOBAL, keymap.ANNOTATE, keymap.READER, keymap.REVIEW):
         parts += ["\n", (group, "bold underline"), "\n"]
         if group == keymap.GLOBAL:
             for key, text in keymap.OTHER_GLOBAL_KEYS:

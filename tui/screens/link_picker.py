@@ -33,6 +33,7 @@ from postil.store import links as store_links
 from postil.store import sources as store_sources
 from postil.store import tags as store_tags
 from postil.store.models import Highlight
+from postil.tui.screens.compact import fit_to_size
 from postil.tui.screens.render import clip, plain, tag_chips
 
 NEAR_CHARS = 2000
@@ -114,7 +115,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            quote = clip(self.origin.quote, 90) if self.origin else "?"
+            quote = clip(self.origin.quote, 60) if self.origin else "?"
             yield Label(Content.from_markup("[b]Link from[/b] “$q”", q=quote), id="from")
             yield Input(placeholder="find a highlight: words of its quote, note, tag or source", id="query")
             yield OptionList(id="targets")
@@ -127,6 +128,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
+        fit_to_size(self)
         self.refresh_targets("")
         relations = self.query_one("#relations", OptionList)
         names = [r.name for r in self.relations]
@@ -134,6 +136,9 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
             relations.highlighted = names.index(self.relation)
         self.query_one("#query", Input).focus()
         self.say("type words of the other highlight; up/down move, enter chooses it")
+
+    def on_resize(self) -> None:
+        fit_to_size(self)
 
     def option_for(self, cand: Candidate) -> Option:
         h = cand.highlight

@@ -8,6 +8,7 @@ each file about one job.
 
 from __future__ import annotations
 
+import sqlite3
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import chain
@@ -16,8 +17,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker
 
 from postil.sources.sanitise import for_display_line
+from postil.store import db as store_db
 from postil.store import highlights as store_highlights
 from postil.store import links as store_links
 from postil.store import reading as store_reading
@@ -29,7 +32,9 @@ from postil.store.models import Highlight, Source, Tag
 from postil.tui import keymap
 from postil.tui.screens.main_actions import AnnotateActions
 from postil.tui.screens.main_find import FindActions
+from postil.tui.screens.main_review import ReviewActions, ReviewerFilter
 from postil.tui.screens.main_screens import ScreenActions
+from postil.tui.team_action import team_label, team_sync_finished
 from postil.tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
 from postil.tui.widgets.footer import Footer, LabelsKeys
 from postil.tui.widgets.highlight_list import document_order
@@ -41,10 +46,12 @@ POSITION_SAVE_SECONDS = 2.0
 """Cursor moves are written at most this often (and always on switch and quit)."""
 
 
-class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen):
+class MainScreen(AnnotateActions, FindActions, ScreenActions, ReviewActions, LabelsKeys, Screen):
     """Library (left, ctrl+b), reader (middle), annotation pane (right), header and footer."""
 
     BINDINGS = keymap.main_bindings()
+    DATA_POLL_SECONDS = 1.0
+    """How often to look for commits by another program (store.db.data_version)."""
     AUTO_FOCUS = "#reader"
     """The reader has the focus from the start (not first the library, then the reader:
     each focus change updates the bindings, the footer and the styles of both)."""
@@ -75,6 +82,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
         """Start-up painted this source's preview; the whole source is still to be opened."""
         self.digit_labels: dict[int, str] = {}
         """{digit: tag name}, as the footer shows them."""
+        self.reviewer_filter = ReviewerFilter("")
+        """Whose highlights are shown (blind mode, R); its reviewer is set at mount."""
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -114,7 +123,9 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
         yield Footer()
 
     def on_mount(self) -> None:
+        self.reviewer_filter.me = self.app.author
         library = self.query_one(LibraryList)
+        self.query_one(SourceHeader).set_team(team_label(self.db))
         # Start-up reads go through the app's plain connection: sqlite-utils (behind self.db)
         # is loaded after the first paint (see store.db.open_current).
         library.display = store_settings.get_setting(self.db, "library_visible", "1") == "1"
@@ -132,6 +143,23 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
         elif not self._show_preview(source_id):
             self._end_start()
         self.set_interval(POSITION_SAVE_SECONDS, self._save_if_moved)
+        self._data_version = store_db.data_version(self.db)
+        self.set_interval(self.DATA_POLL_SECONDS, self._poll_database)
+
+    def _poll_database(self) -> None:
+        """`postil add` (or rm) in another terminal: list the library again."""
+        try:
+            version = store_db.data_version(self.db)
+        except StoreError:
+            return
+        except sqlite3.Error:
+            return  # a busy or closing database: look again next time
+        if version != self._data_version:
+            self._data_version = version
+            self.refresh_library()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        team_sync_finished(self, event.worker)
 
     def on_unmount(self) -> None:
         self.save_position()
@@ -201,7 +229,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
         self.save_position()
         try:
             source = store_reading.source_for_reading(self.db, source_id)
-            highlights = store_highlights.highlights_for_source(self.db, source_id)
+            self.reviewer_filter.reload(self.db)
+            highlights = self.reviewer_filter.visible(store_highlights.highlights_for_source(self.db, source_id))
         except StoreError as error:
             self.report(error)
             return False
@@ -295,12 +324,13 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
         self.by_id = {h.id: h for h in highlights}
         # Counter over a flat chain counts 10,000 highlights' tags in C, not a Python loop.
         self._tag_counts = Counter(chain.from_iterable(h.tags for h in highlights))
+        self.pane.show_authors = len({h.author for h in highlights}) > 1
         self.pane.show_highlights(highlights, self.tag_colors, self.by_id)
 
     def span_for(self, h: Highlight) -> Span:
         color = self.tag_colors.get(h.tags[0], NEUTRAL) if h.tags else NEUTRAL
         return Span(h.id, h.start, h.end, color, has_note=bool(h.note), has_links=h.link_count > 0,
-                    fuzzy=h.anchor_status == "fuzzy")
+                    fuzzy=h.anchor_status == "fuzzy", mark=self.reviewer_filter.mark(h))
 
     def spans(self) -> list[Span]:
         """The reader's spans, made afresh: the reader keeps them (a copy here cost 1 MB)."""
@@ -324,7 +354,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
             self.ensure_open()
         if changed is None or tags_changed:
             try:
-                highlights = store_highlights.highlights_for_source(self.db, self.source.id)
+                highlights = self.reviewer_filter.visible(
+                    store_highlights.highlights_for_source(self.db, self.source.id))
             except StoreError as error:
                 self.report(error)
                 return
@@ -358,6 +389,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
                 self.report(error)
                 fresh = []
             new = fresh[0] if fresh and fresh[0].source_id == self.source.id else None
+            if new is not None and not self.reviewer_filter.shows(new):
+                new = None
             old = self.by_id.pop(highlight_id, None)
             if old is not None:
                 self._take_out(old)
@@ -413,7 +446,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, LabelsKeys, Screen
         links = []
         if self.current_id is not None:
             try:
-                links = store_links.link_views(self.db, self.current_id)
+                links = self.reviewer_filter.view.visible_links(store_links.link_views(self.db, self.current_id))
             except StoreError as error:
                 self.report(error)
         self.pane.select(self.current_id, links)

@@ -106,12 +106,13 @@ class AnnotateActions:
             return
 
         title = "Tag the selection" if self.reader.selection is not None else "Toggle a tag on this highlight"
+        current = self.current_highlight() if self.reader.selection is None else None
 
         def chosen(name: str | None) -> None:
             if name:
                 self.apply_tag(name)
 
-        self.app.push_screen(TagPickerScreen(self.tags, title), chosen)
+        self.app.push_screen(TagPickerScreen(self.tags, title, set(current.tags) if current else set()), chosen)
 
     # -- notes ----------------------------------------------------------------------------
 

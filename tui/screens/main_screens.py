@@ -7,10 +7,13 @@ import sqlite3
 from collections.abc import Callable
 
 from postil.store.models import Source, Tag
+from postil.store.passages import Passage
 from postil.tui import keymap
+from postil.tui.screens.add_source import AddSourceScreen
 from postil.tui.screens.claims import ClaimsScreen
 from postil.tui.screens.export import ExportScreen
 from postil.tui.screens.help import HelpScreen
+from postil.tui.screens.main_review import ReviewerFilter
 from postil.tui.screens.orphans import OrphansScreen
 from postil.tui.screens.overview import OverviewScreen
 from postil.tui.screens.search import SearchScreen
@@ -20,7 +23,7 @@ from postil.tui.widgets.reader import Reader
 
 
 class ScreenActions:
-    """MainScreen's keys ? f o e T L O (a base class of MainScreen only). What it uses of the
+    """MainScreen's keys ? f A o e T L O (a base class of MainScreen only). What it uses of the
     screen, besides Screen's own methods, is declared here."""
 
     db: sqlite3.Connection
@@ -32,18 +35,36 @@ class ScreenActions:
     tell: Callable[[str], None]
     jump_to: Callable[..., None]
     refresh_annotations: Callable[..., None]
+    reviewer_filter: ReviewerFilter
+    open_source: Callable[..., bool]
+    history: list[tuple[int, int]]
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(keymap.digit_labels(self.tags)))
 
     def action_search(self, query: str | None = None) -> None:
-        screen = SearchScreen(self.db, self.last_search if query is None else query)
+        self.reviewer_filter.reload(self.db)
+        screen = SearchScreen(self.db, self.last_search if query is None else query,
+                              restrict=self.reviewer_filter.view.restriction())
 
-        def done(highlight_id: str | None) -> None:
+        def done(chosen: str | Passage | None) -> None:
             self.last_search = getattr(screen, "query_text", self.last_search) or ""
-            self.after_other_screen(highlight_id)
+            if isinstance(chosen, Passage):
+                self.refresh_annotations(tags_changed=True)
+                self.show_passage(chosen)
+                self.reader.focus()
+            else:
+                self.after_other_screen(chosen)
 
         self.app.push_screen(screen, done)
+
+    def action_add_source(self) -> None:
+        def done(source_id: int | None) -> None:
+            if source_id is not None and self.open_source(source_id, at_top=True):
+                self.tell("added to the library")
+            self.reader.focus()
+
+        self.app.push_screen(AddSourceScreen(self.db), done)
 
     def action_overview(self) -> None:
         def done(query: str | None) -> None:
@@ -60,7 +81,9 @@ class ScreenActions:
                 self.tell(f"exported to {path}")
             self.reader.focus()
 
-        self.app.push_screen(ExportScreen(self.db, self.source.id if self.source else None, self.last_search or None), done)
+        self.reviewer_filter.reload(self.db)
+        self.app.push_screen(ExportScreen(self.db, self.source.id if self.source else None, self.last_search or None,
+                                          view=self.reviewer_filter.view), done)
 
     def action_tags(self) -> None:
         def done(_result=None) -> None:
@@ -71,10 +94,23 @@ class ScreenActions:
         self.app.push_screen(TagsScreen(self.db, self.undo_stack), done)
 
     def action_claims(self) -> None:
-        self.app.push_screen(ClaimsScreen(self.db), self.after_other_screen)
+        self.reviewer_filter.reload(self.db)
+        self.app.push_screen(ClaimsScreen(self.db, self.reviewer_filter.view), self.after_other_screen)
 
     def action_orphans(self) -> None:
-        self.app.push_screen(OrphansScreen(self.db), self.after_other_screen)
+        self.reviewer_filter.reload(self.db)
+        self.app.push_screen(OrphansScreen(self.db, self.reviewer_filter.view), self.after_other_screen)
+
+    def show_passage(self, passage: Passage) -> None:
+        """Open a passage of a source's text at its first match (cursor there, ready to mark)."""
+        if self.source is not None:
+            self.history.append((self.source.id, self.reader.cursor))
+        if self.source is None or passage.source_id != self.source.id:
+            if not self.open_source(passage.source_id, offset=passage.match_start):
+                return
+        self.reader.clear_selection()
+        self.reader.move_to(passage.match_start, center=True)
+        self.reader.flash(passage.match_start, passage.match_end)
 
     def after_other_screen(self, highlight_id: str | None) -> None:
         """Back from a screen that may have changed things and may have chosen a highlight."""

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Static
 from postil.store import sources as store_sources
 from postil.store.models import Highlight
 from postil.store.reanchor import fuzzy_highlights, orphans
+from postil.store.reviewers import BlindView
 from postil.tui.screens.render import plain
 
 
@@ -32,9 +33,11 @@ class OrphansScreen(Screen["str | None"]):
         Binding("enter", "open", "Open highlight"),
     ]
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, view: BlindView | None = None) -> None:
         super().__init__()
         self.db = db
+        self.view = view
+        """Blind mode: what I may see (others' hidden highlights are left out)."""
         self.rows: list[Highlight] = []
 
     def compose(self) -> ComposeResult:
@@ -44,6 +47,8 @@ class OrphansScreen(Screen["str | None"]):
 
     def on_mount(self) -> None:
         lost, fuzzy = orphans(self.db), fuzzy_highlights(self.db)
+        if self.view is not None:
+            lost, fuzzy = self.view.visible(lost), self.view.visible(fuzzy)
         self.rows = lost + fuzzy
         titles = {s.id: s.title for s in store_sources.list_sources(self.db)}
         self.query_one("#title", Static).update(

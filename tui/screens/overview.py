@@ -22,8 +22,11 @@ from textual.widgets.option_list import Option
 from postil.store import tags as store_tags
 from postil.store.overview import Overview, overview
 from postil.tui.screens.render import color_style, plain
+from postil.tui.wording import counted
 
 TOTAL_ROW = "total"
+TITLE_MAX, TITLE_MIN, TAG_MAX = 40, 14, 14
+"""Source titles get what the tag columns leave of the screen, within these widths."""
 WARNING_STYLES = {"balance": "bold yellow", "coverage": "cyan", "tags": "magenta", "anchors": "red"}
 
 
@@ -55,18 +58,21 @@ class OverviewScreen(Screen["str | None"]):
         data = self.data = overview(self.db)
         colors = {t.name: t.color for t in store_tags.list_tags(self.db)}
         self.query_one("#title", Static).update(
-            Content(f"Overview: {data.total} highlights in {len(data.sources)} sources. enter on a cell searches it.")
+            Content(f"Overview: {counted(data.total, 'highlight')} in {counted(len(data.sources), 'source')}. enter on a cell searches it.")
         )
         table = self.query_one(DataTable)
         table.add_column(Text("source"), key="title")
         table.add_column(Text("highlighted", justify="right"), key="share")
         self.columns = [None, None]
         for tag in data.tags:
-            table.add_column(plain(tag, 14, style=color_style(colors.get(tag, ""))), key=f"tag:{tag}")
+            table.add_column(plain(tag, TAG_MAX, style=color_style(colors.get(tag, ""))), key=f"tag:{tag}")
             self.columns.append(tag)
+        # At 80 columns, 40-character titles pushed the last tag columns off screen.
+        tag_cells = sum(min(len(tag), TAG_MAX) + 2 for tag in data.tags) + len("highlighted") + 2
+        title_width = max(TITLE_MIN, min(TITLE_MAX, self.app.size.width - 4 - tag_cells))
         for source in data.sources:
             table.add_row(
-                plain(source.title, 40),
+                plain(source.title, title_width),
                 Text(f"{source.share:.0%}", justify="right"),
                 *(self._count(data.count(tag, source.id)) for tag in data.tags),
                 key=str(source.id),

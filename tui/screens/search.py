@@ -40,13 +40,17 @@ from postil.store import search as store_search
 from postil.store import tags as store_tags
 from postil.store.db import database_path, open_db
 from postil.store.errors import StoreError
+from postil.store.passages import Passage, passage_hits
 from postil.store.query import QueryError
-from postil.store.search import SearchHit
+from postil.store.search import Restriction, SearchHit
 from postil.tui.screens.ask import AskText
 from postil.tui.screens.render import emphasised, plain, tag_chips
+from postil.tui.screens.search_passages import passage_index, passage_options, passages_summary
 
 LIMIT = 500
 """Results listed at most; the summary gives the total when there are more."""
+PASSAGES = 100
+"""Passages of the sources' text listed at most, after the highlights."""
 FIRST_PAGE = 60
 """Results read by the first, fast query (more than a tall screen shows)."""
 MORE_LINES = 100
@@ -56,8 +60,8 @@ Row = tuple[int, SearchHit, bool]
 """(index in hits, hit, starts a source group)."""
 
 
-class SearchScreen(Screen["str | None"]):
-    """Dismisses with the id of the highlight to open, or None."""
+class SearchScreen(Screen["str | Passage | None"]):
+    """Dismisses with the id of the highlight to open, a Passage of a source to open, or None."""
 
     CSS_PATH = "search.tcss"
     DEBOUNCE = 0.03
@@ -73,12 +77,18 @@ class SearchScreen(Screen["str | None"]):
         Binding("ctrl+s", "save", "Save query"),
     ]
 
-    def __init__(self, db: sqlite3.Connection, query: str = "") -> None:
+    def __init__(self, db: sqlite3.Connection, query: str = "", *, restrict: Restriction = None) -> None:
         super().__init__()
         self.db = db
+        self.restrict = restrict
+        """What blind mode hides from me (store.reviewers.BlindView.restriction), kept out of every result."""
         self.query_text = query
         """The current query; the app keeps it for the next visit."""
         self.hits: list[SearchHit] = []
+        self.passages: list[Passage] = []
+        """Passages of the sources' text (store.passages), listed after the highlights."""
+        self._passages_drawn = False
+        self._total: int | None = None
         self.error: str = ""
         self.shown_query: str | None = None
         """The query whose results the list holds (None before the first search ends)."""
@@ -150,10 +160,11 @@ class SearchScreen(Screen["str | None"]):
             return
         # An in-memory database cannot be opened again from another thread: search here.
         try:
-            first = store_search.search_hits(self.db, query, limit=FIRST_PAGE)
+            first = store_search.search_hits(self.db, query, limit=FIRST_PAGE, restrict=self.restrict)
             self._finish(generation, query, first, "", len(first) < FIRST_PAGE)
             if len(first) == FIRST_PAGE:
-                self._more(generation, *_rest(self.db, query))
+                self._more(generation, *_rest(self.db, query, self.restrict))
+            self._found_passages(generation, passage_hits(self.db, query, limit=PASSAGES))
         except (QueryError, StoreError) as error:
             self._finish(generation, query, [], str(error), True)
 
@@ -178,10 +189,12 @@ class SearchScreen(Screen["str | None"]):
         with self._search_conns_lock:
             self._search_conns.add(db)
         try:
-            first = store_search.search_hits(db, query, limit=FIRST_PAGE)
+            first = store_search.search_hits(db, query, limit=FIRST_PAGE, restrict=self.restrict)
             post(self._finish, query, first, "", len(first) < FIRST_PAGE)
             if len(first) == FIRST_PAGE and not stale():
-                post(self._more, *_rest(db, query))
+                post(self._more, *_rest(db, query, self.restrict))
+            if not stale():
+                post(self._found_passages, passage_hits(db, query, limit=PASSAGES))
         except (QueryError, StoreError) as error:
             post(self._finish, query, [], str(error), True)
         except sqlite3.OperationalError as error:  # interrupted because stale; else a message
@@ -210,6 +223,23 @@ class SearchScreen(Screen["str | None"]):
         self._schedule_fill()
         self._summarise(total)
 
+    def _found_passages(self, generation: int, passages: list[Passage]) -> None:
+        """Passages of the sources' text: drawn once every highlight row is in the list."""
+        if generation != self._search_generation or self.error:
+            return
+        self.passages = passages
+        self._draw_passages()
+        self._summarise(self._total)
+
+    def _draw_passages(self) -> None:
+        if self._passages_drawn or self._pending or not self.passages:
+            return
+        self._passages_drawn = True
+        results = self.query_one("#results", OptionList)
+        results.add_options(passage_options(self.passages))
+        if not self.hits:
+            results.highlighted = 1  # the first passage (0 is its header)
+
     # --- drawing ------------------------------------------------------------------------
 
     def _show(self, query: str, hits: list[SearchHit], error: str, complete: bool) -> None:
@@ -217,8 +247,11 @@ class SearchScreen(Screen["str | None"]):
         self.query_one("#error", Static).update(Content(for_display_line(error)))
         self.query_one("#error", Static).display = bool(error)
         if error:
-            return  # keep the last good results under the message while the user fixes it
+            # No results under a bad query: the last good ones (often the unfiltered list)
+            # would read as its answer.
+            hits, query = [], None
         self.hits = list(hits)
+        self.passages, self._passages_drawn = [], False
         self.shown_query = query
         self._terms = store_search.match_terms(query)
         self._counts, self._headers = {}, set()
@@ -249,9 +282,12 @@ class SearchScreen(Screen["str | None"]):
 
     def _summarise(self, total: int | None) -> None:
         """`total` None: only the first page is in, more are coming."""
+        self._total = total
         n, sources = len(self.hits), len(self._counts)
         in_sources = f"in {sources} source{'s' * (sources != 1)}"
-        if not n:
+        if self.error:
+            text = "no results until the query is fixed"
+        elif not n:
             text = "no highlights match"
         elif total is None:
             text = f"{n}+ highlights {in_sources}…"
@@ -259,6 +295,8 @@ class SearchScreen(Screen["str | None"]):
             text = f"{total} highlights; the first {n} shown, {in_sources}"
         else:
             text = f"{n} highlight{'s' * (n != 1)} {in_sources}"
+        if not self.error:
+            text += passages_summary(len(self.passages))
         self.query_one("#summary", Static).update(Content(text))
 
     def _header(self, source_id: int) -> Text:
@@ -294,6 +332,9 @@ class SearchScreen(Screen["str | None"]):
             if h.tags:
                 first.append_text(self._tag_chips(h.tags))
                 first.append(" ")
+            if h.author:  # who made it: reviewers' work sits side by side here
+                first.append_text(plain(h.author, 12, style="dim"))
+                first.append(" ")
             # No free words (e.g. `tag:caveat`): nothing to emphasise, skip the folding.
             spans = store_search.emphasis_spans(h.quote, self._terms) if self._terms else []
             first.append_text(emphasised(h.quote, spans, 110))
@@ -307,6 +348,7 @@ class SearchScreen(Screen["str | None"]):
             options.append(Option(Text("\n", end="").join(lines_of_row), id=str(index)))
         self.query_one("#results", OptionList).add_options(options)
         self._schedule_fill()
+        self._draw_passages()
 
     def _tag_chips(self, tags: list[str]) -> Text:
         """Chips per tag set, built once per screen (parsing colours is most of a row's cost)."""
@@ -326,23 +368,29 @@ class SearchScreen(Screen["str | None"]):
     @on(OptionList.OptionSelected, "#results")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id is not None and event.option.id.isdigit():  # not a group header
-            self._open(int(event.option.id))
+        self._open_option(event.option.id)
 
     def action_open(self) -> None:
         results = self.query_one("#results", OptionList)
-        if results.highlighted is None or not self.hits:
+        if results.highlighted is None or not (self.hits or self.passages):
             return
-        option = results.get_option_at_index(results.highlighted)
-        if option.id is not None and option.id.isdigit():  # not a group header
-            self._open(int(option.id))
+        self._open_option(results.get_option_at_index(results.highlighted).id)
 
-    def _open(self, index: int) -> None:
+    def _open_option(self, option_id: str | None) -> None:
+        """Open a highlight row (id: its index) or a passage row (`p<index>`); headers do nothing."""
+        passage = passage_index(option_id)
+        if passage is not None:
+            self._record_history()
+            self.dismiss(self.passages[passage])
+        elif option_id is not None and option_id.isdigit():
+            self._record_history()
+            self.dismiss(self.hits[int(option_id)].highlight.id)
+
+    def _record_history(self) -> None:
         try:
             store_search.record_history(self.db, self.query_text)
         except StoreError:
-            pass  # history is a convenience; opening the highlight matters more
-        self.dismiss(self.hits[index].highlight.id)
+            pass  # history is a convenience; opening the result matters more
 
     def action_history(self, step: int) -> None:
         """In the query field: up goes to older queries, down back towards the draft."""
@@ -382,11 +430,11 @@ class SearchScreen(Screen["str | None"]):
         self.dismiss(None)
 
 
-def _rest(db: sqlite3.Connection, query: str) -> tuple[list[SearchHit], int]:
+def _rest(db: sqlite3.Connection, query: str, restrict: Restriction = None) -> tuple[list[SearchHit], int]:
     """The results after the first page (up to LIMIT in all), and how many match in total."""
-    rest = store_search.search_hits(db, query, limit=LIMIT + 1 - FIRST_PAGE, offset=FIRST_PAGE)
+    rest = store_search.search_hits(db, query, limit=LIMIT + 1 - FIRST_PAGE, offset=FIRST_PAGE, restrict=restrict)
     shown = FIRST_PAGE + len(rest)
-    return rest, store_search.count(db, query) if shown > LIMIT else shown
+    return rest, store_search.count(db, query, restrict=restrict) if shown > LIMIT else shown
 
 
 class SavedQueriesProvider(Provider):

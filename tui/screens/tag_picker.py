@@ -1,6 +1,8 @@
 """The tag picker: fuzzy completion over tag names and descriptions; a new name creates a tag.
 
 Dismisses with the chosen tag name (an existing one, or the new name typed), or None.
+Tags the highlight already has are ticked (choosing one takes it off), and the title line
+names them. Descriptions are shown whole, wrapped under their tag.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ class TagPickerScreen(ModalScreen["str | None"]):
 
     DEFAULT_CSS = """
     TagPickerScreen { align: center middle; }
-    TagPickerScreen > Vertical { width: 70; height: 22; border: thick $accent; background: $surface; padding: 0 1; }
-    TagPickerScreen #picker-title { height: 1; color: $text-muted; }
+    TagPickerScreen > Vertical { width: 90; max-width: 100%; height: 22; max-height: 100%; border: thick $accent; background: $surface; padding: 0 1; }
+    TagPickerScreen #picker-title { height: auto; color: $text-muted; }
     TagPickerScreen OptionList { height: 1fr; border: none; }
     """
     BINDINGS = [
@@ -38,14 +40,24 @@ class TagPickerScreen(ModalScreen["str | None"]):
         Binding("up", "move(-1)", "previous", show=False, priority=True),
     ]
 
-    def __init__(self, tags: list[Tag], title: str = "Tag") -> None:
+    def __init__(self, tags: list[Tag], title: str = "Tag", applied: set[str] | frozenset[str] = frozenset()) -> None:
+        """
+        Args:
+            tags: every tag, in the order to list them.
+            title: what choosing does ("Tag the selection", "Toggle a tag on this highlight").
+            applied: names of the tags the highlight already has (ticked; choosing one removes it).
+        """
         super().__init__()
         self.tags = list(tags)
         self.title_text = title
+        self.applied = {name.casefold() for name in applied}
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Content(self.title_text + " — type to filter, enter to apply, a new name creates a tag"), id="picker-title")
+            on = [t.name for t in self.tags if t.name.casefold() in self.applied]
+            has = f" — on this highlight: {', '.join(on)} (✓; enter on one removes it)" if on else ""
+            title = self.title_text + has + " — type to filter, enter to apply, a new name creates a tag"
+            yield Static(Content(for_display_line(title)), id="picker-title")
             yield Input(placeholder="tag name", id="picker-input")
             yield OptionList(id="picker-options")
 
@@ -84,9 +96,10 @@ class TagPickerScreen(ModalScreen["str | None"]):
 
     def _prompt(self, tag: Tag, matcher: Matcher) -> Content:
         digit = f"{tag.digit} " if tag.digit else "  "
-        parts: list = [(digit, "dim"), ("■ ", tag.color), highlight_matches(matcher, tag.name)]
+        mark = ("✓ ", "bold") if tag.name.casefold() in self.applied else "  "
+        parts: list = [(digit, "dim"), mark, ("■ ", tag.color), highlight_matches(matcher, tag.name)]
         if tag.description:
-            parts += ["  ", (for_display_line(tag.description)[:50], "dim")]
+            parts += ["  ", (for_display_line(tag.description), "dim")]
         return Content.assemble(*parts)
 
     @on(Input.Changed)

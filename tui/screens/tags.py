@@ -24,6 +24,7 @@ from postil.store.models import Tag
 from postil.tui import undo
 from postil.tui.screens.ask import AskChoice, AskConfirm, AskText
 from postil.tui.screens.render import clip, plain, swatch
+from postil.tui.wording import counted
 
 MAX_SOURCE_COLUMNS = 6
 """Sources shown as their own columns; with more, the detail line below lists them all."""
@@ -193,7 +194,7 @@ class TagsScreen(Screen[None]):
             if into:
                 self._do(undo.MergeTags(tag.name, into), select=into)
 
-        prompt = f"Merge {tag.name} ({tag.count} highlights) into:"
+        prompt = f"Merge {tag.name} ({counted(tag.count, 'highlight')}) into:"
         self.app.push_screen(AskChoice(prompt, others), done)
 
     def action_delete(self) -> None:
@@ -208,5 +209,5 @@ class TagsScreen(Screen[None]):
             if yes:
                 self._do(undo.DeleteTag(tag.name))
 
-        question = f"Tag {tag.name} is on {tag.count} highlights. Delete it (the highlights stay)? y/n"
+        question = f"Tag {tag.name} is on {counted(tag.count, 'highlight')}. Delete it (the highlights stay)? y/n"
         self.app.push_screen(AskConfirm(question), done)

@@ -39,9 +39,12 @@ def chips(tags: list[str], colors: dict[str, str]) -> list:
     return parts
 
 
-def highlight_rows(h: Highlight, colors: dict[str, str], width: int = 40) -> list[Content]:
-    """How one highlight looks in the pane list: chips and markers, quote, note excerpt."""
+def highlight_rows(h: Highlight, colors: dict[str, str], width: int = 40, *, author: bool = False) -> list[Content]:
+    """How one highlight looks in the pane list: chips and markers (and, with `author`, who
+    made it), quote, note excerpt."""
     parts = [" ", *chips(h.tags, colors)]
+    if author and h.author:
+        parts.append((f"{first_words(h.author, 14)} ", "dim"))
     if h.note:
         parts.append(("✎ ", "bold"))
     if h.link_count:
@@ -91,6 +94,8 @@ class AnnotationPane(Vertical):
         super().__init__(id=id)
         self.highlights: list[Highlight] = []
         self.tag_colors: dict[str, str] = {}
+        self.show_authors = False
+        """Name who made each highlight in the list (the screen sets it when several did)."""
         self.selected_id: str | None = None
         self._index = RowIndex([], {})
         self._links: list[LinkView] = []
@@ -117,7 +122,8 @@ class AnnotationPane(Vertical):
             return
         self._built = True
         self._title_widget = Static(Content(self._title), id="pane-title")
-        self._list = HighlightList(lambda h, width: highlight_rows(h, self.tag_colors, width), id="pane-list")
+        self._list = HighlightList(lambda h, width: highlight_rows(h, self.tag_colors, width, author=self.show_authors),
+                                   id="pane-list")
         self._detail_text = Static(Content("No highlight under the cursor."), id="pane-detail-text")
         # The links sit right under the "Links" heading, inside the scrolling detail, so they
         # are never pushed to the pane's bottom edge (or off it on a short terminal). Their

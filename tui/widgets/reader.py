@@ -54,6 +54,8 @@ class Span(NamedTuple):
     has_links: bool = False
     fuzzy: bool = False
     """The anchor was found again only approximately: drawn italic and underlined."""
+    mark: int = 0
+    """Whose it is: 0 mine (plain), 1, 2, ... another reviewer's (reader_paint.REVIEWER_MARKS)."""
 
 
 class Reader(ReaderMotions, ScrollView, can_focus=True):

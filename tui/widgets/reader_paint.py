@@ -29,6 +29,9 @@ NOTE_MARK = "\u25c6"  # ◆
 LINK_MARK = "\u2197"  # ↗
 BOTH_MARK = "\u2726"  # ✦
 ORPHAN_MARK = "\u25cc"  # ◌ carries a combining mark that starts a line
+REVIEWER_MARKS = (Style(underline=True), Style(underline2=True), Style(overline=True),
+                  Style(underline=True, overline=True))
+"""Other reviewers' highlights (Span.mark 1, 2, ...): the tag keeps its colour, the line style tells whose."""
 
 
 class SpanIndex:
@@ -224,6 +227,8 @@ def paint_line(
                 style = style + styles.overlap
             if inner.fuzzy:
                 style = style + styles.fuzzy
+            if inner.mark:
+                style = style + REVIEWER_MARKS[(inner.mark - 1) % len(REVIEWER_MARKS)]
         if selection and selection[0] <= p and q <= selection[1]:
             style = style + styles.selection
         if flash and flash[0] <= p and q <= flash[1]:

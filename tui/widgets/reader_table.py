@@ -1,8 +1,8 @@
 """Lining up the rows of one table into columns, at display time only (no Textual import).
 
-A loader writes a table row as one block whose cells are joined by "  │  " (see
-sources/markdown.py and sources/html.py). The reader draws consecutive rows of one table with
-every "│" at the same column by inserting blank cells after a cell's text. That padding is
+A loader writes a table row as one block whose cells are joined by "  |  "
+(`sources.document.CELL_GAP`; sources read before issue 16 hold "  │  ", also understood). The
+reader draws consecutive rows of one table with every bar at the same column by inserting blank cells after a cell's text. That padding is
 drawn, never stored: like a wrap indent it maps to no character, so every offset stays exact.
 
 The layout falls back to wrapping row by row when a table does not fit the width, holds tabs
@@ -16,10 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-SEPARATOR = re.compile(" *\u2502 *")
-"""A cell gap as it appears in the reading text: the bar with whatever spaces surround it."""
+SEPARATOR = re.compile(r" *\u2502 *|(?:  |^)\|(?:  |$)")
+"""A cell gap as it appears in the reading text: the old bar "│" with whatever spaces surround
+it, or the loaders' "  |  " (its spaces gone at the row's ends when an end cell is empty); a
+"|" inside a cell's text, without the two spaces, is text."""
 GAP_BEFORE = 2
-"""Cells between a padded cell's text and the bar (the loaders write "  │  ")."""
+"""Cells between a padded cell's text and the bar (the loaders write "  |  ")."""
 GAP_AFTER = 2
 MAX_ROWS = 1000
 
@@ -43,7 +45,7 @@ class TableShape:
         cells = [" "] * col
         for bar in self.bars:
             if bar < col:
-                cells[bar] = "\u2502"
+                cells[bar] = "|"  # as the rows' own bars are drawn
         return "".join(cells)
 
 
@@ -68,7 +70,8 @@ def align_rows(rows: Sequence[str], columns: Callable[[str], list[int]]) -> Tabl
                 widths.append(content)
             else:
                 widths[k] = max(widths[k], content)
-            bars.append((match.start(), row.index("\u2502", match.start())))
+            gap = match.group()
+            bars.append((match.start(), match.start() + len(gap) - len(gap.lstrip(" "))))
             cell_start = match.end()
         parsed.append((cols, bars))
     if not widths:

@@ -24,6 +24,7 @@ class SourceHeader(Static):
         self._title = ""
         self._position = (0, 0, 0)
         self._counts: list[tuple[str, str, int]] = []
+        self._team = ""
 
     def set_source(self, title: str) -> None:
         self._title = for_display_line(title)
@@ -39,6 +40,11 @@ class SourceHeader(Static):
         self._counts = [c for c in counts if c[2]]
         self._redraw()
 
+    def set_team(self, label: str) -> None:
+        """The team line's text ("team synced 10:42"), empty without a team."""
+        self._team = for_display_line(label)
+        self._redraw()
+
     def header_content(self) -> Content:
         block, blocks, percent = self._position
         parts: list = [(self._title or "no source", "bold")]
@@ -48,6 +54,8 @@ class SourceHeader(Static):
             parts.append("  · ")
         for name, color, count in self._counts:
             parts += [" ", ("■", color), f" {for_display_line(name)} {count}"]
+        if self._team:
+            parts.append((f"  ·  {self._team}", "dim"))
         return Content.assemble(*parts)
 
     def _redraw(self) -> None:

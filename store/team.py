@@ -1,0 +1,111 @@
+"""The store's side of team exchange through git (exports/team_sync.py runs it).
+
+A team sync imports every other reviewer's W3C file. Each highlight that came from a file is
+recorded in `highlight_origins` (highlight id -> the reviewer whose file it came from), so a
+highlight that later disappears from that file can be told apart from one made here: it was
+deleted by its reviewer and is removed here too (a tombstone is kept in `tombstones`), unless a
+link of someone else's points at it or from it, in which case it is kept and reported.
+
+The team's settings (remote, last sync, what was last imported from each file) are rows of
+the `settings` table, under keys starting with "team.".
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from postil.store.clock import now
+from postil.store.db import write
+from postil.store.settings import get_setting, set_setting
+
+REMOTE_KEY = "team.remote"
+LAST_SYNC_KEY = "team.last_sync"
+IMPORTED_KEY = "team.imported"
+"""JSON {reviewer file name: content hash} of the files as last imported."""
+
+
+@dataclass
+class Vanished:
+    """What became of highlights gone from their reviewer's file."""
+
+    removed: list[str] = field(default_factory=list)
+    kept_linked: list[str] = field(default_factory=list)
+    """Gone from the file but linked from or to another reviewer's highlight: kept."""
+
+
+def team_remote(db: sqlite3.Connection) -> str | None:
+    return get_setting(db, REMOTE_KEY)
+
+
+def set_team_remote(db: sqlite3.Connection, remote: str) -> None:
+    set_setting(db, REMOTE_KEY, remote)
+
+
+def last_sync(db: sqlite3.Connection) -> str | None:
+    return get_setting(db, LAST_SYNC_KEY)
+
+
+def mark_synced(db: sqlite3.Connection) -> str:
+    stamp = now()
+    set_setting(db, LAST_SYNC_KEY, stamp)
+    return stamp
+
+
+def imported_hashes(db: sqlite3.Connection) -> dict[str, str]:
+    try:
+        value = json.loads(get_setting(db, IMPORTED_KEY, "{}") or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def set_imported_hash(db: sqlite3.Connection, name: str, digest: str) -> None:
+    hashes = imported_hashes(db)
+    hashes[name] = digest
+    set_setting(db, IMPORTED_KEY, json.dumps(hashes, sort_keys=True))
+
+
+def record_origins(db: sqlite3.Connection, collection: str, highlight_ids: Iterable[str]) -> None:
+    """Remember that these highlights (those stored here) came from `collection`'s file."""
+    stamp = now()
+    with write(db):
+        db.executemany(
+            "INSERT INTO highlight_origins (highlight_id, collection, imported_at)"
+            " SELECT id, ?, ? FROM highlights WHERE id = ?"
+            " ON CONFLICT(highlight_id) DO UPDATE SET collection = excluded.collection",
+            [(collection, stamp, highlight_id) for highlight_id in highlight_ids],
+        )
+
+
+def remove_vanished(db: sqlite3.Connection, collection: str, present: set[str]) -> Vanished:
+    """Remove the highlights that came from `collection`'s file and are no longer in it."""
+    result = Vanished()
+    with write(db):
+        gone = [row[0] for row in db.execute(
+            "SELECT o.highlight_id FROM highlight_origins o JOIN highlights h ON h.id = o.highlight_id"
+            " WHERE o.collection = ? ORDER BY o.highlight_id", [collection])
+            if row[0] not in present]
+        stamp = now()
+        for highlight_id in gone:
+            linked = db.execute(
+                "SELECT 1 FROM links l JOIN highlights other"
+                " ON other.id = CASE WHEN l.from_id = ? THEN l.to_id ELSE l.from_id END"
+                " LEFT JOIN highlight_origins o ON o.highlight_id = other.id"
+                " WHERE (l.from_id = ? OR l.to_id = ?) AND coalesce(o.collection, '') != ? LIMIT 1",
+                [highlight_id, highlight_id, highlight_id, collection],
+            ).fetchone()
+            if linked:
+                result.kept_linked.append(highlight_id)
+                continue
+            db.execute("DELETE FROM highlights WHERE id = ?", [highlight_id])
+            db.execute("DELETE FROM highlight_origins WHERE highlight_id = ?", [highlight_id])
+            db.execute(
+                "INSERT INTO tombstones (highlight_id, author, deleted_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(highlight_id) DO UPDATE SET deleted_at = excluded.deleted_at",
+                [highlight_id, collection, stamp],
+            )
+            result.removed.append(highlight_id)
+    return result

@@ -1,0 +1,92 @@
+"""`postil team ...`: share a review with a team through a git repository (exports/team_sync.py)."""
+
+from __future__ import annotations
+
+import click
+
+from postil.exports.git_repo import TeamError
+from postil.exports.team_sync import SyncReport, clone_folder, join, sync
+from postil.store import team as store_team
+from postil.tui.commands.common import CommandError, echo_json, json_option, line, plain
+
+
+@click.group(short_help="Share the review with a team through git.")
+def team() -> None:
+    """Share this database's review with a team through a git repository.
+
+    Each reviewer's highlights go to their own file (reviewers/NAME.jsonld), with the sources
+    and the codebook beside them; `postil team sync` brings everyone's in and sends yours out.
+    The clone lives beside the database (DB.team). Needs the `git` program.
+    """
+
+
+@team.command("join", short_help="Clone the team repository for this database.")
+@click.argument("remote")
+@json_option()
+@click.pass_obj
+def join_command(settings, remote: str, as_json: bool) -> None:
+    """Clone REMOTE (a URL or path of a git repository; an empty one starts a team) and sync."""
+    db = settings.open()
+    try:
+        folder = join(db, settings.db_path, remote)
+        report = sync(db, settings.db_path, settings.author)
+    except TeamError as error:
+        raise CommandError(str(error)) from error
+    show(report, as_json, f"joined {line(remote)} (clone in {line(str(folder))})")
+
+
+team.add_command(join_command, "init")
+
+
+@team.command("sync", short_help="Send my review out and bring the team's in.")
+@json_option()
+@click.pass_obj
+def sync_command(settings, as_json: bool) -> None:
+    """Export my highlights and new sources, commit, pull the team's work, push."""
+    db = settings.open()
+    try:
+        report = sync(db, settings.db_path, settings.author)
+    except TeamError as error:
+        raise CommandError(str(error)) from error
+    show(report, as_json)
+
+
+@team.command("status", short_help="The team remote and when it last synced.")
+@json_option()
+@click.pass_obj
+def status_command(settings, as_json: bool) -> None:
+    db = settings.open()
+    remote = store_team.team_remote(db)
+    synced = store_team.last_sync(db)
+    if as_json:
+        echo_json({"remote": remote, "clone": str(clone_folder(settings.db_path)) if remote else None,
+                   "last_sync": synced, "reviewer": settings.author})
+        return
+    if not remote:
+        click.echo("no team: `postil team join REMOTE` starts one")
+        return
+    click.echo(f"team: {line(remote)}")
+    click.echo(f"reviewer: {line(settings.author)}")
+    click.echo(f"last sync: {synced or 'never'}")
+
+
+def count(n: int, thing: str) -> str:
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
+def show(report: SyncReport, as_json: bool, first: str | None = None) -> None:
+    if as_json:
+        echo_json(plain(report))
+        return
+    if first:
+        click.echo(first)
+    went = "pushed" if report.pushed else ("committed, not pushed" if report.committed else "nothing new")
+    click.echo(f"out: {count(report.mine, 'highlight')} of {line(report.reviewer)},"
+               f" {count(len(report.sources_out), 'new source')} ({went})")
+    came = ", ".join(line(name) for name in report.files_read) or "no teammate changed anything"
+    click.echo(f"in: {report.added} new, {report.updated} changed, {report.removed} removed highlights,"
+               f" {count(len(report.sources_in), 'new source')} ({came})")
+    for highlight_id in report.kept_linked:
+        click.echo(f"kept {highlight_id[:8]}: deleted by its reviewer but linked from another's highlight")
+    for problem in report.problems:
+        click.echo(f"postil: {line(problem)}", err=True)

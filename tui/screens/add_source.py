@@ -1,0 +1,124 @@
+"""The add-a-file dialog (`A`): a path with completion; enter imports it into the library.
+
+A folder imports every supported file under it, as `postil add` does. The path field
+completes as you type (the rest of the name shown dim; `right` takes it): a folder's first
+entry whose name starts with what was typed, folders with a trailing `/`, files only when
+postil can read them. Dismisses with the id of the first source added (to open it), or None.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Footer, Input, Label, Static
+
+from postil.sources.errors import SourceError
+from postil.sources.load import SUPPORTED_EXTENSIONS, collect_paths, load_path
+from postil.sources.sanitise import for_display_line
+from postil.store.errors import StoreError
+from postil.store.sources import add_source
+from postil.tui.screens.compact import fit_to_size
+
+COMPLETIONS_READ = 2000
+"""Entries of a folder looked at, at most, for one completion (a huge folder stays fast)."""
+
+
+class PathSuggester(Suggester):
+    """Completes the last part of a path from what is on disk."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return complete_path(value)
+
+
+def complete_path(value: str) -> str | None:
+    """`value` completed to the first matching entry of its folder, or None."""
+    if not value:
+        return None
+    folder, slash, stem = value.rpartition("/")
+    directory = Path(os.path.expanduser(folder + slash if slash else "."))
+    try:
+        with os.scandir(directory) as entries:
+            names = []
+            for count, entry in enumerate(entries):
+                if count >= COMPLETIONS_READ:
+                    break
+                if not entry.name.startswith(stem) or entry.name == stem:
+                    continue
+                if entry.name.startswith(".") and not stem.startswith("."):
+                    continue
+                is_dir = entry.is_dir()
+                if is_dir or Path(entry.name).suffix.lower() in SUPPORTED_EXTENSIONS:
+                    names.append(entry.name + ("/" if is_dir else ""))
+    except OSError:
+        return None
+    return f"{folder}{slash}{min(names)}" if names else None
+
+
+class AddSourceScreen(ModalScreen["int | None"]):
+    """Import a file or folder into the library."""
+
+    CSS_PATH = "add_source.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        super().__init__()
+        self.db = db
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(Content("Add a file or folder to the library (.txt .md .markdown .html .htm)"))
+            yield Input(placeholder="a path, e.g. ~/papers/trial.md (→ completes)", id="path", suggester=PathSuggester())
+            yield Static(Content("enter imports it · escape cancels"), id="add-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        fit_to_size(self)
+        # Start in the current folder: most files a reviewer adds are near where postil ran.
+        field = self.query_one("#path", Input)
+        field.value = os.path.join(os.getcwd(), "")
+        field.cursor_position = len(field.value)
+
+    def on_resize(self) -> None:
+        fit_to_size(self)
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one("#add-status", Static)
+        status.set_class(error, "error")
+        status.update(Content(for_display_line(message)))
+
+    @on(Input.Submitted, "#path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text:
+            self.say("type the path of a file or folder", error=True)
+            return
+        files, errors = collect_paths([Path(os.path.expanduser(text))])
+        added: list[int] = []
+        problems = [str(error) for error in errors]
+        for path in files:
+            try:
+                added.append(add_source(self.db, load_path(path)).source.id)
+            except (SourceError, StoreError) as error:
+                problems.append(str(error) if str(path) in str(error) else f"{path}: {error}")
+        if not added:
+            self.say(problems[0] if problems else f"{text}: nothing to import", error=True)
+            return
+        if problems:
+            self.app.notify(for_display_line(f"{len(problems)} not imported: {problems[0]}"), severity="warning", markup=False)
+        self.dismiss(added[0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

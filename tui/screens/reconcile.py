@@ -1,0 +1,200 @@
+"""The reconcile screen (`C`): the queue of places where reviewers differ, and deciding them.
+
+The list holds the undecided places (store.reconcile.places), the panel under it the
+versions of the highlighted one, numbered. `1`-`9` keep that version as the consensus,
+`w` merges over the wider extent, `n` over the narrower one, `x` drops the place (no
+consensus), `a` copies every place coded alike into the consensus, `u` undoes the last
+decision made here, `enter` goes to the place in the reader. The versions always stay.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from postil.sources.sanitise import for_display_line
+from postil.store import reconcile as store_reconcile
+from postil.store.errors import StoreError
+from postil.store.reconcile import Place
+from postil.tui.screens.render import plain
+
+KINDS = {
+    "only": "coded by {reviewers} only",
+    "tags": "same passage, other tags",
+    "extent": "other extents",
+}
+
+
+class ReconcileScreen(Screen["str | None"]):
+    """Dismisses with the id of a highlight to show in the reader, or None."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("enter", "go", "Go to", priority=True),
+        Binding("1", "keep(1)", "Keep 1-9"),
+        Binding("2", "keep(2)", "Keep 2", show=False),
+        *(Binding(str(n), f"keep({n})", f"Keep {n}", show=False) for n in range(3, 10)),
+        Binding("w", "merge('merge-wider')", "Wide"),
+        Binding("n", "merge('merge-narrower')", "Narrow"),
+        Binding("x", "drop", "Drop"),
+        Binding("a", "agreed", "Agreed→consensus", show=False),
+        Binding("u", "undo", "Undo"),
+    ]
+
+    def __init__(self, db: sqlite3.Connection, me: str, source_id: int | None = None,
+                 sources: list[int] | None = None) -> None:
+        """
+        Args:
+            source_id: the source open in the reader (its places come first).
+            sources: only these sources (blind mode: those I marked done); None: all.
+        """
+        super().__init__()
+        self.db = db
+        self.me = me
+        self.sources = sources
+        self.focus_source = source_id
+        self.places: list[Place] = []
+        self.made: list[int] = []
+        """Decisions made on this screen, for `u` (latest last)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="reconcile-title")
+        yield OptionList(id="reconcile-places")
+        yield Static(id="reconcile-versions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(OptionList).focus()
+
+    def reload(self, keep_index: int = 0, *, key: str | None = None) -> None:
+        """Read the queue again; highlight the place `key`, else the row at `keep_index`."""
+        try:
+            found = store_reconcile.places(self.db, source_ids=self.sources)
+        except StoreError as error:
+            self.say(str(error), error=True)
+            found = []
+        if self.focus_source is not None:
+            found.sort(key=lambda p: p.source_id != self.focus_source)  # stable: text order kept
+        self.places = found
+        options = self.query_one(OptionList)
+        options.clear_options()
+        for place in found:
+            row = Text(end="", no_wrap=True, overflow="ellipsis")
+            row.append(f"{KINDS[place.kind].format(reviewers=', '.join(place.reviewers)):<26} ", style="bold")
+            row.append_text(plain(place.source_title, 24, style="dim"))
+            row.append(" ")
+            row.append_text(plain(" ".join(place.versions[0].quote.split()), 60))
+            options.add_option(Option(row, id=place.key))
+        title = (f"Reconcile: {len(found)} place{'s' * (len(found) != 1)} where reviewers differ"
+                 if found else "Reconcile: no disagreements left (a: copy places coded alike into the consensus)")
+        self.query_one("#reconcile-title", Static).update(Text(title))
+        keys = [p.key for p in found]
+        if key in keys:
+            keep_index = keys.index(key)
+        if found:
+            options.highlighted = min(keep_index, len(found) - 1)
+        self.show_versions()
+
+    def current(self) -> Place | None:
+        index = self.query_one(OptionList).highlighted
+        return self.places[index] if index is not None and 0 <= index < len(self.places) else None
+
+    @on(OptionList.OptionHighlighted)
+    def _moved(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_versions()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_go()
+
+    def show_versions(self) -> None:
+        place = self.current()
+        panel = self.query_one("#reconcile-versions", Static)
+        if place is None:
+            panel.update(Text(""))
+            return
+        text = Text(end="")
+        for number, h in enumerate(place.versions, 1):
+            if number > 1:
+                text.append("\n")
+            text.append(f"{number} ", style="bold")
+            text.append_text(plain(h.author or "unknown", 12, style="bold"))
+            text.append(" [")
+            text.append_text(plain(",".join(h.tags) or "-", 30))
+            text.append("] ")
+            text.append_text(plain(" ".join(h.quote.split()), 200))
+        if place.missing:
+            text.append("\n")
+            text.append_text(plain(f"nothing here from {', '.join(place.missing)}", style="dim"))
+        panel.update(text)
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        self.notify(for_display_line(message), severity="error" if error else "information", markup=False,
+                    timeout=6 if error else 3)
+
+    def _decide(self, decision: str, keep: str | None = None) -> None:
+        place = self.current()
+        if place is None:
+            self.say("nothing to decide")
+            return
+        index = self.query_one(OptionList).highlighted or 0
+        try:
+            made = store_reconcile.decide(self.db, place, decision, keep=keep, by=self.me)
+        except StoreError as error:
+            self.say(str(error), error=True)
+            return
+        self.made.append(made.id)
+        self.say(f"{decision}: {'consensus highlight made' if made.consensus_id else 'no consensus highlight'} (u undoes)")
+        self.reload(index)
+
+    def action_keep(self, number: int) -> None:
+        place = self.current()
+        if place is None or not 1 <= number <= len(place.versions):
+            self.say(f"no version {number} here")
+            return
+        self._decide("keep", place.versions[number - 1].id)
+
+    def action_merge(self, decision: str) -> None:
+        self._decide(decision)
+
+    def action_drop(self) -> None:
+        self._decide("drop")
+
+    def action_agreed(self) -> None:
+        try:
+            made = store_reconcile.accept_agreed(self.db, source_ids=self.sources, by=self.me)
+        except StoreError as error:
+            self.say(str(error), error=True)
+            return
+        self.made.extend(d.id for d in made)
+        self.say(f"{len(made)} place{'s' * (len(made) != 1)} coded alike copied into the consensus")
+        self.reload()
+
+    def action_undo(self) -> None:
+        if not self.made:
+            self.say("no decision made here to undo")
+            return
+        try:
+            undone = store_reconcile.undo_decision(self.db, self.made.pop())
+        except StoreError as error:
+            self.say(str(error), error=True)
+            return
+        self.say(f"undid {undone.decision}")
+        self.reload(key=undone.disagreement)
+
+    def action_go(self) -> None:
+        place = self.current()
+        if place is not None:
+            self.dismiss(place.versions[0].id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
