@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from postil.exports.citations import Citer, SourceFacts, references_section, uncited_cautions
 from postil.exports.collect import ExportData, Location
 from postil.exports.escape import confine_note, inline, quote_block, yaml_value
 from postil.exports.glance import CHALLENGES, at_a_glance, challenges, tag_count
@@ -52,18 +53,30 @@ class Brief:
     """Highlights whose quote no longer matches the source (marked in the text)."""
 
 
-def render_brief(data: ExportData, by: str = "tag", keep_images: bool = False) -> Brief:
+def render_brief(data: ExportData, by: str = "tag", facts: SourceFacts | None = None,
+                 citer: Citer | None = None, keep_images: bool = False) -> Brief:
     """The brief as Markdown text, grouped `by` "tag", "source" or "order".
 
-    Remote images in notes are written as links unless `keep_images` (escape.confine_note).
+    Args:
+        facts: the sources' records and memos (exports.citations.gather); memos are printed
+            under their source.
+        citer: cite in a CSL style or for Pandoc, with a reference list at the end; without
+            one, highlights cite their source's title, heading path and paragraph.
+        keep_images: keep remote images in notes as images; by default they are written as
+            links (escape.confine_note).
     """
+    if citer is not None:
+        facts = citer.facts
     anchors = anchor_ids([h.id for h in data.highlights])
+    grouped = sections(data, by)
     out: list[str] = []
-    out += front_matter(data)
+    out += front_matter(data, citer)
     out += title_block(data)
-    out += at_a_glance(data)
-    writer = _Writer(data, anchors, keep_images)
-    for heading, primary, also in sections(data, by):
+    out += at_a_glance(data, uncited_cautions(citer))
+    if citer is not None:
+        citer.register([h for _, primary, _ in grouped for h in primary])
+    writer = _Writer(data, anchors, citer, keep_images)
+    for heading, primary, also in grouped:
         out += [f"## {heading}", ""]
         for h in primary:
             # Under its own tag's heading, a highlight with only that tag needs no tag line.
@@ -72,11 +85,12 @@ def render_brief(data: ExportData, by: str = "tag", keep_images: bool = False) -
             out += [f"**Also tagged {heading.lower()}** (printed in an earlier section):", ""]
             out += [f"- {writer.ref(h)}" for h in also]
             out.append("")
-    out += sources_section(data)
+    out += sources_section(data, facts)
+    out += references_section(citer)
     return Brief("\n".join(out).rstrip("\n") + "\n", data.mismatches)
 
 
-def front_matter(data: ExportData) -> list[str]:
+def front_matter(data: ExportData, citer: Citer | None = None) -> list[str]:
     """YAML front matter: one key a line, every value a YAML flow value (escape.yaml_value)."""
     counts = {"highlights": len(data.highlights)}
     for tag in data.tag_order:
@@ -92,6 +106,7 @@ def front_matter(data: ExportData) -> list[str]:
         f"sources: {_yaml([s.title for s in data.sources.values()])}",
         f"highlights: {len(data.highlights)}",
         f"counts: {_yaml(counts)}",
+        *([f"bibliography: {_yaml(citer.bibliography_file)}"] if citer is not None and citer.pandoc else []),
         "---",
         "",
     ]
@@ -202,9 +217,11 @@ _SAFE_ID = re.compile(r"^[0-9A-Za-z-]+$")
 class _Writer:
     """Renders one highlight's block; holds the lookups every block needs."""
 
-    def __init__(self, data: ExportData, anchors: dict[str, str], keep_images: bool = False) -> None:
+    def __init__(self, data: ExportData, anchors: dict[str, str], citer: Citer | None = None,
+                 keep_images: bool = False) -> None:
         self.data = data
         self.anchors = anchors
+        self.citer = citer
         self.keep_images = keep_images
         self.by_id = {h.id: h for h in data.highlights}
         # Pieces that repeat across a brief's highlights, rendered once each: citations
@@ -276,13 +293,18 @@ class _Writer:
 
     def _citation(self, h: Highlight, location: Location | None) -> str:
         source = self.data.sources[h.source_id]
-        line = f"— *{inline(source.title or 'untitled')}*"
+        if self.citer is None:
+            line = f"— *{inline(source.title or 'untitled')}*"
+        elif self.citer.pandoc:
+            line = "— " + self.citer.cite(h, location)  # [@key, p. 4]: keys are checked to be safe
+        else:
+            line = "— " + inline(self.citer.cite(h, location))
         headings = list(location.headings) if location else []
         if headings and _same(headings[0], source.title):
             headings = headings[1:]
         if headings:
             line += ", § " + " › ".join(inline(t) for t in headings)
-        if location and location.paragraph:
+        if location and location.paragraph and self.citer is None:
             line += f", ¶ {location.paragraph}"
         if h.author:
             line += f" · highlighted by {inline(h.author)}"
@@ -346,11 +368,17 @@ def note_item(note: str, keep_images: bool = False) -> list[str]:
 _BLOCK_START = re.compile(r"^(?: {4}|\t|\s*(?:`{3,}|~{3,}|[-+*>]|\d{1,9}[.)]|<|\|))")
 
 
-def sources_section(data: ExportData) -> list[str]:
+def sources_section(data: ExportData, facts: SourceFacts | None = None) -> list[str]:
+    """Each source's title, origin and hash, and the reviewer's memo on it."""
     out = ["## Sources", ""]
     for source in data.sources.values():
         out.append(f"- **{inline(source.title or 'untitled')}**  ")
         out.append(f"  origin: {inline(source.origin)}  ")
         out.append(f"  sha256: `{source.sha256}` · imported {when(source.imported_at)}")
+        memo = facts.memos.get(source.id) if facts is not None else None
+        if memo is not None and memo.memo.strip():
+            by = f" ({inline(memo.author)})" if memo.author else ""
+            out += ["", f"  **Memo**{by}:", ""] + confine_note(memo.memo, "  ")
+            out.append("")
     out.append("")
     return out

@@ -126,6 +126,8 @@ class Document:
     """One of "text", "markdown", "html"."""
     warnings: list[str] = field(default_factory=list)
     """Things the loader wants the user to know (replacement decoding, fallbacks)."""
+    record: dict = field(default_factory=dict)
+    """The bibliographic record the file declares about itself (CSL-JSON, sources.metadata)."""
     metadata: dict = field(default_factory=dict)
     """What the file says about itself, as read by its loader ({} when nothing): "title",
     "author" (a list of names), "date" (as written), "language", and the raw facts it came

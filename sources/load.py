@@ -17,6 +17,7 @@ from pathlib import Path
 
 from postil.sources.document import Document, LoadedSource
 from postil.sources.errors import SourceError
+from postil.sources.metadata import record_from_front_matter, record_from_gutenberg
 from postil.sources.normalise import check_not_binary, clean, decode
 from postil.sources.offsets import build_offset_map
 from postil.sources.plain import load_text
@@ -98,14 +99,19 @@ def parse(text: str, name: str, warnings: list[str] | None = None) -> Document:
     # Each format's parser is imported when a file of that format is read, not with this
     # module, which the app imports at start: trafilatura and lxml cost ~230 ms, markdown-it
     # ~50 ms (python -X importtime), about as much as a bare Textual app's whole first screen.
+    # The record a file declares: HTML's meta tags need lxml, so they come with its parser.
     if kind == "html":
         from postil.sources.html import load_html as loader
+        from postil.sources.metadata_html import record_from_html as describe
     elif kind == "markdown":
         from postil.sources.markdown import load_markdown as loader
+
+        describe = record_from_front_matter
     else:
-        loader = load_text
+        loader, describe = load_text, record_from_gutenberg
     document = loader(text, name, warnings)
     document.title = tidy_title(document.title)
+    document.record = describe(text)
     return document
 
 

@@ -15,6 +15,7 @@ from postil.store.errors import Ambiguous, NotFound
 from postil.store.models import Source, SourceInfo
 from postil.store.offsets import has_offsets, save_offsets
 from postil.store.reanchor import reanchor_source
+from postil.store.records import fill_from_source
 
 _INFO_COLUMNS = """
     s.id, s.title, s.origin, s.format, s.sha256, s.size,
@@ -44,7 +45,9 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
     """Store a loaded source, or update the source with the same origin in place.
 
     Bytes seen before (same sha256) change nothing but the origin, when they now come from a
-    new place (the old one is kept in source_origins). A changed file with a known origin
+    new place (the old one is kept in source_origins). What the file says about itself (its
+    record: meta tags, front matter) fills the source's bibliographic record, never over a
+    field set by hand or by an imported bibliography. A changed file with a known origin
     replaces that source's text and blocks and re-anchors its highlights, all in one
     transaction: a failure leaves the database as it was.
     """
@@ -90,6 +93,7 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
             _insert_blocks(db, source_id, document.blocks)
             save_offsets(db, source_id, loaded.offsets)
 
+            fill_from_source(db, source_id, document.record)
             report = reanchor_source(db, source_id, document.text)
             return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report)
         cursor = db.execute(
@@ -104,6 +108,7 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
         # A reused id (a deleted source, foreign keys off) must not inherit a position.
         db.execute("DELETE FROM reading_positions WHERE source_id = ?", [source_id])
         _insert_blocks(db, source_id, document.blocks)
+        fill_from_source(db, source_id, document.record)
         if loaded.offsets is not None:
             save_offsets(db, source_id, loaded.offsets)
         return AddResult(get_source_info(db, source_id), "added", len(document.blocks))

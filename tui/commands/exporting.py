@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
 from postil.exports.brief import render_brief
+from postil.exports.citations import STYLES, Citer, gather
 from postil.exports.collect import collect
 from postil.exports.refi.exchange import REFI_SUFFIXES, export_qdc, export_qdpx, import_refi
 from postil.exports.tabular import to_csv, to_json
@@ -32,21 +34,29 @@ from postil.tui.commands.common import CommandError, line
                    "fetched when the brief is opened tells its server who read it).")
 @click.option("--reviewer", metavar="NAME",
               help="Only this reviewer's highlights, e.g. `consensus` for the reconciled set.")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c", "qdpx", "qdc"]), default="md",
+@click.option("--format", "fmt", type=click.Choice(["md", "pandoc", "csv", "json", "w3c", "qdpx", "qdc"]), default="md",
               show_default=True,
-              help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD; "
+              help="md: annotated brief; pandoc: the brief with [@key, p. 4] citations and references.json beside it; "
+                   "csv/json: one record per highlight; w3c: Web Annotation JSON-LD; "
                    "qdpx: REFI-QDA project (QualCoder, NVivo, ATLAS.ti, MAXQDA); qdc: REFI-QDA codebook (all tags).")
 @click.option("--crlf", is_flag=True,
               help="qdpx: write texts with CRLF line ends (positions count each CRLF as two characters).")
+@click.option("--cite", "style", type=click.Choice(sorted(STYLES)), default=None,
+              help="Cite sources in this style in the brief (in-text citations and a reference list).")
 @click.pass_obj
 def export(
     settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool,
-    keep_images: bool, reviewer: str | None, fmt: str, crlf: bool,
+    keep_images: bool, reviewer: str | None, fmt: str, crlf: bool, style: str | None,
 ) -> None:
     """Export the highlights matching QUERY (all when none) as a brief or data file.
 
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
+    Give sources records first (`postil cite`) for `--cite` and `--format pandoc`.
     """
+    if style is not None and fmt not in ("md", "pandoc"):
+        raise CommandError(f"--cite applies to briefs (--format md or pandoc), not --format {fmt}")
+    if fmt == "pandoc" and output == "-":
+        raise CommandError("--format pandoc writes references.json beside the brief: give -o FILE, not -o -")
     db = settings.open()
     if fmt in ("qdpx", "qdc"):
         # The REFI-QDA export gathers its own highlights: rather than leak what blind mode
@@ -58,13 +68,21 @@ def export(
                                "use md, csv, json or w3c, or switch blind mode off (postil blind off)")
         export_refi(db, " ".join(query), title, output, force, fmt, crlf)
         return
+    view = blind_view(db, settings.author)
     try:
         if reviewer is not None and title is None:
             title = f"Evidence brief: {reviewer}'s highlights"
-        data = collect(db, " ".join(query), title, view=blind_view(db, settings.author), reviewer=reviewer)
+        data = collect(db, " ".join(query), title, view=view, reviewer=reviewer)
     except StoreError as error:
         raise CommandError(str(error)) from error
-    text = render(data, fmt, by, keep_images)
+    citer = None
+    if fmt in ("md", "pandoc"):
+        facts = gather(db, data, view)
+        if fmt == "pandoc" or style is not None:
+            citer = Citer(data, facts, style, pandoc=fmt == "pandoc")
+        text = render_brief(data, by, facts, citer, keep_images=keep_images).text
+    else:
+        text = render(data, fmt, by)
     for h in data.mismatches:
         click.echo(
             f"postil: warning: highlight {h.id[:8]} ({h.anchor_status}): quote no longer matches its source; "
@@ -77,7 +95,13 @@ def export(
             sys.stdout.write(text)
             sys.stdout.flush()
             return
+        references = target.with_name(citer.bibliography_file) if citer is not None and citer.pandoc else None
+        if references is not None and references.exists() and not force:
+            raise CommandError(f"{references}: exists (the brief's references go there); pass --force to replace it")
         written = write_text_atomic(target, text, force=force)
+        if references is not None:
+            write_text_atomic(references, json.dumps(citer.items(), ensure_ascii=False, indent=2) + "\n", force=True)
+            click.echo(f"wrote the brief's references to {line(str(references))}", err=True)
     except ExportPathError as error:
         raise CommandError(str(error)) from error
     n, m = len(data.highlights), len(data.sources)
@@ -112,7 +136,7 @@ def render(data, fmt: str, by: str = "tag", keep_images: bool = False) -> str:
     """The export's text in one of the formats."""
     if fmt == "md":
 
-        return render_brief(data, by, keep_images).text
+        return render_brief(data, by, keep_images=keep_images).text
     if fmt == "csv":
 
         return to_csv(data)

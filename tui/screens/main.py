@@ -32,6 +32,7 @@ from postil.store.models import Highlight, Source, Tag
 from postil.tui import keymap
 from postil.tui.screens.main_actions import AnnotateActions
 from postil.tui.screens.main_find import FindActions
+from postil.tui.screens.main_records import RecordActions
 from postil.tui.screens.main_review import ReviewActions, ReviewerFilter
 from postil.tui.screens.main_screens import ScreenActions
 from postil.tui.team_action import team_label, team_sync_finished
@@ -46,7 +47,7 @@ POSITION_SAVE_SECONDS = 2.0
 """Cursor moves are written at most this often (and always on switch and quit)."""
 
 
-class MainScreen(AnnotateActions, FindActions, ScreenActions, ReviewActions, LabelsKeys, Screen):
+class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, ReviewActions, LabelsKeys, Screen):
     """Library (left, ctrl+b), reader (middle), annotation pane (right), header and footer."""
 
     BINDINGS = keymap.main_bindings()
