@@ -25,7 +25,6 @@ Choices (documented here because a reader of the brief depends on them):
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from typing import TextIO
 
 from postil.exports.citations import Citer, SourceFacts, references_section, uncited_cautions
 from postil.exports.collect import ExportData, Location
-from postil.exports.escape import confine_note, inline, quote_block
+from postil.exports.escape import confine_note, inline, quote_block, yaml_value
 from postil.exports.glance import CHALLENGES, at_a_glance, challenges, tag_count
 from postil.store.models import Highlight, Link
 
@@ -57,7 +56,7 @@ class Brief:
 
 
 def render_brief(data: ExportData, by: str = "tag", facts: SourceFacts | None = None,
-                 citer: Citer | None = None) -> Brief:
+                 citer: Citer | None = None, keep_images: bool = False) -> Brief:
     """The brief as Markdown text, grouped `by` "tag", "source" or "order".
 
     Args:
@@ -65,13 +64,15 @@ def render_brief(data: ExportData, by: str = "tag", facts: SourceFacts | None = 
             under their source.
         citer: cite in a CSL style or for Pandoc, with a reference list at the end; without
             one, highlights cite their source's title, heading path and paragraph.
+        keep_images: keep remote images in notes as images; by default they are written as
+            links (escape.confine_note).
     """
-    text = "\n".join(line for part in brief_parts(data, by, facts, citer) for line in part)
+    text = "\n".join(line for part in brief_parts(data, by, facts, citer, keep_images) for line in part)
     return Brief(text.rstrip("\n") + "\n", data.mismatches)
 
 
 def write_brief(data: ExportData, out: TextIO, by: str = "tag", facts: SourceFacts | None = None,
-                citer: Citer | None = None) -> list[Highlight]:
+                citer: Citer | None = None, keep_images: bool = False) -> list[Highlight]:
     """Write the brief to `out` as it is rendered (the text `render_brief` returns, without
     holding it whole: 100,000 highlights make ~45 MB of text and a million lines).
 
@@ -80,7 +81,7 @@ def write_brief(data: ExportData, out: TextIO, by: str = "tag", facts: SourceFac
     """
     writer = _TrimmedWriter(out)
     first = True
-    for part in brief_parts(data, by, facts, citer):
+    for part in brief_parts(data, by, facts, citer, keep_images):
         for line in part:
             writer.write(line if first else "\n" + line)
             first = False
@@ -108,7 +109,7 @@ class _TrimmedWriter:
 
 
 def brief_parts(data: ExportData, by: str = "tag", facts: SourceFacts | None = None,
-                citer: Citer | None = None) -> Iterator[list[str]]:
+                citer: Citer | None = None, keep_images: bool = False) -> Iterator[list[str]]:
     """The brief's lines, a few at a time (front matter, each highlight, each list)."""
     if citer is not None:
         facts = citer.facts
@@ -119,7 +120,7 @@ def brief_parts(data: ExportData, by: str = "tag", facts: SourceFacts | None = N
     yield at_a_glance(data, uncited_cautions(citer))
     if citer is not None:
         citer.register([h for _, primary, _ in grouped for h in primary])
-    writer = _Writer(data, anchors, citer)
+    writer = _Writer(data, anchors, citer, keep_images)
     for heading, primary, also in grouped:
         yield [f"## {heading}", ""]
         for h in primary:
@@ -135,7 +136,7 @@ def brief_parts(data: ExportData, by: str = "tag", facts: SourceFacts | None = N
 
 
 def front_matter(data: ExportData, citer: Citer | None = None) -> list[str]:
-    """YAML front matter; every value is JSON, which YAML reads as the same flow scalars."""
+    """YAML front matter: one key a line, every value a YAML flow value (escape.yaml_value)."""
     counts = {"highlights": len(data.highlights)}
     for tag in data.tag_order:
         counts[tag] = tag_count(data, tag)
@@ -157,9 +158,8 @@ def front_matter(data: ExportData, citer: Citer | None = None) -> list[str]:
 
 
 def _yaml(value) -> str:
-    # ensure_ascii keeps every control, bidi or unprintable character as a \u escape,
-    # which YAML double-quoted scalars read back to the same string.
-    return json.dumps(value, ensure_ascii=True)
+    # Titles come from web pages and --title: see escape.yaml_value for what it makes harmless.
+    return yaml_value(value)
 
 
 _ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})[0-9:.]*Z$")
@@ -262,10 +262,12 @@ _SAFE_ID = re.compile(r"^[0-9A-Za-z-]+$")
 class _Writer:
     """Renders one highlight's block; holds the lookups every block needs."""
 
-    def __init__(self, data: ExportData, anchors: dict[str, str], citer: Citer | None = None) -> None:
+    def __init__(self, data: ExportData, anchors: dict[str, str], citer: Citer | None = None,
+                 keep_images: bool = False) -> None:
         self.data = data
         self.anchors = anchors
         self.citer = citer
+        self.keep_images = keep_images
         self.by_id = {h.id: h for h in data.highlights}
         # Pieces that repeat across a brief's highlights, rendered once each: citations
         # (same source, block and author), tag lines, and references to a highlight (each
@@ -298,7 +300,7 @@ class _Writer:
                 line = self._tag_lines[key] = "- **Tags:** " + ", ".join([inline(t) for t in tags])
             items.append(line)
         if h.note.strip():
-            items += note_item(h.note)
+            items += note_item(h.note, self.keep_images)
         links = data.links_of(h.id)
         if links:
             doubts = challenges(data, h, self.by_id)
@@ -406,10 +408,10 @@ def _doubt_rank(link: Link) -> int:
     return CHALLENGES.index(link.relation) if link.relation in CHALLENGES else len(CHALLENGES)
 
 
-def note_item(note: str) -> list[str]:
+def note_item(note: str, keep_images: bool = False) -> list[str]:
     """The note as a list item: its first line right after "Note:" when that line is plain
     prose, else (a list, a quote, a fence) the whole note as a block under the label."""
-    lines = confine_note(note, "  ")
+    lines = confine_note(note, "  ", keep_images)
     first = note.lstrip("\n").split("\n", 1)[0]
     if lines and lines[0].strip() and not _BLOCK_START.match(first):
         return ["- **Note:** " + lines[0][2:]] + lines[1:]

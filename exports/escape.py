@@ -9,6 +9,8 @@ Three jobs, one rule: nothing the text says can change the brief's outline.
   reference (so it is neither trimmed nor an indented code block), single newlines stay
   soft breaks and blank lines paragraph breaks inside the same block quote.
 - `inline(text)`: one line of literal text (titles, headings, table cells, link texts).
+- `yaml_value(value)`: a front-matter value that YAML reads back exactly and that a renderer
+  showing front matter as text cannot read as markup.
 - `confine_note(note, indent)`: the reviewer's Markdown kept as Markdown, indented into the
   highlight's list item, with headings, setext underlines, thematic breaks (so front matter),
   table pipes and raw HTML neutralised outside code.
@@ -21,6 +23,7 @@ round-trip most C0/C1 characters anyway (it turns NUL into U+FFFD and CR into a 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from postil.sources.sanitise import for_display
@@ -171,36 +174,49 @@ _CODE_SPAN = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
 # character that is not a space or a block marker, so it is not blank and cannot be an
 # underline (which is made only of =-*_ after container marks, themselves >-+*, digits . ) and spaces).
 _NOTE_SYNTAX = re.compile(r"[`~#|<]")
+_NOTE_SYNTAX_OR_IMAGE = re.compile(r"[`~#|<]|!\[")
+# `![` not escaped, unless it is an inline image whose destination is a relative path
+# (no scheme such as https: or data:, no `//` host, no backslash).
+_OUTSIDE_IMAGE = re.compile(
+    r"(?<!\\)!(?=\[)(?!\[[^\]\n]*\]\(\s*<?(?![A-Za-z][A-Za-z0-9+.\-]*:|//|\\)[^\s)>])"
+)
 _PROSE_LINE = re.compile(r"[^\s=\-*_>+\d.)]")
 
 
-def _neutralise(segment: str) -> str:
-    """Escape `#` heading runs, table pipes and raw HTML in text that is not code."""
+def _neutralise(segment: str, keep_images: bool = True) -> str:
+    """Escape `#` heading runs, table pipes and raw HTML in text that is not code; unless
+    `keep_images`, drop the `!` of images that are not relative paths (they become links)."""
     segment = _ATX.sub(lambda m: "\\" + m.group(1), segment)
+    if not keep_images:
+        segment = _OUTSIDE_IMAGE.sub("", segment)
     return segment.replace("|", "\\|").replace("<", "\\<")
 
 
-def _outside_code(line: str) -> str:
+def _outside_code(line: str, keep_images: bool = True) -> str:
     out, last = [], 0
     for span in _CODE_SPAN.finditer(line):
-        out.append(_neutralise(line[last : span.start()]))
+        out.append(_neutralise(line[last : span.start()], keep_images))
         out.append(span.group(0))
         last = span.end()
-    out.append(_neutralise(line[last:]))
+    out.append(_neutralise(line[last:], keep_images))
     return "".join(out)
 
 
-def confine_note(note: str, indent: str = "  ") -> list[str]:
+def confine_note(note: str, indent: str = "  ", keep_images: bool = False) -> list[str]:
     """The reviewer's note as Markdown lines indented by `indent` (inside a list item).
 
     Kept as Markdown (emphasis, lists, links, code), but it can never add a heading, front
     matter, a thematic break or a table to the brief, and raw HTML in it is shown as text.
-    Code spans and fenced code are left exactly as written.
+    Code spans and fenced code are left exactly as written. Unless `keep_images`, an image
+    that is not a relative path (a remote one, or a reference whose target is elsewhere)
+    becomes a plain link: an image fetched when the brief is opened tells its server who
+    read it and when, and notes may come from another reviewer's file.
     """
     out: list[str] = []
     fence: str | None = None
+    syntax = _NOTE_SYNTAX if keep_images else _NOTE_SYNTAX_OR_IMAGE
     for line in for_display(note).split("\n"):
-        if fence is None and _PROSE_LINE.match(line) and not _NOTE_SYNTAX.search(line):
+        if fence is None and _PROSE_LINE.match(line) and not syntax.search(line):
             out.append(indent + line)  # plain prose: nothing below would change it
             continue
         opening = _FENCE.match(line)
@@ -217,8 +233,50 @@ def confine_note(note: str, indent: str = "  ") -> list[str]:
         rest = line[len(container) :]
         if _UNDERLINE.match(rest):
             rest = "\\" + rest
-        line = container + _outside_code(rest)
+        line = container + _outside_code(rest, keep_images)
         out.append(indent + line if line.strip() else "")
     while out and not out[-1]:
         out.pop()
     return out
+
+
+# --- YAML front matter ------------------------------------------------------------------
+
+# ASCII punctuation a Markdown, HTML or Obsidian renderer could read as syntax when it shows
+# the front matter as text (no front-matter plugin): written as \x escapes, which every
+# YAML reader turns back into the character.
+_YAML_MARKUP = frozenset("\\\"`*_[](){}<>&!~|#=%$^")
+
+
+def yaml_value(value) -> str:
+    """A YAML flow value on one line: strings double-quoted, lists and mappings in flow style.
+
+    A YAML reader gets back exactly `value` (characters outside the BMP as one \\U escape,
+    not a surrogate pair, which YAML readers do not join); a Markdown renderer that shows the
+    front matter as text sees no syntax, only text and escapes: no HTML, links, images,
+    emphasis or code, and no control, bidi or zero-width character reaches a terminal.
+    """
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{yaml_value(str(k))}: {yaml_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(yaml_value(item) for item in value) + "]"
+    # "://" is escaped too: GitHub and Obsidian turn a bare URL into a link.
+    return '"' + "".join(map(_yaml_char, str(value))).replace("://", "\\x3a//") + '"'
+
+
+@lru_cache(maxsize=4096)
+def _yaml_char(char: str) -> str:
+    code = ord(char)
+    if char in _YAML_MARKUP:
+        return f"\\x{code:02x}"
+    if char == " " or (char.isprintable() and not char.isspace() and unicodedata.category(char) != "Cf"):
+        return char
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"

@@ -36,7 +36,11 @@ from urllib.parse import quote, unquote, urlparse
 from urllib.request import url2pathname
 
 from postil.exports.collect import ExportData
+from postil.exports.json_depth import MAX_DEPTH, holds_too_deep
+from postil.exports.json_depth import loads as load_json
+from postil.store.errors import StoreError
 from postil.store.exchange import Incoming, IncomingLink
+from postil.store.tags import validate_tag_name
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NAMESPACE = "https://postil.invalid/ns#"
@@ -226,15 +230,39 @@ def annotations_in(document) -> list:
     return [document]
 
 
-def parse(document) -> tuple[list[Incoming], list[str]]:
-    """Incoming highlights from a parsed JSON document, and what could not be read."""
+LARGEST_INTEGER = 2**63 - 1
+"""SQLite's largest integer: a version or offset beyond it cannot be stored."""
+
+
+def parse(document, cut_out: int = 0) -> tuple[list[Incoming], list[str]]:
+    """Incoming highlights from a parsed JSON document, and what could not be read.
+
+    Each annotation that cannot be read is left out and named in the problems with its id
+    (or its place in the file) and the reason; the others are read. Of several annotations
+    with one id, the first is read.
+
+    Args:
+        cut_out: how many values `json_depth.loads` cut out for nesting too deep.
+    """
     incoming, problems = [], []
+    seen: set[str] = set()
+    found_deep = 0
     for index, item in enumerate(annotations_in(document)):
+        label = item.get("id") if isinstance(item, dict) else None
         try:
-            incoming.append(_incoming(item))
+            if cut_out and holds_too_deep(item):
+                found_deep += 1
+                raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+            one = _incoming(item)
+            if one.id in seen:
+                raise ValueError("its id appears earlier in the file (the first one was read)")
         except ValueError as error:
-            label = item.get("id") if isinstance(item, dict) else None
-            problems.append(f"annotation {label or index + 1}: {error}")
+            problems.append(f"annotation {label if isinstance(label, str) and label else index + 1}: {error}")
+            continue
+        seen.add(one.id)
+        incoming.append(one)
+    if cut_out > found_deep:
+        problems.append(f"part of the file outside any annotation is nested deeper than {MAX_DEPTH} levels")
     return incoming, problems
 
 
@@ -253,7 +281,7 @@ def _incoming(item) -> Incoming:
         if selector.get("type") == "TextQuoteSelector" and isinstance(selector.get("exact"), str):
             exact, prefix, suffix = selector["exact"], selector.get("prefix") or "", selector.get("suffix") or ""
         elif selector.get("type") == "TextPositionSelector":
-            if isinstance(selector.get("start"), int) and isinstance(selector.get("end"), int):
+            if _storable(selector.get("start")) and _storable(selector.get("end")):
                 start, end = selector["start"], selector["end"]
     if not exact:
         raise ValueError("no TextQuoteSelector with an exact quote")
@@ -279,7 +307,10 @@ def _incoming(item) -> Incoming:
         purposes = _list(body.get("purpose"))
         value = body.get("value")
         if "tagging" in purposes and isinstance(value, str):
-            tags.append(value)
+            try:
+                tags.append(validate_tag_name(value))
+            except StoreError as error:
+                raise ValueError(str(error)) from None
         elif "linking" in purposes and isinstance(body.get("source"), str):
             links.append(
                 IncomingLink(
@@ -295,6 +326,8 @@ def _incoming(item) -> Incoming:
             notes.append(value)
     created = str(item.get("created") or "")
     version = item.get("postil:version")
+    if isinstance(version, int) and version > LARGEST_INTEGER:
+        raise ValueError(f"postil:version {_short_number(version)} is out of range")
     return Incoming(
         id=_uuid_of(str(item.get("id") or "")) if item.get("id") else str(uuid.uuid5(_POSTIL_NS, json.dumps(item, sort_keys=True))),
         sha256=sha256,
@@ -314,12 +347,37 @@ def _incoming(item) -> Incoming:
     )
 
 
+def _storable(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= LARGEST_INTEGER
+
+
+def _short_number(value: int) -> str:
+    digits = str(value)
+    return digits if len(digits) <= 20 else f"{digits[:6]}… ({len(digits)} digits)"
+
+
 def read_file(path: str | Path) -> tuple[list[Incoming], list[str]]:
     """Parse a W3C annotation file; raises ValueError with a one-line message if it is not JSON."""
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        document, cut_out = load_json(Path(path).read_text(encoding="utf-8"))
     except UnicodeDecodeError as error:
         raise ValueError(f"{path}: not UTF-8 text ({error.reason})") from error
     except json.JSONDecodeError as error:
         raise ValueError(f"{path}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})") from error
-    return parse(document)
+    if not isinstance(document, (dict, list)):
+        # `null` or `42` used to read as "0 annotations read" and exit 0, as if all was well.
+        raise ValueError(
+            f"{path}: no annotations in it (a JSON {_json_kind(document)}, not a W3C Annotation, "
+            "AnnotationPage or AnnotationCollection)"
+        )
+    return parse(document, cut_out)
+
+
+def _json_kind(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "string"

@@ -20,8 +20,9 @@ heading-like line becoming a heading), and a line the table rule swallowed altho
 no "|" is read as a paragraph again.
 
 Pathological input (very deep nesting of quotes or lists, very wide tables) is detected
-before parsing and read as plain text with a warning; a RecursionError or any parser
-failure does the same, so a Markdown file always loads.
+before parsing and read as plain text with a warning; so is nesting that reaches the
+parser's limit (which skips the rest of the container), a RecursionError or any parser
+failure. A Markdown file always loads, and no readable text is lost without a warning.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ from postil.sources.plain import LONG_LINE, Unit, line_unit, load_text, mark_hea
 MAX_NESTING = 32
 """More container markers than this at the start of a line is treated as pathological."""
 
+PARSER_DEPTH = 2 * MAX_NESTING + 8
+"""markdown-it's nesting limit: each list level costs two (list and item), plus room for a
+paragraph and inline markup inside. The commonmark preset's 20 dropped the text of
+quotes nested 20 deep and lists nested 10 deep without a word."""
+
 _CONTAINER_PREFIX = re.compile(r"^[ \t>*+\-\d.)]{64,}", re.MULTILINE)
 _DEEP_INDENT = re.compile(r"^[ \t]{256,}\S", re.MULTILINE)
 _TAGS = re.compile(r"<[^>]*>")
@@ -63,6 +69,8 @@ def load_markdown(text: str, name: str, warnings: list[str] | None = None) -> Do
     if problem is None:
         try:
             return _parse(text, name, warnings)
+        except _TooDeep:
+            problem = f"nested deeper than {PARSER_DEPTH} levels"
         except RecursionError:
             problem = "nesting too deep"
         except Exception as error:  # a parser bug must not make a file unloadable
@@ -86,9 +94,13 @@ def pathological(text: str) -> str | None:
     return None
 
 
+class _TooDeep(Exception):
+    """The parser reached its nesting limit, where it skips the rest of the container."""
+
+
 def _parser() -> MarkdownIt:
     """CommonMark with GFM tables, front matter, footnotes, definition lists and grid tables."""
-    md = MarkdownIt("commonmark").enable("table")
+    md = MarkdownIt("commonmark", {"maxNesting": PARSER_DEPTH}).enable("table")
     for plugin in (front_matter_plugin, footnote_plugin, deflist_plugin, pandoc_tables_plugin):
         md.use(plugin)
     return md
@@ -97,6 +109,9 @@ def _parser() -> MarkdownIt:
 def _parse(text: str, name: str, warnings: list[str]) -> Document:
     md = _parser()
     tokens = md.parse(text)
+    if any(token.nesting == 1 and token.level >= PARSER_DEPTH - 1 for token in tokens):
+        # Whatever that container held is gone from the tokens: read it all as plain text.
+        raise _TooDeep
     source_lines = text.split("\n")
     units: list[Unit] = []
     notes: list[Unit] = []  # footnotes, read after the body

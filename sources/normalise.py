@@ -5,9 +5,10 @@ The rules, in the order they are applied:
 1. Refuse binary data: a known file signature (PNG, ELF, ZIP, ...) or any NUL byte outside
    a UTF-16/UTF-32 file with a byte order mark (git's rule for "is this binary").
 2. Decode: a BOM decides (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE); otherwise UTF-8. Bytes that are
-   not valid UTF-8 are never fatal: when most non-ASCII text decodes as UTF-8 the broken
-   bytes become U+FFFD with a warning; otherwise the file is read as Windows-1252 with the
-   warning "decoded as Windows-1252".
+   not valid UTF-8 are never fatal: when the file holds valid multi-byte UTF-8 (and not
+   many times more broken sequences than that) only the broken bytes become U+FFFD, with a
+   warning saying how many and at which lines and columns; otherwise the file is clearly
+   Windows-1252 and is read as such with the warning "decoded as Windows-1252".
 3. `clean`: CRLF, CR, NEL, VT, FF and U+2028 become a newline, U+2029 a blank line; ANSI
    CSI/OSC/DCS escape sequences (7-bit and 8-bit forms, BEL or ST terminated) are removed
    whole, then every other C0/C1 control except newline and tab; finally Unicode NFC.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 import unicodedata
 
 from postil.sources.errors import SourceError
@@ -118,15 +120,67 @@ def decode(data: bytes, name: str = "source") -> tuple[str, list[str]]:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
         pass
-    text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    text, broken = _decode_utf8_marking(data)
     good = sum(1 for ch in _NON_ASCII.findall(text) if ch != "\ufffd")
-    if good > bad:
-        # Mostly UTF-8 with a few broken bytes (a truncated download, one bad paste):
-        # reading it all as Windows-1252 would garble every good accented character.
-        return text, [f"{bad} invalid UTF-8 byte sequence(s) replaced with \ufffd"]
+    if good and len(broken) <= _CP1252_RATIO * good:
+        # UTF-8 with some broken bytes (a truncated download, one bad paste): only those
+        # bytes are replaced; reading it all as Windows-1252 would garble every good
+        # character ("café —" would become "cafÃ© â€”").
+        return text, [
+            f"{len(broken)} invalid UTF-8 byte sequence(s) replaced with \ufffd, at {_places(data, broken)}"
+        ]
     # cp1252 leaves five bytes undefined; "replace" makes them U+FFFD instead of failing.
     return data.decode("cp1252", errors="replace"), ["not valid UTF-8: decoded as Windows-1252"]
+
+
+_CP1252_RATIO = 8
+"""Broken sequences per valid multi-byte UTF-8 character above which the file is Windows-1252.
+
+In genuine Windows-1252 text a valid UTF-8 sequence only happens by coincidence (a lead byte
+such as "ß" followed by a punctuation byte such as "”"), far more rarely than its lone
+accented letters, each of which is a broken UTF-8 sequence.
+"""
+
+_SHOWN_PLACES = 5
+"""How many places of broken bytes a warning names before it counts the rest."""
+
+_broken_starts = threading.local()
+
+
+def _mark_broken(error: UnicodeDecodeError) -> tuple[str, int]:
+    _broken_starts.found.append(error.start)
+    return "\ufffd", error.end
+
+
+codecs.register_error("postil-mark-broken", _mark_broken)
+
+
+def _decode_utf8_marking(data: bytes) -> tuple[str, list[int]]:
+    """UTF-8 with U+FFFD for each invalid sequence, and the byte offset of each one."""
+    _broken_starts.found = []
+    try:
+        return data.decode("utf-8", errors="postil-mark-broken"), _broken_starts.found
+    finally:
+        del _broken_starts.found
+
+
+def _places(data: bytes, starts: list[int]) -> str:
+    """ "line 3 columns 8 and 9; line 5 column 1 and 12 more": where broken bytes were."""
+    lines: dict[int, list[int]] = {}
+    for start in starts[:_SHOWN_PLACES]:
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line = data.count(b"\n", 0, start) + 1
+        column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+        lines.setdefault(line, []).append(column)
+    parts = []
+    for line, columns in lines.items():
+        if len(columns) == 1:
+            parts.append(f"line {line} column {columns[0]}")
+        else:
+            listed = ", ".join(map(str, columns[:-1])) + f" and {columns[-1]}"
+            parts.append(f"line {line} columns {listed}")
+    rest = len(starts) - _SHOWN_PLACES
+    return "; ".join(parts) + (f" and {rest} more" if rest > 0 else "")
 
 
 def _bom_for(encoding: str) -> bytes:

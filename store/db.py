@@ -18,6 +18,8 @@ from pathlib import Path
 from platformdirs import user_data_path
 
 from postil.store.errors import StoreError
+from postil.store.readonly import connect_read_only, read_only_reason
+from postil.store.soundness import damage_message, ensure_sound
 
 SCHEMA_VERSION = 6
 """The schema this postil writes: the number of migrations in store.migrations (a test checks)."""
@@ -69,14 +71,16 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True) -> s
             db_path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(f"{db_path.parent}: cannot create the data folder ({error.strerror})") from error
-    try:
-        conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    except sqlite3.Error as error:
-        raise StoreError(f"{db_path}: cannot open the database ({error})") from error
+    conn, read_only = _connect(db_path)
     try:
         version = _identify(conn, db_path)
         configure_connection(conn)
         if migrate and version < SCHEMA_VERSION:
+            if read_only:
+                raise StoreError(
+                    f"{db_path}: made by an older postil and needs upgrading, but it is read-only "
+                    f"({read_only}); nothing was changed"
+                )
             apply_migrations(conn, db_path)
     except sqlite3.DatabaseError as error:
         conn.close()
@@ -85,6 +89,36 @@ def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True) -> s
         conn.close()
         raise
     return conn
+
+
+def _connect(db_path: Path) -> tuple[sqlite3.Connection, str | None]:
+    """A connection, and why it is read-only (None when it can write).
+
+    A database that cannot be written is opened read-only, so reading works (a WAL file
+    in a read-only folder otherwise refuses even a SELECT); writes then fail in `write()`
+    with one line naming the cause.
+    """
+    timeout = BUSY_TIMEOUT_MS / 1000
+    reason = read_only_reason(db_path)
+    if not db_path.exists() and reason:
+        raise StoreError(f"{db_path}: cannot create the database: {reason}")
+    try:
+        if reason is None:
+            conn = sqlite3.connect(str(db_path), timeout=timeout, isolation_level=None)
+            try:
+                conn.execute("PRAGMA user_version").fetchone()
+            except sqlite3.OperationalError as error:
+                if "readonly" not in str(error):
+                    return conn, None  # _identify says what is wrong with the file
+                conn.close()
+                reason = "it cannot be written"
+            except sqlite3.DatabaseError:
+                return conn, None
+            else:
+                return conn, None
+        return connect_read_only(db_path, timeout), reason
+    except sqlite3.Error as error:
+        raise StoreError(f"{db_path}: cannot open the database ({error})") from error
 
 
 def _identify(conn: sqlite3.Connection, db_path: Path) -> int:
@@ -168,10 +202,16 @@ def write(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     except sqlite3.OperationalError as error:
         raise StoreError(describe_operational_error(error, database_path(db))) from error
     try:
+        ensure_sound(db, database_path(db))
         yield db
     except sqlite3.OperationalError as error:
         _roll_back(db)
         raise StoreError(describe_operational_error(error, database_path(db))) from error
+    except sqlite3.DatabaseError as error:
+        _roll_back(db)
+        if "malformed" not in str(error):
+            raise
+        raise StoreError(damage_message(database_path(db), str(error))) from error
     except BaseException:
         _roll_back(db)
         raise
@@ -207,7 +247,10 @@ def describe_operational_error(error: sqlite3.Error, path: str = "") -> str:
             "(another postil is writing); nothing was changed, try again"
         )
     elif "readonly" in text or "read-only" in text or "query_only" in text:
-        message = "the database is read-only; nothing was changed"
+        why = read_only_reason(path) if path else None
+        message = f"the database is read-only ({why}); nothing was changed" if why else (
+            "the database is read-only; nothing was changed"
+        )
     elif "full" in text:
         message = "the disk is full; nothing was changed"
     else:

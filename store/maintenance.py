@@ -13,8 +13,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from postil.store.db import describe_operational_error
+from postil.store.db import BUSY_TIMEOUT_MS, describe_operational_error
 from postil.store.errors import StoreError
+from postil.store.readonly import read_only_reason
 
 FTS_TABLES = ("highlights_fts", "sources_fts")
 
@@ -29,6 +30,8 @@ class CheckReport:
     """One line per row that points at a missing parent."""
     fts: dict[str, str] = field(default_factory=dict)
     """FTS table -> "ok" or the problem its integrity-check command reported."""
+    not_checked: str = ""
+    """Why some checks could not run ("busy (...)", "read-only (...)"); "" when all ran."""
     quotes: list[str] = field(default_factory=list)
     """Ids of anchored/moved highlights whose quote differs from the text at their offsets."""
 
@@ -39,7 +42,25 @@ class CheckReport:
             and not self.foreign_keys
             and all(v == "ok" for v in self.fts.values())
             and not self.quotes
+            and not self.not_checked
         )
+
+    @property
+    def problems(self) -> bool:
+        """Whether a check that ran found something wrong (not merely could not run)."""
+        return not (
+            self.integrity == ["ok"]
+            and not self.foreign_keys
+            and all(v in ("ok", NOT_CHECKED) for v in self.fts.values())
+            and not self.quotes
+        )
+
+
+NOT_CHECKED = "not checked"
+"""An FTS check's result when the database was busy or read-only (see CheckReport.not_checked)."""
+
+CHECK_WAIT_MS = 1000
+"""How long the full-text checks wait for another postil's write before saying "busy"."""
 
 
 def backup(db: sqlite3.Connection, target: str | os.PathLike, *, overwrite: bool = False) -> int:
@@ -96,8 +117,21 @@ def check(db: sqlite3.Connection) -> CheckReport:
         ]
     except sqlite3.DatabaseError as error:
         report.foreign_keys = [f"foreign-key check could not run: {error}"]
-    for table in FTS_TABLES:
-        report.fts[table] = _fts_check(conn, table)
+    # The FTS checks need the write lock: a busy or read-only database is "not checked",
+    # not a problem, and one busy wait is enough to know.
+    conn.execute(f"PRAGMA busy_timeout = {CHECK_WAIT_MS}")
+    try:
+        for table in FTS_TABLES:
+            if report.not_checked:
+                report.fts[table] = NOT_CHECKED
+                continue
+            result = _fts_check(conn, table)
+            reason = _why_not_checked(result, conn)
+            if reason:
+                report.not_checked, result = reason, NOT_CHECKED
+            report.fts[table] = result
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         report.quotes = [
             row[0]
@@ -111,6 +145,16 @@ def check(db: sqlite3.Connection) -> CheckReport:
     except sqlite3.DatabaseError as error:
         report.quotes = [f"quote check could not run: {error}"]
     return report
+
+
+def _why_not_checked(result: str, conn: sqlite3.Connection) -> str:
+    """ "busy (...)" or "read-only (...)" when an FTS check could not run, else ""."""
+    if "locked" in result or "busy" in result:
+        return "busy (another postil is writing; try again when it is done)"
+    if "readonly" in result or "read-only" in result:
+        why = read_only_reason(_main_file(conn)) or "it cannot be written"
+        return f"read-only ({why}; the full-text checks need to write)"
+    return ""
 
 
 def _fts_check(conn: sqlite3.Connection, table: str) -> str:

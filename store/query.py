@@ -36,6 +36,10 @@ FIELDS = (
 )
 """Known field names, in the order an error message lists them."""
 
+MAX_DEPTH = 50
+"""How deeply groups and negations may nest: the parser and the SQL compiler recurse per
+level, and 450 "(" typed into the search bar used to end the app with a RecursionError."""
+
 HAS_VALUES = ("note", "link", "tag", "memo")
 """`memo`: the highlight's source has a memo (issue 20)."""
 STATUS_VALUES = ("anchored", "moved", "fuzzy", "orphaned")
@@ -118,6 +122,17 @@ class Not(Node):
     """The child does not match (`-word`, `-"phrase"`, `-(group)`, `NOT x`)."""
 
     child: Node
+
+
+@dataclass(frozen=True)
+class _Dropped(Node):
+    """A term with nothing FTS could match (`😀`, `*`, `'`): left out of the group holding it.
+
+    Never in a parsed tree: a query made only of such terms is an error, not the empty
+    query (which would match, and export, every highlight).
+    """
+
+    position: int = 0
 
 
 # --- helpers shared with search ---------------------------------------------------------
@@ -305,6 +320,7 @@ class _Parser:
         self.text = text
         self.tokens = tokens
         self.i = 0
+        self.depth = 0
 
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -328,9 +344,12 @@ class _Parser:
             parts.append(right)
         if parts[0] is None:
             return And(())
-        if len(parts) == 1:
+        kept = [part for part in parts if not isinstance(part, _Dropped)]
+        if not kept:
             return parts[0]
-        return Or(tuple(parts))
+        if len(kept) == 1:
+            return kept[0]
+        return Or(tuple(kept))
 
     def and_expr(self) -> Node | None:
         """Terms up to OR, ')' or the end; None when there are none at all."""
@@ -348,24 +367,39 @@ class _Parser:
                 children.append(node)
         if not seen:
             return None
-        if len(children) == 1:
+        kept = [child for child in children if not isinstance(child, _Dropped)]
+        if not kept:
             return children[0]
-        return And(tuple(children))
+        if len(kept) == 1:
+            return kept[0]
+        return And(tuple(kept))
 
     def _at_end_of_group(self) -> bool:
         token = self.peek()
         return token is None or token.kind in ("OR", ")", "AND")
 
-    def unary(self) -> Node | None:
+    def unary(self) -> Node:
         token = self.peek()
         assert token is not None
+        if token.kind not in ("NOT", "("):
+            self.i += 1
+            return _leaf(token)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(f"nested deeper than {MAX_DEPTH} groups", token.position, "remove some parentheses")
+        try:
+            return self._group_or_negation(token)
+        finally:
+            self.depth -= 1
+
+    def _group_or_negation(self, token: _Token) -> Node:
         if token.kind == "NOT":
             self.i += 1
             if self._at_end_of_group():
                 raise QueryError("nothing to negate after NOT or '-'", token.position)
             child = self.unary()
-            if child is None:
-                return None
+            if isinstance(child, _Dropped):
+                return child
             if isinstance(child, Term):
                 return Term(child.field, child.values, not child.negated, child.position)
             if isinstance(child, Not):
@@ -381,11 +415,9 @@ class _Parser:
             if inner == And(()) and self.tokens[self.i - 2] is token:
                 raise QueryError("empty parentheses", token.position)
             return inner
-        self.i += 1
-        return _leaf(token)
 
 
-def _leaf(token: _Token) -> Node | None:
+def _leaf(token: _Token) -> Node:
     if token.kind == "term":
         return _term(token)
     text = token.text.replace("\x00", " ")
@@ -395,11 +427,11 @@ def _leaf(token: _Token) -> Node | None:
     else:
         node = Phrase(text, None, token.position)
     if not has_token_chars(text):
-        return None  # punctuation only: FTS would find nothing to match
+        return _Dropped(token.position)  # punctuation only: FTS would find nothing to match
     return Not(node) if token.negated else node
 
 
-def _term(token: _Token) -> Node | None:
+def _term(token: _Token) -> Node:
     name, values, pos = token.field, token.values, token.position
     if name in ("quote", "note"):
         parts: list[Node] = []
@@ -412,7 +444,7 @@ def _term(token: _Token) -> Node | None:
             else:
                 parts.append(Words(value.rstrip("*"), name, pos))
         if not parts:
-            return None
+            return _Dropped(pos)
         node: Node = parts[0] if len(parts) == 1 else Or(tuple(parts))
         return Not(node) if token.negated else node
     if name == "has":
@@ -444,11 +476,18 @@ def parse(text: str) -> Node:
         The root node; `And(())` for an empty query.
 
     Raises:
-        QueryError: the query is malformed (message says where and why).
+        QueryError: the query is malformed (message says where and why), nests deeper than
+            `MAX_DEPTH`, or has terms but none with anything to match.
     """
     if not isinstance(text, str):
         raise QueryError("a query must be text", 0)
-    return _Parser(text, _tokenize(text)).parse()
+    node = _Parser(text, _tokenize(text)).parse()
+    if isinstance(node, _Dropped):
+        raise QueryError(
+            "nothing to search for", node.position,
+            "a word needs a letter or digit (emoji, quotes, * and % alone match nothing)",
+        )
+    return node
 
 
 def walk(node: Node):

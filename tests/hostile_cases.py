@@ -101,6 +101,11 @@ CASES: list[Case] = [
         "warned", "invalid UTF-8", keeps=("café", "naïve", "\ufffd"),
     ),
     Case(
+        "utf8-more-broken-bytes-than-accents", "mostly-utf8.txt",
+        data("Mostly UTF-8\n\ncafé —".encode() + b" \xff\xfe\xfd\xfc end\n"),
+        "warned", "invalid UTF-8", keeps=("café —", "\ufffd\ufffd\ufffd\ufffd end"), drops=("Ã", "â€"),
+    ),
+    Case(
         "windows-1252", "cp1252.txt", text("“Smart” café — €5\n\nRésumé body.\n", "cp1252"),
         "warned", "Windows-1252", keeps=("“Smart” café — €5", "Résumé"),
     ),
@@ -174,6 +179,22 @@ CASES: list[Case] = [
     Case("nested-brackets", "brackets.md", big(lambda: "[" * 5000 + "x" + "]" * 5000), "imported", keeps=("x",)),
     Case("nested-quotes", "quotes.md", big(lambda: "> " * 5000 + "deep"), "warned", "plain text", keeps=("deep",)),
     Case("list-markers", "lists.md", big(lambda: "- " * 5000 + "x"), "warned", "plain text", keeps=("x",)),
+    # Nesting the parser follows (it used to stop at 20 levels and drop the rest unsaid).
+    Case(
+        "quotes-25-deep", "d.md", text("First.\n\n" + "> " * 25 + "deep quote text\n\nAfter.\n"),
+        "imported", keeps=("First.", "deep quote text", "After."),
+    ),
+    Case("only-a-deep-quote", "q.md", text("> " * 30 + "the only text\n"), "imported", keeps=("the only text",)),
+    Case(
+        "lists-12-deep", "l.md", text("First.\n\n" + "".join("  " * i + f"- item{i}\n" for i in range(12))),
+        "imported", keeps=tuple(f"item{i}" for i in range(12)),
+    ),
+    # Nesting deeper than the parser follows: every word is kept as plain text, and said.
+    Case(
+        "lists-50-deep-by-indent", "l50.md",
+        text("First.\n\n" + "".join("  " * i + f"- item{i}\n" for i in range(50)) + "\nAfter.\n"),
+        "warned", "plain text", keeps=("item0", "item49", "After."),
+    ),
     Case("indented-lists", "indent.md", big(_nested_lists), "warned", "plain text", keeps=("x",)),
     # --- names ---------------------------------------------------------------------------
     Case("leading-dash", "-rf --help.txt", text("Dash name\n\nbody\n"), "imported", keeps=("Dash name",)),

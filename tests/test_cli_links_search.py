@@ -103,6 +103,26 @@ def test_overview_table_and_json(postil):
     assert any("0 caveats" in w["message"] for w in data["warnings"])
 
 
+@pytest.mark.parametrize("query", ["😀", "'", "*", "%", "quote:'", "😀 OR %"])
+def test_search_and_export_of_nothing_to_search_for_refuse_instead_of_matching_all(postil, tmp_path, query):
+    two_highlights(postil)
+    run = postil.fails("search", query)
+    assert "nothing to search for" in run.stderr and run.stdout == ""
+    target = tmp_path / "brief.md"
+    run = postil.fails("export", query, "-o", target)
+    assert "nothing to search for" in run.stderr
+    assert not target.exists()
+
+
+def test_search_nested_500_deep_is_one_line_not_a_traceback(postil):
+    two_highlights(postil)
+    run = postil.process("search", "(" * 500 + "relapse" + ")" * 500)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        "postil: nested deeper than 50 groups at column 51; remove some parentheses"
+    ]
+
+
 def test_search_query_may_start_with_a_minus(postil):
     """The README's `-tag:T` syntax works as the first word, without `--`."""
     two_highlights(postil)

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postil.store.query import (
+    MAX_DEPTH,
     And,
     Not,
     Or,
@@ -76,9 +77,38 @@ def test_dates_are_normalised_to_utc_stamps():
 
 
 def test_punctuation_only_words_are_dropped():
-    assert parse("*") == And(())
     assert parse("relapse * --") == Words("relapse")
     assert parse("relap*") == Words("relap")
+    assert parse("😀 OR relapse") == Words("relapse")
+    assert parse("relapse (😀)") == Words("relapse")
+
+
+@pytest.mark.parametrize("text", ["😀", "'", "*", "%", '""', "(😀)", "-😀", "😀 OR '", "quote:'", "note:*", "-(😀 %)"])
+def test_a_query_with_nothing_to_search_for_is_an_error_not_everything(text):
+    # It used to parse as the empty query, so `postil export '😀'` exported every highlight.
+    with pytest.raises(QueryError) as caught:
+        parse(text)
+    assert "nothing to search for" in caught.value.message
+    assert "letter or digit" in str(caught.value)
+
+
+@pytest.mark.parametrize("depth", [450, 5000])
+@pytest.mark.parametrize("shape", ["(", "-(", "NOT (", "( a OR "])
+def test_nesting_is_bounded_with_a_clear_message(depth, shape):
+    # 450 "(" typed into the app's search bar used to end the app with a RecursionError.
+    text = shape * depth + "x" + ")" * depth
+    with pytest.raises(QueryError) as caught:
+        parse(text)
+    assert caught.value.message == f"nested deeper than {MAX_DEPTH} groups"
+    assert 0 < caught.value.position < len(shape) * depth
+
+
+def test_nesting_up_to_the_bound_parses():
+    text = "(" * MAX_DEPTH + "relapse" + ")" * MAX_DEPTH
+    assert parse(text) == Words("relapse")
+    pairs = MAX_DEPTH // 2  # each "-(" is two levels: the negation and the group
+    negated = parse("-(" * pairs + "relapse" + ")" * pairs)
+    assert negated == (Not(Words("relapse")) if pairs % 2 else Words("relapse"))
 
 
 @pytest.mark.parametrize("text, message, position", [

@@ -205,6 +205,26 @@ async def test_results_come_in_pages_with_the_total_and_group_counts(tmp_path, m
             assert header.endswith(f"({rows})")
 
 
+async def test_450_open_parentheses_show_a_message_and_the_app_stays(tmp_path):
+    # Typing them used to end the app with a RecursionError from the query parser.
+    fx = build(tmp_path / "search.db")
+    app = Host(SearchScreen(fx.db))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("Input").insert_text_at_cursor("(" * 449)
+        await pilot.press("(")
+        await settle(app, pilot)
+        assert "nested deeper than 50 groups" in app.screen.error
+        assert "nested deeper than 50 groups" in drawn(app)
+        field = app.screen.query_one("Input")
+        field.value = ""
+        field.insert_text_at_cursor("😀")
+        await settle(app, pilot)
+        assert app.screen.query_text == "😀", app.screen.query_text
+        assert "nothing to search for" in app.screen.error
+        assert app.screen.shown_query != "😀"  # the rows shown are the last good query's
+
+
 async def test_passages_of_the_sources_text_follow_the_highlights_and_enter_opens_one(tmp_path):
     fx = build(tmp_path / "search.db")
     sleep = add_text(fx.db, "Sleep notes", "Sleep notes\n\nRelapses of insomnia were rare.")

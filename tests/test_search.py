@@ -227,12 +227,19 @@ def test_injection_attempts_give_clean_errors_or_correct_results(fx, query):
     ("id:%", []),
     ("id:_", []),
     ("source:%", []),
-    ("*", ALL),
     ("NEAR(a b)", []),  # NEAR is just a word; parentheses group
     ("relapse ^", ["f2", "t2"]),
 ])
 def test_special_characters_are_literal(fx, query, expected):
     assert names(fx, query) == expected
+
+
+@pytest.mark.parametrize("query", ["*", "😀", "'", "%", "quote:'", "(😀) OR *"])
+def test_a_query_that_reduces_to_nothing_matches_nothing_it_is_an_error(fx, query):
+    with pytest.raises(QueryError, match="nothing to search for"):
+        search(fx.db, query)
+    with pytest.raises(QueryError, match="nothing to search for"):
+        count(fx.db, query)
 
 
 def test_a_quote_inside_a_phrase_is_text(fx):

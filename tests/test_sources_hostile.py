@@ -83,7 +83,35 @@ def test_missing_path_and_directory_are_refused(tmp_path: Path):
 def test_invalid_utf8_in_utf8_text_becomes_replacement_with_warning():
     doc = load_bytes("Café olé, naïve ".encode() + b"\xff\xfe broken" + " end".encode(), "b.txt").document
     assert doc.text == "Café olé, naïve \ufffd\ufffd broken end"
-    assert doc.warnings == ["2 invalid UTF-8 byte sequence(s) replaced with \ufffd"]
+    assert doc.warnings == ["2 invalid UTF-8 byte sequence(s) replaced with \ufffd, at line 1 columns 17 and 18"]
+
+
+def test_mostly_good_utf8_keeps_every_valid_character_however_many_bytes_are_broken():
+    # Before: more broken bytes than accented characters sent the whole file through
+    # Windows-1252, and "café —" came out as "cafÃ© â€”".
+    data = "Title\n\ncafé —".encode() + b" \xff\xfe\xfd\n" + "naïve\n".encode() + b"\x80 end"
+    doc = load_bytes(data, "b.txt").document
+    assert "café —" in doc.text and "naïve" in doc.text
+    assert "Ã" not in doc.text
+    assert doc.text.count("\ufffd") == 4
+    assert doc.warnings == [
+        "4 invalid UTF-8 byte sequence(s) replaced with \ufffd, at line 3 columns 8, 9 and 10; line 5 column 1"
+    ]
+
+
+def test_the_warning_names_the_first_places_and_counts_the_rest():
+    data = b"".join(f"línea {n} ".encode() + b"\xff\n" for n in range(1, 41))
+    (warning,) = load_bytes(data, "many.txt").document.warnings
+    assert warning.startswith("40 invalid UTF-8 byte sequence(s) replaced with \ufffd, at line 1 column 9; line 2")
+    assert warning.endswith("and 35 more")
+
+
+def test_windows_1252_with_a_coincidental_utf8_pair_is_still_windows_1252():
+    # "ß”" is also a valid two-byte UTF-8 sequence; one coincidence among many lone accents.
+    text = "Grüße aus München, schöne Äpfel, süße Öfen; „Gruß” für Jürgen. " * 3
+    doc = load_bytes(text.encode("cp1252"), "w.txt").document
+    assert doc.text == text.strip()
+    assert doc.warnings == ["not valid UTF-8: decoded as Windows-1252"]
 
 
 def test_windows_1252_is_decoded_with_a_warning():
@@ -231,3 +259,29 @@ def test_a_newline_in_a_file_name_cannot_split_the_error_message(tmp_path: Path)
     with pytest.raises(SourceError) as caught:
         load_path(path)
     assert "\n" not in str(caught.value)
+
+
+def _quotes(depth: int) -> str:
+    return "First.\n\n" + "> " * depth + "deep quote text\n\nAfter.\n"
+
+
+def _bullets(depth: int) -> str:
+    return "First.\n\n" + "".join("  " * i + f"- word{i}x\n" for i in range(depth)) + "\nAfter.\n"
+
+
+def _mixed(depth: int) -> str:
+    return "First.\n\n" + "> - " * depth + "deep mixed text\n\nAfter.\n"
+
+
+@pytest.mark.parametrize("build", [_quotes, _bullets, _mixed])
+def test_every_word_of_nested_markdown_reaches_the_reading_text_at_any_depth(build):
+    # The parser used to give up at depth 20 and drop the rest without a word; the
+    # plain-text fallback started only at 32, so depths in between lost text silently.
+    for depth in range(1, 61):
+        source = build(depth)
+        doc = load_bytes(source.encode(), "deep.md").document
+        words = [w for w in source.split() if w.strip(">-")]
+        missing = [w for w in words if w not in doc.text]
+        assert missing == [], (depth, missing)
+        if depth > 36 and doc.format == "text":
+            assert any("imported as plain text" in w for w in doc.warnings)

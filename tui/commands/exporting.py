@@ -18,8 +18,8 @@ from postil.exports.stream import StreamedExport, write_export
 from postil.exports.w3c import read_file
 from postil.exports.writing import ExportPathError, atomic_writer, output_target, write_bytes_atomic, write_text_atomic
 from postil.sources.document import PageSpan
+from postil.store.batched_merge import merge_in_batches
 from postil.store.errors import StoreError
-from postil.store.exchange import merge
 from postil.store.pages import list_pages
 from postil.store.reviewers import blind_view
 from postil.store.tags import list_tags
@@ -35,6 +35,9 @@ from postil.tui.commands.library import add
 @click.option("-o", "--output", metavar="FILE",
               help="Where to write; `-` for stdout. Default: the title as a file name in the current folder.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--keep-images", is_flag=True,
+              help="Keep remote images in notes as images (by default they become links: an image "
+                   "fetched when the brief is opened tells its server who read it).")
 @click.option("--reviewer", metavar="NAME",
               help="Only this reviewer's highlights, e.g. `consensus` for the reconciled set.")
 @click.option("--format", "fmt", type=click.Choice(["md", "pandoc", "csv", "json", "w3c", "qdpx", "qdc", "pdf"]), default="md",
@@ -48,8 +51,10 @@ from postil.tui.commands.library import add
 @click.option("--cite", "style", type=click.Choice(sorted(STYLES)), default=None,
               help="Cite sources in this style in the brief (in-text citations and a reference list).")
 @click.pass_obj
-def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool,
-           reviewer: str | None, fmt: str, crlf: bool, style: str | None) -> None:
+def export(
+    settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool,
+    keep_images: bool, reviewer: str | None, fmt: str, crlf: bool, style: str | None,
+) -> None:
     """Export the highlights matching QUERY (all when none) as a brief or data file.
 
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
@@ -93,11 +98,11 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
         if references is not None and references.exists() and not force:
             raise CommandError(f"{references}: exists (the brief's references go there); pass --force to replace it")
         if target is None:
-            write_brief(data, sys.stdout, by, facts, citer)
+            write_brief(data, sys.stdout, by, facts, citer, keep_images)
             sys.stdout.flush()
         else:
             with atomic_writer(target, force=force) as handle:
-                write_brief(data, handle, by, facts, citer)
+                write_brief(data, handle, by, facts, citer, keep_images)
         if references is not None:
             write_text_atomic(references, json.dumps(citer.items(), ensure_ascii=False, indent=2) + "\n", force=True)
             click.echo(f"wrote the brief's references to {line(str(references))}", err=True)
@@ -206,6 +211,34 @@ def export_refi(db, query: str, title: str | None, output: str | None, force: bo
         click.echo(f"wrote {made.codes} code{'s' if made.codes != 1 else ''} to {line(str(written))}")
 
 
+def _merge_showing_progress(db, incoming):
+    """merge_in_batches with a progress bar on a terminal, and a clear word on Ctrl-C."""
+    done = 0
+
+    def count(n: int) -> None:
+        nonlocal done
+        done += n
+        if bar is not None:
+            bar.update(n)
+
+    bar = None
+    if sys.stderr.isatty() and len(incoming) > 500:
+        bar = click.progressbar(length=len(incoming), label="importing", file=sys.stderr)
+        bar.__enter__()
+    try:
+        return merge_in_batches(db, incoming, count)
+    except KeyboardInterrupt:
+        raise CommandError(
+            f"interrupted: {done} of {len(incoming)} annotations are in (each batch whole); "
+            "import the same file again to finish"
+        ) from None
+    except StoreError as error:
+        raise CommandError(str(error)) from error
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--crlf-counts", type=click.Choice(["auto", "1", "2"]), default="auto", show_default=True,
@@ -218,6 +251,9 @@ def import_command(settings, file: Path, crlf_counts: str) -> None:
     W3C: sources are matched by sha256, then origin: add them first with `postil add`, since
     an annotation file holds no source text. Annotations of unknown sources are listed and
     skipped; nothing in the database is lost. Importing the same file twice changes nothing.
+
+    A big W3C file goes in in short transactions, so others can write meanwhile; if it is
+    interrupted (Ctrl-C), what went in stays, and importing the file again finishes it.
 
     .qdpx: sources come with the project (matched by text, else added), codes become tags,
     selections highlights, users authors, descriptions and notes notes, links links; what
@@ -236,7 +272,7 @@ def import_command(settings, file: Path, crlf_counts: str) -> None:
     except (OSError, ValueError) as error:
         raise CommandError(str(error)) from error
     db = settings.open()
-    report = merge(db, incoming)
+    report = _merge_showing_progress(db, incoming)
     click.echo(
         f"{len(incoming)} annotations read: {len(report.added)} added, {len(report.updated)} updated, "
         f"{report.unchanged} unchanged, {report.links_added} links added"

@@ -26,14 +26,22 @@ def backup(settings, path: Path, force: bool, as_json: bool) -> None:
         click.echo(f"backed up {settings.db_path} to {line(str(path))} ({size:,} bytes)")
 
 
-@click.command(short_help="Check the database; exit 1 on problems.")
+COULD_NOT_CHECK = 3
+"""`postil check`'s exit code when nothing was found wrong but some checks could not run."""
+
+
+@click.command(short_help="Check the database; exit 1 on problems, 3 if it could not check.")
 @json_option()
 @click.pass_obj
 def check(settings, as_json: bool) -> None:
-    """Check the database: integrity, foreign keys, full-text indexes, quotes. Exit 1 on problems."""
+    """Check the database: integrity, foreign keys, full-text indexes, quotes.
+
+    Exit 1 on problems; exit 3 when nothing was found wrong but the database was busy
+    (another postil writing) or read-only, so the full-text checks could not run.
+    """
     report = check_db(settings.open())
     if as_json:
-        echo_json({**plain(report), "ok": report.ok})
+        echo_json({**plain(report), "ok": report.ok, "checked": not report.not_checked})
     else:
         integrity = "ok" if report.integrity == ["ok"] else f"{len(report.integrity)} problem(s)"
         click.echo(f"integrity: {integrity}")
@@ -47,6 +55,13 @@ def check(settings, as_json: bool) -> None:
         click.echo(f"quotes at their offsets: {'ok' if not report.quotes else f'{len(report.quotes)} differ'}")
         for highlight_id in report.quotes[:20]:
             click.echo(f"  {line(highlight_id)}")
-        click.echo("all checks passed" if report.ok else "problems found")
-    if not report.ok:
+        if report.problems:
+            click.echo("problems found")
+        elif report.not_checked:
+            click.echo(f"could not check: {report.not_checked}")
+        else:
+            click.echo("all checks passed")
+    if report.problems:
         sys.exit(1)
+    if report.not_checked:
+        sys.exit(COULD_NOT_CHECK)

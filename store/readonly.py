@@ -1,0 +1,62 @@
+"""Databases that cannot be written: why, and how to read them anyway.
+
+A database in a read-only folder, on a read-only file system, or whose file is read-only
+can still be read: a WAL database needs its `-shm` file to be created or written, so SQLite
+refuses even a SELECT on a normal connection ("attempt to write a readonly database").
+`connect_read_only` tries `mode=ro` first (it works when the -shm file can be used) and
+then `immutable=1`, which reads the main file without any locking or shared memory: right
+only when nothing can change the file, which is the case when nobody can write beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+
+def read_only_reason(path: str | os.PathLike) -> str | None:
+    """Why the database at `path` cannot be written, in words for a user; None if it can.
+
+    Checked with access(2), which also answers for a read-only file system (EROFS).
+    """
+    file = Path(path)
+    folder = file.parent
+    if _read_only_file_system(folder):
+        return "it is on a read-only file system"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"its folder {folder} cannot be written"
+    if file.exists() and not os.access(file, os.W_OK):
+        return "the file cannot be written"
+    return None
+
+
+def _read_only_file_system(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
+
+
+def connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    """A read-only connection to an existing database that cannot be written.
+
+    Raises:
+        sqlite3.Error: neither way could read it (e.g. its write-ahead log holds changes
+            that only a writable -shm file could make visible).
+    """
+    uri = "file:" + quote(str(path.resolve()))
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None)
+        conn.execute("PRAGMA user_version").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        pass
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        # immutable=1 would read the main file without the log's recent commits.
+        raise sqlite3.OperationalError(
+            "its write-ahead log holds changes that cannot be read without writing beside it"
+        )
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=timeout, isolation_level=None)
