@@ -24,6 +24,7 @@ import pypdfium2.raw as pdfium_c
 
 from postil.sources.document import Document, PageSpan, PdfMark
 from postil.sources.errors import SourceError
+from postil.sources.metadata import record_from_pdf
 from postil.sources.normalise import clean
 from postil.sources.pdf_annotations import MAX_MARKS, RawMark, anchor_marks, read_page_marks
 from postil.sources.pdf_layout import Line, drop_running_lines, reading_order
@@ -88,6 +89,7 @@ def load_pdf(data: bytes, name: str, progress=None, *, sha256: str = "") -> PdfP
             if progress is not None:
                 progress(index + 1, count)
         metadata_title = _metadata_title(document)
+        info = document.get_metadata_dict()
     finally:
         document.close()
 
@@ -106,6 +108,9 @@ def load_pdf(data: bytes, name: str, progress=None, *, sha256: str = "") -> PdfP
             f" (scanned?); {'its' if one else 'their'} text is missing"
         )
     spans = page_spans(labels, first_offsets, len(text_document.text))
+    # The record the PDF declares: its document information, and a DOI printed on page one.
+    first_page = text_document.text[: spans[0].end] if spans else text_document.text
+    text_document.record = record_from_pdf(info, first_page)
     marks, unplaced = anchor_marks(raw_marks, text_document.text, spans, sha256) if raw_marks else ([], 0)
     return PdfPages(text_document, spans, marks, unplaced)
 

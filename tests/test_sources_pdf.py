@@ -254,3 +254,21 @@ def test_page_spans_are_contiguous_and_cover_the_text(offsets, extra):
         assert all(a.end == b.start for a, b in zip(with_text, with_text[1:]))
     assert all(s.start == s.end for s, o in zip(spans, first_offsets) if o is None)
 
+
+
+def test_a_pdf_declares_its_record_and_postil_add_keeps_it(tmp_path):
+    paper = Paper()
+    paper.pdf.set_title("Psilocybin for Treatment-Resistant Depression")
+    paper.pdf.set_author("Carhart-Harris, Robin; Roseman, Leor")
+    paper.new_page()
+    paper.title("Psilocybin for Treatment-Resistant Depression")
+    paper.paragraph("Published online. https://doi.org/10.1016/S2215-0366(16)30065-7 " + filler(30))
+    path = tmp_path / "paper.pdf"
+    paper.save(path)
+    postil = Postil(tmp_path)
+    postil.ok("add", str(path))
+    record = postil.ok("cite", "1", "--json").json()
+    csl = record.get("csl", record)
+    assert csl["title"] == "Psilocybin for Treatment-Resistant Depression"
+    assert csl["DOI"].lower() == "10.1016/s2215-0366(16)30065-7"
+    assert [a.get("family") for a in csl["author"]] == ["Carhart-Harris", "Roseman"]
