@@ -270,3 +270,46 @@ async def test_the_position_is_saved_when_quitting_with_ctrl_q(app_settings, app
         app.screen.reader.move_to(77)
         await pilot.press("ctrl+q")
     assert store_sources.get_source_info(app_db, source_id).read_offset == 77
+
+
+async def test_the_focused_region_shows_it(app_settings, app_db):
+    """`tab` to the pane changes its title and edge at once (before any `down`); the
+    reader, focused, is tinted like the library."""
+    source_id = add_text(app_db, SAMPLE)
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+
+        def looks():
+            title = screen.pane.query_one("#pane-title")
+            return (title.styles.background, title.styles.text_style), screen.pane.styles.border_left, \
+                screen.reader.styles.background_tint
+
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen.pane.option_list.has_focus
+        pane_focused = looks()
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert screen.reader.has_focus
+        reader_focused = looks()
+        for part in range(3):
+            assert pane_focused[part] != reader_focused[part]
+
+
+async def test_tab_into_the_links_has_a_row_selected(app_settings, app_db):
+    first = add_text(app_db, SAMPLE)
+    second = add_text(app_db, OTHER, "other.md")
+    a = store_highlights.create_highlight(app_db, first, 2, 10, tags=["outcome"])
+    b = store_highlights.create_highlight(app_db, second, 2, 10, tags=["caveat"])
+    store_links.create_link(app_db, a.id, b.id, relation="qualifies")
+    app = make_app(app_settings, app_db, first, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        screen.reader.move_to(4)
+        await pilot.pause()
+        links = screen.pane.query_one("#pane-links")
+        while not links.has_focus:
+            await pilot.press("tab")
+            assert not screen.reader.has_focus, "tab went round without reaching the links"
+        assert links.highlighted == 0
