@@ -313,3 +313,31 @@ async def test_tab_into_the_links_has_a_row_selected(app_settings, app_db):
             await pilot.press("tab")
             assert not screen.reader.has_focus, "tab went round without reaching the links"
         assert links.highlighted == 0
+
+
+async def test_find_counts_the_matches_and_offers_the_last_query(app_settings, app_db):
+    source_id = add_text(app_db, SAMPLE)
+    text = store_sources.source_text(app_db, source_id)
+    assert text.lower().count("paragraph") == 2
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        reader = screen.reader
+        await pilot.press("slash", *"paragraph")
+        await pilot.pause()
+        bar = screen.query_one("#find")
+        assert str(bar.border_title) == "1 of 2"
+        assert "1 of 2" in screen_text(app)
+        await pilot.press("enter", "n")
+        await pilot.press("slash")
+        await pilot.pause()
+        # The last query is offered again, selected: enter takes it, typing replaces it.
+        assert bar.value == "paragraph"
+        assert str(bar.border_title) == "2 of 2"
+        await pilot.press(*"zzz")
+        await pilot.pause()
+        assert bar.value == "zzz"
+        assert str(bar.border_title) == "no match"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert reader.cursor == text.index("paragraph", text.index("paragraph") + 1)
