@@ -341,3 +341,24 @@ async def test_find_counts_the_matches_and_offers_the_last_query(app_settings, a
         await pilot.press("escape")
         await pilot.pause()
         assert reader.cursor == text.index("paragraph", text.index("paragraph") + 1)
+
+
+async def test_the_header_position_follows_an_undo_in_another_source(app_settings, app_db):
+    first = add_text(app_db, SAMPLE)
+    second = add_text(app_db, OTHER, "other.md")
+    text = store_sources.source_text(app_db, first)
+    app = make_app(app_settings, app_db, first, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        screen.reader.move_to(text.index("A third"))
+        await pilot.press("v", "w", "1")
+        await pilot.pause()
+        screen.open_source(second)
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.source.id == first
+        block, blocks, percent = screen.reader.position_info()
+        assert percent > 50
+        header = screen_text(app).splitlines()[0]
+        assert f"¶ {block} of {blocks} · {percent}%" in header, header
