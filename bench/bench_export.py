@@ -91,12 +91,21 @@ def main() -> None:
     parser.add_argument("--highlights", type=int, default=10_000)
     args = parser.parse_args()
     from postil.exports.brief import render_brief
+    from postil.exports.citations import Citer, gather
     from postil.exports.collect import collect
     from postil.exports.tabular import to_csv, to_json
     from postil.exports.w3c import dumps
 
+    def cited(style: str | None, pandoc: bool = False):
+        def render(data):
+            return render_brief(data, "tag", None, Citer(data, gather(db, data), style, pandoc=pandoc)).text
+        return render
+
     renderers = {
         "md": lambda data: render_brief(data).text,
+        "md+apa": cited("apa"),
+        "md+vanc": cited("vancouver"),
+        "pandoc": cited(None, pandoc=True),
         "csv": to_csv,
         "json": to_json,
         "w3c": dumps,
@@ -113,7 +122,7 @@ def main() -> None:
             seconds, text = best_of(lambda render=render: render(data))
             walls, cpus = whole_runs(lambda render=render: render(collect(db)))
             print(
-                f"{name:5} render {seconds:.3f} s, whole export (collect + render, 3 runs) "
+                f"{name:7} render {seconds:.3f} s, whole export (collect + render, 3 runs) "
                 f"best {walls[0]:.3f} s / median {walls[1]:.3f} s wall, "
                 f"median {cpus[1]:.3f} s CPU, {len(text) / 1e6:.1f} MB"
             )

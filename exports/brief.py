@@ -29,6 +29,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from postil.exports.citations import Citer, SourceFacts, references_section, uncited_cautions
 from postil.exports.collect import ExportData, Location
 from postil.exports.escape import confine_note, inline, quote_block
 from postil.exports.glance import CHALLENGES, at_a_glance, challenges, tag_count
@@ -53,15 +54,28 @@ class Brief:
     """Highlights whose quote no longer matches the source (marked in the text)."""
 
 
-def render_brief(data: ExportData, by: str = "tag") -> Brief:
-    """The brief as Markdown text, grouped `by` "tag", "source" or "order"."""
+def render_brief(data: ExportData, by: str = "tag", facts: SourceFacts | None = None,
+                 citer: Citer | None = None) -> Brief:
+    """The brief as Markdown text, grouped `by` "tag", "source" or "order".
+
+    Args:
+        facts: the sources' records and memos (exports.citations.gather); memos are printed
+            under their source.
+        citer: cite in a CSL style or for Pandoc, with a reference list at the end; without
+            one, highlights cite their source's title, heading path and paragraph.
+    """
+    if citer is not None:
+        facts = citer.facts
     anchors = anchor_ids([h.id for h in data.highlights])
+    grouped = sections(data, by)
     out: list[str] = []
-    out += front_matter(data)
+    out += front_matter(data, citer)
     out += title_block(data)
-    out += at_a_glance(data)
-    writer = _Writer(data, anchors)
-    for heading, primary, also in sections(data, by):
+    out += at_a_glance(data, uncited_cautions(citer))
+    if citer is not None:
+        citer.register([h for _, primary, _ in grouped for h in primary])
+    writer = _Writer(data, anchors, citer)
+    for heading, primary, also in grouped:
         out += [f"## {heading}", ""]
         for h in primary:
             # Under its own tag's heading, a highlight with only that tag needs no tag line.
@@ -70,11 +84,12 @@ def render_brief(data: ExportData, by: str = "tag") -> Brief:
             out += [f"**Also tagged {heading.lower()}** (printed in an earlier section):", ""]
             out += [f"- {writer.ref(h)}" for h in also]
             out.append("")
-    out += sources_section(data)
+    out += sources_section(data, facts)
+    out += references_section(citer)
     return Brief("\n".join(out).rstrip("\n") + "\n", data.mismatches)
 
 
-def front_matter(data: ExportData) -> list[str]:
+def front_matter(data: ExportData, citer: Citer | None = None) -> list[str]:
     """YAML front matter; every value is JSON, which YAML reads as the same flow scalars."""
     counts = {"highlights": len(data.highlights)}
     for tag in data.tag_order:
@@ -90,6 +105,7 @@ def front_matter(data: ExportData) -> list[str]:
         f"sources: {_yaml([s.title for s in data.sources.values()])}",
         f"highlights: {len(data.highlights)}",
         f"counts: {_yaml(counts)}",
+        *([f"bibliography: {_yaml(citer.bibliography_file)}"] if citer is not None and citer.pandoc else []),
         "---",
         "",
     ]
@@ -232,9 +248,10 @@ _SAFE_ID = re.compile(r"^[0-9A-Za-z-]+$")
 class _Writer:
     """Renders one highlight's block; holds the lookups every block needs."""
 
-    def __init__(self, data: ExportData, anchors: dict[str, str]) -> None:
+    def __init__(self, data: ExportData, anchors: dict[str, str], citer: Citer | None = None) -> None:
         self.data = data
         self.anchors = anchors
+        self.citer = citer
         self.by_id = {h.id: h for h in data.highlights}
         # Pieces that repeat across a brief's highlights, rendered once each: citations
         # (same source, block and author), tag lines, and references to a highlight (each
@@ -294,12 +311,15 @@ class _Writer:
         return found if len(found) <= 2 * GLIMPSE_CHARS else found[: 2 * GLIMPSE_CHARS - 1].rstrip() + "…"
 
     def citation(self, h: Highlight) -> str:
-        """"— *Title*, § Heading › Sub, ¶ 12 · highlighted by alice"."""
+        """"— *Title*, § Heading › Sub, ¶ 12, p. 4 · highlighted by alice" (the page's label, in PDFs)."""
         # An orphan's offsets point at nothing any more: cite the source only.
         location = None if h.anchor_status == "orphaned" else self.data.locations.get(h.id)
         # Locations are shared by the highlights of one block (collect.locate_all) and kept
         # alive by `data`, so their identity is a sound key.
-        key = (h.source_id, id(location) if location is not None else None, h.author)
+        page = None if location is None else self.data.pages.get(h.id)
+        last = self.data.last_pages.get(h.id) if page else None
+        key = (h.source_id, id(location) if location is not None else None, h.author,
+               page.label if page else None, last.label if last else None)
         line = self._citations.get(key)
         if line is None:
             line = self._citations[key] = self._citation(h, location)
@@ -307,14 +327,25 @@ class _Writer:
 
     def _citation(self, h: Highlight, location: Location | None) -> str:
         source = self.data.sources[h.source_id]
-        line = f"— *{inline(source.title or 'untitled')}*"
+        if self.citer is None:
+            line = f"— *{inline(source.title or 'untitled')}*"
+        elif self.citer.pandoc:
+            line = "— " + self.citer.cite(h, location)  # [@key, p. 4]: keys are checked to be safe
+        else:
+            line = "— " + inline(self.citer.cite(h, location))
         headings = list(location.headings) if location else []
         if headings and _same(headings[0], source.title):
             headings = headings[1:]
         if headings:
             line += ", § " + " › ".join(inline(t) for t in headings)
-        if location and location.paragraph:
+        if location and location.paragraph and self.citer is None:
             line += f", ¶ {location.paragraph}"
+        page = self.data.pages.get(h.id) if location else None
+        last = self.data.last_pages.get(h.id) if page else None
+        if last:
+            line += f", pp. {inline(page.label)}–{inline(last.label)}"
+        elif page:
+            line += f", p. {inline(page.label)}"
         if h.author and self.name_authors:
             line += f" · highlighted by {inline(h.author)}"
         return line
@@ -377,11 +408,17 @@ def note_item(note: str) -> list[str]:
 _BLOCK_START = re.compile(r"^(?: {4}|\t|\s*(?:`{3,}|~{3,}|[-+*>]|\d{1,9}[.)]|<|\|))")
 
 
-def sources_section(data: ExportData) -> list[str]:
+def sources_section(data: ExportData, facts: SourceFacts | None = None) -> list[str]:
+    """Each source's title, origin and hash, and the reviewer's memo on it."""
     out = ["## Sources", ""]
     for source in data.sources.values():
         out.append(f"- **{inline(source.title or 'untitled')}**  ")
         out.append(f"  origin: {inline(source.origin)}  ")
         out.append(f"  sha256: `{source.sha256}` · imported {when(source.imported_at)}")
+        memo = facts.memos.get(source.id) if facts is not None else None
+        if memo is not None and memo.memo.strip():
+            by = f" ({inline(memo.author)})" if memo.author else ""
+            out += ["", f"  **Memo**{by}:", ""] + confine_note(memo.memo, "  ")
+            out.append("")
     out.append("")
     return out

@@ -19,6 +19,7 @@ from postil.store.highlights import get_highlights
 from postil.store.links import list_links
 from postil.store.models import Highlight, Link, Source
 from postil.store.offsets import load_offsets
+from postil.store.pages import Page, PageLookup, page_lookup
 from postil.store.reviewers import BlindView
 from postil.store.search import search
 from postil.store.sources import get_block_spans, get_source, get_source_info, table_header_starts
@@ -57,6 +58,11 @@ class ExportData:
     quote_ok: dict[str, bool] = field(default_factory=dict)
     """Highlight id -> its quote still equals its source's text between its offsets."""
     locations: dict[str, Location] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
+    """Highlight id -> the page its start is on, for highlights in paged sources (PDF)."""
+    last_pages: dict[str, Page] = field(default_factory=dict)
+    """Highlight id -> the page its last character is on, for highlights that run onto a
+    later page (cited "pp. 4–5")."""
     tag_order: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     """Highlight id -> the header row of the table whose (non-header) row holds its quote."""
@@ -126,6 +132,7 @@ def collect(db: sqlite3.Connection, query: str = "", title: str | None = None, *
     )
     data.quote_ok = {h.id: check_quote(sources[h.source_id].text, h) for h in highlights}
     data.locations = locate_all(highlights, sources, spans)
+    data.pages, data.last_pages = pages_of(db, highlights)
     data.file_spans = file_spans(db, highlights, data.quote_ok)
     data.columns = table_columns(db, highlights, sources, spans)
     data.tag_order = ordered_tags({t for h in highlights for t in h.tags})
@@ -233,6 +240,31 @@ def locate_all(
             location = made[(sid, index)] = Location(list(headings), paragraph)
         out[h.id] = location
     return out
+
+
+def pages_of(db: sqlite3.Connection, highlights: list[Highlight]) -> tuple[dict[str, Page], dict[str, Page]]:
+    """The page each highlight starts on (orphans and sources without pages have none), and
+    the page it ends on where that is a later one.
+
+    One read of each source's page map, then a bisect per highlight; pages without text
+    (empty spans) are left out so a quote is never cited to a scanned page.
+    """
+    maps: dict[int, PageLookup] = {}
+    out: dict[str, Page] = {}
+    last: dict[str, Page] = {}
+    for h in highlights:
+        if h.anchor_status == "orphaned":
+            continue
+        lookup = maps.get(h.source_id)
+        if lookup is None:
+            lookup = maps[h.source_id] = page_lookup(db, h.source_id)
+        page = lookup.page_at(h.start) if lookup else None
+        if page is not None:
+            out[h.id] = page
+            end_page = lookup.page_at(max(h.start, h.end - 1))
+            if end_page is not None and end_page.index > page.index:
+                last[h.id] = end_page
+    return out, last
 
 
 def _prepare(

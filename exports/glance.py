@@ -21,7 +21,8 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
 
 
-def at_a_glance(data: ExportData) -> list[str]:
+def at_a_glance(data: ExportData, cautions: list[str] | None = None) -> list[str]:
+    """The section; `cautions`: more "Read with care" sentences (Markdown), e.g. uncitable sources."""
     out = ["## At a glance", ""]
     if not data.highlights:
         return out + ["No highlights match this query.", ""]
@@ -36,7 +37,7 @@ def at_a_glance(data: ExportData) -> list[str]:
         "",
     ]
     out += table(data, untagged > 0)
-    sentences = balance(data)
+    sentences = balance(data) + list(cautions or [])
     if sentences:
         out += ["**Read with care:**", ""] + [f"- {s}" for s in sentences] + [""]
     return out

@@ -25,7 +25,7 @@ from postil.store.models import Highlight
 FIELDS = (
     "id", "source_id", "source_title", "source_origin", "source_sha256", "start", "end",
     "file_start", "file_end", "quote", "prefix", "suffix", "note", "tags", "author", "created_at", "updated_at",
-    "version", "anchor_status", "quote_matches_source", "headings", "paragraph", "links",
+    "version", "anchor_status", "quote_matches_source", "headings", "paragraph", "page", "page_end", "links",
 )
 _JSON_UNSAFE = re.compile("[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -61,6 +61,9 @@ def records(data: ExportData) -> list[dict]:
                 "quote_matches_source": data.quote_ok.get(h.id, True),
                 "headings": location.headings if location else [],
                 "paragraph": location.paragraph if location else None,
+                # The page's label as the PDF declares it ("iv", "12"); None outside paged sources.
+                "page": page.label if (page := data.pages.get(h.id)) else None,
+                "page_end": (data.last_pages.get(h.id) or page).label if page else None,
                 "links": _links(data, h),
             }
         )
@@ -93,7 +96,7 @@ def to_json(data: ExportData) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
-_TEXT_FIELDS = ("source_title", "source_origin", "quote", "prefix", "suffix", "note", "author", "headings")
+_TEXT_FIELDS = ("source_title", "source_origin", "quote", "prefix", "suffix", "note", "author", "headings", "page", "page_end")
 
 
 def to_csv(data: ExportData) -> str:

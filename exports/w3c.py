@@ -9,7 +9,9 @@ highlight (each also valid on its own: it carries its own @context):
   anything else "urn:postil:source:<sha256>"), with a TextQuoteSelector (exact, prefix,
   suffix) and, when the quote is one unbroken stretch of the file, a TextPositionSelector
   (start, end: code points into the file's decoded text, BOM removed; `sources.offsets`), so
-  the position points where the target names. postil's own offsets into its reading text
+  the position points where the target names; for a page of a PDF a
+  FragmentSelector "page=N" (RFC 3778: N the physical page, from 1; the label in
+  `postil:pageLabel`). postil's own offsets into its reading text
   ride on `postil:readingStart`/`postil:readingEnd` (what `postil import` uses). postil's
   own facts ride on extension properties in the "postil:" namespace, declared in the @context: `postil:sha256` and `postil:origin` on the target (how an importer finds
   the source), `postil:anchorStatus` and `postil:version` on the annotation;
@@ -40,6 +42,8 @@ W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NAMESPACE = "https://postil.invalid/ns#"
 """postil's extension vocabulary (the .invalid domain: a name, never fetched)."""
 CONTEXT = [W3C_CONTEXT, {"postil": NAMESPACE}]
+RFC3778 = "http://tools.ietf.org/rfc/rfc3778"
+"""The `conformsTo` of a PDF fragment (the Web Annotation model names it so)."""
 _POSTIL_NS = uuid.UUID("6f1d3c2e-5a7b-4c1d-9e8f-0a1b2c3d4e5f")
 
 
@@ -102,6 +106,10 @@ def annotation(data: ExportData, h, uris: dict[int, str] | None = None) -> dict:
     in_file = data.file_spans.get(h.id)
     if in_file is not None:
         selectors.append({"type": "TextPositionSelector", "start": in_file[0], "end": in_file[1]})
+    page = data.pages.get(h.id)
+    if page is not None:
+        # RFC 3778's page=N counts physical pages from 1 (the label goes in postil:pageLabel).
+        selectors.append({"type": "FragmentSelector", "conformsTo": RFC3778, "value": f"page={page.index + 1}"})
     item["target"] = {
         "source": uris[source.id] if uris else source_uri(source.origin, source.sha256),
         "selector": selectors,
@@ -110,6 +118,8 @@ def annotation(data: ExportData, h, uris: dict[int, str] | None = None) -> dict:
         "postil:readingStart": h.start,
         "postil:readingEnd": h.end,
     }
+    if page is not None:
+        item["target"]["postil:pageLabel"] = page.label
     item["postil:anchorStatus"] = h.anchor_status
     item["postil:version"] = h.version
     return item

@@ -26,7 +26,7 @@ WINDOWS_DEVICES = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 )
 """Names Windows opens as devices whatever the extension (`con.md` is the console)."""
-EXTENSIONS = {"md": ".md", "csv": ".csv", "json": ".json", "w3c": ".jsonld", "qdpx": ".qdpx", "qdc": ".qdc"}
+EXTENSIONS = {"md": ".md", "pandoc": ".md", "csv": ".csv", "json": ".json", "w3c": ".jsonld", "qdpx": ".qdpx", "qdc": ".qdc"}
 
 
 class ExportPathError(Exception):

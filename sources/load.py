@@ -1,7 +1,7 @@
 """Public entry points: load a file or bytes into a LoadedSource, and find files to import.
 
-The format follows the file name: .md/.markdown are Markdown, .html/.htm HTML, anything
-else (.txt, no extension, .csv, ...) plain text. Every failure is a `SourceError` whose
+The format follows the file name: .md/.markdown are Markdown, .html/.htm HTML, .pdf PDF
+(sources.pdf), anything else (.txt, no extension, .csv, ...) plain text. Every failure is a `SourceError` whose
 message is one line naming the file: missing, a directory, empty, too large, binary data.
 Bytes that are not valid UTF-8 are never refused: see `normalise.decode` (replacement
 characters or Windows-1252, with a warning in `Document.warnings`).
@@ -17,11 +17,12 @@ from pathlib import Path
 
 from postil.sources.document import Document, LoadedSource
 from postil.sources.errors import SourceError
+from postil.sources.metadata import record_from_front_matter, record_from_gutenberg
 from postil.sources.normalise import check_not_binary, clean, decode
 from postil.sources.offsets import build_offset_map
 from postil.sources.plain import load_text
 
-SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+SUPPORTED_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
 """Extensions picked up when a folder is imported (explicit files load whatever theirs)."""
 
 MAX_BYTES = 256 * 1024 * 1024
@@ -29,19 +30,20 @@ MAX_BYTES = 256 * 1024 * 1024
 
 WELCOME_ORIGIN = "postil:welcome"
 
-_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
 def format_for(name: str | Path) -> str:
-    """"markdown", "html" or "text" for a file name, by its extension."""
+    """"markdown", "html", "pdf" or "text" for a file name, by its extension."""
     return _FORMATS.get(Path(str(name)).suffix.lower(), "text")
 
 
-def load_path(path: str | Path) -> LoadedSource:
+def load_path(path: str | Path, progress=None) -> LoadedSource:
     """Read and load one file.
 
     Args:
         path: the file; its extension decides the format.
+        progress: for a long PDF, called as progress(pages read, pages) while it is read.
 
     Returns:
         The LoadedSource, with `origin` the resolved absolute path.
@@ -64,10 +66,10 @@ def load_path(path: str | Path) -> LoadedSource:
         data = path.read_bytes()
     except OSError as error:
         raise SourceError(shown, f"cannot read ({error.strerror or type(error).__name__})") from None
-    return load_bytes(data, shown, origin=str(path.resolve()))
+    return load_bytes(data, shown, origin=str(path.resolve()), progress=progress)
 
 
-def load_bytes(data: bytes, name: str, origin: str | None = None) -> LoadedSource:
+def load_bytes(data: bytes, name: str, origin: str | None = None, progress=None) -> LoadedSource:
     """Load a source from bytes already in memory.
 
     Args:
@@ -76,8 +78,11 @@ def load_bytes(data: bytes, name: str, origin: str | None = None) -> LoadedSourc
         origin: where the bytes came from; defaults to `name`.
 
     Raises:
-        SourceError: empty or binary data, or nothing readable in it.
+        SourceError: empty or binary data, or nothing readable in it; for a PDF, damaged,
+            encrypted, too long or without a text layer.
     """
+    if format_for(name) == "pdf":
+        return _load_pdf_bytes(data, name, origin, progress)
     check_not_binary(data, name)
     text, warnings = decode(data, name)
     document = parse(text, name, warnings)
@@ -92,20 +97,49 @@ def load_bytes(data: bytes, name: str, origin: str | None = None) -> LoadedSourc
     )
 
 
+def _load_pdf_bytes(data: bytes, name: str, origin: str | None, progress=None) -> LoadedSource:
+    # Imported when a PDF is read, like the other formats' parsers (see `parse`): pypdfium2
+    # and PDFium's library cost ~40 ms (python -X importtime), which the app's start need not pay.
+    from postil.sources.pdf import load_pdf
+
+    if not data:
+        raise SourceError(name, "empty file")
+    sha256 = hashlib.sha256(data).hexdigest()
+    loaded = load_pdf(data, name, progress, sha256=sha256)
+    document = loaded.document
+    document.title = tidy_title(document.title)
+    if not document.blocks:
+        raise SourceError(name, "no readable text in it")
+    return LoadedSource(
+        document=document,
+        origin=origin if origin is not None else name,
+        sha256=sha256,
+        size=len(data),
+        pages=loaded.pages,
+        marks=loaded.marks,
+        unplaced_marks=loaded.unplaced_marks,
+    )
+
+
 def parse(text: str, name: str, warnings: list[str] | None = None) -> Document:
     """Build a Document from decoded text, choosing the loader by `name`'s extension."""
     kind = format_for(name)
     # Each format's parser is imported when a file of that format is read, not with this
     # module, which the app imports at start: trafilatura and lxml cost ~230 ms, markdown-it
     # ~50 ms (python -X importtime), about as much as a bare Textual app's whole first screen.
+    # The record a file declares: HTML's meta tags need lxml, so they come with its parser.
     if kind == "html":
         from postil.sources.html import load_html as loader
+        from postil.sources.metadata_html import record_from_html as describe
     elif kind == "markdown":
         from postil.sources.markdown import load_markdown as loader
+
+        describe = record_from_front_matter
     else:
-        loader = load_text
+        loader, describe = load_text, record_from_gutenberg
     document = loader(text, name, warnings)
     document.title = tidy_title(document.title)
+    document.record = describe(text)
     return document
 
 
@@ -141,7 +175,7 @@ def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[SourceE
         if path.is_dir():
             found = _walk(path)
             if not found:
-                errors.append(SourceError(str(given), "folder has no importable files (.txt .md .markdown .html .htm)"))
+                errors.append(SourceError(str(given), "folder has no importable files (.txt .md .markdown .html .htm .pdf)"))
             for candidate in found:
                 keep(candidate)
         elif path.exists():

@@ -7,10 +7,11 @@ No SQL here: `store.search` compiles the AST. The language, as a user types it:
     tag:caveat  tag:a,b         has the tag (either of a list)
     -tag:anecdote  -word        negation of any term, phrase or group: -(a OR b)
     source:amygdala source:3    source id, or words of its title / origin file name
-    author:NAME  has:note|link|tag  rel:contradicts  status:fuzzy,orphaned
+    author:NAME  has:note|link|tag|memo  rel:contradicts  status:fuzzy,orphaned
     before:2026-12-01  after:2026-11-01T12:00   (created_at, both strict)
     quote:word  note:"a phrase" free text in one column only
     id:PREFIX                   highlight id or id prefix (warnings use this)
+    memo:WORDS                  the highlight's source has a memo with these words
     a OR b, (a OR b) c, AND     OR binds looser than the implicit AND; `AND`/`NOT` also work
 
 Field values are bare runs (no spaces, commas, quotes or parentheses) or "quoted", with a
@@ -31,11 +32,12 @@ from datetime import datetime, timedelta, timezone
 from postil.store.errors import StoreError
 
 FIELDS = (
-    "tag", "source", "author", "has", "rel", "before", "after", "status", "quote", "note", "id",
+    "tag", "source", "author", "has", "rel", "before", "after", "status", "quote", "note", "id", "memo",
 )
 """Known field names, in the order an error message lists them."""
 
-HAS_VALUES = ("note", "link", "tag")
+HAS_VALUES = ("note", "link", "tag", "memo")
+"""`memo`: the highlight's source has a memo (issue 20)."""
 STATUS_VALUES = ("anchored", "moved", "fuzzy", "orphaned")
 
 
@@ -282,7 +284,7 @@ def _example(name: str) -> str:
         "tag": "e.g. tag:caveat or tag:caveat,outcome",
         "source": "e.g. source:3 or source:amygdala",
         "author": "e.g. author:ana",
-        "has": "e.g. has:note, has:link or has:tag",
+        "has": "e.g. has:note, has:link, has:tag or has:memo",
         "rel": "e.g. rel:contradicts",
         "before": "e.g. before:2026-12-01",
         "after": "e.g. after:2026-11-01",
@@ -290,6 +292,7 @@ def _example(name: str) -> str:
         "quote": "e.g. quote:relapse",
         "note": "e.g. note:\"follow up\"",
         "id": "e.g. id:3f2a",
+        "memo": "e.g. memo:rct or memo:\"open label\"",
     }
     return examples.get(name, "")
 

@@ -36,6 +36,7 @@ from postil.store.query import (
     QueryError,
     Term,
     Words,
+    has_token_chars,
     is_token_char,
     next_day,
     parse,
@@ -194,8 +195,17 @@ class _Compiler:
                 "link": "(EXISTS (SELECT 1 FROM links l WHERE l.from_id = h.id) "
                 "OR EXISTS (SELECT 1 FROM links l WHERE l.to_id = h.id))" if probe else
                 f"{plus}h.id IN (SELECT from_id FROM links UNION ALL SELECT to_id FROM links)",
+                "memo": f"{plus}h.source_id IN (SELECT source_id FROM source_memos)",
             }
             return "(" + " OR ".join(checks[v] for v in values) + ")"
+        if name == "memo":
+            # Each value's words all in one memo (stemmed, prefixes); a list is either of them.
+            words = [[w.replace('"', '""') for w in v.replace("\x00", " ").split() if has_token_chars(w)] for v in values]
+            expression = " OR ".join("(" + " AND ".join(f'"{w}"*' for w in ws) + ")" for ws in words if ws)
+            if not expression:
+                return "0"
+            params.append(expression)
+            return f"{plus}h.source_id IN (SELECT rowid FROM source_memos_fts WHERE source_memos_fts MATCH ?)"
         if name == "status":
             params.extend(values)
             return f"h.anchor_status IN ({_marks(values)})"

@@ -14,7 +14,10 @@ from postil.store.db import write
 from postil.store.errors import Ambiguous, NotFound
 from postil.store.models import Source, SourceInfo
 from postil.store.offsets import has_offsets, save_offsets
+from postil.store.pages import Page, save_pages
+from postil.store.pdf_marks import add_marks
 from postil.store.reanchor import reanchor_source
+from postil.store.records import fill_from_source
 
 _INFO_COLUMNS = """
     s.id, s.title, s.origin, s.format, s.sha256, s.size,
@@ -36,6 +39,8 @@ class AddResult:
     block_count: int
     reanchor: object | None = None
     """A store.reanchor.ReanchorReport when an update moved highlights."""
+    marks_added: int = 0
+    """Highlights made from the file's own annotations (a PDF marked in another reader)."""
     previous_origin: str | None = None
     """Where the source was read from before, when the same bytes came from a new place."""
 
@@ -44,7 +49,9 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
     """Store a loaded source, or update the source with the same origin in place.
 
     Bytes seen before (same sha256) change nothing but the origin, when they now come from a
-    new place (the old one is kept in source_origins). A changed file with a known origin
+    new place (the old one is kept in source_origins). What the file says about itself (its
+    record: meta tags, front matter) fills the source's bibliographic record, never over a
+    field set by hand or by an imported bibliography. A changed file with a known origin
     replaces that source's text and blocks and re-anchors its highlights, all in one
     transaction: a failure leaves the database as it was.
     """
@@ -88,10 +95,13 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
             )
             db.execute("DELETE FROM blocks WHERE source_id = ?", [source_id])
             _insert_blocks(db, source_id, document.blocks)
+            _save_page_map(db, source_id, loaded)
             save_offsets(db, source_id, loaded.offsets)
 
+            fill_from_source(db, source_id, document.record)
             report = reanchor_source(db, source_id, document.text)
-            return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report)
+            marks = add_marks(db, source_id, loaded.marks)
+            return AddResult(get_source_info(db, source_id), "updated", len(document.blocks), report, marks_added=marks)
         cursor = db.execute(
             """INSERT INTO sources (title, origin, format, sha256, size, text, warnings,
                imported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -104,9 +114,20 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
         # A reused id (a deleted source, foreign keys off) must not inherit a position.
         db.execute("DELETE FROM reading_positions WHERE source_id = ?", [source_id])
         _insert_blocks(db, source_id, document.blocks)
+        fill_from_source(db, source_id, document.record)
         if loaded.offsets is not None:
             save_offsets(db, source_id, loaded.offsets)
-        return AddResult(get_source_info(db, source_id), "added", len(document.blocks))
+        _save_page_map(db, source_id, loaded)
+        marks = add_marks(db, source_id, loaded.marks)
+        return AddResult(get_source_info(db, source_id), "added", len(document.blocks), marks_added=marks)
+
+
+def _save_page_map(db: sqlite3.Connection, source_id: int, loaded: LoadedSource) -> None:
+    """The page map goes in the same transaction as the text it maps (replacing the old map
+    when a PDF changes). Sources without pages touch nothing, so adding text still works on
+    a database that predates the page table (as the upgrade tests build)."""
+    if loaded.pages:
+        save_pages(db, source_id, (Page(p.index, p.label, p.start, p.end) for p in loaded.pages))
 
 
 def _record_origins(db: sqlite3.Connection, source_id: int, origins: list[str]) -> None:

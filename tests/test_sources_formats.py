@@ -25,7 +25,8 @@ def test_format_follows_the_extension():
     assert format_for("a.txt") == "text"
     assert format_for("README") == "text"
     assert format_for("data.csv") == "text"
-    assert SUPPORTED_EXTENSIONS == {".txt", ".md", ".markdown", ".html", ".htm"}
+    assert format_for("paper.PDF") == "pdf"
+    assert SUPPORTED_EXTENSIONS == {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 
 
 # --- plain text ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from postil.tui.startup import app_start
 from postil.tui.launch import run_app  # what opening the app imports
 import postil.tui.open_target
 print(" ".join(sorted(m for m in sys.modules if m.split(".")[0] in
-      ("click", "sqlite_utils", "trafilatura", "lxml", "markdown_it", "postil"))))
+      ("click", "sqlite_utils", "trafilatura", "lxml", "markdown_it", "pypdfium2", "pypdf", "postil"))))
 """
 
 
@@ -28,7 +28,8 @@ def loaded_modules() -> set[str]:
 def test_the_app_path_skips_the_command_line_and_the_parsers():
     loaded = loaded_modules()
     assert "postil.tui.app" in loaded
-    assert not {m for m in loaded if m.split(".")[0] in ("click", "sqlite_utils", "trafilatura", "lxml", "markdown_it")}
+    assert not {m for m in loaded if m.split(".")[0] in ("click", "sqlite_utils", "trafilatura", "lxml", "markdown_it",
+                                                       "pypdfium2", "pypdf")}
     assert "postil.tui.cli" not in loaded
     assert not {m for m in loaded if m.startswith("postil.tui.commands.")}
 

@@ -14,6 +14,7 @@ from postil.store.db import resolve_db_path
 from postil.store.errors import StoreError
 from postil.tui.commands import (
     annotate,
+    citing,
     exporting,
     library,
     linking,
@@ -87,6 +88,10 @@ cli.add_command(linking.relations_command, 'relations')
 cli.add_command(searching.search, 'search')
 cli.add_command(searching.overview_command, 'overview')
 cli.add_command(exporting.export, 'export')
+cli.add_command(citing.cite, 'cite')
+cli.add_command(citing.rename, 'rename')
+cli.add_command(citing.memo, 'memo')
+cli.add_command(citing.memos, 'memos')
 cli.add_command(exporting.import_command, 'import')
 cli.add_command(maintenance.backup, 'backup')
 cli.add_command(maintenance.check, 'check')

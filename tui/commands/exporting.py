@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
 from postil.exports.brief import render_brief
+from postil.exports.citations import STYLES, Citer, gather
 from postil.exports.collect import collect
+from postil.exports.pdf import PdfExportError, mark_pdf
 from postil.exports.refi.exchange import REFI_SUFFIXES, export_qdc, export_qdpx, import_refi
 from postil.exports.tabular import to_csv, to_json
 from postil.exports.w3c import dumps, read_file
 from postil.exports.writing import ExportPathError, output_target, write_bytes_atomic, write_text_atomic
+from postil.sources.document import PageSpan
 from postil.store.errors import StoreError
 from postil.store.exchange import merge
+from postil.store.pages import list_pages
 from postil.store.reviewers import blind_view
-from postil.tui.commands.common import CommandError, line
+from postil.store.tags import list_tags
+from postil.tui.commands.common import CommandError, line, resolve_source
+from postil.tui.commands.library import add
 
 
 @click.command()
@@ -29,20 +36,32 @@ from postil.tui.commands.common import CommandError, line
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @click.option("--reviewer", metavar="NAME",
               help="Only this reviewer's highlights, e.g. `consensus` for the reconciled set.")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "w3c", "qdpx", "qdc"]), default="md",
+@click.option("--format", "fmt", type=click.Choice(["md", "pandoc", "csv", "json", "w3c", "qdpx", "qdc", "pdf"]), default="md",
               show_default=True,
-              help="md: annotated brief; csv/json: one record per highlight; w3c: Web Annotation JSON-LD; "
-                   "qdpx: REFI-QDA project (QualCoder, NVivo, ATLAS.ti, MAXQDA); qdc: REFI-QDA codebook (all tags).")
+              help="md: annotated brief; pandoc: the brief with [@key, p. 4] citations and references.json beside it; "
+                   "csv/json: one record per highlight; w3c: Web Annotation JSON-LD; "
+                   "qdpx: REFI-QDA project (QualCoder, NVivo, ATLAS.ti, MAXQDA); qdc: REFI-QDA codebook (all tags); "
+                   "pdf: a copy of one PDF source with its highlights as annotations (QUERY is then SOURCE [QUERY]).")
 @click.option("--crlf", is_flag=True,
               help="qdpx: write texts with CRLF line ends (positions count each CRLF as two characters).")
+@click.option("--cite", "style", type=click.Choice(sorted(STYLES)), default=None,
+              help="Cite sources in this style in the brief (in-text citations and a reference list).")
 @click.pass_obj
 def export(settings, query: tuple[str, ...], by: str, title: str | None, output: str | None, force: bool,
-           reviewer: str | None, fmt: str, crlf: bool) -> None:
+           reviewer: str | None, fmt: str, crlf: bool, style: str | None) -> None:
     """Export the highlights matching QUERY (all when none) as a brief or data file.
 
     QUERY is the search language of `postil search`, e.g. `tag:caveat durability`.
+    Give sources records first (`postil cite`) for `--cite` and `--format pandoc`.
     """
+    if style is not None and fmt not in ("md", "pandoc"):
+        raise CommandError(f"--cite applies to briefs (--format md or pandoc), not --format {fmt}")
+    if fmt == "pandoc" and output == "-":
+        raise CommandError("--format pandoc writes references.json beside the brief: give -o FILE, not -o -")
     db = settings.open()
+    if fmt == "pdf":
+        export_marked_pdf(db, query, output, force, view=blind_view(db, settings.author), reviewer=reviewer)
+        return
     if fmt in ("qdpx", "qdc"):
         # The REFI-QDA export gathers its own highlights: rather than leak what blind mode
         # hides, or ignore --reviewer, say so (a query `author:NAME` selects one reviewer).
@@ -53,13 +72,21 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
                                "use md, csv, json or w3c, or switch blind mode off (postil blind off)")
         export_refi(db, " ".join(query), title, output, force, fmt, crlf)
         return
+    view = blind_view(db, settings.author)
     try:
         if reviewer is not None and title is None:
             title = f"Evidence brief: {reviewer}'s highlights"
-        data = collect(db, " ".join(query), title, view=blind_view(db, settings.author), reviewer=reviewer)
+        data = collect(db, " ".join(query), title, view=view, reviewer=reviewer)
     except StoreError as error:
         raise CommandError(str(error)) from error
-    text = render(data, fmt, by)
+    citer = None
+    if fmt in ("md", "pandoc"):
+        facts = gather(db, data, view)
+        if fmt == "pandoc" or style is not None:
+            citer = Citer(data, facts, style, pandoc=fmt == "pandoc")
+        text = render_brief(data, by, facts, citer).text
+    else:
+        text = render(data, fmt, by)
     for h in data.mismatches:
         click.echo(
             f"postil: warning: highlight {h.id[:8]} ({h.anchor_status}): quote no longer matches its source; "
@@ -72,12 +99,50 @@ def export(settings, query: tuple[str, ...], by: str, title: str | None, output:
             sys.stdout.write(text)
             sys.stdout.flush()
             return
+        references = target.with_name(citer.bibliography_file) if citer is not None and citer.pandoc else None
+        if references is not None and references.exists() and not force:
+            raise CommandError(f"{references}: exists (the brief's references go there); pass --force to replace it")
         written = write_text_atomic(target, text, force=force)
+        if references is not None:
+            write_text_atomic(references, json.dumps(citer.items(), ensure_ascii=False, indent=2) + "\n", force=True)
+            click.echo(f"wrote the brief's references to {line(str(references))}", err=True)
     except ExportPathError as error:
         raise CommandError(str(error)) from error
     n, m = len(data.highlights), len(data.sources)
     click.echo(f"wrote {n} highlight{'s' if n != 1 else ''} from {m} source{'s' if m != 1 else ''} "
                f"to {line(str(written))}")
+
+
+def export_marked_pdf(db, query: tuple[str, ...], output: str | None, force: bool, *, view=None,
+                      reviewer: str | None = None) -> None:
+    """`export --format pdf SOURCE [QUERY] -o marked.pdf`: the PDF with its highlights in it
+    (those the blind view lets this reviewer see; `reviewer`: one reviewer's only)."""
+    if not query:
+        raise CommandError("--format pdf needs the PDF source: postil export --format pdf SOURCE -o marked.pdf")
+    try:
+        source = resolve_source(db, query[0])
+        if source.format != "pdf":
+            raise CommandError(f"{line(source.title)} is not a PDF source (its format is {source.format})")
+        data = collect(db, " ".join(query[1:]), source.title, view=view, reviewer=reviewer)
+        pages = [PageSpan(p.index, p.label, p.start, p.end) for p in list_pages(db, source.id)]
+        colors = {t.name: t.color for t in list_tags(db)}
+    except StoreError as error:
+        raise CommandError(str(error)) from error
+    if source.id not in data.sources:
+        raise CommandError(f"no highlights of {line(source.title)} to export")
+    if output == "-":
+        raise CommandError("a PDF is not written to stdout; give a file with -o")
+    target = Path(output) if output else Path.cwd() / (Path(source.origin).stem + "-marked.pdf")
+    if target.resolve() == Path(source.origin).resolve():
+        raise CommandError(f"{line(str(target))} is the original PDF; postil never changes it, give another -o")
+    try:
+        marked = mark_pdf(data, source.id, pages, colors)
+        written = write_bytes_atomic(target, marked.data, force=force)
+    except (PdfExportError, ExportPathError) as error:
+        raise CommandError(str(error)) from error
+    for h in marked.missed:
+        click.echo(f"postil: warning: highlight {h.id[:8]} not found on its page, left out: {line(h.quote, 50)}", err=True)
+    click.echo(f"wrote {marked.placed} highlight{'s' if marked.placed != 1 else ''} into {line(str(written))}")
 
 
 def export_refi(db, query: str, title: str | None, output: str | None, force: bool, fmt: str, crlf: bool) -> None:
@@ -124,7 +189,8 @@ def render(data, fmt: str, by: str = "tag") -> str:
               help=".qdpx: how the project counted a CRLF line end (auto: from its origin and selections).")
 @click.pass_obj
 def import_command(settings, file: Path, crlf_counts: str) -> None:
-    """Merge a W3C Web Annotation file, a REFI-QDA project (.qdpx) or codebook (.qdc).
+    """Merge a W3C Web Annotation file, a REFI-QDA project (.qdpx) or codebook (.qdc), or the
+    highlights of a marked PDF (as `postil add` does).
 
     W3C: sources are matched by sha256, then origin: add them first with `postil add`, since
     an annotation file holds no source text. Annotations of unknown sources are listed and
@@ -136,6 +202,11 @@ def import_command(settings, file: Path, crlf_counts: str) -> None:
     """
     if file.suffix.lower() in REFI_SUFFIXES:
         import_refi_file(settings, file, crlf_counts)
+        return
+    if file.suffix.lower() == ".pdf":
+        # A PDF brings its text with its annotations: importing it is adding it (or, when it
+        # is known, reading its highlights again), which `add` does and reports.
+        click.get_current_context().invoke(add, paths=(file,), as_json=False)
         return
     try:
         incoming, problems = read_file(file)

@@ -27,6 +27,8 @@ from postil.tui.wording import counted
 
 PROGRESS_OVER = 5
 """Show a progress bar when importing more files than this."""
+PAGES_PROGRESS_OVER = 50
+"""A PDF longer than this shows a bar of its pages while it is read (on a terminal)."""
 
 
 @click.command(short_help="Import files or folders.")
@@ -34,7 +36,10 @@ PROGRESS_OVER = 5
 @json_option("Print a JSON array with one object per imported source.")
 @click.pass_obj
 def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Import files, or folders recursively (.txt, .md, .markdown, .html, .htm).
+    """Import files, or folders recursively (.txt, .md, .markdown, .html, .htm, .pdf).
+
+    A PDF's own Highlight and Underline annotations (made in Zotero, Acrobat, Preview, or by
+    `export --format pdf`) become highlights; adding the same file again adds none twice.
 
     Re-adding an unchanged file does nothing (from a new place, it records the new place, so
     `refresh` reads it there); a changed one is updated in place and its
@@ -55,7 +60,7 @@ def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
     try:
         for path in files:
             try:
-                result, warnings = _add_one(db, path)
+                result, warnings = _add_one(db, path, show_pages=bar is None and sys.stderr.isatty())
             except SourceError as error:
                 failures.append(_problem(path, error))
             except StoreError as error:
@@ -84,6 +89,9 @@ def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
                 click.echo(f"    moved: now read from {line(result.source.origin)} (was {line(result.previous_origin)})")
             if result.status == "updated" and result.reanchor is not None:
                 click.echo(f"    highlights: {report_line(result.reanchor)}")
+            if result.marks_added:
+                n = result.marks_added
+                click.echo(f"    {n} highlight{'s' if n != 1 else ''} from the PDF's own annotations")
     if failures:
         sys.exit(1)
 
@@ -94,11 +102,40 @@ def _expand(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
     return files, [str(error) for error in errors]
 
 
-def _add_one(db, path: Path):
+def _add_one(db, path: Path, *, show_pages: bool = False):
+    pages = PageBar(f"reading {line(path.name, 40)}") if show_pages else None
+    try:
+        loaded = load_path(path, progress=pages)
+    finally:
+        if pages is not None:
+            pages.close()
+    warnings = list(loaded.document.warnings)
+    if loaded.unplaced_marks:
+        n = loaded.unplaced_marks
+        warnings.append(f"{n} highlight annotation{'s' if n != 1 else ''} in the PDF could not be found in its text; skipped")
+    return add_source(db, loaded), warnings
 
 
-    loaded = load_path(path)
-    return add_source(db, loaded), loaded.document.warnings
+class PageBar:
+    """A progress bar over a long PDF's pages, made when the page count is known."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total <= PAGES_PROGRESS_OVER:
+                return
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 def _problem(path: Path, error: Exception) -> str:
@@ -119,6 +156,7 @@ def _result_json(result) -> dict:
         "previous_origin": result.previous_origin,
         "blocks": result.block_count,
         "reanchor": plain(result.reanchor) if result.reanchor is not None else None,
+        "marks_added": result.marks_added,
         "warnings": getattr(result, "warnings", []),
     }
 

@@ -6,6 +6,7 @@ import click
 
 from postil.store.links import links_of
 from postil.store.overview import overview
+from postil.store.pages import PageLookup, page_lookup
 from postil.store.passages import passage_hits
 from postil.store.reviewers import blind_view
 from postil.store.search import search_hits
@@ -33,6 +34,14 @@ def search(settings, words: tuple[str, ...], limit: int | None, passages: bool, 
         _passages(db, query, limit, as_json)
         return
     hits = search_hits(db, query, limit=limit, restrict=blind_view(db, settings.author).restriction())
+    maps: dict[int, PageLookup] = {}
+
+    def page(h) -> str | None:
+        """The label of the page a result is on, in a PDF ("iv", "12"); else None."""
+        if h.source_id not in maps:
+            maps[h.source_id] = page_lookup(db, h.source_id)
+        return maps[h.source_id].label_at(h.start) if h.anchor_status != "orphaned" else None
+
     if as_json:
         out = []
         for hit in hits:
@@ -44,6 +53,7 @@ def search(settings, words: tuple[str, ...], limit: int | None, passages: bool, 
                     "source_title": hit.source_title,
                     "start": h.start,
                     "end": h.end,
+                    "page": page(h),
                     "quote": h.quote,
                     "tags": h.tags,
                     "note": h.note,
@@ -62,8 +72,10 @@ def search(settings, words: tuple[str, ...], limit: int | None, passages: bool, 
     for hit in hits:
         h = hit.highlight
         tags = ",".join(h.tags) or "-"
+        label = page(h)
+        where = f"{line(hit.source_title, 30)}, p. {line(label, 8)}" if label else line(hit.source_title, 30)
         author = f"  {line(h.author, 16)}" if h.author else ""
-        click.echo(f"{short_id(h.id)}  {line(hit.source_title, 30)}  [{line(tags)}]{author}  {excerpt(h.quote, 70)}")
+        click.echo(f"{short_id(h.id)}  {where}  [{line(tags)}]{author}  {excerpt(h.quote, 70)}")
     if not hits:
         click.echo("no highlights match", err=True)
     found = passage_hits(db, query, limit=PASSAGES_SHOWN if limit is None else limit)

@@ -25,6 +25,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from postil.exports.brief import render_brief
+from postil.exports.citations import STYLES, Citer, SourceFacts, gather
 from postil.exports.collect import collect, default_title
 from postil.exports.tabular import to_csv, to_json
 from postil.exports.w3c import dumps
@@ -49,11 +50,14 @@ GROUPINGS = ("tag", "source", "order")
 FORMATS = ("md", "csv", "json", "w3c", "qdpx")
 
 
-def render(data, fmt: str, by: str) -> tuple[str, list]:
-    """The export text and the highlights whose quote no longer matches (briefs only)."""
-    if fmt == "md":
+def render(data, fmt: str, by: str, facts: SourceFacts | None = None, style: str | None = None) -> tuple[str, list]:
+    """The export text and the highlights whose quote no longer matches (briefs only).
 
-        brief = render_brief(data, by)
+    `facts`: the sources' records and memos (briefs print memos); `style`: cite in it.
+    """
+    if fmt == "md":
+        citer = Citer(data, facts, style) if style is not None and facts is not None else None
+        brief = render_brief(data, by, facts, citer)
         return brief.text, brief.mismatches
     if fmt == "csv":
 
@@ -102,6 +106,8 @@ class ExportScreen(ModalScreen["Path | None"]):
         self.scope = "source" if self.source_id is not None else "search" if self.search_query else "all"
         self.grouping = "tag"
         self.fmt = "md"
+        self.style: str | None = None
+        """Citation style of a brief (None: cite by title, heading and paragraph)."""
         self.written: Path | None = None
         self._auto_name = ""
 
@@ -133,6 +139,12 @@ class ExportScreen(ModalScreen["Path | None"]):
                                   "qdpx": "REFI-QDA project"}
                         for name in FORMATS:
                             yield RadioButton(Content(labels[name]), value=name == self.fmt, id=f"format-{name}")
+                with Vertical():
+                    yield Label(Content("Cite (briefs)"))
+                    with RadioSet(id="cite"):
+                        yield RadioButton(Content("by title"), value=True, id="cite-none")
+                        for name in STYLES:
+                            yield RadioButton(Content(name.upper() if name == "apa" else name.title()), id=f"cite-{name}")
             yield Label(Content(f"File (in {for_display_line(str(self.folder))} unless a path is given)"))
             yield Input(id="file")
             yield Static(id="plan")
@@ -177,6 +189,8 @@ class ExportScreen(ModalScreen["Path | None"]):
             self.grouping = value
         elif kind == "format":
             self.fmt = value
+        elif kind == "cite":
+            self.style = None if value == "none" else value
         self._update_name()
 
     @on(Input.Changed, "#file")
@@ -238,7 +252,8 @@ class ExportScreen(ModalScreen["Path | None"]):
                     return
                 self._export_qdpx(force)
                 return
-            text, mismatches = render(data, self.fmt, self.grouping)
+            facts = gather(self.db, data, self.view) if self.fmt == "md" else None
+            text, mismatches = render(data, self.fmt, self.grouping, facts, self.style)
             written = write_text_atomic(self.target_path(), text, force=force)
         except (StoreError, ExportPathError, OSError) as error:
             self.say(str(error).splitlines()[0] if str(error) else type(error).__name__, error=True)

@@ -23,6 +23,7 @@ from postil.sources.sanitise import for_display_line
 from postil.store import db as store_db
 from postil.store import highlights as store_highlights
 from postil.store import links as store_links
+from postil.store import pages as store_pages
 from postil.store import reading as store_reading
 from postil.store import settings as store_settings
 from postil.store import sources as store_sources
@@ -32,6 +33,7 @@ from postil.store.models import Highlight, Source, Tag
 from postil.tui import keymap
 from postil.tui.screens.main_actions import AnnotateActions
 from postil.tui.screens.main_find import FindActions
+from postil.tui.screens.main_records import RecordActions
 from postil.tui.screens.main_review import ReviewActions, ReviewerFilter
 from postil.tui.screens.main_screens import ScreenActions
 from postil.tui.team_action import team_label, team_sync_finished
@@ -46,7 +48,7 @@ POSITION_SAVE_SECONDS = 2.0
 """Cursor moves are written at most this often (and always on switch and quit)."""
 
 
-class MainScreen(AnnotateActions, FindActions, ScreenActions, ReviewActions, LabelsKeys, Screen):
+class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, ReviewActions, LabelsKeys, Screen):
     """Library (left, ctrl+b), reader (middle), annotation pane (right), header and footer."""
 
     BINDINGS = keymap.main_bindings()
@@ -61,6 +63,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, ReviewActions, Lab
         self.start_source_id = source_id
         self.start_at_top = at_top
         self.source: Source | None = None
+        self.pages = store_pages.PageLookup()
+        """The open source's page map (empty unless it is a PDF): the header and pane cite pages."""
         self.highlights: list[Highlight] = []
         self.by_id: dict[str, Highlight] = {}
         self._tag_counts: Counter[str] = Counter()
@@ -229,6 +233,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, ReviewActions, Lab
         self.save_position()
         try:
             source = store_reading.source_for_reading(self.db, source_id)
+            pages = store_pages.page_lookup(self.db, source_id)
             self.reviewer_filter.reload(self.db)
             highlights = self.reviewer_filter.visible(store_highlights.highlights_for_source(self.db, source_id))
         except StoreError as error:
@@ -236,6 +241,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, ReviewActions, Lab
             return False
         self._start_pending = None
         self.source = source
+        self.pages = pages
+        self.pane.set_pages(pages)
         self.current_id = None
         self._pinned = False
         cursor = offset if offset is not None else (0 if at_top else source.read_offset)
@@ -458,7 +465,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, ReviewActions, Lab
         if self._start_pending is not None:
             return  # a preview's block count and percentage would be wrong; the open follows
         self._position_dirty = True
-        self.query_one(SourceHeader).set_position(*self.reader.position_info())
+        self.query_one(SourceHeader).set_position(*self.reader.position_info(), self.pages.label_at(self.reader.cursor))
         # Where the cursor is now, not where it was when the message was posted: a stale
         # offset would flip the pane to another highlight and straight back.
         self.sync_current(self.reader.cursor)

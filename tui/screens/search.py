@@ -36,6 +36,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from postil.sources.sanitise import for_display_line
+from postil.store import pages as store_pages
 from postil.store import search as store_search
 from postil.store import tags as store_tags
 from postil.store.db import database_path, open_db
@@ -106,6 +107,7 @@ class SearchScreen(Screen["str | Passage | None"]):
         self._counts: dict[int, int] = {}
         """Results per source among `hits` (the group headers show them)."""
         self._titles: dict[int, str] = {}
+        self._page_maps: dict[int, store_pages.PageLookup] = {}
         self._headers: set[int] = set()
         """Sources whose group header is in the list."""
         self._terms: list[str] = []
@@ -329,6 +331,9 @@ class SearchScreen(Screen["str | Passage | None"]):
                 options.append(Option(self._header(h.source_id), id=f"s{h.source_id}", disabled=True))
                 used += 1
             first = Text("  ", end="")
+            page = self._page_label(h.source_id, h.start)
+            if page:
+                first.append(f"p. {page} ", style="dim")
             if h.tags:
                 first.append_text(self._tag_chips(h.tags))
                 first.append(" ")
@@ -349,6 +354,17 @@ class SearchScreen(Screen["str | Passage | None"]):
         self.query_one("#results", OptionList).add_options(options)
         self._schedule_fill()
         self._draw_passages()
+
+    def _page_label(self, source_id: int, offset: int) -> str | None:
+        """"4" for a result on page 4 of a PDF (each source's page map read once), else None."""
+        lookup = self._page_maps.get(source_id)
+        if lookup is None:
+            try:
+                lookup = self._page_maps[source_id] = store_pages.page_lookup(self.db, source_id)
+            except (StoreError, sqlite3.Error):  # a page map that cannot be read: no page shown
+                lookup = self._page_maps[source_id] = store_pages.PageLookup()
+        label = lookup.label_at(offset)
+        return for_display_line(label) if label else None
 
     def _tag_chips(self, tags: list[str]) -> Text:
         """Chips per tag set, built once per screen (parsing colours is most of a row's cost)."""

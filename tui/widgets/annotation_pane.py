@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from postil.sources.sanitise import for_display_line
 from postil.store.models import Highlight, LinkView
+from postil.store.pages import PageLookup
 from postil.tui.widgets.highlight_list import HighlightList, RowIndex
 
 NEUTRAL = "#808080"
@@ -39,10 +40,13 @@ def chips(tags: list[str], colors: dict[str, str]) -> list:
     return parts
 
 
-def highlight_rows(h: Highlight, colors: dict[str, str], width: int = 40, *, author: bool = False) -> list[Content]:
-    """How one highlight looks in the pane list: chips and markers (and, with `author`, who
-    made it), quote, note excerpt."""
+def highlight_rows(h: Highlight, colors: dict[str, str], width: int = 40, page: str | None = None, *,
+                   author: bool = False) -> list[Content]:
+    """How one highlight looks in the pane list: chips and markers (and "p. 4" in a PDF;
+    with `author`, who made it), quote, note excerpt."""
     parts = [" ", *chips(h.tags, colors)]
+    if page:
+        parts.append((f"p. {for_display_line(page)} ", "dim"))
     if author and h.author:
         parts.append((f"{first_words(h.author, 14)} ", "dim"))
     if h.note:
@@ -94,6 +98,8 @@ class AnnotationPane(Vertical):
         super().__init__(id=id)
         self.highlights: list[Highlight] = []
         self.tag_colors: dict[str, str] = {}
+        self.pages = PageLookup()
+        """The open source's page map (set_pages); empty unless it is a PDF."""
         self.show_authors = False
         """Name who made each highlight in the list (the screen sets it when several did)."""
         self.selected_id: str | None = None
@@ -122,8 +128,11 @@ class AnnotationPane(Vertical):
             return
         self._built = True
         self._title_widget = Static(Content(self._title), id="pane-title")
-        self._list = HighlightList(lambda h, width: highlight_rows(h, self.tag_colors, width, author=self.show_authors),
-                                   id="pane-list")
+        self._list = HighlightList(
+            lambda h, width: highlight_rows(h, self.tag_colors, width, self.pages.label_at(h.start),
+                                            author=self.show_authors),
+            id="pane-list",
+        )
         self._detail_text = Static(Content("No highlight under the cursor."), id="pane-detail-text")
         # The links sit right under the "Links" heading, inside the scrolling detail, so they
         # are never pushed to the pane's bottom edge (or off it on a short terminal). Their
@@ -168,6 +177,10 @@ class AnnotationPane(Vertical):
             self.selected_id = None
         self._sync_list()
 
+    def set_pages(self, pages: PageLookup) -> None:
+        """The open source's page map, for "p. 4" beside each highlight (empty: no pages)."""
+        self.pages = pages
+
     def select(self, highlight_id: str | None, links: list[LinkView] | None = None) -> None:
         """Make `highlight_id` the selected row and show it in detail (None clears the detail)."""
         self.build()
@@ -196,6 +209,9 @@ class AnnotationPane(Vertical):
         parts += ["\n\n", (for_display_line(" ".join(h.quote.split())), "italic")]
         if h.note:
             parts += ["\n\n", ("Note", "bold"), "\n", for_display_line_keep_lines(h.note)]
+        page = self.pages.label_at(h.start)
+        if page:
+            parts += ["\n\n", (f"p. {for_display_line(page)}", "bold")]
         parts += ["\n\n", (f"{h.author or 'unknown'} · {h.created_at[:16].replace('T', ' ')}", "dim")]
         if h.anchor_status != "anchored":
             parts += [("  · anchor " + h.anchor_status, "dim")]

@@ -8,6 +8,7 @@ terminal, a resize) instead of wrapping titles mid-word onto extra lines.
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 
@@ -36,12 +37,25 @@ class LibraryList(RowList):
     }
     """
 
+    BINDINGS = [
+        Binding("B", "edit('record')", "record", show=False),
+        Binding("M", "edit('memo')", "memo", show=False),
+    ]
+
     class OpenSource(Message):
         """The user chose a source to read."""
 
         def __init__(self, source_id: int) -> None:
             super().__init__()
             self.source_id = source_id
+
+    class Edit(Message):
+        """The user asked to edit the record ("record") or memo ("memo") of the source under the cursor."""
+
+        def __init__(self, source_id: int, what: str) -> None:
+            super().__init__()
+            self.source_id = source_id
+            self.what = what
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(self._describe, id=id)
@@ -80,6 +94,11 @@ class LibraryList(RowList):
 
     def _chosen(self, source: SourceInfo) -> None:
         self.post_message(self.OpenSource(source.id))
+
+    def action_edit(self, what: str) -> None:
+        source_id = self.highlighted_id
+        if source_id is not None:
+            self.post_message(self.Edit(source_id, what))
 
 
 def _detail(source: SourceInfo, room: int) -> str:

@@ -9,7 +9,8 @@ from postil.sources.sanitise import for_display_line
 
 
 class SourceHeader(Static):
-    """One line: "Title · ¶ 3 of 41 · 7% · ■ mechanism 2 ■ caveat 1".
+    """One line: "Title · ¶ 3 of 41 · 7% · p. 4 · ■ mechanism 2 ■ caveat 1" (the page, by
+    its label, only for a paged source: a PDF).
 
     Everything shown comes from the store and may hold markup-like text, so it is built as
     `Content` pieces and never parsed.
@@ -22,7 +23,7 @@ class SourceHeader(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self._title = ""
-        self._position = (0, 0, 0)
+        self._position: tuple[int, int, int, str | None] = (0, 0, 0, None)
         self._counts: list[tuple[str, str, int]] = []
         self._team = ""
 
@@ -30,9 +31,10 @@ class SourceHeader(Static):
         self._title = for_display_line(title)
         self._redraw()
 
-    def set_position(self, block: int, blocks: int, percent: int) -> None:
-        if (block, blocks, percent) != self._position:
-            self._position = (block, blocks, percent)
+    def set_position(self, block: int, blocks: int, percent: int, page: str | None = None) -> None:
+        """Where the cursor is; `page` the label of its page in a PDF, else None."""
+        if (block, blocks, percent, page) != self._position:
+            self._position = (block, blocks, percent, page)
             self._redraw()
 
     def set_counts(self, counts: list[tuple[str, str, int]]) -> None:
@@ -46,10 +48,12 @@ class SourceHeader(Static):
         self._redraw()
 
     def header_content(self) -> Content:
-        block, blocks, percent = self._position
+        block, blocks, percent, page = self._position
         parts: list = [(self._title or "no source", "bold")]
         if blocks:
             parts.append(f"  ·  ¶ {block} of {blocks} · {percent}%")
+        if page:
+            parts.append(f" · p. {for_display_line(page)}")
         if self._counts:
             parts.append("  · ")
         for name, color, count in self._counts:
