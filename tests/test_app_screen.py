@@ -308,6 +308,7 @@ async def test_tab_into_the_links_has_a_row_selected(app_settings, app_db):
         screen = app.screen
         screen.reader.move_to(4)
         await pilot.pause()
+        assert await settle(pilot, lambda: screen.pane.query("#pane-links"))
         links = screen.pane.query_one("#pane-links")
         while not links.has_focus:
             await pilot.press("tab")
