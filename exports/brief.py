@@ -187,12 +187,42 @@ def title_block(data: ExportData) -> list[str]:
     if only and int(only.group(1)) in data.sources:  # the app's "this source" scope
         scope = f"all highlights in *{inline(data.sources[int(only.group(1))].title or 'untitled')}*"
     out = [f"# {inline(data.title)}", ""]
-    out += [f"**Scope:** {scope}  ", f"**Exported:** {when(data.date)}", ""]
+    out += [f"**Scope:** {scope}  "]
+    reviewers = reviewers_of(data)
+    if len(reviewers) == 1:  # said once here; the citations then leave it out
+        out.append(f"**Highlighted by:** {inline(reviewers[0])}  ")
+    out += [f"**Exported:** {when(data.date)}", ""]
     if data.mismatches:
         n = len(data.mismatches)
         out += [f"**{MISMATCH}: {n} highlight{'s' if n != 1 else ''}** (marked below; "
                 "check them against the source before citing).", ""]
     return out
+
+
+def reviewers_of(data: ExportData) -> list[str]:
+    """The authors of the brief's highlights, in order of first appearance."""
+    return list(dict.fromkeys(h.author for h in data.highlights if h.author))
+
+
+def source_headings(data: ExportData) -> dict[int, str]:
+    """Each source's section name: its title, and when two sources share one, the end of
+    its path, long enough to tell them apart ("Trial report (other/trial.txt)")."""
+    names = {sid: source.title or "untitled" for sid, source in data.sources.items()}
+    by_name: dict[str, list[int]] = {}
+    for sid, name in names.items():
+        by_name.setdefault(name, []).append(sid)
+    for name, sids in by_name.items():
+        if len(sids) < 2:
+            continue
+        parts = {sid: data.sources[sid].origin.replace("\\", "/").split("/") for sid in sids}
+        longest = max(len(p) for p in parts.values())
+        for depth in range(1, longest + 1):
+            tails = {sid: "/".join(p[-depth:]) for sid, p in parts.items()}
+            if len(set(tails.values())) == len(tails) or depth == longest:
+                break
+        for sid in sids:
+            names[sid] = f"{name} ({tails[sid]})" if tails[sid] else f"{name} (source {sid})"
+    return names
 
 
 def sections(data: ExportData, by: str) -> list[tuple[str, list[Highlight], list[Highlight]]]:
@@ -201,7 +231,8 @@ def sections(data: ExportData, by: str) -> list[tuple[str, list[Highlight], list
         grouped: dict[int, list[Highlight]] = {sid: [] for sid in data.sources}
         for h in data.highlights:
             grouped[h.source_id].append(h)
-        return [(inline(source.title or "untitled"), grouped[sid], []) for sid, source in data.sources.items()]
+        names = source_headings(data)
+        return [(inline(names[sid]), grouped[sid], []) for sid in data.sources]
     if by == "order":
         return [("Highlights", list(data.highlights), [])]
     if by != "tag":
@@ -275,6 +306,8 @@ class _Writer:
         self._citations: dict[tuple, str] = {}
         self._tag_lines: dict[tuple[str, ...], str] = {}
         self._refs: dict[tuple[int, str | None], str] = {}
+        # One reviewer is named once, under the title; several, on each citation.
+        self.name_authors = len(reviewers_of(data)) > 1
 
     def highlight(self, h: Highlight, shown_tag: str | None = None) -> list[str]:
         data = self.data
@@ -360,7 +393,7 @@ class _Writer:
             line += f", pp. {inline(page.label)}–{inline(last.label)}"
         elif page:
             line += f", p. {inline(page.label)}"
-        if h.author:
+        if h.author and self.name_authors:
             line += f" · highlighted by {inline(h.author)}"
         return line
 

@@ -70,6 +70,20 @@ def next_word(text: str, offset: int) -> int:
     return match.start() if match else len(text)
 
 
+def end_of_word(text: str, offset: int) -> int:
+    """The last character of the word at `offset`, or of the next word when `offset` is
+    already on a word's last character or on whitespace (vim `e`); offset when none."""
+    n = len(text)
+    if not 0 <= offset < n - 1:
+        return offset
+    i = offset + 1
+    while i < n and text[i].isspace():
+        i += 1
+    if i >= n:
+        return offset
+    return word_end(text, i) - 1
+
+
 def prev_word(text: str, offset: int) -> int:
     """Return the start of the word before `offset` (vim `b`); 0 when none."""
     i = offset - 1

@@ -270,3 +270,96 @@ async def test_the_position_is_saved_when_quitting_with_ctrl_q(app_settings, app
         app.screen.reader.move_to(77)
         await pilot.press("ctrl+q")
     assert store_sources.get_source_info(app_db, source_id).read_offset == 77
+
+
+async def test_the_focused_region_shows_it(app_settings, app_db):
+    """`tab` to the pane changes its title and edge at once (before any `down`); the
+    reader, focused, is tinted like the library."""
+    source_id = add_text(app_db, SAMPLE)
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+
+        def looks():
+            title = screen.pane.query_one("#pane-title")
+            return (title.styles.background, title.styles.text_style), screen.pane.styles.border_left, \
+                screen.reader.styles.background_tint
+
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen.pane.option_list.has_focus
+        pane_focused = looks()
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert screen.reader.has_focus
+        reader_focused = looks()
+        for part in range(3):
+            assert pane_focused[part] != reader_focused[part]
+
+
+async def test_tab_into_the_links_has_a_row_selected(app_settings, app_db):
+    first = add_text(app_db, SAMPLE)
+    second = add_text(app_db, OTHER, "other.md")
+    a = store_highlights.create_highlight(app_db, first, 2, 10, tags=["outcome"])
+    b = store_highlights.create_highlight(app_db, second, 2, 10, tags=["caveat"])
+    store_links.create_link(app_db, a.id, b.id, relation="qualifies")
+    app = make_app(app_settings, app_db, first, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        screen.reader.move_to(4)
+        await pilot.pause()
+        assert await settle(pilot, lambda: screen.pane.query("#pane-links"))
+        links = screen.pane.query_one("#pane-links")
+        while not links.has_focus:
+            await pilot.press("tab")
+            assert not screen.reader.has_focus, "tab went round without reaching the links"
+        assert links.highlighted == 0
+
+
+async def test_find_counts_the_matches_and_offers_the_last_query(app_settings, app_db):
+    source_id = add_text(app_db, SAMPLE)
+    text = store_sources.source_text(app_db, source_id)
+    assert text.lower().count("paragraph") == 2
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        reader = screen.reader
+        await pilot.press("slash", *"paragraph")
+        await pilot.pause()
+        bar = screen.query_one("#find")
+        assert str(bar.border_title) == "1 of 2"
+        assert "1 of 2" in screen_text(app)
+        await pilot.press("enter", "n")
+        await pilot.press("slash")
+        await pilot.pause()
+        # The last query is offered again, selected: enter takes it, typing replaces it.
+        assert bar.value == "paragraph"
+        assert str(bar.border_title) == "2 of 2"
+        await pilot.press(*"zzz")
+        await pilot.pause()
+        assert bar.value == "zzz"
+        assert str(bar.border_title) == "no match"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert reader.cursor == text.index("paragraph", text.index("paragraph") + 1)
+
+
+async def test_the_header_position_follows_an_undo_in_another_source(app_settings, app_db):
+    first = add_text(app_db, SAMPLE)
+    second = add_text(app_db, OTHER, "other.md")
+    text = store_sources.source_text(app_db, first)
+    app = make_app(app_settings, app_db, first, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        screen.reader.move_to(text.index("A third"))
+        await pilot.press("v", "w", "1")
+        await pilot.pause()
+        screen.open_source(second)
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.source.id == first
+        block, blocks, percent = screen.reader.position_info()
+        assert percent > 50
+        header = screen_text(app).splitlines()[0]
+        assert f"¶ {block} of {blocks} · {percent}%" in header, header

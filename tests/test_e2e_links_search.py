@@ -46,6 +46,7 @@ def add_corpus(db_path: Path, corpus_dir: Path) -> tuple[int, int]:
 def find_and_tag(term, words: str, digit: str, header: str) -> None:
     """`/` words, enter, `s` (the sentence), digit; waits until the header counts the tag."""
     term.keys("/")
+    term.keys("BSpace")  # the bar offers the last query, selected: clear it
     term.wait_for("find (enter accepts")
     term.keys(words, literal=True)
     term.keys("Enter")

@@ -262,3 +262,24 @@ def test_any_quote_and_title_come_back_literally_and_leave_the_outline_alone(quo
     cells = [inline_text(t) for t in tokens if t.type == "inline"]
     assert shown_title in cells  # the source title, literally, in its table cell
     assert f"— {shown_title}, ¶" not in brief  # (the citation keeps its emphasis markers)
+
+
+def test_one_reviewer_is_named_once_several_on_each_quote(db):
+    made = two_source_db(db)  # ann marked the trial report, bo the mechanisms
+    both = render_brief(collect(db)).text
+    assert both.count("highlighted by ann") == 2 and both.count("highlighted by bo") == 3
+    only_ann = render_brief(collect(db, f"source:{made['a'].id}")).text
+    assert "highlighted by" not in only_ann
+    assert "**Highlighted by:** ann  " in only_ann
+    assert "— *Trial report*, § Results, ¶ 1\n" in only_ann
+
+
+def test_sources_that_share_a_title_get_sections_told_apart(db):
+    two_source_db(db)
+    other_text = "Trial report\n\nA second trial found little.\n"
+    other = add_text_source(db, other_text, "Trial report", "/data/other/trial.txt")
+    mark(db, other, other_text, "found little", tags=["outcome"], author="ann")
+    text = render_brief(collect(db), by="source").text
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert len(headings) == len(set(headings)), headings
+    assert "## Trial report (data/trial.txt)" in headings and "## Trial report (other/trial.txt)" in headings

@@ -79,3 +79,16 @@ def test_block_lookup_by_offset():
     assert units.block_bounds("x" * 30, blocks, 10) == (7, 20)
     text = "para one\n\npara two"
     assert units.block_bounds(text, [], 12) == (10, len(text))
+
+
+def test_end_of_word_stops_on_the_last_letter_like_vim_e():
+    text = "Smith et al. found it"
+    ends = [text.index("Smith") + 4, text.index("et") + 1, text.index("al") + 1, text.index("."),
+            text.index("found") + 4, len(text) - 1]
+    offset, seen = 0, []
+    for _ in ends:
+        offset = units.end_of_word(text, offset)
+        seen.append(offset)
+    assert seen == ends
+    assert units.end_of_word(text, len(text) - 1) == len(text) - 1  # nothing after: stays
+    assert units.end_of_word(text, text.index(" et")) == text.index("et") + 1  # from a space

@@ -100,7 +100,7 @@ OTHER_GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
 
 READER_KEYS: tuple[tuple[str, str], ...] = (
     ("h j k  ← ↓ ↑ →", "move the cursor (l is link)"),
-    ("w b", "next / previous word"),
+    ("w b", "next / previous word (selecting: w ends on a word's end)"),
     ("( )", "previous / next sentence"),
     ("{ }", "previous / next paragraph"),
     ("g G  home end", "start / end of the source"),

@@ -45,9 +45,12 @@ class FindBar(Input):
         self.origin = 0
         """Where the cursor was when the bar opened: the search starts there, escape returns there."""
 
-    def open(self, origin: int) -> None:
+    def open(self, origin: int, last_query: str = "") -> None:
+        """Show the bar with the last query in it, selected (Input selects on focus), so
+        enter finds it again and typing replaces it."""
         self.origin = origin
-        self.value = ""
+        self.value = last_query
+        self.border_title = ""
         self.remove_class("-not-found")
         self.display = True
         self.focus()

@@ -75,7 +75,12 @@ class ReaderMotions:
         self._move_vertical(-1)
 
     def action_word_next(self) -> None:
-        self.move_to(units.next_word(self.text, self._cursor))
+        # A selection growing forward takes the character under the cursor, so there `w`
+        # stops on the word's last character (vim's `e`) instead of the next word's first.
+        if self._anchor is not None and self._cursor >= self._anchor:
+            self.move_to(units.end_of_word(self.text, self._cursor))
+        else:
+            self.move_to(units.next_word(self.text, self._cursor))
 
     def action_word_prev(self) -> None:
         self.move_to(units.prev_word(self.text, self._cursor))
