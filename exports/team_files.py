@@ -70,14 +70,23 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_reviewer_file(db: sqlite3.Connection, folder: Path, reviewer: str) -> tuple[Path, int]:
-    """Write `reviewer`'s highlights to their file; (its path, how many highlights)."""
+def write_reviewer_file(db: sqlite3.Connection, folder: Path, reviewer: str,
+                        unchanged: bool = False) -> tuple[Path, int]:
+    """Write `reviewer`'s highlights to their file; (its path, how many highlights).
+
+    Args:
+        unchanged: the review is as it was when this database last wrote the file, and the file
+            is as written then: it is left alone (only the count is read).
+    """
+    path = my_file(folder, reviewer)
+    if unchanged and path.is_file():
+        count = db.execute("SELECT count(*) FROM highlights WHERE author = ?", [reviewer]).fetchone()[0]
+        return path, count
     data = collect(db, f"author:{quote_value(reviewer)}", title=f"postil team: {reviewer}")
     mine = sorted((h for h in data.highlights if h.author == reviewer), key=lambda h: h.id)
     # The collection's date is its newest change, not the time of writing: the same
     # highlights give the same bytes, so an unchanged review makes no commit.
     data = dataclasses.replace(data, highlights=mine, date=max((h.updated_at for h in mine), default=""))
-    path = my_file(folder, reviewer)
     write_if_changed(path, dumps(data).encode("utf-8"))
     return path, len(mine)
 

@@ -165,7 +165,15 @@ def send_out(db: sqlite3.Connection, folder: Path, reviewer: str, report: SyncRe
     """Write my files and commit them."""
     report.sources_out = write_sources(db, folder)
     write_codebook(db, folder)
-    path, report.mine = write_reviewer_file(db, folder, reviewer)
+    fingerprint = team.review_fingerprint(db, reviewer)
+    own = my_file(folder, reviewer)
+    # Unchanged: my highlights are as they were when this database last wrote my file, and
+    # the file in the clone is still what it wrote then (a reset to the remote may bring back
+    # an older one).
+    unchanged = own.is_file() and team.written_fingerprint(db) == (fingerprint, file_digest(own))
+    path, report.mine = write_reviewer_file(db, folder, reviewer, unchanged=unchanged)
+    digest = file_digest(path)
     # As written here: the next sync reads it back only if another machine changed it.
-    team.set_imported_hash(db, path.stem, file_digest(path))
+    team.set_imported_hash(db, path.stem, digest)
+    team.set_written_fingerprint(db, fingerprint, digest)
     report.committed = git_repo.commit_all(folder, f"postil: {reviewer} synced ({report.mine} highlights)") or report.committed

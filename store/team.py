@@ -68,6 +68,41 @@ def set_imported_hash(db: sqlite3.Connection, name: str, digest: str) -> None:
     set_setting(db, IMPORTED_KEY, json.dumps(hashes, sort_keys=True))
 
 
+WRITTEN_KEY = "team.written"
+"""JSON [review_fingerprint, file digest] of my file as this database last wrote it."""
+
+
+def written_fingerprint(db: sqlite3.Connection) -> tuple[str, str] | None:
+    try:
+        value = json.loads(get_setting(db, WRITTEN_KEY, "null") or "null")
+    except ValueError:
+        return None
+    return tuple(value) if isinstance(value, list) and len(value) == 2 else None
+
+
+def set_written_fingerprint(db: sqlite3.Connection, fingerprint: str, digest: str) -> None:
+    set_setting(db, WRITTEN_KEY, json.dumps([fingerprint, digest]))
+
+
+def review_fingerprint(db: sqlite3.Connection, reviewer: str) -> str:
+    """What a reviewer's file is written from, in one line: it changes when any of their
+    highlights, its tags (names included), its links or its source's title change, so an
+    unchanged review need not be exported again (a 20,000-highlight export costs seconds)."""
+    row = db.execute(
+        """SELECT count(*), max(h.updated_at), total(h.version), total(h.start), total(h."end"),
+                  (SELECT group_concat(t.name || ':' || c, '|') FROM
+                       (SELECT ht.tag_id, count(*) AS c FROM highlight_tags ht JOIN highlights x ON x.id = ht.highlight_id
+                        WHERE x.author = ?1 GROUP BY ht.tag_id ORDER BY ht.tag_id) k JOIN tags t ON t.id = k.tag_id),
+                  (SELECT count(*) || ':' || coalesce(max(l.created_at), '') FROM links l JOIN highlights y ON y.id = l.from_id
+                       WHERE y.author = ?1),
+                  (SELECT group_concat(s.title || s.sha256, '|') FROM sources s WHERE s.id IN
+                       (SELECT DISTINCT source_id FROM highlights WHERE author = ?1))
+           FROM highlights h WHERE h.author = ?1""",
+        [reviewer],
+    ).fetchone()
+    return json.dumps(list(row))
+
+
 def record_origins(db: sqlite3.Connection, collection: str, highlight_ids: Iterable[str]) -> None:
     """Remember that these highlights (those stored here) came from `collection`'s file."""
     stamp = now()
