@@ -32,6 +32,7 @@ from postil.store.links import add_relation, relations
 from postil.store.query import quote_value
 from postil.store.sources import add_source, list_sources, source_by_sha256, source_text
 from postil.store.tags import create_tag, describe_tag, find_tag, list_tags, recolor_tag
+from postil.store.team import count_by_author
 
 MAX_REVIEWER_FILE_BYTES = 256 * 1024 * 1024
 MAX_SOURCE_FILE_BYTES = 256 * 1024 * 1024
@@ -80,8 +81,7 @@ def write_reviewer_file(db: sqlite3.Connection, folder: Path, reviewer: str,
     """
     path = my_file(folder, reviewer)
     if unchanged and path.is_file():
-        count = db.execute("SELECT count(*) FROM highlights WHERE author = ?", [reviewer]).fetchone()[0]
-        return path, count
+        return path, count_by_author(db, reviewer)
     data = collect(db, f"author:{quote_value(reviewer)}", title=f"postil team: {reviewer}")
     mine = sorted((h for h in data.highlights if h.author == reviewer), key=lambda h: h.id)
     # The collection's date is its newest change, not the time of writing: the same

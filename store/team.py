@@ -84,6 +84,10 @@ def set_written_fingerprint(db: sqlite3.Connection, fingerprint: str, digest: st
     set_setting(db, WRITTEN_KEY, json.dumps([fingerprint, digest]))
 
 
+def count_by_author(db: sqlite3.Connection, reviewer: str) -> int:
+    return db.execute("SELECT count(*) FROM highlights WHERE author = ?", [reviewer]).fetchone()[0]
+
+
 def review_fingerprint(db: sqlite3.Connection, reviewer: str) -> str:
     """What a reviewer's file is written from, in one line: it changes when any of their
     highlights, its tags (names included), its links or its source's title change, so an
