@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from postil.exports.brief import MISMATCH, render_brief
+from postil.exports.brief import render_brief
+from postil.exports.brief_blocks import MISMATCH
 from postil.exports.collect import collect
 from postil.sources.sanitise import for_display
 from postil.store.db import open_db
