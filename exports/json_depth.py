@@ -31,7 +31,7 @@ def loads(text: str) -> tuple[object, int]:
     try:
         return json.loads(text), 0
     except RecursionError:
-        pass
+        pass  # nested too deep for the C parser: cut the deep values out below
     cut, count = _cut_deep(text)
     return json.loads(cut), count
 

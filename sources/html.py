@@ -83,8 +83,9 @@ def load_html(text: str, name: str, warnings: list[str] | None = None) -> Docume
     if not builder.blocks:
         try:
             _from_lxml(lxml.html.document_fromstring(page), builder)
-        except Exception:
-            pass
+        except (etree.LxmlError, ValueError, RecursionError):
+            # Not parseable as HTML at all: the plain-text reading below takes the page.
+            builder = DocumentBuilder()
     builder = _without_chrome(builder)
     if not builder.blocks:
         # Not really HTML (plain text with an .html name): read its text as plain text.

@@ -58,8 +58,8 @@ def merge_in_batches(
     # highlights themselves are unchanged, so only the link counts are taken).
     with_links = [item for item in incoming if item.links]
     links_only = MergeReport()
-    for _ in _slices(db, with_links, links_only):
-        pass
+    for _merged_slice in _slices(db, with_links, links_only):
+        continue  # each slice is merged and committed as the generator advances
     report.links_added += links_only.links_added
     report.links_skipped += links_only.links_skipped
     return report

@@ -52,7 +52,7 @@ def connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
         conn.execute("PRAGMA user_version").fetchone()
         return conn
     except sqlite3.OperationalError:
-        pass
+        pass  # mode=ro needs the -shm file; try an immutable open below
     wal = Path(f"{path}-wal")
     if wal.exists() and wal.stat().st_size > 0:
         # immutable=1 would read the main file without the log's recent commits.
