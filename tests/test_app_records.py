@@ -139,3 +139,29 @@ def test_no_two_main_screen_keys_share_a_key():
 
     keys = [k for entry in keymap.MAIN_KEYS for k in entry.keys.split(",")]
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+
+
+async def test_escape_in_the_memo_and_record_editors_asks_before_dropping_changes(app_settings, app_db):
+    source_id = add_text(app_db, SAMPLE)
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("M", *"draft memo", "escape")
+        assert await settle(pilot, lambda: "Drop the changes to this memo?" in screen_text(app))
+        await pilot.press("n")  # keep editing: the typed memo is still there
+        await pilot.pause()
+        assert isinstance(app.screen, MemoEditorScreen) and app.screen.text_area.text == "draft memo"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert not isinstance(app.screen, MemoEditorScreen)
+        assert get_memo(app_db, source_id) is None
+        await pilot.press("B")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#field-library-title").value = "Dropped title"
+        await pilot.press("escape")
+        assert await settle(pilot, lambda: "Drop the changes to this record?" in screen_text(app))
+        await pilot.press("y")
+        await pilot.pause()
+        assert not isinstance(app.screen, RecordEditorScreen)
+    assert get_source_info(app_db, source_id).title != "Dropped title"

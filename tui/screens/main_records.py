@@ -32,10 +32,18 @@ class RecordActions:
     report: Callable[[BaseException | str], None]
     refresh_library: Callable[..., None]
 
-    def action_record(self, source_id: int | None = None) -> None:
-        source_id = source_id if source_id is not None else self.source.id if self.source else None
+    def source_to_describe(self, source_id: int | None) -> int | None:
+        """The library row's source when the key came from there, else the open one (or None,
+        said to the reviewer)."""
+        if source_id is None and self.source is not None:
+            source_id = self.source.id
         if source_id is None:
             self.tell("no source open: add one with `postil add`")
+        return source_id
+
+    def action_record(self, source_id: int | None = None) -> None:
+        source_id = self.source_to_describe(source_id)
+        if source_id is None:
             return
         try:
             info = get_source_info(self.db, source_id)
@@ -66,9 +74,8 @@ class RecordActions:
         self.app.push_screen(RecordEditorScreen(info.title, record, save), closed)
 
     def action_memo(self, source_id: int | None = None) -> None:
-        source_id = source_id if source_id is not None else self.source.id if self.source else None
+        source_id = self.source_to_describe(source_id)
         if source_id is None:
-            self.tell("no source open: add one with `postil add`")
             return
         try:
             info = get_source_info(self.db, source_id)

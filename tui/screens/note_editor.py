@@ -10,21 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from postil.sources.sanitise import for_display, for_display_line
-from postil.tui.screens.confirm import ConfirmScreen
+from postil.tui.screens.editor import EditorScreen
 
 SaveNote = Callable[[str], "str | None"]
 """Save the text; returns None when saved, else a message for the user."""
 
 
-class NoteEditorScreen(ModalScreen[bool]):
+class NoteEditorScreen(EditorScreen):
     """Dismisses with True when the note was saved, False when closed without saving."""
+
+    ERROR_ID = "note-error"
+    DROP_QUESTION = "Drop the changes to this note?"
 
     DEFAULT_CSS = """
     NoteEditorScreen { align: center middle; }
@@ -34,10 +35,6 @@ class NoteEditorScreen(ModalScreen[bool]):
     NoteEditorScreen #note-error { height: auto; color: $error; }
     NoteEditorScreen #note-help { height: 1; color: $text-muted; }
     """
-    BINDINGS = [
-        Binding("ctrl+s", "save", "save", priority=True),
-        Binding("escape", "close", "close"),
-    ]
 
     def __init__(self, quote: str, note: str, save: SaveNote) -> None:
         super().__init__()
@@ -70,24 +67,8 @@ class NoteEditorScreen(ModalScreen[bool]):
     def changed(self) -> bool:
         return self.text_area.text != self.original
 
-    def action_save(self) -> None:
-        problem = self.save_note(self.text_area.text)
-        if problem is None:
-            self.dismiss(True)
-        else:
-            self.query_one("#note-error", Static).update(Content(for_display_line(problem)))
+    def submit(self) -> str | None:
+        return self.save_note(self.text_area.text)
 
-    def action_close(self) -> None:
-        if not self.changed:
-            self.dismiss(False)
-            return
-
-        def answered(drop: bool | None) -> None:
-            if drop:
-                self.dismiss(False)
-            else:
-                self.text_area.focus()
-
-        self.app.push_screen(
-            ConfirmScreen("Drop the changes to this note?", yes="Drop changes", no="Keep editing"), answered
-        )
+    def keep_editing(self) -> None:
+        self.text_area.focus()

@@ -14,16 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from postil.sources.csl import DATE_FIELDS, NAME_FIELDS, infer_type
 from postil.sources.sanitise import for_display_line
 from postil.store.records import Record
-from postil.tui.screens.confirm import ConfirmScreen
+from postil.tui.screens.editor import EditorScreen
 
 FORM_FIELDS = (
     # (form name, label, CSL field or "" for the library title)
@@ -70,13 +68,11 @@ def field_text(record: Record, name: str) -> str:
     return str(value)
 
 
-class RecordEditorScreen(ModalScreen[bool]):
+class RecordEditorScreen(EditorScreen):
     """Dismisses with True when saved, False when closed without saving."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "save", priority=True),
-        Binding("escape", "close", "close"),
-    ]
+    ERROR_ID = "record-error"
+    DROP_QUESTION = "Drop the changes to this record?"
 
     def __init__(self, library_title: str, record: Record, save: SaveRecord) -> None:
         super().__init__()
@@ -145,24 +141,8 @@ class RecordEditorScreen(ModalScreen[bool]):
         key = now["key"].strip() if "key" in changed and now["key"].strip() else None
         return RecordEdit(title or None, fields, tuple(cleared), key)
 
-    def action_save(self) -> None:
-        problem = self.save_record(self.edit())
-        if problem is None:
-            self.dismiss(True)
-        else:
-            self.query_one("#record-error", Static).update(Content(for_display_line(problem)))
-
-    def action_close(self) -> None:
-        if not self.changed:
-            self.dismiss(False)
-            return
-
-        def answered(drop: bool | None) -> None:
-            if drop:
-                self.dismiss(False)
-
-        self.app.push_screen(ConfirmScreen("Drop the changes to this record?", yes="Drop changes", no="Keep editing"),
-                             answered)
+    def submit(self) -> str | None:
+        return self.save_record(self.edit())
 
 
 def _css_id(name: str) -> str:
