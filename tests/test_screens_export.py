@@ -34,7 +34,7 @@ async def test_current_search_grouped_by_source_and_no_clobber(tmp_path):
         await pilot.pause()
         screen = app.screen
         assert screen.scope == "search"
-        assert screen.query_one("#file").value == "evidence-brief-tag-caveat.md"
+        assert screen.query_one("#file").value == "evidence-brief-caveat-highlights.md"
         # grouping by source
         screen.query_one("#grouping-source").value = True
         await pilot.pause()
@@ -123,9 +123,13 @@ async def test_the_dialog_fits_a_60_column_screen(tmp_path):
         screen = app.screen
         dialog = screen.query_one("#dialog").region
         assert dialog.x >= 0 and dialog.right <= 60
-        for widget in ("#scope", "#grouping", "#format", "#file", "#force"):
+        for widget in ("#title", "#scope", "#grouping", "#format", "#cite", "#file", "#force"):
             region = screen.query_one(widget).region
             assert region.width > 0 and region.height > 0 and region.right <= 60, widget
+        # Two columns of choices, not four: no label is cut to a stub.
+        text = drawn(app)
+        for label in ("Markdown brief", "REFI-QDA project", "Cite (briefs)", "Vancouver", "this source: Amygdala"):
+            assert label in text, label
         await pilot.press("enter")
         await pilot.pause()
     assert (tmp_path / "evidence-brief-amygdala-and-emotional-response.md").exists()
@@ -141,7 +145,7 @@ async def test_a_refi_qda_project_from_the_dialog(tmp_path):
         screen = app.screen
         screen.query_one("#format-qdpx").value = True
         await pilot.pause()
-        assert screen.fmt == "qdpx" and screen.query_one("#file").value == "evidence-brief-tag-caveat.qdpx"
+        assert screen.fmt == "qdpx" and screen.query_one("#file").value == "evidence-brief-caveat-highlights.qdpx"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "wrote 2 selections" in drawn(app) and "not carried" in drawn(app).replace("\n", " ")
@@ -150,3 +154,47 @@ async def test_a_refi_qda_project_from_the_dialog(tmp_path):
     with zipfile.ZipFile(app.result) as archive:
         assert archive.namelist()[0] == "project.qde"
         assert b"sample was small" in b"".join(archive.read(n) for n in archive.namelist()[1:])
+
+
+async def test_the_title_field_says_what_the_scope_means_and_names_the_brief(tmp_path):
+    """Issue 17: the brief's title was the raw query ("Evidence brief: tag:caveat")."""
+    fx = build(tmp_path / "export.db")
+    app = Host(ExportScreen(fx.db, None, "tag:caveat source:2 -tag:anecdote", folder=tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        title = screen.query_one("#title")
+        assert title.value == (
+            "Evidence brief: caveat highlights in Amygdala and emotional response, without anecdote"
+        )
+        assert "Title" in drawn(app)
+        # The title follows the scope until it is edited; the file name follows the title.
+        screen.query_one("#scope-all").value = True
+        await pilot.pause()
+        assert title.value == "Evidence brief"
+        assert screen.query_one("#file").value == "evidence-brief.md"
+        title.value = "Placebo: what the trials say"
+        await pilot.pause()
+        assert screen.query_one("#file").value == "placebo-what-the-trials-say.md"
+        screen.query_one("#scope-search").value = True
+        await pilot.pause()
+        assert title.value == "Placebo: what the trials say"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    text = (tmp_path / "placebo-what-the-trials-say.md").read_text()
+    assert "# Placebo: what the trials say" in text
+
+
+def test_readable_titles(tmp_path):
+    from postil.tui.screens.export_title import readable_title
+
+    fx = build(tmp_path / "export.db")
+    assert readable_title(fx.db, "") == "Evidence brief"
+    assert readable_title(fx.db, "placebo") == "Evidence brief: highlights on “placebo”"
+    assert readable_title(fx.db, "tag:caveat,outcome author:ana") == (
+        "Evidence brief: caveat or outcome highlights by ana"
+    )
+    assert readable_title(fx.db, "has:note source:99") == "Evidence brief: highlights in source 99 with a note"
+    # What it cannot say in words stays the query, quoted; a malformed one too.
+    assert readable_title(fx.db, "a OR b") == "Evidence brief: “a OR b”"
+    assert readable_title(fx.db, "tag:(") == "Evidence brief: “tag:(”"

@@ -1,12 +1,15 @@
-"""The export dialog (`e`): scope, grouping, format and file name, then write the brief.
+"""The export dialog (`e`): title, scope, grouping, format and file name, then write the brief.
 
-Scope: this source (`source:ID`), all sources, or the current search. The file name starts
-as the slug of the brief's title in the current folder and follows scope and format changes
-until the user edits it. Writing goes through the exports package (collect, render, atomic
+Scope: this source (`source:ID`), all sources, or the current search. The title starts as
+what the scope means in words (tui.screens.export_title) and follows scope changes until the
+user edits it; the file name starts as the slug of the title in the current folder and
+follows title, scope and format changes until the user edits it. Writing goes through the exports package (collect, render, atomic
 no-clobber write); an existing file is replaced only with "replace" turned on (it starts off,
 and its label says which it is: a toggle's X looks the same either way without colour).
 A line under the file name says what `enter` will write. Errors are one line in the dialog.
-On small terminals the controls are compact (tui.screens.compact), so it fits 80x24 and 60x24. After a successful write the dialog shows the path and closing it
+On small terminals the controls are compact (tui.screens.compact), so it fits 80x24, and
+under NARROW_BELOW columns the four choice columns become two rows of two, so no label is cut
+to a stub at 60x24. After a successful write the dialog shows the path and closing it
 dismisses with that path (None when nothing was written).
 """
 
@@ -19,14 +22,14 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from postil.exports.brief import render_brief
 from postil.exports.citations import STYLES, Citer, SourceFacts, gather
-from postil.exports.collect import collect, default_title
+from postil.exports.collect import collect
 from postil.exports.tabular import to_csv, to_json
 from postil.exports.w3c import dumps
 from postil.exports.writing import (
@@ -42,12 +45,15 @@ from postil.store import sources as store_sources
 from postil.store.errors import StoreError
 from postil.store.reviewers import BlindView
 from postil.tui.screens.compact import fit_to_size
+from postil.tui.screens.export_title import readable_title
 from postil.tui.screens.render import clip
 from postil.tui.wording import counted
 
 SCOPES = ("source", "all", "search")
 GROUPINGS = ("tag", "source", "order")
 FORMATS = ("md", "csv", "json", "w3c", "qdpx")
+NARROW_BELOW = 76
+"""Columns under which the choices are laid out two by two (four columns cut every label at 60)."""
 
 
 def render(data, fmt: str, by: str, facts: SourceFacts | None = None, style: str | None = None) -> tuple[str, list]:
@@ -110,11 +116,15 @@ class ExportScreen(ModalScreen["Path | None"]):
         """Citation style of a brief (None: cite by title, heading and paragraph)."""
         self.written: Path | None = None
         self._auto_name = ""
+        self._auto_title = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(Content("Export a brief"), id="heading")
-            with Horizontal():
+            with Horizontal(id="title-row"):
+                yield Label(Content("Title "), id="title-label")
+                yield Input(id="title")
+            with Container(id="choices"):
                 with Vertical(id="scope-column"):
                     yield Label(Content("Scope"))
                     with RadioSet(id="scope"):
@@ -153,24 +163,46 @@ class ExportScreen(ModalScreen["Path | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
-        fit_to_size(self)
+        self._fit()
+        self._update_title()
         self._update_name()
         self._update_plan()
         self.query_one("#file", Input).focus()
 
     def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
         fit_to_size(self)
+        self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")
 
     # --- choices ------------------------------------------------------------------------
 
     def export_query(self) -> str:
         return {"source": f"source:{self.source_id}", "all": "", "search": self.search_query}[self.scope]
 
-    def export_title(self) -> str:
+    def default_export_title(self) -> str:
+        """The title the scope suggests: the source's title, or the query in words."""
         if self.scope == "source":
-            return f"Evidence brief: {self.source_title}"
+            return f"Evidence brief: {self.source_title}" if self.source_title else "Evidence brief"
+        return readable_title(self.db, self.export_query())
 
-        return default_title(self.export_query())
+    def export_title(self) -> str:
+        """The title typed in the dialog, or the scope's default when it is blank."""
+        typed = self.query_one("#title", Input).value.strip()
+        return typed or self.default_export_title()
+
+    def _update_title(self) -> None:
+        """Follow the scope while the user has not typed a title of their own."""
+        title_input = self.query_one("#title", Input)
+        title = self.default_export_title()
+        if title_input.value in ("", self._auto_title):
+            title_input.value = title
+        self._auto_title = title
+
+    @on(Input.Changed, "#title")
+    def _title_changed(self) -> None:
+        self._update_name()
 
     def _update_name(self) -> None:
         """Follow the title while the user has not typed a name of their own."""
@@ -191,6 +223,7 @@ class ExportScreen(ModalScreen["Path | None"]):
             self.fmt = value
         elif kind == "cite":
             self.style = None if value == "none" else value
+        self._update_title()
         self._update_name()
 
     @on(Input.Changed, "#file")
@@ -213,6 +246,7 @@ class ExportScreen(ModalScreen["Path | None"]):
     # --- writing ------------------------------------------------------------------------
 
     @on(Input.Submitted, "#file")
+    @on(Input.Submitted, "#title")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.written is not None:
