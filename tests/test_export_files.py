@@ -165,7 +165,7 @@ def test_import_command_reports_what_it_did(db_path, tmp_path):
     add_text_source(open_db(fresh), OUTCOME_TEXT, "Trial report", "/data/trial.txt")
     result = CliRunner().invoke(cli, ["--db", str(fresh), "import", str(w3c)])
     assert result.exit_code == 0
-    assert "2 added" in result.stdout and "1 links added" in result.stdout
+    assert "2 added" in result.stdout and "1 link added" in result.stdout
     assert "skipped 3 annotation(s) of a source not in the database: /data/mech.txt" in result.stderr
     add_text_source(open_db(fresh), MECHANISM_TEXT, "Mechanisms", "/data/mech.txt")
     result = CliRunner().invoke(cli, ["--db", str(fresh), "import", str(w3c)])

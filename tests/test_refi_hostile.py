@@ -122,7 +122,7 @@ def test_positions_outside_a_text_are_reported_not_fatal(postil, tmp_path):
             "</TextSource></Sources>")
     path = write_project(tmp_path / "p.qdpx", body, {f"sources/{g(20)}.txt": "Text here"})
     run = postil.ok("import", str(path))
-    assert "1 highlights added" in run.stdout
+    assert "1 highlight added" in run.stdout
     assert run.stderr.count("outside the text") == 3 and "whole-number positions" in run.stderr
 
 
@@ -145,5 +145,5 @@ def test_known_slips_of_other_tools_are_read(postil, tmp_path):
             f'<PlainTextSelection guid="{g(30)}" startPosition="0" endPosition="4"/></TextSource></Sources>')
     path = write_project(tmp_path / "slips.qdpx", body, {f"Sources/{g(20)}.txt": "Text here"}, bom=True)
     run = postil.ok("import", str(path))
-    assert "1 highlights added" in run.stdout
+    assert "1 highlight added" in run.stdout
     assert open_db(postil.db_path).execute("SELECT quote FROM highlights").fetchone()[0] == "Text"

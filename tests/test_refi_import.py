@@ -202,7 +202,7 @@ def test_cli_import_reports_what_was_added_and_not_carried(tmp_path):
     path = hand_project(tmp_path)
     postil = Postil(tmp_path)
     run = postil.ok("import", str(path))
-    assert "2 sources added" in run.stdout and "4 highlights added" in run.stdout and "1 links added" in run.stdout
+    assert "2 sources added" in run.stdout and "4 highlights added" in run.stdout and "1 link added" in run.stdout
     assert "not carried: picture source 'photo.jpg'" in run.stderr
     assert "skipped: selection" in run.stderr
     again = postil.ok("import", str(path))

@@ -25,6 +25,7 @@ from postil.store.reviewers import blind_view
 from postil.store.tags import list_tags
 from postil.tui.commands.common import CommandError, line, progress, resolve_source
 from postil.tui.commands.library import add
+from postil.tui.wording import counted
 
 
 @click.command()
@@ -275,7 +276,7 @@ def import_command(settings, file: Path, crlf_counts: str) -> None:
     report = _merge_showing_progress(db, incoming)
     click.echo(
         f"{len(incoming)} annotations read: {len(report.added)} added, {len(report.updated)} updated, "
-        f"{report.unchanged} unchanged, {report.links_added} links added"
+        f"{report.unchanged} unchanged, {counted(report.links_added, 'link')} added"
     )
     if report.moved or report.fuzzy or report.orphaned:
         click.echo(
@@ -323,13 +324,13 @@ def import_refi_file(settings, file: Path, crlf_counts: str) -> None:
         raise CommandError(str(error)) from error
     report = result.report
     if file.suffix.lower() == ".qdc":
-        click.echo(f"{len(report.tags_added)} tags added from {line(str(file))}")
+        click.echo(f"{counted(len(report.tags_added), 'tag')} added from {line(str(file))}")
     else:
         click.echo(
-            f"{len(report.sources_added)} sources added, {len(report.sources_matched)} matched; "
-            f"{len(report.tags_added)} tags added; {report.highlights_added} highlights added, "
-            f"{report.highlights_unchanged} already here; {report.links_added} links added; "
-            f"{report.memos_added} source memos added"
+            f"{counted(len(report.sources_added), 'source')} added, {len(report.sources_matched)} matched; "
+            f"{counted(len(report.tags_added), 'tag')} added; {counted(report.highlights_added, 'highlight')} added, "
+            f"{report.highlights_unchanged} already here; {counted(report.links_added, 'link')} added; "
+            f"{counted(report.memos_added, 'source memo')} added"
         )
     for message in report.skipped:
         click.echo(f"skipped: {line(message, 160)}", err=True)
