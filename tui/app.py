@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from textual import events
 from textual.app import App
 
 from postil.store.db import use_small_page_cache
 from postil.store.errors import StoreError
 from postil.store.settings import get_setting, set_setting
 from postil.tui.commands_provider import PostilCommands
+from postil.tui.first_screen import FirstScreen
 from postil.tui.screens.main import MainScreen
 from postil.tui.screens.search import SavedQueriesProvider
 from postil.tui.undo import UndoStack
@@ -54,8 +54,8 @@ class PostilApp(App[None]):
         use_small_page_cache(self.db)
         self.author: str = getattr(settings, "author", "") or ""
         self._undo_stack = None
-        self.start_source_id = source_id
-        self.start_at_top = at_top
+        self.first_screen = FirstScreen(source_id, at_top=at_top)
+        """The start-up: preview, the whole source after the first frame, the input gate."""
 
         # The saved theme is set before the stylesheet is first read: switching at mount
         # made Textual work out every style twice (~10 ms of the first screen).
@@ -73,35 +73,13 @@ class PostilApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-
-        self.push_screen(MainScreen(self.start_source_id, at_top=self.start_at_top))
-
-    # Work that must not hold the first screen back (opening the whole source behind the
-    # preview) waits for Textual's Ready event, "the first frame has been displayed", and one
-    # refresh more: Ready is posted while Textual's start-up batch still holds that frame.
-    _started = False
-    _after_start: tuple = ()
+        self.push_screen(MainScreen(first_source=self.first_screen.show))
 
     def on_ready(self) -> None:
-        self._started = True
-        callbacks, self._after_start = self._after_start, ()
-        for callback in callbacks:
-            self.call_after_refresh(callback)
-
-    def call_after_start(self, callback) -> None:
-        """Call `callback` once the first screen is on the terminal (soon, if it already is)."""
-        if self._started:
-            self.call_later(callback)
-        else:
-            self._after_start += (callback,)
+        self.first_screen.ready()
 
     async def on_event(self, event) -> None:
-        # A key or click must act on the whole state: if the main screen is still starting
-        # (only its preview painted, its pane still being built), it finishes that first.
-        if isinstance(event, (events.Key, events.MouseDown)):
-            ready = getattr(self.screen, "ready_for_input", None) if self._screen_stack else None
-            if ready is not None:
-                await ready()
+        await self.first_screen.before_input(event)
         await super().on_event(event)
 
     async def action_quit(self) -> None:

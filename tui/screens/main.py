@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from itertools import chain
 
 from textual import on
@@ -58,10 +59,14 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, Rev
     """The reader has the focus from the start (not first the library, then the reader:
     each focus change updates the bindings, the footer and the styles of both)."""
 
-    def __init__(self, source_id: int | None = None, *, at_top: bool = False) -> None:
+    def __init__(self, first_source: Callable[[MainScreen], None] | None = None) -> None:
+        """
+        Args:
+            first_source: puts the first source on this screen once it is mounted, before its
+                first frame (tui.first_screen.FirstScreen.show); None opens nothing.
+        """
         super().__init__()
-        self.start_source_id = source_id
-        self.start_at_top = at_top
+        self._first_source = first_source
         self.source: Source | None = None
         self.pages = store_pages.PageLookup()
         """The open source's page map (empty unless it is a PDF): the header and pane cite pages."""
@@ -82,8 +87,6 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, Rev
         self.last_search = ""
         """The last query of the search screen (f), offered again next time."""
         self._position_dirty = False
-        self._start_pending: int | None = None
-        """Start-up painted this source's preview; the whole source is still to be opened."""
         self.digit_labels: dict[int, str] = {}
         """{digit: tag name}, as the footer shows them."""
         self.reviewer_filter = ReviewerFilter("")
@@ -136,16 +139,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, Rev
         # No bindings update of its own: the footer first draws after the focus settles on
         # the reader (AUTO_FOCUS), with these labels already in place.
         self.reload_tags(announce=False)
-        source_id = self.start_source_id
-        if source_id is None:
-            source_id = store_sources.last_read_source(self.db)
-        # The start of the text is painted first; the whole source with its highlights,
-        # pane, counts and library follows right after that first paint (_finish_start).
-        if source_id is None:
-            self.refresh_library()
-            self._end_start()
-        elif not self._show_preview(source_id):
-            self._end_start()
+        if self._first_source is not None:
+            self._first_source(self)
         self.set_interval(POSITION_SAVE_SECONDS, self._save_if_moved)
         self._data_version = store_db.data_version(self.db)
         self.set_interval(self.DATA_POLL_SECONDS, self._poll_database)
@@ -170,64 +165,12 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, Rev
 
     # -- sources --------------------------------------------------------------------------
 
-    def _show_preview(self, source_id: int) -> bool:
-        """Paint the start of the source now (store.reading.Preview); the whole source opens
-        right after this first paint, or before a key or click is handled (ensure_open).
-        False (and a message) if it cannot be read."""
-        try:
-            preview = store_reading.preview_for_reading(self.db, source_id, at_top=self.start_at_top)
-        except StoreError as error:
-            self.report(error)
-            return False
-        self._start_pending = source_id
-        self.reader.load(preview.text, preview.blocks, [], cursor=preview.cursor)
-        self.query_one(SourceHeader).set_source(preview.title)
-        self.refresh_library(current_id=source_id)
-        self.app.call_after_start(self._finish_start)
-        return True
-
-    def _finish_start(self) -> None:
-        """Open the whole source once the preview is on the terminal (PostilApp calls this
-        when its start-up is over): opening it sooner would hold the first frame back."""
-        try:
-            self.ensure_open()
-        finally:
-            self._end_start()  # even if the source could not be opened
-
-    def _end_start(self) -> None:
-        """Start-up is over: the pane gets its widgets."""
-        self.pane.build()
-
-    async def ready_for_input(self) -> None:
-        """Called before every key and click (PostilApp.on_event): during start-up they must
-        act on the whole source, and find the pane's widgets in their places."""
-        self.ensure_open()
-        await self.pane.settled()
-
-    def ensure_open(self) -> None:
-        """Open the whole source now if start-up has only painted its preview: a key or a
-        click must act on the whole text and its highlights."""
-        if self._start_pending is None:
-            return
-        source_id, self._start_pending = self._start_pending, None
-        # Offsets in the preview are those of the whole text: keep the cursor and any
-        # selection where they are (where the preview opened, unless something moved them).
-        # The same scroll offset too: both texts wrap alike (the preview's blocks are the
-        # first of the whole text's), so the screen does not jump when the source opens.
-        selection = self.reader.selection
-        scroll_y = self.reader.scroll_y
-        if not self.open_source(source_id, offset=self.reader.cursor, relist_library=False):
-            return
-        if selection is not None:
-            self.reader.select(*selection)
-        self.reader.scroll_to(y=scroll_y, animate=False, immediate=True)
-
     def open_source(self, source_id: int, *, offset: int | None = None, at_top: bool = False,
                     relist_library: bool = True) -> bool:
         """Show a source: at `offset`, at the top, or where it was last read. False if it failed.
 
         Args:
-            relist_library: read the library again (not when the preview already listed it:
+            relist_library: read the library again (not when it already lists this source:
                 that would also move a row the user picked in it meanwhile).
         """
         self.save_position()
@@ -239,7 +182,6 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, Rev
         except StoreError as error:
             self.report(error)
             return False
-        self._start_pending = None
         self.source = source
         self.pages = pages
         self.pane.set_pages(pages)
@@ -267,14 +209,11 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, Rev
 
     def save_position(self) -> None:
         """Write the reading position now (cheap: one UPDATE)."""
-        # During the start-up preview the source is not open yet, but the cursor's offset
-        # is already one in its text.
-        source_id = self.source.id if self.source is not None else self._start_pending
-        if source_id is None or not self.is_mounted:
+        if self.source is None or not self.is_mounted:
             return
         self._position_dirty = False
         try:
-            store_sources.save_reading_position(self.db, source_id, self.reader.cursor)
+            store_sources.save_reading_position(self.db, self.source.id, self.reader.cursor)
         except StoreError as error:
             self.report(error)
         except Exception:
@@ -357,8 +296,6 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, Rev
         if self.source is None:
             self.refresh_library()
             return
-        if self._start_pending is not None:
-            self.ensure_open()
         if changed is None or tags_changed:
             try:
                 highlights = self.reviewer_filter.visible(
@@ -462,8 +399,8 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, Rev
 
     @on(Reader.CursorMoved)
     def _cursor_moved(self, event: Reader.CursorMoved) -> None:
-        if self._start_pending is not None:
-            return  # a preview's block count and percentage would be wrong; the open follows
+        if self.source is None:
+            return  # a start-up preview (tui.first_screen): its block count and percentage would be wrong
         self._position_dirty = True
         self.query_one(SourceHeader).set_position(*self.reader.position_info(), self.pages.label_at(self.reader.cursor))
         # Where the cursor is now, not where it was when the message was posted: a stale
