@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from postil.exports.title import readable_title
 from postil.store.clock import now
 from postil.store.highlights import get_highlights
 from postil.store.links import list_links
@@ -118,7 +119,7 @@ def collect(db: sqlite3.Connection, query: str = "", title: str | None = None, *
     if view is not None and view.blind:
         links = [l for l in links if all(end in chosen or end in outside for end in (l.from_id, l.to_id))]
     data = ExportData(
-        title=title or default_title(query),
+        title=title or readable_title(db, query),
         query=query or "",
         date=now(),
         highlights=highlights,
@@ -200,10 +201,6 @@ def table_columns(
         if index >= 0 and rows[index][2] in marked and not rows[index][2] <= h.start < rows[index][3]:
             out[h.id] = text[rows[index][2] : rows[index][3]]
     return out
-
-
-def default_title(query: str) -> str:
-    return f"Evidence brief: {query}" if query else "Evidence brief"
 
 
 def check_quote(text: str, highlight: Highlight) -> bool:

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from postil.exports import tabular, w3c
-from postil.exports.collect import ExportData, check_quote, default_title, file_spans, locate_all, restriction
+from postil.exports.collect import ExportData, check_quote, file_spans, locate_all, restriction
+from postil.exports.title import readable_title
 from postil.store.clock import now
 from postil.store.highlights import get_highlights
 from postil.store.links import links_touching
@@ -44,7 +45,7 @@ class StreamedExport:
                  batch: int = BATCH, *, view: BlindView | None = None, reviewer: str | None = None) -> None:
         self.db = db
         self.query = query or ""
-        self.title = title or default_title(self.query)
+        self.title = title or readable_title(db, self.query)
         self.date = now()
         self.view = view
         self.restrict = restriction(view, reviewer)

@@ -131,6 +131,20 @@ def test_export_writes_a_brief_named_after_its_title(db_path, tmp_path):
     assert run(db_path, "export", "--title", "Caveats / durability", "--force", cwd=out).exit_code == 0
 
 
+def test_the_cli_titles_the_brief_in_words_like_the_dialog(db_path, tmp_path):
+    """Issue 17: `postil export tag:caveat` titled its brief "Evidence brief: tag:caveat"."""
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run(db_path, "export", "tag:caveat", "-tag:anecdote", cwd=out)
+    assert result.exit_code == 0, result.output
+    brief = out / "evidence-brief-caveat-highlights-without-anecdote.md"
+    assert brief.read_text().startswith('---\ntitle: "Evidence brief: caveat highlights, without anecdote"')
+    rows = json.loads(run(db_path, "export", "placebo", "--format", "json", "-o", "-").output)
+    assert isinstance(rows, list)
+    csv_run = run(db_path, "export", "tag:caveat", "--format", "csv", cwd=out)
+    assert csv_run.exit_code == 0 and (out / "evidence-brief-caveat-highlights.csv").exists()
+
+
 def test_export_to_stdout_and_to_a_name_starting_with_a_dash(db_path, tmp_path):
     result = run(db_path, "export", "--format", "json", "-o", "-")
     assert len(json.loads(result.output)) == 5

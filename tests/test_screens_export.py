@@ -186,7 +186,7 @@ async def test_the_title_field_says_what_the_scope_means_and_names_the_brief(tmp
 
 
 def test_readable_titles(tmp_path):
-    from postil.tui.screens.export_title import readable_title
+    from postil.exports.title import readable_title
 
     fx = build(tmp_path / "export.db")
     assert readable_title(fx.db, "") == "Evidence brief"

@@ -23,16 +23,16 @@ from postil.store.errors import StoreError
 from postil.store.pages import list_pages
 from postil.store.reviewers import blind_view
 from postil.store.tags import list_tags
-from postil.tui.commands.common import CommandError, line, progress, resolve_source
+from postil.tui.commands.common import CommandError, QueryCommand, line, progress, resolve_source
 from postil.tui.commands.library import add
 from postil.tui.wording import counted
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @click.argument("query", nargs=-1)
 @click.option("--by", type=click.Choice(["tag", "source", "order"]), default="tag", show_default=True,
               help="Group the brief by tag (mechanism, outcome, caveat, anecdote, others), by source, or not at all.")
-@click.option("--title", help="Title of the brief (default: \"Evidence brief\" and the query).")
+@click.option("--title", help="Title of the brief (default: \"Evidence brief\" and what the query means, in words).")
 @click.option("-o", "--output", metavar="FILE",
               help="Where to write; `-` for stdout. Default: the title as a file name in the current folder.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")

@@ -1,7 +1,7 @@
 """The export dialog (`e`): title, scope, grouping, format and file name, then write the brief.
 
 Scope: this source (`source:ID`), all sources, or the current search. The title starts as
-what the scope means in words (tui.screens.export_title) and follows scope changes until the
+what the scope means in words (exports.title) and follows scope changes until the
 user edits it; the file name starts as the slug of the title in the current folder and
 follows title, scope and format changes until the user edits it. Writing goes through the exports package (collect, render, atomic
 no-clobber write); an existing file is replaced only with "replace" turned on (it starts off,
@@ -31,6 +31,7 @@ from postil.exports.brief import render_brief
 from postil.exports.citations import STYLES, Citer, SourceFacts, gather
 from postil.exports.collect import collect
 from postil.exports.tabular import to_csv, to_json
+from postil.exports.title import readable_title
 from postil.exports.w3c import dumps
 from postil.exports.writing import (
     EXTENSIONS,
@@ -45,7 +46,6 @@ from postil.store import sources as store_sources
 from postil.store.errors import StoreError
 from postil.store.reviewers import BlindView
 from postil.tui.screens.compact import fit_to_size
-from postil.tui.screens.export_title import readable_title
 from postil.tui.screens.render import clip
 from postil.tui.wording import counted
 

@@ -1,8 +1,9 @@
-"""A readable default title for the export dialog: what the scope means, not the raw query.
+"""A brief's default title: what the export's query means in words, not the raw query.
 
 "Evidence brief: tag:caveat source:2 -tag:anecdote" was the brief's title before (issue 17);
 this says it in words ("caveat highlights in Amygdala and emotional response, without
 anecdote"). A query it cannot say in words (OR, groups, dates) keeps its text, quoted.
+The export dialog and `postil export` both title a brief with it (exports.collect, exports.stream).
 """
 
 from __future__ import annotations
