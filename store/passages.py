@@ -4,7 +4,7 @@
 so a search also shows where a word occurs that nobody has marked yet. The sources are
 chosen by the full-text index (`sources_fts`, porter-stemmed like the highlights' index);
 within each, a case-insensitive scan for the terms' stems finds the candidate paragraphs
-and `search.emphasis_spans` confirms and places each match. A passage needs every term
+and `search_terms.emphasis_spans` confirms and places each match. A passage needs every term
 (any one of them for an OR query), and a paragraph a highlight already covers whole is
 left out: the highlight is listed instead.
 
@@ -19,7 +19,8 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-from postil.store.search import PREFIX_MIN, emphasis_spans, text_query
+from postil.store.search import text_query
+from postil.store.search_terms import PREFIX_MIN, emphasis_spans
 from postil.store.sources import get_block_spans, source_text
 
 LIMIT = 100

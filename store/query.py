@@ -1,6 +1,8 @@
-"""The search query language: tokenizer and parser turning a query string into an AST.
+"""The search query language: the parser turning a query string into an AST.
 
-No SQL here: `store.search` compiles the AST. The language, as a user types it:
+No SQL here: `store.search_compile` compiles the AST. This module is the one to import: it
+holds the parser and re-exports the AST (`store.query_ast`) and the token helpers
+(`store.query_tokens`). The language, as a user types it:
 
     durability relapse          free words, all must match quote or note (stemmed, prefix)
     "exact phrase"              the words in this order
@@ -14,9 +16,7 @@ No SQL here: `store.search` compiles the AST. The language, as a user types it:
     memo:WORDS                  the highlight's source has a memo with these words
     a OR b, (a OR b) c, AND     OR binds looser than the implicit AND; `AND`/`NOT` also work
 
-Field values are bare runs (no spaces, commas, quotes or parentheses) or "quoted", with a
-doubled "" standing for a literal quote; `quote_value` writes them so a program can build
-queries from arbitrary tag names or titles.
+Field values are bare runs or "quoted" (see `store.query_tokens`).
 
 Every malformed query raises `QueryError`, which carries the 0-based `position` in the text
 and whose message names the column (1-based) so a user can find it.
@@ -25,103 +25,25 @@ and whose message names the column (1-based) so a user can find it.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from postil.store.errors import StoreError
-
-FIELDS = (
-    "tag", "source", "author", "has", "rel", "before", "after", "status", "quote", "note", "id", "memo",
+from postil.store.query_ast import (
+    FIELDS,
+    HAS_VALUES,
+    MAX_DEPTH,
+    STATUS_VALUES,
+    And,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    QueryError,
+    Term,
+    Words,
+    walk,
 )
-"""Known field names, in the order an error message lists them."""
-
-MAX_DEPTH = 50
-"""How deeply groups and negations may nest: the parser and the SQL compiler recurse per
-level, and 450 "(" typed into the search bar used to end the app with a RecursionError."""
-
-HAS_VALUES = ("note", "link", "tag", "memo")
-"""`memo`: the highlight's source has a memo (issue 20)."""
-STATUS_VALUES = ("anchored", "moved", "fuzzy", "orphaned")
-
-
-class QueryError(StoreError):
-    """A query that cannot be parsed or run; says where.
-
-    Attributes:
-        message: what is wrong, without the location.
-        position: 0-based offset into the query text (column = position + 1).
-        detail: extra help shown after the location (e.g. the known names).
-    """
-
-    def __init__(self, message: str, position: int = 0, detail: str = "") -> None:
-        self.message = message
-        self.position = position
-        self.detail = detail
-        text = f"{message} at column {position + 1}"
-        if detail:
-            text += f"; {detail}"
-        super().__init__(text)
-
-
-# --- AST --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Node:
-    """Base of all AST nodes."""
-
-
-@dataclass(frozen=True)
-class Term(Node):
-    """`field:value[,value...]`, possibly negated. Dates are normalised to stored form."""
-
-    field: str
-    values: tuple[str, ...]
-    negated: bool = False
-    position: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Words(Node):
-    """One free word, matched (stemmed, and as a prefix when 3+ characters) in FTS.
-
-    `column` is None for quote and note, or "quote"/"note" when written as `quote:word`.
-    """
-
-    text: str
-    column: str | None = None
-    position: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Phrase(Node):
-    """A quoted phrase: its words consecutive and in order (FTS5 phrase)."""
-
-    text: str
-    column: str | None = None
-    position: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class And(Node):
-    """All children match. `And(())` matches every highlight (the empty query)."""
-
-    children: tuple[Node, ...] = ()
-
-
-@dataclass(frozen=True)
-class Or(Node):
-    """Any child matches."""
-
-    children: tuple[Node, ...] = ()
-
-
-@dataclass(frozen=True)
-class Not(Node):
-    """The child does not match (`-word`, `-"phrase"`, `-(group)`, `NOT x`)."""
-
-    child: Node
+from postil.store.query_tokens import Token, has_token_chars, is_token_char, quote_value, tokenize
 
 
 @dataclass(frozen=True)
@@ -135,30 +57,7 @@ class _Dropped(Node):
     position: int = 0
 
 
-# --- helpers shared with search ---------------------------------------------------------
-
-
-def is_token_char(ch: str) -> bool:
-    """Whether FTS5's unicode61 tokenizer keeps `ch` in a token (categories L*, N*, Co)."""
-    category = unicodedata.category(ch)
-    return category[0] in "LN" or category == "Co"
-
-
-def has_token_chars(text: str) -> bool:
-    """Whether FTS5's unicode61 tokenizer would find any token in `text`.
-
-    Everything outside letters, numbers and private-use characters separates tokens, so a
-    word made only of such characters (`*`, `--`, `^`, an emoji) can match nothing; the parser
-    drops it rather than letting it empty every result.
-    """
-    return any(is_token_char(ch) for ch in text)
-
-
-def quote_value(value: str) -> str:
-    """Write `value` so that the parser reads it back as exactly one field value."""
-    if value and re.fullmatch(r'[^\s,()"]+', value) and not value.startswith("-"):
-        return value
-    return '"' + value.replace('"', '""') + '"'
+# --- dates ------------------------------------------------------------------------------
 
 
 def normalise_date(text: str, field_name: str, position: int) -> str:
@@ -190,139 +89,17 @@ def next_day(date: str) -> str:
     return (datetime.strptime(date, "%Y-%m-%d") + timedelta(days=1)).strftime("%Y-%m-%d")
 
 
-# --- tokenizer --------------------------------------------------------------------------
-
-
-@dataclass
-class _Token:
-    kind: str  # "(", ")", "OR", "AND", "NOT", "word", "phrase", "term"
-    position: int
-    text: str = ""
-    negated: bool = False
-    field: str = ""
-    values: tuple[str, ...] = ()
-
-
-_STOP = set(' \t\r\n\f\v(),"')
-_FIELD = re.compile(r"([A-Za-z]+):")
-
-
-def _read_quoted(text: str, start: int) -> tuple[str, int]:
-    """Read a "..." string starting at `start` (the quote); "" inside is a literal quote."""
-    out = []
-    i = start + 1
-    while i < len(text):
-        ch = text[i]
-        if ch == '"':
-            if i + 1 < len(text) and text[i + 1] == '"':
-                out.append('"')
-                i += 2
-                continue
-            return "".join(out), i + 1
-        out.append(ch)
-        i += 1
-    raise QueryError("unclosed quote", start, 'close it with " (write "" for a literal quote)')
-
-
-def _read_bare(text: str, i: int) -> int:
-    while i < len(text) and text[i] not in _STOP and not text[i].isspace():
-        i += 1
-    return i
-
-
-def _tokenize(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace() or ch == ",":
-            i += 1  # a stray comma between words is just a separator
-            continue
-        if ch in "()":
-            tokens.append(_Token(ch, i))
-            i += 1
-            continue
-        start = i
-        negated = False
-        # `-` negates what follows it directly; `- x` or `--` are words (dropped later).
-        if ch == "-" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] not in "-,)":
-            negated = True
-            i += 1
-            if text[i] == "(":
-                tokens.append(_Token("NOT", start))
-                continue
-        if text[i] == '"':
-            value, i = _read_quoted(text, i)
-            tokens.append(_Token("phrase", start, value, negated))
-            continue
-        match = _FIELD.match(text, i)
-        if match:
-            name = match.group(1).lower()
-            if name not in FIELDS:
-                raise QueryError(
-                    f"unknown field '{match.group(1)}:'", i, "known: " + ", ".join(FIELDS)
-                )
-            i = match.end()
-            values: list[str] = []
-            while True:
-                if i < n and text[i] == '"':
-                    value, i = _read_quoted(text, i)
-                else:
-                    end = _read_bare(text, i)
-                    value = text[i:end]
-                    i = end
-                if value:
-                    values.append(value)
-                if i < n and text[i] == ",":
-                    i += 1
-                    continue
-                break
-            if not values:
-                raise QueryError(f"{name}: needs a value", start, _example(name))
-            tokens.append(_Token("term", start, negated=negated, field=name, values=tuple(values)))
-            continue
-        end = _read_bare(text, i)
-        if end == i:  # e.g. `-"` handled above; anything else is a stray character
-            end = i + 1
-        word = text[i:end]
-        i = end
-        if not negated and word in ("OR", "AND", "NOT"):
-            tokens.append(_Token(word, start))
-        else:
-            tokens.append(_Token("word", start, word, negated))
-    return tokens
-
-
-def _example(name: str) -> str:
-    examples = {
-        "tag": "e.g. tag:caveat or tag:caveat,outcome",
-        "source": "e.g. source:3 or source:amygdala",
-        "author": "e.g. author:ana",
-        "has": "e.g. has:note, has:link, has:tag or has:memo",
-        "rel": "e.g. rel:contradicts",
-        "before": "e.g. before:2026-12-01",
-        "after": "e.g. after:2026-11-01",
-        "status": "e.g. status:fuzzy,orphaned",
-        "quote": "e.g. quote:relapse",
-        "note": "e.g. note:\"follow up\"",
-        "id": "e.g. id:3f2a",
-        "memo": "e.g. memo:rct or memo:\"open label\"",
-    }
-    return examples.get(name, "")
-
-
 # --- parser -----------------------------------------------------------------------------
 
 
 class _Parser:
-    def __init__(self, text: str, tokens: list[_Token]) -> None:
+    def __init__(self, text: str, tokens: list[Token]) -> None:
         self.text = text
         self.tokens = tokens
         self.i = 0
         self.depth = 0
 
-    def peek(self) -> _Token | None:
+    def peek(self) -> Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
 
     def parse(self) -> Node:
@@ -392,7 +169,7 @@ class _Parser:
         finally:
             self.depth -= 1
 
-    def _group_or_negation(self, token: _Token) -> Node:
+    def _group_or_negation(self, token: Token) -> Node:
         if token.kind == "NOT":
             self.i += 1
             if self._at_end_of_group():
@@ -417,7 +194,7 @@ class _Parser:
             return inner
 
 
-def _leaf(token: _Token) -> Node:
+def _leaf(token: Token) -> Node:
     if token.kind == "term":
         return _term(token)
     text = token.text.replace("\x00", " ")
@@ -431,7 +208,7 @@ def _leaf(token: _Token) -> Node:
     return Not(node) if token.negated else node
 
 
-def _term(token: _Token) -> Node:
+def _term(token: Token) -> Node:
     name, values, pos = token.field, token.values, token.position
     if name in ("quote", "note"):
         parts: list[Node] = []
@@ -481,7 +258,7 @@ def parse(text: str) -> Node:
     """
     if not isinstance(text, str):
         raise QueryError("a query must be text", 0)
-    node = _Parser(text, _tokenize(text)).parse()
+    node = _Parser(text, tokenize(text)).parse()
     if isinstance(node, _Dropped):
         raise QueryError(
             "nothing to search for", node.position,
@@ -490,11 +267,8 @@ def parse(text: str) -> Node:
     return node
 
 
-def walk(node: Node):
-    """Every node of the tree, depth first (parents before children)."""
-    yield node
-    if isinstance(node, (And, Or)):
-        for child in node.children:
-            yield from walk(child)
-    elif isinstance(node, Not):
-        yield from walk(node.child)
+__all__ = [
+    "parse", "walk", "QueryError", "Node", "Term", "Words", "Phrase", "And", "Or", "Not",
+    "FIELDS", "HAS_VALUES", "MAX_DEPTH", "STATUS_VALUES", "is_token_char", "has_token_chars",
+    "quote_value", "normalise_date", "next_day",
+]

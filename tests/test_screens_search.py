@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 
 import postil.tui.screens.search as search_screen
 from postil.store import search as store_search
+from postil.store import search_saved
 from postil.tui.screens.search import SavedQueriesProvider, SearchScreen
 
 
@@ -38,7 +39,7 @@ async def test_typing_a_tag_shows_its_rows_and_enter_opens(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
     assert app.result == fx.ids["a2"]
-    assert store_search.history(fx.db) == ["tag:caveat"]
+    assert search_saved.history(fx.db) == ["tag:caveat"]
 
 
 async def test_malformed_query_shows_the_message(tmp_path):
@@ -96,8 +97,8 @@ async def test_free_words_are_emphasised_and_notes_shown(tmp_path):
 
 async def test_up_and_down_walk_recent_queries(tmp_path):
     fx = build(tmp_path / "search.db")
-    store_search.record_history(fx.db, "tag:mechanism")
-    store_search.record_history(fx.db, "has:note")
+    search_saved.record_history(fx.db, "tag:mechanism")
+    search_saved.record_history(fx.db, "has:note")
     app = Host(SearchScreen(fx.db, "draft"))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
@@ -124,7 +125,7 @@ async def test_save_a_query_and_run_it_from_the_palette(tmp_path):
         await settle(app, pilot)
         await pilot.press("ctrl+s", *"therapy caveats", "enter")
         await pilot.pause()
-        assert store_search.saved_queries(fx.db) == [("therapy caveats", "tag:caveat -source:amygdala")]
+        assert search_saved.saved_queries(fx.db) == [("therapy caveats", "tag:caveat -source:amygdala")]
         await pilot.press(*["backspace"] * 40, *"has:link")
         await settle(app, pilot)
         await pilot.press("ctrl+p")

@@ -11,18 +11,9 @@ from search_fixture import build
 
 from postil.store.errors import NotFound, StoreError
 from postil.store.query import QueryError, parse
-from postil.store.search import (
-    count,
-    delete_saved_query,
-    emphasis_spans,
-    history,
-    match_terms,
-    record_history,
-    save_query,
-    saved_queries,
-    search,
-    search_hits,
-)
+from postil.store.search import count, search, search_hits
+from postil.store.search_saved import delete_saved_query, history, record_history, save_query, saved_queries
+from postil.store.search_terms import emphasis_spans, match_terms
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,7 @@ from textual.worker import get_current_worker
 from postil.sources.sanitise import for_display_line
 from postil.store import pages as store_pages
 from postil.store import search as store_search
+from postil.store import search_saved
 from postil.store import tags as store_tags
 from postil.store.db import database_path, open_db
 from postil.store.errors import StoreError
@@ -129,7 +130,7 @@ class SearchScreen(Screen["str | Passage | None"]):
 
     def on_mount(self) -> None:
         self._colors = {t.name: t.color for t in store_tags.list_tags(self.db, counts=False)}
-        self._history = store_search.history(self.db)
+        self._history = search_saved.history(self.db)
         query_input = self.query_one("#query", Input)
         query_input.focus()
         query_input.cursor_position = len(self.query_text)
@@ -404,7 +405,7 @@ class SearchScreen(Screen["str | Passage | None"]):
 
     def _record_history(self) -> None:
         try:
-            store_search.record_history(self.db, self.query_text)
+            search_saved.record_history(self.db, self.query_text)
         except StoreError:
             pass  # history is a convenience; opening the result matters more
 
@@ -434,7 +435,7 @@ class SearchScreen(Screen["str | Passage | None"]):
             if not name or not name.strip():
                 return
             try:
-                store_search.save_query(self.db, name, query)
+                search_saved.save_query(self.db, name, query)
             except StoreError as error:
                 self.notify(for_display_line(str(error)), severity="error", markup=False)
                 return
@@ -469,7 +470,7 @@ class SavedQueriesProvider(Provider):
         if db is None:
             return []
         try:
-            return store_search.saved_queries(db)
+            return search_saved.saved_queries(db)
         except StoreError:
             return []
 
