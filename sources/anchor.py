@@ -26,7 +26,17 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from postil.sources.anchor_regions import REFINE_SLACK, nearest, occurrences, refine, region_candidates, window
+from postil.sources.anchor_index import TextIndex
+from postil.sources.anchor_regions import (
+    REFINE_SLACK,
+    nearest,
+    occurrences,
+    piece_span,
+    pieces,
+    refine,
+    region_candidates,
+    window,
+)
 
 CONTEXT_CHARS = 32
 """How many characters of context are kept before and after a quote."""
@@ -109,7 +119,13 @@ def nth_occurrence(text: str, quote: str, n: int) -> int | None:
 
 
 def reanchor(
-    new_text: str, quote: str, prefix: str, suffix: str, old_start: int, old_end: int
+    new_text: str,
+    quote: str,
+    prefix: str,
+    suffix: str,
+    old_start: int,
+    old_end: int,
+    index: TextIndex | None = None,
 ) -> AnchorResult:
     """Find a highlight's quote in a changed text (see the module docstring for the order).
 
@@ -117,6 +133,9 @@ def reanchor(
         new_text: the source's new reading text.
         quote, prefix, suffix: the stored text-quote selector.
         old_start, old_end: the stored offsets (into the old text; used as a position hint).
+        index: a `TextIndex(new_text)` shared by every quote re-anchored in this text; the
+            whitespace and whole-text fuzzy searches then look only where the quote's words
+            are. None scans the whole text each time (the reference the tests compare with).
 
     Returns:
         An AnchorResult whose span, when there is one, lies inside `new_text`.
@@ -129,15 +148,15 @@ def reanchor(
         return AnchorResult(status, hint, hint, 1.0)
     ctx = _Scorer(new_text, quote, prefix, suffix, hint)
 
-    found = _exact(new_text, quote, ctx, old_start, old_end)
+    found = _exact(new_text, quote, ctx, old_start, old_end, index)
     if found is not None:
         return found
     if WHITESPACE.search(quote):
-        found = _whitespace_variant(new_text, quote, ctx)
+        found = _whitespace_variant(new_text, quote, ctx, index)
         if found is not None:
             return found
     if len(quote) >= FUZZY_MIN_CHARS:
-        found = _fuzzy(new_text, quote, ctx)
+        found = _fuzzy(new_text, quote, ctx, index)
         if found is not None:
             return found
     return AnchorResult("orphaned", None, None, 0.0)
@@ -185,7 +204,9 @@ class _Scorer:
         return 1.0 if after == self.suffix else fuzz.ratio(self.suffix, after) / 100
 
 
-def _exact(text: str, quote: str, ctx: _Scorer, old_start: int, old_end: int) -> AnchorResult | None:
+def _exact(
+    text: str, quote: str, ctx: _Scorer, old_start: int, old_end: int, index: TextIndex | None
+) -> AnchorResult | None:
     """Steps 1 and 2: the quote in place, or the best of its exact occurrences elsewhere."""
     m = len(quote)
     in_place = quote_matches(text, old_start, old_end, quote)
@@ -198,7 +219,7 @@ def _exact(text: str, quote: str, ctx: _Scorer, old_start: int, old_end: int) ->
     if near:
         best = min(near, key=lambda h: abs(h - ctx.hint))
         return _placed(best, best + m, old_start, old_end, ctx.total(best, best + m))
-    hits = find_occurrences(text, quote)
+    hits = _everywhere(text, quote, index)
     if not hits:
         return None
     if len(hits) > _MAX_SCORED_HITS:
@@ -218,7 +239,7 @@ def _placed(start: int, end: int, old_start: int, old_end: int, score: float) ->
     return AnchorResult("moved", start, end, score)
 
 
-def _whitespace_variant(text: str, quote: str, ctx: _Scorer) -> AnchorResult | None:
+def _whitespace_variant(text: str, quote: str, ctx: _Scorer, index: TextIndex | None) -> AnchorResult | None:
     """The quote with only whitespace changed (line endings, re-wrapping, doubled spaces).
 
     Such a match counts as "moved": the words are the reviewer's words, so asking them to
@@ -230,34 +251,56 @@ def _whitespace_variant(text: str, quote: str, ctx: _Scorer) -> AnchorResult | N
     else:
         pattern = r"\s+".join(words)
         pattern = (r"\s+" if quote[0].isspace() else "") + pattern + (r"\s+" if quote[-1].isspace() else "")
-    spans = []
-    for found in re.finditer(pattern, text):
-        spans.append(found.span())
-        if len(spans) >= _MAX_SCORED_HITS:
-            break
+    spans = None if index is None else index.whitespace_spans(pattern, quote.split(), _MAX_SCORED_HITS)
+    if spans is None:
+        if index is not None:
+            index.searched += len(text)
+        spans = []
+        for found in re.finditer(pattern, text):
+            spans.append(found.span())
+            if len(spans) >= _MAX_SCORED_HITS:
+                break
     if not spans:
         return None
     start, end = max(spans, key=lambda s: (ctx.total(*s), -abs(s[0] - ctx.hint)))
     return AnchorResult("moved", start, end, ctx.total(start, end))
 
 
-def _fuzzy(text: str, quote: str, ctx: _Scorer) -> AnchorResult | None:
+def _fuzzy(text: str, quote: str, ctx: _Scorer, index: TextIndex | None) -> AnchorResult | None:
     """Step 3: the best plausible approximate span, within half the quote's length in edits.
 
     Cheap places first: spans framed by the stored context, and a window around the old
-    position; the whole text only when neither gives a plausible match.
+    position (it finds one-word typos, which share no word with the text); the whole text
+    only when neither gives a plausible match, and with an index only where its words are.
     """
     limit = len(quote) // 2
-    best = _best_fuzzy(_context_candidates(text, quote, ctx), ctx, limit)
+    best = _best_fuzzy(_context_candidates(text, quote, ctx, index), ctx, limit)
     lo, hi = window(len(text), len(quote), ctx.hint)
     if best is None:
+        if index is not None:
+            index.searched += hi - lo
         best = _best_fuzzy(region_candidates(text, quote, lo, hi), ctx, limit)
     if best is None and (lo, hi) != (0, len(text)):
-        best = _best_fuzzy(region_candidates(text, quote, 0, len(text)), ctx, limit)
+        if index is None:
+            candidates = region_candidates(text, quote, 0, len(text))
+        else:
+            candidates = _indexed_candidates(index, quote)
+        best = _best_fuzzy(candidates, ctx, limit)
     if best is None:
         return None
     similarity, start, end = best
     return AnchorResult("fuzzy", start, end, ctx.total(start, end, similarity))
+
+
+def _indexed_candidates(index: TextIndex, quote: str) -> list[tuple[int, int] | None]:
+    """`region_candidates` over the whole text, each piece aligned only where its words are."""
+    parts = pieces(quote)
+    spans: list[tuple[int, int] | None] = []
+    for offset, needle in parts:
+        found = index.alignment(needle)
+        if found is not None:
+            spans.append(piece_span(index.text, quote, offset, len(parts), *found))
+    return spans
 
 
 def _best_fuzzy(
@@ -283,7 +326,19 @@ def _best_fuzzy(
     return best
 
 
-def _context_candidates(text: str, quote: str, ctx: _Scorer) -> list[tuple[int, int] | None]:
+def _everywhere(text: str, needle: str, index: TextIndex | None) -> list[int]:
+    """`find_occurrences`, from the index's word positions when it can tell."""
+    found = None if index is None else index.occurrences(needle)
+    if found is None:
+        if index is not None:
+            index.searched += len(text)
+        found = find_occurrences(text, needle)
+    return found
+
+
+def _context_candidates(
+    text: str, quote: str, ctx: _Scorer, index: TextIndex | None
+) -> list[tuple[int, int] | None]:
     """Spans framed by exact occurrences of the stored prefix or suffix.
 
     A 32-character context is usually unique, so this finds an edited quote anywhere in a
@@ -293,7 +348,7 @@ def _context_candidates(text: str, quote: str, ctx: _Scorer) -> list[tuple[int, 
     slack = min(m // 2, REFINE_SLACK)
     spans: list[tuple[int, int] | None] = []
     if len(ctx.prefix) >= 8:
-        for p in nearest(occurrences(text, ctx.prefix, 0, n), ctx.hint):
+        for p in nearest(_everywhere(text, ctx.prefix, index), ctx.hint):
             start = p + len(ctx.prefix)
             end = min(n, start + m)
             if len(ctx.suffix) >= 8:
@@ -302,6 +357,6 @@ def _context_candidates(text: str, quote: str, ctx: _Scorer) -> list[tuple[int, 
                     end = found
             spans.append(refine(text, quote, start, end))
     if len(ctx.suffix) >= 8:
-        for end in nearest(occurrences(text, ctx.suffix, 0, n), ctx.hint + m):
+        for end in nearest(_everywhere(text, ctx.suffix, index), ctx.hint + m):
             spans.append(refine(text, quote, max(0, end - m), end))
     return spans

@@ -26,23 +26,32 @@ def region_candidates(text: str, quote: str, lo: int, hi: int) -> list[tuple[int
     m = len(quote)
     if hi - lo <= m:
         return [refine(text, quote, lo, hi)]
-    piece = 2 * EDGE_CHARS
-    if m <= 2 * piece:
-        pieces = [(0, quote)]
-    else:
-        middle = (m - piece) // 2
-        pieces = [(0, quote[:piece]), (middle, quote[middle : middle + piece]), (m - piece, quote[-piece:])]
+    parts = pieces(quote)
     region = text[lo:hi]
     spans: list[tuple[int, int] | None] = []
-    for offset, needle in pieces:
+    for offset, needle in parts:
         # A span within half the quote in edits scores about 50 or more; skip clearly worse ones.
         found = fuzz.partial_ratio_alignment(needle, region, score_cutoff=40)
         if found is None or found.score == 0:
             continue
-        start = lo + found.dest_start - offset
-        end = start + m if len(pieces) > 1 else lo + found.dest_end
-        spans.append(refine(text, quote, start, end))
+        spans.append(piece_span(text, quote, offset, len(parts), lo + found.dest_start, lo + found.dest_end))
     return spans
+
+
+def pieces(quote: str) -> list[tuple[int, str]]:
+    """(offset in the quote, piece) to locate a quote by: itself, or for a long one three pieces."""
+    m, piece = len(quote), 2 * EDGE_CHARS
+    if m <= 2 * piece:
+        return [(0, quote)]
+    middle = (m - piece) // 2
+    return [(0, quote[:piece]), (middle, quote[middle : middle + piece]), (m - piece, quote[-piece:])]
+
+
+def piece_span(text: str, quote: str, offset: int, count: int, start: int, end: int) -> tuple[int, int]:
+    """The quote's settled span from where one of its `count` pieces aligned (start..end)."""
+    start -= offset
+    end = start + len(quote) if count > 1 else end
+    return refine(text, quote, start, end)
 
 
 def refine(text: str, quote: str, start: int, end: int) -> tuple[int, int]:
@@ -60,9 +69,11 @@ def refine(text: str, quote: str, start: int, end: int) -> tuple[int, int]:
         return refine_edges(text, quote, start, end, slack)
 
     def key(s: int, e: int) -> tuple[int, int]:
-        return Levenshtein.distance(quote, text[s:e]), abs((e - s) - m)
+        # A distance above the best so far loses whatever it is: the cutoff only saves work
+        # (rapidfuzz then returns best + 1), the order of the keys is unchanged.
+        return Levenshtein.distance(quote, text[s:e], score_cutoff=best[0]), abs((e - s) - m)
 
-    best = key(start, end)
+    best = (Levenshtein.distance(quote, text[start:end]), abs((end - start) - m))
     for _ in range(2):
         moved = False
         for s in range(max(0, start - slack), min(end, start + slack) + 1):

@@ -18,6 +18,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from postil.sources.anchor import capture_context, reanchor
+from postil.sources.anchor_index import TextIndex
 from postil.store.clock import now
 from postil.store.db import write
 from postil.store.errors import NotFound, StoreError
@@ -69,8 +70,11 @@ def reanchor_source(db: sqlite3.Connection, source_id: int, new_text: str) -> Re
     report = ReanchorReport()
     stamp = now()
     n = len(new_text)
+    # One index of the new text for all its highlights (built on first need): each orphan
+    # then searches where its words are, not the whole text (1,000 in a 1 MB text: a minute).
+    index = TextIndex(new_text)
     for hid, start, end, quote, prefix, suffix, status in rows:
-        result = reanchor(new_text, quote, prefix, suffix, start, end)
+        result = reanchor(new_text, quote, prefix, suffix, start, end, index=index)
         if result.status in ("anchored", "moved"):
             new_start, new_end = result.start, result.end
             new_quote = new_text[new_start:new_end]

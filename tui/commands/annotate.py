@@ -6,6 +6,7 @@ import unicodedata
 
 import click
 
+from postil.exports.json_text import record
 from postil.sources.anchor import find_occurrences, nth_occurrence
 from postil.store.highlights import (
     create_highlight,
@@ -105,7 +106,8 @@ def highlights(settings, source: str | None, as_json: bool) -> None:
 
 def _shown(batch, titles: dict[int, str], bar, read: int) -> list[dict]:
     bar.update(read)
-    return [{**plain(h), "source_title": titles.get(h.source_id, "")} for h in batch]
+    # record(): the fields as they are; the JSON writer takes nested values as plain() would.
+    return [{**record(h), "source_title": titles.get(h.source_id, "")} for h in batch]
 
 
 @click.command(short_help="Highlights lost (or fuzzy) after a change.")

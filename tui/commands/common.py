@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import json
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -19,6 +18,7 @@ from typing import Any
 
 import click
 
+from postil.exports.json_text import indented
 from postil.sources.sanitise import for_display_line
 from postil.store.highlights import resolve_highlight_id
 from postil.store.sources import find_source
@@ -86,10 +86,14 @@ def plain(value: Any) -> Any:
 
 def dumps(value: Any) -> str:
     """JSON text for `value`: readable Unicode, but nothing a terminal would interpret."""
-    text = json.dumps(plain(value), ensure_ascii=False, indent=2)
+    text = indented(value)  # json.dumps(plain(value), ensure_ascii=False, indent=2), faster
     # Outside strings JSON is pure ASCII, so these can only sit inside strings: escaping them
     # there keeps the document valid and the decoded text exact.
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _JSON_UNSAFE.sub(_escaped, text)
+
+
+def _escaped(found: re.Match[str]) -> str:
+    return f"\\u{ord(found.group()):04x}"
 
 
 def echo_json(value: Any) -> None:
@@ -103,9 +107,8 @@ def echo_json_list(batches: Iterable[Iterable[Any]]) -> None:
     first = True
     for batch in batches:
         for value in batch:
-            # json.dumps(list, indent=2) is each element's own indent=2 text, indented by two
-            # more spaces (JSON strings hold no raw newlines, so splitting lines is safe).
-            text = "  " + dumps(value).replace("\n", "\n  ")
+            # json.dumps(list, indent=2) is each element's own indent=2 text a level deeper.
+            text = "  " + _JSON_UNSAFE.sub(_escaped, indented(value, 1))
             write(("[\n" if first else ",\n") + text)
             first = False
     write("[]\n" if first else "\n]\n")
