@@ -152,3 +152,73 @@ def _with_status(db: sqlite3.Connection, status: str, source_id: int | None) -> 
         )
     ]
     return get_highlights(db, ids)
+
+
+@dataclass(frozen=True)
+class AnchorState:
+    """Where a highlight is anchored and what it quotes: enough to put it back (undo)."""
+
+    highlight_id: str
+    source_id: int
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    anchor_status: str
+
+
+def anchor_state(db: sqlite3.Connection, highlight_id: str) -> AnchorState:
+    """The highlight's anchor as stored now.
+
+    Raises:
+        NotFound: no such highlight.
+    """
+    row = db.execute(
+        'SELECT id, source_id, start, "end", quote, prefix, suffix, anchor_status FROM highlights WHERE id = ?',
+        [highlight_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no highlight with id {highlight_id}")
+    return AnchorState(*row)
+
+
+def reattach(db: sqlite3.Connection, highlight_id: str, start: int, end: int) -> AnchorState:
+    """Move a highlight (an orphan, a fuzzy match, any) to text[start:end] of its source, which
+    becomes its quote; tags, note and links stay. Returns the anchor it had (for undo).
+
+    Raises:
+        NotFound: no such highlight.
+        StoreError: the range is empty or runs outside the source's text.
+    """
+    with write(db):
+        before = anchor_state(db, highlight_id)
+        text = db.execute("SELECT text FROM sources WHERE id = ?", [before.source_id]).fetchone()[0]
+        if end <= start:
+            raise StoreError(f"highlight {highlight_id[:8]}: the new place is empty (select some text)")
+        if start < 0 or end > len(text):
+            raise StoreError(f"highlight {highlight_id[:8]}: {start}..{end} is outside the source's text")
+        prefix, suffix = capture_context(text, start, end)
+        db.execute(
+            """UPDATE highlights SET start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?,
+               anchor_status = 'anchored', updated_at = ?, version = version + 1 WHERE id = ?""",
+            [start, end, text[start:end], prefix, suffix, now(), highlight_id],
+        )
+    return before
+
+
+def restore_anchor(db: sqlite3.Connection, state: AnchorState) -> None:
+    """Put a highlight's anchor back as `state` recorded it (undoing reattach or accept_fuzzy).
+
+    Raises:
+        NotFound: the highlight is gone.
+    """
+    with write(db):
+        cursor = db.execute(
+            """UPDATE highlights SET start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?,
+               anchor_status = ?, updated_at = ?, version = version + 1 WHERE id = ?""",
+            [state.start, state.end, state.quote, state.prefix, state.suffix, state.anchor_status, now(),
+             state.highlight_id],
+        )
+        if cursor.rowcount == 0:
+            raise NotFound(f"no highlight with id {state.highlight_id}")

@@ -8,7 +8,17 @@ from postil.store.clock import now
 from postil.store.db import open_db, write
 from postil.store.errors import NotFound, StoreError
 from postil.store.highlights import create_highlight, get_highlight
-from postil.store.reanchor import ReanchorReport, accept_fuzzy, fuzzy_highlights, orphans, reanchor_source
+from postil.store.reanchor import (
+    AnchorState,
+    ReanchorReport,
+    accept_fuzzy,
+    anchor_state,
+    fuzzy_highlights,
+    orphans,
+    reanchor_source,
+    reattach,
+    restore_anchor,
+)
 
 TEXT = (
     "Depression affects millions of people worldwide, and standard treatments often fail.\n\n"
@@ -221,3 +231,35 @@ def test_orphan_offsets_are_clamped_into_a_shorter_text(db, marked):
     for row in rows(db):
         assert 0 <= row[1] <= row[2] <= 1
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_an_orphan_is_reattached_to_new_offsets_and_can_be_put_back(db, marked):
+    sid, ids = marked
+    refresh(db, sid, NEW_TEXT)
+    before = get_highlight(db, ids["gone"])
+    assert before.anchor_status == "orphaned"
+    place = NEW_TEXT.index("Critics were silent")
+    old = reattach(db, ids["gone"], place, place + len("Critics were silent"))
+    moved = get_highlight(db, ids["gone"])
+    assert (moved.start, moved.quote, moved.anchor_status) == (place, "Critics were silent", "anchored")
+    assert moved.prefix == NEW_TEXT[place - 32 : place] and moved.version == before.version + 1
+    assert moved.tags == ["caveat", "anecdote"] and moved.note == "small n"
+    assert old == AnchorState(ids["gone"], sid, before.start, before.end, before.quote, before.prefix,
+                              before.suffix, "orphaned")
+    assert orphans(db) == []
+    restore_anchor(db, old)
+    back = get_highlight(db, ids["gone"])
+    assert (back.start, back.end, back.quote, back.prefix, back.suffix, back.anchor_status) == (
+        before.start, before.end, before.quote, before.prefix, before.suffix, "orphaned")
+    assert anchor_state(db, ids["gone"]) == old
+
+
+def test_reattaching_refuses_an_empty_or_outside_range(db, marked):
+    sid, ids = marked
+    with pytest.raises(StoreError, match="empty"):
+        reattach(db, ids["gone"], 5, 5)
+    with pytest.raises(StoreError, match="outside"):
+        reattach(db, ids["gone"], 5, len(TEXT) + 1)
+    with pytest.raises(NotFound):
+        reattach(db, "no-such-id", 0, 3)
+    assert get_highlight(db, ids["gone"]).quote == GONE

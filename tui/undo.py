@@ -29,6 +29,7 @@ from postil.tui.undo_changes import (
     EditNote,
     EditTag,
     MergeTags,
+    MoveAnchor,
     RenameTag,
     ToggleTag,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "DeleteTag",
     "EditTag",
     "CreateTag",
+    "MoveAnchor",
     "HIGHLIGHT_CHANGES",
     "UndoStack",
     "touched_highlights",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from postil.store import highlights as store_highlights
 from postil.store import links as store_links
+from postil.store import reanchor as store_reanchor
 from postil.store import tags as store_tags
 from postil.store.errors import Conflict
 from postil.store.models import HighlightSnapshot, Link
@@ -284,4 +285,31 @@ class CreateTag(Change):
         self._snapshot = store_tags.delete_tag(db, self.name)
 
 
-HIGHLIGHT_CHANGES = (CreateHighlight, DeleteHighlight, ToggleTag, EditNote)
+@dataclass
+class MoveAnchor(Change):
+    """Accept a fuzzy anchor where it is (no offsets), or re-attach a highlight to
+    text[start:end]; undo puts back the offsets, quote and status it had."""
+
+    highlight_id_: str
+    start: int | None = None
+    end: int | None = None
+    _before: store_reanchor.AnchorState | None = None
+
+    def __post_init__(self) -> None:
+        self.label = "accept anchor" if self.start is None else "re-attach highlight"
+        self.highlight_id = self.highlight_id_
+
+    def apply(self, db):
+        before = store_reanchor.anchor_state(db, self.highlight_id_)
+        if self.start is None or self.end is None:
+            store_reanchor.accept_fuzzy(db, self.highlight_id_)
+        else:
+            store_reanchor.reattach(db, self.highlight_id_, self.start, self.end)
+        self._before = before
+        self.source_id = before.source_id
+
+    def revert(self, db):
+        store_reanchor.restore_anchor(db, self._before)
+
+
+HIGHLIGHT_CHANGES = (CreateHighlight, DeleteHighlight, ToggleTag, EditNote, MoveAnchor)

@@ -33,6 +33,7 @@ from postil.store.errors import StoreError
 from postil.store.models import Highlight, Source, Tag
 from postil.tui import keymap
 from postil.tui.screens.main_actions import AnnotateActions
+from postil.tui.screens.main_anchor import AnchorActions
 from postil.tui.screens.main_find import FindActions
 from postil.tui.screens.main_records import RecordActions
 from postil.tui.screens.main_review import ReviewActions, ReviewerFilter
@@ -49,7 +50,7 @@ POSITION_SAVE_SECONDS = 2.0
 """Cursor moves are written at most this often (and always on switch and quit)."""
 
 
-class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, ReviewActions, LabelsKeys, Screen):
+class MainScreen(AnnotateActions, AnchorActions, FindActions, ScreenActions, RecordActions, ReviewActions, LabelsKeys, Screen):
     """Library (left, ctrl+b), reader (middle), annotation pane (right), header and footer."""
 
     BINDINGS = keymap.main_bindings()
@@ -185,6 +186,7 @@ class MainScreen(AnnotateActions, FindActions, ScreenActions, RecordActions, Rev
         self.source = source
         self.pages = pages
         self.pane.set_pages(pages)
+        self.pane.set_text(source.text)
         self.current_id = None
         self._pinned = False
         cursor = offset if offset is not None else (0 if at_top else source.read_offset)

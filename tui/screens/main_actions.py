@@ -15,7 +15,6 @@ from postil.store import highlights as store_highlights
 from postil.store import links as store_links
 from postil.store.errors import Conflict, StoreError
 from postil.store.models import Highlight, LinkView, Source, Tag
-from postil.store.reanchor import accept_fuzzy
 from postil.tui.screens.link_chooser import LinkChooserScreen
 from postil.tui.screens.link_picker import LinkPickerScreen
 from postil.tui.screens.note_editor import NoteEditorScreen
@@ -30,7 +29,7 @@ NEED_SELECTION = "select text first (v, s, p or a mouse drag), or put the cursor
 
 
 class AnnotateActions:
-    """MainScreen's actions behind 1-9 t c x u ctrl+r a l enter (a base class of MainScreen
+    """MainScreen's actions behind 1-9 t c x u ctrl+r l enter (a base class of MainScreen
     only). What it uses of the screen, besides Screen's own methods, is declared here."""
 
     db: sqlite3.Connection
@@ -224,22 +223,6 @@ class AnnotateActions:
             self.reader.clear_selection()
             self.reader.move_to(highlight.start, center=True)
             self.make_current(highlight.id)
-
-    # -- fuzzy anchors --------------------------------------------------------------------
-
-    def action_accept_fuzzy(self) -> None:
-        highlight = self.current_highlight()
-        if highlight is None or highlight.anchor_status != "fuzzy":
-            self.tell("no fuzzy highlight under the cursor (O lists them)")
-            return
-
-        try:
-            accept_fuzzy(self.db, highlight.id)
-        except StoreError as error:
-            self.report(error)
-            return
-        self.refresh_annotations(changed=[highlight.id])
-        self.tell("anchor accepted")
 
     # -- links ----------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ class ScreenActions:
     undo_stack: UndoStack
     tell: Callable[[str], None]
     jump_to: Callable[..., None]
+    after_orphans: Callable[..., None]
     refresh_annotations: Callable[..., None]
     reviewer_filter: ReviewerFilter
     open_source: Callable[..., bool]
@@ -99,7 +100,7 @@ class ScreenActions:
 
     def action_orphans(self) -> None:
         self.reviewer_filter.reload(self.db)
-        self.app.push_screen(OrphansScreen(self.db, self.reviewer_filter.view), self.after_other_screen)
+        self.app.push_screen(OrphansScreen(self.db, self.reviewer_filter.view, self.undo_stack), self.after_orphans)
 
     def show_passage(self, passage: Passage) -> None:
         """Open a passage of a source's text at its first match (cursor there, ready to mark)."""

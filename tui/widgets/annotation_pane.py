@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from postil.sources.sanitise import for_display_line
 from postil.store.models import Highlight, LinkView
 from postil.store.pages import PageLookup
+from postil.tui.widgets.anchor_diff import anchor_parts
 from postil.tui.widgets.highlight_list import HighlightList, RowIndex
 
 NEUTRAL = "#808080"
@@ -100,6 +101,8 @@ class AnnotationPane(Vertical):
         self.tag_colors: dict[str, str] = {}
         self.pages = PageLookup()
         """The open source's page map (set_pages); empty unless it is a PDF."""
+        self.source_text = ""
+        """The open source's text (set_text): a fuzzy anchor is shown against what it says now."""
         self.show_authors = False
         """Name who made each highlight in the list (the screen sets it when several did)."""
         self.selected_id: str | None = None
@@ -181,6 +184,10 @@ class AnnotationPane(Vertical):
         """The open source's page map, for "p. 4" beside each highlight (empty: no pages)."""
         self.pages = pages
 
+    def set_text(self, text: str) -> None:
+        """The open source's reading text."""
+        self.source_text = text
+
     def select(self, highlight_id: str | None, links: list[LinkView] | None = None) -> None:
         """Make `highlight_id` the selected row and show it in detail (None clears the detail)."""
         self.build()
@@ -206,7 +213,8 @@ class AnnotationPane(Vertical):
             return
         h = self.highlights[self._index[self.selected_id]]
         parts: list = chips(h.tags, self.tag_colors)
-        parts += ["\n\n", (for_display_line(" ".join(h.quote.split())), "italic")]
+        unsure = anchor_parts(h.anchor_status, h.quote, self.source_text[h.start:h.end])
+        parts += ["\n\n", *(unsure or [(for_display_line(" ".join(h.quote.split())), "italic")])]
         if h.note:
             parts += ["\n\n", ("Note", "bold"), "\n", for_display_line_keep_lines(h.note)]
         page = self.pages.label_at(h.start)
