@@ -11,8 +11,10 @@ full repaint on G) for keys. Printed: medians, and each figure's ratio to its fl
   `postil` (POSTIL_DB), `postil --db P`, `postil open SOURCE`, `postil --db P open PATH`.
 - Keys: `G`, `pagedown`, and `1` on a selected paragraph: key sent -> the pane changed.
 - Memory: peak RSS (VmHWM) of the app once the whole source is open.
-- Session: RSS after 0 and after 200 rounds of search -> jump to another source -> back.
-Needs tmux.
+- Session: RSS at rounds 0, 50, 100 and 200 of search -> jump to another source -> back. Each
+  step waits for the screen it leads to (the search screen before typing: letters typed sooner
+  are main-screen keys); a wait that times out makes the round a failed one, and they are counted.
+Needs tmux. `--phases session` runs only the session figure.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -61,6 +64,18 @@ class Session:
             time.sleep(0.003)
         return float("nan")
 
+    def wait_until(self, shows: Callable[[str], bool], timeout: float = 5) -> bool:
+        """Whether the pane came to satisfy `shows` within `timeout` seconds."""
+        waiting = time.perf_counter()
+        while time.perf_counter() - waiting < timeout:
+            if shows(self.screen()):
+                return True
+            time.sleep(0.01)
+        return False
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True, env=ENV).returncode == 0
+
     def key(self, key: str, timeout: float = 10) -> float:
         """Seconds from sending `key` until the pane shows something else, then settles."""
         before = self.screen()
@@ -77,7 +92,10 @@ class Session:
 
     def rss_mib(self, field: str = "VmHWM") -> float:
         pid = tmux("display", "-p", "-t", self.name, "#{pane_pid}").strip()
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        status = Path(f"/proc/{pid}/status")
+        if not pid or not status.exists():  # the program has ended
+            return float("nan")
+        for line in status.read_text().splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
         return float("nan")
@@ -94,6 +112,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=200, help="search/jump/back rounds for the session figure")
+    parser.add_argument("--phases", default="first,keys,session",
+                        help="comma-separated, of: first (first screens), keys, session")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is not installed")
@@ -131,6 +151,17 @@ def first_screen(command: list[str], needle: str, env: dict[str, str] | None = N
 
 
 def report(postil: str, db: str, source_id: int, text: Path, args) -> None:
+    phases = set(args.phases.split(","))
+    print(f"tmux 160x48, 10 MB source, 10,000 highlights, {args.runs} runs each (medians)")
+    if "first" in phases:
+        first_screens(postil, db, source_id, text, args)
+    if "keys" in phases:
+        keys(postil, db, source_id, args)
+    if "session" in phases:
+        session_memory(postil, db, source_id, args)
+
+
+def first_screens(postil: str, db: str, source_id: int, text: Path, args) -> None:
     bare_static = [sys.executable, str(FLOORS / "bare_static.py")]
     starts = {
         "postil (POSTIL_DB)": ([postil], {"POSTIL_DB": db}),
@@ -149,15 +180,12 @@ def report(postil: str, db: str, source_id: int, text: Path, args) -> None:
             shown, peak = first_screen(command, "Section 1", env)
             times[name].append(shown)
             rss[name].append(peak)
-    print(f"tmux 160x48, 10 MB source, 10,000 highlights, {args.runs} runs each (medians)")
     print(f"  first screen, bare_static.py (floor)   {median_ms(floor):6.0f} ms   peak RSS {statistics.median(floor_rss):5.1f} MiB")
     for name in starts:
         ratio = statistics.median(times[name]) / statistics.median(floor)
         extra = statistics.median(rss[name]) - statistics.median(floor_rss)
         print(f"  first screen, {name:25s} {median_ms(times[name]):6.0f} ms   x{ratio:.2f}"
               f"   peak RSS {statistics.median(rss[name]):5.1f} MiB (floor +{extra:.1f})")
-    keys(postil, db, source_id, args)
-    session_memory(postil, db, source_id, args)
 
 
 def keys(postil: str, db: str, source_id: int, args) -> None:
@@ -192,26 +220,55 @@ def keys(postil: str, db: str, source_id: int, args) -> None:
               f"   x{statistics.median(values) / statistics.median(floor):.2f}")
 
 
+SEARCH_SCREEN = "Results/query"
+"""A footer label only the search screen shows."""
+EMPTY_QUERY = 'words, "a phrase"'
+"""The start of the query field's placeholder: the field is empty."""
+JUMPS = (("elsewhere", "short one", "Another source"), ("home", "amygdala", "Section 1"))
+"""(tag searched, the quote of its one highlight, what the source it opens shows)."""
+
+
 def session_memory(postil: str, db: str, source_id: int, args) -> None:
     """RSS over a long session: search, jump to the other source, come back."""
     app = Session([postil, "--db", db, "open", str(source_id)])
     app.wait_for("Section 1")
     time.sleep(1.5)
-    samples = []
+    samples, failed, started = [], 0, time.perf_counter()
+    marks = {0, args.rounds // 4, args.rounds // 2, args.rounds}
     for round_ in range(args.rounds + 1):
-        if round_ in (0, args.rounds // 10, args.rounds // 2, args.rounds):
+        if round_ in marks:
             samples.append((round_, app.rss_mib("VmRSS")))
-        for tag, title in (("elsewhere", "Another source"), ("home", "Section 1")):
-            app.send("f")
-            time.sleep(0.15)
-            app.send("C-u")  # the last query is offered again: clear it
-            app.send("-l", f"tag:{tag}")
-            app.wait_for("1 highlight in 1 source", timeout=5)
-            time.sleep(0.1)
-            app.send("Enter")
-            app.wait_for(title, timeout=5)
+        if round_ == args.rounds or not app.alive():
+            break
+        if not all(search_and_jump(app, *jump) for jump in JUMPS):
+            failed += 1
+            app.send("Escape")  # back to the main screen, if the search screen is still up
+            app.wait_until(lambda pane: SEARCH_SCREEN not in pane)
+    ended = "" if app.alive() else "; the app had ended"
     app.close()
-    print("  session RSS (search, next source, back):  " + ", ".join(f"round {r}: {m:.1f} MiB" for r, m in samples))
+    print("  session RSS (search, next source, back):  "
+          + ", ".join(f"round {r}: {m:.1f} MiB" for r, m in samples)
+          + f"   ({failed} of {args.rounds} rounds failed{ended}, {time.perf_counter() - started:.0f} s)")
+
+
+def search_and_jump(app: Session, tag: str, quote: str, title: str) -> bool:
+    """Open search, run `tag:TAG`, open its one result; False if a screen did not come in time."""
+    app.send("f")
+    if not app.wait_until(lambda pane: SEARCH_SCREEN in pane):
+        return False
+    if EMPTY_QUERY not in app.screen():
+        # The last query is offered again: clear it, and wait for that before typing. Textual
+        # runs ctrl+u's binding once the key has bubbled up to the app, which is after
+        # letters typed at once have reached the field: they would be cleared too.
+        app.send("C-u")
+        if not app.wait_until(lambda pane: EMPTY_QUERY in pane):
+            return False
+    app.send("-l", f"tag:{tag}")
+    # The query, its result and its count together: the list no longer shows the last query's.
+    if not app.wait_until(lambda pane: f"tag:{tag}" in pane and quote in pane and "1 highlight in 1 source" in pane):
+        return False
+    app.send("Enter")
+    return app.wait_until(lambda pane: SEARCH_SCREEN not in pane and title in pane)
 
 
 if __name__ == "__main__":

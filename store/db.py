@@ -32,6 +32,22 @@ Long enough that two app instances and a CLI command never see "database is lock
 normal use (our write transactions last milliseconds), short enough to report a stuck lock.
 """
 
+UI_BUSY_TIMEOUT_MS = 200
+"""How long the app's own connection waits for the lock before it gives up (DatabaseBusy).
+
+The app writes on its event loop: 15 s in SQLite's busy handler is a frozen screen. A
+refused keystroke's write is queued and retried on a thread (tui/write_queue.py); 200 ms
+still lets it through a batched import's 0.11 s pauses (store/batched_merge.py) at once.
+"""
+
+
+class DatabaseBusy(StoreError):
+    """Another connection held the write lock longer than this one would wait; nothing was written."""
+
+
+class DatabaseReadOnly(StoreError):
+    """The database cannot be written (read-only file, folder or file system); nothing was written."""
+
 POSTIL_TABLES = frozenset({"sources", "blocks", "highlights", "tags", "highlight_tags"})
 """Tables every postil database has: a file holding other tables and not these is not ours."""
 
@@ -116,7 +132,9 @@ def _connect(db_path: Path) -> tuple[sqlite3.Connection, str | None]:
                 return conn, None
             else:
                 return conn, None
-        return connect_read_only(db_path, timeout), reason
+        conn = connect_read_only(db_path, timeout)
+        conn.read_only_cause = reason
+        return conn, reason
     except sqlite3.Error as error:
         raise StoreError(f"{db_path}: cannot open the database ({error})") from error
 
@@ -197,16 +215,19 @@ def write(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         else:
             db.execute(f"RELEASE SAVEPOINT {name}")
         return
+    cause = read_only_cause(db)
+    if cause is not None:
+        raise DatabaseReadOnly(f"{database_path(db)}: the database is read-only ({cause}); nothing was changed")
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
-        raise StoreError(describe_operational_error(error, database_path(db))) from error
+        raise store_error(error, db) from error
     try:
         ensure_sound(db, database_path(db))
         yield db
     except sqlite3.OperationalError as error:
         _roll_back(db)
-        raise StoreError(describe_operational_error(error, database_path(db))) from error
+        raise store_error(error, db) from error
     except sqlite3.DatabaseError as error:
         _roll_back(db)
         if "malformed" not in str(error):
@@ -220,7 +241,27 @@ def write(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             db.execute("COMMIT")
         except sqlite3.OperationalError as error:
             _roll_back(db)
-            raise StoreError(describe_operational_error(error, database_path(db))) from error
+            raise store_error(error, db) from error
+
+
+def store_error(error: sqlite3.Error, db: sqlite3.Connection) -> StoreError:
+    """The StoreError (DatabaseBusy, DatabaseReadOnly or plain) for an SQLite failure on `db`."""
+    waited = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    message = describe_operational_error(error, database_path(db), waited_ms=waited)
+    if _is_busy(error):
+        return DatabaseBusy(message)
+    if _is_read_only(error):
+        return DatabaseReadOnly(message)
+    return StoreError(message)
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _is_read_only(error: sqlite3.Error) -> bool:
+    text = str(error)
+    return "readonly" in text or "read-only" in text or "query_only" in text
 
 
 def _roll_back(conn: sqlite3.Connection) -> None:
@@ -233,20 +274,22 @@ def _roll_back(conn: sqlite3.Connection) -> None:
             pass
 
 
-def describe_operational_error(error: sqlite3.Error, path: str = "") -> str:
+def describe_operational_error(error: sqlite3.Error, path: str = "", *, waited_ms: int = BUSY_TIMEOUT_MS) -> str:
     """A one-line, user-facing explanation of an SQLite failure.
 
     Args:
         path: the database file, named at the start of the message when given (a user with
             several databases must know which one refused).
+        waited_ms: how long the connection waited for the lock (its busy timeout).
     """
     text = str(error)
-    if "locked" in text or "busy" in text:
+    if _is_busy(error):
+        waited = f"{waited_ms // 1000} s" if waited_ms >= 1000 else f"{waited_ms} ms"
         message = (
-            f"the database stayed busy for more than {BUSY_TIMEOUT_MS // 1000} s "
-            "(another postil is writing); nothing was changed, try again"
+            f"the database stayed busy for more than {waited} "
+            "(another program is writing); nothing was changed, try again"
         )
-    elif "readonly" in text or "read-only" in text or "query_only" in text:
+    elif _is_read_only(error):
         why = read_only_reason(path) if path else None
         message = f"the database is read-only ({why}); nothing was changed" if why else (
             "the database is read-only; nothing was changed"
@@ -256,6 +299,16 @@ def describe_operational_error(error: sqlite3.Error, path: str = "") -> str:
     else:
         message = f"database error: {text}"
     return f"{path}: {message}" if path else message
+
+
+def read_only_cause(db: sqlite3.Connection) -> str | None:
+    """Why `db` was opened read-only ("its folder X cannot be written"); None if it can write."""
+    return getattr(db, "read_only_cause", None)
+
+
+def set_busy_timeout(db: sqlite3.Connection, milliseconds: int) -> None:
+    """How long `db` waits for another connection's write lock before DatabaseBusy."""
+    db.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
 
 def database_path(db: sqlite3.Connection) -> str:

@@ -39,6 +39,12 @@ def _read_only_file_system(folder: Path) -> bool:
         return False
 
 
+class ReadOnlyConnection(sqlite3.Connection):
+    """A connection that knows why it cannot write (store.db.write refuses at once, naming it)."""
+
+    read_only_cause: str = "it cannot be written"
+
+
 def connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
     """A read-only connection to an existing database that cannot be written.
 
@@ -48,7 +54,8 @@ def connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
     """
     uri = "file:" + quote(str(path.resolve()))
     try:
-        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None)
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None,
+                               factory=ReadOnlyConnection)
         conn.execute("PRAGMA user_version").fetchone()
         return conn
     except sqlite3.OperationalError:
@@ -59,4 +66,5 @@ def connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
         raise sqlite3.OperationalError(
             "its write-ahead log holds changes that cannot be read without writing beside it"
         )
-    return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=timeout, isolation_level=None)
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=timeout, isolation_level=None,
+                           factory=ReadOnlyConnection)

@@ -1,6 +1,7 @@
 """Finding text in the open source: `/` opens the find bar (incremental, case-insensitive),
 enter accepts, escape goes back to where the search started; `n` / `N` repeat it. The bar
-says which match the cursor is on ("3 of 17") and opens with the last query, selected.
+says which match the cursor is on ("3 of 17") and opens with the last query, selected; while
+it is open the reader paints the other matches on screen, the current one apart.
 """
 
 from __future__ import annotations
@@ -62,11 +63,13 @@ class FindActions:
         if not text:
             bar.remove_class("-not-found")
             bar.border_title = ""
+            self.reader.show_matches(None)
             self.reader.move_to(bar.origin)
             return
         found = self.reader.find(text, from_offset=bar.origin)
         bar.set_class(found is None, "-not-found")
         bar.border_title = match_label(self.reader.text, text, found)
+        self.reader.show_matches(text if found is not None else None, found)
 
     def on_find_bar_accepted(self, event: FindBar.Accepted) -> None:
         if event.text:
@@ -77,7 +80,11 @@ class FindActions:
         self.reader.move_to(event.bar.origin, center=True)
         self._close_find()
 
+    def on_find_bar_left(self, event: FindBar.Left) -> None:
+        self.reader.show_matches(None)
+
     def _close_find(self) -> None:
+        self.reader.show_matches(None)
         self._find_bar.close()
         self.reader.focus()
 

@@ -1,5 +1,5 @@
 """The find bar under the reader: an Input that reports typing, enter and escape as messages
-of its own (Searched, Accepted, Closed), so the screen never mistakes another Input for it."""
+of its own (Searched, Accepted, Closed, Left), so the screen never mistakes another Input for it."""
 
 from __future__ import annotations
 
@@ -40,6 +40,13 @@ class FindBar(Input):
             super().__init__()
             self.bar = bar
 
+    class Left(Message):
+        """The focus went elsewhere (a click in the reader, another screen): the bar closed."""
+
+        def __init__(self, bar: FindBar) -> None:
+            super().__init__()
+            self.bar = bar
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="find (enter accepts, escape closes)", id=id)
         self.origin = 0
@@ -61,7 +68,9 @@ class FindBar(Input):
     def on_blur(self) -> None:
         # Focus went elsewhere (a click in the reader, another screen): the search is over,
         # and a bar left open without focus would only confuse.
-        self.close()
+        if self.display:
+            self.close()
+            self.post_message(self.Left(self))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -5,19 +5,18 @@ first needed (see reader_layout), and rendered Strips are kept in an LRU cache k
 everything that changes how a line looks. Every cursor and selection position is a character
 offset into the reading text. The screen owns highlights and pushes them in with
 `load`/`set_spans`; the widget reports back with `CursorMoved` and `SelectionChanged`.
+
+Its parts: keys and motions (reader_motions), the mouse (reader_mouse), painting a line and
+the styles it uses (reader_paint), finding (reader_find), wrapping (reader_layout).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Sequence
 
-from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -25,88 +24,35 @@ from textual.strip import Strip
 
 from postil.sources import units
 from postil.sources.document import Block, BlockTable, block_columns
+from postil.tui.widgets.reader_find import find_backward, find_forward, find_pattern, matches_on
 from postil.tui.widgets.reader_layout import Layout
-from postil.tui.widgets.reader_motions import ReaderMotions
-from postil.tui.widgets.reader_paint import GUTTER, PaintStyles, SpanIndex, paint_line
+from postil.tui.widgets.reader_motions import READER_BINDINGS, ReaderMotions
+from postil.tui.widgets.reader_mouse import ReaderMouse
+from postil.tui.widgets.reader_paint import (
+    COMPONENT_CLASSES,
+    GUTTER,
+    READER_CSS,
+    PaintStyles,
+    Span,
+    SpanIndex,
+    paint_line,
+    paint_styles,
+)
+from postil.tui.widgets.reader_spans import PARTIAL_REPAINT_UNITS, ReaderSpans
 from postil.tui.widgets.virtual_size import set_virtual_size
 
-_NEUTRAL = "#808080"
-_FIND_WINDOW = 1 << 16
-
+__all__ = ["Reader", "Span"]
 
 STRIP_CACHE_LINES = 160
 """Rendered lines the reader keeps (about three screens of a tall terminal)."""
 
-_PARTIAL_REPAINT_UNITS = 200
-"""Above this many units touched, change_spans repaints everything (cheaper than tracking)."""
-
-
-class Span(NamedTuple):
-    """A highlight as the reader paints it. (A named tuple: made 10,000 times when a big
-    source opens, and making the class costs a quarter of a frozen dataclass at import.)"""
-
-    id: str
-    start: int
-    end: int
-    color: str
-    """"#rrggbb" of the first tag (or a neutral colour when untagged)."""
-    has_note: bool = False
-    has_links: bool = False
-    fuzzy: bool = False
-    """The anchor was found again only approximately: drawn italic and underlined."""
-    mark: int = 0
-    """Whose it is: 0 mine (plain), 1, 2, ... another reviewer's (reader_paint.REVIEWER_MARKS)."""
-
-
-class Reader(ReaderMotions, ScrollView, can_focus=True):
+class Reader(ReaderMotions, ReaderMouse, ReaderSpans, ScrollView, can_focus=True):
     """Shows a reading text soft-wrapped, with highlights, a cursor and vim-like motions."""
 
     ALLOW_SELECT = False  # mouse selection is done here, in exact character offsets
-    COMPONENT_CLASSES = {
-        "reader--cursor",
-        "reader--selection",
-        "reader--heading",
-        "reader--code",
-        "reader--quote",
-        "reader--table",
-        "reader--prefix",
-        "reader--flash",
-    }
-    DEFAULT_CSS = """
-    Reader { scrollbar-gutter: stable; overflow-x: hidden; }
-    Reader > .reader--cursor { text-style: reverse; }
-    Reader > .reader--selection { background: $accent 45%; }
-    Reader > .reader--heading { text-style: bold; color: $text-primary; }
-    Reader > .reader--code { color: $text-muted; }
-    Reader > .reader--quote { color: $text-muted; text-style: italic; }
-    Reader > .reader--table { color: $text; }
-    Reader > .reader--prefix { color: $text-muted; }
-    Reader > .reader--flash { background: $warning 60%; }
-    """
-    BINDINGS = [
-        Binding("h,left", "cursor_left", "Left", show=False),
-        Binding("right", "cursor_right", "Right", show=False),
-        Binding("j,down", "cursor_down", "Down", show=False),
-        Binding("k,up", "cursor_up", "Up", show=False),
-        Binding("w", "word_next", "Next word", show=False),
-        Binding("b", "word_prev", "Previous word", show=False),
-        Binding("right_parenthesis", "sentence_next", "Next sentence", show=False),
-        Binding("left_parenthesis", "sentence_prev", "Previous sentence", show=False),
-        Binding("right_curly_bracket", "block_next", "Next paragraph", show=False),
-        Binding("left_curly_bracket", "block_prev", "Previous paragraph", show=False),
-        Binding("g,home", "doc_start", "Start", show=False),
-        Binding("G,end", "doc_end", "End", show=False),
-        Binding("pagedown,space", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
-        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
-        Binding("right_square_bracket", "highlight_next", "Next highlight", show=False),
-        Binding("left_square_bracket", "highlight_prev", "Previous highlight", show=False),
-        Binding("v", "toggle_visual", "Select", show=False),
-        Binding("escape", "clear_selection", "Cancel selection", show=False),
-        Binding("s", "select_sentence", "Select sentence", show=False),
-        Binding("p", "select_block", "Select paragraph", show=False),
-    ]
+    COMPONENT_CLASSES = COMPONENT_CLASSES
+    DEFAULT_CSS = READER_CSS
+    BINDINGS = READER_BINDINGS
 
     class CursorMoved(Message):
         """The cursor moved to another character."""
@@ -147,7 +93,10 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
         """The cell that j/k try to keep, as editors do."""
         self._flash: tuple[int, int] | None = None
         self._flash_timer = None
-        self._dragging = False
+        self._find: tuple[re.Pattern[str], int] | None = None
+        """The find bar's query while it is open (pattern, query length): its matches are painted."""
+        self._find_current: tuple[int, int] | None = None
+        """The match the cursor is on, painted apart from the others."""
         # A few screens' worth, for scrolling back and repaints: a 120-cell Strip with its own
         # caches is ~1.5 KB, so 2048 of them held 3 MB after paging through a long text.
         self._strips: LRUCache[tuple, Strip] = LRUCache(STRIP_CACHE_LINES)
@@ -177,55 +126,6 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
         self._scroll_to_cursor(center=cursor > 0, top=cursor == 0)
         self.post_message(self.CursorMoved(self, self._cursor))
         self._post_selection()
-
-    def set_spans(self, spans: list[Span]) -> None:
-        """Repaint with new highlights without wrapping anything again."""
-        self._spans = SpanIndex(spans)
-        self._invalidate()
-
-    def change_spans(self, removed: list[Span], added: list[Span]) -> None:
-        """Take some highlights out and put some in, repainting only the lines they touch.
-
-        A keystroke that makes one highlight must not re-sort 10,000 of them or repaint
-        every visible line (set_spans does both).
-        """
-        units: set[int] = set()
-        for span in removed:
-            if self._spans.remove(span):
-                units.update(self._units_of(span))
-        for span in added:
-            self._spans.add(span)
-            units.update(self._units_of(span))
-        if len(units) > _PARTIAL_REPAINT_UNITS:
-            self._invalidate()
-            return
-        for u in units:
-            self._unit_gen[u] = self._unit_gen.get(u, 0) + 1
-        self._refresh_units(units)
-
-    def _units_of(self, span: Span) -> range:
-        """Units whose lines show any of `span` (its end marker included)."""
-        return self._units_between(span.start, span.end)
-
-    def _units_between(self, start: int, end: int) -> range:
-        first = self._layout.unit_at(start)
-        last = self._layout.unit_at(end)
-        return range(first, last + 1)
-
-    def _refresh_units(self, units: Iterable[int]) -> None:
-        """Repaint only the on-screen rows of these units.
-
-        A whole-widget refresh makes Textual redraw and restyle every visible line; a
-        keystroke that changes one highlight or drops a selection touches a few.
-        """
-        heights = self._layout.heights
-        first_row = int(self.scroll_y)
-        last_row = first_row + self._viewport_height()
-        for u in units:
-            top = heights.top(u)
-            height = heights.heights[u]
-            if top < last_row and top + height > first_row:
-                self.refresh_lines(top, height)
 
     # -- public state ---------------------------------------------------------------------
 
@@ -263,7 +163,7 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
             self._anchor = None
             self._post_selection()
             units = self._units_between(*old) if old is not None else range(0)
-            if old is None or len(units) > _PARTIAL_REPAINT_UNITS:
+            if old is None or len(units) > PARTIAL_REPAINT_UNITS:
                 self.refresh()
             else:
                 self._refresh_units(units)
@@ -274,10 +174,6 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
             return
         self._goal_x = None
         self._set_cursor(self._layout.clamp(max(0, min(offset, len(self.text) - 1))), center=center)
-
-    def spans_at(self, offset: int) -> list[Span]:
-        """Highlights covering `offset`, innermost (shortest) first."""
-        return self._spans.at(offset)
 
     def position_info(self) -> tuple[int, int, int]:
         """(block number counted from 1, number of blocks, percent through the text)."""
@@ -299,35 +195,22 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
         """Find `query` (ignoring case), wrapping around; move the cursor there and return it."""
         if not query or not self.text:
             return None
-        pattern = re.compile(re.escape(query), re.IGNORECASE)
-        text = self.text
+        pattern = find_pattern(query)
         if forward:
-            start = self._cursor + 1 if from_offset is None else from_offset
-            match = pattern.search(text, start) or pattern.search(text, 0)
-            found = match.start() if match else None
+            found = find_forward(self.text, pattern, self._cursor + 1 if from_offset is None else from_offset)
         else:
-            start = self._cursor if from_offset is None else from_offset
-            found = self._find_back(pattern, start)
-            if found is None:
-                found = self._find_back(pattern, len(text))
+            found = find_backward(self.text, pattern, self._cursor if from_offset is None else from_offset)
         if found is not None:
             self.move_to(found, center=True)
         return found
 
-    def _find_back(self, pattern: re.Pattern[str], before: int) -> int | None:
-        """Last match starting before `before`, searching backwards window by window."""
-        hi = before
-        while hi > 0:
-            lo = max(0, hi - _FIND_WINDOW)
-            last = None
-            for match in pattern.finditer(self.text, lo, min(len(self.text), hi + len(pattern.pattern) * 2)):
-                if match.start() >= hi:
-                    break
-                last = match.start()
-            if last is not None:
-                return last
-            hi = lo
-        return None
+    def show_matches(self, query: str | None, current: int | None = None) -> None:
+        """Paint every match of `query` on screen, the one at `current` apart (None: no paint).
+
+        Only the lines drawn look for matches (reader_find.matches_on), when first drawn."""
+        self._find = (find_pattern(query), len(query)) if query else None
+        self._find_current = (current, current + len(query)) if query and current is not None else None
+        self._invalidate()
 
     def flash(self, start: int, end: int) -> None:
         """Briefly emphasise text[start:end] (after following a link)."""
@@ -360,32 +243,7 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
 
     def _paint_styles(self) -> PaintStyles:
         if self._styles is None:
-            get = self.get_component_rich_style
-            base = self.rich_style
-            background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
-
-            def blend(color: str, fuzzy: bool) -> Style:
-                try:
-                    tint = Color.parse(color)
-                except Exception:
-                    tint = Color.parse(_NEUTRAL)
-                return Style(bgcolor=background.blend(tint, 0.25 if fuzzy else 0.42).rich_color)
-
-            selection = get("reader--selection")
-            self._styles = PaintStyles(
-                base=base,
-                kinds={
-                    "heading": get("reader--heading", partial=True),
-                    "code": get("reader--code", partial=True),
-                    "quote": get("reader--quote", partial=True),
-                    "table_row": get("reader--table", partial=True),
-                },
-                prefix=get("reader--prefix", partial=True),
-                cursor=get("reader--cursor", partial=True),
-                selection=Style(bgcolor=selection.bgcolor),
-                flash=Style(bgcolor=get("reader--flash").bgcolor),
-                blend=blend,
-            )
+            self._styles = paint_styles(self.get_component_rich_style, self.rich_style)
         return self._styles
 
     def notify_style_update(self) -> None:
@@ -412,7 +270,9 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
         key = (u, li, width, self._gen, self._unit_gen.get(u, 0), cursor, selection, flash)
         strip = self._strips.get(key)
         if strip is None:
-            strip = paint_line(layout, u, li, width, self._paint_styles(), self._spans, cursor, selection, flash)
+            matches = matches_on(self.text, *self._find, a, b) if self._find else ()
+            strip = paint_line(layout, u, li, width, self._paint_styles(), self._spans, cursor, selection, flash,
+                               matches, _clip(self._find_current, a, b))
             self._strips[key] = strip
         return strip
 
@@ -499,37 +359,6 @@ class Reader(ReaderMotions, ScrollView, can_focus=True):
         if current != self._last_selection:
             self._last_selection = current
             self.post_message(self.SelectionChanged(self, *(current or (None, None))))
-
-    # -- mouse ----------------------------------------------------------------------------
-
-    def _offset_at_mouse(self, event: events.MouseEvent) -> int:
-        return self._layout.offset_at(event.y + int(self.scroll_y), event.x - GUTTER)
-
-    def on_mouse_down(self, event: events.MouseDown) -> None:
-        if not self.text or event.button != 1:
-            return
-        self.focus()
-        self.capture_mouse()
-        self._dragging = True
-        self._goal_x = None
-        self.clear_selection()
-        self._drag_from = self._offset_at_mouse(event)
-        self._set_cursor(self._drag_from)
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        if not self._dragging:
-            return
-        if event.y < 0 or event.y >= self._viewport_height():  # drag past an edge scrolls
-            self.scroll_to(y=max(0, int(self.scroll_y) + (1 if event.y > 0 else -1)), animate=False, immediate=True)
-        offset = self._offset_at_mouse(event)
-        if offset != self._drag_from and self._anchor is None:
-            self._anchor = self._drag_from
-        self._set_cursor(offset)
-
-    def on_mouse_up(self, event: events.MouseUp) -> None:
-        if self._dragging:
-            self._dragging = False
-            self.release_mouse()
 
 
 def _clip(rng: tuple[int, int] | None, a: int, b: int) -> tuple[int, int] | None:

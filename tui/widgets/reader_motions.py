@@ -9,12 +9,41 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
+
 from postil.sources import units
 from postil.sources.document import Block
 
 if TYPE_CHECKING:
     from postil.tui.widgets.reader_layout import Layout
     from postil.tui.widgets.reader_paint import SpanIndex
+
+
+READER_BINDINGS = [
+    Binding("h,left", "cursor_left", "Left", show=False),
+    Binding("right", "cursor_right", "Right", show=False),
+    Binding("j,down", "cursor_down", "Down", show=False),
+    Binding("k,up", "cursor_up", "Up", show=False),
+    Binding("w", "word_next", "Next word", show=False),
+    Binding("b", "word_prev", "Previous word", show=False),
+    Binding("right_parenthesis", "sentence_next", "Next sentence", show=False),
+    Binding("left_parenthesis", "sentence_prev", "Previous sentence", show=False),
+    Binding("right_curly_bracket", "block_next", "Next paragraph", show=False),
+    Binding("left_curly_bracket", "block_prev", "Previous paragraph", show=False),
+    Binding("g,home", "doc_start", "Start", show=False),
+    Binding("G,end", "doc_end", "End", show=False),
+    Binding("pagedown,space", "page(1)", "Page down", show=False),
+    Binding("pageup", "page(-1)", "Page up", show=False),
+    Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
+    Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
+    Binding("right_square_bracket", "highlight_next", "Next highlight", show=False),
+    Binding("left_square_bracket", "highlight_prev", "Previous highlight", show=False),
+    Binding("v", "toggle_visual", "Select", show=False),
+    Binding("escape", "clear_selection", "Cancel selection", show=False),
+    Binding("s", "select_sentence", "Select sentence", show=False),
+    Binding("p", "select_block", "Select paragraph", show=False),
+]
+"""The reader's own keys, beside the actions they run (tui/keymap.READER_KEYS documents them)."""
 
 
 class ReaderMotions:

@@ -8,19 +8,66 @@ and no control character reaches the terminal.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, sub
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.color import Color
 from textual.strip import Strip
 
 from postil.tui.widgets.reader_layout import Layout
 from postil.tui.widgets.reader_wrap import char_cells
 
-if TYPE_CHECKING:
-    from postil.tui.widgets.reader import Span
+NEUTRAL = "#808080"
+
+
+class Span(NamedTuple):
+    """A highlight as the reader paints it. (A named tuple: made 10,000 times when a big
+    source opens, and making the class costs a quarter of a frozen dataclass at import.)"""
+
+    id: str
+    start: int
+    end: int
+    color: str
+    """"#rrggbb" of the first tag (or a neutral colour when untagged)."""
+    has_note: bool = False
+    has_links: bool = False
+    fuzzy: bool = False
+    """The anchor was found again only approximately: drawn italic and underlined."""
+    mark: int = 0
+    """Whose it is: 0 mine (plain), 1, 2, ... another reviewer's (reader_paint.REVIEWER_MARKS)."""
+
+
+COMPONENT_CLASSES = {
+    "reader--cursor",
+    "reader--selection",
+    "reader--heading",
+    "reader--code",
+    "reader--quote",
+    "reader--table",
+    "reader--prefix",
+    "reader--flash",
+    "reader--match",
+    "reader--match-current",
+}
+"""The reader's styles, from its CSS (so the theme controls them); `paint_styles` reads them."""
+
+READER_CSS = """
+Reader { scrollbar-gutter: stable; overflow-x: hidden; }
+Reader > .reader--cursor { text-style: reverse; }
+Reader > .reader--selection { background: $accent 45%; }
+Reader > .reader--heading { text-style: bold; color: $text-primary; }
+Reader > .reader--code { color: $text-muted; }
+Reader > .reader--quote { color: $text-muted; text-style: italic; }
+Reader > .reader--table { color: $text; }
+Reader > .reader--prefix { color: $text-muted; }
+Reader > .reader--flash { background: $warning 60%; }
+Reader > .reader--match { background: $warning 30%; }
+Reader > .reader--match-current { background: $warning 75%; text-style: bold; }
+"""
 
 GUTTER = 2
 """Cells left of the text: a marker where a highlight with a note or links ends."""
@@ -121,6 +168,10 @@ class PaintStyles:
     cursor: Style
     selection: Style
     flash: Style
+    match: Style = field(default_factory=Style)
+    """Other matches of the find bar's query."""
+    match_current: Style = field(default_factory=Style)
+    """The match the cursor is on (bold too, so it is not told by colour alone)."""
     overlap: Style = field(default_factory=lambda: Style(underline=True))
     fuzzy: Style = field(default_factory=lambda: Style(italic=True, underline=True))
     highlight_bg: dict[tuple[str, bool], Style] = field(default_factory=dict)
@@ -133,6 +184,37 @@ class PaintStyles:
         if style is None:
             style = self.highlight_bg[key] = self.blend(color, fuzzy)  # type: ignore[operator]
         return style
+
+
+def paint_styles(get: Callable[..., Style], base: Style) -> PaintStyles:
+    """Resolve the component classes (`get` is the widget's get_component_rich_style) over
+    the widget's own style `base`."""
+    background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
+
+    def blend(color: str, fuzzy: bool) -> Style:
+        try:
+            tint = Color.parse(color)
+        except Exception:
+            tint = Color.parse(NEUTRAL)
+        return Style(bgcolor=background.blend(tint, 0.25 if fuzzy else 0.42).rich_color)
+
+    current = get("reader--match-current")
+    return PaintStyles(
+        base=base,
+        kinds={
+            "heading": get("reader--heading", partial=True),
+            "code": get("reader--code", partial=True),
+            "quote": get("reader--quote", partial=True),
+            "table_row": get("reader--table", partial=True),
+        },
+        prefix=get("reader--prefix", partial=True),
+        cursor=get("reader--cursor", partial=True),
+        selection=Style(bgcolor=get("reader--selection").bgcolor),
+        flash=Style(bgcolor=get("reader--flash").bgcolor),
+        match=Style(bgcolor=get("reader--match").bgcolor),
+        match_current=Style(bgcolor=current.bgcolor, bold=current.bold),
+        blend=blend,
+    )
 
 
 def _draw(disp: str, rel_a: int, rel_b: int, col: int, line_start: bool) -> tuple[str, int]:
@@ -170,8 +252,14 @@ def paint_line(
     cursor: int | None,
     selection: tuple[int, int] | None,
     flash: tuple[int, int] | None,
+    matches: Sequence[tuple[int, int]] = (),
+    current: tuple[int, int] | None = None,
 ) -> Strip:
-    """Render line `li` of unit `u` as a Strip `width` cells wide (gutter included)."""
+    """Render line `li` of unit `u` as a Strip `width` cells wide (gutter included).
+
+    Args:
+        matches: the find query's matches on this line (clipped to it), `current` among them.
+    """
     unit = layout.units[u]
     a, b = layout.line_span(u, li)
     disp = layout.display(u)
@@ -197,7 +285,7 @@ def paint_line(
     for span in line_spans:
         points.add(min(max(span.start, a), b))
         points.add(min(max(span.end, a), b))
-    for rng in (selection, flash):
+    for rng in (selection, flash, *matches):
         if rng:
             points.add(min(max(rng[0], a), b))
             points.add(min(max(rng[1], a), b))
@@ -229,6 +317,9 @@ def paint_line(
                 style = style + styles.fuzzy
             if inner.mark:
                 style = style + REVIEWER_MARKS[(inner.mark - 1) % len(REVIEWER_MARKS)]
+        for m in matches:
+            if m[0] <= p and q <= m[1]:
+                style = style + (styles.match_current if m == current else styles.match)
         if selection and selection[0] <= p and q <= selection[1]:
             style = style + styles.selection
         if flash and flash[0] <= p and q <= flash[1]:

@@ -1,0 +1,173 @@
+"""Writes that found the database busy: kept in order and retried on a thread of their own.
+
+The app writes on its event loop, so a write that waits for another program's lock (a long
+import, a stuck `sqlite3` shell) freezes the screen, and after the busy timeout the
+keystroke's change was lost. The app's connection now waits only briefly
+(store.db.UI_BUSY_TIMEOUT_MS); a write it could not make is put here instead. One thread,
+with a connection of its own (a sqlite3 connection stays in the thread that made it),
+applies the queued writes one by one in the order they came, each in one transaction,
+waiting in SQLite's busy handler for as long as the lock is held.
+
+No Textual here: the thread calls `notify` (the app posts itself a message) and the event
+loop then collects the finished writes with `take_finished` and runs their callbacks, so
+the screen is only ever touched from its own thread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from postil.store.db import DatabaseBusy, write
+from postil.store.errors import StoreError
+
+RETRY_PAUSE_SECONDS = 0.05
+"""Pause between attempts after the busy handler gave up (it has already waited 15 s)."""
+
+
+@dataclass(eq=False)
+class PendingWrite:
+    """One queued write: `run(db)` inside one write transaction, then a callback on the UI thread."""
+
+    label: str
+    run: Callable[[sqlite3.Connection], object]
+    on_done: Callable[[PendingWrite], None] | None = None
+    """Called on the event loop (from `take_finished`) once written, or once it failed."""
+    state: str = "waiting"
+    """waiting, writing, written, failed or cancelled."""
+    error: StoreError | None = None
+    """Why it failed (anything but a busy database, which is retried)."""
+    attempts: int = 0
+
+
+class WriteQueue:
+    """Pending writes, applied in order by one background thread."""
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection], notify: Callable[[], None]) -> None:
+        """
+        Args:
+            connect: opens the thread's own connection (store.db.open_db on the app's file);
+                called in the thread, on the first queued write.
+            notify: called from the thread after each write finished (thread-safe, e.g.
+                Textual's post_message).
+        """
+        self._connect = connect
+        self._notify = notify
+        self._lock = threading.Condition()
+        self._waiting: deque[PendingWrite] = deque()
+        self._finished: list[PendingWrite] = []
+        self._thread: threading.Thread | None = None
+        self._closing = False
+
+    @property
+    def pending(self) -> int:
+        """Writes queued and not yet written (the one being written included)."""
+        with self._lock:
+            return len(self._waiting)
+
+    def put(self, label: str, run: Callable[[sqlite3.Connection], object],
+            on_done: Callable[[PendingWrite], None] | None = None) -> PendingWrite:
+        """Queue `run` after every write queued before it; returns its PendingWrite."""
+        item = PendingWrite(label, run, on_done)
+        with self._lock:
+            if self._closing:
+                raise StoreError("postil is quitting: the change was not written")
+            self._waiting.append(item)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name="postil-writes", daemon=True)
+                self._thread.start()
+            self._lock.notify_all()
+        return item
+
+    def cancel(self, item: PendingWrite) -> bool:
+        """Take a write out before it starts (undo of a change never written). False if too late."""
+        with self._lock:
+            if item.state != "waiting" or item not in self._waiting:
+                return False
+            self._waiting.remove(item)
+            item.state = "cancelled"
+            self._lock.notify_all()
+            return True
+
+    def take_finished(self) -> list[PendingWrite]:
+        """The writes finished (written or failed) since the last call, in order; call on the UI thread."""
+        with self._lock:
+            finished, self._finished = self._finished, []
+        return finished
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until nothing is pending (True) or `timeout` seconds passed (False)."""
+        with self._lock:
+            return self._lock.wait_for(lambda: not self._waiting, timeout)
+
+    def close(self, timeout: float = 1.0) -> int:
+        """Stop the thread; the number of writes given up (they were never written).
+
+        A write already inside SQLite's busy handler cannot be interrupted: the thread is a
+        daemon, so quitting does not wait for it (the user chose to lose the pending writes).
+        """
+        with self._lock:
+            self._closing = True
+            dropped = len(self._waiting)
+            for item in list(self._waiting):
+                if item.state == "waiting":
+                    self._waiting.remove(item)
+                    item.state = "cancelled"
+            self._lock.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return dropped
+
+    def _next(self) -> PendingWrite | None:
+        with self._lock:
+            self._lock.wait_for(lambda: self._waiting or self._closing)
+            if self._closing:
+                for item in self._waiting:
+                    item.state = "cancelled"
+                self._waiting.clear()
+                return None
+            item = self._waiting[0]
+            item.state = "writing"
+            item.attempts += 1
+            return item
+
+    def _work(self) -> None:
+        db: sqlite3.Connection | None = None
+        try:
+            while (item := self._next()) is not None:
+                try:
+                    if db is None:
+                        db = self._connect()
+                    with write(db):
+                        item.run(db)
+                except DatabaseBusy:
+                    self._retry_later(item)
+                    continue
+                except StoreError as error:
+                    self._finish(item, "failed", error)
+                except Exception as error:  # a bug must not silently stop every later write
+                    self._finish(item, "failed", StoreError(f"{item.label}: not written ({error})"))
+                else:
+                    self._finish(item, "written")
+        finally:
+            if db is not None:
+                db.close()
+
+    def _retry_later(self, item: PendingWrite) -> None:
+        with self._lock:
+            if item.state == "writing":
+                item.state = "waiting"
+            self._lock.wait_for(lambda: self._closing, RETRY_PAUSE_SECONDS)
+
+    def _finish(self, item: PendingWrite, state: str, error: StoreError | None = None) -> None:
+        with self._lock:
+            item.state = state
+            item.error = error
+            self._waiting.popleft()
+            self._finished.append(item)
+            self._lock.notify_all()
+        self._notify()
