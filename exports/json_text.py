@@ -86,11 +86,16 @@ def _container(value: list | tuple | dict, level: int, out: list[str], active: s
         return
     if id(value) in active:
         raise ValueError("Circular reference detected")
-    active.add(id(value))
+    marker = id(value)
+    active.add(marker)
     inner = "\n" + INDENT * (level + 1)
     if isinstance(value, dict):
         out.append("{")
         separator = inner
+        if not all(type(key) is str for key in value):
+            # As plain() does: keys that read the same once str()-ed (1 and "1") become one,
+            # the last value kept in the first one's place.
+            value = {str(key): item for key, item in value.items()}
         for key, item in value.items():
             out.append(separator)
             out.append(encode_basestring(str(key)))
@@ -106,7 +111,7 @@ def _container(value: list | tuple | dict, level: int, out: list[str], active: s
             _write(item, level + 1, out, active)
             separator = "," + inner
         out.append("\n" + INDENT * level + "]")
-    active.discard(id(value))
+    active.discard(marker)
 
 
 def _float(value: float) -> str:

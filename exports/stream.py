@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from postil.exports import tabular, w3c
-from postil.exports.collect import ExportData, check_quote, file_spans, locate_all, restriction
+from postil.exports.collect import ExportData, check_quote, file_spans, locate_all, pages_of, restriction
 from postil.exports.title import readable_title
 from postil.store.clock import now
 from postil.store.highlights import get_highlights
@@ -79,6 +79,8 @@ class StreamedExport:
         )
         data.quote_ok = {h.id: check_quote(self._sources[h.source_id].text, h) for h in highlights}
         data.locations = locate_all(highlights, self._sources, self._spans, self._prepared)
+        # The collected export had pages; the streamed one (CSV, JSON, W3C) wrote page null.
+        data.pages, data.last_pages = pages_of(self.db, highlights)
         self._maps = {sid: found for sid, found in self._maps.items() if sid in self._sources}
         data.file_spans = file_spans(self.db, highlights, data.quote_ok, self._maps)
         self.written += len(highlights)

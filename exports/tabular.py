@@ -1,7 +1,8 @@
 """CSV (one row per highlight) and JSON (a list of objects) exports.
 
-JSON is the exact record: every field as stored, plus the source, the citation and the
-quote check. CSV carries the same fields flattened (tags joined by ", " since tag names
+JSON is the exact record: the highlight object every `--json` prints (exports.highlight_json:
+every field as stored, the source's title, the page, the links), plus the source's origin and
+hash, the citation and the quote check. CSV carries the same fields flattened (tags joined by ", " since tag names
 cannot hold commas; links as "relation>id" / "relation<id"). Because spreadsheets run a
 cell starting with = + - @ as a formula, such text cells are prefixed with an apostrophe
 (OWASP's advice); use JSON when the exact text matters.
@@ -20,7 +21,7 @@ import json
 import re
 
 from postil.exports.collect import ExportData
-from postil.store.models import Highlight
+from postil.exports.highlight_json import highlight_record, link_record
 
 FIELDS = (
     "id", "source_id", "source_title", "source_origin", "source_sha256", "start", "end",
@@ -32,57 +33,28 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def records(data: ExportData) -> list[dict]:
-    """One plain dict per highlight, in export order."""
+    """One plain dict per highlight, in export order: the highlight object every `--json`
+    prints (exports.highlight_json) and the fields only an export computes, in `FIELDS` order."""
     out = []
     for h in data.highlights:
         source = data.sources[h.source_id]
         location = data.locations.get(h.id)
-        out.append(
-            {
-                "id": h.id,
-                "source_id": h.source_id,
-                "source_title": source.title,
-                "source_origin": source.origin,
-                "source_sha256": source.sha256,
-                "start": h.start,
-                "end": h.end,
-                "file_start": data.file_spans[h.id][0] if h.id in data.file_spans else None,
-                "file_end": data.file_spans[h.id][1] if h.id in data.file_spans else None,
-                "quote": h.quote,
-                "prefix": h.prefix,
-                "suffix": h.suffix,
-                "note": h.note,
-                "tags": list(h.tags),
-                "author": h.author,
-                "created_at": h.created_at,
-                "updated_at": h.updated_at,
-                "version": h.version,
-                "anchor_status": h.anchor_status,
-                "quote_matches_source": data.quote_ok.get(h.id, True),
-                "headings": location.headings if location else [],
-                "paragraph": location.paragraph if location else None,
-                # The page's label as the PDF declares it ("iv", "12"); None outside paged sources.
-                "page": page.label if (page := data.pages.get(h.id)) else None,
-                "page_end": (data.last_pages.get(h.id) or page).label if page else None,
-                "links": _links(data, h),
-            }
+        page = data.pages.get(h.id)
+        links = [link_record(link, h.id) for link in data.links_of(h.id)]
+        # The page's label as the PDF declares it ("iv", "12"); None outside paged sources.
+        record = highlight_record(h, source.title, page.label if page else None, links)
+        record.update(
+            source_origin=source.origin,
+            source_sha256=source.sha256,
+            file_start=data.file_spans[h.id][0] if h.id in data.file_spans else None,
+            file_end=data.file_spans[h.id][1] if h.id in data.file_spans else None,
+            quote_matches_source=data.quote_ok.get(h.id, True),
+            headings=location.headings if location else [],
+            paragraph=location.paragraph if location else None,
+            page_end=(data.last_pages.get(h.id) or page).label if page else None,
         )
+        out.append({name: record[name] for name in FIELDS})
     return out
-
-
-def _links(data: ExportData, h: Highlight) -> list[dict]:
-    return [
-        {
-            "id": link.id,
-            "relation": link.relation,
-            "direction": "out" if link.from_id == h.id else "in",
-            "other_id": link.to_id if link.from_id == h.id else link.from_id,
-            "note": link.note,
-            "author": link.author,
-            "created_at": link.created_at,
-        }
-        for link in data.links_of(h.id)
-    ]
 
 
 def json_lines(data: ExportData) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app_support import SAMPLE, SIZE, add_text, make_app, screen_segments, screen_text, settle
+from help_support import help_text
 
 from postil.store import highlights as store_highlights
 from postil.store import links as store_links
@@ -87,7 +88,7 @@ async def test_question_mark_shows_every_key(app_settings, app_db):
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        shown = str(app.screen.query_one("#help-text").render())
+        shown = help_text(app.screen.query_one("#help-text").content, 86)
         for key in ("ctrl+b", "ctrl+p", "ctrl+r", "ctrl+o", "mechanism", "anecdote", "tag picker", "follow", "[ ]", "G"):
             assert key in shown
         await pilot.press("escape")

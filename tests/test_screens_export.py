@@ -16,6 +16,9 @@ async def test_this_source_brief_with_default_name(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert "wrote 3 highlights to" in drawn(app)
+        # Found in tmux: the plan line still said "will write a new file" under "wrote".
+        assert "will write a new file" not in drawn(app)
+        assert "written just now" in drawn(app)
         await pilot.press("escape")
         await pilot.pause()
     path = tmp_path / "evidence-brief-amygdala-and-emotional-response.md"

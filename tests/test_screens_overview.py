@@ -63,3 +63,22 @@ async def test_every_tag_column_fits_80_columns(tmp_path):
         for tag in ("mechanism", "outcome", "caveat", "anecdote", "durability"):
             assert tag in header, tag
         assert "Psychedelic" in drawn(app)  # titles cut, not gone
+
+
+async def test_the_columns_follow_a_resize(tmp_path):
+    """Issue 17: the title width was measured once, on mount: opened wide then narrowed, the
+    last tag columns went off screen; opened narrow then widened, titles stayed cut."""
+    fx = build(tmp_path / "ov.db")
+    app = Host(OverviewScreen(fx.db))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        assert "Amygdala and emotional response" in drawn(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        header = next(line for line in drawn(app).splitlines() if "highlighted" in line)
+        for tag in ("mechanism", "outcome", "caveat", "anecdote", "durability"):
+            assert tag in header, header
+        assert "Amygdala and emotional response" not in drawn(app)
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
+        assert "Amygdala and emotional response" in drawn(app)

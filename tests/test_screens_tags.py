@@ -95,3 +95,22 @@ async def test_markup_in_a_tag_name_is_shown_literally(db):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert "[bold]x[/bold]" in drawn(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 24)])
+async def test_every_source_has_a_column_and_the_tag_stays_in_view_while_scrolling(db, size):
+    """Issue 17: the tags screen showed the first 6 sources only."""
+    for n in range(2, 10):
+        source = add_text(db, f"Study {n}", f"Finding {n} was small.")
+        highlights.create_highlight(db, source, 0, 9, tags=["caveat"])
+    app = Host(TagsScreen(db, UndoStack(db)))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert "Study 2" in drawn(app) or "Trial" in drawn(app)
+        for _ in range(120):  # scroll right (a cell a key) until the last source is in view
+            if "Study 9" in drawn(app):
+                break
+            await pilot.press("right")
+            await pilot.pause(0.05)  # scrolling sideways animates
+        shown = drawn(app)
+        assert "Study 9" in shown and "caveat" in shown and "mechanism" in shown, shown

@@ -34,6 +34,9 @@ class PostilApp(App[None]):
     """Opens the main screen on a source (or the last one read)."""
 
     CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-under-100-columns"), (100, "-100-columns-or-more")]
+    """Classes Textual puts on every screen by its width (app.tcss narrows the library under
+    100 columns); not `-narrow`, which the export dialog sets itself at another width."""
     TITLE = "postil"
     COMMANDS = App.COMMANDS | {postil_commands, saved_queries_provider}
     """The palette offers every action, tag and source, and the searches saved with ctrl+s."""

@@ -6,7 +6,6 @@ import unicodedata
 
 import click
 
-from postil.exports.json_text import record
 from postil.sources.anchor import find_occurrences, nth_occurrence
 from postil.store.highlights import (
     create_highlight,
@@ -27,12 +26,12 @@ from postil.tui.commands.common import (
     excerpt,
     json_option,
     line,
-    plain,
     progress,
     resolve_source,
     short_id,
     table,
 )
+from postil.tui.commands.highlight_json import HighlightJson
 
 
 @click.command(short_help="Highlight a quote in a source.")
@@ -65,7 +64,7 @@ def mark(settings, source: str, quote: str, tags: tuple[str, ...], note: str, nt
         db, info.id, start, start + len(wanted), tags=list(tags), note=note, author=settings.author
     )
     if as_json:
-        echo_json(highlight)
+        echo_json(HighlightJson(db).one(highlight, links=[]))
     else:
         click.echo(highlight.id)
 
@@ -83,8 +82,9 @@ def highlights(settings, source: str | None, as_json: bool) -> None:
     view = blind_view(db, settings.author)
     if as_json:
         total = sum(s.highlight_count for s in sources if source_id in (None, s.id))
+        objects = HighlightJson(db, view, titles)
         with progress(total, "listing") as bar:
-            echo_json_list(_shown(view.visible(batch), titles, bar, len(batch))
+            echo_json_list(_shown(objects, view.visible(batch), bar, len(batch))
                            for batch in highlight_batches(db, source_id))
         return
     found = view.visible(list_highlights(db, source_id))
@@ -104,10 +104,9 @@ def highlights(settings, source: str | None, as_json: bool) -> None:
     )
 
 
-def _shown(batch, titles: dict[int, str], bar, read: int) -> list[dict]:
+def _shown(objects: HighlightJson, batch, bar, read: int) -> list[dict]:
     bar.update(read)
-    # record(): the fields as they are; the JSON writer takes nested values as plain() would.
-    return [{**record(h), "source_title": titles.get(h.source_id, "")} for h in batch]
+    return objects.objects(batch)
 
 
 @click.command(short_help="Highlights lost (or fuzzy) after a change.")
@@ -119,7 +118,7 @@ def orphans(settings, as_json: bool) -> None:
     titles = {s.id: s.title for s in list_sources(db)}
     found = find_orphans(db) + fuzzy_highlights(db)
     if as_json:
-        echo_json([{**plain(h), "source_title": titles.get(h.source_id, "")} for h in found])
+        echo_json(HighlightJson(db, titles=titles).objects(found))
         return
     if not found:
         click.echo("no orphaned or fuzzy highlights")
@@ -155,7 +154,7 @@ def edit(settings, highlight: str, note: str | None, tags: tuple[str, ...], unta
     db = settings.open()
     changed = edit_highlight(db, resolve_highlight_id(db, highlight), note=note, add_tags=tags, remove_tags=untags)
     if as_json:
-        echo_json(changed)
+        echo_json(HighlightJson(db).one(changed))
     else:
         click.echo(f"{short_id(changed.id)}  [{line(','.join(changed.tags) or '-')}]  {excerpt(changed.quote, 60)}")
 
@@ -167,8 +166,9 @@ def edit(settings, highlight: str, note: str | None, tags: tuple[str, ...], unta
 def rm(settings, highlight: str, as_json: bool) -> None:
     """Delete HIGHLIGHT and its links (the app's undo cannot bring it back)."""
     db = settings.open()
-    removed = delete_highlight(db, resolve_highlight_id(db, highlight)).highlight
+    saved = delete_highlight(db, resolve_highlight_id(db, highlight))
+    removed = saved.highlight
     if as_json:
-        echo_json(removed)
+        echo_json(HighlightJson(db).one(removed, links=saved.links))
     else:
         click.echo(f"deleted {short_id(removed.id)}  {excerpt(removed.quote, 60)}")

@@ -6,6 +6,7 @@ import click
 
 from postil.store.reconcile import Decision, Place, accept_agreed, decide, decisions, find_place, places, undo_decision
 from postil.tui.commands.common import echo_json, excerpt, json_option, line, plain, resolve_source, short_id
+from postil.tui.commands.highlight_json import HighlightJson
 
 KIND_TEXT = {
     "only": "coded by {reviewers}, not by {missing}",
@@ -15,7 +16,8 @@ KIND_TEXT = {
 }
 
 
-def place_json(place: Place) -> dict:
+def place_json(place: Place, objects: HighlightJson) -> dict:
+    """A place to reconcile; its versions are highlight objects like every `--json` prints."""
     return {
         "key": place.key,
         "source_id": place.source_id,
@@ -26,11 +28,7 @@ def place_json(place: Place) -> dict:
         "reviewers": place.reviewers,
         "missing": place.missing,
         "tags": place.tags,
-        "versions": [
-            {"id": h.id, "author": h.author, "start": h.start, "end": h.end, "quote": h.quote, "tags": h.tags,
-             "note": h.note}
-            for h in place.versions
-        ],
+        "versions": objects.objects(place.versions),
         "decision": plain(place.decision),
     }
 
@@ -54,7 +52,8 @@ def disagreements(settings, sources, names, decided, as_json) -> None:
     reviewers = [n.strip() for n in names.split(",") if n.strip()] if names else None
     found = places(db, source_ids=source_ids, reviewers=reviewers, include_decided=decided)
     if as_json:
-        echo_json([place_json(p) for p in found])
+        objects = HighlightJson(db)
+        echo_json([place_json(p, objects) for p in found])
         return
     if not found:
         click.echo("no disagreements to reconcile", err=True)

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import click
 
-from postil.store.links import links_of
 from postil.store.overview import overview
-from postil.store.pages import PageLookup, page_lookup
 from postil.store.passages import passage_hits
 from postil.store.reviewers import blind_view
 from postil.store.search import search_hits
 from postil.tui.commands.common import QueryCommand, echo_json, excerpt, json_option, line, plain, short_id, table
+from postil.tui.commands.highlight_json import HighlightJson
 
 
 @click.command(cls=QueryCommand, short_help="Search highlights with the query language.")
 @click.argument("words", nargs=-1, metavar="[QUERY]...")
 @click.option("--limit", "-n", type=click.IntRange(min=0), default=None, help="At most N results.")
 @click.option("--passages", is_flag=True, help="Only passages of the sources' text, not highlights.")
-@json_option("Print a JSON array of highlights with their source, tags and links (with --passages: of passages).")
+@json_option("Print a JSON array of highlight objects (README, \"JSON output\"); with --passages: of passages.")
 @click.pass_obj
 def search(settings, words: tuple[str, ...], limit: int | None, passages: bool, as_json: bool) -> None:
     """Find highlights: words, "phrases", tag:T, -tag:T, source:S, author:A, has:note|link,
@@ -33,46 +32,16 @@ def search(settings, words: tuple[str, ...], limit: int | None, passages: bool, 
     if passages:
         _passages(db, query, limit, as_json)
         return
-    hits = search_hits(db, query, limit=limit, restrict=blind_view(db, settings.author).restriction())
-    maps: dict[int, PageLookup] = {}
-
-    def page(h) -> str | None:
-        """The label of the page a result is on, in a PDF ("iv", "12"); else None."""
-        if h.source_id not in maps:
-            maps[h.source_id] = page_lookup(db, h.source_id)
-        return maps[h.source_id].label_at(h.start) if h.anchor_status != "orphaned" else None
-
+    view = blind_view(db, settings.author)
+    hits = search_hits(db, query, limit=limit, restrict=view.restriction())
+    objects = HighlightJson(db, view, {hit.highlight.source_id: hit.source_title for hit in hits})
     if as_json:
-        out = []
-        for hit in hits:
-            h = hit.highlight
-            out.append(
-                {
-                    "id": h.id,
-                    "source_id": h.source_id,
-                    "source_title": hit.source_title,
-                    "start": h.start,
-                    "end": h.end,
-                    "page": page(h),
-                    "quote": h.quote,
-                    "tags": h.tags,
-                    "note": h.note,
-                    "author": h.author,
-                    "created_at": h.created_at,
-                    "updated_at": h.updated_at,
-                    "anchor_status": h.anchor_status,
-                    "links": [
-                        {"id": l.id, "from": l.from_id, "to": l.to_id, "relation": l.relation}
-                        for l in (links_of(db, h.id) if h.link_count else [])
-                    ],
-                }
-            )
-        echo_json(out)
+        echo_json(objects.objects(hit.highlight for hit in hits))
         return
     for hit in hits:
         h = hit.highlight
         tags = ",".join(h.tags) or "-"
-        label = page(h)
+        label = objects.page(h)
         where = f"{line(hit.source_title, 30)}, p. {line(label, 8)}" if label else line(hit.source_title, 30)
         author = f"  {line(h.author, 16)}" if h.author else ""
         click.echo(f"{short_id(h.id)}  {where}  [{line(tags)}]{author}  {excerpt(h.quote, 70)}")

@@ -66,6 +66,15 @@ def complete_path(value: str) -> str | None:
     return f"{folder}{slash}{min(names)}" if names else None
 
 
+EXTENSION_ORDER = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+"""How the heading lists the kinds of file (any other the loader learns goes last)."""
+
+
+def _listed_order(extension: str) -> tuple[int, str]:
+    known = extension in EXTENSION_ORDER
+    return (EXTENSION_ORDER.index(extension) if known else len(EXTENSION_ORDER), extension)
+
+
 class AddSourceScreen(ModalScreen["int | None"]):
     """Import a file or folder into the library."""
 
@@ -78,7 +87,9 @@ class AddSourceScreen(ModalScreen["int | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(Content("Add a file or folder to the library (.txt .md .markdown .html .htm)"))
+            # From the loader's own list (a typed list here once left out .pdf).
+            kinds = " ".join(sorted(SUPPORTED_EXTENSIONS, key=_listed_order))
+            yield Label(Content(f"Add a file or folder to the library ({kinds})"))
             yield Input(placeholder="a path, e.g. ~/papers/trial.md (→ completes)", id="path", suggester=PathSuggester())
             yield Static(Content("enter imports it · escape cancels"), id="add-status")
         yield Footer()

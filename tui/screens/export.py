@@ -243,6 +243,11 @@ class ExportScreen(ModalScreen["Path | None"]):
             plan = f"{name} exists: it will not be replaced (turn replace on, or change the name)"
         self.query_one("#plan", Static).update(Content(for_display_line(plan)))
 
+    def _plan_written(self) -> None:
+        """After a write the plan line would still say "will write a new file": say it is done."""
+        name = self.written.name if self.written.parent == self.folder else str(self.written)
+        self.query_one("#plan", Static).update(Content(for_display_line(f"{name}: written just now")))
+
     # --- writing ------------------------------------------------------------------------
 
     @on(Input.Submitted, "#file")
@@ -293,6 +298,7 @@ class ExportScreen(ModalScreen["Path | None"]):
             self.say(str(error).splitlines()[0] if str(error) else type(error).__name__, error=True)
             return
         self.written = written
+        self._plan_written()
         message = f"wrote {counted(len(data.highlights), 'highlight')} to {written}"
         if mismatches:
             message += f"; {len(mismatches)} quotes no longer match their source (marked)"
@@ -306,6 +312,7 @@ class ExportScreen(ModalScreen["Path | None"]):
 
         made = export_qdpx(self.db, self.export_query(), self.export_title())
         self.written = write_bytes_atomic(self.target_path(), made.data, force=force)
+        self._plan_written()
         # The file's name only (the folder is on the line above): the status must fit 80x24.
         message = f"wrote {made.highlights} selections to {self.written.name}"
         if made.losses:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -13,15 +14,25 @@ from postil.sources.sanitise import for_display_line
 from postil.tui import keymap
 
 
-def help_content(digit_tags: dict[int, str]) -> Content:
-    """Every key, grouped, with the current digit → tag assignment."""
-    parts: list = [("postil — keys", "bold"), "\n"]
+def help_content(digit_tags: dict[int, str]) -> Table:
+    """Every key, grouped, with the current digit → tag assignment.
+
+    A two-column grid (Rich's Table): a description too long for the box wraps inside its
+    own column, under its first line, where a single text used to wrap back to the box's
+    left edge, under the keys (issue 17).
+    """
+    keys = [k for k, _ in (*keymap.OTHER_GLOBAL_KEYS, *keymap.READER_KEYS)] + [e.help_key for e in keymap.MAIN_KEYS]
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=2 + max(map(len, keys)), no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text("postil — keys", "bold"))
 
     def row(key: str, text: str) -> None:
-        parts.extend([(f"\n  {key:<24}", "bold"), text])
+        grid.add_row(Text("  " + key, "bold"), Text(text))
 
     for group in (keymap.GLOBAL, keymap.ANNOTATE, keymap.READER, keymap.REVIEW):
-        parts += ["\n", (group, "bold underline"), "\n"]
+        grid.add_row()
+        grid.add_row(Text(group, "bold underline"))
         if group == keymap.GLOBAL:
             for key, text in keymap.OTHER_GLOBAL_KEYS:
                 row(key, text)
@@ -35,9 +46,9 @@ def help_content(digit_tags: dict[int, str]) -> Content:
         if group == keymap.READER:
             for key, text in keymap.READER_KEYS:
                 row(key, text)
-        parts.append("\n")
-    parts += ["\n", ("escape, q or ? closes this screen", "dim")]
-    return Content.assemble(*parts)
+    grid.add_row()
+    grid.add_row(Text("escape, q or ? closes this screen", "dim"))
+    return grid
 
 
 class HelpScreen(ModalScreen[None]):
@@ -45,7 +56,7 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 90; max-height: 90%; height: auto; border: thick $accent; background: $surface; padding: 0 2; }
+    HelpScreen > VerticalScroll { width: 90; max-width: 100%; max-height: 90%; height: auto; border: thick $accent; background: $surface; padding: 0 2; }
     """
     BINDINGS = [Binding("escape,q,question_mark", "dismiss_help", "close")]
 

@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -46,6 +47,8 @@ class OverviewScreen(Screen["str | None"]):
         self.data: Overview | None = None
         self.columns: list[str | None] = []
         """Per table column: the tag it counts, or None for the title and share columns."""
+        self._colors: dict[str, str] = {}
+        self._title_cells = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -56,20 +59,46 @@ class OverviewScreen(Screen["str | None"]):
 
     def on_mount(self) -> None:
         data = self.data = overview(self.db)
-        colors = {t.name: t.color for t in store_tags.list_tags(self.db, counts=False)}
         self.query_one("#title", Static).update(
             Content(f"Overview: {counted(data.total, 'highlight')} in {counted(len(data.sources), 'source')}. enter on a cell searches it.")
         )
+        self._colors = {t.name: t.color for t in store_tags.list_tags(self.db, counts=False)}
+        self._fill_table(self.app.size.width)
+        warnings = self.query_one("#warnings", OptionList)
+        if data.warnings:
+            warnings.add_options(
+                Option(plain(w.message, style=WARNING_STYLES.get(w.kind, "")), id=str(i))
+                for i, w in enumerate(data.warnings)
+            )
+            warnings.highlighted = 0
+        else:
+            warnings.add_option(Option(Text("nothing to warn about"), disabled=True))
+        self.query_one(DataTable).focus()
+
+    def on_resize(self, event: Resize) -> None:
+        """Titles get what the tag columns leave of the new width (it was measured once, on
+        mount: narrowed, the last tag columns went off screen; widened, titles stayed cut)."""
+        if self.data is not None and self._title_width(event.size.width) != self._title_cells:
+            self._fill_table(event.size.width)
+
+    def _title_width(self, screen_width: int) -> int:
+        tag_cells = sum(min(len(tag), TAG_MAX) + 2 for tag in self.data.tags) + len("highlighted") + 2
+        return max(TITLE_MIN, min(TITLE_MAX, screen_width - 4 - tag_cells))
+
+    def _fill_table(self, screen_width: int) -> None:
+        """(Re)build the table for a screen this wide, keeping the cursor's cell."""
+        data = self.data
         table = self.query_one(DataTable)
+        cursor = table.cursor_coordinate
+        table.clear(columns=True)  # column widths only ever grow: start them again
         table.add_column(Text("source"), key="title")
         table.add_column(Text("highlighted", justify="right"), key="share")
         self.columns = [None, None]
         for tag in data.tags:
-            table.add_column(plain(tag, TAG_MAX, style=color_style(colors.get(tag, ""))), key=f"tag:{tag}")
+            table.add_column(plain(tag, TAG_MAX, style=color_style(self._colors.get(tag, ""))), key=f"tag:{tag}")
             self.columns.append(tag)
         # At 80 columns, 40-character titles pushed the last tag columns off screen.
-        tag_cells = sum(min(len(tag), TAG_MAX) + 2 for tag in data.tags) + len("highlighted") + 2
-        title_width = max(TITLE_MIN, min(TITLE_MAX, self.app.size.width - 4 - tag_cells))
+        self._title_cells = title_width = self._title_width(screen_width)
         for source in data.sources:
             table.add_row(
                 plain(source.title, title_width),
@@ -83,16 +112,7 @@ class OverviewScreen(Screen["str | None"]):
             *(self._count(data.tag_total(tag), bold=True) for tag in data.tags),
             key=TOTAL_ROW,
         )
-        warnings = self.query_one("#warnings", OptionList)
-        if data.warnings:
-            warnings.add_options(
-                Option(plain(w.message, style=WARNING_STYLES.get(w.kind, "")), id=str(i))
-                for i, w in enumerate(data.warnings)
-            )
-            warnings.highlighted = 0
-        else:
-            warnings.add_option(Option(Text("nothing to warn about"), disabled=True))
-        table.focus()
+        table.move_cursor(row=cursor.row, column=cursor.column, animate=False)
 
     @staticmethod
     def _count(n: int, bold: bool = False) -> Text:

@@ -26,8 +26,8 @@ from postil.tui.screens.ask import AskChoice, AskConfirm, AskText
 from postil.tui.screens.render import clip, plain, swatch
 from postil.tui.wording import counted
 
-MAX_SOURCE_COLUMNS = 6
-"""Sources shown as their own columns; with more, the detail line below lists them all."""
+FIXED_COLUMNS = 4
+"""key, colour, tag and total stay in view while the table scrolls right through the sources."""
 
 
 class TagsScreen(Screen[None]):
@@ -70,8 +70,10 @@ class TagsScreen(Screen[None]):
         self.tags = store_tags.list_tags(self.db)
         self._sources = store_sources.list_sources(self.db)
         self._counts = store_tags.counts_per_source(self.db)
-        shown = self._sources[:MAX_SOURCE_COLUMNS]
+        # Every source has its column (it once stopped at 6); the table scrolls sideways.
+        shown = self._sources
         table.clear(columns=True)
+        table.fixed_columns = FIXED_COLUMNS
         table.add_column(Text("key"), key="key")
         table.add_column(Text(""), key="swatch")
         table.add_column(Text("tag"), key="name")

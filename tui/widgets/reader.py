@@ -179,8 +179,17 @@ class Reader(ReaderMotions, ReaderMouse, ReaderSpans, ScrollView, can_focus=True
         """(block number counted from 1, number of blocks, percent through the text)."""
         count = len(self.blocks)
         index = units.block_index(self.blocks, self._cursor, self._block_starts) + 1 if count else 0
-        percent = round(100 * self._cursor / max(1, len(self.text) - 1)) if self.text else 0
-        return index, count, percent
+        return index, count, self._percent()
+
+    def _percent(self) -> int:
+        """How far through the text the cursor is, rounded down: 100 only on the last drawn
+        character (rounding to nearest said 100% a screen or more before the end of a book)."""
+        if not self.text:
+            return 0
+        last = self._layout.clamp(len(self.text) - 1)
+        if self._cursor >= last:
+            return 100
+        return min(99, 100 * self._cursor // max(1, last))
 
     def find(self, query: str, *, forward: bool = True, from_offset: int | None = None) -> int | None:
         """Find `query` (ignoring case), wrapping around; move the cursor there and return it."""
