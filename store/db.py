@@ -18,7 +18,7 @@ from pathlib import Path
 from platformdirs import user_data_path
 
 from postil.store.errors import StoreError
-from postil.store.readonly import connect_read_only, read_only_reason
+from postil.store.readonly import connect_read_only, disk_full, read_only_reason
 from postil.store.soundness import damage_message, ensure_sound
 
 SCHEMA_VERSION = 6
@@ -124,10 +124,15 @@ def _connect(db_path: Path) -> tuple[sqlite3.Connection, str | None]:
             try:
                 conn.execute("PRAGMA user_version").fetchone()
             except sqlite3.OperationalError as error:
-                if "readonly" not in str(error):
+                if "readonly" in str(error):
+                    reason = "it cannot be written"
+                elif disk_full(db_path):
+                    # A reader of a WAL database must grow the -shm file: on a full disk
+                    # even a SELECT fails with "disk I/O error".
+                    reason = "the disk is full"
+                else:
                     return conn, None  # _identify says what is wrong with the file
                 conn.close()
-                reason = "it cannot be written"
             except sqlite3.DatabaseError:
                 return conn, None
             else:

@@ -1,7 +1,7 @@
 """Databases that cannot be written: why, and how to read them anyway.
 
-A database in a read-only folder, on a read-only file system, or whose file is read-only
-can still be read: a WAL database needs its `-shm` file to be created or written, so SQLite
+A database in a read-only folder, on a read-only file system, whose file is read-only or
+marked immutable (chattr +i), or on a full disk can still be read: a WAL database needs its `-shm` file to be created or written, so SQLite
 refuses even a SELECT on a normal connection ("attempt to write a readonly database").
 `connect_read_only` tries `mode=ro` first (it works when the -shm file can be used) and
 then `immutable=1`, which reads the main file without any locking or shared memory: right
@@ -10,10 +10,21 @@ only when nothing can change the file, which is the case when nobody can write b
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
+import struct
 from pathlib import Path
 from urllib.parse import quote
+
+FS_IOC_GETFLAGS = 0x80086601
+"""Linux's ioctl for a file's attributes (lsattr): 'i' immutable, 'a' append only."""
+FS_IMMUTABLE_FL = 0x10
+FS_APPEND_FL = 0x20
+
+DISK_FULL_BYTES = 1 << 20
+"""Below this much free space an open that fails is put down to a full disk: SQLite needs
+32 KiB for the -shm file a reader of a WAL database maps."""
 
 
 def read_only_reason(path: str | os.PathLike) -> str | None:
@@ -26,9 +37,45 @@ def read_only_reason(path: str | os.PathLike) -> str | None:
     if _read_only_file_system(folder):
         return "it is on a read-only file system"
     if not os.access(folder, os.W_OK | os.X_OK):
+        if _locked_attribute(folder):
+            return f"its folder {folder} is marked {_locked_attribute(folder)}"
         return f"its folder {folder} cannot be written"
     if file.exists() and not os.access(file, os.W_OK):
+        if _locked_attribute(file):
+            return f"the file is marked {_locked_attribute(file)}"
         return "the file cannot be written"
+    return None
+
+
+def disk_full(path: str | os.PathLike) -> bool:
+    """Whether the file system holding `path` has (almost) no room left."""
+    try:
+        usage = os.statvfs(Path(path).parent)
+    except OSError:
+        return False
+    return usage.f_bavail * usage.f_frsize < DISK_FULL_BYTES
+
+
+def _locked_attribute(path: Path) -> str | None:
+    """"immutable (chattr +i)" or "append-only (chattr +a)" when the file system says so.
+
+    Even root cannot write such a file, and "cannot be written" alone sends a user to
+    chmod, which does not help.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        flags = struct.unpack("i", fcntl.ioctl(fd, FS_IOC_GETFLAGS, b"\0\0\0\0"))[0]
+    except OSError:
+        return None  # not supported by this file system
+    finally:
+        os.close(fd)
+    if flags & FS_IMMUTABLE_FL:
+        return "immutable (chattr +i)"
+    if flags & FS_APPEND_FL:
+        return "append-only (chattr +a)"
     return None
 
 

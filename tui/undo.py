@@ -82,6 +82,11 @@ class UndoStack:
     def can_redo(self) -> bool:
         return bool(self._undone)
 
+    @property
+    def last_queued(self) -> bool:
+        """The latest change done still waits in the write queue."""
+        return bool(self._done) and self._done[-1].queued is not None
+
     def do(self, change: Change) -> Change:
         """Apply a change and remember it. On error nothing is remembered (and nothing written).
 

@@ -28,6 +28,10 @@ RETRY_PAUSE_SECONDS = 0.05
 """Pause between attempts after the busy handler gave up (it has already waited 15 s)."""
 
 
+class _Abandoned(Exception):
+    """The app quit (losing the pending writes) while this one waited for the lock."""
+
+
 @dataclass(eq=False)
 class PendingWrite:
     """One queued write: `run(db)` inside one write transaction, then a callback on the UI thread."""
@@ -51,8 +55,9 @@ class WriteQueue:
         Args:
             connect: opens the thread's own connection (store.db.open_db on the app's file);
                 called in the thread, on the first queued write.
-            notify: called from the thread after each write finished (thread-safe, e.g.
-                Textual's post_message).
+            notify: called whenever the number pending changed: from the thread after each
+                write finished, and from `put` and `cancel` (so thread-safe, e.g. Textual's
+                post_message).
         """
         self._connect = connect
         self._notify = notify
@@ -80,6 +85,7 @@ class WriteQueue:
                 self._thread = threading.Thread(target=self._work, name="postil-writes", daemon=True)
                 self._thread.start()
             self._lock.notify_all()
+        self._notify()
         return item
 
     def cancel(self, item: PendingWrite) -> bool:
@@ -90,7 +96,8 @@ class WriteQueue:
             self._waiting.remove(item)
             item.state = "cancelled"
             self._lock.notify_all()
-            return True
+        self._notify()
+        return True
 
     def take_finished(self) -> list[PendingWrite]:
         """The writes finished (written or failed) since the last call, in order; call on the UI thread."""
@@ -143,7 +150,11 @@ class WriteQueue:
                     if db is None:
                         db = self._connect()
                     with write(db):
+                        if self._closing:
+                            raise _Abandoned  # the lock came free after the user chose to lose it
                         item.run(db)
+                except _Abandoned:
+                    break
                 except DatabaseBusy:
                     self._retry_later(item)
                     continue

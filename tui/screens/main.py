@@ -134,6 +134,7 @@ class MainScreen(AnnotateActions, AnchorActions, FindActions, ScreenActions, Rec
         self.reviewer_filter.me = self.app.author
         library = self.query_one(LibraryList)
         self.query_one(SourceHeader).set_team(team_label(self.db))
+        self.query_one(SourceHeader).set_writes(0, self.app.read_only)
         # Start-up reads go through the app's plain connection: sqlite-utils (behind self.db)
         # is loaded after the first paint (see store.db.open_current).
         library.display = store_settings.get_setting(self.db, "library_visible", "1") == "1"
@@ -216,6 +217,8 @@ class MainScreen(AnnotateActions, AnchorActions, FindActions, ScreenActions, Rec
         self._position_dirty = False
         try:
             store_sources.save_reading_position(self.db, self.source.id, self.reader.cursor)
+        except store_db.DatabaseBusy:
+            self._position_dirty = True  # another program is writing: try again in a while
         except StoreError as error:
             self.report(error)
         except Exception:
@@ -466,5 +469,4 @@ class MainScreen(AnnotateActions, AnchorActions, FindActions, ScreenActions, Rec
         self.reader.focus()
 
     def action_quit(self) -> None:
-        self.save_position()
-        self.app.exit()
+        self.app.request_quit()  # saves the position; asks first while writes are pending

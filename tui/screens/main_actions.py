@@ -1,8 +1,9 @@
 """The annotating keys of the main screen: digits, tag picker, note, delete, undo/redo, links.
 
 Every change goes through the session's UndoStack (tui.undo), which writes it to SQLite at
-once. A store error is shown as a notification and the app keeps running; the note editor
-keeps the typed text when its save fails.
+once, or queues it when the database is busy (shown when written, `change_written`). A store
+error is shown as a notification and the app keeps running; the note editor keeps the typed
+text when its save fails.
 """
 
 from __future__ import annotations
@@ -56,9 +57,20 @@ class AnnotateActions:
         except StoreError as error:
             self.report(error)
             return False
-
+        if change.queued is not None:
+            self.tell(f"the database is busy (another program is writing): {change.label} is "
+                      "kept and written as soon as it is free")
+            return True
         self.refresh_annotations(tags_changed=tags_changed, changed=touched_highlights(change))
         return True
+
+    def change_written(self, change: Change) -> None:
+        """A change the write queue wrote later (the database was busy): show it now."""
+        ids = touched_highlights(change)
+        self.reload_tags()  # it may have made a tag
+        self.refresh_annotations(changed=ids, tags_changed=ids is None)
+        if getattr(change, "overwrote", False):
+            self.tell("a note was changed elsewhere while yours waited: yours replaced it (u brings the other back)")
 
     def make_current(self, highlight_id: str) -> None:
         if highlight_id in self.by_id:
@@ -141,8 +153,7 @@ class AnnotateActions:
         def save(text: str) -> str | None:
             nonlocal started_from
             try:
-
-                self.undo_stack.do(EditNote(highlight.id, text, expected_version=started_from))
+                change = self.undo_stack.do(EditNote(highlight.id, text, expected_version=started_from))
             except Conflict:
                 # Tell once what the other window saved; a second ctrl+s is a deliberate choice
                 # to put this text over it (undo brings the other one back).
@@ -159,12 +170,14 @@ class AnnotateActions:
                 )
             except StoreError as error:
                 return f"Not saved ({error}); your text is still here, try ctrl+s again"
-            self.refresh_annotations(changed=[highlight.id])
+            if change.queued is None:
+                self.refresh_annotations(changed=[highlight.id])
             return None
 
         def closed(saved: bool | None) -> None:
             if saved:
-                self.tell("note saved")
+                waiting = self.undo_stack.can_undo and self.undo_stack.last_queued
+                self.tell("note kept: written as soon as the database is free" if waiting else "note saved")
             elif created is not None:  # the editor is modal: the creation is still the latest change
                 self._history_step(undo=True, quiet=True)
             self.reader.focus()
@@ -200,7 +213,8 @@ class AnnotateActions:
             return
         self._show_change(change)
         if not quiet:
-            self.tell(f"{'undone' if undo else 'redone'}: {change.label}")
+            later = " (written as soon as the database is free)" if change.queued is not None else ""
+            self.tell(f"{'undone' if undo else 'redone'}: {change.label}{later}")
 
     def _show_change(self, change: Change) -> None:
         """After undo/redo: switch to the source the change touched and put the cursor there."""

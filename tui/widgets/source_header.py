@@ -26,6 +26,7 @@ class SourceHeader(Static):
         self._position: tuple[int, int, int, str | None] = (0, 0, 0, None)
         self._counts: list[tuple[str, str, int]] = []
         self._team = ""
+        self._writes = ""
 
     def set_source(self, title: str) -> None:
         self._title = for_display_line(title)
@@ -47,9 +48,25 @@ class SourceHeader(Static):
         self._team = for_display_line(label)
         self._redraw()
 
+    def set_writes(self, pending: int, read_only: str | None = None) -> None:
+        """Writes waiting for a busy database ("2 writes pending"), or why it cannot be
+        written at all ("read-only (its folder /x cannot be written)"). Shown right after
+        the title, so that it stays in view on a narrow terminal."""
+        if read_only:
+            label = f"read-only ({for_display_line(read_only)})"
+        elif pending:
+            label = f"{pending} write{'s' if pending != 1 else ''} pending"
+        else:
+            label = ""
+        if label != self._writes:
+            self._writes = label
+            self._redraw()
+
     def header_content(self) -> Content:
         block, blocks, percent, page = self._position
         parts: list = [(self._title or "no source", "bold")]
+        if self._writes:
+            parts += ["  ", (f" {self._writes} ", "bold reverse")]
         if blocks:
             parts.append(f"  ·  ¶ {block} of {blocks} · {percent}%")
         if page:
