@@ -5,9 +5,10 @@ Run: python bench/bench_team.py [--reviewers 5] [--per 20000]
 Each reviewer has a database holding one generated ~2 MB source and their own highlights
 (bulk-inserted: setup, not measured), and one bare repository in a temporary folder is the
 team's remote. Every reviewer syncs once (the first sync imports everyone else: shown, not
-the target), then one reviewer changes the notes of 10 highlights and syncs, and another
-syncs: that last sync is the figure the issue sets (under 5 s: only the changed file is read).
-The floor beside it: `git fetch` + `git push` of the same change, which any sync must do.
+the target), then, three rounds (--rounds): one reviewer changes the notes of 10 highlights and syncs,
+another syncs (the figure the issue sets: under 5 s, only changed annotations are merged) and
+syncs again with nothing new. Medians are printed, wall and CPU (user+sys, git included). The
+floor beside them: `git fetch` + `git push --dry-run` in the same clone, which any sync does.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,18 +57,32 @@ def build(folder: Path, text_path: Path, name: str, per: int, seed: int) -> Path
     return db_path
 
 
+def cpu_seconds() -> float:
+    """User + system CPU of this process and the git processes it ran (the machine is shared:
+    wall time is inflated by others' load, CPU time much less)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def timed(label: str, action):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     result = action()
-    seconds = time.perf_counter() - start
-    print(f"  {label:58s} {seconds:7.2f} s", flush=True)
-    return result, seconds
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    print(f"  {label:58s} {seconds:7.2f} s (cpu {cpu:5.2f} s)", flush=True)
+    return result, seconds, cpu
+
+
+def median_line(label: str, runs: list[tuple[float, float]], extra: str = "") -> None:
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    print(f"  median of {len(runs)}: {label:46s} {wall:7.2f} s (cpu {cpu:5.2f} s){extra}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviewers", type=int, default=5)
     parser.add_argument("--per", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3, help="change-of-10 rounds (medians are printed)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -83,18 +100,30 @@ def main() -> None:
         for name in names:
             timed(f"catch-up sync of {name}", lambda name=name: sync(dbs[name], paths[name], name))
         first, second = names[0], names[1]
-        ids = [row[0] for row in dbs[first].execute("SELECT id FROM highlights WHERE author = ? LIMIT 10", [first])]
-        for highlight_id in ids:
-            set_note(dbs[first], highlight_id, "changed for the benchmark")
-        timed(f"{first} syncs a change of 10 highlights", lambda: sync(dbs[first], paths[first], first))
-        report, seconds = timed(f"{second} syncs, bringing that change in", lambda: sync(dbs[second], paths[second], second))
         clone = clone_folder(paths[second])
-        _, floor = timed("floor: git fetch + git push in that clone",
-                         lambda: (subprocess.run(["git", "-C", str(clone), "fetch", "--quiet"], check=True),
-                                  subprocess.run(["git", "-C", str(clone), "push", "--quiet", "--dry-run"], check=True)))
-        print(f"  {second}'s sync: {report.updated} highlights updated from {report.files_read}; "
-              f"{seconds:.2f} s (target < 5 s), floor {floor:.2f} s")
-
+        mine, theirs, noop, floors = [], [], [], []
+        ids = [row[0] for row in dbs[first].execute("SELECT id FROM highlights WHERE author = ? ORDER BY id", [first])]
+        for round_ in range(args.rounds):
+            for highlight_id in ids[round_ * 10:(round_ + 1) * 10]:
+                set_note(dbs[first], highlight_id, f"changed for the benchmark, round {round_}")
+            _, seconds, cpu = timed(f"{first} syncs a change of 10 highlights", lambda: sync(dbs[first], paths[first], first))
+            mine.append((seconds, cpu))
+            report, seconds, cpu = timed(f"{second} syncs, bringing that change in",
+                                         lambda: sync(dbs[second], paths[second], second))
+            theirs.append((seconds, cpu))
+            print(f"    {report.updated} highlights updated from {report.files_read}")
+            _, seconds, cpu = timed(f"{second} syncs again (nothing changed)", lambda: sync(dbs[second], paths[second], second))
+            noop.append((seconds, cpu))
+            _, seconds, cpu = timed("floor: git fetch + git push --dry-run in that clone",
+                                    lambda: (subprocess.run(["git", "-C", str(clone), "fetch", "--quiet"], check=True),
+                                             subprocess.run(["git", "-C", str(clone), "push", "--quiet", "--dry-run"],
+                                                            check=True)))
+            floors.append((seconds, cpu))
+        floor = statistics.median(f[0] for f in floors)
+        median_line("floor (git fetch + push)", floors)
+        median_line(f"{first} syncs a change of 10", mine, f"   floor {floor:.2f} s")
+        median_line(f"{second} brings that change in", theirs, f"   target < 5 s, floor {floor:.2f} s")
+        median_line(f"{second}'s no-op sync", noop, f"   floor {floor:.2f} s")
 
 if __name__ == "__main__":
     main()

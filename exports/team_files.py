@@ -19,20 +19,14 @@ import hashlib
 import json
 import re
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
-from postil.exports.collect import collect
-from postil.exports.w3c import dumps, parse
 from postil.sources.errors import SourceError
 from postil.sources.load import load_bytes
 from postil.store.errors import StoreError
-from postil.store.exchange import Incoming
 from postil.store.links import add_relation, relations
-from postil.store.query import quote_value
 from postil.store.sources import add_source, list_sources, source_by_sha256, source_text
 from postil.store.tags import create_tag, describe_tag, find_tag, list_tags, recolor_tag
-from postil.store.team import count_by_author
 
 MAX_REVIEWER_FILE_BYTES = 256 * 1024 * 1024
 MAX_SOURCE_FILE_BYTES = 256 * 1024 * 1024
@@ -42,17 +36,6 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9._-]{1,80}")
 REVIEWERS = "reviewers"
 SOURCES = "sources"
 CODEBOOK = "codebook.json"
-
-
-@dataclass
-class TheirFile:
-    """A teammate's reviewer file, read."""
-
-    name: str
-    """The file's name without .jsonld: the collection its highlights came from."""
-    digest: str
-    incoming: list[Incoming]
-    problems: list[str]
 
 
 def reviewer_file_name(reviewer: str) -> str:
@@ -69,26 +52,6 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return True
-
-
-def write_reviewer_file(db: sqlite3.Connection, folder: Path, reviewer: str,
-                        unchanged: bool = False) -> tuple[Path, int]:
-    """Write `reviewer`'s highlights to their file; (its path, how many highlights).
-
-    Args:
-        unchanged: the review is as it was when this database last wrote the file, and the file
-            is as written then: it is left alone (only the count is read).
-    """
-    path = my_file(folder, reviewer)
-    if unchanged and path.is_file():
-        return path, count_by_author(db, reviewer)
-    data = collect(db, f"author:{quote_value(reviewer)}", title=f"postil team: {reviewer}")
-    mine = sorted((h for h in data.highlights if h.author == reviewer), key=lambda h: h.id)
-    # The collection's date is its newest change, not the time of writing: the same
-    # highlights give the same bytes, so an unchanged review makes no commit.
-    data = dataclasses.replace(data, highlights=mine, date=max((h.updated_at for h in mine), default=""))
-    write_if_changed(path, dumps(data).encode("utf-8"))
-    return path, len(mine)
 
 
 def write_codebook(db: sqlite3.Connection, folder: Path) -> bool:
@@ -191,14 +154,6 @@ def their_files(folder: Path, mine: str) -> list[Path]:
             continue
         found.append(path)
     return found
-
-
-def read_their_file(path: Path) -> TheirFile:
-    """Parse a teammate's file (raises ValueError with a one-line reason when it cannot be read)."""
-    data = bounded_read(path, MAX_REVIEWER_FILE_BYTES)
-    document = json.loads(data)
-    incoming, problems = parse(document)
-    return TheirFile(path.stem, hashlib.sha256(data).hexdigest(), incoming, problems)
 
 
 def file_digest(path: Path) -> str:

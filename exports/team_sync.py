@@ -25,14 +25,14 @@ from postil.exports.team_files import (
     my_file,
     read_codebook,
     read_sources,
-    read_their_file,
     their_files,
     write_codebook,
-    write_reviewer_file,
     write_sources,
 )
+from postil.exports.team_reviewer_file import ReviewerFile, read_reviewer_file, write_reviewer_file
 from postil.store import team
 from postil.store.exchange import merge
+from postil.store.team_lines import delete_links_from, lines_of, save_lines
 
 PUSH_ATTEMPTS = 5
 
@@ -50,9 +50,12 @@ class SyncReport:
     sources_out: list[str] = field(default_factory=list)
     files_read: list[str] = field(default_factory=list)
     """Teammates whose changed file was imported."""
+    merged: int = 0
+    """Annotation lines that were new or changed in those files (the only ones merged)."""
     added: int = 0
     updated: int = 0
     removed: int = 0
+    links_removed: int = 0
     kept_linked: list[str] = field(default_factory=list)
     orphaned: int = 0
     problems: list[str] = field(default_factory=list)
@@ -130,35 +133,50 @@ def bring_in(db: sqlite3.Connection, folder: Path, reviewer: str, report: SyncRe
         files.insert(0, own)
     for path in files:
         try:
-            theirs = read_their_file(path)
+            if seen.get(path.stem) == file_digest(path):
+                continue  # as last imported or written here: nothing in it is new
+            theirs = read_reviewer_file(db, path)
         except (ValueError, OSError) as error:
             report.problems.append(f"reviewers/{path.name}: skipped ({' '.join(str(error).split())[:200]})")
-            continue
-        if seen.get(theirs.name) == theirs.digest:
             continue
         if theirs.problems:
             # A hand-edited or damaged file: nothing of it is imported, so nothing of it is
             # removed either; the reviewer's next sync writes it whole again.
             report.problems.append(f"reviewers/{path.name}: skipped ({theirs.problems[0]})")
             continue
-        if path == my_file(folder, reviewer):
-            # My own earlier work: it comes in (this database wins where both have it); it is
-            # mine, so nothing is removed for being absent from it.
-            merged = merge(db, theirs.incoming)
-            vanished = team.Vanished()
-        else:
-            merged = merge(db, theirs.incoming, theirs_win=True)
-            present = {item.id for item in theirs.incoming}
-            team.record_origins(db, theirs.name, present)
-            vanished = team.remove_vanished(db, theirs.name, present)
-        team.set_imported_hash(db, theirs.name, theirs.digest)
-        report.files_read.append(theirs.name)
-        report.added += len(merged.added)
-        report.updated += len(merged.updated)
-        report.orphaned += len(merged.orphaned)
-        report.removed += len(vanished.removed)
-        report.kept_linked += vanished.kept_linked
-        report.problems += [f"reviewers/{path.name}: {h[:8]} needs its source ({where})" for h, where in merged.unknown_source]
+        bring_in_file(db, theirs, path == own, report)
+
+
+def bring_in_file(db: sqlite3.Connection, theirs: ReviewerFile, own: bool, report: SyncReport) -> None:
+    """Merge the new and changed lines of one reviewer file; remove what left it."""
+    if own:
+        # My own earlier work: it comes in (this database wins where both have it); it is
+        # mine, so nothing is removed for being absent from it.
+        merged = merge(db, theirs.changed)
+        vanished = team.Vanished()
+    else:
+        merged = merge(db, theirs.changed, theirs_win=True)
+        team.record_origins(db, theirs.name, [item.id for item in theirs.changed])
+        vanished = team.remove_vanished(db, theirs.name, set(theirs.lines))
+    known = lines_of(db, theirs.name)
+    # A link its author deleted left the line of the highlight it starts from.
+    report.links_removed += delete_links_from(db, [
+        (item.id, link_id) for item in theirs.changed if item.id in known
+        for link_id in sorted(known[item.id].link_ids() - theirs.lines[item.id].link_ids())])
+    unplaced = {highlight_id for highlight_id, _ in merged.unknown_source}  # read again next time
+    save_lines(db, theirs.name,
+               {hid: line for hid, line in theirs.lines.items() if hid not in unplaced and known.get(hid) != line},
+               removed=[hid for hid in known if hid not in theirs.lines])
+    team.set_imported_hash(db, theirs.name, theirs.digest)
+    report.files_read.append(theirs.name)
+    report.merged += len(theirs.changed)
+    report.added += len(merged.added)
+    report.updated += len(merged.updated)
+    report.orphaned += len(merged.orphaned)
+    report.removed += len(vanished.removed)
+    report.kept_linked += vanished.kept_linked
+    report.problems += [f"reviewers/{theirs.name}.jsonld: {h[:8]} needs its source ({where})"
+                        for h, where in merged.unknown_source]
 
 
 def send_out(db: sqlite3.Connection, folder: Path, reviewer: str, report: SyncReport) -> None:
@@ -166,12 +184,19 @@ def send_out(db: sqlite3.Connection, folder: Path, reviewer: str, report: SyncRe
     report.sources_out = write_sources(db, folder)
     write_codebook(db, folder)
     fingerprint = team.review_fingerprint(db, reviewer)
-    own = my_file(folder, reviewer)
+    path = my_file(folder, reviewer)
     # Unchanged: my highlights are as they were when this database last wrote my file, and
     # the file in the clone is still what it wrote then (a reset to the remote may bring back
     # an older one).
-    unchanged = own.is_file() and team.written_fingerprint(db) == (fingerprint, file_digest(own))
-    path, report.mine = write_reviewer_file(db, folder, reviewer, unchanged=unchanged)
+    if path.is_file() and team.written_fingerprint(db) == (fingerprint, file_digest(path)):
+        report.mine = team.count_by_author(db, reviewer)
+    else:
+        path, report.mine, lines = write_reviewer_file(db, folder, reviewer)
+        # Its lines as written here, so that a later change by another machine of mine is
+        # merged line by line, and a highlight deleted here is known to be a deletion.
+        known = lines_of(db, path.stem)
+        save_lines(db, path.stem, {hid: line for hid, line in lines.items() if known.get(hid) != line},
+                   removed=[hid for hid in known if hid not in lines])
     digest = file_digest(path)
     # As written here: the next sync reads it back only if another machine changed it.
     team.set_imported_hash(db, path.stem, digest)

@@ -20,7 +20,7 @@ from sqlite_utils.migrations import Migrations
 
 from postil.store.clock import now
 from postil.store.errors import StoreError
-from postil.store.schema_sql import DEFAULT_RELATIONS, DEFAULT_TAGS, INITIAL_SCHEMA, MIGRATION_0006
+from postil.store.schema_sql import DEFAULT_RELATIONS, DEFAULT_TAGS, INITIAL_SCHEMA, MIGRATION_0006, MIGRATION_0007
 
 MIGRATIONS = Migrations("postil")
 MIGRATION_NAMES: list[str] = []
@@ -153,6 +153,12 @@ def m0006_records_pages_reviewers_exchange(db: sqlite_utils.Database) -> None:
         "INSERT INTO source_origins (source_id, origin, seen_at) SELECT id, origin, ? FROM sources",
         [stamp],
     )
+
+
+@migration("0007_team_exchange")
+def m0007_team_exchange(db: sqlite_utils.Database) -> None:
+    for statement in MIGRATION_0007:
+        db.execute(statement)
 
 
 def applied_names(conn: sqlite3.Connection) -> list[str]:

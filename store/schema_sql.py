@@ -314,3 +314,23 @@ MIGRATION_0006 = [
     )
     """,
 ]
+
+
+MIGRATION_0007 = [
+    # Team exchange, incrementally: each annotation line of a reviewer file as this database
+    # last read or wrote it (the sha256 of the line, and the ids of the links it carries).
+    # A sync compares a changed file's lines with these and merges only new or changed ones
+    # (bench/bench_team.py: reading and merging a whole 20,000-annotation file to bring in a
+    # change of 10 took ~6 s), removes only the ones that vanished, and deletes a link that
+    # left its line. No foreign key: a row must outlive its highlight, so that a highlight
+    # deleted here since my file was written is known to be a deletion (a tombstone).
+    """
+    CREATE TABLE team_lines (
+        collection TEXT NOT NULL,
+        highlight_id TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        links TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (collection, highlight_id)
+    ) WITHOUT ROWID
+    """,
+]
