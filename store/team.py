@@ -69,19 +69,26 @@ def set_imported_hash(db: sqlite3.Connection, name: str, digest: str) -> None:
 
 
 WRITTEN_KEY = "team.written"
-"""JSON [review_fingerprint, file digest] of my file as this database last wrote it."""
+"""JSON {file name: [review_fingerprint, file digest]} of my files as this database last wrote them."""
 
 
-def written_fingerprint(db: sqlite3.Connection) -> tuple[str, str] | None:
+def written_fingerprint(db: sqlite3.Connection, collection: str) -> tuple[str, str] | None:
     try:
-        value = json.loads(get_setting(db, WRITTEN_KEY, "null") or "null")
+        value = json.loads(get_setting(db, WRITTEN_KEY, "{}") or "{}")
     except ValueError:
         return None
-    return tuple(value) if isinstance(value, list) and len(value) == 2 else None
+    entry = value.get(collection) if isinstance(value, dict) else None  # a list: one file, before 0007
+    return tuple(entry) if isinstance(entry, list) and len(entry) == 2 else None
 
 
-def set_written_fingerprint(db: sqlite3.Connection, fingerprint: str, digest: str) -> None:
-    set_setting(db, WRITTEN_KEY, json.dumps([fingerprint, digest]))
+def set_written_fingerprint(db: sqlite3.Connection, collection: str, fingerprint: str, digest: str) -> None:
+    try:
+        value = json.loads(get_setting(db, WRITTEN_KEY, "{}") or "{}")
+    except ValueError:
+        value = {}
+    value = value if isinstance(value, dict) else {}
+    value[collection] = [fingerprint, digest]
+    set_setting(db, WRITTEN_KEY, json.dumps(value, sort_keys=True))
 
 
 def count_by_author(db: sqlite3.Connection, reviewer: str) -> int:
@@ -148,3 +155,78 @@ def remove_vanished(db: sqlite3.Connection, collection: str, present: set[str]) 
             )
             result.removed.append(highlight_id)
     return result
+
+
+# --- my deletions (tombstones) and done marks, as they travel in reviewers/<name>.json ---------
+
+
+def tombstoned(db: sqlite3.Connection, collection: str) -> set[str]:
+    """Highlight ids recorded as deleted from `collection`'s file."""
+    return {row[0] for row in db.execute("SELECT highlight_id FROM tombstones WHERE author = ?", [collection])}
+
+
+def note_deletions(db: sqlite3.Connection, collection: str, author: str) -> set[str]:
+    """Tombstones for `author`'s highlights deleted here since this database last read or wrote
+    their file (their line is recorded, the highlight is gone), and none for those brought back
+    (an undo): the ids newly deleted."""
+    stamp = now()
+    with write(db):
+        gone = {row[0] for row in db.execute(
+            "SELECT l.highlight_id FROM team_lines l WHERE l.collection = ?"
+            " AND NOT EXISTS (SELECT 1 FROM highlights h WHERE h.id = l.highlight_id)", [collection])}
+        add_tombstones(db, collection, gone, stamp)
+        lift_tombstones(db, collection, author)
+    return gone
+
+
+def add_tombstones(db: sqlite3.Connection, collection: str, ids: Iterable[str], stamp: str | None = None) -> None:
+    stamp = stamp or now()
+    with write(db):
+        db.executemany(
+            "INSERT INTO tombstones (highlight_id, author, deleted_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(highlight_id) DO UPDATE SET author = excluded.author, deleted_at = excluded.deleted_at",
+            [(highlight_id, collection, stamp) for highlight_id in ids])
+
+
+def lift_tombstones(db: sqlite3.Connection, collection: str, author: str) -> None:
+    """Forget the tombstones of `author`'s highlights that exist again (undone, or brought back)."""
+    with write(db):
+        db.execute("DELETE FROM tombstones WHERE author = ? AND highlight_id IN"
+                   " (SELECT id FROM highlights WHERE author = ?)", [collection, author])
+
+
+def delete_own(db: sqlite3.Connection, ids: Iterable[str], author: str) -> list[str]:
+    """Delete those of `ids` that are `author`'s highlights here (their deletion on another
+    machine of theirs); the ids deleted."""
+    deleted = []
+    with write(db):
+        for highlight_id in sorted(ids):
+            if db.execute("DELETE FROM highlights WHERE id = ? AND author = ?", [highlight_id, author]).rowcount:
+                deleted.append(highlight_id)
+    return deleted
+
+
+def done_marks(db: sqlite3.Connection, reviewer: str) -> dict[str, str]:
+    """{source sha256: when} of the sources `reviewer` marked done."""
+    return dict(db.execute(
+        "SELECT s.sha256, p.done_at FROM reviewer_progress p JOIN sources s ON s.id = p.source_id"
+        " WHERE p.reviewer = ? ORDER BY s.sha256", [reviewer]))
+
+
+def set_done_marks(db: sqlite3.Connection, reviewer: str, marks: dict[str, str], *, exact: bool) -> int:
+    """Mark done the sources (by sha256, those here) of `marks`; with `exact`, unmark the others
+    (a teammate's marks are theirs to take back). How many marks changed."""
+    changed = 0
+    with write(db):
+        ours = done_marks(db, reviewer)
+        for sha256, stamp in marks.items():
+            if sha256 not in ours:
+                changed += db.execute(
+                    "INSERT OR IGNORE INTO reviewer_progress (source_id, reviewer, done_at)"
+                    " SELECT id, ?, ? FROM sources WHERE sha256 = ?", [reviewer, stamp, sha256]).rowcount
+        if exact:
+            for sha256 in set(ours) - set(marks):
+                changed += db.execute(
+                    "DELETE FROM reviewer_progress WHERE reviewer = ? AND source_id IN"
+                    " (SELECT id FROM sources WHERE sha256 = ?)", [reviewer, sha256]).rowcount
+    return changed
