@@ -13,10 +13,9 @@ from textual.app import App
 from postil.store.db import use_small_page_cache
 from postil.store.errors import StoreError
 from postil.store.settings import get_setting, set_setting
-from postil.tui.commands_provider import PostilCommands
+from postil.tui.commands_provider import PostilCommands, SavedQueriesProvider
 from postil.tui.first_screen import FirstScreen
 from postil.tui.screens.main import MainScreen
-from postil.tui.screens.search import SavedQueriesProvider
 from postil.tui.undo import UndoStack
 
 
