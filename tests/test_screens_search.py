@@ -8,10 +8,11 @@ from search_fixture import build
 from textual.app import App
 from textual.widgets import OptionList
 
-import postil.tui.screens.search as search_screen
+import postil.tui.screens.search_runner as search_runner
 from postil.store import search as store_search
 from postil.store import search_saved
-from postil.tui.screens.search import SavedQueriesProvider, SearchScreen
+from postil.tui.commands_provider import SavedQueriesProvider
+from postil.tui.screens.search import SearchScreen
 
 
 async def settle(app, pilot):
@@ -180,8 +181,8 @@ async def test_a_keystroke_interrupts_the_stale_search(tmp_path, monkeypatch):
 
 async def test_results_come_in_pages_with_the_total_and_group_counts(tmp_path, monkeypatch):
     """A first small page is drawn, then the rest up to the limit; headers count whole groups."""
-    monkeypatch.setattr(search_screen, "FIRST_PAGE", 2)  # inside the first group (3 rows)
-    monkeypatch.setattr(search_screen, "LIMIT", 7)
+    monkeypatch.setattr(search_runner, "FIRST_PAGE", 2)  # inside the first group (3 rows)
+    monkeypatch.setattr(search_runner, "LIMIT", 7)
     fx = build(tmp_path / "search.db")
     app = Host(SearchScreen(fx.db))
     async with app.run_test(size=(140, 40)) as pilot:

@@ -24,11 +24,10 @@ from postil.store.db import (
 )
 from postil.store.errors import StoreError
 from postil.store.settings import get_setting, set_setting
-from postil.tui.commands_provider import PostilCommands
+from postil.tui.commands_provider import PostilCommands, SavedQueriesProvider
 from postil.tui.first_screen import FirstScreen
 from postil.tui.screens.confirm import ConfirmScreen
 from postil.tui.screens.main import MainScreen
-from postil.tui.screens.search import SavedQueriesProvider
 from postil.tui.undo import Change, UndoStack
 from postil.tui.widgets.source_header import SourceHeader
 from postil.tui.write_queue import WriteQueue

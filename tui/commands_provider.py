@@ -1,4 +1,5 @@
-"""The command palette (ctrl+p): every main-screen action, every tag, every source.
+"""The command palette (ctrl+p): every main-screen action, every tag, every source, and the
+searches saved on the search screen (ctrl+s there).
 
 Entries come from tui.keymap so the palette, the footer and the help screen agree. Titles and
 tag names are untrusted, so hits are drawn with tui.safe_text (never parsed as markup).
@@ -11,13 +12,17 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.widgets import Input
 
 from postil.sources.sanitise import for_display_line
+from postil.store import search_saved
+from postil.store.errors import StoreError
 from postil.store.sources import list_sources
 from postil.tui import keymap
 from postil.tui.safe_text import highlight_matches
 from postil.tui.screens.main import MainScreen
 from postil.tui.screens.main_review import EVERYONE
+from postil.tui.screens.search import SearchScreen
 from postil.tui.team_action import has_team, start_team_sync
 from postil.tui.wording import counted
 
@@ -86,3 +91,54 @@ class PostilCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, highlight_matches(matcher, text), callback, text=text, help=help_text)
+
+
+class SavedQueriesProvider(Provider):
+    """Command palette entries "Saved search: NAME" that run the saved query.
+
+    Register it on the app (`COMMANDS = App.COMMANDS | {SavedQueriesProvider}`). Running one
+    calls the active screen's `action_search(query)` when it has one (the main screen), and
+    otherwise opens a SearchScreen on top.
+    """
+
+    def _db(self):
+        return getattr(self.screen, "db", None) or getattr(self.app, "db", None)
+
+    def _entries(self) -> list[tuple[str, str]]:
+        db = self._db()
+        if db is None:
+            return []
+        try:
+            return search_saved.saved_queries(db)
+        except StoreError:
+            return []
+
+    def _run(self, query: str) -> None:
+        screen = self.app.screen
+        if hasattr(screen, "action_search"):
+            screen.action_search(query)
+        elif isinstance(screen, SearchScreen):
+            screen.query_one("#query", Input).value = query
+        else:
+            self.app.push_screen(SearchScreen(self._db(), query))
+
+    # The palette parses `help` as markup, so the (untrusted) query goes in the Content shown
+    # as the entry itself, and help stays a fixed string.
+    HELP = "run this saved search"
+
+    @staticmethod
+    def _label(name: str, query: str) -> str:
+        return for_display_line(f"Saved search: {name} — {query}")
+
+    async def discover(self) -> Hits:
+        for name, query in self._entries():
+            label = self._label(name, query)
+            yield DiscoveryHit(Content(label), partial(self._run, query), text=label, help=self.HELP)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, saved in self._entries():
+            label = self._label(name, saved)
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, Content(label), partial(self._run, saved), text=label, help=self.HELP)

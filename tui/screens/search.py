@@ -1,60 +1,42 @@
 """The search screen (`f`): results as you type, grouped by source, with matches emphasised.
 
-The query runs in a thread worker with its own SQLite connection (a connection cannot cross
-threads). Typing restarts a short debounce timer; when it fires, a search starts at once.
-A keystroke makes every running search stale: its connection is interrupted
-(`sqlite3.Connection.interrupt`, safe from another thread), the worker checks the search
-generation before each step and drops what it found, and the search workers are
-`exclusive` in one group. So the search for `tag:cavea` never delays the one for
-`tag:caveat`, and stale results are never shown.
-
-Each search is paged: the first page (a screenful) is read with a small `limit` and drawn
-at once, then the rest up to `LIMIT` and the total (`store.search.count`) follow; the
-list fills in chunks between paints.
+Typing restarts a short debounce timer; when it fires, a search starts at once, off the UI
+thread (`search_runner.SearchRunner`: a keystroke makes every running search stale, and
+stale results are never shown). Each search is paged: the first page is drawn at once, then
+the rest and the total follow; the list fills in chunks between paints.
 
 `enter` opens the highlighted result (dismissing with its id) and records the query in the
 history; `up`/`down` in the query field walk recent queries; `ctrl+s` saves the query
-under a name, and `SavedQueriesProvider` offers saved queries in the command palette.
+under a name, and the command palette offers saved queries (tui.commands_provider).
 """
 
 from __future__ import annotations
 
 import sqlite3
-import threading
-from functools import partial
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from postil.sources.sanitise import for_display_line
 from postil.store import pages as store_pages
 from postil.store import search as store_search
 from postil.store import search_saved
 from postil.store import tags as store_tags
-from postil.store.db import database_path, open_db
 from postil.store.errors import StoreError
-from postil.store.passages import Passage, passage_hits
-from postil.store.query import QueryError
+from postil.store.passages import Passage
 from postil.store.search import Restriction, SearchHit
 from postil.tui.screens.ask import AskText
 from postil.tui.screens.render import emphasised, plain, tag_chips
 from postil.tui.screens.search_passages import passage_index, passage_options, passages_summary
+from postil.tui.screens.search_runner import SearchRunner
 
-LIMIT = 500
-"""Results listed at most; the summary gives the total when there are more."""
-PASSAGES = 100
-"""Passages of the sources' text listed at most, after the highlights."""
-FIRST_PAGE = 60
-"""Results read by the first, fast query (more than a tall screen shows)."""
 MORE_LINES = 100
 """Lines of rows added per chunk after the first screenful."""
 
@@ -94,13 +76,9 @@ class SearchScreen(Screen["str | Passage | None"]):
         self.error: str = ""
         self.shown_query: str | None = None
         """The query whose results the list holds (None before the first search ends)."""
-        self._db_path = database_path(db)
+        self.runner = SearchRunner(self, db, restrict)
+        """Runs the searches; hands results back to `show_first_page`, `show_more`, `show_passages`."""
         self._search_timer: Timer | None = None
-        self._search_generation = 0
-        self._search_conns: set[sqlite3.Connection] = set()
-        """Connections of searches in progress, to interrupt when they go stale."""
-        self._search_conns_lock = threading.Lock()
-        """Guards `_running`: a connection is never interrupted while it is being closed."""
         self._draw_generation = 0
         self._pending: list[Row] = []
         """Rows found but not yet added to the list."""
@@ -143,80 +121,26 @@ class SearchScreen(Screen["str | Passage | None"]):
         if event.value == self.query_text:
             return  # e.g. the field announcing its initial value: on_mount searched it already
         self.query_text = event.value
-        self._search_generation += 1
+        self.runner.go_stale()
         self._draw_generation += 1  # stop filling the list with the previous query's rows
-        self._interrupt_searches()
         if self._search_timer is not None:
             self._search_timer.stop()
         self._search_timer = self.set_timer(self.DEBOUNCE, self._start_search)
 
-    def _interrupt_searches(self) -> None:
-        """Stop the SQL of every running (now stale) search; its worker then drops out."""
-        with self._search_conns_lock:
-            for conn in self._search_conns:
-                conn.interrupt()
-
     def _start_search(self) -> None:
-        generation, query = self._search_generation, self.query_text
-        if self._db_path:
-            self._search_worker(query, generation)
-            return
-        # An in-memory database cannot be opened again from another thread: search here.
-        try:
-            first = store_search.search_hits(self.db, query, limit=FIRST_PAGE, restrict=self.restrict)
-            self._finish(generation, query, first, "", len(first) < FIRST_PAGE)
-            if len(first) == FIRST_PAGE:
-                self._more(generation, *_rest(self.db, query, self.restrict))
-            self._found_passages(generation, passage_hits(self.db, query, limit=PASSAGES))
-        except (QueryError, StoreError) as error:
-            self._finish(generation, query, [], str(error), True)
+        self.runner.start(self.query_text)
 
-    @work(thread=True, group="search", exclusive=True)
-    def _search_worker(self, query: str, generation: int) -> None:
-        worker = get_current_worker()
-
-        def stale() -> bool:
-            return worker.is_cancelled or generation != self._search_generation
-
-        def post(method, *args) -> None:
-            if not stale():
-                self.app.call_from_thread(method, generation, *args)
-
-        if stale():
-            return
-        try:
-            db = open_db(self._db_path, migrate=False)
-        except StoreError as error:
-            post(self._finish, query, [], str(error), True)
-            return
-        with self._search_conns_lock:
-            self._search_conns.add(db)
-        try:
-            first = store_search.search_hits(db, query, limit=FIRST_PAGE, restrict=self.restrict)
-            post(self._finish, query, first, "", len(first) < FIRST_PAGE)
-            if len(first) == FIRST_PAGE and not stale():
-                post(self._more, *_rest(db, query, self.restrict))
-            if not stale():
-                post(self._found_passages, passage_hits(db, query, limit=PASSAGES))
-        except (QueryError, StoreError) as error:
-            post(self._finish, query, [], str(error), True)
-        except sqlite3.OperationalError as error:  # interrupted because stale; else a message
-            post(self._finish, query, [], str(error), True)
-        finally:
-            with self._search_conns_lock:
-                self._search_conns.discard(db)
-            db.close()
-
-    def _finish(self, generation: int, query: str, hits: list[SearchHit], error: str, complete: bool) -> None:
-        if generation == self._search_generation:
+    def show_first_page(self, generation: int, query: str, hits: list[SearchHit], error: str,
+                        complete: bool) -> None:
+        """The first page of results (or the query's error); the rest may follow."""
+        if generation == self.runner.generation:
             self._show(query, hits, error, complete)
 
-    def _more(self, generation: int, rest: list[SearchHit], total: int) -> None:
+    def show_more(self, generation: int, rest: list[SearchHit], total: int) -> None:
         """The results after the first page, and the total; appended after the drawn rows."""
-        if generation != self._search_generation or self.error:
+        if generation != self.runner.generation or self.error:
             return
         boundary = self.hits[-1].highlight.source_id if self.hits else None
-        rest = rest[: LIMIT - len(self.hits)]
         rows = self._rows(rest, len(self.hits))
         self.hits.extend(rest)
         self._count(rest)
@@ -226,9 +150,9 @@ class SearchScreen(Screen["str | Passage | None"]):
         self._schedule_fill()
         self._summarise(total)
 
-    def _found_passages(self, generation: int, passages: list[Passage]) -> None:
+    def show_passages(self, generation: int, passages: list[Passage]) -> None:
         """Passages of the sources' text: drawn once every highlight row is in the list."""
-        if generation != self._search_generation or self.error:
+        if generation != self.runner.generation or self.error:
             return
         self.passages = passages
         self._draw_passages()
@@ -445,61 +369,3 @@ class SearchScreen(Screen["str | Passage | None"]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-def _rest(db: sqlite3.Connection, query: str, restrict: Restriction = None) -> tuple[list[SearchHit], int]:
-    """The results after the first page (up to LIMIT in all), and how many match in total."""
-    rest = store_search.search_hits(db, query, limit=LIMIT + 1 - FIRST_PAGE, offset=FIRST_PAGE, restrict=restrict)
-    shown = FIRST_PAGE + len(rest)
-    return rest, store_search.count(db, query, restrict=restrict) if shown > LIMIT else shown
-
-
-class SavedQueriesProvider(Provider):
-    """Command palette entries "Saved search: NAME" that run the saved query.
-
-    Register it on the app (`COMMANDS = App.COMMANDS | {SavedQueriesProvider}`). Running one
-    calls the active screen's `action_search(query)` when it has one (the main screen), and
-    otherwise opens a SearchScreen on top.
-    """
-
-    def _db(self):
-        return getattr(self.screen, "db", None) or getattr(self.app, "db", None)
-
-    def _entries(self) -> list[tuple[str, str]]:
-        db = self._db()
-        if db is None:
-            return []
-        try:
-            return search_saved.saved_queries(db)
-        except StoreError:
-            return []
-
-    def _run(self, query: str) -> None:
-        screen = self.app.screen
-        if hasattr(screen, "action_search"):
-            screen.action_search(query)
-        elif isinstance(screen, SearchScreen):
-            screen.query_one("#query", Input).value = query
-        else:
-            self.app.push_screen(SearchScreen(self._db(), query))
-
-    # The palette parses `help` as markup, so the (untrusted) query goes in the Content shown
-    # as the entry itself, and help stays a fixed string.
-    HELP = "run this saved search"
-
-    @staticmethod
-    def _label(name: str, query: str) -> str:
-        return for_display_line(f"Saved search: {name} — {query}")
-
-    async def discover(self) -> Hits:
-        for name, query in self._entries():
-            label = self._label(name, query)
-            yield DiscoveryHit(Content(label), partial(self._run, query), text=label, help=self.HELP)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, saved in self._entries():
-            label = self._label(name, saved)
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, Content(label), partial(self._run, saved), text=label, help=self.HELP)
