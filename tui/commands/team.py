@@ -84,7 +84,9 @@ def show(report: SyncReport, as_json: bool, first: str | None = None) -> None:
     click.echo(f"out: {count(report.mine, 'highlight')} of {line(report.reviewer)},"
                f" {count(len(report.sources_out), 'new source')} ({went})")
     came = ", ".join(line(name) for name in report.files_read) or "no teammate changed anything"
-    click.echo(f"in: {report.added} new, {report.updated} changed, {report.removed} removed highlights,"
+    # "highlights:" leads, so the counts never need a plural of their own ("1 removed highlights").
+    links = f"; {count(report.links_removed, 'link')} removed" if report.links_removed else ""
+    click.echo(f"in: highlights {report.added} new, {report.updated} changed, {report.removed} removed{links};"
                f" {count(len(report.sources_in), 'new source')} ({came})")
     for highlight_id in report.kept_linked:
         click.echo(f"kept {highlight_id[:8]}: deleted by its reviewer but linked from another's highlight")

@@ -1,0 +1,22 @@
+"""What `postil team sync` prints: counts a reader can take in at a glance, in right English."""
+
+from __future__ import annotations
+
+from postil.exports.team_report import SyncReport
+from postil.tui.commands.team import show
+
+
+def test_one_removed_highlight_and_link_read_as_english(capsys):
+    report = SyncReport(reviewer="ana", remote="/r.git", pushed=True, mine=1, removed=1,
+                        links_removed=1, files_read=["ben"], sources_in=["Trial"])
+    show(report, as_json=False)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "out: 1 highlight of ana, 0 new sources (pushed)",
+        "in: highlights 0 new, 0 changed, 1 removed; 1 link removed; 1 new source (ben)",
+    ]
+
+
+def test_no_link_removals_say_nothing_of_links(capsys):
+    show(SyncReport(reviewer="ben", remote="/r.git", added=3), as_json=False)
+    assert "link" not in capsys.readouterr().out
