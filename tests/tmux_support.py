@@ -24,6 +24,9 @@ TMUX_MARKS = [
 """Marks for a module of tmux tests: slow, and skipped without tmux."""
 
 
+SOCKET = "postil-tests"
+
+
 def _tmux(*args: str, **kwargs) -> subprocess.CompletedProcess:
     """Run a tmux client with Python's view of the environment.
 
@@ -32,7 +35,9 @@ def _tmux(*args: str, **kwargs) -> subprocess.CompletedProcess:
     every pane, and `shutil.get_terminal_size()` (Textual's size source) trusts them over the tty,
     so the app drew at 80x24 inside a 160x48 window. Passing `os.environ` explicitly drops them.
     """
-    return subprocess.run(["tmux", *args], env=dict(os.environ), **kwargs)
+    # A server of our own (-L): a `tmux kill-server` elsewhere on the machine, or a user's own
+    # sessions, can neither end a test's session nor clash with its names.
+    return subprocess.run(["tmux", "-L", SOCKET, *args], env=dict(os.environ), **kwargs)
 
 
 class Terminal:
