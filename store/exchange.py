@@ -23,6 +23,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from postil.sources.anchor import reanchor
+from postil.sources.anchor_index import TextIndex
 from postil.store.db import write
 from postil.store.highlights import get_highlights, insert_highlight
 from postil.store.links import add_relation, find_links, relation_names, restore_link
@@ -105,7 +106,9 @@ def merge(db: sqlite3.Connection, incoming: list[Incoming], *, theirs_win: bool 
     with write(db):
         existing = {h.id: h for h in get_highlights(db, [item.id for item in incoming])}
         lookups = _Lookups(db)
-        texts: dict[int, str] = {}
+        # One text and one index per source: the index (built on first need) lets every
+        # annotation that lost its place search the text once, not scan it whole (issue 15).
+        texts: dict[int, tuple[str, TextIndex]] = {}
         placed: list[Incoming] = []
         for item in incoming:
             source_id = lookups.source_id(item)
@@ -116,8 +119,9 @@ def merge(db: sqlite3.Connection, incoming: list[Incoming], *, theirs_win: bool 
             ours = existing.get(item.id)
             if ours is None:
                 if source_id not in texts:
-                    texts[source_id] = source_text(db, source_id)
-                _add(db, item, source_id, texts[source_id], report, lookups.tags)
+                    text = source_text(db, source_id)
+                    texts[source_id] = (text, TextIndex(text))
+                _add(db, item, source_id, *texts[source_id], report, lookups.tags)
             else:
                 _reconcile(db, ours, item, report, lookups.tags, theirs_win)
         for item in placed:
@@ -147,11 +151,11 @@ class _Lookups:
         return self._sources[key]
 
 
-def _add(db: sqlite3.Connection, item: Incoming, source_id: int, text: str, report: MergeReport,
-         tag_ids: TagIds) -> None:
+def _add(db: sqlite3.Connection, item: Incoming, source_id: int, text: str, index: TextIndex,
+         report: MergeReport, tag_ids: TagIds) -> None:
     start, end, quote, status = item.start, item.end, item.quote, "anchored"
     if not (0 <= start < end <= len(text) and text[start:end] == quote):
-        result = reanchor(text, item.quote, item.prefix, item.suffix, item.start, item.end)
+        result = reanchor(text, item.quote, item.prefix, item.suffix, item.start, item.end, index=index)
         status = result.status
         if result.start is not None and result.end is not None and result.end > result.start:
             start, end = result.start, result.end
