@@ -223,7 +223,7 @@ def keys(postil: str, db: str, source_id: int, args) -> None:
 SEARCH_SCREEN = "Results/query"
 """A footer label only the search screen shows."""
 EMPTY_QUERY = 'words, "a phrase"'
-"""The start of the query field's placeholder: the field is empty."""
+"""What the query field shows only while it is empty (the start of its placeholder)."""
 JUMPS = (("elsewhere", "short one", "Another source"), ("home", "amygdala", "Section 1"))
 """(tag searched, the quote of its one highlight, what the source it opens shows)."""
 

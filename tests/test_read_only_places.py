@@ -6,6 +6,7 @@ fails in one line naming the cause; the database file is byte-identical afterwar
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -185,11 +186,13 @@ def fill(folder: Path) -> Path:
     fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
     try:
         for chunk in (65536, 512, 1):
+            block = b"\0" * chunk
             try:
-                while os.write(fd, b"\0" * chunk):
-                    pass
-            except OSError:
-                pass
+                while True:  # until the file system refuses this size: then a smaller one
+                    os.write(fd, block)
+            except OSError as refused:
+                if refused.errno != errno.ENOSPC:
+                    raise
     finally:
         os.close(fd)
     return filler

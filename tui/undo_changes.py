@@ -300,11 +300,11 @@ class MoveAnchor(Change):
         self.highlight_id = self.highlight_id_
 
     def apply(self, db):
-        before = store_reanchor.anchor_state(db, self.highlight_id_)
         if self.start is None or self.end is None:
+            before = store_reanchor.anchor_state(db, self.highlight_id_)
             store_reanchor.accept_fuzzy(db, self.highlight_id_)
         else:
-            store_reanchor.reattach(db, self.highlight_id_, self.start, self.end)
+            before = store_reanchor.reattach(db, self.highlight_id_, self.start, self.end)
         self._before = before
         self.source_id = before.source_id
 
