@@ -42,6 +42,7 @@ class ClaimHighlight:
     start: int
     created_at: str
     author: str = ""
+    note: str = ""
 
 
 @dataclass
@@ -211,12 +212,12 @@ def _highlight_info(db: sqlite3.Connection, ids: list[str]) -> dict[str, ClaimHi
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
         marks = ",".join("?" * len(chunk))
-        for hid, quote, source_id, title, start, created, author in db.execute(
-            f"""SELECT h.id, h.quote, h.source_id, s.title, h.start, h.created_at, h.author
+        for hid, quote, source_id, title, start, created, author, note in db.execute(
+            f"""SELECT h.id, h.quote, h.source_id, s.title, h.start, h.created_at, h.author, h.note
                 FROM highlights h JOIN sources s ON s.id = h.source_id WHERE h.id IN ({marks})""",
             chunk,
         ):
-            found[hid] = ClaimHighlight(hid, quote, [], source_id, title, start, created, author)
+            found[hid] = ClaimHighlight(hid, quote, [], source_id, title, start, created, author, note)
         for hid, name in db.execute(
             f"""SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
                 WHERE ht.highlight_id IN ({marks}) ORDER BY t.id""",

@@ -24,8 +24,9 @@ async def test_every_claim_shows_with_its_links_and_the_unlinked_stand_out(tmp_p
         assert "Amygdala and emotional response" in lines[t4 + 1]
         a1 = next(i for i, line in enumerate(lines) if "Amygdala reactivity fell" in line and line[0] not in "←→")
         assert lines[a1].startswith("mechanism")
-        assert lines[a1 + 1].startswith("← qualifies") and "The sample was small (n = 19)" in lines[a1 + 1]
-        assert lines[a1 + 2].startswith("→ supports")
+        assert lines[a1 + 1] == '✎ compare with the "fMRI" study'  # the claim's own note, under it
+        assert lines[a1 + 2].startswith("← qualifies") and "The sample was small (n = 19)" in lines[a1 + 2]
+        assert lines[a1 + 3].startswith("→ supports")
         await pilot.press("down", "enter")  # the first claim's first link: a2 qualifies a1
         await pilot.pause()
     assert app.result == fx.ids["a2"]

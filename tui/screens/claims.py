@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from postil.store import tags as store_tags
 from postil.store.claims import CLAIM_TAGS, Claim, claims
 from postil.store.reviewers import BlindView
+from postil.tui.note_render import note_line
 from postil.tui.screens.render import plain, tag_chips
 
 NO_LINKS = " no links "
@@ -46,6 +47,9 @@ def claim_row(claim: Claim, colors: dict[str, str]) -> Text:
     row.append_text(plain(h.quote, 100, style="bold"))
     row.append("  — ", style="dim")
     row.append_text(plain(h.source_title, 40, style="italic dim"))
+    if h.note.strip():  # the claim's note (rendered Markdown) on a line of its own
+        row.append("\n      ✎ ", style="dim")
+        row.append_text(note_line(h.note, 110, style="italic"))
     return row
 
 

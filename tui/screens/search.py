@@ -32,6 +32,7 @@ from postil.store import tags as store_tags
 from postil.store.errors import StoreError
 from postil.store.passages import Passage
 from postil.store.search import Restriction, SearchHit
+from postil.tui.note_render import note_line
 from postil.tui.screens.ask import AskText
 from postil.tui.screens.render import emphasised, plain, tag_chips
 from postil.tui.screens.search_passages import passage_index, passage_options, passages_summary
@@ -271,8 +272,10 @@ class SearchScreen(Screen["str | Passage | None"]):
             lines_of_row = [first]
             if h.note.strip():
                 note = Text("    ", style="dim", end="")
-                spans = store_search.emphasis_spans(h.note, self._terms) if self._terms else []
-                note.append_text(emphasised(h.note, spans, 100))
+                rendered = note_line(h.note, 100)  # Markdown drawn; the terms found in what is drawn
+                for start, end in store_search.emphasis_spans(rendered.plain, self._terms) if self._terms else []:
+                    rendered.stylize("bold underline", start, end)
+                note.append_text(rendered)
                 lines_of_row.append(note)
             used += len(lines_of_row)
             options.append(Option(Text("\n", end="").join(lines_of_row), id=str(index)))

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from postil.sources.sanitise import for_display_line
 from postil.store.models import Highlight, LinkView
 from postil.store.pages import PageLookup
+from postil.tui.note_render import note_blocks, note_line
 from postil.tui.widgets.anchor_diff import anchor_parts
 from postil.tui.widgets.highlight_list import HighlightList, RowIndex
 
@@ -59,7 +60,8 @@ def highlight_rows(h: Highlight, colors: dict[str, str], width: int = 40, page: 
     elif h.anchor_status == "orphaned":
         parts.append(("orphaned ", "italic"))
     quote = Content.assemble(" ", f"“{first_words(h.quote, max(10, width - 4))}”")
-    note = Content.assemble(" ", (first_words(h.note, max(10, width - 3)), "italic dim")) if h.note else Content("")
+    note = Content.assemble(" ", Content.from_rich_text(note_line(h.note, max(10, width - 3))).stylize("italic dim")) \
+        if h.note.strip() else Content("")
     return [Content.assemble(*parts), quote, note]
 
 
@@ -216,7 +218,7 @@ class AnnotationPane(Vertical):
         unsure = anchor_parts(h.anchor_status, h.quote, self.source_text[h.start:h.end])
         parts += ["\n\n", *(unsure or [(for_display_line(" ".join(h.quote.split())), "italic")])]
         if h.note:
-            parts += ["\n\n", ("Note", "bold"), "\n", for_display_line_keep_lines(h.note)]
+            parts += ["\n\n", ("Note", "bold"), "\n", Content.from_rich_text(note_blocks(h.note))]
         page = self.pages.label_at(h.start)
         if page:
             parts += ["\n\n", (f"p. {for_display_line(page)}", "bold")]
@@ -285,10 +287,6 @@ class AnnotationPane(Vertical):
         if event.option_list.id == "pane-links":
             self.post_message(self.FollowLink(self._links[event.option_index]))
 
-
-def for_display_line_keep_lines(text: str) -> str:
-    """A note for the detail view: line breaks kept, everything else made visible."""
-    return "\n".join(for_display_line(line) for line in text.split("\n"))
 
 
 def link_prompt(view: LinkView, width: int = 40) -> Content:

@@ -1,0 +1,62 @@
+"""Notes in Markdown drawn as styled text (tui/note_render.py): rows and the detail view."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from postil.tui.note_render import note_blocks, note_line
+
+
+def styles_of(text, needle: str) -> list[str]:
+    """The styles over the first occurrence of `needle` in a rendered Text."""
+    start = text.plain.index(needle)
+    return [str(span.style) for span in text.spans if span.start <= start and span.end >= start + len(needle)]
+
+
+def test_a_row_shows_inline_styles_and_links_as_text_and_url():
+    line = note_line("**Big** claim, _maybe_: see `n=19` and [the trial](https://ex.org/t) ~~not~~")
+    assert line.plain == "Big claim, maybe: see n=19 and the trial (https://ex.org/t) not"
+    assert "bold" in styles_of(line, "Big")
+    assert "italic" in styles_of(line, "maybe")
+    assert "reverse" in styles_of(line, "n=19")
+    assert "underline" in styles_of(line, "the trial")
+    assert "strike" in styles_of(line, "not")
+    assert note_line("<https://ex.org>").plain == "https://ex.org"  # an autolink is not said twice
+
+
+def test_a_row_is_one_line_cut_to_its_width():
+    line = note_line("First paragraph.\n\n- one\n- two\n\nlast\nline", width=30)
+    assert "\n" not in line.plain and line.cell_len <= 30 and line.plain.endswith("…")
+    assert note_line("First paragraph.\n\n- one\n- two").plain == "First paragraph.  • one  • two"
+
+
+def test_the_detail_keeps_paragraphs_lists_quotes_and_line_breaks():
+    note = "Why it matters\nin two lines.\n\n1. first\n2. second\n   - nested\n\n> quoted\n> still\n\n# Heading\n\n```\nx = 1\n```"
+    text = note_blocks(note)
+    assert text.plain.split("\n") == [
+        "Why it matters", "in two lines.", "",
+        "1. first", "2. second", "  • nested", "",
+        "▌ quoted", "▌ still", "",
+        "Heading", "",
+        "x = 1",
+    ]
+    assert "bold" in styles_of(text, "Heading")
+    assert "reverse" in styles_of(text, "x = 1")
+
+
+HOSTILE = "[red]red[/] [@click=app.quit]q[/] [bold]b \x1b[31mesc\x1b[0m \x07bel <script>x</script> \u202eflip"
+
+
+def test_a_note_never_becomes_markup_or_escape_sequences():
+    for text in (note_line(HOSTILE), note_blocks(HOSTILE), note_blocks(f"- {HOSTILE}\n\n> `{HOSTILE}`")):
+        plain = text.plain
+        assert "[red]red[/]" in plain and "[@click=app.quit]q[/]" in plain and "<script>x</script>" in plain
+        assert not any(ord(ch) < 32 and ch != "\n" or 0x7F <= ord(ch) < 0xA0 or ch == "\u202e" for ch in plain)
+        console = Console(force_terminal=True, color_system="truecolor", width=200)
+        with console.capture() as captured:
+            console.print(text)
+        drawn = captured.get()
+        # The note's ESC is a visible glyph; what reaches the terminal is Rich's own styling,
+        # never a hyperlink or a bell.
+        assert "␛[31mesc" in plain
+        assert "\x1b]8;" not in drawn and "\x07" not in drawn
