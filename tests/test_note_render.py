@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from postil.tui.note_render import note_blocks, note_line
@@ -60,3 +62,25 @@ def test_a_note_never_becomes_markup_or_escape_sequences():
         # never a hyperlink or a bell.
         assert "␛[31mesc" in plain
         assert "\x1b]8;" not in drawn and "\x07" not in drawn
+
+
+CONTROL = {chr(c) for c in range(0x20) if c != 0x0A} | {"\x7f"} | {chr(c) for c in range(0x80, 0xA0)}
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_no_note_draws_a_control_character_or_markup(note):
+    """Whatever a reviewer (or a teammate's file) puts in a note, the drawn text holds no
+    escape or control character (newlines only between the detail's lines), and Rich markup
+    in it stays text: the spans come from the Markdown alone, never from `[...]`."""
+    for drawn in (note_line(note), note_blocks(note)):
+        assert not CONTROL & set(drawn.plain)
+        assert all("link" not in str(span.style) for span in drawn.spans)
+    assert "\n" not in note_line(note).plain
+
+
+@given(st.from_regex(r"[A-Za-z]{3,12}", fullmatch=True))
+def test_a_plain_word_survives_rendering(word):
+    """A note's words are drawn, whatever Markdown surrounds them."""
+    for source in (word, f"**{word}**", f"- {word}", f"> {word}", f"[{word}](https://x.org)", f"[red]{word}[/]"):
+        assert word in note_line(source).plain and word in note_blocks(source).plain
