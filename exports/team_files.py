@@ -110,7 +110,7 @@ def read_sources(db: sqlite3.Connection, folder: Path) -> tuple[list[str], list[
             loaded = dataclasses.replace(loaded, sha256=record.stem)
             add_source(db, loaded)
             added.append(loaded.document.title)
-        except (ValueError, KeyError, TypeError, OSError, SourceError) as error:
+        except (ValueError, RecursionError, KeyError, TypeError, OSError, SourceError) as error:
             problems.append(f"{record.relative_to(folder)}: skipped ({one_line(error)})")
     return added, problems
 
@@ -136,7 +136,7 @@ def read_codebook(db: sqlite3.Connection, folder: Path) -> list[str]:
         for entry in book.get("relations", []):
             if entry["name"] not in known:
                 add_relation(db, entry["name"], entry.get("description", ""))
-    except (ValueError, KeyError, TypeError, AttributeError, OSError, StoreError) as error:
+    except (ValueError, RecursionError, KeyError, TypeError, AttributeError, OSError, StoreError) as error:
         # StoreError: a tag or relation name the store refuses.
         return [f"{CODEBOOK}: skipped ({one_line(error)})"]
     return []

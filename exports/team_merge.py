@@ -59,14 +59,17 @@ def bring_in(db: sqlite3.Connection, folder: Path, reviewer: str, report: SyncRe
     files = [path for path in own if path.is_file()]
     files += [path for path in their_files(folder, reviewer) if path not in own]
     for path in files:
+        damaged = path
         try:
             key = file_key(path)
             if seen.get(path.stem) == key:
                 continue  # as last imported or written here: nothing in it is new
             theirs = read_reviewer_file(db, path)
-            marks = read_marks(marks_path(path), path.stem)
-        except (ValueError, OSError) as error:
-            report.problems.append(f"reviewers/{path.name}: skipped ({' '.join(str(error).split())[:200]})")
+            damaged = marks_path(path)
+            marks = read_marks(damaged, path.stem)
+        except (ValueError, RecursionError, OSError) as error:
+            # RecursionError: json.loads of a file nested too deep to decode (hand-made).
+            report.problems.append(f"reviewers/{damaged.name}: skipped ({' '.join(str(error).split())[:200]})")
             continue
         if theirs.problems:
             # A hand-edited or damaged file: nothing of it is imported, so nothing of it is

@@ -246,3 +246,36 @@ def test_a_reviewer_on_a_new_machine_gets_their_own_work_back(team, tmp_path):
     sync(laptop)
     sync(ana)
     assert ids(ana) == ids(laptop) and len(ids(ana)) == 2
+
+
+@pytest.mark.parametrize("damaged", ["codebook.json", "sources/RECORD", "reviewers/ana.json"])
+def test_a_deeply_nested_shared_file_is_reported_and_skipped(team, damaged):
+    """A hand-edited codebook, source record or marks file nested 100,000 deep (json.loads
+    raises RecursionError, not ValueError) is named and skipped; the rest comes in."""
+    remote, article, people = team
+    ana, ben = people["ana"], people["ben"]
+    ana.ok("add", str(article))
+    hid = ana.ok("mark", "1", "durable reduction", "--tag", "outcome", "--json").json()["id"]
+    gone = ana.ok("mark", "1", "blinding was weak", "--json").json()["id"]
+    ana.ok("team", "join", str(remote))
+    ana.ok("highlight", "rm", gone)  # a shared highlight deleted: ana's marks file (reviewers/ana.json)
+    ana.ok("team", "sync")
+    work = remote.parent / "hand"
+    subprocess.run(["git", "clone", "--quiet", str(remote), str(work)], check=True)
+    if damaged == "sources/RECORD":
+        damaged = str(next((work / "sources").glob("*.json")).relative_to(work))
+    assert (work / damaged).is_file()
+    (work / damaged).write_text("[" * 100_000 + "]" * 100_000)
+    subprocess.run(["git", "-C", str(work), "commit", "--quiet", "-am", "hand edit"], check=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@x",
+                        "GIT_COMMITTER_NAME": "x", "GIT_COMMITTER_EMAIL": "x@x"})
+    subprocess.run(["git", "-C", str(work), "push", "--quiet"], check=True)
+
+    run = ben("team", "join", str(remote))
+    assert run.exit_code == 0, run.stderr
+    assert f"{damaged}: skipped" in run.stderr
+    assert "Traceback" not in run.stderr and "RecursionError" not in run.stderr
+    if "sources" in damaged:
+        assert ids(ben) == set()  # the source did not come, so its highlights cannot anchor
+    else:
+        assert hid in ids(ben) or damaged.startswith("reviewers")
