@@ -20,3 +20,10 @@ def test_one_removed_highlight_and_link_read_as_english(capsys):
 def test_no_link_removals_say_nothing_of_links(capsys):
     show(SyncReport(reviewer="ben", remote="/r.git", added=3), as_json=False)
     assert "link" not in capsys.readouterr().out
+
+
+def test_a_sync_that_sent_nothing_says_so_first(capsys):
+    """A second machine's join has just brought ana's highlight in: the out line must not read
+    as if it had sent it."""
+    show(SyncReport(reviewer="ana", remote="/r.git", mine=1, added=1, files_read=["ana"]), as_json=False)
+    assert capsys.readouterr().out.splitlines()[0] == "out: nothing new (ana's shared file holds 1 highlight)"

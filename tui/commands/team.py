@@ -80,9 +80,15 @@ def show(report: SyncReport, as_json: bool, first: str | None = None) -> None:
         return
     if first:
         click.echo(first)
-    went = "pushed" if report.pushed else ("committed, not pushed" if report.committed else "nothing new")
-    click.echo(f"out: {count(report.mine, 'highlight')} of {line(report.reviewer)},"
-               f" {count(len(report.sources_out), 'new source')} ({went})")
+    if report.pushed or report.committed:
+        went = "pushed" if report.pushed else "committed, not pushed"
+        click.echo(f"out: {count(report.mine, 'highlight')} of {line(report.reviewer)},"
+                   f" {count(len(report.sources_out), 'new source')} ({went})")
+    else:
+        # Nothing of mine changed: say so first, so a second machine's join (which has just
+        # brought my highlights in) does not read as if it sent them.
+        click.echo(f"out: nothing new ({line(report.reviewer)}'s shared file holds"
+                   f" {count(report.mine, 'highlight')})")
     came = ", ".join(line(name) for name in report.files_read) or "no teammate changed anything"
     # "highlights:" leads, so the counts never need a plural of their own ("1 removed highlights").
     links = f"; {count(report.links_removed, 'link')} removed" if report.links_removed else ""
