@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from postil.sources.units import sentences_in
+from postil.sources.boundaries import sentences_in
 from postil.store.agreement import (
     Reliability,
     character_table,

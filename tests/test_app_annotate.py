@@ -10,7 +10,7 @@ from postil.store.sources import source_text
 from postil.tui.screens.confirm import ConfirmScreen
 from postil.tui.screens.note_editor import NoteEditorScreen
 from postil.tui.screens.tag_picker import TagPickerScreen
-from postil.tui.widgets.footer import Footer
+from postil.tui.widgets.key_bar import KeyBar
 
 
 async def test_selection_and_1_creates_a_mechanism_highlight_with_the_exact_quote(app_settings, app_db):
@@ -85,7 +85,7 @@ async def test_tag_picker_creates_a_new_tag_which_gets_digit_5(app_settings, app
         assert h.tags == ["sample size"]
         assert store_tags.tag_for_digit(app_db, 5).name == "sample size"
         # The footer now names the new digit.
-        assert await settle(pilot, lambda: "5 sample size" in widget_text(screen.query_one(Footer)))
+        assert await settle(pilot, lambda: "5 sample size" in widget_text(screen.query_one(KeyBar)))
 
 
 async def test_tag_picker_fuzzy_matches_descriptions_and_toggles_on_the_current_highlight(app_settings, app_db):

@@ -7,7 +7,7 @@ from app_support import SAMPLE, add_text, make_app, screen_text, settle
 from postil.store.memos import get_memo
 from postil.store.records import MANUAL, get_record, update_record
 from postil.store.sources import get_source_info
-from postil.tui.commands_provider import PostilCommands
+from postil.tui.palette import PostilCommands
 from postil.tui.screens.memo_editor import MemoEditorScreen
 from postil.tui.screens.record_editor import RecordEditorScreen
 from postil.tui.widgets.library import LibraryList

@@ -97,7 +97,7 @@ async def test_reviewer_filter_cycles_and_marks_others(app_settings, app_db):
 
 
 async def test_palette_offers_reviewers_and_blind_mode(app_settings, app_db):
-    from postil.tui.commands_provider import PostilCommands
+    from postil.tui.palette import PostilCommands
 
     source_id, mine, his = coded(app_db)
     app = make_app(app_settings, app_db, source_id=source_id)

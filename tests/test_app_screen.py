@@ -218,8 +218,8 @@ async def test_markup_like_text_shows_literally_and_no_escape_code_is_drawn(app_
 
 
 async def test_command_palette_offers_every_main_action(app_settings, app_db):
-    from postil.tui.commands_provider import PostilCommands
     from postil.tui.keymap import MAIN_KEYS
+    from postil.tui.palette import PostilCommands
 
     add_text(app_db, SAMPLE)
     app = make_app(app_settings, app_db)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from postil.sources import units
+from postil.sources import boundaries
 from postil.sources.document import BLOCK_KINDS, Block, BlockTable
 from postil.tui.widgets.reader_layout import Layout
 
@@ -36,7 +36,7 @@ def test_a_table_reads_like_its_list(blocks, data):
         assert table[i] == blocks[i] and table[i].meta == blocks[i].meta
         assert table[i:] == blocks[i:]
         offset = data.draw(st.integers(0, blocks[-1].end + 5))
-        assert units.block_index(table, offset) == units.block_index(blocks, offset)
+        assert boundaries.block_index(table, offset) == boundaries.block_index(blocks, offset)
     with pytest.raises(IndexError):
         table[len(blocks)]
 

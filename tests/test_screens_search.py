@@ -11,7 +11,7 @@ from textual.widgets import OptionList
 import postil.tui.screens.search_runner as search_runner
 from postil.store import search as store_search
 from postil.store import search_saved
-from postil.tui.commands_provider import SavedQueriesProvider
+from postil.tui.palette import SavedQueriesProvider
 from postil.tui.screens.search import SearchScreen
 
 

@@ -24,8 +24,8 @@ from postil.store.db import (
 )
 from postil.store.errors import StoreError
 from postil.store.settings import get_setting, set_setting
-from postil.tui.commands_provider import PostilCommands, SavedQueriesProvider
 from postil.tui.first_screen import FirstScreen
+from postil.tui.palette import PostilCommands, SavedQueriesProvider
 from postil.tui.screens.confirm import ConfirmScreen
 from postil.tui.screens.main import MainScreen
 from postil.tui.undo import Change, UndoStack

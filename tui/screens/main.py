@@ -40,8 +40,8 @@ from postil.tui.screens.main_review import ReviewActions, ReviewerFilter
 from postil.tui.screens.main_screens import ScreenActions
 from postil.tui.team_action import team_label, team_sync_finished
 from postil.tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
-from postil.tui.widgets.footer import Footer, LabelsKeys
 from postil.tui.widgets.highlight_list import document_order
+from postil.tui.widgets.key_bar import KeyBar, LabelsKeys
 from postil.tui.widgets.library import LibraryList
 from postil.tui.widgets.reader import Reader, Span
 from postil.tui.widgets.source_header import SourceHeader
@@ -128,7 +128,7 @@ class MainScreen(AnnotateActions, AnchorActions, FindActions, ScreenActions, Rec
         yield LibraryList(id="library")
         yield Reader(id="reader")
         yield AnnotationPane(id="pane")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reviewer_filter.me = self.app.author

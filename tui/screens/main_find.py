@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from postil.tui.widgets.find_bar import FindBar
-from postil.tui.widgets.footer import Footer
+from postil.tui.widgets.key_bar import KeyBar
 from postil.tui.widgets.reader import Reader
 
 
@@ -51,7 +51,7 @@ class FindActions:
             # first screen need not wait for an Input.
 
             bar = self._find_bar = FindBar(id="find")
-            await self.mount(bar, before=self.query_one(Footer))
+            await self.mount(bar, before=self.query_one(KeyBar))
         bar.open(self.reader.cursor, self.last_query)
         # The bar kept its text since last time, so setting it again may report no change.
         self._search(bar, self.last_query)

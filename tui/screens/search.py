@@ -7,7 +7,7 @@ the rest and the total follow; the list fills in chunks between paints.
 
 `enter` opens the highlighted result (dismissing with its id) and records the query in the
 history; `up`/`down` in the query field walk recent queries; `ctrl+s` saves the query
-under a name, and the command palette offers saved queries (tui.commands_provider).
+under a name, and the command palette offers saved queries (tui.palette).
 """
 
 from __future__ import annotations

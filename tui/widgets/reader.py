@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from postil.sources import units
+from postil.sources import boundaries
 from postil.sources.document import Block, BlockTable, block_columns
 from postil.tui.widgets.reader_find import find_backward, find_forward, find_pattern, matches_on
 from postil.tui.widgets.reader_layout import Layout
@@ -178,7 +178,7 @@ class Reader(ReaderMotions, ReaderMouse, ReaderSpans, ScrollView, can_focus=True
     def position_info(self) -> tuple[int, int, int]:
         """(block number counted from 1, number of blocks, percent through the text)."""
         count = len(self.blocks)
-        index = units.block_index(self.blocks, self._cursor, self._block_starts) + 1 if count else 0
+        index = boundaries.block_index(self.blocks, self._cursor, self._block_starts) + 1 if count else 0
         return index, count, self._percent()
 
     def _percent(self) -> int:

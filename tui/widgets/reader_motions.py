@@ -1,6 +1,6 @@
 """The reader's keyboard motions and quick selections, as a mixin of the Reader widget.
 
-Every motion computes a character offset (with sources.units for words, sentences and
+Every motion computes a character offset (with sources.boundaries for words, sentences and
 blocks, and the layout for rows) and hands it to the widget's `move_to` / `select`.
 """
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
-from postil.sources import units
+from postil.sources import boundaries
 from postil.sources.document import Block
 
 if TYPE_CHECKING:
@@ -107,18 +107,18 @@ class ReaderMotions:
         # A selection growing forward takes the character under the cursor, so there `w`
         # stops on the word's last character (vim's `e`) instead of the next word's first.
         if self._anchor is not None and self._cursor >= self._anchor:
-            self.move_to(units.end_of_word(self.text, self._cursor))
+            self.move_to(boundaries.end_of_word(self.text, self._cursor))
         else:
-            self.move_to(units.next_word(self.text, self._cursor))
+            self.move_to(boundaries.next_word(self.text, self._cursor))
 
     def action_word_prev(self) -> None:
-        self.move_to(units.prev_word(self.text, self._cursor))
+        self.move_to(boundaries.prev_word(self.text, self._cursor))
 
     def action_sentence_next(self) -> None:
-        self.move_to(units.next_sentence(self.text, self._unit_blocks(), self._cursor))
+        self.move_to(boundaries.next_sentence(self.text, self._unit_blocks(), self._cursor))
 
     def action_sentence_prev(self) -> None:
-        self.move_to(units.prev_sentence(self.text, self._unit_blocks(), self._cursor))
+        self.move_to(boundaries.prev_sentence(self.text, self._unit_blocks(), self._cursor))
 
     def action_block_next(self) -> None:
         layout = self._layout
@@ -188,7 +188,7 @@ class ReaderMotions:
         if not self.text:
             return
         start, end = self._block_bounds(self._cursor)
-        self.select(*units.sentence_bounds(self.text, self._cursor, start, end))
+        self.select(*boundaries.sentence_bounds(self.text, self._cursor, start, end))
 
     def action_select_block(self) -> None:
         if self.text:
@@ -199,7 +199,7 @@ class ReaderMotions:
         if unit.block >= 0:
             block = self.blocks[unit.block]
             return block.start, block.end
-        return units.block_bounds(self.text, [], offset)
+        return boundaries.block_bounds(self.text, [], offset)
 
     def _unit_blocks(self) -> Sequence[Block]:
         """Blocks for sentence motions: the loader's, or paragraphs when there are none."""

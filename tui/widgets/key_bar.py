@@ -52,7 +52,7 @@ class _Placed(NamedTuple):
     """Cells [start, end) of the footer line."""
 
 
-class Footer(Widget, can_focus=False):
+class KeyBar(Widget, can_focus=False):
     """The footer bar: the keys that work here, each with what it does."""
 
     ALLOW_SELECT = False
@@ -63,7 +63,7 @@ class Footer(Widget, can_focus=False):
         "footer--palette-edge",
     }
     DEFAULT_CSS = """
-    Footer {
+    KeyBar {
         dock: bottom;
         height: 1;
         color: $footer-foreground;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from postil.sources import units
+from postil.sources import boundaries
 from postil.sources.document import Block
 
 TEXT = (
@@ -14,7 +14,7 @@ TEXT = (
 
 
 def sentence_at(text: str, needle: str) -> str:
-    start, end = units.sentence_bounds(text, text.index(needle), 0, len(text))
+    start, end = boundaries.sentence_bounds(text, text.index(needle), 0, len(text))
     return text[start:end]
 
 
@@ -33,52 +33,52 @@ def test_short_sentences(needle, expected):
 
 def test_offset_in_the_space_between_belongs_to_the_sentence_before():
     space = TEXT.index(" Then")
-    start, end = units.sentence_bounds(TEXT, space, 0, len(TEXT))
+    start, end = boundaries.sentence_bounds(TEXT, space, 0, len(TEXT))
     assert TEXT[start:end] == 'Dr. Jones disagreed, e.g. in "the talk."'
 
 
 def test_repeated_sentences_get_their_own_offsets():
     text = "Same here. Same here. Same here."
-    spans = units.sentences_in(text, 0, len(text))
+    spans = boundaries.sentences_in(text, 0, len(text))
     assert spans == [(0, 10), (11, 21), (22, 32)]
 
 
 def test_sentences_are_found_inside_a_block_with_absolute_offsets():
     text = "Intro.\n\nOne sentence. Two sentence."
-    start, end = units.sentence_bounds(text, text.index("Two"), 8, len(text))
+    start, end = boundaries.sentence_bounds(text, text.index("Two"), 8, len(text))
     assert text[start:end] == "Two sentence."
 
 
 def test_next_and_prev_sentence_cross_blocks():
     text = "A first one. A second one.\n\nNext block here. And more."
     blocks = [Block("paragraph", 0, 26), Block("paragraph", 28, len(text))]
-    assert units.next_sentence(text, blocks, 0) == 13
-    assert units.next_sentence(text, blocks, 13) == 28
-    assert units.prev_sentence(text, blocks, 28) == 13
-    assert units.prev_sentence(text, blocks, 20) == 13
-    assert units.next_sentence(text, blocks, text.index("And")) == len(text)
+    assert boundaries.next_sentence(text, blocks, 0) == 13
+    assert boundaries.next_sentence(text, blocks, 13) == 28
+    assert boundaries.prev_sentence(text, blocks, 28) == 13
+    assert boundaries.prev_sentence(text, blocks, 20) == 13
+    assert boundaries.next_sentence(text, blocks, text.index("And")) == len(text)
 
 
 def test_words_move_like_vim():
     text = "one, two  three"
-    assert units.next_word(text, 0) == 3  # the comma is a word of its own
-    assert units.next_word(text, 3) == 5
-    assert units.next_word(text, 5) == 10
-    assert units.next_word(text, 10) == len(text)
-    assert units.prev_word(text, 10) == 5
-    assert units.prev_word(text, 7) == 5
-    assert units.prev_word(text, 0) == 0
-    assert units.word_start(text, 7) == 5 and units.word_end(text, 5) == 8
+    assert boundaries.next_word(text, 0) == 3  # the comma is a word of its own
+    assert boundaries.next_word(text, 3) == 5
+    assert boundaries.next_word(text, 5) == 10
+    assert boundaries.next_word(text, 10) == len(text)
+    assert boundaries.prev_word(text, 10) == 5
+    assert boundaries.prev_word(text, 7) == 5
+    assert boundaries.prev_word(text, 0) == 0
+    assert boundaries.word_start(text, 7) == 5 and boundaries.word_end(text, 5) == 8
 
 
 def test_block_lookup_by_offset():
     blocks = [Block("heading", 0, 5, 1), Block("paragraph", 7, 20), Block("paragraph", 22, 30)]
-    assert units.block_index(blocks, 0) == 0
-    assert units.block_index(blocks, 6) == 0  # in the gap: the block before
-    assert units.block_index(blocks, 25) == 2
-    assert units.block_bounds("x" * 30, blocks, 10) == (7, 20)
+    assert boundaries.block_index(blocks, 0) == 0
+    assert boundaries.block_index(blocks, 6) == 0  # in the gap: the block before
+    assert boundaries.block_index(blocks, 25) == 2
+    assert boundaries.block_bounds("x" * 30, blocks, 10) == (7, 20)
     text = "para one\n\npara two"
-    assert units.block_bounds(text, [], 12) == (10, len(text))
+    assert boundaries.block_bounds(text, [], 12) == (10, len(text))
 
 
 def test_end_of_word_stops_on_the_last_letter_like_vim_e():
@@ -87,8 +87,8 @@ def test_end_of_word_stops_on_the_last_letter_like_vim_e():
             text.index("found") + 4, len(text) - 1]
     offset, seen = 0, []
     for _ in ends:
-        offset = units.end_of_word(text, offset)
+        offset = boundaries.end_of_word(text, offset)
         seen.append(offset)
     assert seen == ends
-    assert units.end_of_word(text, len(text) - 1) == len(text) - 1  # nothing after: stays
-    assert units.end_of_word(text, text.index(" et")) == text.index("et") + 1  # from a space
+    assert boundaries.end_of_word(text, len(text) - 1) == len(text) - 1  # nothing after: stays
+    assert boundaries.end_of_word(text, text.index(" et")) == text.index("et") + 1  # from a space

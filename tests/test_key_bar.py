@@ -6,7 +6,7 @@ from app_support import SAMPLE, SIZE, add_text, make_app, screen_text, settle
 
 from postil.store import tags as store_tags
 from postil.tui.screens.help import HelpScreen
-from postil.tui.widgets.footer import Footer
+from postil.tui.widgets.key_bar import KeyBar
 
 
 def footer_line(app) -> str:
@@ -19,7 +19,7 @@ async def test_clicking_a_key_in_the_footer_runs_it(app_settings, app_db):
     async with app.run_test(size=SIZE) as pilot:
         assert await settle(pilot, lambda: "? help" in footer_line(app)), footer_line(app)
         column = footer_line(app).index("help")
-        await pilot.click(Footer, offset=(column, 0))
+        await pilot.click(KeyBar, offset=(column, 0))
         assert await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
 
 
@@ -31,7 +31,7 @@ async def test_clicking_between_keys_does_nothing(app_settings, app_db):
         gap = line.index("anecdote") + len("anecdote ") + 2  # the blank run before the palette key
         assert line[gap] == " "
         screen = app.screen
-        await pilot.click(Footer, offset=(gap, 0))
+        await pilot.click(KeyBar, offset=(gap, 0))
         await pilot.pause()
         assert app.screen is screen
 

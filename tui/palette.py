@@ -7,6 +7,7 @@ tag names are untrusted, so hits are drawn with tui.safe_text (never parsed as m
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from functools import partial
 
@@ -56,9 +57,10 @@ class PostilCommands(Provider):
                           f"new highlight from the selection, or toggle on the current one ({key})"))
         found += self._review_commands(screen)
         try:
-
             sources = list_sources(screen.db)
-        except Exception:
+        except sqlite3.Error:
+            # A database that cannot be read just now (damaged, or its file gone from under a
+            # running app): the palette still offers every other command.
             sources = []
         for source in sources:
             found.append((f"Open: {source.title}", partial(screen.open_source, source.id),
