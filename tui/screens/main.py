@@ -8,7 +8,6 @@ each file about one job.
 
 from __future__ import annotations
 
-import sqlite3
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
@@ -27,7 +26,6 @@ from postil.store import links as store_links
 from postil.store import pages as store_pages
 from postil.store import reading as store_reading
 from postil.store import settings as store_settings
-from postil.store import sources as store_sources
 from postil.store import tags as store_tags
 from postil.store.errors import StoreError
 from postil.store.models import Highlight, Source, Tag
@@ -35,6 +33,7 @@ from postil.tui import keymap
 from postil.tui.screens.main_actions import AnnotateActions
 from postil.tui.screens.main_anchor import AnchorActions
 from postil.tui.screens.main_find import FindActions
+from postil.tui.screens.main_navigation import POSITION_SAVE_SECONDS, NavigationActions
 from postil.tui.screens.main_records import RecordActions
 from postil.tui.screens.main_review import ReviewActions, ReviewerFilter
 from postil.tui.screens.main_screens import ScreenActions
@@ -46,11 +45,9 @@ from postil.tui.widgets.library import LibraryList
 from postil.tui.widgets.reader import Reader, Span
 from postil.tui.widgets.source_header import SourceHeader
 
-POSITION_SAVE_SECONDS = 2.0
-"""Cursor moves are written at most this often (and always on switch and quit)."""
 
-
-class MainScreen(AnnotateActions, AnchorActions, FindActions, ScreenActions, RecordActions, ReviewActions, LabelsKeys, Screen):
+class MainScreen(AnnotateActions, AnchorActions, FindActions, NavigationActions, ScreenActions, RecordActions, ReviewActions,
+                 LabelsKeys, Screen):
     """Library (left, ctrl+b), reader (middle), annotation pane (right), header and footer."""
 
     BINDINGS = keymap.main_bindings()
@@ -147,18 +144,6 @@ class MainScreen(AnnotateActions, AnchorActions, FindActions, ScreenActions, Rec
         self._data_version = store_db.data_version(self.db)
         self.set_interval(self.DATA_POLL_SECONDS, self._poll_database)
 
-    def _poll_database(self) -> None:
-        """`postil add` (or rm) in another terminal: list the library again."""
-        try:
-            version = store_db.data_version(self.db)
-        except StoreError:
-            return
-        except sqlite3.Error:
-            return  # a busy or closing database: look again next time
-        if version != self._data_version:
-            self._data_version = version
-            self.refresh_library()
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         team_sync_finished(self, event.worker)
 
@@ -209,52 +194,6 @@ class MainScreen(AnnotateActions, AnchorActions, FindActions, ScreenActions, Rec
             name = self.digit_labels.get(int(binding.key))
             return for_display_line(name) if name else None
         return binding.description
-
-    def save_position(self) -> None:
-        """Write the reading position now (cheap: one UPDATE)."""
-        if self.source is None or not self.is_mounted:
-            return
-        self._position_dirty = False
-        try:
-            store_sources.save_reading_position(self.db, self.source.id, self.reader.cursor)
-        except store_db.DatabaseBusy:
-            self._position_dirty = True  # another program is writing: try again in a while
-        except StoreError as error:
-            self.report(error)
-        except Exception:
-            # Saving the position is a convenience; never let it break quitting.
-            pass
-
-    def _save_if_moved(self) -> None:
-        if self._position_dirty:
-            self.save_position()
-
-    def refresh_library(self, current_id: int | None = None) -> None:
-        """List every source again, marking `current_id` (default: the open source)."""
-        try:
-            sources = store_sources.list_sources(self.db)
-        except StoreError as error:
-            self.report(error)
-            return
-        if current_id is None and self.source is not None:
-            current_id = self.source.id
-        self.query_one(LibraryList).show_sources(sources, current_id)
-
-    @on(LibraryList.OpenSource)
-    def _library_open(self, event: LibraryList.OpenSource) -> None:
-        if self.source is None or event.source_id != self.source.id:
-            self.open_source(event.source_id)
-        self.reader.focus()
-
-    def action_toggle_library(self) -> None:
-        library = self.query_one(LibraryList)
-        library.display = not library.display
-        if not library.display and library.has_focus:
-            self.reader.focus()
-        try:
-            store_settings.set_setting(self.db, "library_visible", "1" if library.display else "0")
-        except StoreError:
-            pass  # a preference, not worth an error message
 
     # -- highlights and tags --------------------------------------------------------------
 
@@ -433,40 +372,6 @@ class MainScreen(AnnotateActions, AnchorActions, FindActions, ScreenActions, Rec
     @on(AnnotationPane.FollowLink)
     def _pane_follow(self, event: AnnotationPane.FollowLink) -> None:
         self.follow_link(event.view)
-
-    # -- moving around --------------------------------------------------------------------
-
-    def jump_to(self, highlight_id: str, *, remember: bool = True, flash: bool = True) -> bool:
-        """Open the highlight's source if needed, put the cursor on its start and flash it."""
-        try:
-            h = store_highlights.get_highlight(self.db, highlight_id)
-        except StoreError as error:
-            self.report(error)
-            return False
-        if remember and self.source is not None:
-            self.history.append((self.source.id, self.reader.cursor))
-        if self.source is None or h.source_id != self.source.id:
-            if not self.open_source(h.source_id, offset=h.start):
-                return False
-        self.reader.clear_selection()
-        self.reader.move_to(h.start, center=True)
-        if flash:
-            self.reader.flash(h.start, h.end)
-        self.current_id = h.id
-        self._pinned = True
-        self._show_current()
-        return True
-
-    def action_back(self) -> None:
-        if not self.history:
-            self.tell("nowhere to go back to")
-            return
-        source_id, offset = self.history.pop()
-        if self.source is None or source_id != self.source.id:
-            if not self.open_source(source_id, offset=offset):
-                return
-        self.reader.move_to(offset, center=True)
-        self.reader.focus()
 
     def action_quit(self) -> None:
         self.app.request_quit()  # saves the position; asks first while writes are pending
