@@ -11,9 +11,7 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from rapidfuzz.distance import Levenshtein
+from anchor_support import again, mark, random_prose, span
 
 from postil.sources.anchor import (
     CONTEXT_CHARS,
@@ -22,7 +20,6 @@ from postil.sources.anchor import (
     find_occurrences,
     nth_occurrence,
     quote_matches,
-    reanchor,
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -35,24 +32,6 @@ TEXT = (
     "Critics point out that the samples were small and blinding was hard to maintain."
 )
 QUOTE = "psilocybin produced rapid and robust reductions"
-
-
-def mark(text: str, quote: str, nth: int = 1) -> tuple[str, str, str, int, int]:
-    """The selector a reviewer's mark stores: quote, prefix, suffix, start, end."""
-    start = nth_occurrence(text, quote, nth)
-    assert start is not None
-    end = start + len(quote)
-    prefix, suffix = capture_context(text, start, end)
-    return quote, prefix, suffix, start, end
-
-
-def again(new_text: str, selector: tuple[str, str, str, int, int]) -> AnchorResult:
-    return reanchor(new_text, *selector)
-
-
-def span(text: str, result: AnchorResult) -> str:
-    assert result.start is not None and result.end is not None
-    return text[result.start : result.end]
 
 
 # --- the small helpers --------------------------------------------------------------
@@ -260,23 +239,6 @@ def test_rewrapped_lines_and_doubled_spaces_count_as_moved():
 # --- big texts ----------------------------------------------------------------------
 
 
-def random_prose(seed: int, words: int) -> str:
-    """Deterministic prose-like text: common short words between made-up content words."""
-    rng = random.Random(seed)
-    common = ["the", "of", "and", "to", "in", "a", "is", "that", "for", "with", "was", "on"]
-    syllables = ["ta", "ke", "ri", "mon", "sel", "pha", "dro", "lin", "ve", "stor", "gu", "en",
-                 "cal", "bi", "no", "zer", "thu", "qua", "op", "im"]
-    out = []
-    for i in range(words):
-        if rng.random() < 0.4:
-            out.append(rng.choice(common))
-        else:
-            out.append("".join(rng.choice(syllables) for _ in range(rng.randrange(1, 5))))
-        if i % 17 == 16:
-            out[-1] += ".\n"
-    return " ".join(out)
-
-
 def test_a_passage_moved_far_away_with_a_typo_is_still_found():
     text = random_prose(1, 40_000)  # about 400 kB
     start = len(text) // 10
@@ -341,92 +303,3 @@ def test_a_long_quote_with_edits_is_found_far_away():
     result = again(new, selector)
     assert result.status == "fuzzy"
     assert span(new, result) == edited
-
-
-# --- properties ---------------------------------------------------------------------
-
-ALPHABET = st.sampled_from("ab c\nxyz\r")
-TEXTS = st.text(alphabet=ALPHABET, min_size=1, max_size=300)
-
-
-@st.composite
-def marked_texts(draw):
-    text = draw(TEXTS)
-    start = draw(st.integers(0, len(text) - 1))
-    end = draw(st.integers(start + 1, min(len(text), start + 60)))
-    return text, start, end
-
-
-@st.composite
-def edits(draw, text: str):
-    """A few random insertions, deletions and replacements."""
-    for _ in range(draw(st.integers(0, 4))):
-        at = draw(st.integers(0, len(text)))
-        cut = draw(st.integers(0, min(10, len(text) - at)))
-        text = text[:at] + draw(st.text(alphabet=ALPHABET, max_size=10)) + text[at + cut :]
-    return text
-
-
-@settings(max_examples=250, deadline=None)
-@given(data=st.data(), marked=marked_texts())
-def test_random_edits_never_give_an_out_of_range_or_false_anchor(data, marked):
-    text, start, end = marked
-    quote = text[start:end]
-    selector = (quote, *capture_context(text, start, end), start, end)
-    new = data.draw(edits(text))
-    result = again(new, selector)
-    assert result.status in ("anchored", "moved", "fuzzy", "orphaned")
-    if result.status == "orphaned":
-        assert result.start is None and result.end is None
-        assert quote not in new
-        return
-    assert 0 <= result.start <= result.end <= len(new)
-    assert 0.0 <= result.score <= 1.0
-    if result.status == "anchored":
-        assert (result.start, result.end) == (start, end) and new[start:end] == quote
-    if result.status == "moved":
-        found = new[result.start : result.end]
-        assert found == quote or found.split() == quote.split()
-    if result.status == "fuzzy":
-        assert Levenshtein.distance(quote, span(new, result)) <= len(quote) // 2
-    if len(find_occurrences(new, quote)) == 1:
-        assert span(new, result) == quote
-        assert result.start == new.index(quote)
-
-
-@settings(max_examples=200, deadline=None)
-@given(marked=marked_texts())
-def test_an_unchanged_text_always_stays_anchored(marked):
-    text, start, end = marked
-    selector = (text[start:end], *capture_context(text, start, end), start, end)
-    assert again(text, selector) == AnchorResult("anchored", start, end, 1.0)
-
-
-@settings(max_examples=150, deadline=None)
-@given(marked=marked_texts())
-def test_line_ending_conversion_never_loses_a_highlight(marked):
-    text, start, end = marked
-    text = text.replace("\r", "")
-    start, end = min(start, len(text) - 1), min(end, len(text))
-    if start >= end:
-        return
-    quote = text[start:end]
-    selector = (quote, *capture_context(text, start, end), start, end)
-    for new in (text.replace("\n", "\r\n"), text.replace("\n", "\r\n").replace("\r\n", "\n")):
-        result = again(new, selector)
-        assert result.status in ("anchored", "moved")
-        assert span(new, result).split() == quote.split()
-
-
-def test_crlf_to_lf_in_a_long_file_moves_quotes_far_from_their_old_offsets():
-    lf = random_prose(6, 40_000)  # about 2,350 lines
-    crlf = lf.replace("\n", "\r\n")
-    start = crlf.rindex(".\r\n", 0, len(crlf) - 500) - 40
-    quote = crlf[start : start + 60]
-    assert "\r\n" in quote
-    selector = (quote, *capture_context(crlf, start, start + 60), start, start + 60)
-    result = again(lf, selector)
-    assert result.status == "moved"
-    assert span(lf, result) == quote.replace("\r\n", "\n")
-    assert result.start == lf.index(quote.replace("\r\n", "\n"))
-
