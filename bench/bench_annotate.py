@@ -33,7 +33,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_reader import generate, record_frames  # noqa: E402
+from bench_fixtures import generate  # noqa: E402
+from bench_reader import record_frames  # noqa: E402
 
 from postil.sources.document import Block, Document, LoadedSource  # noqa: E402
 from postil.store.db import open_db, write  # noqa: E402

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_reader import generate  # noqa: E402
+from bench_fixtures import generate  # noqa: E402
 
 from postil.exports.team_sync import clone_folder, join, sync  # noqa: E402
 from postil.sources.load import load_path  # noqa: E402

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_reader import build_db, generate  # noqa: E402
+from bench_fixtures import build_db, generate  # noqa: E402
 
 FLOORS = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
 ENV = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE")}
