@@ -123,3 +123,13 @@ def test_only_the_store_runs_sql():
                     and node.func.attr in ("execute", "executemany", "executescript")):
                 found.append(f"{relative}:{node.lineno}")
     assert found == []
+
+
+MAX_LINES = 400
+"""A module a newcomer can read in one sitting (issue 14); split along lines of meaning."""
+
+
+def test_no_python_file_is_over_400_lines():
+    long = {str(path.relative_to(ROOT)): n for path in python_files()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, f"over {MAX_LINES} lines: {long}"
