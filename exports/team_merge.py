@@ -11,8 +11,11 @@ Two kinds of reviewer file:
   (my laptop, a teammate who reconciled), its work comes in: this database wins where both
   have a highlight, nothing is removed for being absent, and the highlights that machine
   deleted (its tombstones) are deleted here, except those this database deleted and brought
-  back itself (an undo). A highlight deleted here is not brought back by any file: a deletion
-  wins over an edit made elsewhere, and over an undo made on another machine after it.
+  back itself (an undo). A highlight deleted here is not brought back by any file while its
+  tombstone is only here (a deletion wins over an edit made elsewhere). Once the tombstone is
+  shared (pushed in my marks file, or learned from it), a version of the marks file that no
+  longer lists it means another machine of mine undid the deletion: it is lifted and the
+  highlight comes back.
 """
 
 from __future__ import annotations
@@ -64,9 +67,13 @@ def bring_in(db: sqlite3.Connection, folder: Path, reviewer: str, report: SyncRe
             key = file_key(path)
             if seen.get(path.stem) == key:
                 continue  # as last imported or written here: nothing in it is new
-            theirs = read_reviewer_file(db, path)
             damaged = marks_path(path)
             marks = read_marks(damaged, path.stem)
+            damaged = path
+            if path in own and marks.reviewer:
+                # Undone on the machine that wrote it: its line is read again, so it comes back.
+                save_lines(db, path.stem, {}, removed=team.lift_shared(db, path.stem, marks.deleted))
+            theirs = read_reviewer_file(db, path)
         except (ValueError, RecursionError, OSError) as error:
             # RecursionError: json.loads of a file nested too deep to decode (hand-made).
             report.problems.append(f"reviewers/{damaged.name}: skipped ({' '.join(str(error).split())[:200]})")
@@ -88,7 +95,8 @@ def bring_in_mine(db: sqlite3.Connection, theirs: ReviewerFile, marks: Marks, au
     """One of my files, as another machine wrote it."""
     elsewhere = marks.deleted - tombstoned_before  # deleted on that machine: news here
     report.removed += len(team.delete_own(db, elsewhere, author))
-    team.add_tombstones(db, theirs.name, elsewhere)
+    team.add_tombstones(db, theirs.name, elsewhere, shared=True)
+    team.share_tombstones(db, theirs.name, marks.deleted)  # the team has them: an undo may lift them
     deleted = team.tombstoned(db, theirs.name)
     changed = [item for item in theirs.changed if item.id not in deleted]
     merged = merge(db, changed)

@@ -67,15 +67,17 @@ def sync(db: sqlite3.Connection, db_path: Path, reviewer: str) -> SyncReport:
         if report.online and upstream:
             git_repo.reset_to(folder, upstream)
         bring_in(db, folder, reviewer, report)
-        send_out(db, folder, reviewer, report)
+        written = send_out(db, folder, reviewer, report)
         if not report.online:
             report.problems.append(f"{remote}: unreachable; committed in {folder}, to be pushed by the next sync")
             break
         if not report.committed and git_repo.unpushed_commits(folder, upstream) == 0:
+            share_tombstones(db, written)  # the remote has my marks as written
             break  # nothing to push
         outcome = git_repo.push(folder, upstream.split("/", 1)[1] if upstream else git_repo.local_branch(folder))
         if outcome == "pushed":
             report.pushed = True
+            share_tombstones(db, written)
             break
         if outcome == "unreachable":
             report.online = False
@@ -88,19 +90,29 @@ def sync(db: sqlite3.Connection, db_path: Path, reviewer: str) -> SyncReport:
     return report
 
 
-def send_out(db: sqlite3.Connection, folder: Path, reviewer: str, report: SyncReport) -> None:
-    """Write my files (and the consensus file, when there is a consensus) and commit them."""
+def share_tombstones(db: sqlite3.Connection, written: dict[str, set[str]]) -> None:
+    """The tombstones in the marks files just pushed are the team's now: an undo elsewhere lifts them."""
+    for collection, ids in written.items():
+        team.share_tombstones(db, collection, ids)
+
+
+def send_out(db: sqlite3.Connection, folder: Path, reviewer: str, report: SyncReport) -> dict[str, set[str]]:
+    """Write my files (and the consensus file, when there is a consensus) and commit them: the
+    tombstones written, by file."""
+    shared: dict[str, set[str]] = {}
     report.sources_out = write_sources(db, folder)
     write_codebook(db, folder)
     for author in own_authors(reviewer):
-        count = write_own(db, folder, author)
+        count = write_own(db, folder, author, shared)
         if author == reviewer:
             report.mine = count
     report.committed = git_repo.commit_all(folder, f"postil: {reviewer} synced ({report.mine} highlights)") or report.committed
+    return shared
 
 
-def write_own(db: sqlite3.Connection, folder: Path, author: str) -> int:
-    """Write one of my files and the marks beside it; how many highlights it holds."""
+def write_own(db: sqlite3.Connection, folder: Path, author: str, shared: dict[str, set[str]]) -> int:
+    """Write one of my files and the marks beside it (its tombstones go into `shared`, to be
+    marked shared once pushed); how many highlights it holds."""
     path = my_file(folder, author)
     count = team.count_by_author(db, author)
     deleted = team.tombstoned(db, path.stem)
@@ -119,6 +131,7 @@ def write_own(db: sqlite3.Connection, folder: Path, author: str) -> int:
                    removed=[hid for hid in known if hid not in lines])
     done = team.done_marks(db, author) if author != CONSENSUS else {}
     write_marks(marks_path(path), Marks(author, deleted, done))
+    shared[path.stem] = deleted
     # As written here: the next sync reads it back only if another machine changed it.
     team.set_imported_hash(db, path.stem, file_key(path))
     team.set_written_fingerprint(db, path.stem, fingerprint, file_digest(path))

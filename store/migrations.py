@@ -20,7 +20,14 @@ from sqlite_utils.migrations import Migrations
 
 from postil.store.clock import now
 from postil.store.errors import StoreError
-from postil.store.schema_sql import DEFAULT_RELATIONS, DEFAULT_TAGS, INITIAL_SCHEMA, MIGRATION_0006, MIGRATION_0007
+from postil.store.schema_sql import (
+    DEFAULT_RELATIONS,
+    DEFAULT_TAGS,
+    INITIAL_SCHEMA,
+    MIGRATION_0006,
+    MIGRATION_0007,
+    MIGRATION_0008,
+)
 
 MIGRATIONS = Migrations("postil")
 MIGRATION_NAMES: list[str] = []
@@ -158,6 +165,12 @@ def m0006_records_pages_reviewers_exchange(db: sqlite_utils.Database) -> None:
 @migration("0007_team_exchange")
 def m0007_team_exchange(db: sqlite_utils.Database) -> None:
     for statement in MIGRATION_0007:
+        db.execute(statement)
+
+
+@migration("0008_shared_tombstones")
+def m0008_shared_tombstones(db: sqlite_utils.Database) -> None:
+    for statement in MIGRATION_0008:
         db.execute(statement)
 
 

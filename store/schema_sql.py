@@ -334,3 +334,13 @@ MIGRATION_0007 = [
     ) WITHOUT ROWID
     """,
 ]
+
+
+MIGRATION_0008 = [
+    # A tombstone is "shared" once the marks file listing it (reviewers/<name>.json) was pushed,
+    # or when it was learned from that file. Only a shared tombstone may be lifted when a later
+    # version of the file no longer lists it (an undo on another machine of mine); one made
+    # here and not yet pushed must stay, or an offline deletion would be undone by a file that
+    # simply had not heard of it yet.
+    "ALTER TABLE tombstones ADD COLUMN shared INTEGER NOT NULL DEFAULT 0",
+]

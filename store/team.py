@@ -179,13 +179,40 @@ def note_deletions(db: sqlite3.Connection, collection: str, author: str) -> set[
     return gone
 
 
-def add_tombstones(db: sqlite3.Connection, collection: str, ids: Iterable[str], stamp: str | None = None) -> None:
+def add_tombstones(db: sqlite3.Connection, collection: str, ids: Iterable[str], stamp: str | None = None,
+                   *, shared: bool = False) -> None:
+    """Tombstones for `ids`; `shared` when they were learned from the team's file (a tombstone
+    already shared stays shared)."""
     stamp = stamp or now()
     with write(db):
         db.executemany(
-            "INSERT INTO tombstones (highlight_id, author, deleted_at) VALUES (?, ?, ?)"
-            " ON CONFLICT(highlight_id) DO UPDATE SET author = excluded.author, deleted_at = excluded.deleted_at",
-            [(highlight_id, collection, stamp) for highlight_id in ids])
+            "INSERT INTO tombstones (highlight_id, author, deleted_at, shared) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(highlight_id) DO UPDATE SET author = excluded.author, deleted_at = excluded.deleted_at,"
+            " shared = max(shared, excluded.shared)",
+            [(highlight_id, collection, stamp, int(shared)) for highlight_id in ids])
+
+
+def shared_tombstones(db: sqlite3.Connection, collection: str) -> set[str]:
+    """The tombstones of `collection` that the team's copy of its marks file listed."""
+    return {row[0] for row in db.execute(
+        "SELECT highlight_id FROM tombstones WHERE author = ? AND shared = 1", [collection])}
+
+
+def share_tombstones(db: sqlite3.Connection, collection: str, ids: Iterable[str]) -> None:
+    """Mark `ids` shared: the marks file listing them was pushed."""
+    with write(db):
+        db.executemany("UPDATE tombstones SET shared = 1 WHERE author = ? AND highlight_id = ?",
+                       [(collection, highlight_id) for highlight_id in ids])
+
+
+def lift_shared(db: sqlite3.Connection, collection: str, listed: set[str]) -> set[str]:
+    """Forget the shared tombstones of `collection` that its marks file no longer lists (undone
+    on the machine that wrote it): the ids lifted, whose highlights may come back."""
+    lifted = shared_tombstones(db, collection) - listed
+    with write(db):
+        db.executemany("DELETE FROM tombstones WHERE author = ? AND highlight_id = ?",
+                       [(collection, highlight_id) for highlight_id in sorted(lifted)])
+    return lifted
 
 
 def lift_tombstones(db: sqlite3.Connection, collection: str, author: str) -> None:

@@ -13,7 +13,7 @@ from cli_support import Postil
 from test_team_sync import ARTICLE, ids, link_set, sync
 
 from postil.store.db import open_db
-from postil.store.highlights import delete_highlight
+from postil.store.highlights import delete_highlight, restore_highlight
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -64,9 +64,22 @@ def test_my_deletion_travels_to_my_other_machine_and_an_undo_here_is_kept(team):
     assert report["removed"] == 2
     assert ids(laptop) & {gone, undone} == set()
 
-    # Known limit (see the issue-23 note): an undo on the desk after its deletion was pushed
-    # does not yet reach the laptop, which keeps the tombstone it learned; not asserted here.
-    assert saved.highlight.id == undone
+    # An undo on the desk after its deletion was pushed reaches the laptop: the tombstone the
+    # laptop learned was shared, and the desk's marks file no longer lists it.
+    db = open_db(desk.db_path)
+    restore_highlight(db, saved)
+    db.close()
+    sync(desk)
+    assert json.loads(clone_file(desk, "ana.json").read_text())["deleted"] == [gone]
+    report = sync(laptop)
+    assert report["added"] == 1 and report["removed"] == 0
+    sync(ben)
+    assert undone in ids(laptop) and undone in ids(ben) and undone in ids(desk)
+    assert gone not in ids(laptop) | ids(ben) | ids(desk)
+    # A second round changes nothing, and the laptop does not delete it again.
+    sync(desk)
+    sync(laptop)
+    assert ids(laptop) == ids(desk) == ids(ben)
 
 
 def test_my_deletion_made_offline_is_not_undone_by_my_other_machine(team):
