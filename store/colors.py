@@ -80,9 +80,3 @@ def parse_color(text: str) -> str:
     raise StoreError(f"{text!r} is not a colour (use a name like 'cyan' or a code like '#3a7bd5')")
 
 
-def color_name(hex_color: str) -> str | None:
-    """The CSS name of an exact "#rrggbb", if it has one (for showing a colour as typed)."""
-    for name, value in CSS_COLORS.items():
-        if value == hex_color.lower():
-            return name
-    return None

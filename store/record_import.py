@@ -49,10 +49,6 @@ class ImportReport:
     def matched(self) -> list[Match]:
         return [m for m in self.matches if m.source_id is not None]
 
-    @property
-    def unmatched(self) -> list[Match]:
-        return [m for m in self.matches if m.source_id is None]
-
 
 def match_entries(db: sqlite3.Connection, entries: list[Entry]) -> list[Match]:
     """Each entry with the source it describes, if any (nothing is written)."""

@@ -129,11 +129,6 @@ def update_record(
         return record, kept
 
 
-def set_citation_key(db: sqlite3.Connection, source_id: int, key: str) -> Record:
-    record, _ = update_record(db, source_id, {}, MANUAL, key=key)
-    return record
-
-
 def check_key(db: sqlite3.Connection, source_id: int, key: str) -> str:
     """`key` if it is a usable citation key free for this source (Pandoc's key syntax)."""
     key = key.strip()
@@ -197,8 +192,3 @@ def fill_from_source(db: sqlite3.Connection, source_id: int, fields: dict) -> No
     """What a file says about itself, kept where nobody has set a field (postil add)."""
     if fields:
         update_record(db, source_id, fields, SOURCE)
-
-
-def delete_record(db: sqlite3.Connection, source_id: int) -> None:
-    with write(db):
-        db.execute("DELETE FROM source_records WHERE source_id = ?", [source_id])

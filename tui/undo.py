@@ -79,10 +79,6 @@ class UndoStack:
         return bool(self._done)
 
     @property
-    def can_redo(self) -> bool:
-        return bool(self._undone)
-
-    @property
     def last_queued(self) -> bool:
         """The latest change done still waits in the write queue."""
         return bool(self._done) and self._done[-1].queued is not None
