@@ -42,6 +42,8 @@ def number(value: float | None, *, percent: bool = False) -> Text:
 class AgreementScreen(Screen["str | None"]):
     """Dismisses with a search query for the chosen row, or None."""
 
+    CSS_PATH = "agreement.tcss"
+
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("enter", "choose", "Search", priority=True),

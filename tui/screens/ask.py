@@ -21,11 +21,7 @@ from postil.sources.sanitise import for_display_line
 class AskText(ModalScreen[str | None]):
     """Ask for one line of text; enter answers, escape cancels."""
 
-    DEFAULT_CSS = """
-    AskText { align: center middle; }
-    AskText > Vertical { width: 70; height: auto; border: round $accent; padding: 0 1; background: $surface; }
-    AskText Label { width: 1fr; }
-    """
+    CSS_PATH = "ask.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, prompt: str, value: str = "", placeholder: str = "") -> None:
@@ -51,11 +47,7 @@ class AskText(ModalScreen[str | None]):
 class AskChoice(ModalScreen[str | None]):
     """Pick one of several values from a list; enter answers, escape cancels."""
 
-    DEFAULT_CSS = """
-    AskChoice { align: center middle; }
-    AskChoice > Vertical { width: 60; height: auto; max-height: 80%; border: round $accent; padding: 0 1; background: $surface; }
-    AskChoice OptionList { height: auto; max-height: 20; }
-    """
+    CSS_PATH = "ask.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, prompt: str, choices: list[str], current: str | None = None) -> None:
@@ -88,10 +80,7 @@ class AskChoice(ModalScreen[str | None]):
 class AskConfirm(ModalScreen[bool]):
     """A yes/no question: y or enter says yes, n or escape says no."""
 
-    DEFAULT_CSS = """
-    AskConfirm { align: center middle; }
-    AskConfirm > Vertical { width: 70; height: auto; border: round $warning; padding: 0 1; background: $surface; }
-    """
+    CSS_PATH = "ask.tcss"
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),

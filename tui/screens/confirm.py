@@ -13,13 +13,7 @@ from textual.widgets import Button, Static
 class ConfirmScreen(ModalScreen[bool]):
     """Ask one question: `y`/enter on Yes, `n`/escape for no."""
 
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 60; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
-    ConfirmScreen #question { margin-bottom: 1; }
-    ConfirmScreen Horizontal { height: auto; align-horizontal: right; }
-    ConfirmScreen Button { margin-left: 2; }
-    """
+    CSS_PATH = "confirm.tcss"
     BINDINGS = [
         Binding("y", "answer(True)", "yes"),
         Binding("n,escape", "answer(False)", "no"),

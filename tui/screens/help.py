@@ -54,10 +54,7 @@ def help_content(digit_tags: dict[int, str]) -> Table:
 class HelpScreen(ModalScreen[None]):
     """A scrollable list of every key."""
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 90; max-width: 100%; max-height: 90%; height: auto; border: thick $accent; background: $surface; padding: 0 2; }
-    """
+    CSS_PATH = "help.tcss"
     BINDINGS = [Binding("escape,q,question_mark", "dismiss_help", "close")]
 
     def __init__(self, digit_tags: dict[int, str]) -> None:

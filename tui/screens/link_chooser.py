@@ -17,11 +17,7 @@ from postil.tui.widgets.annotation_pane import link_prompt
 class LinkChooserScreen(ModalScreen["LinkView | None"]):
     """Dismisses with the link to follow, or None."""
 
-    DEFAULT_CSS = """
-    LinkChooserScreen { align: center middle; }
-    LinkChooserScreen > Vertical { width: 80; height: auto; max-height: 20; border: thick $accent; background: $surface; padding: 0 1; }
-    LinkChooserScreen OptionList { height: auto; max-height: 16; border: none; }
-    """
+    CSS_PATH = "link_chooser.tcss"
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
     def __init__(self, views: list[LinkView]) -> None:

@@ -18,6 +18,8 @@ from postil.tui.screens.note_editor import NoteEditorScreen, SaveNote
 class MemoEditorScreen(NoteEditorScreen):
     """Dismisses with True when the memo was saved, False when closed without saving."""
 
+    CSS_PATH = ["note_editor.tcss", "memo_editor.tcss"]
+
     DROP_QUESTION = "Drop the changes to this memo?"
 
     def __init__(self, source_title: str, memo: str, save: SaveNote) -> None:

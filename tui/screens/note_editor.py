@@ -27,14 +27,7 @@ class NoteEditorScreen(EditorScreen):
     ERROR_ID = "note-error"
     DROP_QUESTION = "Drop the changes to this note?"
 
-    DEFAULT_CSS = """
-    NoteEditorScreen { align: center middle; }
-    NoteEditorScreen > Vertical { width: 90; height: 24; border: thick $accent; background: $surface; padding: 0 1; }
-    NoteEditorScreen #note-quote { height: auto; max-height: 4; color: $text-muted; margin-bottom: 1; }
-    NoteEditorScreen TextArea { height: 1fr; }
-    NoteEditorScreen #note-error { height: auto; color: $error; }
-    NoteEditorScreen #note-help { height: 1; color: $text-muted; }
-    """
+    CSS_PATH = "note_editor.tcss"
 
     def __init__(self, quote: str, note: str, save: SaveNote) -> None:
         super().__init__()

@@ -35,6 +35,8 @@ KINDS = {
 class ReconcileScreen(Screen["str | None"]):
     """Dismisses with the id of a highlight to show in the reader, or None."""
 
+    CSS_PATH = "reconcile.tcss"
+
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("enter", "go", "Go to", priority=True),

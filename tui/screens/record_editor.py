@@ -71,6 +71,8 @@ def field_text(record: Record, name: str) -> str:
 class RecordEditorScreen(EditorScreen):
     """Dismisses with True when saved, False when closed without saving."""
 
+    CSS_PATH = "record_editor.tcss"
+
     ERROR_ID = "record-error"
     DROP_QUESTION = "Drop the changes to this record?"
 

@@ -28,12 +28,7 @@ CREATE = "\x00create"
 class TagPickerScreen(ModalScreen["str | None"]):
     """Type to filter; up/down to choose; enter applies; escape cancels."""
 
-    DEFAULT_CSS = """
-    TagPickerScreen { align: center middle; }
-    TagPickerScreen > Vertical { width: 90; max-width: 100%; height: 22; max-height: 100%; border: thick $accent; background: $surface; padding: 0 1; }
-    TagPickerScreen #picker-title { height: auto; color: $text-muted; }
-    TagPickerScreen OptionList { height: 1fr; border: none; }
-    """
+    CSS_PATH = "tag_picker.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "cancel"),
         Binding("down", "move(1)", "next", show=False, priority=True),

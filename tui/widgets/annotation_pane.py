@@ -69,7 +69,7 @@ class AnnotationPane(Vertical):
     """The right-hand pane; the screen pushes highlights in and hears back what was chosen."""
 
     DEFAULT_CSS = """
-    AnnotationPane { width: 46; height: 1fr; border-left: tall $panel; }
+    AnnotationPane { height: 1fr; border-left: tall $panel; }
     AnnotationPane > #pane-title { height: 1; background: $panel; padding: 0 1; }
     AnnotationPane > #pane-list { height: 2fr; }
     AnnotationPane > #pane-detail { height: 1fr; border-top: tall $panel; padding: 0 1; }

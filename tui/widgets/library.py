@@ -24,7 +24,7 @@ class LibraryList(RowList):
     # As Textual's OptionList looks (which this list was), with a rule on its right.
     DEFAULT_CSS = """
     LibraryList {
-        width: 30; height: 1fr; padding: 0 1;
+        height: 1fr; padding: 0 1;
         color: $foreground; background: $surface;
         border: none; border-right: tall $panel;
         &:focus { border: tall $border; background-tint: $foreground 5%; }
