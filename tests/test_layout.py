@@ -9,6 +9,7 @@ running interpreter (where the repository root on sys.path would make a bare imp
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -133,3 +134,22 @@ def test_no_python_file_is_over_400_lines():
     long = {str(path.relative_to(ROOT)): n for path in python_files()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, f"over {MAX_LINES} lines: {long}"
+
+
+def test_architecture_names_every_module():
+    """ARCHITECTURE.md's module map stays true: each module of the four layers is named in
+    backticks, or a group covers it (`pdf*`, `team_*`, `commands/*`, `refi/*`)."""
+    names = set(re.findall(r"`([^`\s]+)`", (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")))
+    words = {part.removesuffix(".py") for name in names for part in re.split(r"[ +/]", name) if part}
+    prefixes = tuple(name.rstrip("*").rstrip("_") for name in words if name.endswith("*") and name != "*")
+    folders = {name[:-2] for name in names if name.endswith("/*")}
+    missing = []
+    for part in PARTS:
+        for path in sorted((ROOT / part).rglob("*.py")):
+            if path.stem == "__init__" or path.parent.name in folders:
+                continue
+            stem = path.stem
+            if stem in words or f"{part}/{stem}.py" in names or (prefixes and stem.startswith(prefixes)):
+                continue
+            missing.append(str(path.relative_to(ROOT)))
+    assert not missing, f"not in ARCHITECTURE.md: {missing}"
