@@ -19,15 +19,16 @@ import hashlib
 import json
 import re
 import sqlite3
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from postil.exports.collect import collect
 from postil.exports.team_files import MAX_REVIEWER_FILE_BYTES, bounded_read, my_file, write_if_changed
-from postil.exports.w3c import dumps, parse
+from postil.exports.w3c import COLLECTION_NAMESPACE, annotation, dumps, frame, parse, source_uri
 from postil.store.exchange import Incoming
 from postil.store.query import quote_value
-from postil.store.team_lines import LineRecord, lines_of
+from postil.store.team_lines import LineRecord, lines_of, signatures
 
 ANNOTATION_START = '{"@context"'
 HIGHLIGHT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -113,8 +114,73 @@ def read_whole(text: str, result: ReviewerFile) -> None:
     result.lines = {item.id: LineRecord("", " ".join(sorted(link.id for link in item.links))) for item in incoming}
 
 
+MAX_REWRITTEN = 500
+"""Above this many changed lines my file is written whole (the query of changed ids grows)."""
+
+
 def write_reviewer_file(db: sqlite3.Connection, folder: Path, author: str) -> tuple[Path, int, dict[str, LineRecord]]:
-    """Write `author`'s highlights to their file: (its path, how many, its lines by highlight id)."""
+    """Write `author`'s highlights to their file: (its path, how many, its lines by highlight id).
+
+    The lines of highlights whose signature is what it was when their line was written here
+    are taken from the file as it is; only the others are serialised again. The file is the
+    same, byte for byte, as `write_whole` would write (a test holds them to it)."""
+    signed = signatures(db, author)  # before the lines: an edit meanwhile only makes a line look stale
+    path = my_file(folder, author)
+    kept = reusable_lines(db, path, signed)
+    fresh = sorted(set(signed) - set(kept or ()))
+    if kept is None or len(fresh) > MAX_REWRITTEN:
+        return write_whole(db, folder, author, signed)
+    data = None
+    if fresh:
+        data = collect(db, f"author:{quote_value(author)} ({' OR '.join(f'id:{hid}' for hid in fresh)})",
+                       title=f"postil team: {author}")
+        data = dataclasses.replace(data, highlights=[h for h in data.highlights if h.author == author])
+        if sorted(h.id for h in data.highlights) != fresh:
+            return write_whole(db, folder, author, signed)  # changed meanwhile: write it all
+    rows = dict(kept)
+    if data is not None:
+        uris = {sid: source_uri(s.origin, s.sha256) for sid, s in data.sources.items()}
+        rows.update((h.id, json.dumps(annotation(data, h, uris), ensure_ascii=True)) for h in data.highlights)
+    order = sorted(rows)
+    title, query = f"postil team: {author}", f"author:{quote_value(author)}"
+    key = uuid.uuid5(COLLECTION_NAMESPACE, "\n".join([title, query, *order]))
+    head, tail = frame(title, max((signed[hid][1] for hid in order), default=""), len(order), key)
+    text = head + ",\n".join(rows[hid] for hid in order) + tail
+    write_if_changed(path, text.encode("utf-8"))
+    known = lines_of(db, path.stem)
+    lines = {}
+    for hid in order:
+        if hid in kept:
+            lines[hid] = dataclasses.replace(known[hid], signature=signed[hid][0])
+        else:
+            lines[hid] = line_record(rows[hid], data.links_of(hid), hid, signed[hid][0])
+    return path, len(order), lines
+
+
+def reusable_lines(db: sqlite3.Connection, path: Path, signed: dict[str, tuple[str, str]]) -> dict[str, str] | None:
+    """{highlight id: its line in the file} for the lines still as their highlight is; None if
+    the file is not there or not in dumps' layout."""
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        rows = annotation_lines(bounded_read(path, MAX_REVIEWER_FILE_BYTES).decode("utf-8"))
+    except (ValueError, OSError):
+        return None
+    if rows is None:
+        return None
+    by_digest = {hashlib.sha256(row.encode("utf-8")).hexdigest(): row for row in rows}
+    return {hid: by_digest[line.digest] for hid, line in lines_of(db, path.stem).items()
+            if line.signature and hid in signed and line.signature == signed[hid][0] and line.digest in by_digest}
+
+
+def line_record(row: str, links, highlight_id: str, signature: str) -> LineRecord:
+    return LineRecord(hashlib.sha256(row.encode("utf-8")).hexdigest(),
+                      " ".join(sorted(link.id for link in links if link.from_id == highlight_id)), signature)
+
+
+def write_whole(db: sqlite3.Connection, folder: Path, author: str,
+                signed: dict[str, tuple[str, str]]) -> tuple[Path, int, dict[str, LineRecord]]:
+    """Write all of `author`'s file from a full export (the first time, or when much changed)."""
     path = my_file(folder, author)
     data = collect(db, f"author:{quote_value(author)}", title=f"postil team: {author}")
     mine = sorted((h for h in data.highlights if h.author == author), key=lambda h: h.id)
@@ -125,9 +191,6 @@ def write_reviewer_file(db: sqlite3.Connection, folder: Path, author: str) -> tu
     write_if_changed(path, text.encode("utf-8"))
     # The lines as written, known without parsing them back: dumps writes one per highlight, in order.
     rows = annotation_lines(text) or []
-    lines = {
-        h.id: LineRecord(hashlib.sha256(row.encode("utf-8")).hexdigest(),
-                         " ".join(sorted(link.id for link in data.links_of(h.id) if link.from_id == h.id)))
-        for h, row in zip(mine, rows, strict=True)
-    }
+    lines = {h.id: line_record(row, data.links_of(h.id), h.id, signed.get(h.id, ("", ""))[0])
+             for h, row in zip(mine, rows, strict=True)}
     return path, len(mine), lines

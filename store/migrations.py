@@ -27,6 +27,7 @@ from postil.store.schema_sql import (
     MIGRATION_0006,
     MIGRATION_0007,
     MIGRATION_0008,
+    MIGRATION_0009,
 )
 
 MIGRATIONS = Migrations("postil")
@@ -171,6 +172,12 @@ def m0007_team_exchange(db: sqlite_utils.Database) -> None:
 @migration("0008_shared_tombstones")
 def m0008_shared_tombstones(db: sqlite_utils.Database) -> None:
     for statement in MIGRATION_0008:
+        db.execute(statement)
+
+
+@migration("0009_team_line_signatures")
+def m0009_team_line_signatures(db: sqlite_utils.Database) -> None:
+    for statement in MIGRATION_0009:
         db.execute(statement)
 
 

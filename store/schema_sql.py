@@ -344,3 +344,12 @@ MIGRATION_0008 = [
     # simply had not heard of it yet.
     "ALTER TABLE tombstones ADD COLUMN shared INTEGER NOT NULL DEFAULT 0",
 ]
+
+
+MIGRATION_0009 = [
+    # What each line of my own reviewer file was written from (store.team_lines.signatures):
+    # a sync writes again only the lines whose highlight's signature changed and reuses the
+    # others from the file as it is, so a change of 10 in 20,000 does not re-serialise all of
+    # them (bench/bench_team.py). '' (a line read from a file, not written here): unknown.
+    "ALTER TABLE team_lines ADD COLUMN signature TEXT NOT NULL DEFAULT ''",
+]

@@ -26,4 +26,4 @@ def test_a_sync_that_sent_nothing_says_so_first(capsys):
     """A second machine's join has just brought ana's highlight in: the out line must not read
     as if it had sent it."""
     show(SyncReport(reviewer="ana", remote="/r.git", mine=1, added=1, files_read=["ana"]), as_json=False)
-    assert capsys.readouterr().out.splitlines()[0] == "out: nothing new (ana's shared file holds 1 highlight)"
+    assert capsys.readouterr().out.splitlines()[0] == "out: nothing (ana's shared file is unchanged: 1 highlight)"

@@ -87,7 +87,7 @@ def show(report: SyncReport, as_json: bool, first: str | None = None) -> None:
     else:
         # Nothing of mine changed: say so first, so a second machine's join (which has just
         # brought my highlights in) does not read as if it sent them.
-        click.echo(f"out: nothing new ({line(report.reviewer)}'s shared file holds"
+        click.echo(f"out: nothing ({line(report.reviewer)}'s shared file is unchanged:"
                    f" {count(report.mine, 'highlight')})")
     came = ", ".join(line(name) for name in report.files_read) or "no teammate changed anything"
     # "highlights:" leads, so the counts never need a plural of their own ("1 removed highlights").
