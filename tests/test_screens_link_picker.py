@@ -117,3 +117,20 @@ async def test_the_candidates_are_visible_on_a_small_screen(world, size):
         await pilot.press("enter", "enter", "enter")
         await pilot.pause()
     assert app.result == (ids["relapse"], "see-also", "")
+
+
+async def test_the_relation_step_says_which_relation_enter_takes(world):
+    """Enter on the relation list used to pick the highlighted see-also without a word: the
+    status line names it and its row says it is the default."""
+    db, ids = world
+    app = Host(LinkPickerScreen(db, ids["sample"]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"relapses", "enter")
+        await pilot.pause()
+        screen_text = drawn(app)
+        assert "enter now: see-also" in screen_text
+        assert "see-also  (default)" in screen_text
+        await pilot.press("up")
+        await pilot.pause()
+        assert "(default)" not in next(line for line in drawn(app).splitlines() if "same-finding" in line)

@@ -43,6 +43,14 @@ class Candidate:
     source_title: str
 
 
+def relation_label(name: str) -> Text:
+    """A relation's row; the one a link gets when nobody picks another says so."""
+    label = Text(for_display_line(name))
+    if name == store_links.DEFAULT_RELATION:
+        label.append("  (default)", style="dim")
+    return label
+
+
 class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
     """Choose a target highlight, a relation and an optional note for a new link."""
 
@@ -77,7 +85,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
             yield OptionList(id="targets")
             yield Label(Content("Target: none chosen yet (enter on a highlight)"), id="target")
             yield OptionList(
-                *(Option(Text(for_display_line(r.name)), id=r.name) for r in self.relations), id="relations"
+                *(Option(relation_label(r.name), id=r.name) for r in self.relations), id="relations"
             )
             yield Input(placeholder="optional note on the link; enter creates it", id="note")
             yield Static(id="status")
@@ -143,7 +151,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
                 "[b]Target[/b] “$q” ($s)", q=clip(cand.highlight.quote, 70), s=clip(cand.source_title, 50)
             )
         )
-        self.say("choose the relation: up/down, then enter")
+        self.say(f"choose the relation: up/down, then enter (enter now: {for_display_line(self.relation)})")
         self.query_one("#relations", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#relations")
