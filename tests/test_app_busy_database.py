@@ -191,3 +191,21 @@ async def test_a_read_only_database_says_so_in_the_header_and_refuses_in_one_lin
         assert stored(db, source_id) == []
     finally:
         app_settings.db_path.chmod(0o644)
+
+
+async def test_a_second_tag_on_a_highlight_still_waiting_is_kept_too(app_settings, app_db, lock):
+    # Found by bench/bench_app_write_lock.py: `1` then `2` behind a lock kept the highlight
+    # but dropped the second tag ("select text first"), as the new highlight was not current.
+    source_id = add_text(app_db, SAMPLE)
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        lock.take()
+        select_text(app.screen, "Effects lasted five weeks.")
+        await pilot.press("1")
+        await pilot.press("2")
+        await pilot.pause()
+        assert "2 writes pending" in header(app)
+        lock.release()
+        assert await settle(pilot, lambda: "pending" not in header(app))
+        [highlight] = stored(app_db, source_id)
+        assert len(highlight.tags) == 2
