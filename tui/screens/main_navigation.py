@@ -56,10 +56,18 @@ class NavigationActions:
         if self.source is None or not self.is_mounted:
             return
         self._position_dirty = False
+        source_id = self.source.id
         try:
-            store_sources.save_reading_position(self.db, self.source.id, self.reader.cursor)
+            offset = self.reader.cursor
+            store_sources.save_reading_position(self.db, source_id, offset)
         except store_db.DatabaseBusy:
-            self._position_dirty = True  # another program is writing: try again in a while
+            # Another program is writing: the write queue keeps only the latest position.
+            if self.app.writes is not None:
+                self.app.writes.put("reading position",
+                                    lambda db: store_sources.save_reading_position(db, source_id, offset),
+                                    key=("position", source_id))
+            else:
+                self._position_dirty = True  # no queue (read-only): try again in a while
         except StoreError as error:
             self.report(error)
         except Exception:
