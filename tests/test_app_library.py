@@ -39,7 +39,7 @@ def check_entries(library: LibraryList) -> None:
             assert title_line.endswith("…")
             assert len(title_line) == room
             assert title.startswith(title_line[:-1])
-        assert detail in ("no highlights · markdown", "no highlights", "none yet", "3 highlights · markdown", "3 highlights", "3 hl")
+        assert detail in ("no highlights · markdown", "no highlights", "none yet", "3 highlights · markdown", "3 highlights", "3 marked")
 
 
 @pytest.mark.parametrize("size", [(160, 48), (100, 30), (80, 24)])
@@ -71,7 +71,7 @@ async def test_the_detail_line_counts_highlights_and_fits_a_narrow_column(app_se
         await pilot.pause()
         assert entries(library)[0][1] == "3 highlights · markdown"
         await pilot.resize_terminal(80, 24)
-        assert await settle(pilot, lambda: entries(library)[0][1] == "3 hl")
+        assert await settle(pilot, lambda: entries(library)[0][1] == "3 marked")
         check_entries(library)
 
 

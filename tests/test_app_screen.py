@@ -125,7 +125,9 @@ async def test_switching_sources_saves_the_position_and_opens_the_last_read(app_
     second = add_text(app_db, OTHER, "other.md")
     app = make_app(app_settings, app_db, first)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()  # the whole source opens after the first frame (tui.first_screen)
+        # The whole source opens a refresh after the first frame (tui.first_screen); under
+        # load one pause is not always enough, and the preview has no source to save into.
+        assert await settle(pilot, lambda: app.screen.source is not None)
         app.screen.reader.move_to(50)
         app.screen.open_source(second)
         await pilot.pause()

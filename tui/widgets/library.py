@@ -104,13 +104,13 @@ class LibraryList(RowList):
 def _detail(source: SourceInfo, room: int) -> str:
     """The entry's second line: the longest wording that fits in `room` columns (0: unknown).
 
-    "3 highlights · markdown", else "3 highlights", else "3 hl" ("none yet" for none); what
+    "3 highlights · markdown", else "3 highlights", else "3 marked" ("none yet" for none); what
     still does not fit is cut by the list like the title.
     """
     count = source.highlight_count
     words = f"{count} highlight{'s' if count != 1 else ''}" if count else "no highlights"
     kind = for_display_line(source.format or "")
-    choices = [f"{words} · {kind}" if kind else words, words, f"{count} hl" if count else "none yet"]
+    choices = [f"{words} · {kind}" if kind else words, words, f"{count} marked" if count else "none yet"]
     for choice in choices:
         if not room or len(choice) <= room:
             return choice
