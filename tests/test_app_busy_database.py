@@ -8,6 +8,7 @@ header, and write it once the lock is released. Quitting with writes pending ask
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 
 import pytest
@@ -191,3 +192,72 @@ async def test_a_read_only_database_says_so_in_the_header_and_refuses_in_one_lin
         assert stored(db, source_id) == []
     finally:
         app_settings.db_path.chmod(0o644)
+
+
+async def test_a_second_tag_on_a_highlight_still_waiting_is_kept_too(app_settings, app_db, lock):
+    # Found by bench/bench_app_write_lock.py: `1` then `2` behind a lock kept the highlight
+    # but dropped the second tag ("select text first"), as the new highlight was not current.
+    source_id = add_text(app_db, SAMPLE)
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        lock.take()
+        select_text(app.screen, "Effects lasted five weeks.")
+        await pilot.press("1")
+        await pilot.press("2")
+        await pilot.pause()
+        assert "2 writes pending" in header(app)
+        lock.release()
+        assert await settle(pilot, lambda: "pending" not in header(app))
+        [highlight] = stored(app_db, source_id)
+        assert len(highlight.tags) == 2
+
+
+def read_offset(db, source_id):
+    row = db.execute("SELECT read_offset FROM reading_positions WHERE source_id = ?", (source_id,)).fetchone()
+    return row[0] if row else None
+
+
+async def test_the_reading_position_waits_in_the_queue_and_the_last_one_wins(app_settings, app_db, lock):
+    source_id = add_text(app_db, SAMPLE)
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lock.take()
+        for _ in range(3):
+            await pilot.press("j")
+            app.screen.save_position()
+        await pilot.pause()
+        assert app.writes.queued(("position", source_id))  # waiting, not dropped
+        assert "pending" not in header(app)  # a position is not a write the user must wait for
+        cursor = app.screen.reader.cursor
+        lock.release()
+        assert await settle(pilot, lambda: read_offset(app_db, source_id) == cursor)
+        assert not app.writes.queued(("position", source_id))
+
+
+async def test_quitting_with_only_a_position_waiting_does_not_ask(app_settings, app_db, lock):
+    source_id = add_text(app_db, SAMPLE)
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lock.take()
+        await pilot.press("j")
+        app.request_quit()
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert not app.is_running
+
+
+async def test_quitting_gives_a_waiting_position_one_short_try(app_settings, app_db, lock):
+    source_id = add_text(app_db, SAMPLE)
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lock.take()
+        await pilot.press("j", "j")
+        app.screen.save_position()
+        cursor = app.screen.reader.cursor
+        # The other program finishes after the UI connection gave up (200 ms), within the wait.
+        threading.Timer(0.3, lock.release).start()
+        app.request_quit()
+        assert read_offset(app_db, source_id) == cursor  # written before quitting, not by luck after

@@ -32,6 +32,9 @@ from postil.tui.undo import Change, UndoStack
 from postil.tui.widgets.source_header import SourceHeader
 from postil.tui.write_queue import WriteQueue
 
+POSITION_WAIT_SECONDS = 0.5
+"""How long quitting waits for a reading position still queued behind a busy database."""
+
 
 class WritesChanged(Message):
     """The write queue took, finished or dropped a write (posted from any thread)."""
@@ -126,6 +129,9 @@ class PostilApp(App[None]):
         self.save_reading_position()
         pending = self.writes.pending if self.writes is not None else 0
         if not pending:
+            if self.writes is not None:
+                # Only a reading position may wait: not worth a question, worth a short wait.
+                self.writes.wait(POSITION_WAIT_SECONDS)
             self.exit()
             return
         question = (

@@ -45,6 +45,9 @@ class PendingWrite:
     error: StoreError | None = None
     """Why it failed (anything but a busy database, which is retried)."""
     attempts: int = 0
+    key: object = None
+    """Set for a write whose latest version is all that matters (the reading position): a
+    later `put` with the same key replaces it while it waits, and `pending` does not count it."""
 
 
 class WriteQueue:
@@ -71,15 +74,27 @@ class WriteQueue:
     def pending(self) -> int:
         """Writes queued and not yet written (the one being written included)."""
         with self._lock:
-            return len(self._waiting)
+            return sum(1 for item in self._waiting if item.key is None)
+
+    def queued(self, key: object) -> bool:
+        """Whether a write put with `key` is still waiting or being written."""
+        with self._lock:
+            return any(item.key == key for item in self._waiting)
 
     def put(self, label: str, run: Callable[[sqlite3.Connection], object],
-            on_done: Callable[[PendingWrite], None] | None = None) -> PendingWrite:
-        """Queue `run` after every write queued before it; returns its PendingWrite."""
-        item = PendingWrite(label, run, on_done)
+            on_done: Callable[[PendingWrite], None] | None = None, key: object = None) -> PendingWrite:
+        """Queue `run` after every write queued before it; returns its PendingWrite.
+
+        With `key`, a write with the same key still waiting is replaced (the last one wins).
+        """
+        item = PendingWrite(label, run, on_done, key=key)
         with self._lock:
             if self._closing:
                 raise StoreError("postil is quitting: the change was not written")
+            if key is not None:
+                for old in [w for w in self._waiting if w.key == key and w.state == "waiting"]:
+                    self._waiting.remove(old)
+                    old.state = "cancelled"
             self._waiting.append(item)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._work, name="postil-writes", daemon=True)

@@ -40,6 +40,7 @@ class AnnotateActions:
     tag_colors: dict[str, str]
     by_id: dict[str, Highlight]
     current_id: str | None
+    waiting_id: str | None = None  # the new highlight still in the write queue, if any
     _pinned: bool
     undo_stack: UndoStack
     tell: Callable[[str], None]
@@ -69,6 +70,9 @@ class AnnotateActions:
         ids = touched_highlights(change)
         self.reload_tags()  # it may have made a tag
         self.refresh_annotations(changed=ids, tags_changed=ids is None)
+        if self.waiting_id is not None and getattr(change, "highlight_id", None) == self.waiting_id:
+            self.waiting_id = None  # written: on screen now, so current in the usual way
+            self.make_current(change.highlight_id)
         if getattr(change, "overwrote", False):
             self.tell("a note was changed elsewhere while yours waited: yours replaced it (u brings the other back)")
 
@@ -99,15 +103,19 @@ class AnnotateActions:
             if self.do_change(change, tags_changed=new_tag):
                 self.reader.clear_selection()
                 self.make_current(change.highlight_id)
+                # A highlight still waiting for the database is not on screen yet, so it cannot
+                # be current; the next tag key means it, as it would once written.
+                self.waiting_id = change.highlight_id if change.queued is not None else None
             return
         current = self.current_highlight()
-        if current is None:
+        target = current.id if current is not None else self.waiting_id
+        if target is None:
             self.tell(NEED_SELECTION)
             return
 
-        change = ToggleTag(current.id, name)
+        change = ToggleTag(target, name)
         if self.do_change(change, tags_changed=new_tag):
-            self.make_current(current.id)
+            self.make_current(target)
 
     def action_tag_picker(self) -> None:
         if self.source is None:
@@ -202,6 +210,7 @@ class AnnotateActions:
         self._history_step(undo=False)
 
     def _history_step(self, *, undo: bool, quiet: bool = False) -> None:
+        self.waiting_id = None  # a tag key after undo/redo means what is on screen, not a queued highlight
         try:
             change = self.undo_stack.undo() if undo else self.undo_stack.redo()
         except StoreError as error:

@@ -56,15 +56,31 @@ class NavigationActions:
         if self.source is None or not self.is_mounted:
             return
         self._position_dirty = False
+        source_id, writes = self.source.id, self.app.writes
+        key = ("position", source_id)
         try:
-            store_sources.save_reading_position(self.db, self.source.id, self.reader.cursor)
+            offset = self.reader.cursor
+            # While one waits in the queue the database is still busy: replace it there rather
+            # than spend another 200 ms try on the event loop.
+            if writes is None or not writes.queued(key):
+                store_sources.save_reading_position(self.db, source_id, offset)
+                return
         except store_db.DatabaseBusy:
-            self._position_dirty = True  # another program is writing: try again in a while
+            if writes is None:
+                self._position_dirty = True  # no queue: try again in a while
+                return
         except StoreError as error:
             self.report(error)
+            return
         except Exception:
             # Saving the position is a convenience; never let it break quitting.
-            pass
+            return
+        # Another program is writing: the write queue keeps only the latest position.
+        try:
+            writes.put("reading position", lambda db: store_sources.save_reading_position(db, source_id, offset),
+                       key=key)
+        except StoreError:
+            pass  # the queue is closed: postil is quitting, and a position never holds that up
 
     def _save_if_moved(self) -> None:
         if self._position_dirty:
