@@ -82,3 +82,25 @@ def emphasis_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
             if all(_stem(w[2]) == s for w, s in zip(window, stems)):
                 spans.add((window[0][0], window[-1][1]))
     return sorted(spans)
+
+
+LEAD = 24
+"""Characters of context an excerpt keeps before its first match: few enough that the match
+shows on an 80-column row beside a source's title."""
+
+
+def around_first(text: str, spans: list[tuple[int, int]], lead: int = LEAD, *,
+                 cut_before: bool = False) -> tuple[str, list[tuple[int, int]]]:
+    """`text` from about `lead` characters before the first span (back to a word boundary up to
+    12 more), with "…" where it was cut (or where it already began mid-passage: `cut_before`);
+    the spans shifted to match."""
+    first = min((start for start, _ in spans), default=0)
+    cut = 0
+    if first > lead:
+        cut = first - lead
+        space = text.rfind(" ", 0, cut + 1)
+        cut = space + 1 if space > cut - 12 else cut  # start at a word when one is near
+    if not cut and not cut_before:
+        return text, spans
+    shift = 1 - cut  # the "…" takes one character
+    return "…" + text[cut:], [(a + shift, b + shift) for a, b in spans if b > cut]

@@ -11,6 +11,7 @@ from textual.widgets import OptionList
 import postil.tui.screens.search_runner as search_runner
 from postil.store import search as store_search
 from postil.store import search_saved
+from postil.store.search_terms import LEAD, around_first
 from postil.tui.palette import SavedQueriesProvider
 from postil.tui.screens.search import SearchScreen
 
@@ -261,3 +262,30 @@ async def test_only_passages_when_no_highlight_matches(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
     assert app.result.snippet == "Insomnia was rare."
+
+
+LONG = ("Across the many secondary outcomes measured in the trial, including anxiety, quality of "
+        "life and general functioning, one stood out: serotonin levels rose in every arm.")
+
+
+async def test_a_passage_row_at_80_columns_shows_its_match(tmp_path):
+    """The row kept 60 characters before the match, so beside a title at 80 columns the
+    word searched for was cut off the screen; the excerpt now starts a few words before it."""
+    fx = build(tmp_path / "search.db")
+    add_text(fx.db, "A long article title for the row", "Title\n\n" + LONG)
+    app = Host(SearchScreen(fx.db, "serotonin"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        row = next(line for line in drawn(app).splitlines() if "A long article" in line)
+        assert "serotonin" in row
+        assert "…" in row  # it says the passage goes on before what is shown
+
+
+def test_an_excerpt_keeps_a_few_words_before_the_first_match():
+    start = LONG.index("serotonin")
+    text, spans = around_first(LONG, [(start, start + 9)])
+    assert text.startswith("…") and text.endswith(LONG[-20:])
+    assert text[spans[0][0]:spans[0][1]] == "serotonin"
+    assert spans[0][0] <= LEAD + 12 + 1  # back to the word boundary, at most 12 more
+    assert around_first("serotonin first", [(0, 9)]) == ("serotonin first", [(0, 9)])
+    assert around_first("mid passage", [(0, 3)], cut_before=True) == ("…mid passage", [(1, 4)])

@@ -32,6 +32,7 @@ from postil.store import tags as store_tags
 from postil.store.errors import StoreError
 from postil.store.passages import Passage
 from postil.store.search import Restriction, SearchHit
+from postil.store.search_terms import around_first
 from postil.tui.note_render import note_line
 from postil.tui.screens.ask import AskText
 from postil.tui.screens.render import emphasised, plain, tag_chips
@@ -268,7 +269,8 @@ class SearchScreen(Screen["str | Passage | None"]):
                 first.append(" ")
             # No free words (e.g. `tag:caveat`): nothing to emphasise, skip the folding.
             spans = store_search.emphasis_spans(h.quote, self._terms) if self._terms else []
-            first.append_text(emphasised(h.quote, spans, 110))
+            quote, spans = around_first(h.quote, spans)  # a long quote's match stays in view
+            first.append_text(emphasised(quote, spans, 110))
             lines_of_row = [first]
             if h.note.strip():
                 note = Text("    ", style="dim", end="")

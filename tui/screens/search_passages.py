@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets.option_list import Option
 
 from postil.store.passages import Passage
+from postil.store.search_terms import around_first
 from postil.tui.screens.render import emphasised, plain
 
 HEADER_ID = "passages"
@@ -26,7 +27,9 @@ def passage_options(passages: list[Passage]) -> list[Option]:
         row = Text("  ", end="")
         row.append_text(plain(passage.source_title, 30, style="italic"))
         row.append("  ")
-        row.append_text(emphasised(passage.snippet, passage.spans, 110))
+        # The match near the row's start, so a narrow terminal still shows it.
+        snippet, spans = around_first(passage.snippet, passage.spans, cut_before=passage.snippet_start > passage.start)
+        row.append_text(emphasised(snippet, spans, 110))
         options.append(Option(row, id=f"{PREFIX}{index}"))
     return options
 
