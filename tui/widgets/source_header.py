@@ -62,22 +62,43 @@ class SourceHeader(Static):
             self._writes = label
             self._redraw()
 
-    def header_content(self) -> Content:
+    def header_content(self, width: int | None = None) -> Content:
+        """The line, fitted to `width` cells (default: the header's own width, once known).
+
+        What gives way on a narrow terminal, in this order: the team, the tags' names (the
+        counts stay beside their colours), then the last tags (counted in "+2"). The title,
+        pending writes and position never do (a lone "■" at 60 columns said nothing).
+        """
+        if width is None:
+            width = self.content_size.width or None
         block, blocks, percent, page = self._position
-        parts: list = [(self._title or "no source", "bold")]
+        head: list = [(self._title or "no source", "bold")]
         if self._writes:
-            parts += ["  ", (f" {self._writes} ", "bold reverse")]
+            head += ["  ", (f" {self._writes} ", "bold reverse")]
         if blocks:
-            parts.append(f"  ·  ¶ {block} of {blocks} · {percent}%")
+            head.append(f"  ·  ¶ {block} of {blocks} · {percent}%")
         if page:
-            parts.append(f" · p. {for_display_line(page)}")
-        if self._counts:
-            parts.append("  · ")
-        for name, color, count in self._counts:
-            parts += [" ", ("■", color), f" {for_display_line(name)} {count}"]
-        if self._team:
-            parts.append((f"  ·  {self._team}", "dim"))
-        return Content.assemble(*parts)
+            head.append(f" · p. {for_display_line(page)}")
+        team = [(f"  ·  {self._team}", "dim")] if self._team else []
+        named = [[" ", ("■", color), f" {for_display_line(name)} {count}"] for name, color, count in self._counts]
+        bare = [[" ", ("■", color), f"{count}"] for _, color, count in self._counts]
+        lead = ["  · "] if self._counts else []
+
+        def line(tags: list[list], more: int = 0, with_team: bool = False) -> Content:
+            pieces = head + (lead if tags or more else []) + [piece for tag in tags for piece in tag]
+            if more:
+                pieces.append(f" +{more}")
+            return Content.assemble(*pieces, *(team if with_team else []))
+
+        tries = [line(named, with_team=True), line(named), line(bare)]
+        tries += [line(bare[:keep], len(bare) - keep) for keep in range(len(bare) - 1, -1, -1)]
+        for candidate in tries:
+            if width is None or candidate.cell_length <= width:
+                return candidate
+        return tries[-1]
+
+    def on_resize(self) -> None:
+        self._redraw()
 
     def _redraw(self) -> None:
         # One line of fixed height and width: a repaint, never a layout pass of the screen.
