@@ -82,3 +82,21 @@ async def test_the_columns_follow_a_resize(tmp_path):
         await pilot.resize_terminal(160, 40)
         await pilot.pause()
         assert "Amygdala and emotional response" in drawn(app)
+
+
+async def test_at_60_columns_the_last_tag_column_can_be_reached_with_the_titles_kept(tmp_path):
+    """At 60 columns the last tag column ran past the edge with nothing to say so; the share
+    column is headed "marked" there, and moving right scrolls the tags with the titles held."""
+    fx = build(tmp_path / "overview.db")
+    app = Host(OverviewScreen(fx.db))
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        header = next(line for line in drawn(app).splitlines() if line.strip().startswith("source"))
+        assert "marked" in header and "highlighted" not in header
+        last = screen.columns[-1]
+        await pilot.press(*["right"] * (len(screen.columns) - 1))
+        await pilot.pause()
+        header = next(line for line in drawn(app).splitlines() if line.strip().startswith("source"))
+        assert last[:6] in header  # the last tag's heading is on screen
+        assert any("Amygdala" in line for line in drawn(app).splitlines())  # titles held at the left

@@ -27,6 +27,9 @@ from postil.tui.wording import counted
 
 TOTAL_ROW = "total"
 TITLE_MAX, TITLE_MIN, TAG_MAX = 40, 14, 14
+TITLE_MIN_NARROW = 12
+NARROW = 80
+"""Under this many columns the share column is headed "marked" and titles may be shorter."""
 """Source titles get what the tag columns leave of the screen, within these widths."""
 WARNING_STYLES = {"balance": "bold yellow", "coverage": "cyan", "tags": "magenta", "anchors": "red"}
 
@@ -49,6 +52,7 @@ class OverviewScreen(Screen["str | None"]):
         """Per table column: the tag it counts, or None for the title and share columns."""
         self._colors: dict[str, str] = {}
         self._title_cells = 0
+        self._filled_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -78,12 +82,19 @@ class OverviewScreen(Screen["str | None"]):
     def on_resize(self, event: Resize) -> None:
         """Titles get what the tag columns leave of the new width (it was measured once, on
         mount: narrowed, the last tag columns went off screen; widened, titles stayed cut)."""
-        if self.data is not None and self._title_width(event.size.width) != self._title_cells:
+        narrow_changed = (event.size.width < NARROW) != (self._filled_width < NARROW)
+        if self.data is not None and (narrow_changed or self._title_width(event.size.width) != self._title_cells):
             self._fill_table(event.size.width)
 
+    @staticmethod
+    def _share_label(screen_width: int) -> str:
+        return "highlighted" if screen_width >= NARROW else "marked"
+
     def _title_width(self, screen_width: int) -> int:
-        tag_cells = sum(min(len(tag), TAG_MAX) + 2 for tag in self.data.tags) + len("highlighted") + 2
-        return max(TITLE_MIN, min(TITLE_MAX, screen_width - 4 - tag_cells))
+        share = len(self._share_label(screen_width)) + 2
+        tag_cells = sum(min(len(tag), TAG_MAX) + 2 for tag in self.data.tags) + share
+        least = TITLE_MIN if screen_width >= NARROW else TITLE_MIN_NARROW
+        return max(least, min(TITLE_MAX, screen_width - 4 - tag_cells))
 
     def _fill_table(self, screen_width: int) -> None:
         """(Re)build the table for a screen this wide, keeping the cursor's cell."""
@@ -92,13 +103,17 @@ class OverviewScreen(Screen["str | None"]):
         cursor = table.cursor_coordinate
         table.clear(columns=True)  # column widths only ever grow: start them again
         table.add_column(Text("source"), key="title")
-        table.add_column(Text("highlighted", justify="right"), key="share")
+        table.add_column(Text(self._share_label(screen_width), justify="right"), key="share")
+        # What does not fit scrolls sideways (the cursor's column stays in view), with the
+        # source titles held at the left: at 60 columns the last tag ran off the edge unseen.
+        table.fixed_columns = 1
         self.columns = [None, None]
         for tag in data.tags:
             table.add_column(plain(tag, TAG_MAX, style=color_style(self._colors.get(tag, ""))), key=f"tag:{tag}")
             self.columns.append(tag)
         # At 80 columns, 40-character titles pushed the last tag columns off screen.
         self._title_cells = title_width = self._title_width(screen_width)
+        self._filled_width = screen_width
         for source in data.sources:
             table.add_row(
                 plain(source.title, title_width),
