@@ -19,13 +19,12 @@ import hashlib
 import json
 import re
 import sqlite3
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from postil.exports.collect import collect
 from postil.exports.team_files import MAX_REVIEWER_FILE_BYTES, bounded_read, my_file, write_if_changed
-from postil.exports.w3c import COLLECTION_NAMESPACE, annotation, dumps, frame, parse, source_uri
+from postil.exports.w3c import annotation_line, assemble, dumps, parse, source_uri
 from postil.store.exchange import Incoming
 from postil.store.query import quote_value
 from postil.store.team_lines import LineRecord, lines_of, signatures
@@ -140,12 +139,11 @@ def write_reviewer_file(db: sqlite3.Connection, folder: Path, author: str) -> tu
     rows = dict(kept)
     if data is not None:
         uris = {sid: source_uri(s.origin, s.sha256) for sid, s in data.sources.items()}
-        rows.update((h.id, json.dumps(annotation(data, h, uris), ensure_ascii=True)) for h in data.highlights)
+        rows.update((h.id, annotation_line(data, h, uris)) for h in data.highlights)
     order = sorted(rows)
-    title, query = f"postil team: {author}", f"author:{quote_value(author)}"
-    key = uuid.uuid5(COLLECTION_NAMESPACE, "\n".join([title, query, *order]))
-    head, tail = frame(title, max((signed[hid][1] for hid in order), default=""), len(order), key)
-    text = head + ",\n".join(rows[hid] for hid in order) + tail
+    newest = max((signed[hid][1] for hid in order), default="")
+    text = assemble(f"postil team: {author}", f"author:{quote_value(author)}", newest,
+                    [(hid, rows[hid]) for hid in order])
     write_if_changed(path, text.encode("utf-8"))
     known = lines_of(db, path.stem)
     lines = {}

@@ -142,7 +142,11 @@ def to_w3c(data: ExportData) -> dict:
 
 def collection_key(data: ExportData) -> uuid.UUID:
     """The collection's stable id: the same title, query and highlights give the same id."""
-    return uuid.uuid5(COLLECTION_NAMESPACE, "\n".join([data.title, data.query] + [h.id for h in data.highlights]))
+    return collection_id(data.title, data.query, [h.id for h in data.highlights])
+
+
+def collection_id(title: str, query: str, highlight_ids: list[str]) -> uuid.UUID:
+    return uuid.uuid5(COLLECTION_NAMESPACE, "\n".join([title, query, *highlight_ids]))
 
 
 def _collection(title: str, date: str, total: int, key: uuid.UUID) -> dict:
@@ -178,9 +182,20 @@ def dumps(data: ExportData) -> str:
     # The collection's frame indented for reading, one annotation per line: json's C encoder
     # only runs without indent, which keeps 10,000 annotations well under a second.
     uris = {sid: source_uri(s.origin, s.sha256) for sid, s in data.sources.items()}
-    head, tail = frame(data.title, data.date, len(data.highlights), collection_key(data))
-    body = ",\n".join(json.dumps(annotation(data, h, uris), ensure_ascii=True) for h in data.highlights)
-    return head + body + tail
+    return assemble(data.title, data.query, data.date,
+                    [(h.id, annotation_line(data, h, uris)) for h in data.highlights])
+
+
+def annotation_line(data: ExportData, h, uris: dict[int, str]) -> str:
+    """One highlight's annotation as the one line `dumps` writes for it."""
+    return json.dumps(annotation(data, h, uris), ensure_ascii=True)
+
+
+def assemble(title: str, query: str, date: str, lines: list[tuple[str, str]]) -> str:
+    """The collection's text around annotation lines already made ((highlight id, line), in
+    file order): what `dumps` writes, for a caller that reuses lines it wrote before."""
+    head, tail = frame(title, date, len(lines), collection_id(title, query, [hid for hid, _ in lines]))
+    return head + ",\n".join(line for _, line in lines) + tail
 
 
 # --- reading ------------------------------------------------------------------------------
