@@ -72,8 +72,9 @@ class NavigationActions:
         except StoreError as error:
             self.report(error)
             return
-        except Exception:
-            # Saving the position is a convenience; never let it break quitting.
+        except sqlite3.Error:
+            # Saving the position is a convenience; never let it break quitting (the
+            # connection may already be closed then: ProgrammingError).
             return
         # Another program is writing: the write queue keeps only the latest position.
         try:

@@ -288,7 +288,6 @@ class AnnotationPane(Vertical):
             self.post_message(self.FollowLink(self._links[event.option_index]))
 
 
-
 def link_prompt(view: LinkView, width: int = 40) -> Content:
     """Two lines: "→ qualifies “quote…”" (or "← qualifies …" for a backlink), then the other
     end's source and the link's note, each cut to `width` cells."""
