@@ -10,6 +10,8 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
+from textual.css.query import NoMatches
+
 from postil.store import db as store_db
 from postil.store import highlights as store_highlights
 from postil.store import settings as store_settings
@@ -76,6 +78,8 @@ class NavigationActions:
             # Saving the position is a convenience; never let it break quitting (the
             # connection may already be closed then: ProgrammingError).
             return
+        except NoMatches:
+            return  # unmounting, the reader gone first (quitting saved the position already)
         # Another program is writing: the write queue keeps only the latest position.
         try:
             writes.put("reading position", lambda db: store_sources.save_reading_position(db, source_id, offset),
