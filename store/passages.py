@@ -20,7 +20,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from postil.store.search import text_query
-from postil.store.search_terms import PREFIX_MIN, emphasis_spans
+from postil.store.search_terms import PREFIX_MIN, around_first, emphasis_spans
 from postil.store.sources import get_block_spans, source_text
 
 LIMIT = 100
@@ -48,6 +48,11 @@ class Passage:
     snippet_start: int
     spans: list[tuple[int, int]] = field(default_factory=list)
     """Matches inside `snippet` (offsets relative to it), to emphasise."""
+
+    def excerpt(self) -> tuple[str, list[tuple[int, int]]]:
+        """The snippet from a few words before its first match, "…" where the paragraph was
+        cut, and its spans (a row or a line shows the match even when narrow)."""
+        return around_first(self.snippet, self.spans, cut_before=self.snippet_start > self.start)
 
 
 def passage_hits(db: sqlite3.Connection, query: str, *, limit: int = LIMIT) -> list[Passage]:

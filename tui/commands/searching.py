@@ -8,7 +8,6 @@ from postil.store.overview import overview
 from postil.store.passages import passage_hits
 from postil.store.reviewers import blind_view
 from postil.store.search import search_hits
-from postil.store.search_terms import around_first
 from postil.tui.commands.common import QueryCommand, echo_json, excerpt, json_option, line, plain, short_id, table
 from postil.tui.commands.highlight_json import HighlightJson
 
@@ -77,8 +76,7 @@ def _passages(db, query: str, limit: int | None, as_json: bool) -> None:
 
 
 def _passage_line(passage) -> str:
-    snippet, _ = around_first(passage.snippet, passage.spans, cut_before=passage.snippet_start > passage.start)
-    return f"{passage.source_id}:{passage.start}  {line(passage.source_title, 30)}  {excerpt(snippet, 70)}"
+    return f"{passage.source_id}:{passage.start}  {line(passage.source_title, 30)}  {excerpt(passage.excerpt()[0], 70)}"
 
 
 @click.command("overview", short_help="Tag x source counts and warnings.")

@@ -51,8 +51,8 @@ class OverviewScreen(Screen["str | None"]):
         self.columns: list[str | None] = []
         """Per table column: the tag it counts, or None for the title and share columns."""
         self._colors: dict[str, str] = {}
-        self._title_cells = 0
-        self._filled_width = 0
+        self._fitted: tuple[int, str] | None = None
+        """(title width, share heading) the table was last filled for."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -82,9 +82,11 @@ class OverviewScreen(Screen["str | None"]):
     def on_resize(self, event: Resize) -> None:
         """Titles get what the tag columns leave of the new width (it was measured once, on
         mount: narrowed, the last tag columns went off screen; widened, titles stayed cut)."""
-        narrow_changed = (event.size.width < NARROW) != (self._filled_width < NARROW)
-        if self.data is not None and (narrow_changed or self._title_width(event.size.width) != self._title_cells):
+        if self.data is not None and self._fit(event.size.width) != self._fitted:
             self._fill_table(event.size.width)
+
+    def _fit(self, screen_width: int) -> tuple[int, str]:
+        return self._title_width(screen_width), self._share_label(screen_width)
 
     @staticmethod
     def _share_label(screen_width: int) -> str:
@@ -112,8 +114,8 @@ class OverviewScreen(Screen["str | None"]):
             table.add_column(plain(tag, TAG_MAX, style=color_style(self._colors.get(tag, ""))), key=f"tag:{tag}")
             self.columns.append(tag)
         # At 80 columns, 40-character titles pushed the last tag columns off screen.
-        self._title_cells = title_width = self._title_width(screen_width)
-        self._filled_width = screen_width
+        self._fitted = self._fit(screen_width)
+        title_width = self._fitted[0]
         for source in data.sources:
             table.add_row(
                 plain(source.title, title_width),

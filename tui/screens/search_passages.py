@@ -11,7 +11,6 @@ from rich.text import Text
 from textual.widgets.option_list import Option
 
 from postil.store.passages import Passage
-from postil.store.search_terms import around_first
 from postil.tui.screens.render import emphasised, plain
 
 HEADER_ID = "passages"
@@ -27,9 +26,7 @@ def passage_options(passages: list[Passage]) -> list[Option]:
         row = Text("  ", end="")
         row.append_text(plain(passage.source_title, 30, style="italic"))
         row.append("  ")
-        # The match near the row's start, so a narrow terminal still shows it.
-        snippet, spans = around_first(passage.snippet, passage.spans, cut_before=passage.snippet_start > passage.start)
-        row.append_text(emphasised(snippet, spans, 110))
+        row.append_text(emphasised(*passage.excerpt(), 110))
         options.append(Option(row, id=f"{PREFIX}{index}"))
     return options
 

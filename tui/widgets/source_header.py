@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from textual.content import Content
 from textual.widgets import Static
 
@@ -90,12 +92,19 @@ class SourceHeader(Static):
                 pieces.append(f" +{more}")
             return Content.assemble(*pieces, *(team if with_team else []))
 
-        tries = [line(named, with_team=True), line(named), line(bare)]
-        tries += [line(bare[:keep], len(bare) - keep) for keep in range(len(bare) - 1, -1, -1)]
-        for candidate in tries:
+        def tries() -> Iterator[Content]:
+            # Made one at a time: this runs on every cursor move, and the first usually fits.
+            yield line(named, with_team=True)
+            yield line(named)
+            yield line(bare)
+            for keep in range(len(bare) - 1, -1, -1):
+                yield line(bare[:keep], len(bare) - keep)
+
+        candidate = Content("")
+        for candidate in tries():
             if width is None or candidate.cell_length <= width:
-                return candidate
-        return tries[-1]
+                break
+        return candidate
 
     def on_resize(self) -> None:
         self._redraw()
