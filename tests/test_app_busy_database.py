@@ -15,6 +15,7 @@ import pytest
 from app_support import SAMPLE, SIZE, add_text, make_app, select_text, settle, widget_text
 
 from postil.store import highlights as store_highlights
+from postil.store.sources import get_source_info
 from postil.tui.screens.confirm import ConfirmScreen
 from postil.tui.widgets.source_header import SourceHeader
 
@@ -40,6 +41,13 @@ def lock(app_settings, app_db):
     held.conn.close()
 
 
+@pytest.fixture
+def sample(app_settings, app_db):
+    """The app on a short sample text, opened at its top: (app, source id)."""
+    source_id = add_text(app_db, SAMPLE)
+    return make_app(app_settings, app_db, source_id, at_top=True), source_id
+
+
 def header(app) -> str:
     return widget_text(app.screen.query_one(SourceHeader))
 
@@ -48,9 +56,8 @@ def stored(db, source_id) -> list:
     return store_highlights.highlights_for_source(db, source_id)
 
 
-async def test_a_highlight_made_while_the_database_is_locked_is_kept_and_written_later(app_settings, app_db, lock):
-    source_id = add_text(app_db, SAMPLE)
-    app = make_app(app_settings, app_db, source_id, at_top=True)
+async def test_a_highlight_made_while_the_database_is_locked_is_kept_and_written_later(app_db, lock, sample):
+    app, source_id = sample
     async with app.run_test(size=SIZE) as pilot:
         lock.take()
         select_text(app.screen, "Effects lasted five weeks.")
@@ -74,9 +81,8 @@ async def test_a_highlight_made_while_the_database_is_locked_is_kept_and_written
         assert highlight.id in app.screen.by_id  # the screen shows it once written
 
 
-async def test_writes_queued_behind_a_lock_are_applied_in_order(app_settings, app_db, lock):
-    source_id = add_text(app_db, SAMPLE)
-    app = make_app(app_settings, app_db, source_id, at_top=True)
+async def test_writes_queued_behind_a_lock_are_applied_in_order(app_db, lock, sample):
+    app, source_id = sample
     async with app.run_test(size=SIZE) as pilot:
         lock.take()
         select_text(app.screen, "Effects lasted five weeks.")
@@ -92,9 +98,8 @@ async def test_writes_queued_behind_a_lock_are_applied_in_order(app_settings, ap
             "Effects lasted five weeks.", "The sample was small"]
 
 
-async def test_undo_of_a_change_still_waiting_takes_it_out_of_the_queue(app_settings, app_db, lock):
-    source_id = add_text(app_db, SAMPLE)
-    app = make_app(app_settings, app_db, source_id, at_top=True)
+async def test_undo_of_a_change_still_waiting_takes_it_out_of_the_queue(app_db, lock, sample):
+    app, source_id = sample
     async with app.run_test(size=SIZE) as pilot:
         lock.take()
         select_text(app.screen, "Effects lasted five weeks.")
@@ -115,9 +120,8 @@ async def test_undo_of_a_change_still_waiting_takes_it_out_of_the_queue(app_sett
         assert stored(app_db, source_id) == []
 
 
-async def test_undo_of_a_written_change_while_locked_is_queued_too(app_settings, app_db, lock):
-    source_id = add_text(app_db, SAMPLE)
-    app = make_app(app_settings, app_db, source_id, at_top=True)
+async def test_undo_of_a_written_change_while_locked_is_queued_too(app_db, lock, sample):
+    app, source_id = sample
     async with app.run_test(size=SIZE) as pilot:
         select_text(app.screen, "Effects lasted five weeks.")
         await pilot.press("1")
@@ -133,9 +137,8 @@ async def test_undo_of_a_written_change_while_locked_is_queued_too(app_settings,
         assert await settle(pilot, lambda: not app.screen.by_id)
 
 
-async def test_quitting_with_writes_pending_asks_and_waiting_really_waits(app_settings, app_db, lock):
-    source_id = add_text(app_db, SAMPLE)
-    app = make_app(app_settings, app_db, source_id, at_top=True)
+async def test_quitting_with_writes_pending_asks_and_waiting_really_waits(app_db, lock, sample):
+    app, source_id = sample
     async with app.run_test(size=SIZE) as pilot:
         lock.take()
         select_text(app.screen, "Effects lasted five weeks.")
@@ -153,9 +156,8 @@ async def test_quitting_with_writes_pending_asks_and_waiting_really_waits(app_se
     assert len(stored(app_db, source_id)) == 1
 
 
-async def test_quitting_and_losing_the_pending_writes(app_settings, app_db, lock):
-    source_id = add_text(app_db, SAMPLE)
-    app = make_app(app_settings, app_db, source_id, at_top=True)
+async def test_quitting_and_losing_the_pending_writes(app_db, lock, sample):
+    app, source_id = sample
     async with app.run_test(size=SIZE) as pilot:
         lock.take()
         select_text(app.screen, "Effects lasted five weeks.")
@@ -194,11 +196,10 @@ async def test_a_read_only_database_says_so_in_the_header_and_refuses_in_one_lin
         app_settings.db_path.chmod(0o644)
 
 
-async def test_a_second_tag_on_a_highlight_still_waiting_is_kept_too(app_settings, app_db, lock):
+async def test_a_second_tag_on_a_highlight_still_waiting_is_kept_too(app_db, lock, sample):
     # Found by bench/bench_app_write_lock.py: `1` then `2` behind a lock kept the highlight
     # but dropped the second tag ("select text first"), as the new highlight was not current.
-    source_id = add_text(app_db, SAMPLE)
-    app = make_app(app_settings, app_db, source_id, at_top=True)
+    app, source_id = sample
     async with app.run_test(size=SIZE) as pilot:
         lock.take()
         select_text(app.screen, "Effects lasted five weeks.")
@@ -212,14 +213,8 @@ async def test_a_second_tag_on_a_highlight_still_waiting_is_kept_too(app_setting
         assert len(highlight.tags) == 2
 
 
-def read_offset(db, source_id):
-    row = db.execute("SELECT read_offset FROM reading_positions WHERE source_id = ?", (source_id,)).fetchone()
-    return row[0] if row else None
-
-
-async def test_the_reading_position_waits_in_the_queue_and_the_last_one_wins(app_settings, app_db, lock):
-    source_id = add_text(app_db, SAMPLE)
-    app = make_app(app_settings, app_db, source_id, at_top=True)
+async def test_the_reading_position_waits_in_the_queue_and_the_last_one_wins(app_db, lock, sample):
+    app, source_id = sample
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         lock.take()
@@ -231,13 +226,12 @@ async def test_the_reading_position_waits_in_the_queue_and_the_last_one_wins(app
         assert "pending" not in header(app)  # a position is not a write the user must wait for
         cursor = app.screen.reader.cursor
         lock.release()
-        assert await settle(pilot, lambda: read_offset(app_db, source_id) == cursor)
+        assert await settle(pilot, lambda: get_source_info(app_db, source_id).read_offset == cursor)
         assert not app.writes.queued(("position", source_id))
 
 
-async def test_quitting_with_only_a_position_waiting_does_not_ask(app_settings, app_db, lock):
-    source_id = add_text(app_db, SAMPLE)
-    app = make_app(app_settings, app_db, source_id, at_top=True)
+async def test_quitting_with_only_a_position_waiting_does_not_ask(app_db, lock, sample):
+    app, source_id = sample
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         lock.take()
@@ -248,9 +242,8 @@ async def test_quitting_with_only_a_position_waiting_does_not_ask(app_settings, 
         assert not app.is_running
 
 
-async def test_quitting_gives_a_waiting_position_one_short_try(app_settings, app_db, lock):
-    source_id = add_text(app_db, SAMPLE)
-    app = make_app(app_settings, app_db, source_id, at_top=True)
+async def test_quitting_gives_a_waiting_position_one_short_try(app_db, lock, sample):
+    app, source_id = sample
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         lock.take()
@@ -260,4 +253,4 @@ async def test_quitting_gives_a_waiting_position_one_short_try(app_settings, app
         # The other program finishes after the UI connection gave up (200 ms), within the wait.
         threading.Timer(0.3, lock.release).start()
         app.request_quit()
-        assert read_offset(app_db, source_id) == cursor  # written before quitting, not by luck after
+        assert get_source_info(app_db, source_id).read_offset == cursor  # written before quitting, not by luck after
