@@ -134,3 +134,15 @@ async def test_the_relation_step_says_which_relation_enter_takes(world):
         await pilot.press("up")
         await pilot.pause()
         assert "(default)" not in next(line for line in drawn(app).splitlines() if "same-finding" in line)
+
+
+async def test_a_candidates_note_is_drawn_as_markdown(world):
+    """Like the pane and search rows: `**n=19**` reads as bold n=19, never with its stars."""
+    db, ids = world
+    highlights.set_note(db, ids["relapse"], "Only *one* case, see **n=19**")
+    app = Host(LinkPickerScreen(db, ids["sample"]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press(*"relapses")
+        await pilot.pause()
+        row = next(line for line in drawn(app).splitlines() if "Only one case" in line)
+        assert "Only one case, see n=19" in row and "*" not in row

@@ -30,6 +30,7 @@ from postil.store import tags as store_tags
 from postil.store.errors import NotFound
 from postil.store.link_targets import link_targets
 from postil.store.models import Highlight
+from postil.tui.note_render import note_line
 from postil.tui.screens.compact import fit_to_size
 from postil.tui.screens.render import clip, plain, tag_chips
 
@@ -115,7 +116,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         second.append_text(plain(cand.source_title, 70, style="italic"))
         if h.note.strip():
             second.append("  ·  ", style="dim")
-            second.append_text(plain(h.note, 60, style="dim"))
+            second.append_text(note_line(h.note, 60, style="dim"))
         return Option(Text("\n", end="").join([first, second]), id=h.id)
 
     def refresh_targets(self, query: str) -> None:

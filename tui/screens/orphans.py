@@ -25,6 +25,7 @@ from postil.store.errors import StoreError
 from postil.store.models import Highlight
 from postil.store.reanchor import fuzzy_highlights, orphans
 from postil.store.reviewers import BlindView
+from postil.tui.note_render import note_line
 from postil.tui.screens.render import plain
 from postil.tui.undo import MoveAnchor, UndoStack
 
@@ -73,7 +74,7 @@ class OrphansScreen(Screen["str | Reattach | None"]):
             table.add_column(Text(label), key=label)
         for h in self.rows:
             status = Text(h.anchor_status, style="bold red" if h.anchor_status == "orphaned" else "yellow")
-            table.add_row(status, plain(titles.get(h.source_id, ""), 30), plain(h.quote, 60), plain(h.note, 40), key=h.id)
+            table.add_row(status, plain(titles.get(h.source_id, ""), 30), plain(h.quote, 60), note_line(h.note, 40), key=h.id)
         table.focus()
 
     @on(DataTable.RowSelected)
