@@ -52,8 +52,9 @@ from postil.tui.wording import counted
 SCOPES = ("source", "all", "search")
 GROUPINGS = ("tag", "source", "order")
 FORMATS = ("md", "csv", "json", "w3c", "qdpx")
-NARROW_BELOW = 76
-"""Columns under which the choices are laid out two by two (four columns cut every label at 60)."""
+NARROW_BELOW = 100
+"""Columns under which the choices are laid out two by two (four columns cut the scope labels, the
+source title and the search, under 100)."""
 
 
 def render(data, fmt: str, by: str, facts: SourceFacts | None = None, style: str | None = None) -> tuple[str, list]:
