@@ -6,7 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
+from postil.store.models import Link, LinkView
 from postil.tui.note_render import note_blocks, note_line
+from postil.tui.widgets.annotation_pane import link_prompt
 
 
 def styles_of(text, needle: str) -> list[str]:
@@ -84,3 +86,13 @@ def test_a_plain_word_survives_rendering(word):
     """A note's words are drawn, whatever Markdown surrounds them."""
     for source in (word, f"**{word}**", f"- {word}", f"> {word}", f"[{word}](https://x.org)", f"[red]{word}[/]"):
         assert word in note_line(source).plain and word in note_blocks(source).plain
+
+
+def test_a_links_note_in_the_pane_is_drawn_as_markdown():
+    """Found in the tryout: the pane drew a link's note "see **both**" with its stars."""
+    link = Link("l1", "a", "b", "supports", "see **both**, not [red]this[/]", "ana", "2026-01-01")
+    view = LinkView(link, "out", "b", "the other quote", 2, "Other source")
+    drawn = link_prompt(view, 60)
+    assert "see both, not [red]this[/]" in drawn.plain and "**" not in drawn.plain
+    assert any("bold" in str(span.style) for span in drawn.spans
+               if drawn.plain[span.start:span.end] == "both")

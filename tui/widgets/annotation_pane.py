@@ -297,6 +297,7 @@ def link_prompt(view: LinkView, width: int = 40) -> Content:
     second: list = [("  ", ""), (first_words(view.other_source_title, max(10, width - 2)), "italic dim")]
     if view.link.note.strip():
         source = first_words(view.other_source_title, max(10, width // 2 - 2))
-        note = first_words(view.link.note, max(8, width - len(source) - 5))  # the note gets what is left
-        second = [("  ", ""), (source, "italic dim"), (" · ", "dim"), (note, "dim")]
+        # The note gets what is left, drawn as Markdown like a highlight's.
+        note = Content.from_rich_text(note_line(view.link.note, max(8, width - len(source) - 5))).stylize("dim")
+        second = [("  ", ""), (source, "italic dim"), (" · ", "dim"), note]
     return Content.assemble((f"{arrow} {relation} ", "bold"), f"“{quote}”", "\n", *second)
