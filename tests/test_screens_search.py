@@ -50,7 +50,7 @@ async def test_malformed_query_shows_the_message(tmp_path):
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         assert fx.names(h.highlight for h in app.screen.hits) == ["f2", "t2"]
-        await pilot.press(*" (tag:")
+        await pilot.press("end", *" (tag:")
         await settle(app, pilot)
         assert app.screen.error
         assert "column" in drawn(app)
@@ -95,6 +95,25 @@ async def test_free_words_are_emphasised_and_notes_shown(tmp_path):
         await settle(app, pilot)
         assert fx.names(h.highlight for h in app.screen.hits) == ["t1"]
         assert "durability unclear" in drawn(app)
+
+
+async def test_the_last_query_comes_back_selected_so_typing_replaces_it(tmp_path):
+    """Pressing f again after a search and typing a new word searches that word, not the two
+    run together ('relapsesmall'); `end` keeps the query to refine it."""
+    fx = build(tmp_path / "search.db")
+    app = Host(SearchScreen(fx.db, "relapse"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"small")
+        await settle(app, pilot)
+        assert app.screen.query_text == "small"
+        assert fx.names(h.highlight for h in app.screen.hits) == ["a2"]
+    app = Host(SearchScreen(fx.db, "tag:caveat"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("end", *" small")
+        await settle(app, pilot)
+        assert app.screen.query_text == "tag:caveat small"
 
 
 async def test_up_and_down_walk_recent_queries(tmp_path):
@@ -170,7 +189,7 @@ async def test_a_keystroke_interrupts_the_stale_search(tmp_path, monkeypatch):
                 break
             await pilot.pause(0.02)
         assert stuck
-        await pilot.press("a", "t")
+        await pilot.press("end", "a", "t")
         await asyncio.wait_for(settle(app, pilot), timeout=60)
         assert interrupted == ["interrupted"]
         screen = app.screen

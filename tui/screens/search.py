@@ -113,7 +113,10 @@ class SearchScreen(Screen["str | Passage | None"]):
         self._history = search_saved.history(self.db)
         query_input = self.query_one("#query", Input)
         query_input.focus()
-        query_input.cursor_position = len(self.query_text)
+        # The last query comes back selected, as in a browser's find bar: typing replaces it
+        # (pressing f again and typing a new word used to search 'serotoninguide'), while
+        # `end` or an arrow keeps it to refine.
+        query_input.select_all()
         self._start_search()
 
     # --- running searches ---------------------------------------------------------------
