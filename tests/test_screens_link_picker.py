@@ -146,3 +146,23 @@ async def test_a_candidates_note_is_drawn_as_markdown(world):
         await pilot.pause()
         row = next(line for line in drawn(app).splitlines() if "Only one case" in line)
         assert "Only one case, see n=19" in row and "*" not in row
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 24)])
+async def test_an_empty_list_says_why_and_the_hint_is_whole(world, tmp_path, size):
+    """Found at 60x24: with no other highlight the list was blank with nothing said, and the
+    hint line was cut ('…up/down move, enter')."""
+    db, ids = world
+    app = Host(LinkPickerScreen(db, ids["sample"]))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert "enter chooses it" in " ".join(drawn(app).split())
+        await pilot.press(*"zebra")
+        await pilot.pause()
+        assert "no other highlight matches 'zebra'" in " ".join(drawn(app).split())
+    lonely = open_db(tmp_path / "lonely.db")
+    only = highlights.create_highlight(lonely, add_text(lonely, "One", "Just one passage."), 0, 8).id
+    app = Host(LinkPickerScreen(lonely, only))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert "mark another passage first" in " ".join(drawn(app).split())

@@ -64,6 +64,8 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         Binding("enter", "noop", "Choose"),
     ]
 
+    HINT = "type words of the other highlight; up/down move, enter chooses it"
+
     def __init__(self, db: sqlite3.Connection, from_highlight_id: str) -> None:
         super().__init__()
         self.db = db
@@ -100,7 +102,6 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         if self.relation in names:
             relations.highlighted = names.index(self.relation)
         self.query_one("#query", Input).focus()
-        self.say("type words of the other highlight; up/down move, enter chooses it")
 
     def on_resize(self) -> None:
         fit_to_size(self)
@@ -126,6 +127,12 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         targets.add_options([self.option_for(c) for c in self.shown])
         if self.shown:
             targets.highlighted = 0
+            if self.target is None:
+                self.say(self.HINT)
+        elif query.strip():
+            self.say(f"no other highlight matches '{query.strip()}'; change the words")
+        else:
+            self.say("no other highlight to link to yet: mark another passage first (esc)")
 
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
