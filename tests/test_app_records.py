@@ -165,3 +165,20 @@ async def test_escape_in_the_memo_and_record_editors_asks_before_dropping_change
         await pilot.pause()
         assert not isinstance(app.screen, RecordEditorScreen)
     assert get_source_info(app_db, source_id).title != "Dropped title"
+
+
+async def test_at_60x24_both_editors_show_their_whole_help_line(app_settings, app_db):
+    """Found in the 60x24 tryout: the help lines were one row high and lost their ends
+    ('authors: Family, Given; Family, Given', 'design, sample size')."""
+    source_id = add_text(app_db, SAMPLE)
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        for key, editor, help_end in (("B", RecordEditorScreen, "Family, Given; Family, Given"),
+                                      ("M", MemoEditorScreen, "design, sample size")):
+            await pilot.press(key)
+            assert await settle(pilot, lambda editor=editor: isinstance(app.screen, editor))
+            await pilot.pause()
+            assert help_end in " ".join(screen_text(app).replace("█", " ").split()), key
+            await pilot.press("escape")
+            await pilot.pause()

@@ -6,7 +6,7 @@ SVGs under tests/__snapshots__ before committing them.
 
 from __future__ import annotations
 
-from app_support import SIZE, make_app
+from app_support import SIZE, add_text, make_app
 
 from postil.store import highlights as store_highlights
 from postil.store.sources import add_source, source_text
@@ -18,6 +18,15 @@ SENTENCES = {
     "caveat": "The researchers don't know for sure why that is",
     "anecdote": "I felt so much lighter, like something had been released",
 }
+
+# Our own short article for the narrow screen, so it runs without ../shared.
+ARTICLE = (
+    "# Amygdala study\n\n"
+    "Patients with depression who took psilocybin showed more activity in the amygdala "
+    "when they saw faces. The authors suggest that the drug helps to revive emotional "
+    "responsiveness in the brain, where antidepressants blunt it.\n\n"
+    "The sample was small and the study was not blinded, so the finding needs a trial.\n"
+)
 
 
 class TestMainScreen:
@@ -103,3 +112,26 @@ class TestAt80x24:
         fx = build(tmp_path / "snap.db")
         app = Host(ExportScreen(fx.db, 2, "tag:caveat", folder=Path("/briefs")))
         assert snap_compare(app, terminal_size=self.SMALL)
+
+
+class TestAt60x24:
+    """The narrowest terminal we promise to degrade on (issue 17): the main screen still holds
+    the header, the library strip, the reader and the pane, with the highlight under the cursor."""
+
+    NARROW = (60, 24)
+
+    def test_main_screen_on_an_annotated_article(self, snap_compare, app_settings, app_db, fixed_clock):
+        source_id = add_text(app_db, ARTICLE, "amygdala-study.md")
+        text = source_text(app_db, source_id)
+        start = text.index(SENTENCES["mechanism"])
+        store_highlights.create_highlight(
+            app_db, source_id, start, start + len(SENTENCES["mechanism"]), tags=["mechanism"],
+            author="tester", note="Reverses the **SSRI** story.",
+        )
+
+        async def place_cursor(pilot) -> None:
+            pilot.app.screen.reader.move_to(start + 4)
+            await pilot.pause()
+
+        app = make_app(app_settings, app_db, source_id, at_top=True)
+        assert snap_compare(app, terminal_size=self.NARROW, run_before=place_cursor)
