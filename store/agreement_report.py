@@ -95,15 +95,23 @@ def agreement(
     if not 0.0 <= share < 1.0:
         raise StoreError(f"share {share} must be at least 0 and less than 1")
     coders = coders_of_sources(db)
+    chosen = reviewers is not None
     if reviewers is None:
         reviewers = sorted({n for names in coders.values() for n in names} - {CONSENSUS}, key=str.casefold)
     reviewers = list(dict.fromkeys(reviewers))
     if len(reviewers) < 2:
         found = ", ".join(reviewers) or "none"
         raise StoreError(f"agreement needs at least two reviewers (found: {found})")
-    column = {name: i for i, name in enumerate(reviewers)}
     if source_ids is None:
-        source_ids = sorted(s for s, names in coders.items() if len(names & column.keys()) >= 2)
+        source_ids = sorted(s for s, names in coders.items() if len(names & set(reviewers)) >= 2)
+    if not chosen and source_ids:
+        # By default only those who coded a source measured: someone who marked only the
+        # welcome guide otherwise added a pair of dashes to every row.
+        coded = set().union(*(coders.get(s, set()) for s in source_ids))
+        reviewers = [name for name in reviewers if name in coded]
+        if len(reviewers) < 2:
+            raise StoreError(f"agreement needs two reviewers of the same source (found: {', '.join(reviewers)})")
+    column = {name: i for i, name in enumerate(reviewers)}
     coverage, used_tags = _coverage(db, source_ids, column)
     if tags is None:
         tags = used_tags

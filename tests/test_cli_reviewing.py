@@ -73,6 +73,21 @@ def test_agreement_needs_two_reviewers_and_known_names(postil):
     assert "no tag" in postil.fails("agreement", "--tag", "nonesuch").stderr.lower()
 
 
+def test_a_reviewer_who_coded_none_of_the_measured_sources_is_left_out(postil, tmp_path):
+    """Found in the 60x24 tryout: root had marked only the welcome guide, and every row of
+    ana and ben's article carried 'ana+root -' and 'ben+root -' beside the real pair."""
+    coded_by_ana_and_ben(postil)
+    postil.ok("add", postil.write("other.txt", "Another text entirely.\n\nWith two paragraphs.\n"))
+    postil.ok("--author", "root", "mark", "2", "Another text", "--tag", "caveat")
+    report = postil.ok("agreement", "--json").json()
+    assert report["reviewers"] == ["ana", "ben"] and report["sources"] == [1]
+    pairs = {"+".join(m["reviewers"]) for row in report["rows"] for m in row["measures"]}
+    assert pairs == {"ana+ben"}
+    assert "root" not in postil.ok("agreement").stdout
+    named = postil.ok("agreement", "--reviewers", "ana,ben,root", "--json").json()
+    assert named["reviewers"] == ["ana", "ben", "root"]  # asked for by name: kept
+
+
 def test_a_reviewer_without_highlights_counts_once_done(postil):
     mark(postil, "ana", "Some relapses followed stressful events.", "caveat")
     postil.ok("--author", "ben", "done", "1")  # ben read it and found nothing to code
