@@ -197,6 +197,21 @@ async def test_reconcile_screen_every_decision_and_undo(app_settings, app_db):
         assert app.screen.current_id == alone.id
 
 
+async def test_reconcile_rows_show_the_quote_at_60_columns(app_settings, app_db):
+    """Found in the 60x24 tryout: a 26-wide kind column and a source column left the quote
+    two letters ('the d…'). Each row must show the quote's words, and the source when wide."""
+    source_id, _pair, _alone = two_places(app_db)
+    for size, source_shown in (((60, 24), False), ((120, 30), True)):
+        app = make_app(app_settings, app_db, source_id=source_id)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.press("C")
+            assert await settle(pilot, lambda app=app: isinstance(app.screen, ReconcileScreen))
+            rows = screen_text(app).splitlines()[1:3]
+            assert "Smith et al. found" in rows[0] and "The sample was small" in rows[1], rows
+            assert ("Sample study" in rows[0].split("Smith")[0]) == source_shown, rows
+
+
 async def test_reconcile_screen_in_blind_mode_lists_only_done_sources(app_settings, app_db):
     source_id, _pair, _alone = two_places(app_db)
     set_blind_mode(app_db, True)

@@ -86,15 +86,7 @@ class ReconcileScreen(Screen["str | None"]):
         if self.focus_source is not None:
             found.sort(key=lambda p: p.source_id != self.focus_source)  # stable: text order kept
         self.places = found
-        options = self.query_one(OptionList)
-        options.clear_options()
-        for place in found:
-            row = Text(end="", no_wrap=True, overflow="ellipsis")
-            row.append(f"{KINDS[place.kind].format(reviewers=', '.join(place.reviewers)):<26} ", style="bold")
-            row.append_text(plain(place.source_title, 24, style="dim"))
-            row.append(" ")
-            row.append_text(plain(" ".join(place.versions[0].quote.split()), 60))
-            options.add_option(Option(row, id=place.key))
+        self._draw_rows()
         title = (f"Reconcile: {len(found)} place{'s' * (len(found) != 1)} where reviewers differ"
                  if found else "Reconcile: no disagreements left (a: copy places coded alike into the consensus)")
         self.query_one("#reconcile-title", Static).update(Text(title))
@@ -102,8 +94,38 @@ class ReconcileScreen(Screen["str | None"]):
         if key in keys:
             keep_index = keys.index(key)
         if found:
-            options.highlighted = min(keep_index, len(found) - 1)
+            self.query_one(OptionList).highlighted = min(keep_index, len(found) - 1)
         self.show_versions()
+
+    def _draw_rows(self) -> None:
+        """One row per place: what differs, then the first version's quote and its source. The
+        kind column is as wide as its longest label; under 100 columns the source follows the
+        quote, because at 60 a source column left the quote two letters ('the d…')."""
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        kinds = [KINDS[p.kind].format(reviewers=", ".join(p.reviewers)) for p in self.places]
+        kind_width = max(map(len, kinds), default=0)
+        wide = self.app.size.width >= 100
+        for place, kind in zip(self.places, kinds):
+            row = Text(end="", no_wrap=True, overflow="ellipsis")
+            row.append(f"{kind:<{kind_width}}  ", style="bold")
+            quote = plain(" ".join(place.versions[0].quote.split()), 60)
+            if wide:
+                row.append_text(plain(place.source_title, 24, style="dim"))
+                row.append(" ")
+                row.append_text(quote)
+            else:
+                row.append_text(quote)
+                row.append("  ·  ", style="dim")
+                row.append_text(plain(place.source_title, 40, style="dim"))
+            options.add_option(Option(row, id=place.key))
+        if highlighted is not None and self.places:
+            options.highlighted = min(highlighted, len(self.places) - 1)
+
+    def on_resize(self) -> None:
+        if self.places:
+            self._draw_rows()
 
     def current(self) -> Place | None:
         index = self.query_one(OptionList).highlighted
