@@ -12,11 +12,13 @@ import threading
 import time
 
 import pytest
-from app_support import SAMPLE, SIZE, add_text, make_app, select_text, settle, widget_text
+from app_support import SAMPLE, SIZE, add_text, make_app, screen_text, select_text, settle, widget_text
 
 from postil.store import highlights as store_highlights
-from postil.store.sources import get_source_info
+from postil.store.reconcile import decisions
+from postil.store.sources import get_source_info, source_text
 from postil.tui.screens.confirm import ConfirmScreen
+from postil.tui.screens.reconcile import ReconcileScreen
 from postil.tui.widgets.source_header import SourceHeader
 
 
@@ -254,3 +256,62 @@ async def test_quitting_gives_a_waiting_position_one_short_try(app_db, lock, sam
         threading.Timer(0.3, lock.release).start()
         app.request_quit()
         assert get_source_info(app_db, source_id).read_offset == cursor  # written before quitting, not by luck after
+
+
+async def test_a_reconcile_decision_made_while_locked_waits_and_is_written(app_settings, app_db, lock):
+    """Issue 18: reconcile said 'busy… try again' and forgot the keystroke. Now `2` queues the
+    decision (its row says so), it is written once the lock is released, and `u` undoes it."""
+    source_id = add_text(app_db, SAMPLE)
+    text = source_text(app_db, source_id)
+    for author, tag in (("ana", "outcome"), ("ben", "caveat")):
+        start = text.index("Effects lasted five weeks.")
+        store_highlights.create_highlight(app_db, source_id, start, start + 26, tags=[tag], author=author)
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("C")
+        assert await settle(pilot, lambda: isinstance(app.screen, ReconcileScreen))
+        screen = app.screen
+        lock.take()
+        await pilot.press("2")  # keep ben's version
+        await pilot.pause()
+        assert decisions(app_db) == []
+        assert await settle(pilot, lambda: "queued: keep" in screen_text(app))
+        await pilot.press("2")  # the same place again: refused, not queued twice
+        await pilot.pause()
+        assert app.writes.pending == 1
+        lock.release()
+        assert await settle(pilot, lambda: len(decisions(app_db)) == 1)
+        [made] = decisions(app_db)
+        assert made.decision == "keep" and made.decided_by
+        assert await settle(pilot, lambda: screen.places == [] and "no disagreements left" in screen_text(app))
+        await pilot.press("u")
+        await pilot.pause()
+        assert decisions(app_db) == [] and len(screen.places) == 1
+
+
+async def test_u_takes_a_waiting_reconcile_decision_back_out_of_the_queue(app_settings, app_db, lock):
+    source_id = add_text(app_db, SAMPLE)
+    text = source_text(app_db, source_id)
+    both = text.index("Effects lasted five weeks.")
+    for author, tag in (("ana", "outcome"), ("ben", "caveat")):
+        store_highlights.create_highlight(app_db, source_id, both, both + 26, tags=[tag], author=author)
+    alone = text.index("The sample was small")
+    store_highlights.create_highlight(app_db, source_id, alone, alone + 20, tags=["caveat"], author="ana")
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("C")
+        assert await settle(pilot, lambda: isinstance(app.screen, ReconcileScreen))
+        screen = app.screen
+        assert len(screen.places) == 2
+        lock.take()
+        await pilot.press("2", "down", "x")  # the first is being written (waits in SQLite), the second waits
+        await pilot.pause()
+        assert await settle(pilot, lambda: screen_text(app).count("queued:") == 2)
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen_text(app).count("queued:") == 1 and app.writes.pending == 1
+        lock.release()
+        assert await settle(pilot, lambda: [d.decision for d in decisions(app_db)] == ["keep"])
+        assert await settle(pilot, lambda: [p.kind for p in screen.places] == ["only"])

@@ -45,6 +45,8 @@ class PendingWrite:
     error: StoreError | None = None
     """Why it failed (anything but a busy database, which is retried)."""
     attempts: int = 0
+    result: object = None
+    """What `run` returned, once written (e.g. the reconcile decision it made)."""
     key: object = None
     """Set for a write whose latest version is all that matters (the reading position): a
     later `put` with the same key replaces it while it waits, and `pending` does not count it."""
@@ -167,7 +169,7 @@ class WriteQueue:
                     with write(db):
                         if self._closing:
                             raise _Abandoned  # the lock came free after the user chose to lose it
-                        item.run(db)
+                        item.result = item.run(db)
                 except _Abandoned:
                     break
                 except DatabaseBusy:

@@ -169,4 +169,5 @@ class ReviewActions:
         # Reconciling shows every reviewer's versions: in blind mode, of my done sources only.
         sources = sorted(view.done) if view.blind else None
         source_id = self.source.id if self.source is not None else None
-        self.app.push_screen(ReconcileScreen(self.db, view.reviewer, source_id, sources), self.after_other_screen)
+        self.app.push_screen(ReconcileScreen(self.db, view.reviewer, source_id, sources, writes=self.app.writes),
+                             self.after_other_screen)

@@ -5,11 +5,16 @@ versions of the highlighted one, numbered. `1`-`9` keep that version as the cons
 `w` merges over the wider extent, `n` over the narrower one, `x` drops the place (no
 consensus), `a` copies every place coded alike into the consensus, `u` undoes the last
 decision made here, `enter` goes to the place in the reader. The versions always stay.
+
+When another program holds the write lock, a decision is not refused: it waits in the
+app's write queue (tui/write_queue.py), its row says so, and it is counted as made once
+written; `u` takes a decision back out of the queue if it has not started.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on
@@ -21,9 +26,14 @@ from textual.widgets.option_list import Option
 
 from postil.sources.sanitise import for_display_line
 from postil.store import reconcile as store_reconcile
+from postil.store.db import DatabaseBusy
 from postil.store.errors import StoreError
-from postil.store.reconcile import Place
+from postil.store.reconcile import Decision, Place
 from postil.tui.screens.render import plain
+from postil.tui.write_queue import PendingWrite, WriteQueue
+
+AGREED = "*agreed*"
+"""The queue key of `a` (copy every place coded alike): no place key looks like it."""
 
 KINDS = {
     "only": "coded by {reviewers} only",
@@ -51,11 +61,12 @@ class ReconcileScreen(Screen["str | None"]):
     ]
 
     def __init__(self, db: sqlite3.Connection, me: str, source_id: int | None = None,
-                 sources: list[int] | None = None) -> None:
+                 sources: list[int] | None = None, writes: WriteQueue | None = None) -> None:
         """
         Args:
             source_id: the source open in the reader (its places come first).
             sources: only these sources (blind mode: those I marked done); None: all.
+            writes: where a decision waits when the database is busy (None: refused instead).
         """
         super().__init__()
         self.db = db
@@ -65,6 +76,9 @@ class ReconcileScreen(Screen["str | None"]):
         self.places: list[Place] = []
         self.made: list[int] = []
         """Decisions made on this screen, for `u` (latest last)."""
+        self.writes = writes
+        self.queued: dict[str, PendingWrite] = {}
+        """Decisions waiting for the busy database, by place key (newer than every `made`)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="reconcile-title")
@@ -109,6 +123,8 @@ class ReconcileScreen(Screen["str | None"]):
         wide = self.app.size.width >= 100
         for place, kind in zip(self.places, kinds):
             row = Text(end="", no_wrap=True, overflow="ellipsis")
+            if place.key in self.queued:
+                row.append(f"queued: {self.queued[place.key].label.removeprefix('reconcile ')}  ", style="italic")
             row.append(f"{kind:<{kind_width}}  ", style="bold")
             quote = plain(" ".join(place.versions[0].quote.split()), 60)
             if wide:
@@ -170,15 +186,53 @@ class ReconcileScreen(Screen["str | None"]):
         if place is None:
             self.say("nothing to decide")
             return
+        if place.key in self.queued:
+            self.say(f"this place's decision ({self.queued[place.key].label}) is waiting for the database (u takes it back)")
+            return
         index = self.query_one(OptionList).highlighted or 0
+
+        def run(db: sqlite3.Connection) -> Decision:
+            return store_reconcile.decide(db, place, decision, keep=keep, by=self.me)
+
         try:
-            made = store_reconcile.decide(self.db, place, decision, keep=keep, by=self.me)
+            made = run(self.db)
+        except DatabaseBusy as error:
+            self._queue(place.key, decision, run, error)
+            return
         except StoreError as error:
             self.say(str(error), error=True)
             return
         self.made.append(made.id)
         self.say(f"{decision}: {'consensus highlight made' if made.consensus_id else 'no consensus highlight'} (u undoes)")
         self.reload(index)
+
+    def _queue(self, key: str, label: str, run: Callable[[sqlite3.Connection], object], busy: StoreError) -> None:
+        """The database is busy: the decision waits in the write queue, its row says so."""
+        if self.writes is None:
+            self.say(str(busy), error=True)
+            return
+        try:
+            self.queued[key] = self.writes.put(f"reconcile {label}", run, self._written)
+        except StoreError as error:
+            self.say(str(error), error=True)
+            return
+        self.say(f"the database is busy (another program is writing): {label} is queued and "
+                 "written as soon as it is free")
+        self._draw_rows()
+
+    def _written(self, item: PendingWrite) -> None:
+        """A queued decision was written (or failed): count it, and redraw if still shown."""
+        for key, waiting in list(self.queued.items()):
+            if waiting is item:
+                del self.queued[key]
+        if item.state == "written":
+            made = item.result if isinstance(item.result, list) else [item.result]
+            self.made.extend(d.id for d in made if isinstance(d, Decision))
+            self.say(f"{item.label}: written (u undoes)")
+        elif item.error is not None:
+            self.say(f"{item.label} was not written: {item.error}", error=True)
+        if self.is_current:
+            self.reload(self.query_one(OptionList).highlighted or 0)
 
     def action_keep(self, number: int) -> None:
         place = self.current()
@@ -194,8 +248,18 @@ class ReconcileScreen(Screen["str | None"]):
         self._decide("drop")
 
     def action_agreed(self) -> None:
+        if AGREED in self.queued:
+            self.say("copying the places coded alike is already waiting for the database")
+            return
+
+        def run(db: sqlite3.Connection) -> list[Decision]:
+            return store_reconcile.accept_agreed(db, source_ids=self.sources, by=self.me)
+
         try:
-            made = store_reconcile.accept_agreed(self.db, source_ids=self.sources, by=self.me)
+            made = run(self.db)
+        except DatabaseBusy as error:
+            self._queue(AGREED, "agreed", run, error)
+            return
         except StoreError as error:
             self.say(str(error), error=True)
             return
@@ -204,14 +268,29 @@ class ReconcileScreen(Screen["str | None"]):
         self.reload()
 
     def action_undo(self) -> None:
+        if self.queued:
+            key, item = list(self.queued.items())[-1]
+            if self.writes is not None and self.writes.cancel(item):
+                del self.queued[key]
+                self.say(f"took back {item.label} (it was never written)")
+                self._draw_rows()
+            else:
+                self.say(f"{item.label} is being written now; u again undoes it once written")
+            return
         if not self.made:
             self.say("no decision made here to undo")
             return
+        decision_id = self.made[-1]
         try:
-            undone = store_reconcile.undo_decision(self.db, self.made.pop())
+            undone = store_reconcile.undo_decision(self.db, decision_id)
+        except DatabaseBusy as error:
+            self.say(f"{error}; the decision stays, u again once the database is free", error=True)
+            return
         except StoreError as error:
+            self.made.pop()
             self.say(str(error), error=True)
             return
+        self.made.pop()
         self.say(f"undid {undone.decision}")
         self.reload(key=undone.disagreement)
 
