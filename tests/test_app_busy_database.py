@@ -215,6 +215,28 @@ async def test_a_second_tag_on_a_highlight_still_waiting_is_kept_too(app_db, loc
         assert len(highlight.tags) == 2
 
 
+async def test_a_tag_key_after_moving_off_a_waiting_highlight_does_not_tag_it(app_db, lock, sample):
+    # Issue 18: the tag key kept meaning the queued highlight after the cursor had left it
+    # for plain text; it must mean what is under the cursor, as once the highlight is written.
+    app, source_id = sample
+    async with app.run_test(size=SIZE) as pilot:
+        lock.take()
+        select_text(app.screen, "Effects lasted five weeks.")
+        await pilot.press("1")
+        await pilot.pause()
+        quote_end = source_text(app_db, source_id).index("Effects lasted five weeks.") + 26
+        app.screen.reader.move_to(quote_end + 30)
+        await pilot.pause()
+        assert not quote_end - 26 <= app.screen.reader.cursor <= quote_end
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.writes.pending == 1  # only the highlight: the 2 was not queued on it
+        lock.release()
+        assert await settle(pilot, lambda: "pending" not in header(app))
+        [highlight] = stored(app_db, source_id)
+        assert len(highlight.tags) == 1
+
+
 async def test_the_reading_position_waits_in_the_queue_and_the_last_one_wins(app_db, lock, sample):
     app, source_id = sample
     async with app.run_test(size=SIZE) as pilot:

@@ -41,6 +41,7 @@ class AnnotateActions:
     by_id: dict[str, Highlight]
     current_id: str | None
     waiting_id: str | None = None  # the new highlight still in the write queue, if any
+    waiting_span: tuple[int, int] = (0, 0)  # its place: a tag key means it only with the cursor there
     _pinned: bool
     undo_stack: UndoStack
     tell: Callable[[str], None]
@@ -106,9 +107,14 @@ class AnnotateActions:
                 # A highlight still waiting for the database is not on screen yet, so it cannot
                 # be current; the next tag key means it, as it would once written.
                 self.waiting_id = change.highlight_id if change.queued is not None else None
+                self.waiting_span = selection
             return
         current = self.current_highlight()
-        target = current.id if current is not None else self.waiting_id
+        target = current.id if current is not None else None
+        if target is None and self.waiting_id is not None:
+            start, end = self.waiting_span
+            # Moved off it onto plain text, the key means that text, not the queued highlight.
+            target = self.waiting_id if start <= self.reader.cursor <= end else None
         if target is None:
             self.tell(NEED_SELECTION)
             return
