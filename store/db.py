@@ -317,7 +317,10 @@ def set_busy_timeout(db: sqlite3.Connection, milliseconds: int) -> None:
 
 
 def database_path(db: sqlite3.Connection) -> str:
-    """The file behind a connection (for messages)."""
+    """The file behind a connection (for messages): the original when it reads a copy."""
+    original = getattr(db, "original_path", None)
+    if original:
+        return original
     row = db.execute("PRAGMA database_list").fetchone()
     return row[2] if row else ""
 

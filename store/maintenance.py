@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from postil.store.db import BUSY_TIMEOUT_MS, describe_operational_error
+from postil.store.db import BUSY_TIMEOUT_MS, database_path, describe_operational_error
 from postil.store.errors import StoreError
 from postil.store.readonly import read_only_reason
 
@@ -74,7 +74,7 @@ def backup(db: sqlite3.Connection, target: str | os.PathLike, *, overwrite: bool
             cannot be written.
     """
     target = Path(target)
-    source_file = _main_file(db)
+    source_file = database_path(db)
     if source_file and target.exists() and target.resolve() == Path(source_file).resolve():
         raise StoreError(f"{target}: that is the database itself; choose another file")
     if target.exists() and not overwrite:
@@ -152,7 +152,7 @@ def _why_not_checked(result: str, conn: sqlite3.Connection) -> str:
     if "locked" in result or "busy" in result:
         return "busy (another postil is writing; try again when it is done)"
     if "readonly" in result or "read-only" in result:
-        why = read_only_reason(_main_file(conn)) or "it cannot be written"
+        why = read_only_reason(database_path(conn)) or "it cannot be written"
         return f"read-only ({why}; the full-text checks need to write)"
     return ""
 
@@ -188,8 +188,3 @@ def _fts_check(conn: sqlite3.Connection, table: str) -> str:
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-
-
-def _main_file(db: sqlite3.Connection) -> str:
-    row = db.execute("PRAGMA database_list").fetchone()
-    return row[2] if row else ""

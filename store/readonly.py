@@ -6,14 +6,19 @@ refuses even a SELECT on a normal connection ("attempt to write a readonly datab
 `connect_read_only` tries `mode=ro` first (it works when the -shm file can be used) and
 then `immutable=1`, which reads the main file without any locking or shared memory: right
 only when nothing can change the file, which is the case when nobody can write beside it.
+When the write-ahead log holds commits and its -shm file is missing, neither works (SQLite
+rebuilds -shm from the log and must write it), so the file and its log are copied to a
+temporary folder and read there.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import sqlite3
 import struct
+import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -90,6 +95,16 @@ class ReadOnlyConnection(sqlite3.Connection):
     """A connection that knows why it cannot write (store.db.write refuses at once, naming it)."""
 
     read_only_cause: str = "it cannot be written"
+    copy_folder: tempfile.TemporaryDirectory | None = None
+    """The temporary copy this connection reads, if any; removed when it is closed."""
+    original_path: str = ""
+    """The database the copy was made of, for messages (store.db.database_path)."""
+
+    def close(self) -> None:
+        super().close()
+        if self.copy_folder is not None:
+            self.copy_folder.cleanup()
+            self.copy_folder = None
 
 
 def connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
@@ -110,8 +125,35 @@ def connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
     wal = Path(f"{path}-wal")
     if wal.exists() and wal.stat().st_size > 0:
         # immutable=1 would read the main file without the log's recent commits.
-        raise sqlite3.OperationalError(
-            "its write-ahead log holds changes that cannot be read without writing beside it"
-        )
+        return _connect_to_a_copy(path, wal, timeout)
     return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=timeout, isolation_level=None,
                            factory=ReadOnlyConnection)
+
+
+def _connect_to_a_copy(path: Path, wal: Path, timeout: float) -> ReadOnlyConnection:
+    """Read `path` and its log from a copy in the temporary folder, where -shm can be made.
+
+    Nobody can write beside the original (that is why we are here), so the copy stays
+    what the original holds for as long as it is read.
+    """
+    needed = path.stat().st_size + wal.stat().st_size
+    room = shutil.disk_usage(tempfile.gettempdir()).free
+    if room < needed + DISK_FULL_BYTES:
+        raise sqlite3.OperationalError(
+            f"its write-ahead log holds changes that can only be read from a copy, and the "
+            f"temporary folder {tempfile.gettempdir()} has no room for {needed:,} bytes"
+        )
+    folder = tempfile.TemporaryDirectory(prefix="postil-read-")
+    copy = Path(folder.name) / "copy.db"
+    try:
+        shutil.copyfile(path, copy)
+        shutil.copyfile(wal, f"{copy}-wal")
+        conn = sqlite3.connect(f"file:{quote(str(copy))}?mode=ro", uri=True, timeout=timeout,
+                               isolation_level=None, factory=ReadOnlyConnection)
+        conn.execute("PRAGMA user_version").fetchone()
+    except (OSError, sqlite3.Error) as error:
+        folder.cleanup()
+        raise sqlite3.OperationalError(f"cannot read a copy of it and its write-ahead log ({error})") from error
+    conn.copy_folder = folder
+    conn.original_path = str(path)
+    return conn

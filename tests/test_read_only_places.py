@@ -137,6 +137,28 @@ def test_a_read_only_tmpfs_after_a_crash_keeps_the_logged_changes_readable(tmp_p
     assert_writes_fail(postil, "read-only (it is on a read-only file system)")
 
 
+def test_a_log_without_its_shared_memory_file_on_a_read_only_mount_is_read_from_a_copy(tmp_path, mounts):
+    # The -shm file is gone (cleaned up, or never copied with the folder) while -wal holds
+    # commits: SQLite cannot rebuild it where nothing can be written, so postil reads a copy.
+    folder = mounts.tmpfs(tmp_path / "m", "4m")
+    postil = make_database(folder)
+    killed = _run(sys.executable, "-c", (
+        "import os\n"
+        "from postil.store.db import open_db\n"
+        "from postil.store.highlights import create_highlight\n"
+        f"db = open_db({str(postil.db_path)!r}); db.execute('PRAGMA wal_autocheckpoint = 0')\n"
+        "create_highlight(db, 1, 0, 10, tags=['logged'])\n"
+        "os.kill(os.getpid(), 9)\n"))
+    assert killed.returncode == -9, killed.stderr
+    Path(f"{postil.db_path}-shm").unlink()
+    mounts.remount_read_only(folder)
+    before = {p.name: _sha(p) for p in folder.iterdir()}
+    assert "logged" in postil.ok("search", "tag:logged").stdout
+    assert_reads_work(postil)
+    assert_writes_fail(postil, "read-only (it is on a read-only file system")
+    assert {p.name: _sha(p) for p in folder.iterdir()} == before
+
+
 def test_a_read_only_bind_mount(tmp_path, mounts):
     postil = make_database(tmp_path / "d")
     before = _sha(postil.db_path)
