@@ -164,3 +164,28 @@ def test_brackets_and_quotes_inside_strings_do_not_count_as_nesting():
     assert json_depth.holds_too_deep(value[0]) and not json_depth.holds_too_deep(value[1])
     shallow = '{"a": [[["]" ]]], "b": "\\\\"}'
     assert json_depth.loads(shallow) == (json.loads(shallow), 0)
+
+
+@pytest.mark.parametrize("items", [
+    [{"type": "Annotation", "id": "x"}, {"type": "Note"}],
+    "deep",
+])
+def test_a_file_whose_every_annotation_is_skipped_is_an_error_naming_why(postil, items):
+    # Each skip was printed, then "0 annotations read" and exit 0: a script saw success.
+    before = quotes_stored(postil)
+    if items == "deep":
+        raw = '{"type": "AnnotationCollection", "first": {"items": ' + "[" * 100000 + "]" * 100000 + "}}"
+        run = run_import(postil, None, raw)
+    else:
+        run = run_import(postil, {"type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": items}})
+    assert run.exit_code == 1, run.stdout
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("postil: ") and "in.json" in last and "no annotation in it could be read" in last
+    assert skipped_lines(run), run.stderr
+    assert quotes_stored(postil) == before
+
+
+def test_one_annotation_read_is_said_in_the_singular(postil):
+    target = target_of(postil)
+    run = run_import(postil, {"type": "AnnotationPage", "items": [annotation(target, 1, QUOTES[0])]})
+    assert run.stdout.startswith("1 annotation read: 1 added"), run.stdout

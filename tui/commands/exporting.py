@@ -275,7 +275,7 @@ def import_command(settings, file: Path, crlf_counts: str) -> None:
     db = settings.open()
     report = _merge_showing_progress(db, incoming)
     click.echo(
-        f"{len(incoming)} annotations read: {len(report.added)} added, {len(report.updated)} updated, "
+        f"{counted(len(incoming), 'annotation')} read: {len(report.added)} added, {len(report.updated)} updated, "
         f"{report.unchanged} unchanged, {counted(report.links_added, 'link')} added"
     )
     if report.moved or report.fuzzy or report.orphaned:
@@ -300,6 +300,11 @@ def import_command(settings, file: Path, crlf_counts: str) -> None:
         )
     for message in report.links_skipped + problems:
         click.echo(f"postil: skipped: {line(message, 120)}", err=True)
+    if not incoming and problems:
+        # Every annotation was skipped (each named above): nothing went in, which is a failure.
+        raise CommandError(
+            f"{file}: no annotation in it could be read ({counted(len(problems), 'problem')} listed above)"
+        )
     if incoming and len(report.unknown_source) == len(incoming):
         # Nothing was imported: a script (or a reviewer skimming the output) must see a failure.
         # An annotation names its source by origin, else only by sha256: name the file to add.
