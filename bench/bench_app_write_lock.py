@@ -83,7 +83,9 @@ async def run_postil(tests: Path, hold: float) -> dict:
                 await press_timed(pilot, key, slowest)
             steps += 1
             await asyncio.sleep(0.2)
-        holder.wait()
+        # Wait for the holder off the event loop: a blocking wait() here froze the loop for
+        # up to a second and was measured as the app's longest freeze.
+        await asyncio.to_thread(holder.wait)
         for _ in range(100):  # let queued writes land once the lock is gone
             await pilot.pause(0.1)
             if "pending" not in screen_text(app):

@@ -337,3 +337,26 @@ async def test_u_takes_a_waiting_reconcile_decision_back_out_of_the_queue(app_se
         lock.release()
         assert await settle(pilot, lambda: [d.decision for d in decisions(app_db)] == ["keep"])
         assert await settle(pilot, lambda: [p.kind for p in screen.places] == ["only"])
+
+
+async def test_once_a_write_waits_the_next_ones_queue_behind_it_without_trying_the_lock(app_db, lock, sample):
+    # Each try on the app's own connection is up to 200 ms of frozen screen: after the reading
+    # position found the lock taken, the highlight that followed spent another 200 ms on it.
+    app, source_id = sample
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lock.take()
+        await pilot.press("j")
+        app.screen.save_position()
+        assert app.writes.queued(("position", source_id))
+        tried: list[str] = []
+        app.db.set_trace_callback(lambda sql: tried.append(sql) if "BEGIN" in sql.upper() else None)
+        select_text(app.screen, "The sample was small")
+        await pilot.press("1")
+        await pilot.press("2")
+        await pilot.pause()
+        app.db.set_trace_callback(None)
+        assert tried == []  # no write tried the lock from the event loop
+        assert "2 writes pending" in header(app)
+        lock.release()
+        assert await settle(pilot, lambda: [h.tags for h in stored(app_db, source_id)] == [["mechanism", "outcome"]])

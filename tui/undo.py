@@ -122,7 +122,7 @@ class UndoStack:
             # Its previous step was never written: forgetting it is this step.
             change.queued = None
             return
-        if self.queue is None or not self.queue.pending:
+        if self.queue is None or not self.queue.busy:
             try:
                 with write(self.db):
                     (change.revert if undo else change.apply)(self.db)

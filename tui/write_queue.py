@@ -78,6 +78,16 @@ class WriteQueue:
         with self._lock:
             return sum(1 for item in self._waiting if item.key is None)
 
+    @property
+    def busy(self) -> bool:
+        """Whether any write waits or is being written, the reading position included.
+
+        Each of those found the database busy: a new write goes straight behind them rather
+        than spend its own wait for the lock on the event loop (and would be out of order).
+        """
+        with self._lock:
+            return bool(self._waiting)
+
     def queued(self, key: object) -> bool:
         """Whether a write put with `key` is still waiting or being written."""
         with self._lock:

@@ -62,9 +62,9 @@ class NavigationActions:
         key = ("position", source_id)
         try:
             offset = self.reader.cursor
-            # While one waits in the queue the database is still busy: replace it there rather
-            # than spend another 200 ms try on the event loop.
-            if writes is None or not writes.queued(key):
+            # While anything waits in the queue the database is still busy: queue behind it
+            # (replacing a waiting position) rather than spend another 200 ms try on the loop.
+            if writes is None or not writes.busy:
                 store_sources.save_reading_position(self.db, source_id, offset)
                 return
         except store_db.DatabaseBusy:

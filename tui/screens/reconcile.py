@@ -194,6 +194,10 @@ class ReconcileScreen(Screen["str | None"]):
         def run(db: sqlite3.Connection) -> Decision:
             return store_reconcile.decide(db, place, decision, keep=keep, by=self.me)
 
+        if self.writes is not None and self.writes.busy:
+            # Other writes wait for the lock already: this one goes behind them, in order.
+            self._queue(place.key, decision, run, None)
+            return
         try:
             made = run(self.db)
         except DatabaseBusy as error:
@@ -206,7 +210,8 @@ class ReconcileScreen(Screen["str | None"]):
         self.say(f"{decision}: {'consensus highlight made' if made.consensus_id else 'no consensus highlight'} (u undoes)")
         self.reload(index)
 
-    def _queue(self, key: str, label: str, run: Callable[[sqlite3.Connection], object], busy: StoreError) -> None:
+    def _queue(self, key: str, label: str, run: Callable[[sqlite3.Connection], object],
+               busy: StoreError | None) -> None:
         """The database is busy: the decision waits in the write queue, its row says so."""
         if self.writes is None:
             self.say(str(busy), error=True)
