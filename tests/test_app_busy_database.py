@@ -15,10 +15,13 @@ import pytest
 from app_support import SAMPLE, SIZE, add_text, make_app, screen_text, select_text, settle, widget_text
 
 from postil.store import highlights as store_highlights
+from postil.store.memos import get_memo
 from postil.store.reconcile import decisions
 from postil.store.sources import get_source_info, source_text
 from postil.tui.screens.confirm import ConfirmScreen
+from postil.tui.screens.memo_editor import MemoEditorScreen
 from postil.tui.screens.reconcile import ReconcileScreen
+from postil.tui.screens.record_editor import RecordEditorScreen
 from postil.tui.widgets.source_header import SourceHeader
 
 
@@ -360,3 +363,29 @@ async def test_once_a_write_waits_the_next_ones_queue_behind_it_without_trying_t
         assert "2 writes pending" in header(app)
         lock.release()
         assert await settle(pilot, lambda: [h.tags for h in stored(app_db, source_id)] == [["mechanism", "outcome"]])
+
+
+async def test_a_memo_and_a_record_saved_while_locked_wait_and_are_written(app_db, lock, sample):
+    # They said "busy… try again" and kept the editor open: the reviewer had to retry by hand.
+    app, source_id = sample
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lock.take()
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press(*"RCT, n = 59", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, MemoEditorScreen)
+        assert "1 write pending" in header(app)
+        await pilot.press("B")
+        await pilot.pause()
+        app.screen.query_one("#field-library-title").value = "Renamed while busy"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, RecordEditorScreen)
+        assert "2 writes pending" in header(app)
+        assert get_memo(app_db, source_id) is None
+        lock.release()
+        assert await settle(pilot, lambda: get_source_info(app_db, source_id).title == "Renamed while busy")
+        assert get_memo(app_db, source_id).memo == "RCT, n = 59"
+        assert await settle(pilot, lambda: "Renamed while busy" in header(app))

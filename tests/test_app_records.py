@@ -58,8 +58,9 @@ async def test_a_taken_key_is_shown_in_the_form_and_nothing_typed_is_lost(app_se
         assert app.screen is form
         assert await settle(pilot, lambda: "already source" in screen_text(app))
         assert form.query_one("#field-library-title").value == "Renamed"
-    # Nothing half-saved: the rename ran, the key did not (each is its own transaction).
+    # Nothing half-saved: the rename and the key are one transaction, refused together.
     assert get_record(app_db, second) is None or get_record(app_db, second).citation_key != "TAKEN"
+    assert get_source_info(app_db, second).title != "Renamed"
 
 
 async def test_renaming_in_the_form_updates_the_library(app_settings, app_db):

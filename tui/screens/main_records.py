@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from postil.store.db import DatabaseBusy, write
 from postil.store.errors import StoreError
 from postil.store.memos import get_memo, save_memo
 from postil.store.models import Source
@@ -32,6 +33,41 @@ class RecordActions:
     report: Callable[[BaseException | str], None]
     refresh_library: Callable[..., None]
 
+    def write_or_queue(self, what: str, run: Callable[[sqlite3.Connection], object],
+                       written: Callable[[], None]) -> str | None:
+        """Write `run` in one transaction now, or queue it when the database is busy.
+
+        None when it was written (`written` called) or queued (`written` called once it is);
+        else the message to show in the editor, whose typed text stays.
+        """
+        writes = self.app.writes
+        if writes is None or not writes.busy:
+            try:
+                with write(self.db):
+                    run(self.db)
+            except DatabaseBusy as error:
+                if writes is None:
+                    return str(error)
+            except StoreError as error:
+                return str(error)
+            else:
+                written()
+                return None
+
+        def done(item) -> None:
+            if item.state == "written":
+                written()
+            elif item.state == "failed":
+                self.report(item.error or StoreError(f"{what}: not written"))
+
+        try:
+            writes.put(what, run, done)
+        except StoreError as error:
+            return str(error)
+        self.tell(f"the database is busy (another program is writing): the {what} is kept and "
+                  "written as soon as it is free")
+        return None
+
     def source_to_describe(self, source_id: int | None) -> int | None:
         """The library row's source when the key came from there, else the open one (or None,
         said to the reviewer)."""
@@ -52,23 +88,17 @@ class RecordActions:
             self.report(error)
             return
 
+        def written() -> None:
+            self.refresh_library()
+            if self.source is not None and self.source.id == source_id:
+                self.source.title = get_source_info(self.db, source_id).title
+                self.query_one(SourceHeader).set_source(self.source.title)
+            self.tell("record saved")
+
         def save(edit: RecordEdit) -> str | None:
-            try:
-                if edit.title:
-                    rename_source(self.db, source_id, edit.title)
-                if edit.fields or edit.cleared or edit.key:
-                    update_record(self.db, source_id, edit.fields, MANUAL, key=edit.key, remove=edit.cleared)
-            except StoreError as error:
-                return str(error)
-            return None
+            return self.write_or_queue("record", lambda db: apply_record_edit(db, source_id, edit), written)
 
         def closed(saved: bool | None) -> None:
-            if saved:
-                self.refresh_library()
-                if self.source is not None and self.source.id == source_id:
-                    self.source.title = get_source_info(self.db, source_id).title
-                    self.query_one(SourceHeader).set_source(self.source.title)
-                self.tell("record saved")
             self.reader.focus()
 
         self.app.push_screen(RecordEditorScreen(info.title, record, save), closed)
@@ -90,15 +120,10 @@ class RecordActions:
             return
 
         def save(text: str) -> str | None:
-            try:
-                save_memo(self.db, source_id, text, self.app.author)
-            except StoreError as error:
-                return str(error)
-            return None
+            return self.write_or_queue("memo", lambda db: save_memo(db, source_id, text, self.app.author),
+                                       lambda: self.tell("memo saved"))
 
         def closed(saved: bool | None) -> None:
-            if saved:
-                self.tell("memo saved")
             self.reader.focus()
 
         self.app.push_screen(MemoEditorScreen(info.title, memo.memo if memo else "", save), closed)
@@ -109,3 +134,11 @@ class RecordActions:
             self.action_record(event.source_id)
         else:
             self.action_memo(event.source_id)
+
+
+def apply_record_edit(db: sqlite3.Connection, source_id: int, edit: RecordEdit) -> None:
+    """The library title and the record's fields, in the caller's one transaction."""
+    if edit.title:
+        rename_source(db, source_id, edit.title)
+    if edit.fields or edit.cleared or edit.key:
+        update_record(db, source_id, edit.fields, MANUAL, key=edit.key, remove=edit.cleared)
