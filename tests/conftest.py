@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
+from app_support import SAMPLE, add_text, make_app
 
 pytest_plugins = ["tmux_support"]
 """tmux_support's `terminal_factory` fixture, for the end-to-end tests in a real terminal."""
@@ -61,3 +63,31 @@ def pytest_pyfunc_call(pyfuncitem):
     arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
     asyncio.run(pyfuncitem.obj(**arguments))
     return True
+
+
+@pytest.fixture
+def lock(app_settings, app_db):
+    """Holds the write lock on the app's file from another connection until released."""
+
+    class Lock:
+        def __init__(self) -> None:
+            self.conn = sqlite3.connect(app_settings.db_path, isolation_level=None, check_same_thread=False)
+
+        def take(self) -> None:
+            self.conn.execute("BEGIN IMMEDIATE")
+
+        def release(self) -> None:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
+    held = Lock()
+    yield held
+    held.release()
+    held.conn.close()
+
+
+@pytest.fixture
+def sample(app_settings, app_db):
+    """The app on a short sample text, opened at its top: (app, source id)."""
+    source_id = add_text(app_db, SAMPLE)
+    return make_app(app_settings, app_db, source_id, at_top=True), source_id

@@ -7,50 +7,15 @@ header, and write it once the lock is released. Quitting with writes pending ask
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 
-import pytest
-from app_support import SAMPLE, SIZE, add_text, make_app, screen_text, select_text, settle, widget_text
+from app_support import SAMPLE, SIZE, add_text, make_app, select_text, settle, widget_text
 
 from postil.store import highlights as store_highlights
-from postil.store.memos import get_memo
-from postil.store.reconcile import decisions
 from postil.store.sources import get_source_info, source_text
 from postil.tui.screens.confirm import ConfirmScreen
-from postil.tui.screens.memo_editor import MemoEditorScreen
-from postil.tui.screens.reconcile import ReconcileScreen
-from postil.tui.screens.record_editor import RecordEditorScreen
 from postil.tui.widgets.source_header import SourceHeader
-
-
-@pytest.fixture
-def lock(app_settings, app_db):
-    """Holds the write lock on the app's file from another connection until released."""
-
-    class Lock:
-        def __init__(self) -> None:
-            self.conn = sqlite3.connect(app_settings.db_path, isolation_level=None, check_same_thread=False)
-
-        def take(self) -> None:
-            self.conn.execute("BEGIN IMMEDIATE")
-
-        def release(self) -> None:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-
-    held = Lock()
-    yield held
-    held.release()
-    held.conn.close()
-
-
-@pytest.fixture
-def sample(app_settings, app_db):
-    """The app on a short sample text, opened at its top: (app, source id)."""
-    source_id = add_text(app_db, SAMPLE)
-    return make_app(app_settings, app_db, source_id, at_top=True), source_id
 
 
 def header(app) -> str:
@@ -283,65 +248,6 @@ async def test_quitting_gives_a_waiting_position_one_short_try(app_db, lock, sam
         assert get_source_info(app_db, source_id).read_offset == cursor  # written before quitting, not by luck after
 
 
-async def test_a_reconcile_decision_made_while_locked_waits_and_is_written(app_settings, app_db, lock):
-    """Issue 18: reconcile said 'busy… try again' and forgot the keystroke. Now `2` queues the
-    decision (its row says so), it is written once the lock is released, and `u` undoes it."""
-    source_id = add_text(app_db, SAMPLE)
-    text = source_text(app_db, source_id)
-    for author, tag in (("ana", "outcome"), ("ben", "caveat")):
-        start = text.index("Effects lasted five weeks.")
-        store_highlights.create_highlight(app_db, source_id, start, start + 26, tags=[tag], author=author)
-    app = make_app(app_settings, app_db, source_id, at_top=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("C")
-        assert await settle(pilot, lambda: isinstance(app.screen, ReconcileScreen))
-        screen = app.screen
-        lock.take()
-        await pilot.press("2")  # keep ben's version
-        await pilot.pause()
-        assert decisions(app_db) == []
-        assert await settle(pilot, lambda: "queued: keep" in screen_text(app))
-        await pilot.press("2")  # the same place again: refused, not queued twice
-        await pilot.pause()
-        assert app.writes.pending == 1
-        lock.release()
-        assert await settle(pilot, lambda: len(decisions(app_db)) == 1)
-        [made] = decisions(app_db)
-        assert made.decision == "keep" and made.decided_by
-        assert await settle(pilot, lambda: screen.places == [] and "no disagreements left" in screen_text(app))
-        await pilot.press("u")
-        await pilot.pause()
-        assert decisions(app_db) == [] and len(screen.places) == 1
-
-
-async def test_u_takes_a_waiting_reconcile_decision_back_out_of_the_queue(app_settings, app_db, lock):
-    source_id = add_text(app_db, SAMPLE)
-    text = source_text(app_db, source_id)
-    both = text.index("Effects lasted five weeks.")
-    for author, tag in (("ana", "outcome"), ("ben", "caveat")):
-        store_highlights.create_highlight(app_db, source_id, both, both + 26, tags=[tag], author=author)
-    alone = text.index("The sample was small")
-    store_highlights.create_highlight(app_db, source_id, alone, alone + 20, tags=["caveat"], author="ana")
-    app = make_app(app_settings, app_db, source_id, at_top=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("C")
-        assert await settle(pilot, lambda: isinstance(app.screen, ReconcileScreen))
-        screen = app.screen
-        assert len(screen.places) == 2
-        lock.take()
-        await pilot.press("2", "down", "x")  # the first is being written (waits in SQLite), the second waits
-        await pilot.pause()
-        assert await settle(pilot, lambda: screen_text(app).count("queued:") == 2)
-        await pilot.press("u")
-        await pilot.pause()
-        assert screen_text(app).count("queued:") == 1 and app.writes.pending == 1
-        lock.release()
-        assert await settle(pilot, lambda: [d.decision for d in decisions(app_db)] == ["keep"])
-        assert await settle(pilot, lambda: [p.kind for p in screen.places] == ["only"])
-
-
 async def test_once_a_write_waits_the_next_ones_queue_behind_it_without_trying_the_lock(app_db, lock, sample):
     # Each try on the app's own connection is up to 200 ms of frozen screen: after the reading
     # position found the lock taken, the highlight that followed spent another 200 ms on it.
@@ -363,29 +269,3 @@ async def test_once_a_write_waits_the_next_ones_queue_behind_it_without_trying_t
         assert "2 writes pending" in header(app)
         lock.release()
         assert await settle(pilot, lambda: [h.tags for h in stored(app_db, source_id)] == [["mechanism", "outcome"]])
-
-
-async def test_a_memo_and_a_record_saved_while_locked_wait_and_are_written(app_db, lock, sample):
-    # They said "busy… try again" and kept the editor open: the reviewer had to retry by hand.
-    app, source_id = sample
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        lock.take()
-        await pilot.press("M")
-        await pilot.pause()
-        await pilot.press(*"RCT, n = 59", "ctrl+s")
-        await pilot.pause()
-        assert not isinstance(app.screen, MemoEditorScreen)
-        assert "1 write pending" in header(app)
-        await pilot.press("B")
-        await pilot.pause()
-        app.screen.query_one("#field-library-title").value = "Renamed while busy"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert not isinstance(app.screen, RecordEditorScreen)
-        assert "2 writes pending" in header(app)
-        assert get_memo(app_db, source_id) is None
-        lock.release()
-        assert await settle(pilot, lambda: get_source_info(app_db, source_id).title == "Renamed while busy")
-        assert get_memo(app_db, source_id).memo == "RCT, n = 59"
-        assert await settle(pilot, lambda: "Renamed while busy" in header(app))

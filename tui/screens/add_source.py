@@ -4,12 +4,15 @@ A folder imports every supported file under it, as `postil add` does. The path f
 completes as you type (the rest of the name shown dim; `right` takes it): a folder's first
 entry whose name starts with what was typed, folders with a trailing `/`, files only when
 postil can read them. Dismisses with the id of the first source added (to open it), or None.
+When another program holds the database, a file already read waits in the app's write queue
+and `added_later` is called with its source id once it is in.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import on
@@ -21,12 +24,15 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Footer, Input, Label, Static
 
+from postil.sources.document import Document
 from postil.sources.errors import SourceError
 from postil.sources.load import SUPPORTED_EXTENSIONS, collect_paths, load_path
 from postil.sources.sanitise import for_display_line
+from postil.store.db import DatabaseBusy
 from postil.store.errors import StoreError
 from postil.store.sources import add_source
 from postil.tui.screens.compact import fit_to_size
+from postil.tui.write_queue import PendingWrite, WriteQueue
 
 COMPLETIONS_READ = 2000
 """Entries of a folder looked at, at most, for one completion (a huge folder stays fast)."""
@@ -81,9 +87,12 @@ class AddSourceScreen(ModalScreen["int | None"]):
     CSS_PATH = "add_source.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, writes: WriteQueue | None = None,
+                 added_later: Callable[[int], None] | None = None) -> None:
         super().__init__()
         self.db = db
+        self.writes = writes
+        self.added_later = added_later
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -118,18 +127,47 @@ class AddSourceScreen(ModalScreen["int | None"]):
             return
         files, errors = collect_paths([Path(os.path.expanduser(text))])
         added: list[int] = []
+        queued = 0
         problems = [str(error) for error in errors]
         for path in files:
             try:
-                added.append(add_source(self.db, load_path(path)).source.id)
+                document = load_path(path)
+                if self.writes is not None and self.writes.busy:
+                    queued += self._queue(path, document)  # behind the writes already waiting
+                    continue
+                added.append(add_source(self.db, document).source.id)
+            except DatabaseBusy as busy:
+                if self.writes is None:
+                    problems.append(str(busy))
+                else:
+                    queued += self._queue(path, document)
             except (SourceError, StoreError) as error:
                 problems.append(str(error) if str(path) in str(error) else f"{path}: {error}")
-        if not added:
+        if not added and not queued:
             self.say(problems[0] if problems else f"{text}: nothing to import", error=True)
             return
         if problems:
             self.app.notify(for_display_line(f"{len(problems)} not imported: {problems[0]}"), severity="warning", markup=False)
-        self.dismiss(added[0])
+        if queued:
+            self.app.notify(f"the database is busy (another program is writing): {queued} file(s) read and "
+                            "kept, added as soon as it is free", markup=False)
+        self.dismiss(added[0] if added else None)
+
+    def _queue(self, path: Path, document: Document) -> int:
+        """Put one read file's add in the write queue; 1 if queued, 0 (said) if it could not be."""
+
+        def done(item: PendingWrite) -> None:
+            if item.state == "written" and self.added_later is not None:
+                self.added_later(item.result)
+            elif item.state == "failed":
+                self.app.notify(for_display_line(f"{path}: not added: {item.error}"), severity="error", markup=False)
+
+        try:
+            self.writes.put(f"add {path.name}", lambda db: add_source(db, document).source.id, done)
+        except StoreError as error:
+            self.app.notify(for_display_line(f"{path}: not added: {error}"), severity="error", markup=False)
+            return 0
+        return 1
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -38,6 +38,7 @@ class ScreenActions:
     refresh_annotations: Callable[..., None]
     reviewer_filter: ReviewerFilter
     open_source: Callable[..., bool]
+    refresh_library: Callable[..., None]
     history: list[tuple[int, int]]
 
     def action_help(self) -> None:
@@ -65,7 +66,13 @@ class ScreenActions:
                 self.tell("added to the library")
             self.reader.focus()
 
-        self.app.push_screen(AddSourceScreen(self.db), done)
+        def added_later(source_id: int) -> None:
+            # Written from the queue once the database was free: listed, not opened (the
+            # reviewer has moved on meanwhile).
+            self.refresh_library()
+            self.tell("a file that waited for the database is now in the library")
+
+        self.app.push_screen(AddSourceScreen(self.db, self.app.writes, added_later), done)
 
     def action_overview(self) -> None:
         def done(query: str | None) -> None:
