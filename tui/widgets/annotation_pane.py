@@ -150,10 +150,19 @@ class AnnotationPane(Vertical):
         """Return once the pane's widgets (if it has started making them) are mounted and
         laid out. Textual moves the focus in the order of screen positions, which widgets
         only have once laid out: a tab pressed before that skipped the pane's list."""
-        if self._mount is not None:
+        if self._mount is None:
+            return
+        if not self._laid_out():
             await self._mount
             await self.wait_for_refresh()
-            self._mount = None
+        # Awaiting a finished mount again is not free: Textual lays the screen out anew
+        # (~60 ms on a full screen, paid by the first key after start-up).
+        self._mount = None
+
+    def _laid_out(self) -> bool:
+        """The pane's widgets are mounted and have their places on the screen."""
+        return all(widget.is_mounted and widget.region.area
+                   for widget in (self._title_widget, self._list, self._detail_view))
 
     @property
     def option_list(self) -> HighlightList:
