@@ -26,6 +26,9 @@ from postil.store.team import add_tombstones
 
 SEEN_KEY = "team.decisions_seen"
 """JSON {decisions file name: {shared key: [decided_at, decided_by, decision]}}."""
+UNDONE_KEY = "team.decisions_undone"
+"""JSON [[source, place, decided_at, decided_by, decision], ...]: teammates' decisions undone
+here, which my decisions file lists (under "undone") until their own file no longer has them."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ def take_decision(db: sqlite3.Connection, entry: SharedDecision, replacing: Shar
         row = db.execute("SELECT id FROM sources WHERE sha256 = ?", [entry.source]).fetchone()
         if row is None:
             return False
-        if replacing is not None:
+        if replacing is not None and replacing.local_id is not None:
             undo_decision(db, replacing.local_id)
         db.execute(
             """INSERT INTO reconcile_decisions (source_id, disagreement, decision, consensus_id, decided_by, decided_at)
@@ -91,6 +94,8 @@ def take_decision(db: sqlite3.Connection, entry: SharedDecision, replacing: Shar
 def drop_decision(db: sqlite3.Connection, entry: SharedDecision, collection: str) -> None:
     """Undo a decision here that its reviewer undid; its consensus highlight goes too, and a
     tombstone in `collection` (the consensus file's) says so to every machine."""
+    if entry.local_id is None:
+        return  # not a row here (None would undo the latest)
     with write(db):
         undo_decision(db, entry.local_id)
         if entry.consensus:
@@ -127,3 +132,21 @@ def set_seen_decisions(db: sqlite3.Connection, name: str, entries: Iterable[Shar
     seen = seen_decisions(db)
     seen[name] = {entry.key: list(entry.stamp()) for entry in sorted(entries, key=lambda e: e.key)}
     set_setting(db, SEEN_KEY, json.dumps(seen, sort_keys=True))
+
+
+def undone_here(db: sqlite3.Connection) -> set[SharedDecision]:
+    """Teammates' decisions undone in this database (see UNDONE_KEY)."""
+    try:
+        rows = json.loads(get_setting(db, UNDONE_KEY, "[]") or "[]")
+        return {SharedDecision(source, place, decision, by, at) for source, place, at, by, decision in rows}
+    except (ValueError, TypeError):
+        return set()
+
+
+def set_undone_here(db: sqlite3.Connection, undone: Iterable[SharedDecision]) -> None:
+    rows = sorted([e.source, e.place, e.decided_at, e.decided_by, e.decision] for e in undone)
+    set_setting(db, UNDONE_KEY, json.dumps(rows))
+
+
+def source_hashes(db: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in db.execute("SELECT sha256 FROM sources")}

@@ -151,3 +151,29 @@ def test_a_damaged_decisions_file_is_reported_and_skipped(team):
     assert '"keep"' in (Path(str(ana.db_path) + ".team") / "decisions" / "ana.json").read_text()
     assert ben("team", "sync").stderr == ""
     assert decided(ben) == decided(ana) == before[0]
+
+
+def test_undoing_a_teammates_decision_travels_too(team):
+    """ben takes back the decision ana made (on his own machine): no file of ana's can bring it
+    back, and ana's machine, then everyone's, undoes it."""
+    _remote, people, versions = team
+    ana, ben, cy = people["ana"], people["ben"], people["cy"]
+    [key] = undecided(ana)
+    ana.ok("reconcile", "keep", key, versions["ana"][:8])
+    for person in (ana, ben, cy):
+        sync(person)
+    assert decided(cy)
+    ben.ok("reconcile", "undo")
+    assert sync(ben)["decisions_in"] == 0
+    assert sync(ana)["decisions_undone"] == 1
+    assert sync(cy)["decisions_undone"] == 1
+    sync(ben)
+    for person in (ana, ben, cy):
+        assert decided(person) == set()
+        assert consensus(person) == {}
+        assert len(undecided(person)) == 1
+    # A decision made again afterwards is a new one: it travels as any other.
+    ana.ok("reconcile", "drop", key)
+    sync(ana)
+    assert sync(ben)["decisions_in"] == 1
+    assert {d[1] for d in decided(ben)} == {"drop"}
