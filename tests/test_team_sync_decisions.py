@@ -177,3 +177,44 @@ def test_undoing_a_teammates_decision_travels_too(team):
     sync(ana)
     assert sync(ben)["decisions_in"] == 1
     assert {d[1] for d in decided(ben)} == {"drop"}
+
+
+def test_a_decision_made_offline_on_one_machine_reaches_my_other_and_its_undo_comes_back(tmp_path):
+    """ana decides on her desk while the remote is unreachable: the next sync (which starts from
+    the remote, where her decision is not yet) pushes it instead of undoing it; her laptop takes
+    it as hers, and an undo on the laptop reaches the desk."""
+    remote = tmp_path / "team.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    article = tmp_path / "durability.md"
+    article.write_text(ARTICLE)
+    desk, laptop = Postil(tmp_path / "desk", author="ana"), Postil(tmp_path / "laptop", author="ana")
+    ben = Postil(tmp_path / "ben", author="ben")
+    desk.ok("add", str(article))
+    desk.ok("mark", "1", "durable reduction", "--tag", "outcome")
+    desk.ok("team", "join", str(remote))
+    ben.ok("team", "join", str(remote))
+    ben.ok("mark", "1", "durable reduction", "--tag", "caveat")
+    sync(ben)
+    laptop.ok("team", "join", str(remote))
+    sync(desk)
+
+    [key] = undecided(desk)
+    desk.ok("reconcile", "merge", key)
+    moved = remote.with_name("moved.git")
+    remote.rename(moved)
+    for _twice in range(2):  # the second reads back the file the first committed, not pushed
+        assert "unreachable" in desk("team", "sync").stderr
+    moved.rename(remote)
+    report = sync(desk)
+    assert report["pushed"] and report["decisions_undone"] == 0
+    assert decided(desk)
+    assert sync(laptop)["decisions_in"] == 1
+    assert sync(ben)["decisions_in"] == 1
+    assert decided(laptop) == decided(ben) == decided(desk)
+
+    laptop.ok("reconcile", "undo")
+    sync(laptop)
+    assert sync(desk)["decisions_undone"] == 1
+    assert sync(ben)["decisions_undone"] == 1
+    assert decided(desk) == decided(ben) == decided(laptop) == set()
+    assert consensus(desk) == consensus(ben) == {}
