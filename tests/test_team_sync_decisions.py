@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import Postil
-from test_team_sync import ARTICLE, commits, sync
+from test_team_sync import ARTICLE, commits, link_set, sync
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -111,6 +111,11 @@ def test_two_offline_decisions_of_one_place_end_as_one(team, monkeypatch, same_m
     [(_place, decision, consensus_id, by, _at)] = decided(ana)
     assert (decision, by) == ("merge-wider", "ben")
     assert consensus(ana) == consensus(ben) == consensus(cy) == {consensus_id: ("durable reduction", ("caveat", "outcome"))}
+    # The consensus is linked to both versions it merged, and ana's lost one left no link.
+    assert link_set(ana) == link_set(ben) == link_set(cy)
+    assert {(f, r) for f, _t, r in link_set(ana)} == {(consensus_id, "reconciled-from")}
+    assert len(link_set(ana)) == 2
+    assert undecided(ana) == undecided(ben) == undecided(cy) == []
 
     # A second round changes nothing: no decision in or undone, no commit.
     before = commits(remote)
