@@ -45,6 +45,7 @@ from postil.exports.team_files import SAFE_NAME, SHA256, bounded_read, my_file, 
 from postil.exports.team_marks import HIGHLIGHT_ID
 from postil.exports.team_report import SyncReport
 from postil.store import team, team_decisions
+from postil.store.db import write
 from postil.store.reconcile import DECISIONS
 from postil.store.reviewers import CONSENSUS
 from postil.store.team_decisions import SharedDecision
@@ -169,9 +170,17 @@ def bring_in_decisions(db: sqlite3.Connection, folder: Path, reviewer: str, repo
     Args:
         remote_state: the clone was just reset to the remote (so my own file is the team's).
     """
+    files, damaged = read_all(folder, report)
+    # One transaction: a sync cut short leaves the decisions as they were, and the next one
+    # reads the files again.
+    with write(db):
+        merge_decisions(db, folder, reviewer, files, damaged, report, remote_state=remote_state)
+
+
+def merge_decisions(db: sqlite3.Connection, folder: Path, reviewer: str, files: dict[str, DecisionsFile],
+                    damaged: set[str], report: SyncReport, *, remote_state: bool) -> None:
     mine = reviewer_file_name(reviewer)
     consensus_file = my_file(folder, CONSENSUS).stem
-    files, damaged = read_all(folder, report)
     seen = team_decisions.seen_decisions(db)
     # A file seen before and gone is an empty one (every decision in it undone); a damaged one
     # says nothing, and neither does mine offline.
@@ -200,7 +209,7 @@ def bring_in_decisions(db: sqlite3.Connection, folder: Path, reviewer: str, repo
                 continue  # undone somewhere; or mine as pushed from here, so if it is not here now, undone here
             options.setdefault(key, []).append((name, entry))
     waiting = {key for key, choices in sorted(options.items())
-               if not take_winner(db, key, choices, local.get(key), consensus_file, report)}
+               if not take_winner(db, choices, local.get(key), consensus_file, report)}
     for name, content in readable.items():
         team_decisions.set_seen_decisions(db, name, [e for k, e in content.entries.items() if k not in waiting])
 
@@ -224,7 +233,7 @@ def note_undone_here(db: sqlite3.Connection, readable: dict[str, DecisionsFile],
     return undone
 
 
-def take_winner(db: sqlite3.Connection, key: str, choices: list[tuple[str, SharedDecision]],
+def take_winner(db: sqlite3.Connection, choices: list[tuple[str, SharedDecision]],
                 here: SharedDecision | None, consensus_file: str, report: SyncReport) -> bool:
     """Make the winner of one place this database's decision; False if it must wait (its
     consensus highlight or its source has not come yet)."""
