@@ -3,12 +3,12 @@
     {
      "reviewer": "ana",
      "decisions": [
-      {"consensus": "<highlight id>"|null, "decided_at": "...", "decided_by": "ana",
-       "decision": "keep", "kept": "<highlight id>"|null, "place": "<12 hex>", "source": "<sha256>"},
+      {"source": "<sha256>", "place": "<12 hex>", "decision": "keep", "kept": "<highlight id>"|null,
+       "consensus": "<highlight id>"|null, "decided_by": "ana", "decided_at": "..."},
       ...
      ],
      "undone": [
-      {"decided_at": "...", "decided_by": "ben", "decision": "drop", "place": "...", "source": "..."},
+      {"source": "...", "place": "...", "decision": "drop", "decided_by": "ben", "decided_at": "..."},
       ...
      ]
     }
@@ -80,10 +80,11 @@ def write_decisions(db: sqlite3.Connection, folder: Path, reviewer: str) -> list
     undone = sorted(team_decisions.undone_here(db), key=lambda e: (e.key, e.stamp()))
     path = decisions_path(folder, reviewer)
     if entries or undone or path.is_file():
-        rows = [{"consensus": e.consensus, "decided_at": e.decided_at, "decided_by": e.decided_by,
-                 "decision": e.decision, "kept": e.kept, "place": e.place, "source": e.source} for e in entries]
-        gone = [{"decided_at": e.decided_at, "decided_by": e.decided_by, "decision": e.decision,
-                 "place": e.place, "source": e.source} for e in undone]
+        # Keys in reading order (where, what, who, when), the same order every time.
+        rows = [{"source": e.source, "place": e.place, "decision": e.decision, "kept": e.kept,
+                 "consensus": e.consensus, "decided_by": e.decided_by, "decided_at": e.decided_at} for e in entries]
+        gone = [{"source": e.source, "place": e.place, "decision": e.decision, "decided_by": e.decided_by,
+                 "decided_at": e.decided_at} for e in undone]
         text = (f'{{\n "reviewer": {json.dumps(reviewer, ensure_ascii=True)},\n "decisions": {block(rows)},\n'
                 f' "undone": {block(gone)}\n}}\n')
         write_if_changed(path, text.encode("utf-8"))
@@ -94,7 +95,7 @@ def block(rows: list[dict]) -> str:
     """A JSON list, one item a line (so a diff shows each decision that changed)."""
     if not rows:
         return "[]"
-    return "[\n" + ",\n".join(f"  {json.dumps(row, ensure_ascii=True, sort_keys=True)}" for row in rows) + "\n ]"
+    return "[\n" + ",\n".join(f"  {json.dumps(row, ensure_ascii=True)}" for row in rows) + "\n ]"
 
 
 def read_decisions(path: Path) -> DecisionsFile:
