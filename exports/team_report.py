@@ -29,5 +29,11 @@ class SyncReport:
     """Teammates' done marks set or taken back."""
     kept_linked: list[str] = field(default_factory=list)
     orphaned: int = 0
+    decisions_in: int = 0
+    """Teammates' reconcile decisions taken here (new, or winning over one made here)."""
+    decisions_undone: int = 0
+    """Decisions undone here because their reviewer undid them."""
+    decisions_out: int = 0
+    """How many decisions my decisions file holds."""
     problems: list[str] = field(default_factory=list)
     synced_at: str = ""

@@ -9,7 +9,8 @@ since it is all still in the database.
 
 Order of a sync: fetch -> reset to the remote -> import the shared codebook, new sources and
 every changed teammate file (highlights gone from a teammate's file are removed here) ->
-write my reviewer file, codebook and new sources -> commit -> push.
+merge every reconcile decisions file (exports/team_decisions.py) -> write my reviewer file,
+decisions file, codebook and new sources -> commit -> push.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from pathlib import Path
 
 from postil.exports import git_repo
 from postil.exports.git_repo import TeamError
+from postil.exports.team_decisions import bring_in_decisions, decisions_path, write_decisions
 from postil.exports.team_files import file_digest, my_file, write_codebook, write_sources
 from postil.exports.team_marks import Marks, marks_path, write_marks
 from postil.exports.team_merge import bring_in, file_key, own_authors
 from postil.exports.team_report import SyncReport
 from postil.exports.team_reviewer_file import write_reviewer_file
-from postil.store import team
+from postil.store import team, team_decisions
 from postil.store.reviewers import CONSENSUS
 from postil.store.team_lines import lines_of, save_lines
 
@@ -67,17 +69,19 @@ def sync(db: sqlite3.Connection, db_path: Path, reviewer: str) -> SyncReport:
         if report.online and upstream:
             git_repo.reset_to(folder, upstream)
         bring_in(db, folder, reviewer, report)
-        written = send_out(db, folder, reviewer, report)
+        # After the highlights: a winning decision's consensus highlight came with them.
+        bring_in_decisions(db, folder, reviewer, report, remote_state=bool(report.online and upstream))
+        written, decided = send_out(db, folder, reviewer, report)
         if not report.online:
             report.problems.append(f"{remote}: unreachable; committed in {folder}, to be pushed by the next sync")
             break
         if not report.committed and git_repo.unpushed_commits(folder, upstream) == 0:
-            share_tombstones(db, written)  # the remote has my marks as written
+            share(db, folder, reviewer, written, decided)  # the remote has my files as written
             break  # nothing to push
         outcome = git_repo.push(folder, upstream.split("/", 1)[1] if upstream else git_repo.local_branch(folder))
         if outcome == "pushed":
             report.pushed = True
-            share_tombstones(db, written)
+            share(db, folder, reviewer, written, decided)
             break
         if outcome == "unreachable":
             report.online = False
@@ -90,15 +94,20 @@ def sync(db: sqlite3.Connection, db_path: Path, reviewer: str) -> SyncReport:
     return report
 
 
-def share_tombstones(db: sqlite3.Connection, written: dict[str, set[str]]) -> None:
-    """The tombstones in the marks files just pushed are the team's now: an undo elsewhere lifts them."""
+def share(db: sqlite3.Connection, folder: Path, reviewer: str, written: dict[str, set[str]],
+          decided: list[team_decisions.SharedDecision]) -> None:
+    """The tombstones in the marks files just pushed are the team's now: an undo elsewhere lifts
+    them. My decisions file is as the team has it: a decision gone from a later version of it
+    was undone on another machine of mine."""
     for collection, ids in written.items():
         team.share_tombstones(db, collection, ids)
+    team_decisions.set_seen_decisions(db, decisions_path(folder, reviewer).stem, decided)
 
 
-def send_out(db: sqlite3.Connection, folder: Path, reviewer: str, report: SyncReport) -> dict[str, set[str]]:
+def send_out(db: sqlite3.Connection, folder: Path, reviewer: str,
+             report: SyncReport) -> tuple[dict[str, set[str]], list[team_decisions.SharedDecision]]:
     """Write my files (and the consensus file, when there is a consensus) and commit them: the
-    tombstones written, by file."""
+    tombstones written, by file, and the decisions written."""
     shared: dict[str, set[str]] = {}
     report.sources_out = write_sources(db, folder)
     write_codebook(db, folder)
@@ -106,8 +115,10 @@ def send_out(db: sqlite3.Connection, folder: Path, reviewer: str, report: SyncRe
         count = write_own(db, folder, author, shared)
         if author == reviewer:
             report.mine = count
+    decided = write_decisions(db, folder, reviewer) if reviewer != CONSENSUS else []
+    report.decisions_out = len(decided)
     report.committed = git_repo.commit_all(folder, f"postil: {reviewer} synced ({report.mine} highlights)") or report.committed
-    return shared
+    return shared, decided
 
 
 def write_own(db: sqlite3.Connection, folder: Path, author: str, shared: dict[str, set[str]]) -> int:

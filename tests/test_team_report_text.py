@@ -27,3 +27,12 @@ def test_a_sync_that_sent_nothing_says_so_first(capsys):
     as if it had sent it."""
     show(SyncReport(reviewer="ana", remote="/r.git", mine=1, added=1, files_read=["ana"]), as_json=False)
     assert capsys.readouterr().out.splitlines()[0] == "out: nothing (ana's shared file is unchanged: 1 highlight)"
+
+
+def test_decisions_are_named_once_the_team_reconciles(capsys):
+    show(SyncReport(reviewer="ana", remote="/r.git", pushed=True, mine=2, decisions_out=1,
+                    decisions_in=1, files_read=["ben"]), as_json=False)
+    assert capsys.readouterr().out.splitlines() == [
+        "out: 2 highlights, 1 decision of ana, 0 new sources (pushed)",
+        "in: highlights 0 new, 0 changed, 0 removed; decisions 1 new, 0 undone; 0 new sources (ben)",
+    ]

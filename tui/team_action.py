@@ -70,6 +70,8 @@ def team_sync_finished(screen: MainScreen, worker: Worker) -> bool:
         return True
     report: SyncReport = worker.result
     came = f"{report.added} new, {report.updated} changed, {report.removed} removed"
+    if report.decisions_in or report.decisions_undone:
+        came += f"; decisions {report.decisions_in} new, {report.decisions_undone} undone"
     went = "pushed" if report.pushed else ("committed; not pushed" if report.committed else "nothing to send")
     app.notify(for_display_line(f"team sync: in {came}; out {report.mine} highlights ({went})"), markup=False, timeout=6)
     for problem in report.problems[:3]:

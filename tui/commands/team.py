@@ -82,7 +82,8 @@ def show(report: SyncReport, as_json: bool, first: str | None = None) -> None:
         click.echo(first)
     if report.pushed or report.committed:
         went = "pushed" if report.pushed else "committed, not pushed"
-        click.echo(f"out: {count(report.mine, 'highlight')} of {line(report.reviewer)},"
+        decided = f", {count(report.decisions_out, 'decision')}" if report.decisions_out else ""
+        click.echo(f"out: {count(report.mine, 'highlight')}{decided} of {line(report.reviewer)},"
                    f" {count(len(report.sources_out), 'new source')} ({went})")
     else:
         # Nothing of mine changed: say so first, so a second machine's join (which has just
@@ -92,8 +93,11 @@ def show(report: SyncReport, as_json: bool, first: str | None = None) -> None:
     came = ", ".join(line(name) for name in report.files_read) or "no teammate changed anything"
     # "highlights:" leads, so the counts never need a plural of their own ("1 removed highlights").
     links = f"; {count(report.links_removed, 'link')} removed" if report.links_removed else ""
-    click.echo(f"in: highlights {report.added} new, {report.updated} changed, {report.removed} removed{links};"
-               f" {count(len(report.sources_in), 'new source')} ({came})")
+    # Named once the team reconciles (a decision of mine or one that came or went), not before.
+    decisions = (f"; decisions {report.decisions_in} new, {report.decisions_undone} undone"
+                 if report.decisions_in or report.decisions_undone or report.decisions_out else "")
+    click.echo(f"in: highlights {report.added} new, {report.updated} changed, {report.removed} removed{links}"
+               f"{decisions}; {count(len(report.sources_in), 'new source')} ({came})")
     for highlight_id in report.kept_linked:
         click.echo(f"kept {highlight_id[:8]}: deleted by its reviewer but linked from another's highlight")
     for problem in report.problems:
