@@ -33,7 +33,6 @@ import json
 import uuid
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
-from urllib.request import url2pathname
 
 from postil.exports.collect import ExportData
 from postil.exports.json_depth import MAX_DEPTH, holds_too_deep
@@ -65,7 +64,7 @@ def source_uri(origin: str, sha256: str) -> str:
 def origin_from_uri(uri: str) -> str:
     """Best guess of a postil origin from a target IRI (used when postil:origin is absent)."""
     if uri.startswith("file:"):
-        return url2pathname(unquote(urlparse(uri).path))
+        return unquote(urlparse(uri).path)  # POSIX paths: the IRI's path, unquoted once
     if uri.startswith("urn:postil:source:"):
         return ""
     return uri

@@ -9,7 +9,7 @@ import pytest
 from export_fixtures import MECHANISM_TEXT, OUTCOME_TEXT, add_text_source, two_source_db
 
 from postil.exports.collect import collect
-from postil.exports.w3c import parse, source_uri, to_w3c
+from postil.exports.w3c import origin_from_uri, parse, source_uri, to_w3c
 from postil.store.db import open_db
 from postil.store.exchange import merge
 from postil.store.highlights import get_highlight, list_highlights, set_note
@@ -195,3 +195,9 @@ def test_foreign_annotations_are_read(db):
     assert len(report.added) == 1
     h = get_highlight(db, report.added[0])
     assert (h.source_id, h.quote, h.note) == (source.id, "Relapse was common", "interesting")
+
+
+@pytest.mark.parametrize("origin", ["/tmp/a b.md", "/tmp/100%.md", "/tmp/a%2541.md", "/x/é.md"])
+def test_a_file_origin_comes_back_from_its_iri_unchanged(origin):
+    # The path was unquoted twice, so a name holding "%25" came back as another file's.
+    assert origin_from_uri(source_uri(origin, "0" * 64)) == origin
