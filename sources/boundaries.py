@@ -13,8 +13,6 @@ from bisect import bisect_right
 from collections import OrderedDict
 from typing import Sequence
 
-import pysbd
-
 from postil.sources.document import Block, BlockTable
 
 _WORD = re.compile(r"\w+|[^\w\s]+")
@@ -133,6 +131,9 @@ def block_bounds(text: str, blocks: Sequence[Block], offset: int) -> tuple[int, 
 def _get_segmenter():
     global _segmenter
     if _segmenter is None:
+        # On the first sentence motion, not at start-up: pysbd's rules cost ~10 ms to import
+        # (bench/bench_tmux.py's first screen; see tui/startup.py, 'Dialogs').
+        import pysbd
 
         _segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
     return _segmenter

@@ -10,6 +10,10 @@ What is written, by outcome:
 - fuzzy: new offsets only; quote, prefix and suffix stay as the reviewer marked them until
   `accept_fuzzy`, so a later refresh still searches for the original words.
 - orphaned: everything kept, offsets clamped into the new text; never deleted.
+
+`sources.anchor` is imported by the three functions that match text, not at the top: it
+loads rapidfuzz (~15 ms and 3.6 MiB), and the app imports this module at start-up (through
+the undo stack and store.sources) to open a source that needs none of it (tui/startup.py).
 """
 
 from __future__ import annotations
@@ -17,8 +21,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from postil.sources.anchor import capture_context, reanchor
-from postil.sources.anchor_index import TextIndex
 from postil.store.clock import now
 from postil.store.db import write
 from postil.store.errors import NotFound, StoreError
@@ -60,6 +62,9 @@ def reanchor_source(db: sqlite3.Connection, source_id: int, new_text: str) -> Re
     Raises:
         RuntimeError: called outside a transaction (wrap the caller in `store.db.write`).
     """
+    from postil.sources.anchor import capture_context, reanchor  # see the module's docstring
+    from postil.sources.anchor_index import TextIndex
+
     if not db.in_transaction:
         raise RuntimeError("reanchor_source must run inside the caller's store.db.write(db) transaction")
     rows = db.execute(
@@ -123,6 +128,8 @@ def accept_fuzzy(db: sqlite3.Connection, highlight_id: str) -> None:
             raise StoreError(f"highlight {highlight_id[:8]} is {status}, not a fuzzy match awaiting review")
         start = min(start, len(text))
         end = max(start, min(end, len(text)))
+        from postil.sources.anchor import capture_context  # see the module's docstring
+
         prefix, suffix = capture_context(text, start, end)
         db.execute(
             """UPDATE highlights SET start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?,
@@ -198,6 +205,8 @@ def reattach(db: sqlite3.Connection, highlight_id: str, start: int, end: int) ->
             raise StoreError(f"highlight {highlight_id[:8]}: the new place is empty (select some text)")
         if start < 0 or end > len(text):
             raise StoreError(f"highlight {highlight_id[:8]}: {start}..{end} is outside the source's text")
+        from postil.sources.anchor import capture_context  # see the module's docstring
+
         prefix, suffix = capture_context(text, start, end)
         db.execute(
             """UPDATE highlights SET start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?,

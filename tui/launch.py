@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from postil.sources.load import welcome_guide
 from postil.store import settings as store_settings
 from postil.store.sources import add_source, library_is_empty
 from postil.tui.app import PostilApp
@@ -25,6 +24,9 @@ def seed_welcome(db: sqlite3.Connection) -> int | None:
     """Add the welcome guide when the library is empty and it was never added; its id or None."""
     if not needs_welcome(db):
         return None
+    # Only on a first run: the loaders cost ~25 ms of every other start (tui/startup.py, 'Dialogs').
+    from postil.sources.load import welcome_guide
+
     result = add_source(db, welcome_guide())
     store_settings.set_setting(db, WELCOME_SEEDED, "1")
     return result.source.id

@@ -23,7 +23,6 @@ from postil.tui import keymap
 from postil.tui.safe_text import highlight_matches
 from postil.tui.screens.main import MainScreen
 from postil.tui.screens.main_review import EVERYONE
-from postil.tui.screens.search import SearchScreen
 from postil.tui.team_action import has_team, start_team_sync
 from postil.tui.wording import counted
 
@@ -116,6 +115,8 @@ class SavedQueriesProvider(Provider):
             return []
 
     def _run(self, query: str) -> None:
+        from postil.tui.screens.search import SearchScreen  # on first use: see tui/startup.py, 'Dialogs'
+
         screen = self.app.screen
         if hasattr(screen, "action_search"):
             screen.action_search(query)

@@ -11,7 +11,6 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from postil.exports.git_repo import TeamError
-from postil.exports.team_sync import SyncReport, sync
 from postil.sources.sanitise import for_display_line
 from postil.store import team as store_team
 from postil.store.db import open_db
@@ -19,6 +18,7 @@ from postil.store.errors import StoreError
 from postil.tui.widgets.source_header import SourceHeader
 
 if TYPE_CHECKING:
+    from postil.exports.team_sync import SyncReport
     from postil.tui.screens.main import MainScreen
 
 
@@ -43,6 +43,7 @@ def has_team(db) -> bool:
 
 def start_team_sync(screen: Screen) -> None:
     """Sync in a worker; on its end, tell the user and show what came in."""
+    from postil.exports.team_sync import sync  # on first use: see tui/startup.py, 'Dialogs'
     app = screen.app
     settings = app.settings
 

@@ -16,10 +16,6 @@ from postil.store import highlights as store_highlights
 from postil.store import links as store_links
 from postil.store.errors import Conflict, StoreError
 from postil.store.models import Highlight, LinkView, Source, Tag
-from postil.tui.screens.link_chooser import LinkChooserScreen
-from postil.tui.screens.link_picker import LinkPickerScreen
-from postil.tui.screens.note_editor import NoteEditorScreen
-from postil.tui.screens.tag_picker import TagPickerScreen
 from postil.tui.undo import CreateHighlight, CreateLink, DeleteHighlight, EditNote, ToggleTag, touched_highlights
 from postil.tui.widgets.reader import Reader
 
@@ -124,6 +120,7 @@ class AnnotateActions:
             self.make_current(target)
 
     def action_tag_picker(self) -> None:
+        from postil.tui.screens.tag_picker import TagPickerScreen  # on first use: see tui/startup.py, 'Dialogs'
         if self.source is None:
             return
         if self.reader.selection is None and self.current_highlight() is None:
@@ -162,6 +159,7 @@ class AnnotateActions:
     def open_note_editor(self, highlight, created: CreateHighlight | None = None) -> None:
         """Edit a highlight's note; `created` is the highlight made just for this note, if any
         (closing without saving takes it back, so a cancelled `c` leaves nothing behind)."""
+        from postil.tui.screens.note_editor import NoteEditorScreen  # on first use: see tui/startup.py, 'Dialogs'
         started_from = highlight.version
 
         def save(text: str) -> str | None:
@@ -256,6 +254,7 @@ class AnnotateActions:
     # -- links ----------------------------------------------------------------------------
 
     def action_link(self) -> None:
+        from postil.tui.screens.link_picker import LinkPickerScreen  # on first use: see tui/startup.py, 'Dialogs'
         highlight = self.current_highlight()
         if highlight is None:
             self.tell("put the cursor on a highlight to link it")
@@ -272,6 +271,7 @@ class AnnotateActions:
         self.app.push_screen(LinkPickerScreen(self.db, highlight.id), chosen)
 
     def action_follow(self) -> None:
+        from postil.tui.screens.link_chooser import LinkChooserScreen  # on first use: see tui/startup.py, 'Dialogs'
         highlight = self.current_highlight()
         if highlight is None:
             return

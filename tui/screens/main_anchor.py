@@ -11,12 +11,15 @@ another highlight current. So `r` without a selection remembers the highlight
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from postil.store.models import Highlight, Source
-from postil.tui.screens.orphans import Reattach
 from postil.tui.undo import MoveAnchor
 from postil.tui.widgets.annotation_pane import first_words
 from postil.tui.widgets.reader import Reader
+
+if TYPE_CHECKING:
+    from postil.tui.screens.orphans import Reattach
 
 UNSURE = ("fuzzy", "orphaned")
 
@@ -64,6 +67,7 @@ class AnchorActions:
             self.tell("re-attached (u undoes)")
 
     def after_orphans(self, result: str | Reattach | None) -> None:
+        from postil.tui.screens.orphans import Reattach  # opened by then: see tui/startup.py, 'Dialogs'
         """Back from the orphans view: open the chosen highlight, or get ready to re-attach it."""
         if not isinstance(result, Reattach):
             self.after_other_screen(result)

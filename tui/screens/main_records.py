@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from postil.store.db import DatabaseBusy, write
 from postil.store.errors import StoreError
@@ -15,11 +16,12 @@ from postil.store.models import Source
 from postil.store.records import MANUAL, Record, get_record, update_record
 from postil.store.reviewers import blind_view
 from postil.store.sources import get_source_info, rename_source
-from postil.tui.screens.memo_editor import MemoEditorScreen
-from postil.tui.screens.record_editor import RecordEdit, RecordEditorScreen
 from postil.tui.widgets.library import LibraryList
 from postil.tui.widgets.reader import Reader
 from postil.tui.widgets.source_header import SourceHeader
+
+if TYPE_CHECKING:
+    from postil.tui.screens.record_editor import RecordEdit
 
 
 class RecordActions:
@@ -78,6 +80,8 @@ class RecordActions:
         return source_id
 
     def action_record(self, source_id: int | None = None) -> None:
+        from postil.tui.screens.record_editor import RecordEditorScreen  # on first use: see tui/startup.py, 'Dialogs'
+
         source_id = self.source_to_describe(source_id)
         if source_id is None:
             return
@@ -104,6 +108,8 @@ class RecordActions:
         self.app.push_screen(RecordEditorScreen(info.title, record, save), closed)
 
     def action_memo(self, source_id: int | None = None) -> None:
+        from postil.tui.screens.memo_editor import MemoEditorScreen  # on first use: see tui/startup.py, 'Dialogs'
+
         source_id = self.source_to_describe(source_id)
         if source_id is None:
             return

@@ -24,8 +24,6 @@ from postil.store.reviewers import (
     set_blind_mode,
     unmark_done,
 )
-from postil.tui.screens.agreement import AgreementScreen
-from postil.tui.screens.reconcile import ReconcileScreen
 
 EVERYONE = ""
 """The filter that shows every reviewer's highlights (what blind mode allows)."""
@@ -153,6 +151,7 @@ class ReviewActions:
         self.refresh_annotations()
 
     def action_agreement(self) -> None:
+        from postil.tui.screens.agreement import AgreementScreen  # on first use: see tui/startup.py, 'Dialogs'
         source_id = self.source.id if self.source is not None else None
         def done(query: str | None) -> None:
             if query:
@@ -164,6 +163,7 @@ class ReviewActions:
         self.app.push_screen(AgreementScreen(self.db, self.reviewer_filter.view, source_id), done)
 
     def action_reconcile(self) -> None:
+        from postil.tui.screens.reconcile import ReconcileScreen  # on first use: see tui/startup.py, 'Dialogs'
         self.reviewer_filter.reload(self.db)
         view = self.reviewer_filter.view
         # Reconciling shows every reviewer's versions: in blind mode, of my done sources only.

@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from postil.store.models import Source, Tag
-from postil.store.passages import Passage
 from postil.tui import keymap
-from postil.tui.screens.add_source import AddSourceScreen
-from postil.tui.screens.claims import ClaimsScreen
-from postil.tui.screens.export import ExportScreen
-from postil.tui.screens.help import HelpScreen
 from postil.tui.screens.main_review import ReviewerFilter
-from postil.tui.screens.orphans import OrphansScreen
-from postil.tui.screens.overview import OverviewScreen
-from postil.tui.screens.search import SearchScreen
-from postil.tui.screens.tags import TagsScreen
 from postil.tui.undo import UndoStack
 from postil.tui.widgets.reader import Reader
+
+if TYPE_CHECKING:
+    from postil.store.passages import Passage
 
 
 class ScreenActions:
@@ -42,9 +37,12 @@ class ScreenActions:
     history: list[tuple[int, int]]
 
     def action_help(self) -> None:
+        from postil.tui.screens.help import HelpScreen  # on first use: see tui/startup.py, 'Dialogs'
         self.app.push_screen(HelpScreen(keymap.digit_labels(self.tags)))
 
     def action_search(self, query: str | None = None) -> None:
+        from postil.store.passages import Passage  # on first use: see tui/startup.py, 'Dialogs'
+        from postil.tui.screens.search import SearchScreen  # on first use: see tui/startup.py, 'Dialogs'
         self.reviewer_filter.reload(self.db)
         screen = SearchScreen(self.db, self.last_search if query is None else query,
                               restrict=self.reviewer_filter.view.restriction())
@@ -61,6 +59,7 @@ class ScreenActions:
         self.app.push_screen(screen, done)
 
     def action_add_source(self) -> None:
+        from postil.tui.screens.add_source import AddSourceScreen  # on first use: see tui/startup.py, 'Dialogs'
         def done(source_id: int | None) -> None:
             if source_id is not None and self.open_source(source_id, at_top=True):
                 self.tell("added to the library")
@@ -75,6 +74,7 @@ class ScreenActions:
         self.app.push_screen(AddSourceScreen(self.db, self.app.writes, added_later), done)
 
     def action_overview(self) -> None:
+        from postil.tui.screens.overview import OverviewScreen  # on first use: see tui/startup.py, 'Dialogs'
         def done(query: str | None) -> None:
             if query:
                 self.action_search(query)
@@ -84,6 +84,7 @@ class ScreenActions:
         self.app.push_screen(OverviewScreen(self.db), done)
 
     def action_export(self) -> None:
+        from postil.tui.screens.export import ExportScreen  # on first use: see tui/startup.py, 'Dialogs'
         def done(path) -> None:
             if path:
                 self.tell(f"exported to {path}")
@@ -94,6 +95,7 @@ class ScreenActions:
                                           view=self.reviewer_filter.view), done)
 
     def action_tags(self) -> None:
+        from postil.tui.screens.tags import TagsScreen  # on first use: see tui/startup.py, 'Dialogs'
         def done(_result=None) -> None:
             # Renames, recolours, merges and deletes may touch every highlight on screen.
             self.refresh_annotations(tags_changed=True)
@@ -102,10 +104,12 @@ class ScreenActions:
         self.app.push_screen(TagsScreen(self.db, self.undo_stack), done)
 
     def action_claims(self) -> None:
+        from postil.tui.screens.claims import ClaimsScreen  # on first use: see tui/startup.py, 'Dialogs'
         self.reviewer_filter.reload(self.db)
         self.app.push_screen(ClaimsScreen(self.db, self.reviewer_filter.view), self.after_other_screen)
 
     def action_orphans(self) -> None:
+        from postil.tui.screens.orphans import OrphansScreen  # on first use: see tui/startup.py, 'Dialogs'
         self.reviewer_filter.reload(self.db)
         self.app.push_screen(OrphansScreen(self.db, self.reviewer_filter.view, self.undo_stack), self.after_orphans)
 
