@@ -15,7 +15,7 @@ DEFERRED = [
     "postil.tui.screens.link_picker", "postil.tui.screens.note_editor", "postil.tui.screens.memo_editor",
     "postil.tui.screens.reconcile", "postil.tui.screens.agreement", "postil.tui.screens.orphans",
     "postil.exports.team_sync", "postil.sources.load", "postil.sources.anchor",
-    "rapidfuzz", "pysbd", "urllib.request", "sqlite_utils", "click",
+    "postil.store.query", "rapidfuzz", "pysbd", "urllib.request", "sqlite_utils", "click",
 ]
 
 

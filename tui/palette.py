@@ -16,7 +16,6 @@ from textual.content import Content
 from textual.widgets import Input
 
 from postil.sources.sanitise import for_display_line
-from postil.store import search_saved
 from postil.store.errors import StoreError
 from postil.store.sources import list_sources
 from postil.tui import keymap
@@ -106,6 +105,8 @@ class SavedQueriesProvider(Provider):
         return getattr(self.screen, "db", None) or getattr(self.app, "db", None)
 
     def _entries(self) -> list[tuple[str, str]]:
+        from postil.store import search_saved  # the query parser: see tui/startup.py, 'Dialogs'
+
         db = self._db()
         if db is None:
             return []
