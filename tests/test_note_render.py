@@ -5,8 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
+from rich.text import Text
 
 from postil.store.models import Link, LinkView
+from postil.tui import note_render
 from postil.tui.note_render import note_blocks, note_line
 from postil.tui.widgets.annotation_pane import link_prompt
 
@@ -96,3 +98,29 @@ def test_a_links_note_in_the_pane_is_drawn_as_markdown():
     assert "see both, not [red]this[/]" in drawn.plain and "**" not in drawn.plain
     assert any("bold" in str(span.style) for span in drawn.spans
                if drawn.plain[span.start:span.end] == "both")
+
+
+PIECES = ["a", "Zé", "9", " ", "  ", ",", ";", ":", ".", "'", '"', "?", "(", ")", "%", "/", "+", "=", "-",
+          "*", "**", "_", "`", "[x](y)", "&amp;", "<b>", "\\", "~~", "#", ">", "|", "\n", "1."]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(PIECES), max_size=12).map(lambda pieces: "a" + "".join(pieces)))
+def test_a_plain_note_is_drawn_as_markdown_would_draw_it(note):
+    # Plain notes skip the parser (markdown-it is not even imported for them): the fast
+    # way must give the very text and styles the parser's way gives.
+    if not note_render.is_plain(note):
+        return
+    parsed = Text(no_wrap=True, end="")
+    note_render._line_from_tokens(parsed, note)
+    drawn = note_line(note)
+    assert (drawn.plain, drawn.spans) == (parsed.plain, parsed.spans)
+    blocks = note_render._blocks_from_tokens(note)
+    assert (note_blocks(note).plain, note_blocks(note).spans) == (blocks.plain, blocks.spans)
+
+
+def test_what_is_plain():
+    assert note_render.is_plain("Small n; see Smith et al. (2019), p. 4 - 50% relapsed?")
+    for marked in ("1. a list", "- item", "> quoted", "# heading", "a *word*", "a_b", "x `c`", "see [t](u)",
+                   "AT&amp;T", "a <b>", "back\\slash", "~~s~~", "two\nlines", "ends ", "2019 study"):
+        assert not note_render.is_plain(marked), marked
