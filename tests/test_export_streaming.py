@@ -204,3 +204,22 @@ def test_a_blind_brief_read_in_batches_is_the_collected_one(db, by, monkeypatch)
         out = io.StringIO(newline="")
         write_brief(BriefPlan.read(source, by), source, out, by)
         assert out.getvalue() == render_brief(collect(db, "", "A title", view=view, reviewer=reviewer), by).text
+
+
+def test_a_section_spread_over_many_sources_holds_a_few_of_their_texts_at_a_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("POSTIL_NOW", "2026-01-02T03:04:05.000Z")
+    db = open_db(tmp_path / "many.db")
+    for n in range(10):
+        text = f"Study {n} found a rare effect.\n\nIt held in every arm."
+        source = add_text_source(db, text, f"Study {n}", f"/data/study-{n}.txt")
+        create_highlight(db, source.id, 0, 10, tags=["rare"])
+        create_highlight(db, source.id, text.index("It held"), len(text), tags=["outcome"])
+    source = StoreInput(db, "", "A title", batch=500)
+    plan = BriefPlan.read(source, "tag")
+    rare = next(section for section in plan.sections if section.heading == "Rare")
+    held = [sorted(data.sources) for data in source.render_keys(rare.printed)]
+    # Ten highlights in ten sources, read in one batch, rendered four sources at a time.
+    assert [len(ids) for ids in held] == [4, 4, 2]
+    out = io.StringIO(newline="")
+    write_brief(plan, source, out, "tag")
+    assert out.getvalue() == render_brief(collect(db, "", "A title"), "tag").text
