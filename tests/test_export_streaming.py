@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 
 import pytest
 from cli_support import Postil
@@ -23,6 +24,8 @@ from postil.store.highlights import create_highlight, list_highlights
 from postil.store.links import create_link
 from postil.store.models import Highlight
 from postil.store.reviewers import blind_view, set_blind_mode
+from postil.store.streaming import search_batches
+from postil.tui.commands import searching
 from postil.tui.commands.common import dumps as json_text
 from postil.tui.commands.common import echo_json_list
 from postil.tui.commands.highlight_json import HighlightJson
@@ -223,3 +226,26 @@ def test_a_section_spread_over_many_sources_holds_a_few_of_their_texts_at_a_time
     out = io.StringIO(newline="")
     write_brief(plan, source, out, "tag")
     assert out.getvalue() == render_brief(collect(db, "", "A title"), "tag").text
+
+
+def test_search_json_writes_each_batch_before_reading_the_next(tmp_path, monkeypatch):
+    postil = Postil(tmp_path)
+    db = open_db(postil.db_path)
+    two_source_db(db)
+    expected = postil.ok("search", "--json").stdout
+    written_when_read: list[int] = []
+
+    def small_batches(*args, **kwargs):
+        for batch in search_batches(*args, **kwargs, size=2):
+            sys.stdout.flush()
+            written_when_read.append(len(sys.stdout.buffer.getvalue()))
+            yield batch
+
+    monkeypatch.setattr(searching, "search_batches", small_batches)
+    assert postil.ok("search", "--json").stdout == expected
+    # Five highlights in batches of two: the first two objects were out before the third was read.
+    assert len(written_when_read) == 3
+    assert written_when_read[0] == 0 < written_when_read[1] < written_when_read[2]
+    assert postil.ok("search", "--json", "-n", "3").json() == json.loads(expected)[:3]
+    assert postil.ok("search", "tag:caveat", "--json").json() == [
+        h for h in json.loads(expected) if "caveat" in h["tags"]]
