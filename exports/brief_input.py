@@ -86,23 +86,30 @@ class StoreInput:
     def render_keys(self, keys: Sequence[int]) -> Iterator[ExportData]:
         """The highlights of `keys` (from `scan`), in that order, ready to render."""
         for highlights in batches_by_key(self.db, keys, self.batch):
+            # Links once for the batch, shared by its parts: to a part, the rest of the batch
+            # is far ends like any other.
+            links, outside = self._links(highlights)
+            outside.update((h.id, (h, self.source(h.source_id).title)) for h in highlights)
             # A section of a rare tag has a few highlights in each of many sources: without
             # this a batch held 180 sources' texts at once (+35 MB at 100,000 highlights).
             for part in _few_sources(highlights, SOURCES_AT_ONCE):
                 self.read += len(part)
-                yield self._data(part, rendering=True)
+                yield self._data(part, rendering=True, links=(links, outside))
 
     def glimpses(self, keys: Sequence[int]) -> Iterator[list[Highlight]]:
         """The highlights of `keys`, in that order, for references to them (no checks)."""
         yield from batches_by_key(self.db, keys, self.batch)
 
-    def _data(self, highlights: list[Highlight], rendering: bool) -> ExportData:
+    def _data(self, highlights: list[Highlight], rendering: bool,
+              links: tuple[list, dict[str, tuple[Highlight, str]]] | None = None) -> ExportData:
+        """One batch's ExportData; `links`: its links and their far ends when the caller read
+        them for more highlights than these (the extra links are never looked up)."""
         db = self.db
         wanted = list(dict.fromkeys(h.source_id for h in highlights))
         # Highlights come grouped by source: keep only the sources this batch needs.
         self._sources = {sid: self._sources.get(sid) or get_source(db, sid, blocks=False) for sid in wanted}
         self._prepared = {sid: found for sid, found in self._prepared.items() if sid in self._sources}
-        links, outside = self._links(highlights)
+        links, outside = links if links is not None else self._links(highlights)
         data = ExportData(title=self.title, query=self.query, date=self.date, highlights=highlights,
                           sources=self._sources, links=links, outside=outside)
         data.quote_ok = {h.id: check_quote(self._sources[h.source_id].text, h) for h in highlights}

@@ -212,11 +212,15 @@ def test_a_blind_brief_read_in_batches_is_the_collected_one(db, by, monkeypatch)
 def test_a_section_spread_over_many_sources_holds_a_few_of_their_texts_at_a_time(tmp_path, monkeypatch):
     monkeypatch.setenv("POSTIL_NOW", "2026-01-02T03:04:05.000Z")
     db = open_db(tmp_path / "many.db")
+    rare = []
     for n in range(10):
         text = f"Study {n} found a rare effect.\n\nIt held in every arm."
         source = add_text_source(db, text, f"Study {n}", f"/data/study-{n}.txt")
-        create_highlight(db, source.id, 0, 10, tags=["rare"])
+        rare.append(create_highlight(db, source.id, 0, 10, tags=["rare"]))
         create_highlight(db, source.id, text.index("It held"), len(text), tags=["outcome"])
+    # Links between highlights rendered in different parts of one batch.
+    create_link(db, rare[0].id, rare[9].id, relation="contradicts")
+    create_link(db, rare[5].id, rare[1].id, relation="supports")
     source = StoreInput(db, "", "A title", batch=500)
     plan = BriefPlan.read(source, "tag")
     rare = next(section for section in plan.sections if section.heading == "Rare")
