@@ -60,8 +60,7 @@ class OrphansScreen(Screen["str | Reattach | None"]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
-        yield Static(_line([Text(label, style="bold") for label in ("status", "source", "quote", "note")]),
-                     id="columns")
+        yield Static(id="columns")
         yield OrphanRows(self, id="orphans")
         yield Footer()
 
@@ -83,7 +82,13 @@ class OrphansScreen(Screen["str | Reattach | None"]):
     def describe(self, h: Highlight, width: int) -> list[Content]:
         """A row: status, source, quote and note in columns."""
         status = Text(h.anchor_status, style="bold red" if h.anchor_status == "orphaned" else "yellow")
-        return [_line([status, plain(self.titles.get(h.source_id, ""), 30), plain(h.quote, 60), note_line(h.note, 40)])]
+        cells = [status, plain(self.titles.get(h.source_id, ""), 30), plain(h.quote, 60), note_line(h.note, 40)]
+        return [_line(cells, width)]
+
+    def on_resize(self) -> None:
+        # The header follows the rows' columns, which narrow with the terminal.
+        width = self.size.width - 2  # the list's padding
+        self.query_one("#columns", Static).update(_line([Text(label, style="bold") for label in HEADINGS], width))
 
     def action_open(self) -> None:
         h = self._current()
@@ -131,13 +136,26 @@ class OrphansScreen(Screen["str | Reattach | None"]):
         self.dismiss(None)
 
 
+HEADINGS = ("status", "source", "quote", "note")
 WIDTHS = (9, 31, 61, 40)
-"""Characters of each column (the texts are cut to one less, as the table showed them)."""
+"""Characters of each column when the screen has room (texts are cut to one less)."""
 
 
-def _line(cells: list[Text]) -> Content:
-    """Cells side by side, each padded to its column's width."""
-    return Content.assemble(*(Content.from_rich_text(cell).truncate(width, pad=True) for cell, width in zip(cells, WIDTHS)))
+def widths(width: int) -> tuple[int, ...]:
+    """The columns' widths on a line of `width`: narrower, source and note give way to the quote."""
+    if width >= sum(WIDTHS):
+        return WIDTHS
+    rest = max(0, width - WIDTHS[0])
+    source, note = min(WIDTHS[1], rest // 4), min(WIDTHS[3], rest // 5)
+    return WIDTHS[0], source, rest - source - note, note
+
+
+def _line(cells: list[Text], width: int) -> Content:
+    """Cells side by side, each cut or padded to its column's width, a space between."""
+    parts: list[Content | str] = []
+    for cell, size in zip(cells, widths(width)):
+        parts += [Content.from_rich_text(cell).truncate(max(0, size - 1), ellipsis=True, pad=True), " "]
+    return Content.assemble(*parts)
 
 
 class OrphanRows(RowList):
