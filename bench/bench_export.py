@@ -98,7 +98,7 @@ def main() -> None:
 
     def cited(style: str | None, pandoc: bool = False):
         def render(data):
-            return render_brief(data, "tag", None, Citer(data, gather(db, data), style, pandoc=pandoc)).text
+            return render_brief(data, "tag", None, Citer(data.sources, gather(db, data.sources), style, pandoc=pandoc)).text
         return render
 
     renderers = {

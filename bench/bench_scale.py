@@ -192,8 +192,13 @@ def run(argv: list[str], timeout: float) -> tuple[float | None, float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         errors.seek(0)
-        raise SystemExit(f"{' '.join(argv)} failed: {errors.read().decode()[-500:]}")
+        said = errors.read().decode(errors="replace").strip().splitlines()
+        raise StepFailed(f"exit {process.returncode}: {said[-1] if said else 'no message'}")
     return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+class StepFailed(Exception):
+    """A measured command exited non-zero (its last line of stderr)."""
 
 
 def cli_paths(full: Path, empty: Path, w3c: Path, out: Path) -> dict[str, list[str]]:
@@ -209,6 +214,7 @@ def cli_paths(full: Path, empty: Path, w3c: Path, out: Path) -> dict[str, list[s
         "export w3c": [*POSTIL, *db, "export", "--format", "w3c", "-o", str(out / "x.jsonld"), "--force"],
         "highlights --json": [*POSTIL, *db, "highlights", "--json"],
         "search relapse --json": [*POSTIL, *db, "search", "relapse", "--json"],
+        "search --json": [*POSTIL, *db, "search", "--json"],
         "search tag:caveat -n 100": [*POSTIL, *db, "search", "tag:caveat", "-n", "100"],
         "tags": [*POSTIL, *db, "tags"],
     }
@@ -257,37 +263,53 @@ SNAPSHOT_RUNS = {
     "highlights.json": ["highlights", "--json"],
     "highlights-7.json": ["highlights", "7", "--json"],
     "highlights.txt": ["highlights"],
+    "search.json": ["search", "--json"],
     "tags.txt": ["tags"],
     "tags.json": ["tags", "--json"],
 }
 
 
-def snapshot(folder: Path, full: Path, empty: Path, w3c: Path) -> None:
+def snapshot(folder: Path, full: Path, empty: Path, w3c: Path) -> list[str]:
     """Write every output (with a fixed clock) and the database an import makes, to compare
-    byte for byte with `cmp` before and after a change."""
+    byte for byte with `cmp` before and after a change.
+
+    A failed step is reported and the others still run. Returns the failed steps."""
     folder.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "POSTIL_NOW": STAMP}
+    failed: list[str] = []
+
+    def step(name: str, argv: list[str], handle, merge_stderr: bool = False) -> bool:
+        errors = subprocess.STDOUT if merge_stderr else subprocess.PIPE
+        done = subprocess.run(argv, stdout=handle, stderr=errors, env=env, cwd=ROOT.parent)
+        if done.returncode != 0:
+            said = (done.stderr or b"").decode(errors="replace").strip().splitlines()
+            print(f"  FAILED {name} (exit {done.returncode}): {said[-1] if said else 'no message'}", flush=True)
+            failed.append(name)
+        return done.returncode == 0
+
     for name, argv in SNAPSHOT_RUNS.items():
         with open(folder / name, "wb") as handle:
-            subprocess.run([*POSTIL, "--db", str(full), *argv], check=True, stdout=handle,
-                           stderr=subprocess.DEVNULL, env=env, cwd=ROOT.parent)
+            written = step(name, [*POSTIL, "--db", str(full), *argv], handle)
+        if not written:
+            (folder / name).unlink()  # `diff -r` then names it, rather than a half output
     target = folder / "imported.db"
     shutil.copy(empty, target)
     with open(folder / "import.txt", "wb") as handle:
-        subprocess.run([*POSTIL, "--db", str(target), "import", str(w3c)], check=True, stdout=handle,
-                       stderr=subprocess.STDOUT, env=env, cwd=ROOT.parent)
-    db = open_db(target)
-    with open(folder / "imported.txt", "w", encoding="utf-8") as handle:
-        for table, order in (("highlights", "id"), ("highlight_tags", "highlight_id, tag_id"),
-                             ("tags", "id"), ("links", "id")):
-            columns = "*" if table != "highlights" else (
-                'id, source_id, start, "end", quote, prefix, suffix, note, author, created_at, updated_at, '
-                "version, anchor_status")
-            for row in db.execute(f"SELECT {columns} FROM {table} ORDER BY {order}"):
-                handle.write(json.dumps([table, *row], ensure_ascii=False) + "\n")
-    db.close()
+        imported = step("import.txt", [*POSTIL, "--db", str(target), "import", str(w3c)], handle, merge_stderr=True)
+    if imported:
+        db = open_db(target)
+        with open(folder / "imported.txt", "w", encoding="utf-8") as handle:
+            for table, order in (("highlights", "id"), ("highlight_tags", "highlight_id, tag_id"),
+                                 ("tags", "id"), ("links", "id")):
+                columns = "*" if table != "highlights" else (
+                    'id, source_id, start, "end", quote, prefix, suffix, note, author, created_at, updated_at, '
+                    "version, anchor_status")
+                for row in db.execute(f"SELECT {columns} FROM {table} ORDER BY {order}"):
+                    handle.write(json.dumps([table, *row], ensure_ascii=False) + "\n")
+        db.close()
     target.unlink()
-    print(f"  outputs written to {folder}")
+    print(f"  outputs written to {folder}" + (f"; {len(failed)} failed: {', '.join(failed)}" if failed else ""))
+    return failed
 
 
 def main() -> None:
@@ -310,6 +332,7 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; cache {args.cache}")
     results: dict[str, dict[int, tuple[float | None, float]]] = {}
     one_item: dict[str, dict[int, float]] = {}
+    failures: list[str] = []
     for n in sizes:
         print(f"{n:,} highlights:", flush=True)
         # Built in a child: a parent holding the rows would lend its RSS to every fork.
@@ -317,7 +340,7 @@ def main() -> None:
                         "--cache", str(args.cache)], check=True)
         full, empty, w3c = prepare(args.cache, n, args.sources)
         if args.snapshot:
-            snapshot(args.snapshot / str(n), full, empty, w3c)
+            failures += [f"{name} at {n:,}" for name in snapshot(args.snapshot / str(n), full, empty, w3c)]
             continue
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder)
@@ -326,7 +349,13 @@ def main() -> None:
                     continue
                 if name == "import w3c":
                     shutil.copy(empty, out / "import.db")
-                seconds, rss, cpu = run(argv, args.timeout)
+                try:
+                    seconds, rss, cpu = run(argv, args.timeout)
+                except StepFailed as failure:
+                    # Reported, and the table goes on: one broken path must not hide the rest.
+                    print(f"  {name:<26} FAILED {failure}", flush=True)
+                    failures.append(f"{name} at {n:,}")
+                    continue
                 results.setdefault(name, {})[n] = (seconds, rss)
                 shown = f">{args.timeout:.0f}" if seconds is None else f"{seconds:.2f}"
                 print(f"  {name:<26} {shown:>8} s {rss:>7.0f} MB {cpu:>8.2f} s cpu", flush=True)
@@ -334,6 +363,7 @@ def main() -> None:
                 for name, ms in in_process(full, out).items():
                     one_item.setdefault(name, {})[n] = ms
     if args.snapshot:
+        _report(failures)
         return
     print()
     print("growth table: seconds / peak MB per size (x: time ratio to the size before)")
@@ -356,6 +386,14 @@ def main() -> None:
             for case, seconds, cpu, summary in reanchor_bench(Path(folder)):
                 print(f"  {case:<38} {seconds:>7.2f} s {cpu:>7.2f} s cpu  ({summary})")
     print(f"load average after {os.getloadavg()[0]:.1f}")
+    _report(failures)
+
+
+def _report(failures: list[str]) -> None:
+    """Name the failed steps at the end, and exit non-zero when there were any."""
+    if failures:
+        print(f"{len(failures)} step(s) failed: {'; '.join(failures)}")
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

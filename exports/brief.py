@@ -30,11 +30,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from postil.exports.brief_blocks import ISO_STAMP, MISMATCH, HighlightBlocks, reviewers_of, when
+from postil.exports.brief_blocks import ISO_STAMP, MISMATCH, HighlightBlocks, reference, when
+from postil.exports.brief_input import CollectedInput
+from postil.exports.brief_plan import BriefPlan
 from postil.exports.citations import Citer, SourceFacts, references_section, uncited_cautions
 from postil.exports.collect import ExportData
 from postil.exports.escape import confine_note, inline, yaml_value
-from postil.exports.glance import at_a_glance, tag_count
 from postil.store.models import Highlight
 
 
@@ -47,7 +48,7 @@ class Brief:
 
 def render_brief(data: ExportData, by: str = "tag", facts: SourceFacts | None = None,
                  citer: Citer | None = None, keep_images: bool = False) -> Brief:
-    """The brief as Markdown text, grouped `by` "tag", "source" or "order".
+    """The brief of a collected selection as Markdown text, grouped `by` "tag", "source" or "order".
 
     Args:
         facts: the sources' records and memos (exports.citations.gather); memos are printed
@@ -57,26 +58,33 @@ def render_brief(data: ExportData, by: str = "tag", facts: SourceFacts | None = 
         keep_images: keep remote images in notes as images; by default they are written as
             links (escape.confine_note).
     """
-    text = "\n".join(line for part in brief_parts(data, by, facts, citer, keep_images) for line in part)
-    return Brief(text.rstrip("\n") + "\n", data.mismatches)
+    source = CollectedInput(data)
+    plan = BriefPlan.read(source, by)
+    text = "\n".join(line for part in brief_parts(plan, source, by, facts, citer, keep_images) for line in part)
+    return Brief(text.rstrip("\n") + "\n", plan.mismatches)
 
 
-def write_brief(data: ExportData, out: TextIO, by: str = "tag", facts: SourceFacts | None = None,
+def write_brief(plan: BriefPlan, source, out: TextIO, by: str = "tag", facts: SourceFacts | None = None,
                 citer: Citer | None = None, keep_images: bool = False) -> list[Highlight]:
-    """Write the brief to `out` as it is rendered (the text `render_brief` returns, without
-    holding it whole: 100,000 highlights make ~45 MB of text and a million lines).
+    """Write the brief to `out` as it is rendered, a highlight at a time: the text
+    `render_brief` returns, without holding it or the highlights whole (100,000 highlights
+    make ~45 MB of text and a million lines).
+
+    Args:
+        plan: the first pass over `source` (`BriefPlan.read(source, by)`).
+        source: where the highlights come from (exports.brief_input.StoreInput).
 
     Returns:
         The highlights whose quote no longer matches the source.
     """
     writer = _TrimmedWriter(out)
     first = True
-    for part in brief_parts(data, by, facts, citer, keep_images):
+    for part in brief_parts(plan, source, by, facts, citer, keep_images):
         for line in part:
             writer.write(line if first else "\n" + line)
             first = False
     writer.close()
-    return data.mismatches
+    return plan.mismatches
 
 
 class _TrimmedWriter:
@@ -98,56 +106,54 @@ class _TrimmedWriter:
         self.out.write("\n")
 
 
-def brief_parts(data: ExportData, by: str = "tag", facts: SourceFacts | None = None,
+def brief_parts(plan: BriefPlan, source, by: str = "tag", facts: SourceFacts | None = None,
                 citer: Citer | None = None, keep_images: bool = False) -> Iterator[list[str]]:
     """The brief's lines, a few at a time (front matter, each highlight, each list)."""
     if citer is not None:
         facts = citer.facts
-    anchors = anchor_ids([h.id for h in data.highlights])
-    grouped = sections(data, by)
-    yield front_matter(data, citer)
-    yield title_block(data)
-    yield at_a_glance(data, uncited_cautions(citer))
+    yield front_matter(plan, citer)
+    yield title_block(plan)
+    yield plan.glance.lines(plan.tag_order, plan.sources, uncited_cautions(citer))
     if citer is not None:
-        citer.register([h for _, primary, _ in grouped for h in primary])
-    writer = HighlightBlocks(data, anchors, citer, keep_images)
-    for heading, primary, also in grouped:
-        yield [f"## {heading}", ""]
-        for h in primary:
-            # Under its own tag's heading, a highlight with only that tag needs no tag line.
-            yield writer.highlight(h, shown_tag=h.tags[0] if by == "tag" and len(h.tags) == 1 else None)
-        if also:
-            part = [f"**Also tagged {heading.lower()}** (printed in an earlier section):", ""]
-            part += [f"- {writer.ref(h)}" for h in also]
-            part.append("")
-            yield part
-    yield sources_section(data, facts)
+        citer.register(plan.cited_order)
+    # One reviewer is named once, under the title; several, on each citation.
+    name_authors = len(plan.reviewers) > 1
+    for section in plan.sections:
+        yield [f"## {section.heading}", ""]
+        for data in source.render_keys(section.printed):
+            writer = HighlightBlocks(data, plan.anchors, citer, keep_images, name_authors)
+            for h in data.highlights:
+                # Under its own tag's heading, a highlight with only that tag needs no tag line.
+                yield writer.highlight(h, shown_tag=h.tags[0] if by == "tag" and len(h.tags) == 1 else None)
+        if section.also:
+            yield [f"**Also tagged {section.heading.lower()}** (printed in an earlier section):", ""]
+            for highlights in source.glimpses(section.also):
+                yield [f"- {reference(h, plan.sources[h.source_id].title, plan.anchors)}" for h in highlights]
+            yield [""]
+    yield sources_section(plan, facts)
     yield references_section(citer)
 
 
-def front_matter(data: ExportData, citer: Citer | None = None) -> list[str]:
+def front_matter(plan: BriefPlan, citer: Citer | None = None) -> list[str]:
     """YAML front matter: one key a line, every value a YAML flow value (escape.yaml_value)."""
-    counts = {"highlights": len(data.highlights)}
-    for tag in data.tag_order:
-        counts[tag] = tag_count(data, tag)
-    counts["untagged"] = sum(1 for h in data.highlights if not h.tags)
-    counts["quote_mismatches"] = len(data.mismatches)
+    counts = {"highlights": plan.total}
+    for tag in plan.tag_order:
+        counts[tag] = plan.glance.tagged[tag]
+    counts["untagged"] = plan.glance.untagged
+    counts["quote_mismatches"] = len(plan.mismatches)
     return [
         "---",
-        f"title: {_yaml(data.title)}",
-        f"date: {_date(data.date)}",
-        f"exported: {_yaml(data.date)}",
-        f"query: {_yaml(data.query)}",
-        f"sources: {_yaml([s.title for s in data.sources.values()])}",
-        f"highlights: {len(data.highlights)}",
+        f"title: {_yaml(plan.title)}",
+        f"date: {_date(plan.date)}",
+        f"exported: {_yaml(plan.date)}",
+        f"query: {_yaml(plan.query)}",
+        f"sources: {_yaml([s.title for s in plan.sources.values()])}",
+        f"highlights: {plan.total}",
         f"counts: {_yaml(counts)}",
         *([f"bibliography: {_yaml(citer.bibliography_file)}"] if citer is not None and citer.pandoc else []),
         "---",
         "",
     ]
-
-
-_SAFE_ID = re.compile(r"^[0-9A-Za-z-]+$")
 
 
 def _date(iso: str) -> str:
@@ -164,112 +170,29 @@ def _yaml(value) -> str:
 _ONE_SOURCE = re.compile(r"^\s*source:(\d+)\s*$")
 
 
-def title_block(data: ExportData) -> list[str]:
+def title_block(plan: BriefPlan) -> list[str]:
     """Title, then scope and date on separate lines (two trailing spaces: a line break)."""
-    scope = f"highlights matching {inline(data.query)}" if data.query.strip() else "all highlights"
-    only = _ONE_SOURCE.match(data.query)
-    if only and int(only.group(1)) in data.sources:  # the app's "this source" scope
-        scope = f"all highlights in *{inline(data.sources[int(only.group(1))].title or 'untitled')}*"
-    out = [f"# {inline(data.title)}", ""]
+    scope = f"highlights matching {inline(plan.query)}" if plan.query.strip() else "all highlights"
+    only = _ONE_SOURCE.match(plan.query)
+    if only and int(only.group(1)) in plan.sources:  # the app's "this source" scope
+        scope = f"all highlights in *{inline(plan.sources[int(only.group(1))].title or 'untitled')}*"
+    out = [f"# {inline(plan.title)}", ""]
     out += [f"**Scope:** {scope}  "]
-    reviewers = reviewers_of(data)
+    reviewers = list(plan.reviewers)
     if len(reviewers) == 1:  # said once here; the citations then leave it out
         out.append(f"**Highlighted by:** {inline(reviewers[0])}  ")
-    out += [f"**Exported:** {when(data.date)}", ""]
-    if data.mismatches:
-        n = len(data.mismatches)
+    out += [f"**Exported:** {when(plan.date)}", ""]
+    if plan.mismatches:
+        n = len(plan.mismatches)
         out += [f"**{MISMATCH}: {n} highlight{'s' if n != 1 else ''}** (marked below; "
                 "check them against the source before citing).", ""]
     return out
 
 
-def source_headings(data: ExportData) -> dict[int, str]:
-    """Each source's section name: its title, and when two sources share one, the end of
-    its path, long enough to tell them apart ("Trial report (other/trial.txt)")."""
-    names = {sid: source.title or "untitled" for sid, source in data.sources.items()}
-    by_name: dict[str, list[int]] = {}
-    for sid, name in names.items():
-        by_name.setdefault(name, []).append(sid)
-    for name, sids in by_name.items():
-        if len(sids) < 2:
-            continue
-        parts = {sid: data.sources[sid].origin.replace("\\", "/").split("/") for sid in sids}
-        longest = max(len(p) for p in parts.values())
-        for depth in range(1, longest + 1):
-            tails = {sid: "/".join(p[-depth:]) for sid, p in parts.items()}
-            if len(set(tails.values())) == len(tails) or depth == longest:
-                break
-        for sid in sids:
-            names[sid] = f"{name} ({tails[sid]})" if tails[sid] else f"{name} (source {sid})"
-    return names
-
-
-def sections(data: ExportData, by: str) -> list[tuple[str, list[Highlight], list[Highlight]]]:
-    """(escaped heading, highlights printed here, highlights only referenced here)."""
-    if by == "source":
-        grouped: dict[int, list[Highlight]] = {sid: [] for sid in data.sources}
-        for h in data.highlights:
-            grouped[h.source_id].append(h)
-        names = source_headings(data)
-        return [(inline(names[sid]), grouped[sid], []) for sid in data.sources]
-    if by == "order":
-        return [("Highlights", list(data.highlights), [])]
-    if by != "tag":
-        raise ValueError(f"unknown grouping {by!r}; use tag, source or order")
-    rank = {name: i for i, name in enumerate(data.tag_order)}
-    primary: dict[str, list[Highlight]] = {t: [] for t in data.tag_order}
-    also: dict[str, list[Highlight]] = {t: [] for t in data.tag_order}
-    untagged = []
-    for h in data.highlights:
-        if not h.tags:
-            untagged.append(h)
-            continue
-        ordered = sorted(h.tags, key=lambda t: rank.get(t, len(rank)))
-        primary[ordered[0]].append(h)
-        for other in ordered[1:]:
-            also[other].append(h)
-    out = [(inline(_section_name(t)), primary[t], also[t]) for t in data.tag_order]
-    if untagged:
-        out.append(("Untagged", untagged, []))
-    return out
-
-
-def _section_name(tag: str) -> str:
-    return tag[:1].upper() + tag[1:]
-
-
-def anchor_ids(ids: list[str]) -> dict[str, str]:
-    """Stable anchors: "h-" and the shortest id prefix (at least 8) unique in this brief.
-
-    Ids are uuids (hex and dashes); anything else is reduced to letters, digits and dashes
-    so an anchor can never carry HTML.
-    """
-    safe = {hid: hid if _SAFE_ID.match(hid) else re.sub(r"[^0-9A-Za-z-]", "", hid) for hid in ids}
-    out: dict[str, str] = {}
-    width = 8
-    pending = list(ids)
-    while pending and width <= 64:
-        seen: dict[str, int] = {}
-        for hid in ids:
-            key = safe[hid][:width]
-            seen[key] = seen.get(key, 0) + 1
-        rest = []
-        for hid in pending:
-            key = safe[hid][:width]
-            if seen[key] == 1:
-                out[hid] = "h-" + key
-            else:
-                rest.append(hid)
-        pending, width = rest, width + 4
-    for index, hid in enumerate(pending):
-        out[hid] = f"h-{safe[hid]}-{index}"
-    return out
-
-
-def sources_section(data: ExportData, facts: SourceFacts | None = None) -> list[str]:
+def sources_section(plan: BriefPlan, facts: SourceFacts | None = None) -> list[str]:
     """Each source's title, origin and hash, and the reviewer's memo on it."""
     out = ["## Sources", ""]
-    for source in data.sources.values():
+    for source in plan.sources.values():
         out.append(f"- **{inline(source.title or 'untitled')}**  ")
         out.append(f"  origin: {inline(source.origin)}  ")
         out.append(f"  sha256: `{source.sha256}` · imported {when(source.imported_at)}")

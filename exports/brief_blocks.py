@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from postil.exports.brief_plan import Anchors
 from postil.exports.citations import Citer
 from postil.exports.collect import ExportData, Location
 from postil.exports.escape import confine_note, inline, quote_block
@@ -33,16 +34,18 @@ def when(iso: str) -> str:
     return f"{match.group(1)} {match.group(2)} UTC" if match else inline(iso)
 
 
-def reviewers_of(data: ExportData) -> list[str]:
-    """The authors of the brief's highlights, in order of first appearance."""
-    return list(dict.fromkeys(h.author for h in data.highlights if h.author))
-
-
 class HighlightBlocks:
-    """Renders one highlight's block; holds the lookups every block needs."""
+    """Renders the blocks of one batch's highlights; holds the lookups every block needs."""
 
-    def __init__(self, data: ExportData, anchors: dict[str, str], citer: Citer | None = None,
-                 keep_images: bool = False) -> None:
+    def __init__(self, data: ExportData, anchors: Anchors, citer: Citer | None = None,
+                 keep_images: bool = False, name_authors: bool = False) -> None:
+        """
+        Args:
+            data: the batch (exports.brief_input): its highlights, and the far ends of
+                their links in `outside`.
+            anchors: the anchors of every highlight in the brief.
+            name_authors: name the reviewer on each citation (the brief has several).
+        """
         self.data = data
         self.anchors = anchors
         self.citer = citer
@@ -54,8 +57,7 @@ class HighlightBlocks:
         self._citations: dict[tuple, str] = {}
         self._tag_lines: dict[tuple[str, ...], str] = {}
         self._refs: dict[tuple[int, str | None], str] = {}
-        # One reviewer is named once, under the title; several, on each citation.
-        self.name_authors = len(reviewers_of(data)) > 1
+        self.name_authors = name_authors
 
     def highlight(self, h: Highlight, shown_tag: str | None = None) -> list[str]:
         data = self.data
@@ -84,7 +86,7 @@ class HighlightBlocks:
             items += note_item(h.note, self.keep_images)
         links = data.links_of(h.id)
         if links:
-            doubts = challenges(data, h, self.by_id)
+            doubts = challenges(data, h)
             if doubts:
                 items.append("- **Caveats and counter-evidence:**")
                 items += ["  - " + self.link_line(h, link) for link in sorted(doubts, key=_doubt_rank)]
@@ -154,15 +156,8 @@ class HighlightBlocks:
         return found
 
     def _ref(self, h: Highlight, source_title: str | None) -> str:
-        glimpse = " ".join(h.quote.split())
-        if len(glimpse) > GLIMPSE_CHARS:
-            glimpse = glimpse[: GLIMPSE_CHARS - 1].rstrip() + "…"
-        text = f"“{inline(glimpse)}”"
         title = source_title if source_title is not None else self.data.sources[h.source_id].title
-        where = f" — *{inline(title or 'untitled')}*"
-        if h.id in self.anchors:
-            return f"[{text}](#{self.anchors[h.id]}){where}"
-        return f"{text}{where} (not in this brief)"
+        return reference(h, title, self.anchors)
 
     def link_line(self, h: Highlight, link: Link) -> str:
         outgoing = link.from_id == h.id
@@ -178,6 +173,18 @@ class HighlightBlocks:
             target = "(a highlight no longer in the database)"
         note = f" ({inline(link.note)})" if link.note.strip() else ""
         return f"{phrase} {target}{note}"
+
+
+def reference(h: Highlight, source_title: str, anchors: Anchors) -> str:
+    """A link to a highlight in the brief, or its glimpse when it is not in the brief."""
+    glimpse = " ".join(h.quote.split())
+    if len(glimpse) > GLIMPSE_CHARS:
+        glimpse = glimpse[: GLIMPSE_CHARS - 1].rstrip() + "…"
+    text = f"“{inline(glimpse)}”"
+    where = f" — *{inline(source_title or 'untitled')}*"
+    if h.id in anchors:
+        return f"[{text}](#{anchors[h.id]}){where}"
+    return f"{text}{where} (not in this brief)"
 
 
 def _same(a: str, b: str) -> bool:

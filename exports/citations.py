@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from postil.exports.collect import ExportData, Location
+from postil.exports.collect import Location
 from postil.exports.escape import inline
 from postil.store.memos import Memo, list_memos
-from postil.store.models import Highlight
+from postil.store.models import Highlight, SourceInfo
 from postil.store.pages import list_pages
 from postil.store.records import Record, list_records
 from postil.store.reviewers import BlindView
@@ -29,40 +30,47 @@ from postil.store.reviewers import BlindView
 STYLES = {"apa": "apa.csl", "vancouver": "vancouver.csl"}
 """Style name -> bundled CSL file."""
 NUMERIC = frozenset({"vancouver"})
+_CACHED_CITATIONS = 4096
 
 
 @dataclass
 class SourceFacts:
-    """What a brief knows about its sources beyond their text: records, memos, page labels."""
+    """What a brief knows about its sources beyond their text: records, memos, page maps."""
 
     records: dict[int, Record] = field(default_factory=dict)
     memos: dict[int, Memo] = field(default_factory=dict)
-    pages: dict[str, str] = field(default_factory=dict)
-    """Highlight id -> label of the page its start is on (paged sources only)."""
+    page_maps: dict[int, tuple[list[int], list[str]]] = field(default_factory=dict)
+    """Source id -> its pages' starts (sorted) and labels, for paged sources only."""
+
+    def page_label(self, h: Highlight) -> str | None:
+        """The label of the page a highlight starts on (store.pages.page_at's lookup: the
+        last page starting at or before it); None for orphans and unpaged sources."""
+        found = self.page_maps.get(h.source_id)
+        if found is None or h.anchor_status == "orphaned":
+            return None
+        index = bisect_right(found[0], h.start) - 1
+        return found[1][index] if index >= 0 else None
 
 
-def gather(db: sqlite3.Connection, data: ExportData, view: BlindView | None = None) -> SourceFacts:
-    """Records and memos of the brief's sources, and the page label of each highlight.
+def gather(db: sqlite3.Connection, sources: Mapping[int, object], view: BlindView | None = None) -> SourceFacts:
+    """Records, memos and page maps of the brief's `sources` (ids as keys).
 
     `view`: in blind mode, another reviewer's memo on a source the exporter has not marked
     done is left out, as their highlights are.
     """
-    records = {sid: r for sid, r in list_records(db).items() if sid in data.sources}
+    records = {sid: r for sid, r in list_records(db).items() if sid in sources}
     memos = {
         sid: m for sid, m in list_memos(db).items()
-        if sid in data.sources and (view is None or not view.hides_source(sid) or m.author == view.reviewer)
+        if sid in sources and (view is None or not view.hides_source(sid) or m.author == view.reviewer)
     }
     # One read of each source's page map, not one query per highlight (a brief may hold
-    # thousands); the lookup is store.pages.page_at's: the last page starting at or before.
-    page_maps = {sid: sorted(list_pages(db, sid), key=lambda p: p.start) for sid in data.sources}
-    starts = {sid: [p.start for p in found] for sid, found in page_maps.items() if found}
-    pages: dict[str, str] = {}
-    for h in data.highlights:
-        if h.anchor_status != "orphaned" and h.source_id in starts:
-            index = bisect_right(starts[h.source_id], h.start) - 1
-            if index >= 0:
-                pages[h.id] = page_maps[h.source_id][index].label
-    return SourceFacts(records, memos, pages)
+    # thousands), and a bisect per highlight as it is cited.
+    page_maps = {}
+    for sid in sources:
+        found = sorted(list_pages(db, sid), key=lambda p: p.start)
+        if found:
+            page_maps[sid] = ([p.start for p in found], [p.label for p in found])
+    return SourceFacts(records, memos, page_maps)
 
 
 @dataclass(frozen=True)
@@ -79,10 +87,15 @@ class Locus:
 class Citer:
     """In-text citations and the reference list of one brief, in one style."""
 
-    def __init__(self, data: ExportData, facts: SourceFacts, style: str | None = "apa", *, pandoc: bool = False) -> None:
+    def __init__(self, sources: Mapping[int, SourceInfo], facts: SourceFacts, style: str | None = "apa", *,
+                 pandoc: bool = False) -> None:
+        """
+        Args:
+            sources: the brief's sources (ExportData.sources, BriefPlan.sources), in order.
+        """
         if style is not None and style not in STYLES:
             raise ValueError(f"unknown citation style {style!r}; use {', '.join(STYLES)}")
-        self.data = data
+        self.sources = sources
         self.facts = facts
         self.style_name = style
         self.pandoc = pandoc
@@ -99,7 +112,7 @@ class Citer:
     def _keys(self) -> dict[int, str]:
         keys: dict[int, str] = {}
         used: set[str] = set()
-        for sid in self.data.sources:
+        for sid in self.sources:
             record = self.facts.records.get(sid)
             key = record.citation_key if record and record.citation_key else f"source{sid}"
             while key.casefold() in used:
@@ -111,7 +124,7 @@ class Citer:
     def items(self) -> list[dict]:
         """The brief's sources as CSL-JSON items (what references.json holds)."""
         out = []
-        for sid, source in self.data.sources.items():
+        for sid, source in self.sources.items():
             record = self.facts.records.get(sid) or Record(sid)
             item = record.item(source.title or "untitled")
             item["id"] = self.keys[sid]
@@ -121,21 +134,21 @@ class Citer:
     def uncited(self) -> list[str]:
         """Titles of sources cited by title alone: no author and no date on record."""
         return [
-            s.title or "untitled" for sid, s in self.data.sources.items()
+            s.title or "untitled" for sid, s in self.sources.items()
             if not (self.facts.records.get(sid) and self.facts.records[sid].citable)
         ]
 
     def locus(self, h: Highlight, location: Location | None) -> Locus | None:
-        page = self.facts.pages.get(h.id)
+        page = self.facts.page_label(h)
         if page:
             return Locus("page", page)
         if location is not None and location.paragraph:
             return Locus("paragraph", str(location.paragraph))
         return None
 
-    def register(self, order: list[Highlight]) -> None:
+    def register(self, order: list[int]) -> None:
         """Register each source's citation, in the order the brief first cites it (`order`:
-        its highlights as printed), before any is rendered (numbering, disambiguation)."""
+        source ids), before any is rendered (numbering, disambiguation)."""
         if self.pandoc or self.style_name is None:
             return
         # Deferred: citeproc-py costs ~0.4 s to import and this module is on the app's start
@@ -147,9 +160,9 @@ class Citer:
         # every other for disambiguation: one per (source, paragraph) took 41 s for a brief of
         # 2,000 highlights (bench/bench_export.py), one per source a fraction of a second.
         self._engine = engine = Engine(STYLES[self.style_name], self.items())
-        for h in order:
-            if h.source_id not in self._citations:
-                self._citations[h.source_id] = engine.register(self.keys[h.source_id], None)
+        for sid in order:
+            if sid not in self._citations:
+                self._citations[sid] = engine.register(self.keys[sid], None)
 
     def cite(self, h: Highlight, location: Location | None) -> str:
         """The in-text citation (Markdown-safe text) of a highlight."""
@@ -157,6 +170,8 @@ class Citer:
         key = (h.source_id, where)
         found = self._cache.get(key)
         if found is None:
+            if len(self._cache) >= _CACHED_CITATIONS:
+                self._cache.clear()  # one per (source, paragraph): it would grow with the brief
             found = self._cache[key] = self._cite(h.source_id, where)
         return found
 

@@ -2,16 +2,20 @@
 balance of the evidence as plain sentences.
 
 The sentences are computed from the brief's own highlights and links (not the whole
-database), so every number in them can be checked against the sections below.
+database), so every number in them can be checked against the sections below. They are
+counted batch by batch (`Glance.add`, from exports.brief_plan's first pass), so a brief of
+100,000 highlights holds counters, not highlights.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Container, Mapping
+from dataclasses import dataclass, field
 
 from postil.exports.collect import ExportData
 from postil.exports.escape import inline
-from postil.store.models import Highlight
+from postil.store.models import Highlight, SourceInfo
 
 CHALLENGES = ("contradicts", "qualifies")
 """Relations that put an outcome in doubt: listed first under it, counted here."""
@@ -21,118 +25,157 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
 
 
-def at_a_glance(data: ExportData, cautions: list[str] | None = None) -> list[str]:
-    """The section; `cautions`: more "Read with care" sentences (Markdown), e.g. uncitable sources."""
-    out = ["## At a glance", ""]
-    if not data.highlights:
-        return out + ["No highlights match this query.", ""]
-    counts = [f"{tag_count(data, t)} {inline(t)}" for t in data.tag_order]
-    untagged = sum(1 for h in data.highlights if not h.tags)
-    if untagged:
-        counts.append(f"{untagged} untagged")
-    sources_n = len(data.sources)
-    out += [
-        f"{plural(len(data.highlights), 'highlight')} from {plural(sources_n, 'source')}"
-        + (": " + ", ".join(counts) if counts else "") + ".",
-        "",
-    ]
-    out += table(data, untagged > 0)
-    sentences = balance(data) + list(cautions or [])
-    if sentences:
-        out += ["**Read with care:**", ""] + [f"- {s}" for s in sentences] + [""]
-    return out
+@dataclass
+class _SourceCounts:
+    tagged: Counter = field(default_factory=Counter)
+    """Tag name -> highlights of the source carrying it."""
+    untagged: int = 0
+    total: int = 0
+    outcomes: int = 0
+    caveats: int = 0
 
 
-def tag_count(data: ExportData, tag: str) -> int:
-    counts = getattr(data, "_tag_counts", None)
-    if counts is None:  # one pass over the highlights for all tags, not one per tag
-        counts = Counter(t for h in data.highlights for t in set(h.tags))
-        data._tag_counts = counts
-    return counts[tag]
+@dataclass
+class Glance:
+    """What the section says, counted over the brief's batches."""
 
+    total: int = 0
+    tagged: Counter = field(default_factory=Counter)
+    """Tag name -> highlights carrying it (front matter, counts line)."""
+    untagged: int = 0
+    by_source: dict[int, _SourceCounts] = field(default_factory=dict)
+    """In the order sources first appear in the brief."""
+    outcomes: int = 0
+    contradicted: int = 0
+    unchallenged: int = 0
+    any_caveat: bool = False
+    named: dict[str, tuple[int, set[int]]] = field(default_factory=dict)
+    """"mechanism", "anecdote" -> (highlights tagged so, the sources they are in)."""
+    anecdotal: int = 0
+    """Mechanisms supported only by anecdotes."""
 
-def table(data: ExportData, with_untagged: bool) -> list[str]:
-    """Counts per tag (columns) and source (rows), with a totals row."""
-    columns = data.tag_order + (["untagged"] if with_untagged else [])
-    out = ["| Source | " + " | ".join(inline(c) for c in columns) + " | total |"]
-    out.append("|---|" + "---:|" * (len(columns) + 1))
-    totals = [0] * (len(columns) + 1)
-    for source_id, mine in by_source(data).items():
-        # one pass over the source's highlights for every column
-        tagged = Counter(t for h in mine for t in set(h.tags))
-        row = [tagged[c] for c in data.tag_order]
-        if with_untagged:
-            row.append(sum(1 for h in mine if not h.tags))
-        row.append(len(mine))
-        totals = [a + b for a, b in zip(totals, row)]
-        title = data.sources[source_id].title or "untitled"
-        out.append(f"| {inline(title)} | " + " | ".join(map(str, row)) + " |")
-    out.append("| **all sources** | " + " | ".join(f"**{n}**" for n in totals) + " |")
-    out.append("")
-    return out
+    def add(self, data: ExportData, chosen: Container[str]) -> None:
+        """Count one batch; `chosen`: the ids of every highlight in the brief."""
+        tags = folded(data)
+        for h in data.highlights:
+            mine = tags[h.id]
+            names = set(h.tags)
+            self.total += 1
+            self.tagged.update(names)
+            counts = self.by_source.get(h.source_id)
+            if counts is None:
+                counts = self.by_source[h.source_id] = _SourceCounts()
+            counts.tagged.update(names)
+            counts.total += 1
+            if not h.tags:
+                self.untagged += 1
+                counts.untagged += 1
+            if "outcome" in mine:
+                self.outcomes += 1
+                counts.outcomes += 1
+                if any(l.relation == "contradicts" for l in data.links_of(h.id)):
+                    self.contradicted += 1
+                if not challenges(data, h):
+                    self.unchallenged += 1
+            if "caveat" in mine:
+                self.any_caveat = True
+                counts.caveats += 1
+            for name in ("mechanism", "anecdote"):
+                if name in mine:
+                    n, where = self.named.get(name, (0, set()))
+                    where.add(h.source_id)
+                    self.named[name] = (n + 1, where)
+            if "mechanism" in mine:
+                backers = [l.from_id for l in data.links_of(h.id) if l.relation == "supports" and l.to_id == h.id]
+                if backers and all(b in chosen and "anecdote" in tags.get(b, ()) for b in backers):
+                    self.anecdotal += 1
 
+    def lines(self, tag_order: list[str], sources: Mapping[int, SourceInfo],
+              cautions: list[str] | None = None) -> list[str]:
+        """The section; `cautions`: more "Read with care" sentences (Markdown), e.g. uncitable sources."""
+        out = ["## At a glance", ""]
+        if not self.total:
+            return out + ["No highlights match this query.", ""]
+        counts = [f"{self.tagged[t]} {inline(t)}" for t in tag_order]
+        if self.untagged:
+            counts.append(f"{self.untagged} untagged")
+        out += [
+            f"{plural(self.total, 'highlight')} from {plural(len(sources), 'source')}"
+            + (": " + ", ".join(counts) if counts else "") + ".",
+            "",
+        ]
+        out += self.table(tag_order, sources)
+        sentences = self.balance(sources) + list(cautions or [])
+        if sentences:
+            out += ["**Read with care:**", ""] + [f"- {s}" for s in sentences] + [""]
+        return out
 
-def by_source(data: ExportData) -> dict[int, list[Highlight]]:
-    grouped: dict[int, list[Highlight]] = {sid: [] for sid in data.sources}
-    for h in data.highlights:
-        grouped[h.source_id].append(h)
-    return grouped
+    def table(self, tag_order: list[str], sources: Mapping[int, SourceInfo]) -> list[str]:
+        """Counts per tag (columns) and source (rows), with a totals row."""
+        with_untagged = self.untagged > 0
+        columns = tag_order + (["untagged"] if with_untagged else [])
+        out = ["| Source | " + " | ".join(inline(c) for c in columns) + " | total |"]
+        out.append("|---|" + "---:|" * (len(columns) + 1))
+        totals = [0] * (len(columns) + 1)
+        for source_id in sources:
+            counts = self.by_source[source_id]
+            row = [counts.tagged[c] for c in tag_order]
+            if with_untagged:
+                row.append(counts.untagged)
+            row.append(counts.total)
+            totals = [a + b for a, b in zip(totals, row)]
+            title = sources[source_id].title or "untitled"
+            out.append(f"| {inline(title)} | " + " | ".join(map(str, row)) + " |")
+        out.append("| **all sources** | " + " | ".join(f"**{n}**" for n in totals) + " |")
+        out.append("")
+        return out
+
+    def balance(self, sources: Mapping[int, SourceInfo]) -> list[str]:
+        """Plain sentences about what the evidence lacks; empty when nothing stands out."""
+        out: list[str] = []
+        if self.outcomes:
+            if self.contradicted:
+                out.append(f"{plural(self.contradicted, 'outcome is', 'outcomes are')} contradicted by other "
+                           "evidence: see the list under each outcome.")
+            if self.unchallenged and self.outcomes == 1:
+                out.append("The only outcome has no linked caveat or contradicting evidence.")
+            elif self.unchallenged:
+                out.append(f"{self.unchallenged} of {plural(self.outcomes, 'outcome')} "
+                           f"{'has' if self.unchallenged == 1 else 'have'} no linked caveat or contradicting evidence.")
+            if self.any_caveat:
+                for source_id in sources:
+                    counts = self.by_source[source_id]
+                    if counts.outcomes and not counts.caveats:
+                        title = inline(sources[source_id].title or "untitled")
+                        out.append(f"*{title}* reports {plural(counts.outcomes, 'outcome')} "
+                                   "but no caveat was highlighted in it.")
+        for name in ("mechanism", "anecdote"):
+            n, where = self.named.get(name, (0, set()))
+            if n > 1 and len(where) == 1 and len(sources) > 1:
+                title = inline(sources[next(iter(where))].title or "untitled")
+                out.append(f"Every {name} highlight comes from one source (*{title}*).")
+        if self.anecdotal:
+            out.append(f"{plural(self.anecdotal, 'mechanism is', 'mechanisms are')} supported only by anecdotes.")
+        if self.untagged:
+            out.append(f"{plural(self.untagged, 'highlight has', 'highlights have')} no tag (listed under Untagged).")
+        return out
 
 
 def folded(data: ExportData) -> dict[str, frozenset[str]]:
-    """Highlight id -> its tags case-folded (computed once per export, cached on `data`)."""
+    """Highlight id -> its tags case-folded (computed once per batch, cached on `data`), for
+    the batch's highlights and the far ends of their links."""
     cached = getattr(data, "_folded", None)
     if cached is None:
-        cached = {h.id: frozenset(t.casefold() for t in h.tags) for h in data.highlights}
+        cached = {}
         for other, _title in data.outside.values():
             cached[other.id] = frozenset(t.casefold() for t in other.tags)
+        for h in data.highlights:
+            cached[h.id] = frozenset(t.casefold() for t in h.tags)
         data._folded = cached
     return cached
 
 
-def balance(data: ExportData) -> list[str]:
-    """Plain sentences about what the evidence lacks; empty when nothing stands out."""
-    out: list[str] = []
-    by_id = {h.id: h for h in data.highlights}
-    tags = folded(data)
-
-    def _tagged(h: Highlight, name: str) -> bool:
-        return name in tags[h.id]
-
-    outcomes = [h for h in data.highlights if _tagged(h, "outcome")]
-    if outcomes:
-        contradicted = [h for h in outcomes if any(l.relation == "contradicts" for l in data.links_of(h.id))]
-        unchallenged = [h for h in outcomes if not challenges(data, h, by_id)]
-        if contradicted:
-            out.append(f"{plural(len(contradicted), 'outcome is', 'outcomes are')} contradicted by other "
-                       "evidence: see the list under each outcome.")
-        if unchallenged and len(outcomes) == 1:
-            out.append("The only outcome has no linked caveat or contradicting evidence.")
-        elif unchallenged:
-            out.append(f"{len(unchallenged)} of {plural(len(outcomes), 'outcome')} "
-                       f"{'has' if len(unchallenged) == 1 else 'have'} no linked caveat or contradicting evidence.")
-        if any(_tagged(h, "caveat") for h in data.highlights):
-            for source_id, mine in by_source(data).items():
-                n = sum(1 for h in mine if _tagged(h, "outcome"))
-                if n and not any(_tagged(h, "caveat") for h in mine):
-                    title = inline(data.sources[source_id].title or "untitled")
-                    out.append(f"*{title}* reports {plural(n, 'outcome')} but no caveat was highlighted in it.")
-    for name in ("mechanism", "anecdote"):
-        tagged = [h for h in data.highlights if _tagged(h, name)]
-        source_ids = {h.source_id for h in tagged}
-        if len(tagged) > 1 and len(source_ids) == 1 and len(data.sources) > 1:
-            title = inline(data.sources[next(iter(source_ids))].title or "untitled")
-            out.append(f"Every {name} highlight comes from one source (*{title}*).")
-    anecdotal = anecdote_only_mechanisms(data, by_id)
-    if anecdotal:
-        out.append(f"{plural(len(anecdotal), 'mechanism is', 'mechanisms are')} supported only by anecdotes.")
-    untagged = sum(1 for h in data.highlights if not h.tags)
-    if untagged:
-        out.append(f"{plural(untagged, 'highlight has', 'highlights have')} no tag (listed under Untagged).")
-    return out
-
-
-def challenges(data: ExportData, h: Highlight, by_id: dict[str, Highlight]) -> list:
+def challenges(data: ExportData, h: Highlight) -> list:
     """The links that put `h` in doubt: contradictions either way, qualifications of it,
     and any link to a highlight tagged caveat."""
     tags = folded(data)
@@ -144,16 +187,3 @@ def challenges(data: ExportData, h: Highlight, by_id: dict[str, Highlight]) -> l
                 or "caveat" in tags.get(other_id, ())):
             found.append(link)
     return found
-
-
-def anecdote_only_mechanisms(data: ExportData, by_id: dict[str, Highlight]) -> list[Highlight]:
-    """Mechanisms whose every supporting highlight is an anecdote (and has at least one)."""
-    tags = folded(data)
-    out = []
-    for h in data.highlights:
-        if "mechanism" not in tags[h.id]:
-            continue
-        backers = [l.from_id for l in data.links_of(h.id) if l.relation == "supports" and l.to_id == h.id]
-        if backers and all(b in by_id and "anecdote" in tags[b] for b in backers):
-            out.append(h)
-    return out

@@ -31,7 +31,7 @@ from postil.store.sources import get_block_spans, get_source
 from postil.store.streaming import BATCH, search_batches, search_ids
 
 FORMATS = ("csv", "json", "w3c")
-"""The formats written here; the Markdown brief needs the whole selection (exports.brief)."""
+"""The formats written here in one pass; the Markdown brief needs two (exports.brief_plan, exports.brief)."""
 
 
 class StreamedExport:

@@ -9,8 +9,9 @@ bad query fails before anything is written.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 
 from postil.store.highlights import HIGHLIGHT_COLUMNS, from_rows
@@ -53,6 +54,36 @@ def search_ids(db: sqlite3.Connection, query: str | Node, *,
     return (row[0] for row in cursor)
 
 
+def keyed_search_batches(db: sqlite3.Connection, query: str | Node, size: int = BATCH, *,
+                         restrict: tuple[str, list] | None = None) -> Iterator[tuple[list[int], list[Highlight]]]:
+    """`search_batches` with each highlight's row key (`h.pk`) beside it, for a reader that
+    comes back to some of them later (`batches_by_key`) instead of holding them."""
+    where, params = _where(db, query, restrict)
+    cursor = db.execute(
+        f"SELECT h.pk, {HIGHLIGHT_COLUMNS} FROM highlights h JOIN sources s ON s.id = h.source_id "
+        f"WHERE {where} {RESULT_ORDER}",
+        params,
+    )
+    return _keyed_batches(db, cursor, size)
+
+
+def batches_by_key(db: sqlite3.Connection, keys: Sequence[int], size: int = BATCH) -> Iterator[list[Highlight]]:
+    """The highlights whose row keys are `keys`, in that order, in batches (one query each);
+    a key no longer in the database is skipped."""
+    for begin in range(0, len(keys), size):
+        chunk = list(keys[begin : begin + size])
+        found = {
+            row[0]: row[1:]
+            for row in db.execute(
+                f"SELECT h.pk, {HIGHLIGHT_COLUMNS} FROM highlights h WHERE h.pk IN (SELECT value FROM json_each(?))",
+                [json.dumps(chunk)],
+            )
+        }
+        rows = [found[key] for key in chunk if key in found]
+        if rows:
+            yield from_rows(db, rows)
+
+
 def highlight_batches(
     db: sqlite3.Connection, source_id: int | None = None, size: int = BATCH
 ) -> Iterator[list[Highlight]]:
@@ -81,3 +112,12 @@ def _batches(db: sqlite3.Connection, cursor: sqlite3.Cursor, size: int) -> Itera
         if not rows:
             return
         yield from_rows(db, rows)
+
+
+def _keyed_batches(db: sqlite3.Connection, cursor: sqlite3.Cursor,
+                   size: int) -> Iterator[tuple[list[int], list[Highlight]]]:
+    while True:
+        rows = list(islice(cursor, size))
+        if not rows:
+            return
+        yield [row[0] for row in rows], from_rows(db, [row[1:] for row in rows])

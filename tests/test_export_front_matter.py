@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from postil.exports.brief import front_matter
+from postil.exports.brief_plan import Anchors, BriefPlan
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = '<script>alert("t")</script> [click](javascript:alert(1)) ![i](https://evil.example/p.png) *em* `c` <https://x.example>'
@@ -72,16 +73,9 @@ _TITLE = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_s
 @settings(max_examples=100, deadline=None)
 @given(title=_TITLE, source_title=_TITLE)
 def test_any_title_is_inert_markdown_and_exact_yaml(title: str, source_title: str):
-    class Data:
-        highlights = []
-        tag_order = []
-        mismatches = []
-        date = "2026-12-03T06:00:00Z"
-        query = title
-
-    Data.title = title
-    Data.sources = {1: type("S", (), {"title": source_title})()}
-    lines = front_matter(Data)
+    plan = BriefPlan(title, title, "2026-12-03T06:00:00Z", Anchors([]),
+                     sources={1: type("S", (), {"title": source_title})()})
+    lines = front_matter(plan)
     meta = yaml.safe_load("\n".join(lines[1:-2]))
     assert meta["title"] == title and meta["query"] == title and meta["sources"] == [source_title]
     tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse("\n".join(lines[1:-2]))
@@ -91,16 +85,7 @@ def test_any_title_is_inert_markdown_and_exact_yaml(title: str, source_title: st
 
 @pytest.mark.parametrize("title", [IMG, SCRIPT, "a: b # c", "---", "x\ny", "\u202egnp.exe", "%%hidden%% ==mark== $x$"])
 def test_front_matter_lines_are_one_key_each(title: str):
-    class Data:
-        highlights = []
-        tag_order = []
-        mismatches = []
-        date = "2026-12-03T06:00:00Z"
-        query = ""
-        sources = {}
-
-    Data.title = title
-    lines = front_matter(Data)
+    lines = front_matter(BriefPlan(title, "", "2026-12-03T06:00:00Z", Anchors([])))
     assert lines[0] == "---" and lines[-2] == "---"
     assert all(": " in line and line.split(": ")[0].isalpha() for line in lines[1:-2])
     assert yaml.safe_load("\n".join(lines[1:-2]))["title"] == title

@@ -13,6 +13,7 @@ import uuid
 import pytest
 from export_fixtures import add_text_source
 
+from postil.store.claims import claims
 from postil.store.db import open_db
 from postil.store.exchange import Incoming, IncomingLink, merge
 from postil.store.highlights import add_tag, create_highlight, delete_highlight, remove_tag, toggle_tag
@@ -129,3 +130,20 @@ def test_one_highlight_or_tag_costs_the_same_at_10_or_1010_highlights(small_and_
     costs = [work(db, lambda db=db: ONE_ITEM[name](db, hid, 1)) for db in (small, big)]
     assert costs[1][1] == costs[0][1]
     assert costs[1][0] <= costs[0][0] * 1.05 + 20
+
+
+def test_the_claims_view_reads_its_claims_in_the_same_statements_at_10_or_1010(small_and_big):
+    # Every highlight supports the one before it: each is a claim (a link's TO end) but the last.
+    small, big = small_and_big
+    costs = [work(db, lambda db=db: claims(db))[1] for db in (small, big)]
+    assert costs[1] == costs[0]
+    found = claims(big)
+    ids = {claim.highlight.id for claim in found}
+    assert len(ids) >= 1000
+    # Each link is listed once under each end that is a claim (lists of 500 ids read some twice).
+    seen = [(claim.highlight.id, link.other.id, link.outgoing) for claim in found for link in claim.links]
+    expected = set()
+    for from_id, to_id in big.execute("SELECT from_id, to_id FROM links"):
+        expected |= {(to_id, from_id, False)} if to_id in ids else set()
+        expected |= {(from_id, to_id, True)} if from_id in ids else set()
+    assert len(seen) == len(set(seen)) and set(seen) == expected

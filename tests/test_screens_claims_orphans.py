@@ -55,3 +55,16 @@ async def test_orphans_list_orphaned_and_fuzzy(tmp_path):
         await pilot.press("down", "enter")
         await pilot.pause()
     assert app.result == fx.ids["a3"]
+
+
+async def test_the_orphans_columns_narrow_with_the_terminal(tmp_path):
+    fx = build(tmp_path / "orphans.db")
+    app = Host(OrphansScreen(fx.db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = [line.strip() for line in drawn(app).splitlines()]
+        header = next(line for line in lines if line.startswith("status"))
+        # Every column is on screen, the header over its rows; long cells end in an ellipsis.
+        assert header.split() == ["status", "source", "quote", "note"]
+        fuzzy = next(line for line in lines if line.startswith("fuzzy"))
+        assert fuzzy.index("[T]his is") == header.index("quote") and "…" in fuzzy

@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from postil.exports.brief import write_brief
+from postil.exports.brief_input import StoreInput
+from postil.exports.brief_plan import BriefPlan
 from postil.exports.citations import STYLES, Citer, gather
 from postil.exports.collect import collect
 from postil.exports.pdf import PdfExportError, mark_pdf
@@ -86,32 +88,33 @@ def export(
         _export_streamed(db, " ".join(query), title, output, force, fmt, view, reviewer)
         return
     try:
-        data = collect(db, " ".join(query), title, view=view, reviewer=reviewer)
+        source = StoreInput(db, " ".join(query), title, view=view, reviewer=reviewer)
     except StoreError as error:
         raise CommandError(str(error)) from error
-    facts = gather(db, data, view)
-    citer = Citer(data, facts, style, pandoc=fmt == "pandoc") if fmt == "pandoc" or style is not None else None
-    # The brief's summary and anchors need the whole selection, so it is collected first;
-    # its text is written as it is rendered, never held whole.
+    # The brief's counts, sections and anchors need the whole selection: a first pass
+    # gathers them (counters and row keys, not highlights), the second writes as it renders.
+    plan = BriefPlan.read(source, by)
+    facts = gather(db, plan.sources, view)
+    citer = Citer(plan.sources, facts, style, pandoc=fmt == "pandoc") if fmt == "pandoc" or style is not None else None
     try:
-        target = output_target(output, data.title, fmt)
+        target = output_target(output, plan.title, fmt)
         references = target.with_name(citer.bibliography_file) if target and citer is not None and citer.pandoc else None
         if references is not None and references.exists() and not force:
             raise CommandError(f"{references}: exists (the brief's references go there); pass --force to replace it")
         if target is None:
-            write_brief(data, sys.stdout, by, facts, citer, keep_images)
+            write_brief(plan, source, sys.stdout, by, facts, citer, keep_images)
             sys.stdout.flush()
         else:
             with atomic_writer(target, force=force) as handle:
-                write_brief(data, handle, by, facts, citer, keep_images)
+                write_brief(plan, source, handle, by, facts, citer, keep_images)
         if references is not None:
             write_text_atomic(references, json.dumps(citer.items(), ensure_ascii=False, indent=2) + "\n", force=True)
             click.echo(f"wrote the brief's references to {line(str(references))}", err=True)
     except ExportPathError as error:
         raise CommandError(str(error)) from error
-    _warn(data)
+    _warn(plan.mismatches)
     if target is not None:
-        _wrote(len(data.highlights), len(data.sources), target)
+        _wrote(plan.total, len(plan.sources), target)
 
 
 def _export_streamed(db, query: str, title: str | None, output: str | None, force: bool, fmt: str,
@@ -128,7 +131,7 @@ def _export_streamed(db, query: str, title: str | None, output: str | None, forc
     with progress(export.total, "exporting") as bar:
 
         def done(data) -> None:
-            _warn(data)
+            _warn(data.mismatches)
             bar.update(len(data.highlights))
 
         try:
@@ -143,8 +146,8 @@ def _export_streamed(db, query: str, title: str | None, output: str | None, forc
     _wrote(export.written, len(export.source_ids), target)
 
 
-def _warn(data) -> None:
-    for h in data.mismatches:
+def _warn(mismatches) -> None:
+    for h in mismatches:
         click.echo(
             f"postil: warning: highlight {h.id[:8]} ({h.anchor_status}): quote no longer matches its source; "
             f"marked in the export: {line(h.quote, 50)}",

@@ -63,7 +63,7 @@ def render(data, fmt: str, by: str, facts: SourceFacts | None = None, style: str
     `facts`: the sources' records and memos (briefs print memos); `style`: cite in it.
     """
     if fmt == "md":
-        citer = Citer(data, facts, style) if style is not None and facts is not None else None
+        citer = Citer(data.sources, facts, style) if style is not None and facts is not None else None
         brief = render_brief(data, by, facts, citer)
         return brief.text, brief.mismatches
     if fmt == "csv":
@@ -292,7 +292,7 @@ class ExportScreen(ModalScreen["Path | None"]):
                     return
                 self._export_qdpx(force)
                 return
-            facts = gather(self.db, data, self.view) if self.fmt == "md" else None
+            facts = gather(self.db, data.sources, self.view) if self.fmt == "md" else None
             text, mismatches = render(data, self.fmt, self.grouping, facts, self.style)
             written = write_text_atomic(self.target_path(), text, force=force)
         except (StoreError, ExportPathError, OSError) as error:
