@@ -21,7 +21,7 @@ from postil.store.errors import StoreError
 from postil.store.readonly import connect_read_only, disk_full, read_only_reason
 from postil.store.soundness import damage_message, ensure_sound
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 """The schema this postil writes: the number of migrations in store.migrations (a test checks)."""
 
 DB_FILENAME = "postil.db"

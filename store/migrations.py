@@ -28,6 +28,7 @@ from postil.store.schema_sql import (
     MIGRATION_0007,
     MIGRATION_0008,
     MIGRATION_0009,
+    MIGRATION_0010,
 )
 
 MIGRATIONS = Migrations("postil")
@@ -178,6 +179,12 @@ def m0008_shared_tombstones(db: sqlite_utils.Database) -> None:
 @migration("0009_team_line_signatures")
 def m0009_team_line_signatures(db: sqlite_utils.Database) -> None:
     for statement in MIGRATION_0009:
+        db.execute(statement)
+
+
+@migration("0010_unsure_anchors_index")
+def m0010_unsure_anchors_index(db: sqlite_utils.Database) -> None:
+    for statement in MIGRATION_0010:
         db.execute(statement)
 
 
