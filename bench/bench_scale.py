@@ -223,7 +223,7 @@ def cli_paths(full: Path, empty: Path, w3c: Path, out: Path) -> dict[str, list[s
 def in_process(full: Path, out: Path) -> dict[str, float]:
     """Milliseconds of one-item store calls on a copy of the full database (median of 5)."""
     from postil.store.highlights import add_tag, create_highlight, delete_highlight, remove_tag
-    from postil.store.tags import find_tag, tag_for_digit
+    from postil.store.tags import find_tag
 
     copy = out / "one-item.db"
     shutil.copy(full, copy)
@@ -243,7 +243,6 @@ def in_process(full: Path, out: Path) -> dict[str, float]:
         delete_highlight(db, made.id)
 
     found = {
-        "tag_for_digit(3)": median(lambda: tag_for_digit(db, 3)),
         "find_tag('caveat')": median(lambda: find_tag(db, "caveat")),
         "add_tag + remove_tag": median(lambda: (add_tag(db, hid, "safety"), remove_tag(db, hid, "safety"))),
         "create + delete highlight": median(create_delete),

@@ -62,16 +62,6 @@ def _all_tags(db: sqlite3.Connection) -> list[Tag]:
     return [_tag(row, index + 1 if index < MAX_DIGIT else None) for index, row in enumerate(rows)]
 
 
-def tag_for_digit(db: sqlite3.Connection, digit: int) -> Tag | None:
-    """The tag a digit key applies (no count: this runs on every keystroke)."""
-    if not 1 <= digit <= MAX_DIGIT:
-        return None
-    row = db.execute(
-        "SELECT id, name, color, description, created_at FROM tags ORDER BY id LIMIT 1 OFFSET ?", [digit - 1]
-    ).fetchone()
-    return _tag(row, digit) if row else None
-
-
 def get_tag(db: sqlite3.Connection, name: str) -> Tag:
     """The tag of that name (any case), with its count: the one tag's taggings, read from
     the (tag_id, highlight_id) index; what the tag commands show and `delete` asks about."""

@@ -18,7 +18,7 @@ from postil.store.db import open_db
 from postil.store.exchange import Incoming, IncomingLink, merge
 from postil.store.highlights import add_tag, create_highlight, delete_highlight, remove_tag, toggle_tag
 from postil.store.reanchor import fuzzy_highlights, orphans
-from postil.store.tags import find_tag, tag_for_digit
+from postil.store.tags import find_tag
 
 
 def sentences(n: int) -> list[str]:
@@ -114,7 +114,6 @@ def small_and_big(tmp_path_factory):
 
 
 ONE_ITEM = {
-    "tag_for_digit": lambda db, hid, sid: tag_for_digit(db, 3),
     "find_tag": lambda db, hid, sid: find_tag(db, "caveat"),
     "add_tag": lambda db, hid, sid: add_tag(db, hid, "outcome"),
     "remove_tag": lambda db, hid, sid: remove_tag(db, hid, "outcome"),
