@@ -23,6 +23,7 @@ def test_starting_the_app_leaves_the_dialogs_and_heavy_helpers_unimported():
     script = (
         "import sys\n"
         "import postil.tui.launch\n"
+        "import postil.tui.open_target\n"  # `postil open SOURCE` too
         f"print([m for m in {DEFERRED!r} if m in sys.modules])\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)

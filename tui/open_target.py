@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 from postil.sources.errors import SourceError
-from postil.sources.load import load_path
 from postil.store.errors import NotFound
 from postil.store.sources import add_source, find_source, source_by_origin
 from postil.tui.settings import Settings
@@ -21,7 +20,11 @@ def resolve_open_target(settings: Settings, target: str) -> int:
             # A file already in the database (same place) opens as it is stored; reading it
             # never changes it behind the reviewer's back (`postil refresh` does that).
             known = source_by_origin(db, str(path.resolve()))
-            return known.id if known else add_source(db, load_path(path)).source.id
+            if known:
+                return known.id
+            from postil.sources.load import load_path  # a new file only: see tui/startup.py, 'Dialogs'
+
+            return add_source(db, load_path(path)).source.id
         try:
             return find_source(db, target).id
         except NotFound:
