@@ -52,6 +52,7 @@ class TestMainScreen:
         cursor = text.index(SENTENCES["mechanism"]) + 4
 
         async def place_cursor(pilot) -> None:
+            await pilot.pause()  # the main screen is mounted and holds the source
             pilot.app.screen.reader.move_to(cursor)
             await pilot.pause()
 
@@ -130,6 +131,7 @@ class TestAt60x24:
         )
 
         async def place_cursor(pilot) -> None:
+            await pilot.pause()  # the main screen is mounted and holds the source
             pilot.app.screen.reader.move_to(start + 4)
             await pilot.pause()
 

@@ -105,9 +105,14 @@ class PostilApp(App[None]):
             self._undo_stack.on_failed = self._change_failed
         return self._undo_stack
 
+    def get_default_screen(self) -> MainScreen:
+        # The main screen is the app's first screen itself, not pushed over Textual's empty
+        # default one: that screen was laid out, resized and suspended for nothing before
+        # the first frame.
+        return MainScreen(first_source=self.first_screen.show)
+
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(MainScreen(first_source=self.first_screen.show))
 
     def on_ready(self) -> None:
         self.first_screen.ready()
