@@ -18,7 +18,8 @@ contradicts = 0.
 `claims` is the claims view's list: every highlight tagged as a claim (CLAIM_TAGS), linked
 or not, and every other highlight something is linked to (a link treats its TO end as a
 claim), each with the highlights linked to it, so that a claim with nothing linked, or with
-no caveat among its links, can be flagged.
+no caveat among its links, can be flagged. The view reads it with `claim_page` (the same
+claims, a page at a time after a cursor) and counts it for its title with `claim_counts`.
 """
 
 from __future__ import annotations

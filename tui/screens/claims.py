@@ -6,6 +6,9 @@ A claim with nothing linked is flagged "no links", one whose links hold no cavea
 qualifies or contradicts it, no linked caveat) "no caveat", so that an outcome nobody has
 questioned stands out (`store.claims.claims`). `enter` on a claim opens it; on a linked
 highlight, opens that one (dismissing with its id; the main screen opens it).
+
+The title counts every claim (`store.claims.claim_counts`); the list holds the claims read so
+far (`claim_page`), and moving, paging or scrolling near its end reads the next page.
 """
 
 from __future__ import annotations
