@@ -192,7 +192,7 @@ async def app_paths(path: Path, runs: int, only: set[str] | None) -> dict[str, l
             await screen_path("tag picker", ["t"], TagPickerScreen)
         await screen_path("tags", ["T"], TagsScreen)
         await screen_path("overview", ["o"], OverviewScreen, lambda screen: screen.data is not None)
-        await screen_path("claims", ["L"], ClaimsScreen)
+        await screen_path("claims", ["L"], ClaimsScreen, lambda screen: bool(screen.rows))
         await screen_path("orphans", ["O"], OrphansScreen)
     return out
 

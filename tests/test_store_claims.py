@@ -1,9 +1,11 @@
 """Claims: clusters of linked highlights and the per-relation source counts."""
 
+import pytest
 from search_fixture import build
 
-from postil.store import links
+from postil.store import highlights, links, tags
 from postil.store.claims import clusters
+from postil.store.reviewers import BlindView
 
 
 def test_fixture_graph_gives_three_clusters_largest_first(tmp_path):
@@ -72,3 +74,63 @@ def test_every_claim_with_its_links_and_the_unlinked_flagged(tmp_path):
     assert by_name["f3"].links and not by_name["f3"].has_caveat  # supported, never qualified
     links.create_link(fx.db, fx.ids["a2"], fx.ids["t1"], relation="see-also")  # a2 is tagged caveat
     assert {fx.names([c.highlight])[0]: c for c in claims(fx.db)}["t1"].has_caveat
+
+
+def every_page(db, limit, view=None):
+    """claim_page after claim_page, to the end, with the cursor each returned."""
+    from postil.store.claims import claim_page
+
+    found, after = [], None
+    while True:
+        page = claim_page(db, after, limit, view=view)
+        found += page.claims
+        if page.next is None:
+            return found
+        after = page.next
+
+
+def counted(found):
+    from postil.store.claims import ClaimCounts
+
+    return ClaimCounts(len(found), sum(1 for c in found if not c.links),
+                       sum(1 for c in found if c.links and not c.has_caveat))
+
+
+VIEWS = {
+    "all": None,
+    "ana blind": BlindView("ana", True),
+    "ben blind, forum done": BlindView("ben", True, {3}),
+}
+
+
+@pytest.mark.parametrize("view", VIEWS.values(), ids=VIEWS)
+@pytest.mark.parametrize("limit", [1, 2, 5, 100])
+def test_pages_put_together_are_the_claims_and_the_counts_count_them(tmp_path, view, limit):
+    """The claims view reads pages and counts instead of every claim: what it shows is the same."""
+    from postil.store.claims import claim_counts, claims
+
+    fx = build(tmp_path / "claims.db")
+    # A claim only linked to (no claim tag), a second source with the same title (ties go by
+    # id), two claims at one position (ties go by highlight id), and an upper-case "Caveat"
+    # tag, which has_caveat does not take for "caveat".
+    fx.db.execute("UPDATE sources SET title = 'Forum thread' WHERE id = 4")
+    f4 = highlights.create_highlight(fx.db, 4, 0, 5, tags=["mechanism"], author="ana")
+    f5 = highlights.create_highlight(fx.db, 4, 0, 5, tags=["outcome"], author="ben")
+    tags.create_tag(fx.db, "Caveats")
+    links.create_link(fx.db, fx.ids["t3"], fx.ids["t1"], relation="see-also")
+    links.create_link(fx.db, f5.id, f4.id, relation="elaborates")
+    whole = claims(fx.db, view=view)
+    assert every_page(fx.db, limit, view) == whole
+    assert claim_counts(fx.db, view=view) == counted(whole)
+    assert fx.ids["t3"] not in {c.highlight.id for c in whole}  # t3 links to t1; nothing links to t3
+
+
+def test_the_counts_take_caveat_by_its_exact_name(tmp_path):
+    """has_caveat compares tag names exactly; SQL compares them without case."""
+    from postil.store.claims import claim_counts, claims
+
+    fx = build(tmp_path / "claims.db")
+    links.create_link(fx.db, fx.ids["a2"], fx.ids["t1"], relation="see-also")  # a2 is tagged caveat
+    assert claim_counts(fx.db).uncaveated == counted(claims(fx.db)).uncaveated == 2
+    fx.db.execute("UPDATE tags SET name = 'Caveat' WHERE name = 'caveat'")
+    assert claim_counts(fx.db).uncaveated == counted(claims(fx.db)).uncaveated == 3
