@@ -153,12 +153,10 @@ class ClaimsScreen(Screen["str | None"]):
 
     def read_to(self, row: int | None) -> None:
         """Read pages until the list holds `row` and a screenful beyond it (None: every row)."""
-        if row is None:
-            while self.read_page(LAST_PAGES):
-                pass
-            return
-        while len(self.rows) <= row + self.size.height and self.read_page(FIRST_PAGE):
-            pass
+        limit = LAST_PAGES if row is None else FIRST_PAGE
+        more = True
+        while more and (row is None or len(self.rows) <= row + self.size.height):
+            more = self.read_page(limit)
 
     def describe(self, row: Row, width: int) -> list[Content]:
         """The one line of a row of the list."""
