@@ -34,37 +34,30 @@ def search_batches(db: sqlite3.Connection, query: str | Node, size: int = BATCH,
     Raises:
         QueryError: malformed query, or a name that does not exist (raised here, not later).
     """
-    where, params = _where(db, query, restrict)
-    cursor = db.execute(
-        f"SELECT {HIGHLIGHT_COLUMNS} FROM highlights h JOIN sources s ON s.id = h.source_id "
-        f"WHERE {where} {RESULT_ORDER}",
-        params,
-    )
-    return _batches(db, cursor, size)
+    return _batches(db, _matching(db, HIGHLIGHT_COLUMNS, query, restrict), size)
 
 
 def search_ids(db: sqlite3.Connection, query: str | Node, *,
                restrict: tuple[str, list] | None = None) -> Iterator[str]:
     """Only the ids of `search_batches`' highlights, in the same order (one light pass)."""
-    where, params = _where(db, query, restrict)
-    cursor = db.execute(
-        f"SELECT h.id FROM highlights h JOIN sources s ON s.id = h.source_id WHERE {where} {RESULT_ORDER}",
-        params,
-    )
-    return (row[0] for row in cursor)
+    return (row[0] for row in _matching(db, "h.id", query, restrict))
 
 
 def keyed_search_batches(db: sqlite3.Connection, query: str | Node, size: int = BATCH, *,
                          restrict: tuple[str, list] | None = None) -> Iterator[tuple[list[int], list[Highlight]]]:
     """`search_batches` with each highlight's row key (`h.pk`) beside it, for a reader that
     comes back to some of them later (`batches_by_key`) instead of holding them."""
+    return _keyed_batches(db, _matching(db, f"h.pk, {HIGHLIGHT_COLUMNS}", query, restrict), size)
+
+
+def _matching(db: sqlite3.Connection, columns: str, query: str | Node,
+              restrict: tuple[str, list] | None) -> sqlite3.Cursor:
+    """`columns` of the highlights matching `query`, in the search's order, as a cursor."""
     where, params = _where(db, query, restrict)
-    cursor = db.execute(
-        f"SELECT h.pk, {HIGHLIGHT_COLUMNS} FROM highlights h JOIN sources s ON s.id = h.source_id "
-        f"WHERE {where} {RESULT_ORDER}",
+    return db.execute(
+        f"SELECT {columns} FROM highlights h JOIN sources s ON s.id = h.source_id WHERE {where} {RESULT_ORDER}",
         params,
     )
-    return _keyed_batches(db, cursor, size)
 
 
 def batches_by_key(db: sqlite3.Connection, keys: Sequence[int], size: int = BATCH) -> Iterator[list[Highlight]]:
