@@ -118,11 +118,9 @@ def test_a_read_only_tmpfs(tmp_path, mounts):
     assert sorted(p.name for p in folder.iterdir()) == ["article.txt", "p.db"]
 
 
-def test_a_read_only_tmpfs_after_a_crash_keeps_the_logged_changes_readable(tmp_path, mounts):
-    # A writer killed mid-session leaves -wal and -shm beside the file; the mount then
-    # turns read-only. The log's commits are part of the database and must be read.
-    folder = mounts.tmpfs(tmp_path / "m", "4m")
-    postil = make_database(folder)
+def kill_a_writer_after_a_logged_highlight(postil: Postil) -> None:
+    """A writer commits a highlight tagged `logged` into the write-ahead log (no checkpoint)
+    and is killed: -wal and -shm stay beside the file, holding that commit."""
     killed = _run(sys.executable, "-c", (
         "import os\n"
         "from postil.store.db import open_db\n"
@@ -131,6 +129,14 @@ def test_a_read_only_tmpfs_after_a_crash_keeps_the_logged_changes_readable(tmp_p
         "create_highlight(db, 1, 0, 10, tags=['logged'])\n"
         "os.kill(os.getpid(), 9)\n"))
     assert killed.returncode == -9, killed.stderr
+
+
+def test_a_read_only_tmpfs_after_a_crash_keeps_the_logged_changes_readable(tmp_path, mounts):
+    # A writer killed mid-session leaves -wal and -shm beside the file; the mount then
+    # turns read-only. The log's commits are part of the database and must be read.
+    folder = mounts.tmpfs(tmp_path / "m", "4m")
+    postil = make_database(folder)
+    kill_a_writer_after_a_logged_highlight(postil)
     assert Path(f"{postil.db_path}-wal").stat().st_size > 0
     mounts.remount_read_only(folder)
     assert "logged" in postil.ok("search", "tag:logged").stdout
@@ -142,14 +148,7 @@ def test_a_log_without_its_shared_memory_file_on_a_read_only_mount_is_read_from_
     # commits: SQLite cannot rebuild it where nothing can be written, so postil reads a copy.
     folder = mounts.tmpfs(tmp_path / "m", "4m")
     postil = make_database(folder)
-    killed = _run(sys.executable, "-c", (
-        "import os\n"
-        "from postil.store.db import open_db\n"
-        "from postil.store.highlights import create_highlight\n"
-        f"db = open_db({str(postil.db_path)!r}); db.execute('PRAGMA wal_autocheckpoint = 0')\n"
-        "create_highlight(db, 1, 0, 10, tags=['logged'])\n"
-        "os.kill(os.getpid(), 9)\n"))
-    assert killed.returncode == -9, killed.stderr
+    kill_a_writer_after_a_logged_highlight(postil)
     Path(f"{postil.db_path}-shm").unlink()
     mounts.remount_read_only(folder)
     before = {p.name: _sha(p) for p in folder.iterdir()}
