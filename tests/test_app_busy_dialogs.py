@@ -28,20 +28,30 @@ def stored(db, source_id) -> list:
     return store_highlights.highlights_for_source(db, source_id)
 
 
+def disagreeing(db) -> tuple[int, str]:
+    """The sample with one place ana and ben coded differently: (source id, its text)."""
+    source_id = add_text(db, SAMPLE)
+    text = source_text(db, source_id)
+    start = text.index("Effects lasted five weeks.")
+    for author, tag in (("ana", "outcome"), ("ben", "caveat")):
+        store_highlights.create_highlight(db, source_id, start, start + 26, tags=[tag], author=author)
+    return source_id, text
+
+
+async def open_reconcile(pilot, app) -> ReconcileScreen:
+    await pilot.pause()
+    await pilot.press("C")
+    assert await settle(pilot, lambda: isinstance(app.screen, ReconcileScreen))
+    return app.screen
+
+
 async def test_a_reconcile_decision_made_while_locked_waits_and_is_written(app_settings, app_db, lock):
     """Issue 18: reconcile said 'busy… try again' and forgot the keystroke. Now `2` queues the
     decision (its row says so), it is written once the lock is released, and `u` undoes it."""
-    source_id = add_text(app_db, SAMPLE)
-    text = source_text(app_db, source_id)
-    for author, tag in (("ana", "outcome"), ("ben", "caveat")):
-        start = text.index("Effects lasted five weeks.")
-        store_highlights.create_highlight(app_db, source_id, start, start + 26, tags=[tag], author=author)
+    source_id, _ = disagreeing(app_db)
     app = make_app(app_settings, app_db, source_id, at_top=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("C")
-        assert await settle(pilot, lambda: isinstance(app.screen, ReconcileScreen))
-        screen = app.screen
+        screen = await open_reconcile(pilot, app)
         lock.take()
         await pilot.press("2")  # keep ben's version
         await pilot.pause()
@@ -61,19 +71,12 @@ async def test_a_reconcile_decision_made_while_locked_waits_and_is_written(app_s
 
 
 async def test_u_takes_a_waiting_reconcile_decision_back_out_of_the_queue(app_settings, app_db, lock):
-    source_id = add_text(app_db, SAMPLE)
-    text = source_text(app_db, source_id)
-    both = text.index("Effects lasted five weeks.")
-    for author, tag in (("ana", "outcome"), ("ben", "caveat")):
-        store_highlights.create_highlight(app_db, source_id, both, both + 26, tags=[tag], author=author)
+    source_id, text = disagreeing(app_db)
     alone = text.index("The sample was small")
     store_highlights.create_highlight(app_db, source_id, alone, alone + 20, tags=["caveat"], author="ana")
     app = make_app(app_settings, app_db, source_id, at_top=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("C")
-        assert await settle(pilot, lambda: isinstance(app.screen, ReconcileScreen))
-        screen = app.screen
+        screen = await open_reconcile(pilot, app)
         assert len(screen.places) == 2
         lock.take()
         await pilot.press("2", "down", "x")  # the first is being written (waits in SQLite), the second waits
