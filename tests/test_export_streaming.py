@@ -175,14 +175,19 @@ def test_the_first_pass_keeps_counts_and_keys_not_highlights(db):
     assert sum(len(section.printed) for section in plan.sections) == plan.total == 35
 
 
-@pytest.mark.parametrize("fmt", COLLECTED)
-def test_blind_mode_and_one_reviewer_stream_what_collect_gives(db, fmt, monkeypatch):
+def half_bos_in_blind_mode(db, monkeypatch):
+    """Half the highlights made bo's (links then cross between reviewers and sources), blind
+    mode on, and ann's view of it; the clock fixed so exports compare byte for byte."""
     monkeypatch.setenv("POSTIL_NOW", "2026-01-02T03:04:05.000Z")
     with write(db):
-        # Half the highlights are bo's; links cross between reviewers and sources.
         db.execute("UPDATE highlights SET author = 'bo' WHERE pk % 2 = 0")
     set_blind_mode(db, True)
-    view = blind_view(db, "ann")
+    return blind_view(db, "ann")
+
+
+@pytest.mark.parametrize("fmt", COLLECTED)
+def test_blind_mode_and_one_reviewer_stream_what_collect_gives(db, fmt, monkeypatch):
+    view = half_bos_in_blind_mode(db, monkeypatch)
     for reviewer in (None, "bo"):
         out = io.StringIO(newline="")
         write_export(StreamedExport(db, "", "A title", batch=4, view=view, reviewer=reviewer), fmt, out)
@@ -197,11 +202,7 @@ def test_blind_mode_and_one_reviewer_stream_what_collect_gives(db, fmt, monkeypa
 
 @pytest.mark.parametrize("by", ["tag", "source"])
 def test_a_blind_brief_read_in_batches_is_the_collected_one(db, by, monkeypatch):
-    monkeypatch.setenv("POSTIL_NOW", "2026-01-02T03:04:05.000Z")
-    with write(db):
-        db.execute("UPDATE highlights SET author = 'bo' WHERE pk % 2 = 0")
-    set_blind_mode(db, True)
-    view = blind_view(db, "ann")
+    view = half_bos_in_blind_mode(db, monkeypatch)
     for reviewer in (None, "bo"):
         source = StoreInput(db, "", "A title", batch=4, view=view, reviewer=reviewer)
         out = io.StringIO(newline="")
