@@ -209,3 +209,27 @@ class WriteQueue:
             self._finished.append(item)
             self._lock.notify_all()
         self._notify()
+
+
+def write_or_queue(db: sqlite3.Connection, writes: WriteQueue | None, label: str,
+                   run: Callable[[sqlite3.Connection], object],
+                   on_done: Callable[[PendingWrite], None] | None = None) -> tuple[object, PendingWrite | None]:
+    """Run `run(db)` in one write transaction now or, when the database is busy, queue it.
+
+    A write goes behind any already waiting (they found the database busy, and order
+    matters) without a try of its own on the event loop.
+
+    Returns:
+        (what `run` returned, None) when written now; (None, its PendingWrite) when queued.
+
+    Raises:
+        StoreError: any other failure; DatabaseBusy when there is no queue; the queue closed.
+    """
+    if writes is None or not writes.busy:
+        try:
+            with write(db):
+                return run(db), None
+        except DatabaseBusy:
+            if writes is None:
+                raise
+    return None, writes.put(label, run, on_done)

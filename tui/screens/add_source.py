@@ -24,15 +24,13 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Footer, Input, Label, Static
 
-from postil.sources.document import Document
 from postil.sources.errors import SourceError
 from postil.sources.load import SUPPORTED_EXTENSIONS, collect_paths, load_path
 from postil.sources.sanitise import for_display_line
-from postil.store.db import DatabaseBusy
 from postil.store.errors import StoreError
 from postil.store.sources import add_source
 from postil.tui.screens.compact import fit_to_size
-from postil.tui.write_queue import PendingWrite, WriteQueue
+from postil.tui.write_queue import PendingWrite, WriteQueue, write_or_queue
 
 COMPLETIONS_READ = 2000
 """Entries of a folder looked at, at most, for one completion (a huge folder stays fast)."""
@@ -132,17 +130,16 @@ class AddSourceScreen(ModalScreen["int | None"]):
         for path in files:
             try:
                 document = load_path(path)
-                if self.writes is not None and self.writes.busy:
-                    queued += self._queue(path, document)  # behind the writes already waiting
-                    continue
-                added.append(add_source(self.db, document).source.id)
-            except DatabaseBusy as busy:
-                if self.writes is None:
-                    problems.append(str(busy))
-                else:
-                    queued += self._queue(path, document)
+                made, waiting = write_or_queue(self.db, self.writes, f"add {path.name}",
+                                               lambda db, document=document: add_source(db, document).source.id,
+                                               self._added_later(path))
             except (SourceError, StoreError) as error:
                 problems.append(str(error) if str(path) in str(error) else f"{path}: {error}")
+                continue
+            if waiting is None:
+                added.append(made)
+            else:
+                queued += 1
         if not added and not queued:
             self.say(problems[0] if problems else f"{text}: nothing to import", error=True)
             return
@@ -153,8 +150,8 @@ class AddSourceScreen(ModalScreen["int | None"]):
                             "kept, added as soon as it is free", markup=False)
         self.dismiss(added[0] if added else None)
 
-    def _queue(self, path: Path, document: Document) -> int:
-        """Put one read file's add in the write queue; 1 if queued, 0 (said) if it could not be."""
+    def _added_later(self, path: Path) -> Callable[[PendingWrite], None]:
+        """What to do once a file's queued add is written (or failed)."""
 
         def done(item: PendingWrite) -> None:
             if item.state == "written" and self.added_later is not None:
@@ -162,12 +159,7 @@ class AddSourceScreen(ModalScreen["int | None"]):
             elif item.state == "failed":
                 self.app.notify(for_display_line(f"{path}: not added: {item.error}"), severity="error", markup=False)
 
-        try:
-            self.writes.put(f"add {path.name}", lambda db: add_source(db, document).source.id, done)
-        except StoreError as error:
-            self.app.notify(for_display_line(f"{path}: not added: {error}"), severity="error", markup=False)
-            return 0
-        return 1
+        return done
 
     def action_cancel(self) -> None:
         self.dismiss(None)

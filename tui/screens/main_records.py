@@ -9,7 +9,6 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from postil.store.db import DatabaseBusy, write
 from postil.store.errors import StoreError
 from postil.store.memos import get_memo, save_memo
 from postil.store.models import Source
@@ -19,6 +18,7 @@ from postil.store.sources import get_source_info, rename_source
 from postil.tui.widgets.library import LibraryList
 from postil.tui.widgets.reader import Reader
 from postil.tui.widgets.source_header import SourceHeader
+from postil.tui.write_queue import PendingWrite, write_or_queue
 
 if TYPE_CHECKING:
     from postil.tui.screens.record_editor import RecordEdit
@@ -42,32 +42,21 @@ class RecordActions:
         None when it was written (`written` called) or queued (`written` called once it is);
         else the message to show in the editor, whose typed text stays.
         """
-        writes = self.app.writes
-        if writes is None or not writes.busy:
-            try:
-                with write(self.db):
-                    run(self.db)
-            except DatabaseBusy as error:
-                if writes is None:
-                    return str(error)
-            except StoreError as error:
-                return str(error)
-            else:
-                written()
-                return None
-
-        def done(item) -> None:
+        def done(item: PendingWrite) -> None:
             if item.state == "written":
                 written()
             elif item.state == "failed":
                 self.report(item.error or StoreError(f"{what}: not written"))
 
         try:
-            writes.put(what, run, done)
+            _, queued = write_or_queue(self.db, self.app.writes, what, run, done)
         except StoreError as error:
             return str(error)
-        self.tell(f"the database is busy (another program is writing): the {what} is kept and "
-                  "written as soon as it is free")
+        if queued is None:
+            written()
+        else:
+            self.tell(f"the database is busy (another program is writing): the {what} is kept and "
+                      "written as soon as it is free")
         return None
 
     def source_to_describe(self, source_id: int | None) -> int | None:

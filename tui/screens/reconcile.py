@@ -14,7 +14,6 @@ written; `u` takes a decision back out of the queue if it has not started.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 
 from rich.text import Text
 from textual import on
@@ -30,7 +29,7 @@ from postil.store.db import DatabaseBusy
 from postil.store.errors import StoreError
 from postil.store.reconcile import Decision, Place
 from postil.tui.screens.render import plain
-from postil.tui.write_queue import PendingWrite, WriteQueue
+from postil.tui.write_queue import PendingWrite, WriteQueue, write_or_queue
 
 AGREED = "*agreed*"
 """The queue key of `a` (copy every place coded alike): no place key looks like it."""
@@ -194,33 +193,21 @@ class ReconcileScreen(Screen["str | None"]):
         def run(db: sqlite3.Connection) -> Decision:
             return store_reconcile.decide(db, place, decision, keep=keep, by=self.me)
 
-        if self.writes is not None and self.writes.busy:
-            # Other writes wait for the lock already: this one goes behind them, in order.
-            self._queue(place.key, decision, run, None)
-            return
         try:
-            made = run(self.db)
-        except DatabaseBusy as error:
-            self._queue(place.key, decision, run, error)
-            return
+            made, waiting = write_or_queue(self.db, self.writes, f"reconcile {decision}", run, self._written)
         except StoreError as error:
             self.say(str(error), error=True)
+            return
+        if waiting is not None:
+            self._queued(place.key, decision, waiting)
             return
         self.made.append(made.id)
         self.say(f"{decision}: {'consensus highlight made' if made.consensus_id else 'no consensus highlight'} (u undoes)")
         self.reload(index)
 
-    def _queue(self, key: str, label: str, run: Callable[[sqlite3.Connection], object],
-               busy: StoreError | None) -> None:
+    def _queued(self, key: str, label: str, waiting: PendingWrite) -> None:
         """The database is busy: the decision waits in the write queue, its row says so."""
-        if self.writes is None:
-            self.say(str(busy), error=True)
-            return
-        try:
-            self.queued[key] = self.writes.put(f"reconcile {label}", run, self._written)
-        except StoreError as error:
-            self.say(str(error), error=True)
-            return
+        self.queued[key] = waiting
         self.say(f"the database is busy (another program is writing): {label} is queued and "
                  "written as soon as it is free")
         self._draw_rows()
@@ -261,12 +248,12 @@ class ReconcileScreen(Screen["str | None"]):
             return store_reconcile.accept_agreed(db, source_ids=self.sources, by=self.me)
 
         try:
-            made = run(self.db)
-        except DatabaseBusy as error:
-            self._queue(AGREED, "agreed", run, error)
-            return
+            made, waiting = write_or_queue(self.db, self.writes, "reconcile agreed", run, self._written)
         except StoreError as error:
             self.say(str(error), error=True)
+            return
+        if waiting is not None:
+            self._queued(AGREED, "agreed", waiting)
             return
         self.made.extend(d.id for d in made)
         self.say(f"{len(made)} place{'s' * (len(made) != 1)} coded alike copied into the consensus")
