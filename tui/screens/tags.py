@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from postil.sources.sanitise import for_display_line
 from postil.store import sources as store_sources
@@ -24,6 +24,7 @@ from postil.store.models import Tag
 from postil.tui import undo
 from postil.tui.screens.ask import AskChoice, AskConfirm, AskText
 from postil.tui.screens.render import clip, plain, swatch
+from postil.tui.widgets.grid import Grid
 from postil.tui.wording import counted
 
 FIXED_COLUMNS = 4
@@ -53,7 +54,7 @@ class TagsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Tags (codebook)"), id="title")
-        yield DataTable(id="tags", cursor_type="row", zebra_stripes=True)
+        yield Grid(id="tags", fixed_columns=FIXED_COLUMNS, zebra_stripes=True)
         yield Static(id="detail")
         yield Static(id="status")
         yield Footer()
@@ -65,45 +66,58 @@ class TagsScreen(Screen[None]):
 
     def refresh_table(self, select: str | None = None) -> None:
         """Reload tags and counts from the store; keep the cursor on `select` (a name) if given."""
-        table = self.query_one(DataTable)
+        table = self.query_one(Grid)
         current = select or (self.selected.name if self.selected else None)
         self.tags = store_tags.list_tags(self.db)
         self._sources = store_sources.list_sources(self.db)
         self._counts = store_tags.counts_per_source(self.db)
-        # Every source has its column (it once stopped at 6); the table scrolls sideways.
-        shown = self._sources
-        table.clear(columns=True)
-        table.fixed_columns = FIXED_COLUMNS
-        table.add_column(Text("key"), key="key")
-        table.add_column(Text(""), key="swatch")
-        table.add_column(Text("tag"), key="name")
-        table.add_column(Text("total"), key="total")
-        for source in shown:
-            table.add_column(plain(source.title, 14), key=f"s{source.id}")
-        table.add_column(Text("description"), key="description")
-        for tag in self.tags:
-            cells = [
-                Text(str(tag.digit) if tag.digit else ""),
-                swatch(tag.color),
-                plain(tag.name),
-                Text(str(tag.count), justify="right"),
-                *(Text(str(self._counts.get((tag.id, s.id), "")), justify="right") for s in shown),
-                plain(tag.description, 60),
-            ]
-            table.add_row(*cells, key=str(tag.id))
+        # Every source has its column (it once stopped at 6); the table scrolls sideways, and
+        # a cell is made only when it comes into view (`_cell`): a DataTable rendered all
+        # 200 source columns of a row to draw it.
+        headers = [Text("key"), Text(""), Text("tag"), Text("total")]
+        headers += [plain(source.title, 14) for source in self._sources]
+        headers.append(Text("description"))
+        widest: dict[int, int] = {}
+        for (_, source_id), n in self._counts.items():
+            widest[source_id] = max(widest.get(source_id, 0), n)
+        widths = [
+            max([3] + [len(str(tag.digit)) for tag in self.tags if tag.digit]),
+            2,
+            max([3] + [plain(tag.name).cell_len for tag in self.tags]),
+            max([5] + [len(str(tag.count)) for tag in self.tags]),
+            *(max(header.cell_len, len(str(widest.get(source.id, "")))) for header, source in
+              zip(headers[FIXED_COLUMNS:], self._sources)),
+            max([11] + [plain(tag.description, 60).cell_len for tag in self.tags]),
+        ]
         names = [t.name.casefold() for t in self.tags]
-        if current and current.casefold() in names:
-            table.move_cursor(row=names.index(current.casefold()), animate=False)
+        row = names.index(current.casefold()) if current and current.casefold() in names else 0
+        table.set_table(headers, widths, len(self.tags), self._cell, cursor_row=row)
         self._show_detail()
+
+    def _cell(self, row: int, column: int) -> Text:
+        """The text of one cell: key, colour, tag, total, a column per source, description."""
+        tag = self.tags[row]
+        if column >= FIXED_COLUMNS + len(self._sources):
+            return plain(tag.description, 60)
+        if column >= FIXED_COLUMNS:
+            source = self._sources[column - FIXED_COLUMNS]
+            return Text(str(self._counts.get((tag.id, source.id), "")), justify="right")
+        if column == 0:
+            return Text(str(tag.digit) if tag.digit else "")
+        if column == 1:
+            return swatch(tag.color)
+        if column == 2:
+            return plain(tag.name)
+        return Text(str(tag.count), justify="right")
 
     @property
     def selected(self) -> Tag | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(Grid)
         if not self.tags or table.row_count == 0:
             return None
         return self.tags[min(table.cursor_row, len(self.tags) - 1)]
 
-    @on(DataTable.RowHighlighted)
+    @on(Grid.RowHighlighted)
     def _show_detail(self) -> None:
         tag = self.selected
         detail = self.query_one("#detail", Static)
