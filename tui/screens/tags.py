@@ -29,6 +29,8 @@ from postil.tui.wording import counted
 
 FIXED_COLUMNS = 4
 """key, colour, tag and total stay in view while the table scrolls right through the sources."""
+COUNTED_AT_ONCE = 16
+"""Sources whose counts are read together when one comes into view (~9 fit in 160 columns)."""
 
 
 class TagsScreen(Screen[None]):
@@ -70,22 +72,24 @@ class TagsScreen(Screen[None]):
         current = select or (self.selected.name if self.selected else None)
         self.tags = store_tags.list_tags(self.db)
         self._sources = store_sources.list_sources(self.db)
-        self._counts = store_tags.counts_per_source(self.db)
+        # Counts are read for the sources in view as they come into view (`_cell`), and for
+        # the selected tag (`_show_detail`): all of them cost ~300 ms at 100,000 highlights.
+        self._counts: dict[tuple[int, int], int] = {}
+        self._counted: set[int] = set()
+        self._by_tag: dict[int, dict[int, int]] = {}
         # Every source has its column (it once stopped at 6); the table scrolls sideways, and
-        # a cell is made only when it comes into view (`_cell`): a DataTable rendered all
-        # 200 source columns of a row to draw it.
+        # a cell is made only when it comes into view: a DataTable rendered all 200 source
+        # columns of a row to draw it.
         headers = [Text("key"), Text(""), Text("tag"), Text("total")]
         headers += [plain(source.title, 14) for source in self._sources]
         headers.append(Text("description"))
-        widest: dict[int, int] = {}
-        for (_, source_id), n in self._counts.items():
-            widest[source_id] = max(widest.get(source_id, 0), n)
         widths = [
             max([3] + [len(str(tag.digit)) for tag in self.tags if tag.digit]),
             2,
             max([3] + [plain(tag.name).cell_len for tag in self.tags]),
             max([5] + [len(str(tag.count)) for tag in self.tags]),
-            *(max(header.cell_len, len(str(widest.get(source.id, "")))) for header, source in
+            # No tag's count in a source is more than the source's highlights.
+            *(max(header.cell_len, len(str(source.highlight_count or ""))) for header, source in
               zip(headers[FIXED_COLUMNS:], self._sources)),
             max([11] + [plain(tag.description, 60).cell_len for tag in self.tags]),
         ]
@@ -101,6 +105,8 @@ class TagsScreen(Screen[None]):
             return plain(tag.description, 60)
         if column >= FIXED_COLUMNS:
             source = self._sources[column - FIXED_COLUMNS]
+            if source.id not in self._counted:
+                self._count_from(column - FIXED_COLUMNS)
             return Text(str(self._counts.get((tag.id, source.id), "")), justify="right")
         if column == 0:
             return Text(str(tag.digit) if tag.digit else "")
@@ -109,6 +115,18 @@ class TagsScreen(Screen[None]):
         if column == 2:
             return plain(tag.name)
         return Text(str(tag.count), justify="right")
+
+    def _count_from(self, index: int) -> None:
+        """Read the counts of the sources from `index` on, as many as a wide screen shows."""
+        batch = [s.id for s in self._sources[index : index + COUNTED_AT_ONCE] if s.id not in self._counted]
+        self._counts.update(store_tags.counts_per_source(self.db, batch))
+        self._counted.update(batch)
+
+    def _tag_counts(self, tag: Tag) -> dict[int, int]:
+        """source id -> highlights of `tag` there (read once per tag while the screen is open)."""
+        if tag.id not in self._by_tag:
+            self._by_tag[tag.id] = store_tags.tag_counts_by_source(self.db, tag.id)
+        return self._by_tag[tag.id]
 
     @property
     def selected(self) -> Tag | None:
@@ -124,11 +142,8 @@ class TagsScreen(Screen[None]):
         if tag is None:
             detail.update(Content("No tags yet: n creates one."))
             return
-        per_source = [
-            f"{clip(s.title, 30)}: {self._counts[(tag.id, s.id)]}"
-            for s in self._sources
-            if (tag.id, s.id) in self._counts
-        ]
+        counts = self._tag_counts(tag)
+        per_source = [f"{clip(s.title, 30)}: {counts[s.id]}" for s in self._sources if s.id in counts]
         lines = [
             f"{for_display_line(tag.name)} ({tag.color}): {for_display_line(tag.description) or 'no description'}",
             "by source: " + ("; ".join(per_source) if per_source else "not used yet"),
