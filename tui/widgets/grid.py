@@ -21,6 +21,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.renderables.styled import Styled
@@ -29,6 +30,8 @@ from textual.strip import Strip
 
 CELL_PADDING = 1
 """Blank cells each side of a cell's text, as DataTable's default `cell_padding`."""
+ALL = -1
+"""The cursor covers every column of its line (a row cursor)."""
 
 
 class Grid(ScrollView, can_focus=True):
@@ -68,8 +71,9 @@ class Grid(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up", "cursor(-1)", "Cursor up", show=False),
         Binding("down", "cursor(1)", "Cursor down", show=False),
-        Binding("left", "scroll_left", "Scroll left", show=False),
-        Binding("right", "scroll_right", "Scroll right", show=False),
+        Binding("left", "sideways(-1)", "Left", show=False),
+        Binding("right", "sideways(1)", "Right", show=False),
+        Binding("enter", "select", "Select", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("ctrl+home", "first", "Top", show=False),
@@ -85,9 +89,22 @@ class Grid(ScrollView, can_focus=True):
         grid: Grid
         cursor_row: int
 
-    def __init__(self, *, fixed_columns: int = 0, zebra_stripes: bool = True, id: str | None = None) -> None:
+    @dataclass
+    class CellSelected(Message):
+        """Enter or a click chose the cell at (`row`, `column`) (a grid with a cell cursor)."""
+
+        grid: Grid
+        row: int
+        column: int
+
+    def __init__(
+        self, *, fixed_columns: int = 0, zebra_stripes: bool = True, cell_cursor: bool = False, id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.fixed_columns = fixed_columns
+        self.cell_cursor = cell_cursor
+        """True: the cursor is one cell, moved by left and right (else a row; they scroll)."""
+        self.cursor_column = 0
         self.zebra_stripes = zebra_stripes
         self.headers: Sequence[Text] = []
         self.row_count = 0
@@ -103,7 +120,7 @@ class Grid(ScrollView, can_focus=True):
 
     def set_table(
         self, headers: Sequence[Text], widths: Sequence[int], row_count: int,
-        cell: Callable[[int, int], Text], cursor_row: int = 0,
+        cell: Callable[[int, int], Text], cursor_row: int = 0, cursor_column: int = 0,
     ) -> None:
         """Show `row_count` rows under `headers`; nothing is rendered here.
 
@@ -118,15 +135,23 @@ class Grid(ScrollView, can_focus=True):
         self._offsets = offsets
         self._forget()
         self.virtual_size = Size(offsets[-1], row_count + 1)
-        self.move_cursor(cursor_row)
+        self.move_cursor(cursor_row, cursor_column)
 
-    def move_cursor(self, row: int) -> None:
-        """Put the row cursor on `row` (clamped), scroll it into view and say so."""
+    @property
+    def cursor_coordinate(self) -> tuple[int, int]:
+        """(row, column) of the cursor."""
+        return self.cursor_row, self.cursor_column
+
+    def move_cursor(self, row: int, column: int | None = None) -> None:
+        """Put the cursor on `row` (and `column`), clamped; scroll it into view and say so."""
         row = max(0, min(row, self.row_count - 1))
-        if row != self.cursor_row:
-            self.cursor_row = row
+        column = self.cursor_column if column is None else max(0, min(column, len(self._offsets) - 2))
+        if (row, column) != self.cursor_coordinate:
+            self.cursor_row, self.cursor_column = row, column
             self._gen += 1
             self.refresh()
+        if self.cell_cursor:
+            self._scroll_to_column(column)
         if self.row_count:
             # The header line stays on top: the row must be in view below it.
             self.scroll_to_region(Region(int(self.scroll_x), row, 1, 2), animate=False, force=True)
@@ -146,33 +171,44 @@ class Grid(ScrollView, can_focus=True):
         row = -1 if y == 0 else y - 1 + int(self.scroll_y)
         if row >= self.row_count:
             return Strip.blank(width, self.rich_style)
-        cursor = row == self.cursor_row
-        key = (row, scroll_x, width, cursor, self._gen)
+        # The cursor's columns on this line: none, all (a row cursor) or one.
+        lit: int | None = None
+        if row == self.cursor_row:
+            lit = self.cursor_column if self.cell_cursor else ALL
+        key = (row, scroll_x, width, lit, self._gen)
         strip = self._lines.get(key)
         if strip is None:
-            strip = self._lines[key] = self._line(row, scroll_x, width, cursor)
+            strip = self._lines[key] = self._line(row, scroll_x, width, lit)
         return strip
 
-    def _line(self, row: int, scroll_x: int, width: int, cursor: bool) -> Strip:
+    def _line(self, row: int, scroll_x: int, width: int, lit: int | None) -> Strip:
         styles = self._row_styles(row)
         offsets, fixed = self._offsets, min(self.fixed_columns, len(self._offsets) - 1)
         fixed_segments: list[Segment] = []
         for column in range(fixed):
-            fixed_segments += self._render_cell(row, column, styles[0], cursor, fixed=True)
+            fixed_segments += self._render_cell(row, column, styles[0], lit in (ALL, column), fixed=True)
         # The columns under [start, end) of the whole row, less the fixed ones drawn over it.
         start, end = scroll_x + offsets[fixed], scroll_x + width
         first = max(fixed, bisect_right(offsets, start) - 1)
         segments: list[Segment] = []
         column = first
         while column < len(offsets) - 1 and offsets[column] < end:
-            segments += self._render_cell(row, column, styles[1], cursor, fixed=False)
+            segments += self._render_cell(row, column, styles[1], lit in (ALL, column), fixed=False)
             column += 1
         if column == len(offsets) - 1 and offsets[column] < end:
-            # The row's style runs on to the right edge, as DataTable's does.
-            filler = styles[1] + (self._component("grid--cursor") if cursor and row >= 0 else Style())
-            segments.append(Segment(" " * (end - offsets[column]), filler))
+            segments.append(Segment(" " * (end - offsets[column]), self._filler(styles[1], row >= 0 and lit == ALL)))
         scrolled = Strip(segments).crop(start - offsets[first], end - offsets[first])
         return Strip.join([Strip(fixed_segments), scrolled]).adjust_cell_length(width, self.rich_style).simplify()
+
+    def _filler(self, row_style: Style, cursor: bool) -> Style:
+        """What runs on from the last column to the right edge, as in DataTable: the row's
+        style (and a row cursor's); beside a cell cursor, the row's colour a quarter faded."""
+        if not self.cell_cursor:
+            return row_style + (self._component("grid--cursor") if cursor else Style())
+        if row_style.bgcolor is None:
+            return Style.from_color(row_style.color, row_style.bgcolor)
+        faded = Color.from_rich_color(row_style.bgcolor).blend(self.background_colors[1], factor=0.25)
+        return Style.from_color(color=row_style.color, bgcolor=faded.rich_color)
 
     def _row_styles(self, row: int) -> tuple[Style, Style]:
         """(fixed cells', other cells') base style for `row` (-1: the header)."""
@@ -232,6 +268,30 @@ class Grid(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.move_cursor(self.row_count - 1)
 
+    def action_sideways(self, step: int) -> None:
+        if self.cell_cursor:
+            self.move_cursor(self.cursor_row, self.cursor_column + step)
+        elif step < 0:
+            self.scroll_left()
+        else:
+            self.scroll_right()
+
+    def action_select(self) -> None:
+        if self.cell_cursor and self.row_count:
+            self.post_message(self.CellSelected(self, self.cursor_row, self.cursor_column))
+
+    def _scroll_to_column(self, column: int) -> None:
+        """Scroll sideways so that `column` is in view beside the fixed columns."""
+        if column < self.fixed_columns:
+            return
+        offsets, scroll_x = self._offsets, int(self.scroll_x)
+        fixed_width = offsets[min(self.fixed_columns, len(offsets) - 1)]
+        width = self.scrollable_content_region.width
+        if offsets[column] < scroll_x + fixed_width:
+            self.scroll_to(x=offsets[column] - fixed_width, animate=False, force=True)
+        elif offsets[column + 1] > scroll_x + width:
+            self.scroll_to(x=offsets[column + 1] - width, animate=False, force=True)
+
     def action_leftmost(self) -> None:
         self.scroll_x = 0
 
@@ -239,7 +299,20 @@ class Grid(ScrollView, can_focus=True):
         self.scroll_x = self.max_scroll_x
 
     def on_click(self, event: events.Click) -> None:
-        if event.y >= 1:
-            row = event.y - 1 + int(self.scroll_y)
-            if row < self.row_count:
-                self.move_cursor(row)
+        if event.y < 1:
+            return
+        row = event.y - 1 + int(self.scroll_y)
+        if row >= self.row_count:
+            return
+        if not self.cell_cursor:
+            self.move_cursor(row)
+            return
+        offsets = self._offsets
+        fixed_width = offsets[min(self.fixed_columns, len(offsets) - 1)]
+        x = event.x if event.x < fixed_width else event.x + int(self.scroll_x)
+        column = bisect_right(offsets, x) - 1
+        if column >= len(offsets) - 1:
+            self.move_cursor(row)
+            return
+        self.move_cursor(row, column)
+        self.action_select()
