@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from postil.store.query import quote_value
 from postil.store.search import count
+from postil.store.tags import tag_counts_by_source
 
 TAG_ORDER = ("mechanism", "outcome", "caveat", "anecdote")
 """Default tags come first, in this order; other tags follow by creation (id)."""
@@ -103,16 +103,13 @@ def overview(db: sqlite3.Connection) -> Overview:
     sources = _coverage(db)
     tags = _ordered_tags(db)
     counts: dict[tuple[str, int], int] = {}
-    # Counted walking the highlights and finding each one's tags (CROSS JOIN keeps that
-    # order), then named: walking the taggings and looking up each highlight took 2.4x as
-    # long at 100,000 highlights (250 ms).
-    for name, source_id, n in db.execute(
-        "SELECT t.name, x.source_id, x.n FROM ("
-        "  SELECT ht.tag_id, h.source_id, count(*) AS n FROM highlights h "
-        "  CROSS JOIN highlight_tags ht ON ht.highlight_id = h.id GROUP BY ht.tag_id, h.source_id) x "
-        "JOIN tags t ON t.id = x.tag_id ORDER BY t.id, x.source_id"
-    ):
-        counts[(name, source_id)] = n
+    # One tag at a time, from its taggings in highlight order to each highlight's source
+    # (tag_counts_by_source): 84 ms at 100,000 highlights, against 114 ms walking every
+    # highlight and grouping all the taggings at once (and 250 ms walking the taggings and
+    # reading each highlight's row).
+    for tag_id, name in db.execute("SELECT id, name FROM tags ORDER BY id").fetchall():
+        for source_id, n in sorted(tag_counts_by_source(db, tag_id).items()):
+            counts[(name, source_id)] = n
     total = db.execute("SELECT count(*) FROM highlights").fetchone()[0]
     result = Overview(sources, tags, counts, total=total)
     result.warnings = _warnings(db, result)
@@ -120,35 +117,38 @@ def overview(db: sqlite3.Connection) -> Overview:
 
 
 def _coverage(db: sqlite3.Connection) -> list[SourceCoverage]:
-    ranges: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    numbers = dict(db.execute("SELECT source_id, count(*) FROM highlights GROUP BY source_id"))
+    # The stored character count where there is one: length(text) walks every text (55 ms
+    # for 200 sources).
+    sources = db.execute(
+        "SELECT id, title, coalesce((SELECT chars FROM source_chars WHERE source_id = s.id), length(text)) "
+        "FROM sources s ORDER BY title COLLATE NOCASE, id"
+    ).fetchall()
+    limits = {source_id: chars for source_id, _, chars in sources}
+    covered: dict[int, int] = {}
+    # The union is measured as the rows come, a source at a time: gathering 100,000 ranges
+    # in lists first cost ~45 ms of the overview's ~145 ms here.
+    current, total, reach, limit = None, 0, 0, 0
     for source_id, start, end in db.execute(
         'SELECT source_id, start, "end" FROM highlights WHERE anchor_status <> \'orphaned\' '
         "ORDER BY source_id, start"
     ):
-        ranges[source_id].append((start, end))
-    numbers = dict(db.execute("SELECT source_id, count(*) FROM highlights GROUP BY source_id"))
-    result = []
-    # The stored character count where there is one: length(text) walks every text (55 ms
-    # for 200 sources).
-    for source_id, title, chars in db.execute(
-        "SELECT id, title, coalesce((SELECT chars FROM source_chars WHERE source_id = s.id), length(text)) "
-        "FROM sources s ORDER BY title COLLATE NOCASE, id"
-    ):
-        covered = _union_length(ranges.get(source_id, []), chars)
-        result.append(SourceCoverage(source_id, title, chars, covered, numbers.get(source_id, 0)))
-    return result
-
-
-def _union_length(ranges: list[tuple[int, int]], limit: int) -> int:
-    """Total length of the union of sorted [start, end) ranges, clipped to [0, limit)."""
-    covered = 0
-    reach = 0
-    for start, end in ranges:
+        if source_id != current:
+            if current is not None:
+                covered[current] = total
+            current, total, reach, limit = source_id, 0, 0, limits.get(source_id, 0)
+        # The ranges come by start: only what lies past the reach so far is new, and
+        # only what lies within the text counts.
         start, end = max(start, reach), min(end, limit)
         if end > start:
-            covered += end - start
+            total += end - start
             reach = end
-    return covered
+    if current is not None:
+        covered[current] = total
+    return [
+        SourceCoverage(source_id, title, chars, covered.get(source_id, 0), numbers.get(source_id, 0))
+        for source_id, title, chars in sources
+    ]
 
 
 def _ordered_tags(db: sqlite3.Connection) -> list[str]:

@@ -5,7 +5,9 @@ Every change that the app can undo returns what is needed to reverse it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from postil.store.clock import now
@@ -219,15 +221,45 @@ def unmerge_tags(db: sqlite3.Connection, result: MergeResult) -> None:
         restore_tag(db, result.removed)
 
 
-def counts_per_source(db: sqlite3.Connection) -> dict[tuple[int, int], int]:
-    """{(tag_id, source_id): number of highlights}."""
+def counts_per_source(
+    db: sqlite3.Connection, source_ids: Collection[int] | None = None
+) -> dict[tuple[int, int], int]:
+    """{(tag_id, source_id): number of highlights}, over every source or only `source_ids`.
+
+    Counted walking the highlights and finding each one's tags (CROSS JOIN keeps that order,
+    as store.overview does): walking the taggings and reading each highlight's row took
+    2.5-3x as long at 100,000 highlights (~300 ms). Given `source_ids`, only their highlights
+    are read (the tags screen asks for the sources in view: ~12 ms for 11 of 200 at 100,000).
+    """
+    where, args = "", []
+    if source_ids is not None:
+        where, args = "WHERE h.source_id IN (SELECT value FROM json_each(?)) ", [json.dumps(list(source_ids))]
     return {
         (tag_id, source_id): count
         for tag_id, source_id, count in db.execute(
-            """SELECT ht.tag_id, h.source_id, count(*) FROM highlight_tags ht
-               JOIN highlights h ON h.id = ht.highlight_id GROUP BY ht.tag_id, h.source_id"""
+            "SELECT ht.tag_id, h.source_id, count(*) FROM highlights h "
+            f"CROSS JOIN highlight_tags ht ON ht.highlight_id = h.id {where}"
+            "GROUP BY ht.tag_id, h.source_id",
+            args,
         )
     }
+
+
+def tag_counts_by_source(db: sqlite3.Connection, tag_id: int) -> dict[int, int]:
+    """{source_id: number of highlights} of one tag: its taggings, not every highlight.
+
+    INDEXED BY: left to itself SQLite finds each highlight through its unique id index and
+    then reads the row for source_id (120 ms for a tag on 25,000 of 100,000 highlights);
+    highlights_id_order holds the source beside the id (20 ms).
+    """
+    return dict(
+        db.execute(
+            "SELECT h.source_id, count(*) FROM highlight_tags ht "
+            "CROSS JOIN highlights h INDEXED BY highlights_id_order ON h.id = ht.highlight_id "
+            "WHERE ht.tag_id = ? GROUP BY h.source_id",
+            [tag_id],
+        )
+    )
 
 
 def _highlights_with(db: sqlite3.Connection, tag_id: int) -> list[str]:

@@ -18,7 +18,7 @@ from postil.store.db import open_db
 from postil.store.exchange import Incoming, IncomingLink, merge
 from postil.store.highlights import add_tag, create_highlight, delete_highlight, remove_tag, toggle_tag
 from postil.store.reanchor import fuzzy_highlights, orphans
-from postil.store.tags import find_tag
+from postil.store.tags import counts_per_source, find_tag, tag_counts_by_source
 
 
 def sentences(n: int) -> list[str]:
@@ -181,5 +181,30 @@ def test_the_orphans_view_reads_the_same_whatever_the_anchored_highlights_number
         costs.append(work(db, lambda db=db: (orphans(db), fuzzy_highlights(db))))
         found.append(([h.id for h in orphans(db)], [h.id for h in fuzzy_highlights(db)]))
     assert found[0] == found[1] == (first[:3], first[3:])
+    assert costs[1][1] == costs[0][1]
+    assert costs[1][0] <= costs[0][0] * 1.05 + 20
+
+
+def test_the_tags_screen_counts_the_sources_in_view_whatever_the_others_hold(tmp_path):
+    # The tags screen read every tag's count in every source (~300 ms at 100,000): it now
+    # reads the sources in view, as they come into view.
+    costs, found = [], []
+    for n in (10, 1010):
+        db, text, _ = make_db(tmp_path, f"others-{n}.db")
+        merge(db, incoming(text, sha_of(db), 0, n))
+        small = add_text_source(db, "A short one. Two sentences.", "Short", "/short.txt").id
+        create_highlight(db, small, 0, 12, tags=["caveat", "outcome"])
+        create_highlight(db, small, 13, 27, tags=["caveat"])
+        costs.append(work(db, lambda db=db, small=small: counts_per_source(db, [small])))
+        caveat = find_tag(db, "caveat").id
+        found.append((counts_per_source(db, [small]), tag_counts_by_source(db, caveat)[small]))
+        # The same numbers as every source's counts, and as the join it replaced.
+        everything = counts_per_source(db)
+        assert everything == dict(((t, s), c) for t, s, c in db.execute(
+            "SELECT ht.tag_id, h.source_id, count(*) FROM highlight_tags ht "
+            "JOIN highlights h ON h.id = ht.highlight_id GROUP BY ht.tag_id, h.source_id"))
+        assert {k: v for k, v in everything.items() if k[1] == small} == found[-1][0]
+        assert tag_counts_by_source(db, caveat) == {s: c for (t, s), c in everything.items() if t == caveat}
+    assert found[0] == found[1] and found[0][1] == 2
     assert costs[1][1] == costs[0][1]
     assert costs[1][0] <= costs[0][0] * 1.05 + 20

@@ -17,12 +17,13 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from postil.store import tags as store_tags
 from postil.store.overview import Overview, overview
 from postil.tui.screens.render import color_style, plain
+from postil.tui.widgets.grid import Grid
 from postil.tui.wording import counted
 
 TOTAL_ROW = "total"
@@ -56,7 +57,7 @@ class OverviewScreen(Screen["str | None"]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
-        yield DataTable(id="counts", cursor_type="cell", zebra_stripes=True)
+        yield Grid(id="counts", cell_cursor=True, fixed_columns=1, zebra_stripes=True)
         yield Static(Content("Warnings"), id="warnings-title")
         yield OptionList(id="warnings")
         yield Footer()
@@ -77,7 +78,7 @@ class OverviewScreen(Screen["str | None"]):
             warnings.highlighted = 0
         else:
             warnings.add_option(Option(Text("nothing to warn about"), disabled=True))
-        self.query_one(DataTable).focus()
+        self.query_one(Grid).focus()
 
     def on_resize(self, event: Resize) -> None:
         """Titles get what the tag columns leave of the new width (it was measured once, on
@@ -99,37 +100,52 @@ class OverviewScreen(Screen["str | None"]):
         return max(least, min(TITLE_MAX, screen_width - 4 - tag_cells))
 
     def _fill_table(self, screen_width: int) -> None:
-        """(Re)build the table for a screen this wide, keeping the cursor's cell."""
+        """(Re)build the table for a screen this wide, keeping the cursor's cell.
+
+        A cell is made when it comes into view (`_cell_text`), and the columns' widths come
+        from the numbers: a DataTable measured all 201 x 10 cells and rendered every cell of
+        a row to draw it.
+        """
         data = self.data
-        table = self.query_one(DataTable)
-        cursor = table.cursor_coordinate
-        table.clear(columns=True)  # column widths only ever grow: start them again
-        table.add_column(Text("source"), key="title")
-        table.add_column(Text(self._share_label(screen_width), justify="right"), key="share")
+        table = self.query_one(Grid)
         # What does not fit scrolls sideways (the cursor's column stays in view), with the
         # source titles held at the left: at 60 columns the last tag ran off the edge unseen.
-        table.fixed_columns = 1
-        self.columns = [None, None]
-        for tag in data.tags:
-            table.add_column(plain(tag, TAG_MAX, style=color_style(self._colors.get(tag, ""))), key=f"tag:{tag}")
-            self.columns.append(tag)
+        self.columns = [None, None, *data.tags]
         # At 80 columns, 40-character titles pushed the last tag columns off screen.
         self._fitted = self._fit(screen_width)
         title_width = self._fitted[0]
-        for source in data.sources:
-            table.add_row(
-                plain(source.title, title_width),
-                Text(f"{source.share:.0%}", justify="right"),
-                *(self._count(data.count(tag, source.id)) for tag in data.tags),
-                key=str(source.id),
-            )
-        table.add_row(
-            Text("all sources", style="bold"),
-            Text(""),
-            *(self._count(data.tag_total(tag), bold=True) for tag in data.tags),
-            key=TOTAL_ROW,
-        )
-        table.move_cursor(row=cursor.row, column=cursor.column, animate=False)
+        self._titles = [plain(source.title, title_width) for source in data.sources]
+        headers = [
+            Text("source"),
+            Text(self._share_label(screen_width), justify="right"),
+            *(plain(tag, TAG_MAX, style=color_style(self._colors.get(tag, ""))) for tag in data.tags),
+        ]
+        totals = [data.tag_total(tag) for tag in data.tags]
+        widths = [
+            max([len("all sources")] + [title.cell_len for title in self._titles]),
+            max([0] + [len(f"{source.share:.0%}") for source in data.sources]),
+        ]
+        for tag, total in zip(data.tags, totals):
+            widest = max([total] + [data.count(tag, source.id) for source in data.sources])
+            widths.append(len(str(widest)))
+        widths = [max(width, header.cell_len) for width, header in zip(widths, headers)]
+        self._totals = totals
+        row, column = table.cursor_coordinate
+        table.set_table(headers, widths, len(data.sources) + 1, self._cell_text, row, column)
+
+    def _cell_text(self, row: int, column: int) -> Text:
+        """One cell: a source's title, share and counts, or the totals' row under them."""
+        data = self.data
+        if row == len(data.sources):
+            if column == 0:
+                return Text("all sources", style="bold")
+            return Text("") if column == 1 else self._count(self._totals[column - 2], bold=True)
+        source = data.sources[row]
+        if column == 0:
+            return self._titles[row]
+        if column == 1:
+            return Text(f"{source.share:.0%}", justify="right")
+        return self._count(data.count(self.columns[column], source.id))
 
     @staticmethod
     def _count(n: int, bold: bool = False) -> Text:
@@ -145,10 +161,10 @@ class OverviewScreen(Screen["str | None"]):
             return None
         return Overview.cell_query(tag, source_id)
 
-    @on(DataTable.CellSelected)
-    def _cell(self, event: DataTable.CellSelected) -> None:
+    @on(Grid.CellSelected)
+    def _cell(self, event: Grid.CellSelected) -> None:
         event.stop()
-        self._dismiss_with(self.cell_query(event.coordinate.row, event.coordinate.column))
+        self._dismiss_with(self.cell_query(event.row, event.column))
 
     @on(OptionList.OptionSelected, "#warnings")
     def _warning(self, event: OptionList.OptionSelected) -> None:
@@ -157,7 +173,7 @@ class OverviewScreen(Screen["str | None"]):
 
     def action_choose(self) -> None:
         focused = self.focused
-        if isinstance(focused, DataTable):
+        if isinstance(focused, Grid):
             self._dismiss_with(self.cell_query(*focused.cursor_coordinate))
         elif isinstance(focused, OptionList) and focused.highlighted is not None and self.data.warnings:
             self._dismiss_with(self.data.warnings[focused.highlighted].query)

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from postil.sources.sanitise import for_display_line
 from postil.store import sources as store_sources
@@ -24,10 +24,13 @@ from postil.store.models import Tag
 from postil.tui import undo
 from postil.tui.screens.ask import AskChoice, AskConfirm, AskText
 from postil.tui.screens.render import clip, plain, swatch
+from postil.tui.widgets.grid import Grid
 from postil.tui.wording import counted
 
 FIXED_COLUMNS = 4
 """key, colour, tag and total stay in view while the table scrolls right through the sources."""
+COUNTED_AT_ONCE = 16
+"""Sources whose counts are read together when one comes into view (~9 fit in 160 columns)."""
 
 
 class TagsScreen(Screen[None]):
@@ -53,7 +56,7 @@ class TagsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Tags (codebook)"), id="title")
-        yield DataTable(id="tags", cursor_type="row", zebra_stripes=True)
+        yield Grid(id="tags", fixed_columns=FIXED_COLUMNS, zebra_stripes=True)
         yield Static(id="detail")
         yield Static(id="status")
         yield Footer()
@@ -65,56 +68,82 @@ class TagsScreen(Screen[None]):
 
     def refresh_table(self, select: str | None = None) -> None:
         """Reload tags and counts from the store; keep the cursor on `select` (a name) if given."""
-        table = self.query_one(DataTable)
+        table = self.query_one(Grid)
         current = select or (self.selected.name if self.selected else None)
         self.tags = store_tags.list_tags(self.db)
         self._sources = store_sources.list_sources(self.db)
-        self._counts = store_tags.counts_per_source(self.db)
-        # Every source has its column (it once stopped at 6); the table scrolls sideways.
-        shown = self._sources
-        table.clear(columns=True)
-        table.fixed_columns = FIXED_COLUMNS
-        table.add_column(Text("key"), key="key")
-        table.add_column(Text(""), key="swatch")
-        table.add_column(Text("tag"), key="name")
-        table.add_column(Text("total"), key="total")
-        for source in shown:
-            table.add_column(plain(source.title, 14), key=f"s{source.id}")
-        table.add_column(Text("description"), key="description")
-        for tag in self.tags:
-            cells = [
-                Text(str(tag.digit) if tag.digit else ""),
-                swatch(tag.color),
-                plain(tag.name),
-                Text(str(tag.count), justify="right"),
-                *(Text(str(self._counts.get((tag.id, s.id), "")), justify="right") for s in shown),
-                plain(tag.description, 60),
-            ]
-            table.add_row(*cells, key=str(tag.id))
+        # Counts are read for the sources in view as they come into view (`_cell`), and for
+        # the selected tag (`_show_detail`): all of them cost ~300 ms at 100,000 highlights.
+        self._counts: dict[tuple[int, int], int] = {}
+        self._counted: set[int] = set()
+        self._by_tag: dict[int, dict[int, int]] = {}
+        # Every source has its column (it once stopped at 6); the table scrolls sideways, and
+        # a cell is made only when it comes into view: a DataTable rendered all 200 source
+        # columns of a row to draw it.
+        headers = [Text("key"), Text(""), Text("tag"), Text("total")]
+        headers += [plain(source.title, 14) for source in self._sources]
+        headers.append(Text("description"))
+        widths = [
+            max([3] + [len(str(tag.digit)) for tag in self.tags if tag.digit]),
+            2,
+            max([3] + [plain(tag.name).cell_len for tag in self.tags]),
+            max([5] + [len(str(tag.count)) for tag in self.tags]),
+            # No tag's count in a source is more than the source's highlights.
+            *(max(header.cell_len, len(str(source.highlight_count or ""))) for header, source in
+              zip(headers[FIXED_COLUMNS:], self._sources)),
+            max([11] + [plain(tag.description, 60).cell_len for tag in self.tags]),
+        ]
         names = [t.name.casefold() for t in self.tags]
-        if current and current.casefold() in names:
-            table.move_cursor(row=names.index(current.casefold()), animate=False)
+        row = names.index(current.casefold()) if current and current.casefold() in names else 0
+        table.set_table(headers, widths, len(self.tags), self._cell, cursor_row=row)
         self._show_detail()
+
+    def _cell(self, row: int, column: int) -> Text:
+        """The text of one cell: key, colour, tag, total, a column per source, description."""
+        tag = self.tags[row]
+        if column >= FIXED_COLUMNS + len(self._sources):
+            return plain(tag.description, 60)
+        if column >= FIXED_COLUMNS:
+            source = self._sources[column - FIXED_COLUMNS]
+            if source.id not in self._counted:
+                self._count_from(column - FIXED_COLUMNS)
+            return Text(str(self._counts.get((tag.id, source.id), "")), justify="right")
+        if column == 0:
+            return Text(str(tag.digit) if tag.digit else "")
+        if column == 1:
+            return swatch(tag.color)
+        if column == 2:
+            return plain(tag.name)
+        return Text(str(tag.count), justify="right")
+
+    def _count_from(self, index: int) -> None:
+        """Read the counts of the sources from `index` on, as many as a wide screen shows."""
+        batch = [s.id for s in self._sources[index : index + COUNTED_AT_ONCE] if s.id not in self._counted]
+        self._counts.update(store_tags.counts_per_source(self.db, batch))
+        self._counted.update(batch)
+
+    def _tag_counts(self, tag: Tag) -> dict[int, int]:
+        """source id -> highlights of `tag` there (read once per tag while the screen is open)."""
+        if tag.id not in self._by_tag:
+            self._by_tag[tag.id] = store_tags.tag_counts_by_source(self.db, tag.id)
+        return self._by_tag[tag.id]
 
     @property
     def selected(self) -> Tag | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(Grid)
         if not self.tags or table.row_count == 0:
             return None
         return self.tags[min(table.cursor_row, len(self.tags) - 1)]
 
-    @on(DataTable.RowHighlighted)
+    @on(Grid.RowHighlighted)
     def _show_detail(self) -> None:
         tag = self.selected
         detail = self.query_one("#detail", Static)
         if tag is None:
             detail.update(Content("No tags yet: n creates one."))
             return
-        per_source = [
-            f"{clip(s.title, 30)}: {self._counts[(tag.id, s.id)]}"
-            for s in self._sources
-            if (tag.id, s.id) in self._counts
-        ]
+        counts = self._tag_counts(tag)
+        per_source = [f"{clip(s.title, 30)}: {counts[s.id]}" for s in self._sources if s.id in counts]
         lines = [
             f"{for_display_line(tag.name)} ({tag.color}): {for_display_line(tag.description) or 'no description'}",
             "by source: " + ("; ".join(per_source) if per_source else "not used yet"),
