@@ -166,3 +166,30 @@ async def test_an_empty_list_says_why_and_the_hint_is_whole(world, tmp_path, siz
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert "mark another passage first" in " ".join(drawn(app).split())
+
+
+async def test_only_the_candidates_on_screen_are_drawn(tmp_path):
+    """200 candidates listed, a screenful drawn: an OptionList wrapped all 200 on opening."""
+    db = open_db(tmp_path / "many.db")
+    text = "\n\n".join(f"Finding {i} was measured." for i in range(300))
+    source = add_text(db, "Many findings", text)
+    ids = [highlights.create_highlight(db, source, text.index(f"Finding {i} "), text.index(f"Finding {i} ") + 9).id
+           for i in range(250)]
+    picker = LinkPickerScreen(db, ids[0])
+    drawn_rows = []
+    describe = picker.describe
+    picker.describe = lambda cand, width: drawn_rows.append(cand) or describe(cand, width)
+    app = Host(picker)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert len(screen.shown) == 200
+        rows = screen.query_one("#targets").scrollable_content_region.height // 2
+        assert 0 < len(drawn_rows) <= rows + 1
+        for _ in range(rows + 3):
+            await pilot.press("down")
+        await pilot.pause()
+        assert screen.query_one("#targets").highlighted == rows + 3
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.target.highlight.id == screen.shown[rows + 3].highlight.id

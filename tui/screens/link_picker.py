@@ -5,7 +5,9 @@ undoable `CreateLink`; nothing is written here.
 
 Candidates come from the store one page at a time, on opening and on every keystroke
 (`store.link_targets`, which documents the matching and the order): at 100,000 highlights
-the picker never holds more than the `SHOWN` it lists.
+the picker never holds more than the `SHOWN` it lists. They are drawn as rows of the Line
+API (TargetRows): an OptionList measured and wrapped all 200 two-line options on opening, a
+third of the picker's first frame.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -33,6 +36,7 @@ from postil.store.models import Highlight
 from postil.tui.note_render import note_line
 from postil.tui.screens.compact import fit_to_size
 from postil.tui.screens.render import clip, plain, tag_chips
+from postil.tui.widgets.row_list import RowList
 
 SHOWN = 200
 """At most this many candidates are listed; typing narrows them."""
@@ -40,8 +44,30 @@ SHOWN = 200
 
 @dataclass
 class Candidate:
+    """A highlight the link may go to, with the title of its source."""
+
     highlight: Highlight
     source_title: str
+
+    @property
+    def id(self) -> str:
+        return self.highlight.id
+
+
+class TargetRows(RowList):
+    """The candidates, two lines each: tags and quote, then source and note."""
+
+    ROW_HEIGHT = 2
+
+    class Chosen(Message):
+        """Enter or a click on a candidate."""
+
+        def __init__(self, candidate: Candidate) -> None:
+            super().__init__()
+            self.candidate = candidate
+
+    def _chosen(self, item: Candidate) -> None:
+        self.post_message(self.Chosen(item))
 
 
 def relation_label(name: str) -> Text:
@@ -85,7 +111,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
             quote = clip(self.origin.quote, 60) if self.origin else "?"
             yield Label(Content.from_markup("[b]Link from[/b] “$q”", q=quote), id="from")
             yield Input(placeholder="find a highlight: words of its quote, note, tag or source", id="query")
-            yield OptionList(id="targets")
+            yield TargetRows(self.describe, id="targets")
             yield Label(Content("Target: none chosen yet (enter on a highlight)"), id="target")
             yield OptionList(
                 *(Option(relation_label(r.name), id=r.name) for r in self.relations), id="relations"
@@ -106,7 +132,8 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
     def on_resize(self) -> None:
         fit_to_size(self)
 
-    def option_for(self, cand: Candidate) -> Option:
+    def describe(self, cand: Candidate, width: int) -> list[Content]:
+        """A candidate's two lines."""
         h = cand.highlight
         first = Text(end="")
         if h.tags:
@@ -118,13 +145,12 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         if h.note.strip():
             second.append("  ·  ", style="dim")
             second.append_text(note_line(h.note, 60, style="dim"))
-        return Option(Text("\n", end="").join([first, second]), id=h.id)
+        return [Content.from_rich_text(first), Content.from_rich_text(second)]
 
     def refresh_targets(self, query: str) -> None:
         self.shown = [Candidate(h, title) for h, title in link_targets(self.db, self.from_id, query, SHOWN)]
-        targets = self.query_one("#targets", OptionList)
-        targets.clear_options()
-        targets.add_options([self.option_for(c) for c in self.shown])
+        targets = self.query_one("#targets", TargetRows)
+        targets.set_items(self.shown)
         if self.shown:
             targets.highlighted = 0
             if self.target is None:
@@ -141,16 +167,16 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
     @on(Input.Submitted, "#query")
     def _query_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        targets = self.query_one("#targets", OptionList)
+        targets = self.query_one("#targets", TargetRows)
         if targets.highlighted is None or not self.shown:
             self.say("nothing matches; change the words")
             return
         self.choose_target(self.shown[targets.highlighted])
 
-    @on(OptionList.OptionSelected, "#targets")
-    def _target_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(TargetRows.Chosen)
+    def _target_selected(self, event: TargetRows.Chosen) -> None:
         event.stop()
-        self.choose_target(self.shown[event.option_index])
+        self.choose_target(event.candidate)
 
     def choose_target(self, cand: Candidate) -> None:
         self.target = cand
@@ -193,6 +219,9 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
     def action_move(self, step: int) -> None:
         """up/down in a text field move the list that goes with it."""
         focused = self.focused
+        if isinstance(focused, TargetRows):
+            focused.action_move(step)
+            return
         if isinstance(focused, OptionList):
             focused.action_cursor_up() if step < 0 else focused.action_cursor_down()
             return
@@ -201,8 +230,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
                 "#relations", OptionList
             ).action_cursor_down()
             return
-        targets = self.query_one("#targets", OptionList)
-        targets.action_cursor_up() if step < 0 else targets.action_cursor_down()
+        self.query_one("#targets", TargetRows).action_move(step)
 
     def action_noop(self) -> None:
         """Shown in the footer only: enter is handled by each field."""
