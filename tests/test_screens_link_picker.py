@@ -11,6 +11,12 @@ THERAPY = "Remission was high at six weeks.\n\nRelapses were common after three 
 AMYGDALA = "Amygdala reactivity fell.\n\nThe sample was small and unblinded."
 
 
+async def settled(app, pilot) -> None:
+    """Typed words are read in a thread (tui.latest_read): wait for the newest read."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.fixture
 def world(tmp_path):
     db = open_db(tmp_path / "links.db")
@@ -65,15 +71,19 @@ async def test_search_covers_tags_notes_titles_and_typos(world):
         await pilot.pause()
         screen = app.screen
         await pilot.press(*"caveat")
+        await settled(app, pilot)
         assert {c.highlight.id for c in screen.shown} == {ids["relapse"], ids["sample"]}
         await pilot.press(*["backspace"] * 6, *"amygdala mech")
+        await settled(app, pilot)
         assert [c.highlight.id for c in screen.shown] == [ids["reactivity"]]
         await pilot.press(*["backspace"] * 13, *"unblinded")
+        await settled(app, pilot)
         assert [c.highlight.id for c in screen.shown] == [ids["sample"]]
         await pilot.press(*["backspace"] * 9, *"reactivty")  # typo
+        await settled(app, pilot)
         assert [c.highlight.id for c in screen.shown] == [ids["reactivity"]]
         await pilot.press(*["backspace"] * 9, *"n=19")
-        await pilot.pause()
+        await settled(app, pilot)
         # a note that looks like markup is drawn literally
         assert "[red]n=19[/red]" in drawn(app)
         await pilot.press("escape")
@@ -109,7 +119,7 @@ async def test_the_candidates_are_visible_on_a_small_screen(world, size):
         screen = app.screen
         assert screen.query_one("#targets").region.height >= 4
         await pilot.press(*"relapse")
-        await pilot.pause()
+        await settled(app, pilot)
         assert "Relapses were common" in drawn(app)
         for widget in ("#query", "#targets", "#relations", "#note", "#status"):
             region = screen.query_one(widget).region
@@ -143,7 +153,7 @@ async def test_a_candidates_note_is_drawn_as_markdown(world):
     app = Host(LinkPickerScreen(db, ids["sample"]))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press(*"relapses")
-        await pilot.pause()
+        await settled(app, pilot)
         row = next(line for line in drawn(app).splitlines() if "Only one case" in line)
         assert "Only one case, see n=19" in row and "*" not in row
 
@@ -158,7 +168,7 @@ async def test_an_empty_list_says_why_and_the_hint_is_whole(world, tmp_path, siz
         await pilot.pause()
         assert "enter chooses it" in " ".join(drawn(app).split())
         await pilot.press(*"zebra")
-        await pilot.pause()
+        await settled(app, pilot)
         assert "no other highlight matches 'zebra'" in " ".join(drawn(app).split())
     lonely = open_db(tmp_path / "lonely.db")
     only = highlights.create_highlight(lonely, add_text(lonely, "One", "Just one passage."), 0, 8).id

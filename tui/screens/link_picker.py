@@ -7,7 +7,10 @@ Candidates come from the store one page at a time, on opening and on every keyst
 (`store.link_targets`, which documents the matching and the order): at 100,000 highlights
 the picker never holds more than the `SHOWN` it lists. They are drawn as rows of the Line
 API (TargetRows): an OptionList measured and wrapped all 200 two-line options on opening, a
-third of the picker's first frame.
+third of the picker's first frame. What the reviewer types is read in a thread (tui.latest_read):
+a common prefix at 100,000 highlights takes a few hundred milliseconds, and typing never waits
+for it. Enter pressed before the newest read came back reads it at once, so enter always
+chooses among what was typed.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from postil.store import tags as store_tags
 from postil.store.errors import NotFound
 from postil.store.link_targets import link_targets
 from postil.store.models import Highlight
+from postil.tui.latest_read import LatestRead
 from postil.tui.note_render import note_line
 from postil.tui.screens.compact import fit_to_size
 from postil.tui.screens.render import clip, plain, tag_chips
@@ -105,6 +109,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
             self.origin = None
         self.relations = store_links.relations(db)
         self.shown: list[Candidate] = []
+        self.reads = LatestRead(self, db, "link-targets")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -147,8 +152,19 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
             second.append_text(note_line(h.note, 60, style="dim"))
         return [Content.from_rich_text(first), Content.from_rich_text(second)]
 
-    def refresh_targets(self, query: str) -> None:
-        self.shown = [Candidate(h, title) for h, title in link_targets(self.db, self.from_id, query, SHOWN)]
+    def refresh_targets(self, query: str, *, now: bool = False) -> None:
+        """List the candidates for `query`: from a thread, or at once when nothing is typed
+        (one page of an index, read before the first frame) or `now`."""
+        if now or not query.strip():
+            self.reads.drop()
+            self.show_targets(query, link_targets(self.db, self.from_id, query, SHOWN))
+            return
+        from_id = self.from_id
+        self.reads.run(lambda db: link_targets(db, from_id, query, SHOWN),
+                       lambda found: self.show_targets(query, found), self.say)
+
+    def show_targets(self, query: str, found: list) -> None:
+        self.shown = [Candidate(h, title) for h, title in found]
         targets = self.query_one("#targets", TargetRows)
         targets.set_items(self.shown)
         if self.shown:
@@ -167,6 +183,8 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
     @on(Input.Submitted, "#query")
     def _query_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.reads.pending:
+            self.refresh_targets(event.value, now=True)
         targets = self.query_one("#targets", TargetRows)
         if targets.highlighted is None or not self.shown:
             self.say("nothing matches; change the words")
