@@ -14,17 +14,18 @@ from pathlib import Path
 import pytest
 from cli_support import ARTICLE, NOTES, Postil
 
-import postil.tui.commands.reading
+import postil.tui.launch
 
 
 @pytest.fixture
 def launched(monkeypatch):
     calls: list[tuple[int | None, bool]] = []
 
-    def fake_run_app(settings, source_id=None, at_top=False):
+    def fake_run_app(settings, source_id=None, at_top=False, db=None):
         calls.append((source_id, at_top))
+        db.close()  # the connection that found the source is handed to the app, which closes it
 
-    monkeypatch.setattr(postil.tui.commands.reading, "run_app", fake_run_app)
+    monkeypatch.setattr(postil.tui.launch, "run_app", fake_run_app)
     return calls
 
 

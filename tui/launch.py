@@ -7,17 +7,35 @@ import sqlite3
 from postil.store import settings as store_settings
 from postil.store.sources import add_source, library_is_empty
 from postil.tui.app import PostilApp
+from postil.tui.open_target import resolve_open_target
 from postil.tui.settings import Settings
 
 WELCOME_SEEDED = "welcome_seeded"
 """Setting written once the welcome guide was added, so deleting it is respected."""
 
 
-def run_app(settings: Settings, source_id: int | None = None, at_top: bool = False) -> None:
-    """Run the app on `source_id` (at the top when `at_top`), else on the last source read."""
-    db = settings.open()
+def run_app(settings: Settings, source_id: int | None = None, at_top: bool = False,
+            db: sqlite3.Connection | None = None) -> None:
+    """Run the app on `source_id` (at the top when `at_top`), else on the last source read.
+
+    Args:
+        db: the database, when the caller opened it already (to find `source_id`).
+    """
+    db = db if db is not None else settings.open()
     seed_welcome(db)
     PostilApp(settings, db=db, source_id=source_id, at_top=at_top).run()
+
+
+def run_app_on(settings: Settings, target: str) -> None:
+    """`postil open TARGET`: the app on the source `target` names (a file is imported first),
+    from its top, through the one connection that found it."""
+    db = settings.open()
+    try:
+        source_id = resolve_open_target(db, target)
+    except BaseException:
+        db.close()
+        raise
+    run_app(settings, source_id=source_id, at_top=True, db=db)
 
 
 def seed_welcome(db: sqlite3.Connection) -> int | None:

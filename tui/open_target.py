@@ -3,36 +3,32 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from postil.sources.errors import SourceError
 from postil.store.errors import NotFound
 from postil.store.sources import add_source, find_source, source_by_origin
-from postil.tui.settings import Settings
 
 
-def resolve_open_target(settings: Settings, target: str) -> int:
+def resolve_open_target(db: sqlite3.Connection, target: str) -> int:
     """The id of the source `target` names, importing the file first if it is not stored yet."""
-    db = settings.open()
-    try:
-        path = Path(target)
-        if path.is_file():
-            # A file already in the database (same place) opens as it is stored; reading it
-            # never changes it behind the reviewer's back (`postil refresh` does that).
-            known = source_by_origin(db, str(path.resolve()))
-            if known:
-                return known.id
-            from postil.sources.load import load_path  # a new file only: see tui/startup.py, 'Dialogs'
+    path = Path(target)
+    if path.is_file():
+        # A file already in the database (same place) opens as it is stored; reading it
+        # never changes it behind the reviewer's back (`postil refresh` does that).
+        known = source_by_origin(db, str(path.resolve()))
+        if known:
+            return known.id
+        from postil.sources.load import load_path  # a new file only: see tui/startup.py, 'Dialogs'
 
-            return add_source(db, load_path(path)).source.id
-        try:
-            return find_source(db, target).id
-        except NotFound:
-            if looks_like_path(target):
-                raise SourceError(target, "no such file") from None
-            raise
-    finally:
-        db.close()
+        return add_source(db, load_path(path)).source.id
+    try:
+        return find_source(db, target).id
+    except NotFound:
+        if looks_like_path(target):
+            raise SourceError(target, "no such file") from None
+        raise
 
 
 def looks_like_path(target: str) -> bool:

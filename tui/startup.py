@@ -96,13 +96,11 @@ def main() -> None:
 
 def open_app(start: AppStart) -> None:
     """Run the app as `start` asks (tui.commands.reading does the same for `postil open`)."""
-    from postil.tui.launch import run_app  # the app and Textual: only once we know we run it
-    from postil.tui.open_target import resolve_open_target
+    from postil.tui.launch import run_app, run_app_on  # the app and Textual: only once we know we run it
 
     env_db = start.db_path or None
     settings = Settings(resolve_db_path(Path(env_db) if env_db else None), start.author or default_author(), False)
     if start.target is None:
         run_app(settings)
         return
-    source_id = resolve_open_target(settings, start.target)
-    run_app(settings, source_id=source_id, at_top=True)
+    run_app_on(settings, start.target)

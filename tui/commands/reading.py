@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from postil.tui.launch import run_app
-from postil.tui.open_target import resolve_open_target
+from postil.tui.launch import run_app_on
 
 
 @click.command("open", short_help="Read a file or source in the app.")
@@ -13,4 +12,4 @@ from postil.tui.open_target import resolve_open_target
 @click.pass_obj
 def open_command(settings, target: str) -> None:
     """Open a file (importing it first if it is new) or a source already in the library."""
-    run_app(settings, source_id=resolve_open_target(settings, target), at_top=True)
+    run_app_on(settings, target)
