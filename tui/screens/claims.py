@@ -7,7 +7,7 @@ qualifies or contradicts it, no linked caveat) "no caveat", so that an outcome n
 questioned stands out (`store.claims.claims`). `enter` on a claim opens it; on a linked
 highlight, opens that one (dismissing with its id; the main screen opens it).
 
-The title counts every claim (`store.claims.claim_counts`); the list holds the claims read so
+The title counts every claim (`store.claim_pages.claim_counts`); the list holds the claims read so
 far (`claim_page`), and moving, paging or scrolling near its end reads the next page.
 """
 
@@ -24,7 +24,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from postil.store import tags as store_tags
-from postil.store.claims import CLAIM_TAGS, Claim, ClaimCursor, claim_counts, claim_page
+from postil.store.claim_pages import ClaimCursor, claim_counts, claim_page
+from postil.store.claims import CLAIM_TAGS, Claim
 from postil.store.reviewers import BlindView
 from postil.tui.note_render import note_line
 from postil.tui.screens.render import plain, tag_chips
