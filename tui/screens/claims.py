@@ -155,6 +155,8 @@ class ClaimsScreen(Screen["str | None"]):
     def show_index(self, index: ClaimIndex | None, error: str) -> None:
         """The index arrived: the counts in the title, the whole list's length in the list."""
         self.indexed.set()
+        if not self.is_attached:  # dismissed while the worker read it
+            return
         if index is None:
             self._title(f"not counted ({error}).")
             return
