@@ -13,6 +13,7 @@ import sqlite3
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from postil.exports.title import readable_title
 from postil.store.clock import now
@@ -70,6 +71,10 @@ class ExportData:
     file_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Highlight id -> (start, end) in its source file's decoded text, for the highlights
     whose quote is one unbroken stretch of that file (`sources.offsets`)."""
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Indexes worked out from `links`, `outside` and `highlights` (links by end, folded tags),
+    once: the parts of one rendering batch share its links and far ends (which hold the whole
+    batch), and so this dict; it was worked out again for each part (~1 s at 100,000)."""
 
     @property
     def mismatches(self) -> list[Highlight]:
@@ -79,13 +84,13 @@ class ExportData:
         return self._by_end().get(highlight_id, [])
 
     def _by_end(self) -> dict[str, list[Link]]:
-        cached = getattr(self, "_link_index", None)
+        cached = self.derived.get("by end")
         if cached is None:
             cached = defaultdict(list)
             for link in self.links:
                 cached[link.from_id].append(link)
                 cached[link.to_id].append(link)
-            self._link_index = cached
+            self.derived["by end"] = cached
         return cached
 
 
