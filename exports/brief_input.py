@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 
 from postil.exports.collect import (
     ExportData,
+    PreparedBlocks,
     check_quote,
     locate_all,
     pages_of,
@@ -60,7 +61,7 @@ class StoreInput:
         """Highlights read so far by the rendering pass (tests watch it against the writes)."""
         self._sources: dict[int, Source] = {}
         self._spans: dict[int, list] = {}
-        self._prepared: dict[int, tuple] = {}
+        self._prepared: dict[int, PreparedBlocks] = {}
         self._infos: dict[int, SourceInfo] = {}
 
     def ids(self) -> Iterator[str]:
@@ -116,17 +117,21 @@ class StoreInput:
         wanted = list(dict.fromkeys(h.source_id for h in highlights))
         # Highlights come grouped by source: keep only the sources this batch needs.
         self._sources = {sid: self._sources.get(sid) or get_source(db, sid, blocks=False) for sid in wanted}
-        self._prepared = {sid: found for sid, found in self._prepared.items() if sid in self._sources}
         links, outside = links if links is not None else self._links(highlights)
         data = ExportData(title=self.title, query=self.query, date=self.date, highlights=highlights,
                           sources=self._sources, links=links, outside=outside,
                           derived=derived if derived is not None else {})
         data.quote_ok = {h.id: check_quote(self._sources[h.source_id].text, h) for h in highlights}
         if rendering:
-            self._spans = {sid: self._spans[sid] if sid in self._spans else get_block_spans(db, sid) for sid in wanted}
-            data.locations = locate_all(highlights, self._sources, self._spans, self._prepared)
+            # Every source's blocks stay prepared (small: collect.PreparedBlocks); their
+            # spans are read again only for a source with tables, which table_columns needs.
+            prepared = self._prepared
+            self._spans = {sid: self._spans[sid] if sid in self._spans else get_block_spans(db, sid)
+                           for sid in wanted if sid not in prepared or prepared[sid].tables}
+            data.locations = locate_all(highlights, self._sources, self._spans, prepared)
             data.pages, data.last_pages = pages_of(db, highlights)
-            data.columns = table_columns(db, highlights, self._sources, self._spans)
+            tables = {sid: self._spans[sid] for sid in wanted if prepared[sid].tables}
+            data.columns = table_columns(db, highlights, self._sources, tables)
         return data
 
     def _links(self, highlights: list[Highlight]) -> tuple[list, dict[str, tuple[Highlight, str]]]:
