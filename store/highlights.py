@@ -110,12 +110,8 @@ HIGHLIGHT_COLUMNS = _COLUMNS
 def from_rows(db: sqlite3.Connection, rows: Iterable[tuple], *,
               link_counts: Mapping[str, int] | None = None) -> list[Highlight]:
     """Highlights from rows of HIGHLIGHT_COLUMNS, with their tags and link counts (a few
-    queries for the lot, not per row; for the batches of a streaming reader).
-
-    Args:
-        link_counts: every highlight's link count (`store.links.link_counts`), read once by
-            a reader of many batches: counting each batch's links was ~2/3 of its details.
-    """
+    queries for the lot, not per row; for the batches of a streaming reader). `link_counts`:
+    every one's (`store.links.link_counts`), read once by a reader of many batches."""
     return _from_rows(db, rows, link_counts=link_counts)
 
 
