@@ -181,14 +181,21 @@ class ClaimsScreen(Screen["str | None"]):
         finally:
             self.reading = False
 
-    async def to_end(self) -> None:
-        """Read the last rows (the index tells where they are: wait for it)."""
+    def on_unmount(self) -> None:
+        self.indexed.set()  # an `end` waiting for the index of a dismissed view gives up
+
+    async def to_end(self) -> bool:
+        """Read the last rows (the index tells where they are: wait for it); False when the
+        view was dismissed meanwhile."""
         await self.indexed.wait()
+        if not self.is_attached:
+            return False
         if self.window.index is None:
             self.window.read_everything()
             self.query_one(ClaimRows).set_items(self.window, self.window)
         else:
             self.ensure(len(self.window) - self.size.height, len(self.window))
+        return True
 
     def describe(self, row: Row, width: int) -> list[Content]:
         """The one line of a row of the list."""
@@ -256,8 +263,8 @@ class ClaimRows(RowList):
         super().action_first()
 
     async def action_last(self) -> None:
-        await self.owner.to_end()
-        super().action_last()
+        if await self.owner.to_end():
+            super().action_last()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """Rows scrolled into view (the mouse wheel, the scrollbar) are read."""
