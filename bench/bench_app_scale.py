@@ -14,6 +14,8 @@ opens, with its rows filled (or the reader's cursor moved, the list filtered). E
   link picker   l on a highlight, then one more letter of a search in it
   tag picker    t on a highlight
   tags / overview / claims / orphans   T / o / L / O
+  claims count  L, to the title's counts painted (read in a worker after the first page)
+  claims end    end in the claims view, once counted: the last claim's last row under the cursor
 Beside them, in the same run, the floor: ../shared/bench/bare_key.py's app, whose `G`
 replaces a whole screen of text (the least any Textual app can do for a key).
 Target: every path painted within 150 ms of its key at 100,000 highlights.
@@ -193,6 +195,20 @@ async def app_paths(path: Path, runs: int, only: set[str] | None) -> dict[str, l
         await screen_path("tags", ["T"], TagsScreen)
         await screen_path("overview", ["o"], OverviewScreen, lambda screen: screen.data is not None)
         await screen_path("claims", ["L"], ClaimsScreen, lambda screen: bool(screen.rows))
+        await screen_path("claims count", ["L"], ClaimsScreen, lambda screen: screen.indexed.is_set())
+        if wanted("claims end"):
+            for _ in range(runs):
+                reader.focus()
+                await pilot.press("L")
+                while not (isinstance(app.screen, ClaimsScreen) and app.screen.indexed.is_set()):
+                    await pilot.pause(0.01)
+                await pilot.pause()
+                listing = app.screen.query_one("#claims")
+                out.setdefault("claims end", []).append(await frames.press(
+                    pilot, ["end"], lambda listing=listing: listing.highlighted == len(listing.items) - 1))
+                await pilot.press("escape")
+                while app.screen is not main:
+                    await pilot.pause(0.01)
         await screen_path("orphans", ["O"], OrphansScreen)
     return out
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 
 from postil.exports.collect import (
     ExportData,
+    PreparedBlocks,
     check_quote,
     locate_all,
     pages_of,
@@ -28,7 +29,7 @@ from postil.exports.collect import (
 from postil.exports.title import readable_title
 from postil.store.clock import now
 from postil.store.highlights import get_highlights
-from postil.store.links import links_touching
+from postil.store.links import link_counts, links_touching
 from postil.store.models import Highlight, Source, SourceInfo
 from postil.store.reviewers import BlindView
 from postil.store.search import count
@@ -53,11 +54,14 @@ class StoreInput:
         self.batch = batch
         self.restrict = restriction(view, reviewer)
         count(db, self.query, restrict=self.restrict)  # checks the query now
+        self.link_counts = link_counts(db)
+        """Every highlight's link count, read once: each batch counted its own, and its far
+        ends' (~2.4 s of CPU of ~13 at 100,000 highlights, over the two passes)."""
         self.read = 0
         """Highlights read so far by the rendering pass (tests watch it against the writes)."""
         self._sources: dict[int, Source] = {}
         self._spans: dict[int, list] = {}
-        self._prepared: dict[int, tuple] = {}
+        self._prepared: dict[int, PreparedBlocks] = {}
         self._infos: dict[int, SourceInfo] = {}
 
     def ids(self) -> Iterator[str]:
@@ -74,50 +78,60 @@ class StoreInput:
     def scan(self) -> Iterator[tuple[list[int], ExportData]]:
         """Every highlight, in the brief's order: (row keys, the batch with its links and
         quote checks, without locations)."""
-        for keys, highlights in keyed_search_batches(self.db, self.query, self.batch, restrict=self.restrict):
+        for keys, highlights in keyed_search_batches(self.db, self.query, self.batch, restrict=self.restrict,
+                                                     link_counts=self.link_counts):
             yield keys, self._data(highlights, rendering=False)
 
     def render_all(self) -> Iterator[ExportData]:
         """Every highlight again, ready to render (locations, pages, table columns)."""
-        for _keys, highlights in keyed_search_batches(self.db, self.query, self.batch, restrict=self.restrict):
+        for _keys, highlights in keyed_search_batches(self.db, self.query, self.batch, restrict=self.restrict,
+                                                      link_counts=self.link_counts):
             self.read += len(highlights)
             yield self._data(highlights, rendering=True)
 
     def render_keys(self, keys: Sequence[int]) -> Iterator[ExportData]:
         """The highlights of `keys` (from `scan`), in that order, ready to render."""
-        for highlights in batches_by_key(self.db, keys, self.batch):
+        for highlights in batches_by_key(self.db, keys, self.batch, link_counts=self.link_counts):
             # Links once for the batch, shared by its parts: to a part, the rest of the batch
             # is far ends like any other.
             links, outside = self._links(highlights)
             outside.update((h.id, (h, self.source(h.source_id).title)) for h in highlights)
+            shared: dict = {}
             # A section of a rare tag has a few highlights in each of many sources: without
             # this a batch held 180 sources' texts at once (+35 MB at 100,000 highlights).
             for part in _few_sources(highlights, SOURCES_AT_ONCE):
                 self.read += len(part)
-                yield self._data(part, rendering=True, links=(links, outside))
+                yield self._data(part, rendering=True, links=(links, outside), derived=shared)
 
     def glimpses(self, keys: Sequence[int]) -> Iterator[list[Highlight]]:
         """The highlights of `keys`, in that order, for references to them (no checks)."""
-        yield from batches_by_key(self.db, keys, self.batch)
+        yield from batches_by_key(self.db, keys, self.batch, link_counts=self.link_counts)
 
     def _data(self, highlights: list[Highlight], rendering: bool,
-              links: tuple[list, dict[str, tuple[Highlight, str]]] | None = None) -> ExportData:
+              links: tuple[list, dict[str, tuple[Highlight, str]]] | None = None,
+              derived: dict | None = None) -> ExportData:
         """One batch's ExportData; `links`: its links and their far ends when the caller read
-        them for more highlights than these (the extra links are never looked up)."""
+        them for more highlights than these (the extra links are never looked up), and
+        `derived` the indexes of them that its other parts share (ExportData.derived)."""
         db = self.db
         wanted = list(dict.fromkeys(h.source_id for h in highlights))
         # Highlights come grouped by source: keep only the sources this batch needs.
         self._sources = {sid: self._sources.get(sid) or get_source(db, sid, blocks=False) for sid in wanted}
-        self._prepared = {sid: found for sid, found in self._prepared.items() if sid in self._sources}
         links, outside = links if links is not None else self._links(highlights)
         data = ExportData(title=self.title, query=self.query, date=self.date, highlights=highlights,
-                          sources=self._sources, links=links, outside=outside)
+                          sources=self._sources, links=links, outside=outside,
+                          derived=derived if derived is not None else {})
         data.quote_ok = {h.id: check_quote(self._sources[h.source_id].text, h) for h in highlights}
         if rendering:
-            self._spans = {sid: self._spans[sid] if sid in self._spans else get_block_spans(db, sid) for sid in wanted}
-            data.locations = locate_all(highlights, self._sources, self._spans, self._prepared)
+            # Every source's blocks stay prepared (small: collect.PreparedBlocks); their
+            # spans are read again only for a source with tables, which table_columns needs.
+            prepared = self._prepared
+            self._spans = {sid: self._spans[sid] if sid in self._spans else get_block_spans(db, sid)
+                           for sid in wanted if sid not in prepared or prepared[sid].tables}
+            data.locations = locate_all(highlights, self._sources, self._spans, prepared)
             data.pages, data.last_pages = pages_of(db, highlights)
-            data.columns = table_columns(db, highlights, self._sources, self._spans)
+            tables = {sid: self._spans[sid] for sid in wanted if prepared[sid].tables}
+            data.columns = table_columns(db, highlights, self._sources, tables)
         return data
 
     def _links(self, highlights: list[Highlight]) -> tuple[list, dict[str, tuple[Highlight, str]]]:
@@ -129,7 +143,7 @@ class StoreInput:
         view = self.view
         outside = {
             other.id: (other, self.source(other.source_id).title)
-            for other in get_highlights(self.db, others)
+            for other in get_highlights(self.db, others, link_counts=self.link_counts)
             if view is None or view.shows(other)
         }
         if view is not None and view.blind:
@@ -188,8 +202,8 @@ class CollectedInput:
                           highlights=[data.highlights[k] for k in keys], sources=data.sources,
                           links=data.links, outside=self._everyone, quote_ok=data.quote_ok,
                           locations=data.locations, pages=data.pages, last_pages=data.last_pages,
-                          tag_order=data.tag_order, columns=data.columns, file_spans=data.file_spans)
-        part._link_index = data._by_end()  # the same links: index them once
+                          tag_order=data.tag_order, columns=data.columns, file_spans=data.file_spans,
+                          derived=data.derived)  # the same links and far ends: index them once
         yield part
 
     def glimpses(self, keys: Sequence[int]) -> Iterator[list[Highlight]]:

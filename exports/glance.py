@@ -164,14 +164,14 @@ class Glance:
 def folded(data: ExportData) -> dict[str, frozenset[str]]:
     """Highlight id -> its tags case-folded (computed once per batch, cached on `data`), for
     the batch's highlights and the far ends of their links."""
-    cached = getattr(data, "_folded", None)
+    cached = data.derived.get("folded")
     if cached is None:
         cached = {}
         for other, _title in data.outside.values():
             cached[other.id] = frozenset(t.casefold() for t in other.tags)
         for h in data.highlights:
             cached[h.id] = frozenset(t.casefold() for t in h.tags)
-        data._folded = cached
+        data.derived["folded"] = cached
     return cached
 
 

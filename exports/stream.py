@@ -19,7 +19,15 @@ from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from postil.exports import tabular, w3c
-from postil.exports.collect import ExportData, check_quote, file_spans, locate_all, pages_of, restriction
+from postil.exports.collect import (
+    ExportData,
+    PreparedBlocks,
+    check_quote,
+    file_spans,
+    locate_all,
+    pages_of,
+    restriction,
+)
 from postil.exports.title import readable_title
 from postil.store.clock import now
 from postil.store.highlights import get_highlights
@@ -54,7 +62,7 @@ class StreamedExport:
         self.source_ids: set[int] = set()
         self._sources: dict[int, Source] = {}
         self._spans: dict[int, list] = {}
-        self._prepared: dict[int, tuple] = {}
+        self._prepared: dict[int, PreparedBlocks] = {}
         self._maps: dict[int, object] = {}
         self._batches = search_batches(db, self.query, batch, restrict=self.restrict)
 

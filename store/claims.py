@@ -18,15 +18,14 @@ contradicts = 0.
 `claims` is the claims view's list: every highlight tagged as a claim (CLAIM_TAGS), linked
 or not, and every other highlight something is linked to (a link treats its TO end as a
 claim), each with the highlights linked to it, so that a claim with nothing linked, or with
-no caveat among its links, can be flagged. The view reads it with `claim_page` (the same
-claims, a page at a time after a cursor) and counts it for its title with `claim_counts`.
+no caveat among its links, can be flagged. The view reads it a page at a time and counts it
+with `store.claim_pages`.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -127,12 +126,12 @@ def claims(db: sqlite3.Connection, tags: tuple[str, ...] = CLAIM_TAGS, *, view: 
         list(tags),
     ).fetchall()
     return sorted(
-        _assemble(db, ids, rows, view),
+        assemble_claims(db, ids, rows, view),
         key=lambda c: (c.highlight.source_title.casefold(), c.highlight.source_id, c.highlight.start, c.highlight.id),
     )
 
 
-def _assemble(db: sqlite3.Connection, ids: list[str], rows: list, view: BlindView | None) -> list[Claim]:
+def assemble_claims(db: sqlite3.Connection, ids: list[str], rows: list, view: BlindView | None) -> list[Claim]:
     """The claims `ids` (in that order, those the view shows) with the links among `rows`
     (from_id, to_id, relation) whose other end it shows: claims and claim_page share it, so
     a page holds what the whole list holds for the same claims."""
@@ -148,120 +147,6 @@ def _assemble(db: sqlite3.Connection, ids: list[str], rows: list, view: BlindVie
     for claim in found.values():
         claim.links.sort(key=lambda l: (l.outgoing, l.relation, l.other.source_title.casefold(), l.other.start))
     return list(found.values())
-
-
-@dataclass(frozen=True)
-class ClaimCursor:
-    """Where a page of claims ended: its last claim's place in the claims' order."""
-
-    title_key: str
-    """The source's title, casefolded (claims are in source-title order)."""
-    source_id: int
-    start: int
-    id: str
-
-
-@dataclass
-class ClaimPage:
-    """Some claims, in the order `claims` lists them, and where the next page starts."""
-
-    claims: list[Claim]
-    next: ClaimCursor | None
-    """None: no claim comes after these."""
-
-
-@dataclass
-class ClaimCounts:
-    """What the claims view's title line says of every claim."""
-
-    claims: int
-    unlinked: int
-    """Claims with no link (that the view shows)."""
-    uncaveated: int
-    """Claims with links but no caveat among them (`Claim.has_caveat`)."""
-
-
-def claim_page(db: sqlite3.Connection, after: ClaimCursor | None = None, limit: int = 100,
-               tags: tuple[str, ...] = CLAIM_TAGS, *, view: BlindView | None = None) -> ClaimPage:
-    """The next `limit` claims after `after` (from the first when None), exactly as `claims`
-    lists them: the claims view reads a screenful at a time instead of all of them (reading
-    all 56,000 claims of 100,000 highlights with their links took 1.3 s).
-
-    Source by source in title order, walking each source's highlights by position (the
-    `highlights_source_start` index), so a page costs what its claims cost, however many
-    come after it.
-    """
-    tag_ids = _tag_ids(db, tags)
-    marks = ",".join("?" * len(tag_ids))
-    order = sorted(((title.casefold(), sid) for sid, title in db.execute("SELECT id, title FROM sources")))
-    first = bisect_left(order, (after.title_key, after.source_id)) if after else 0
-    ids: list[str] = []
-    for title_key, source_id in order[first:]:
-        at = (after.start, after.id) if after and (title_key, source_id) == (after.title_key, after.source_id) else (-1, "")
-        own_only = view is not None and view.hides_source(source_id)
-        ids += [row[0] for row in db.execute(
-            f"""SELECT h.id FROM highlights h
-                WHERE h.source_id = ? AND (h.start, h.id) > (?, ?) {'AND h.author = ?' if own_only else ''}
-                  AND (EXISTS (SELECT 1 FROM highlight_tags WHERE highlight_id = h.id AND tag_id IN ({marks}))
-                       OR EXISTS (SELECT 1 FROM links WHERE to_id = h.id))
-                ORDER BY h.start, h.id LIMIT ?""",
-            [source_id, *at, *([view.reviewer] if own_only else []), *tag_ids, limit - len(ids)],
-        )]
-        if len(ids) == limit:
-            break
-    if not ids:
-        return ClaimPage([], None)
-    wanted = json.dumps(ids)
-    rows = db.execute(
-        """SELECT from_id, to_id, relation FROM links
-           WHERE from_id IN (SELECT value FROM json_each(?)) OR to_id IN (SELECT value FROM json_each(?))""",
-        [wanted, wanted],
-    ).fetchall()
-    found = _assemble(db, ids, rows, view)
-    last = found[-1].highlight
-    more = ClaimCursor(last.source_title.casefold(), last.source_id, last.start, last.id) if len(ids) == limit else None
-    return ClaimPage(found, more)
-
-
-def claim_counts(db: sqlite3.Connection, tags: tuple[str, ...] = CLAIM_TAGS, *,
-                 view: BlindView | None = None) -> ClaimCounts:
-    """How many claims `claims` lists, how many have no links and how many no caveat, without
-    building them: three plain reads (links, the claim taggings, the caveat taggings) and
-    set arithmetic, ~80 ms at 100,000 highlights where SQL's joins over text ids took ~130.
-    """
-    links = db.execute(
-        f"SELECT from_id, to_id, relation IN ({','.join('?' * len(CAVEAT_RELATIONS))}) FROM links", CAVEAT_RELATIONS,
-    ).fetchall()
-    tag_ids = _tag_ids(db, tags)
-    tagged = {row[0] for row in db.execute(
-        f"SELECT highlight_id FROM highlight_tags WHERE tag_id IN ({','.join('?' * len(tag_ids))})", tag_ids)}
-    # has_caveat compares the tag's name exactly, where tag names are NOCASE in SQL.
-    caveat = {row[0] for row in db.execute(
-        """SELECT ht.highlight_id FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
-           WHERE t.name = ? COLLATE BINARY""", [CAVEAT_TAG])}
-    found = tagged.union(to_id for _, to_id, _ in links)
-    if view is not None and view.blind:
-        hidden = {row[0] for row in db.execute(
-            "SELECT id FROM highlights WHERE author != ? AND source_id NOT IN (SELECT value FROM json_each(?))",
-            [view.reviewer, json.dumps(sorted(view.done))])}
-        found -= hidden
-        links = [link for link in links if link[0] not in hidden and link[1] not in hidden]
-    linked: set[str] = set()
-    caveated: set[str] = set()
-    for from_id, to_id, qualifying in links:
-        linked.add(to_id)  # a link's TO end is a claim
-        if qualifying or from_id in caveat:
-            caveated.add(to_id)
-        if from_id in found:
-            linked.add(from_id)
-            if qualifying or to_id in caveat:
-                caveated.add(from_id)
-    return ClaimCounts(len(found), len(found) - len(linked), len(linked) - len(caveated))
-
-
-def _tag_ids(db: sqlite3.Connection, names: tuple[str, ...]) -> list[int]:
-    """The ids of the tags named (NOCASE, as `claims` matches them)."""
-    return [row[0] for row in db.execute(f"SELECT id FROM tags WHERE name IN ({','.join('?' * len(names))})", list(names))]
 
 
 def clusters(db: sqlite3.Connection, view: BlindView | None = None) -> list[Cluster]:
@@ -350,6 +235,6 @@ def _highlight_info(db: sqlite3.Connection, ids: list[str]) -> dict[str, ClaimHi
 
 
 __all__ = [
-    "Claim", "ClaimCounts", "ClaimCursor", "ClaimHighlight", "ClaimLink", "ClaimPage", "Cluster",
-    "claim_counts", "claim_page", "claims", "clusters",
+    "CAVEAT_RELATIONS", "CAVEAT_TAG", "CLAIM_TAGS", "Claim", "ClaimHighlight", "ClaimLink", "Cluster",
+    "assemble_claims", "claims", "clusters",
 ]

@@ -9,12 +9,15 @@ from __future__ import annotations
 import sqlite3
 import sys
 from collections import defaultdict
+from typing import Mapping
 
 from postil.store.models import Highlight
 
 
-def fill_details(db: sqlite3.Connection, by_id: dict[str, Highlight]) -> None:
-    """Fill tags and link counts for many highlights with two queries, not two per row."""
+def fill_details(db: sqlite3.Connection, by_id: dict[str, Highlight],
+                 link_counts: Mapping[str, int] | None = None) -> None:
+    """Fill tags and link counts for many highlights with two queries, not two per row
+    (one when the link counts are given)."""
     ids = list(by_id)
     tags: dict[str, list[str]] = defaultdict(list)
     links: dict[str, int] = {}
@@ -26,13 +29,13 @@ def fill_details(db: sqlite3.Connection, by_id: dict[str, Highlight]) -> None:
             f"""SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
                 WHERE ht.highlight_id IN ({marks}) ORDER BY t.id""",
             chunk,
-            f"""SELECT hid, count(*) FROM (
+            None if link_counts is not None else f"""SELECT hid, count(*) FROM (
                     SELECT from_id AS hid FROM links WHERE from_id IN ({marks})
                     UNION ALL SELECT to_id FROM links WHERE to_id IN ({marks}))
                 GROUP BY hid""",
             chunk + chunk,
         )
-    _set_details(by_id, tags, links)
+    _set_details(by_id, tags, links if link_counts is None else link_counts)
 
 
 def fill_details_of_source(db: sqlite3.Connection, source_id: int, by_id: dict[str, Highlight]) -> None:
@@ -77,16 +80,17 @@ def _links_at_most(db: sqlite3.Connection, n: int) -> bool:
 
 
 def _read_details(db: sqlite3.Connection, tags: dict[str, list[str]], links: dict[str, int],
-                  tags_sql: str, tags_params: list, links_sql: str, links_params: list) -> None:
+                  tags_sql: str, tags_params: list, links_sql: str | None, links_params: list) -> None:
     """Add to `tags` (highlight id -> names, in tag order) and `links` (id -> count) the
-    rows of a (highlight id, tag name) query and a (highlight id, link count) query."""
+    rows of a (highlight id, tag name) query and a (highlight id, link count) query (None: none)."""
     intern = sys.intern
     for hid, name in db.execute(tags_sql, tags_params):
         tags[hid].append(intern(name))
-    links.update(db.execute(links_sql, links_params))
+    if links_sql is not None:
+        links.update(db.execute(links_sql, links_params))
 
 
-def _set_details(by_id: dict[str, Highlight], tags: dict[str, list[str]], links: dict[str, int]) -> None:
+def _set_details(by_id: dict[str, Highlight], tags: dict[str, list[str]], links: Mapping[str, int]) -> None:
     for hid, highlight in by_id.items():
         found = tags.get(hid)
         # Copied to its exact size: a list grown by append keeps room for four names.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from postil.store.clock import now
 from postil.store.db import write
@@ -107,13 +107,16 @@ HIGHLIGHT_COLUMNS = _COLUMNS
 """The columns `from_rows` reads (of `highlights h`), in its order."""
 
 
-def from_rows(db: sqlite3.Connection, rows: Iterable[tuple]) -> list[Highlight]:
+def from_rows(db: sqlite3.Connection, rows: Iterable[tuple], *,
+              link_counts: Mapping[str, int] | None = None) -> list[Highlight]:
     """Highlights from rows of HIGHLIGHT_COLUMNS, with their tags and link counts (a few
-    queries for the lot, not per row; for the batches of a streaming reader)."""
-    return _from_rows(db, rows)
+    queries for the lot, not per row; for the batches of a streaming reader). `link_counts`:
+    every one's (`store.links.link_counts`), read once by a reader of many batches."""
+    return _from_rows(db, rows, link_counts=link_counts)
 
 
-def _from_rows(db: sqlite3.Connection, rows: Iterable[tuple], source_id: int | None = None) -> list[Highlight]:
+def _from_rows(db: sqlite3.Connection, rows: Iterable[tuple], source_id: int | None = None, *,
+               link_counts: Mapping[str, int] | None = None) -> list[Highlight]:
     """Highlights from rows of _COLUMNS, with their tags and link counts (`source_id`: the
     rows are all of that source's highlights, so their details are found through it).
 
@@ -135,7 +138,7 @@ def _from_rows(db: sqlite3.Connection, rows: Iterable[tuple], source_id: int | N
         return highlights
     by_id = {h.id: h for h in highlights}
     if source_id is None:
-        fill_details(db, by_id)
+        fill_details(db, by_id, link_counts)
     else:
         fill_details_of_source(db, source_id, by_id)
     return highlights
@@ -148,14 +151,16 @@ def get_highlight(db: sqlite3.Connection, highlight_id: str) -> Highlight:
     return _from_rows(db, rows)[0]
 
 
-def get_highlights(db: sqlite3.Connection, highlight_ids: list[str]) -> list[Highlight]:
-    """Highlights by id, in the order asked (missing ones are left out)."""
+def get_highlights(db: sqlite3.Connection, highlight_ids: list[str], *,
+                   link_counts: Mapping[str, int] | None = None) -> list[Highlight]:
+    """Highlights by id, in the order asked (missing ones are left out); `link_counts` as
+    `from_rows` takes them."""
     found: dict[str, Highlight] = {}
     for chunk_start in range(0, len(highlight_ids), 500):
         chunk = highlight_ids[chunk_start : chunk_start + 500]
         marks = ",".join("?" * len(chunk))
         rows = db.execute(f"SELECT {_COLUMNS} FROM highlights h WHERE h.id IN ({marks})", chunk).fetchall()
-        found.update({h.id: h for h in _from_rows(db, rows)})
+        found.update({h.id: h for h in _from_rows(db, rows, link_counts=link_counts)})
     return [found[hid] for hid in highlight_ids if hid in found]
 
 

@@ -257,6 +257,11 @@ def list_sources(db: sqlite3.Connection) -> list[SourceInfo]:
     return [_info(db, row) for row in db.execute(f"SELECT {_INFO_COLUMNS} FROM sources s ORDER BY s.id")]
 
 
+def source_titles(db: sqlite3.Connection) -> dict[int, str]:
+    """Every source's title by id (what a list naming sources needs, without their counts)."""
+    return dict(db.execute("SELECT id, title FROM sources"))
+
+
 def find_source(db: sqlite3.Connection, ref: str) -> SourceInfo:
     """Resolve what a user typed: an id, a title or file name, or a unique prefix of either.
 

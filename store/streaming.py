@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import islice
 
 from postil.store.highlights import HIGHLIGHT_COLUMNS, from_rows
@@ -44,10 +44,12 @@ def search_ids(db: sqlite3.Connection, query: str | Node, *,
 
 
 def keyed_search_batches(db: sqlite3.Connection, query: str | Node, size: int = BATCH, *,
-                         restrict: tuple[str, list] | None = None) -> Iterator[tuple[list[int], list[Highlight]]]:
+                         restrict: tuple[str, list] | None = None,
+                         link_counts: Mapping[str, int] | None = None) -> Iterator[tuple[list[int], list[Highlight]]]:
     """`search_batches` with each highlight's row key (`h.pk`) beside it, for a reader that
-    comes back to some of them later (`batches_by_key`) instead of holding them."""
-    return _keyed_batches(db, _matching(db, f"h.pk, {HIGHLIGHT_COLUMNS}", query, restrict), size)
+    comes back to some of them later (`batches_by_key`) instead of holding them;
+    `link_counts` as `store.highlights.from_rows` takes them."""
+    return _keyed_batches(db, _matching(db, f"h.pk, {HIGHLIGHT_COLUMNS}", query, restrict), size, link_counts)
 
 
 def _matching(db: sqlite3.Connection, columns: str, query: str | Node,
@@ -60,9 +62,10 @@ def _matching(db: sqlite3.Connection, columns: str, query: str | Node,
     )
 
 
-def batches_by_key(db: sqlite3.Connection, keys: Sequence[int], size: int = BATCH) -> Iterator[list[Highlight]]:
+def batches_by_key(db: sqlite3.Connection, keys: Sequence[int], size: int = BATCH, *,
+                   link_counts: Mapping[str, int] | None = None) -> Iterator[list[Highlight]]:
     """The highlights whose row keys are `keys`, in that order, in batches (one query each);
-    a key no longer in the database is skipped."""
+    a key no longer in the database is skipped. `link_counts` as `from_rows` takes them."""
     for begin in range(0, len(keys), size):
         chunk = list(keys[begin : begin + size])
         found = {
@@ -74,7 +77,7 @@ def batches_by_key(db: sqlite3.Connection, keys: Sequence[int], size: int = BATC
         }
         rows = [found[key] for key in chunk if key in found]
         if rows:
-            yield from_rows(db, rows)
+            yield from_rows(db, rows, link_counts=link_counts)
 
 
 def highlight_batches(
@@ -107,10 +110,10 @@ def _batches(db: sqlite3.Connection, cursor: sqlite3.Cursor, size: int) -> Itera
         yield from_rows(db, rows)
 
 
-def _keyed_batches(db: sqlite3.Connection, cursor: sqlite3.Cursor,
-                   size: int) -> Iterator[tuple[list[int], list[Highlight]]]:
+def _keyed_batches(db: sqlite3.Connection, cursor: sqlite3.Cursor, size: int,
+                   link_counts: Mapping[str, int] | None = None) -> Iterator[tuple[list[int], list[Highlight]]]:
     while True:
         rows = list(islice(cursor, size))
         if not rows:
             return
-        yield [row[0] for row in rows], from_rows(db, [row[1:] for row in rows])
+        yield [row[0] for row in rows], from_rows(db, [row[1:] for row in rows], link_counts=link_counts)

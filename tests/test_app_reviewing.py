@@ -236,5 +236,5 @@ async def test_claims_and_orphans_screens_in_blind_mode(app_settings, app_db):
         await pilot.pause()
         await pilot.press("L")
         assert await settle(pilot, lambda: isinstance(app.screen, ClaimsScreen))
-        assert all(c.highlight.author != "ben" and all(l.other.author != "ben" for l in c.links) for c in app.screen.claims)
+        assert all(c.highlight.author != "ben" and all(l.other.author != "ben" for l in c.links) for c in app.screen.window.claims)
         assert "Effects lasted" not in screen_text(app)

@@ -13,7 +13,8 @@ import uuid
 import pytest
 from export_fixtures import add_text_source
 
-from postil.store.claims import ClaimCursor, claim_counts, claim_page, claims
+from postil.store.claim_pages import ClaimCursor, claim_counts, claim_page, claim_page_before
+from postil.store.claims import claims
 from postil.store.db import open_db
 from postil.store.exchange import Incoming, IncomingLink, merge
 from postil.store.highlights import (
@@ -25,7 +26,7 @@ from postil.store.highlights import (
     toggle_tag,
 )
 from postil.store.links import create_link
-from postil.store.reanchor import fuzzy_highlights, orphans
+from postil.store.reanchor import fuzzy_highlights, orphans, unanchored
 from postil.store.reviewers import authors
 from postil.store.tags import counts_per_source, find_tag, tag_counts_by_source
 
@@ -172,6 +173,13 @@ def test_the_claims_views_first_page_costs_the_same_at_10_or_1010_claims(small_a
     assert [c.highlight.id for c in deep.claims] == [c.highlight.id for c in everything[800:808]]
     later = [work(big, lambda after=after: claim_page(big, after, 8)) for after in (page.next, deep.next)]
     assert later[1][1] == later[0][1] and later[1][0] <= later[0][0] * 1.05 + 20
+    # `end` reads the last page from the end: it costs what the first does, not the list.
+    last = [work(db, lambda db=db: claim_page_before(db, None, 8)) for db in (small, big)]
+    assert last[1][1] == last[0][1] and last[1][0] <= last[0][0] * 1.05 + 20
+    assert [c.highlight.id for c in claim_page_before(big, None, 8).claims] == [c.highlight.id for c in everything[-8:]]
+    at = [ClaimCursor("trial", 1, everything[k].highlight.start, everything[k].highlight.id) for k in (20, 900)]
+    before = [work(big, lambda after=after: claim_page_before(big, after, 8)) for after in at]
+    assert before[1][1] == before[0][1] and before[1][0] <= before[0][0] * 1.05 + 20
     # The title's counts read every link and claim tagging once: the same statements.
     counts = [work(db, lambda db=db: claim_counts(db))[1] for db in (small, big)]
     assert counts[1] == counts[0]
@@ -189,9 +197,13 @@ def test_the_orphans_view_reads_the_same_whatever_the_anchored_highlights_number
                        [("orphaned" if i < 3 else "fuzzy", hid) for i, hid in enumerate(first)])
         costs.append(work(db, lambda db=db: (orphans(db), fuzzy_highlights(db))))
         found.append(([h.id for h in orphans(db)], [h.id for h in fuzzy_highlights(db)]))
+        # The view's rows (no tags or link counts) are the same highlights in the same order.
+        assert ([h.id for h in unanchored(db, "orphaned")], [h.id for h in unanchored(db, "fuzzy")]) == found[-1]
+        costs.append(work(db, lambda db=db: (unanchored(db, "orphaned"), unanchored(db, "fuzzy"))))
     assert found[0] == found[1] == (first[:3], first[3:])
-    assert costs[1][1] == costs[0][1]
-    assert costs[1][0] <= costs[0][0] * 1.05 + 20
+    for small, big in (costs[0:3:2], costs[1:4:2]):
+        assert big[1] == small[1] and big[0] <= small[0] * 1.05 + 20
+    assert costs[1][1] < costs[0][1]  # the view's rows read no tags and no links: fewer statements
 
 
 def test_the_tags_screen_counts_the_sources_in_view_whatever_the_others_hold(tmp_path):

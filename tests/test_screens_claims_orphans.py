@@ -7,7 +7,9 @@ from postil.store.claims import claims
 from postil.store.db import open_db
 from postil.store.highlights import create_highlight
 from postil.store.links import create_link
-from postil.tui.screens.claims import CLAIM, FIRST_PAGE, NOTE, ClaimsScreen
+from postil.tui.screens import claims_window
+from postil.tui.screens.claims import FIRST_PAGE, ClaimsScreen
+from postil.tui.screens.claims_window import CLAIM, NOTE, PENDING
 from postil.tui.screens.orphans import OrphansScreen
 
 
@@ -61,12 +63,8 @@ def many_claims(path, n: int):
     return db
 
 
-def shown(screen: ClaimsScreen) -> list[tuple[str, int]]:
-    """(claim id, link index or CLAIM/NOTE) for every row of the list, in order."""
-    return [(screen.claims[row.claim].highlight.id, row.link) for row in screen.query_one("#claims").items]
-
-
 def every_row(found) -> list[tuple[str, int]]:
+    """(claim id, link index or CLAIM/NOTE) for every row of the whole list, in order."""
     rows = []
     for claim in found:
         rows.append((claim.highlight.id, CLAIM))
@@ -75,30 +73,114 @@ def every_row(found) -> list[tuple[str, int]]:
     return rows
 
 
-async def test_the_claims_view_reads_a_page_and_the_rest_as_it_scrolls(tmp_path):
-    """It opens on the first page of claims (with every claim counted in its title), and
-    paging down, scrolling and end bring the rows of the whole list, in its order."""
+def in_view(screen: ClaimsScreen) -> tuple[int, list[tuple[str, int]]]:
+    """(the first row in view, (claim id, link) of each row in view); a row not read fails."""
+    listing = screen.query_one("#claims")
+    top = int(listing.scroll_y)
+    rows = listing.items[top:top + listing.scrollable_content_region.height]
+    assert all(row.link != PENDING for row in rows), "a row in view was not read"
+    return top, [(screen.window.claim(row).highlight.id, row.link) for row in rows]
+
+
+async def opened(pilot, screen: ClaimsScreen) -> None:
+    """Wait for the list's index (the title's counts, the whole list's length)."""
+    while not screen.indexed.is_set():
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+async def test_the_claims_view_reads_a_page_and_the_rest_as_it_comes_into_view(tmp_path):
+    """It opens on the first page of claims, its title counting every claim and its scrollbar
+    spanning the whole list; paging, scrolling and end show the rows of the whole list."""
     db = many_claims(tmp_path / "many.db", FIRST_PAGE * 3 + 7)
     whole = every_row(claims(db))
     screen = ClaimsScreen(db)
     app = Host(screen)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
+        assert len(screen.window.claims) == FIRST_PAGE
+        await opened(pilot, screen)
         assert f"what others link to): {FIRST_PAGE * 3 + 7} · 0 with no links · 0 with no caveat." in drawn(app)
-        assert len(screen.claims) == FIRST_PAGE
         listing = screen.query_one("#claims")
-        assert shown(screen) == whole[:len(listing.items)]
-        for _ in range(len(listing.items) // 28 + 2):
+        assert len(listing.items) == listing.virtual_size.height == len(whole)
+        for _ in range(8):
             await pilot.press("pagedown")
-        assert len(screen.claims) > FIRST_PAGE and shown(screen) == whole[:len(listing.items)]
-        listing.scroll_to(y=len(listing.items), animate=False, immediate=True)  # the mouse wheel, the scrollbar
+            top, rows = in_view(screen)
+            assert rows == whole[top:top + len(rows)]
+        # The mouse wheel or the scrollbar, far from what was read: one page there.
+        listing.scroll_to(y=len(whole) * 2 // 3, animate=False, immediate=True)
         await pilot.pause()
-        assert len(listing.items) > listing.scroll_y + 28
+        top, rows = in_view(screen)
+        assert top == len(whole) * 2 // 3 and rows == whole[top:top + len(rows)]
+        assert len(screen.window.claims) == FIRST_PAGE
         await pilot.press("end")
         await pilot.pause()
-        assert shown(screen) == whole and listing.highlighted == len(whole) - 1
+        top, rows = in_view(screen)
+        assert rows == whole[top:] and listing.highlighted == len(whole) - 1
         await pilot.press("enter")
     assert app.result == claims(db)[-1].links[-1].other.id
+
+
+async def test_walking_the_claims_from_either_end_shows_the_whole_list(tmp_path, monkeypatch):
+    """Down from the first row and up from the last, the cursor passes every row of the list
+    but the notes, in order, across pages read after and before the ones shown."""
+    monkeypatch.setattr(claims_window, "PAGE", 4)
+    db = many_claims(tmp_path / "walk.db", 40)
+    whole = every_row(claims(db))
+    cursor_rows = [row for row in whole if row[1] != NOTE]
+    assert await walk(db, whole, "down") == cursor_rows
+    assert await walk(db, whole, "up") == cursor_rows[::-1]
+
+
+async def walk(db, whole, key: str) -> list[tuple[str, int]]:
+    """(claim id, link) under the cursor from the first row down, or from the last up."""
+    screen = ClaimsScreen(db)
+    app = Host(screen)
+    async with app.run_test(size=(100, 14)) as pilot:
+        await opened(pilot, screen)
+        listing = screen.query_one("#claims")
+        if key == "up":
+            await pilot.press("end")
+            assert screen.window.first > 0  # the last page only, not every page up to it
+
+        def at_cursor() -> tuple[str, int]:
+            row = listing.items[listing.highlighted]
+            return screen.window.claim(row).highlight.id, row.link
+
+        walked = [at_cursor()]
+        while len(walked) < len(whole):
+            await pilot.press(key)
+            if at_cursor() == walked[-1]:
+                break
+            walked.append(at_cursor())
+            top, rows = in_view(screen)
+            assert rows == whole[top:top + len(rows)]
+        return walked
+
+
+async def test_end_reads_one_page_however_long_the_list(tmp_path):
+    """`end` read every page after the cursor (~2.5 s at 100,000 highlights): now the last one."""
+    costs = []
+    for n in (FIRST_PAGE * 3, FIRST_PAGE * 10):
+        db = many_claims(tmp_path / f"end-{n}.db", n)
+        screen = ClaimsScreen(db)
+        app = Host(screen)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await opened(pilot, screen)
+            pages, statements = screen.window.pages, []
+            db.set_trace_callback(statements.append)
+            await pilot.press("end")
+            await pilot.pause()
+            db.set_trace_callback(None)
+            assert screen.window.pages == pages + 1 and len(screen.window.claims) == FIRST_PAGE
+            assert screen.window.claim(listing_row(screen)).highlight.id == claims(db)[-1].highlight.id
+        costs.append(len(statements))
+    assert costs[0] == costs[1]  # the same statements at 300 or 1,000 claims
+
+
+def listing_row(screen: ClaimsScreen):
+    listing = screen.query_one("#claims")
+    return listing.items[listing.highlighted]
 
 
 async def test_orphans_list_orphaned_and_fuzzy(tmp_path):

@@ -4,7 +4,8 @@ import pytest
 from search_fixture import build
 
 from postil.store import highlights, links, tags
-from postil.store.claims import clusters
+from postil.store.claim_pages import ClaimCounts, claim_counts, claim_index, claim_page, claim_page_before
+from postil.store.claims import claims, clusters
 from postil.store.reviewers import BlindView
 
 
@@ -58,8 +59,6 @@ def test_no_links_no_clusters_and_deleted_link_splits(tmp_path):
 
 def test_every_claim_with_its_links_and_the_unlinked_flagged(tmp_path):
     """Claims are the outcome and mechanism highlights, linked or not, in source order."""
-    from postil.store.claims import claims
-
     fx = build(tmp_path / "claims.db")
     found = claims(fx.db)
     assert [fx.names([c.highlight])[0] for c in found] == ["a1", "f2", "f3", "t1", "t2", "t4"]
@@ -78,8 +77,6 @@ def test_every_claim_with_its_links_and_the_unlinked_flagged(tmp_path):
 
 def every_page(db, limit, view=None):
     """claim_page after claim_page, to the end, with the cursor each returned."""
-    from postil.store.claims import claim_page
-
     found, after = [], None
     while True:
         page = claim_page(db, after, limit, view=view)
@@ -89,9 +86,18 @@ def every_page(db, limit, view=None):
         after = page.next
 
 
-def counted(found):
-    from postil.store.claims import ClaimCounts
+def every_page_before(db, limit, view=None):
+    """claim_page_before from the end, page by page to the first claim, in list order."""
+    found, before = [], None
+    while True:
+        page = claim_page_before(db, before, limit, view=view)
+        found = page.claims + found
+        if page.previous is None:
+            return found
+        before = page.previous
 
+
+def counted(found):
     return ClaimCounts(len(found), sum(1 for c in found if not c.links),
                        sum(1 for c in found if c.links and not c.has_caveat))
 
@@ -107,8 +113,6 @@ VIEWS = {
 @pytest.mark.parametrize("limit", [1, 2, 5, 100])
 def test_pages_put_together_are_the_claims_and_the_counts_count_them(tmp_path, view, limit):
     """The claims view reads pages and counts instead of every claim: what it shows is the same."""
-    from postil.store.claims import claim_counts, claims
-
     fx = build(tmp_path / "claims.db")
     # A claim only linked to (no claim tag), a second source with the same title (ties go by
     # id), two claims at one position (ties go by highlight id), and an upper-case "Caveat"
@@ -119,16 +123,28 @@ def test_pages_put_together_are_the_claims_and_the_counts_count_them(tmp_path, v
     tags.create_tag(fx.db, "Caveats")
     links.create_link(fx.db, fx.ids["t3"], fx.ids["t1"], relation="see-also")
     links.create_link(fx.db, f5.id, f4.id, relation="elaborates")
+    # A blank note (to Python's strip, not SQL's trim) takes no row under its claim.
+    fx.db.execute("UPDATE highlights SET note = ? WHERE id = ?", [" \u2003\n", fx.ids["t1"]])
     whole = claims(fx.db, view=view)
     assert every_page(fx.db, limit, view) == whole
+    assert every_page_before(fx.db, limit, view) == whole
     assert claim_counts(fx.db, view=view) == counted(whole)
+    # The index: each claim's place and rows (itself, its note unless blank, its links), and
+    # from any place's cursor the pages either side carry on from there.
+    index = claim_index(fx.db, view=view)
+    assert [key[3] for key in index.keys] == [c.highlight.id for c in whole]
+    rows = [1 + bool(c.highlight.note.strip()) + len(c.links) for c in whole]
+    assert [b - a for a, b in zip(index.starts, index.starts[1:])] == rows and index.rows == sum(rows)
+    assert index.counts == counted(whole)
+    for place in range(len(whole)):
+        assert claim_page(fx.db, index.cursor(place), limit, view=view).claims == whole[place + 1:place + 1 + limit]
+        assert claim_page_before(fx.db, index.cursor(place), limit, view=view).claims == whole[max(0, place - limit):place]
+        assert index.claim_at(index.starts[place] + rows[place] - 1) == place
     assert fx.ids["t3"] not in {c.highlight.id for c in whole}  # t3 links to t1; nothing links to t3
 
 
 def test_the_counts_take_caveat_by_its_exact_name(tmp_path):
     """has_caveat compares tag names exactly; SQL compares them without case."""
-    from postil.store.claims import claim_counts, claims
-
     fx = build(tmp_path / "claims.db")
     links.create_link(fx.db, fx.ids["a2"], fx.ids["t1"], relation="see-also")  # a2 is tagged caveat
     assert claim_counts(fx.db).uncaveated == counted(claims(fx.db)).uncaveated == 2

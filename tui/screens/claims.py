@@ -7,33 +7,41 @@ qualifies or contradicts it, no linked caveat) "no caveat", so that an outcome n
 questioned stands out (`store.claims.claims`). `enter` on a claim opens it; on a linked
 highlight, opens that one (dismissing with its id; the main screen opens it).
 
-The title counts every claim (`store.claims.claim_counts`); the list holds the claims read so
-far (`claim_page`), and moving, paging or scrolling near its end reads the next page.
+The list shows a page of claims at once and reads the rest as it comes into view
+(`claims_window`). The title's counts and the list's length come from the list's index
+(`store.claim_pages.claim_index`, ~250 ms at 100,000 highlights), read in a worker thread
+on its own connection after the first page is painted: until it arrives the title says the
+claims are being counted, the list is the pages read from the first, and `end` waits for it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-from typing import NamedTuple
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from postil.store import tags as store_tags
-from postil.store.claims import CLAIM_TAGS, Claim, ClaimCursor, claim_counts, claim_page
+from postil.store.claim_pages import ClaimIndex, claim_index
+from postil.store.claims import CLAIM_TAGS, Claim
+from postil.store.db import database_path, open_db
+from postil.store.errors import StoreError
 from postil.store.reviewers import BlindView
 from postil.tui.note_render import note_line
+from postil.tui.screens.claims_window import CLAIM, EMPTY, NOTE, PAGE, PENDING, ClaimWindow, Row
 from postil.tui.screens.render import plain, tag_chips
 from postil.tui.widgets.row_list import RowList
 
-FIRST_PAGE = 100
-"""Claims read at a time as the list scrolls: a 48-line screen shows at most 48 (~3 ms)."""
-LAST_PAGES = 2_000
-"""Claims read at a time when `end` needs them all."""
+FIRST_PAGE = PAGE
+TITLE = f"Claims ({', '.join(CLAIM_TAGS)}, and what others link to): "
+LEGEND = " ← a linked highlight acts on the claim, → the claim on it."
 NO_LINKS = " no links "
 NO_CAVEAT = " no caveat "
 
@@ -88,18 +96,18 @@ class ClaimsScreen(Screen["str | None"]):
         self.db = db
         self.view = view
         """Blind mode: what I may see (others' hidden work is left out)."""
-        self.claims: list[Claim] = []
-        """The claims read so far, in the list's order (pages are added as the list scrolls)."""
-        self.rows: list[Row] = []
-        self.row_index: dict[str, int] = {}
-        """Row id -> its place in `rows`, kept as pages are added (not rebuilt for each)."""
-        self.after: ClaimCursor | None = None
-        """Where the next page starts."""
-        self.read_all = False
-        """Every claim is read (the last page said nothing comes after it)."""
+        self.window = ClaimWindow(db, view)
+        """The list's rows: the claims read so far, placed in the whole list."""
+        self.indexed = asyncio.Event()
+        """Set when the list's index has arrived (or could not be read)."""
         self.reading = False
-        """A page is being added: the list's scrolling as it grows must not read another."""
+        """Rows are being read: the list's scrolling as they arrive must not read more."""
         self.tag_colors: dict[str, str] = {}
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows read so far."""
+        return self.window.rows
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -107,62 +115,95 @@ class ClaimsScreen(Screen["str | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
-        # The title's counts and one page of claims: reading all 56,000 claims of 100,000
-        # highlights with their links took 1.3 s, and building their 87,000 rows more.
-        counts = claim_counts(self.db, view=self.view)
+        # One page of claims, and the counts once painted: reading all 56,000 claims of
+        # 100,000 highlights with their links took 1.3 s; counting them ~85 ms of ~140.
         self.tag_colors = {t.name: t.color for t in store_tags.list_tags(self.db, counts=False)}
-        self.query_one("#title", Static).update(Content(
-            f"Claims ({', '.join(CLAIM_TAGS)}, and what others link to): {counts.claims} · {counts.unlinked} with no links · "
-            f"{counts.uncaveated} with no caveat. ← a linked highlight acts on the claim, → the claim on it."
-        ))
+        self._title("counting…")
+        self.window.open()
         listing = self.query_one(ClaimRows)
-        self.read_page(FIRST_PAGE)
-        if not self.rows:
-            listing.set_items([Row("none", -1, EMPTY)])
-        else:
+        listing.set_items(self.window, self.window)
+        if self.window.rows:
             listing.highlighted = 0
         listing.focus()
+        self.call_after_refresh(self._read_index)
 
-    def read_page(self, limit: int) -> bool:
-        """Add the next `limit` claims' rows to the list; False when every claim is read."""
-        if self.read_all or self.reading:
-            return False
-        page = claim_page(self.db, self.after, limit, view=self.view)
-        self.after, self.read_all = page.next, page.next is None
-        # Rows are tuples described only when drawn: an OptionList of the 87,000 rows of
-        # 100,000 highlights took 28 s to open (it measures every option).
-        for claim in page.claims:
-            number = len(self.claims)
-            self.claims.append(claim)
-            self.add_row(Row(f"c{number}", number, CLAIM))
-            if claim.highlight.note.strip():
-                self.add_row(Row(f"n{number}", number, NOTE))
-            for index in range(len(claim.links)):
-                self.add_row(Row(f"l{number}.{index}", number, index))
-        if page.claims:
-            self.reading = True
+    def _read_index(self) -> None:
+        path = database_path(self.db)
+        if path:
+            self._index_worker(path)
+            return
+        try:  # an in-memory database cannot be opened from another thread
+            self.show_index(claim_index(self.db, view=self.view), "")
+        except StoreError as error:
+            self.show_index(None, str(error))
+
+    @work(thread=True, exclusive=True, group="claims-index")
+    def _index_worker(self, path: str) -> None:
+        worker = get_current_worker()
+        index, error = None, ""
+        try:
+            db = open_db(path, migrate=False)
             try:
-                self.query_one(ClaimRows).set_items(self.rows, self.row_index)
+                index = claim_index(db, view=self.view)
             finally:
-                self.reading = False
-        return not self.read_all
+                db.close()
+        except (StoreError, sqlite3.Error) as failure:
+            error = str(failure)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show_index, index, error)
 
-    def add_row(self, row: Row) -> None:
-        self.row_index[row.id] = len(self.rows)
-        self.rows.append(row)
+    def show_index(self, index: ClaimIndex | None, error: str) -> None:
+        """The index arrived: the counts in the title, the whole list's length in the list."""
+        self.indexed.set()
+        if not self.is_attached:  # dismissed while the worker read it
+            return
+        if index is None:
+            self._title(f"not counted ({error}).")
+            return
+        counts = index.counts
+        self._title(f"{counts.claims} · {counts.unlinked} with no links · {counts.uncaveated} with no caveat.")
+        self.window.set_index(index)
+        listing = self.query_one(ClaimRows)
+        listing.set_items(self.window, self.window)
+        self.ensure(int(listing.scroll_y), int(listing.scroll_y) + listing.size.height)
 
-    def read_to(self, row: int | None) -> None:
-        """Read pages until the list holds `row` and a screenful beyond it (None: every row)."""
-        limit = LAST_PAGES if row is None else FIRST_PAGE
-        more = True
-        while more and (row is None or len(self.rows) <= row + self.size.height):
-            more = self.read_page(limit)
+    def _title(self, counts: str) -> None:
+        self.query_one("#title", Static).update(Content(TITLE + counts + LEGEND))
+
+    def ensure(self, lo: int, hi: int) -> None:
+        """Read what the rows lo..hi-1 of the list need (see claims_window)."""
+        if self.reading:
+            return
+        self.reading = True
+        try:
+            if self.window.ensure(lo, hi):
+                self.query_one(ClaimRows).set_items(self.window, self.window)
+        finally:
+            self.reading = False
+
+    def on_unmount(self) -> None:
+        self.indexed.set()  # an `end` waiting for the index of a dismissed view gives up
+
+    async def to_end(self) -> bool:
+        """Read the last rows (the index tells where they are: wait for it); False when the
+        view was dismissed meanwhile."""
+        await self.indexed.wait()
+        if not self.is_attached:
+            return False
+        if self.window.index is None:
+            self.window.read_everything()
+            self.query_one(ClaimRows).set_items(self.window, self.window)
+        else:
+            self.ensure(len(self.window) - self.size.height, len(self.window))
+        return True
 
     def describe(self, row: Row, width: int) -> list[Content]:
         """The one line of a row of the list."""
         if row.link == EMPTY:
             return [Content("No claims yet: tag a highlight outcome or mechanism (the digits).")]
-        claim = self.claims[row.claim]
+        if row.link == PENDING:
+            return [Content.styled("      …", "dim")]
+        claim = self.window.claim(row)
         if row.link == CLAIM:
             text = claim_row(claim, self.tag_colors)
         elif row.link == NOTE:
@@ -174,9 +215,9 @@ class ClaimsScreen(Screen["str | None"]):
 
     def target(self, row: Row) -> str | None:
         """The id of the highlight a row opens: the claim's, or the linked highlight's."""
-        if row.link == EMPTY:
+        if row.link in (EMPTY, PENDING):
             return None
-        claim = self.claims[row.claim]
+        claim = self.window.claim(row)
         return claim.highlight.id if row.link in (CLAIM, NOTE) else claim.links[row.link].other.id
 
     def action_open(self) -> None:
@@ -192,19 +233,6 @@ class ClaimsScreen(Screen["str | None"]):
         self.dismiss(None)
 
 
-class Row(NamedTuple):
-    """One line of the claims list: a claim, its note, or one of its links."""
-
-    id: str
-    claim: int
-    """Index into ClaimsScreen.claims."""
-    link: int
-    """Index into the claim's links, or CLAIM, NOTE, EMPTY."""
-
-
-CLAIM, NOTE, EMPTY = -1, -2, -3
-
-
 class ClaimRows(RowList):
     """The list: each claim, its note, then its links; the cursor passes over notes."""
 
@@ -212,27 +240,36 @@ class ClaimRows(RowList):
         super().__init__(screen.describe, id=id)
         self.owner = screen
 
+    def _around(self, row: int) -> None:
+        """Read the rows a screenful either side of `row`."""
+        height = self.scrollable_content_region.height
+        self.owner.ensure(row - height, row + height)
+
     def action_move(self, step: int) -> None:
         index = 0 if self.highlighted is None else self.highlighted + step
-        self.owner.read_to(index)
+        self._around(index)
         while 0 <= index < len(self.items) and self.items[index].link == NOTE:
             index += 1 if step > 0 else -1
-            self.owner.read_to(index)
+            self._around(index)
         if 0 <= index < len(self.items):
             self._move_to(index)
 
     def action_page(self, direction: int) -> None:
-        self.owner.read_to((self.highlighted or 0) + self.size.height)
+        self._around((self.highlighted or 0) + direction * self.scrollable_content_region.height)
         super().action_page(direction)
 
-    def action_last(self) -> None:
-        self.owner.read_to(None)
-        super().action_last()
+    def action_first(self) -> None:
+        self._around(0)
+        super().action_first()
+
+    async def action_last(self) -> None:
+        if await self.owner.to_end():
+            super().action_last()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        """Scrolling near the end of the rows read so far reads the next page."""
+        """Rows scrolled into view (the mouse wheel, the scrollbar) are read."""
         super().watch_scroll_y(old_value, new_value)
-        self.owner.read_to(int(new_value) + self.size.height)
+        self.owner.ensure(int(new_value), int(new_value) + self.scrollable_content_region.height)
 
     def _chosen(self, item: Row) -> None:
         self.owner._open(self.owner.target(item))

@@ -21,8 +21,7 @@ from textual.widgets import Footer, Static
 
 from postil.store import sources as store_sources
 from postil.store.errors import StoreError
-from postil.store.models import Highlight
-from postil.store.reanchor import fuzzy_highlights, orphans
+from postil.store.reanchor import Unanchored, unanchored
 from postil.store.reviewers import BlindView
 from postil.tui.note_render import note_line
 from postil.tui.screens.render import plain
@@ -56,7 +55,7 @@ class OrphansScreen(Screen["str | Reattach | None"]):
         """The session's undo stack (`a` accepts through it); None: `a` is not offered."""
         self.view = view
         """Blind mode: what I may see (others' hidden highlights are left out)."""
-        self.rows: list[Highlight] = []
+        self.rows: list[Unanchored] = []
         self.titles: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -66,12 +65,12 @@ class OrphansScreen(Screen["str | Reattach | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
-        lost, fuzzy = orphans(self.db), fuzzy_highlights(self.db)
-        if self.view is not None:
-            lost, fuzzy = self.view.visible(lost), self.view.visible(fuzzy)
+        lost, fuzzy = unanchored(self.db, "orphaned"), unanchored(self.db, "fuzzy")
+        if self.view is not None and self.view.blind:
+            lost, fuzzy = ([h for h in found if self.view.shows_work_of(h.author, h.source_id)] for found in (lost, fuzzy))
         self.rows = lost + fuzzy
         self._say(lost, fuzzy)
-        self.titles = {s.id: s.title for s in store_sources.list_sources(self.db)}
+        self.titles = store_sources.source_titles(self.db)
         # Rows are described only when drawn: a DataTable measured every cell of the 4,000
         # rows of 100,000 highlights (1 s to open).
         table = self.query_one(OrphanRows)
@@ -80,7 +79,7 @@ class OrphansScreen(Screen["str | Reattach | None"]):
             table.highlighted = 0
         table.focus()
 
-    def describe(self, h: Highlight, width: int) -> list[Content]:
+    def describe(self, h: Unanchored, width: int) -> list[Content]:
         """A row: status, source, quote and note in columns."""
         status = Text(h.anchor_status, style="bold red" if h.anchor_status == "orphaned" else "yellow")
         cells = [status, plain(self.titles.get(h.source_id, ""), 30), plain(h.quote, 60), note_line(h.note, 40)]
@@ -96,7 +95,7 @@ class OrphansScreen(Screen["str | Reattach | None"]):
         if h is not None:
             self.dismiss(h.id)
 
-    def _say(self, lost: list[Highlight], fuzzy: list[Highlight], done: str = "") -> None:
+    def _say(self, lost: list[Unanchored], fuzzy: list[Unanchored], done: str = "") -> None:
         self.query_one("#title", Static).update(
             Content(
                 f"{done}{len(lost)} orphaned (text no longer found; kept with tags, note and links), "
@@ -107,7 +106,7 @@ class OrphansScreen(Screen["str | Reattach | None"]):
             )
         )
 
-    def _current(self) -> Highlight | None:
+    def _current(self) -> Unanchored | None:
         row = self.query_one(OrphanRows).highlighted
         return self.rows[row] if self.rows and row is not None else None
 
@@ -166,5 +165,5 @@ class OrphanRows(RowList):
         super().__init__(screen.describe, id=id)
         self.owner = screen
 
-    def _chosen(self, item: Highlight) -> None:
+    def _chosen(self, item: Unanchored) -> None:
         self.owner.dismiss(item.id)
