@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
 from postil.store.query import quote_value
 from postil.store.search import count
@@ -80,6 +81,16 @@ class Overview:
     warnings: list[BalanceWarning] = field(default_factory=list)
     total: int = 0
     """Highlights in the database."""
+    counted: bool = True
+    """`counts` are read (an outline has none yet)."""
+    covered: bool = True
+    """Each source's highlighted characters and highlight count are read (else 0)."""
+    warned: bool = True
+    """`warnings` are read."""
+
+    @property
+    def complete(self) -> bool:
+        return self.counted and self.covered and self.warned
 
     def count(self, tag: str, source_id: int) -> int:
         return self.counts.get((tag, source_id), 0)
@@ -100,8 +111,45 @@ class Overview:
 
 def overview(db: sqlite3.Connection) -> Overview:
     """Counts, coverage and warnings over the whole database (read only)."""
-    sources = _coverage(db)
-    tags = _ordered_tags(db)
+    *_, complete = overview_stages(db)
+    return complete
+
+
+def overview_stages(db: sqlite3.Connection) -> Iterator[Overview]:
+    """The overview as it is read, each stage a new object: the outline (`outline`), then
+    with the counts, then with each source's coverage, then with the warnings (the last is
+    `overview`). So a screen can show one stage while another thread reads the next.
+
+    At 100,000 highlights over 200 sources: counts ~95 ms, coverage ~140 ms, warnings
+    ~75 ms; the outline well under 1 ms.
+    """
+    ov = outline(db)
+    yield ov
+    ov = replace(ov, counts=_counts(db), counted=True)
+    yield ov
+    ov = replace(ov, sources=_coverage(db, ov.sources), covered=True)
+    yield ov
+    yield replace(ov, warnings=_warnings(db, ov), warned=True)
+
+
+def outline(db: sqlite3.Connection) -> Overview:
+    """The sources (titles and lengths), the tags and the total, without counts, coverage or
+    warnings: statements whose steps do not grow with the highlights."""
+    # The stored character count where there is one: length(text) walks every text (55 ms
+    # for 200 sources).
+    sources = [
+        SourceCoverage(source_id, title, chars, 0, 0)
+        for source_id, title, chars in db.execute(
+            "SELECT id, title, coalesce((SELECT chars FROM source_chars WHERE source_id = s.id), length(text)) "
+            "FROM sources s ORDER BY title COLLATE NOCASE, id"
+        )
+    ]
+    # count(*) of a whole table is one step (SQLite counts the b-tree's cells).
+    total = db.execute("SELECT count(*) FROM highlights").fetchone()[0]
+    return Overview(sources, _ordered_tags(db), {}, total=total, counted=False, covered=False, warned=False)
+
+
+def _counts(db: sqlite3.Connection) -> dict[tuple[str, int], int]:
     counts: dict[tuple[str, int], int] = {}
     # One tag at a time, from its taggings in highlight order to each highlight's source
     # (tag_counts_by_source): 84 ms at 100,000 highlights, against 114 ms walking every
@@ -110,21 +158,13 @@ def overview(db: sqlite3.Connection) -> Overview:
     for tag_id, name in db.execute("SELECT id, name FROM tags ORDER BY id").fetchall():
         for source_id, n in sorted(tag_counts_by_source(db, tag_id).items()):
             counts[(name, source_id)] = n
-    total = db.execute("SELECT count(*) FROM highlights").fetchone()[0]
-    result = Overview(sources, tags, counts, total=total)
-    result.warnings = _warnings(db, result)
-    return result
+    return counts
 
 
-def _coverage(db: sqlite3.Connection) -> list[SourceCoverage]:
+def _coverage(db: sqlite3.Connection, sources: list[SourceCoverage]) -> list[SourceCoverage]:
+    """`sources` with their highlighted characters and highlight counts."""
     numbers = dict(db.execute("SELECT source_id, count(*) FROM highlights GROUP BY source_id"))
-    # The stored character count where there is one: length(text) walks every text (55 ms
-    # for 200 sources).
-    sources = db.execute(
-        "SELECT id, title, coalesce((SELECT chars FROM source_chars WHERE source_id = s.id), length(text)) "
-        "FROM sources s ORDER BY title COLLATE NOCASE, id"
-    ).fetchall()
-    limits = {source_id: chars for source_id, _, chars in sources}
+    limits = {source.id: source.chars for source in sources}
     covered: dict[int, int] = {}
     # The union is measured as the rows come, a source at a time: gathering 100,000 ranges
     # in lists first cost ~45 ms of the overview's ~145 ms here.
@@ -146,8 +186,8 @@ def _coverage(db: sqlite3.Connection) -> list[SourceCoverage]:
     if current is not None:
         covered[current] = total
     return [
-        SourceCoverage(source_id, title, chars, covered.get(source_id, 0), numbers.get(source_id, 0))
-        for source_id, title, chars in sources
+        replace(source, highlighted_chars=covered.get(source.id, 0), highlight_count=numbers.get(source.id, 0))
+        for source in sources
     ]
 
 
