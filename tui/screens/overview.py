@@ -4,14 +4,21 @@ the warnings a reviewer needs before writing.
 `enter` on a table cell dismisses with the search for it (`source:3 tag:caveat`; a title or
 share cell gives the source, a total the tag); `enter` on a warning dismisses with its
 query. The main screen then runs that search.
+
+The screen paints the outline first (titles and the total, read in well under a millisecond)
+and a thread worker, on its own connection, reads the rest (`store.overview.overview_stages`:
+counts, then coverage, then warnings, ~330 ms at 100,000 highlights), each stage shown as it
+comes; "…" marks a figure not read yet. Reading everything before the first paint kept the
+screen blank for ~400 ms after `o` at 100,000 highlights.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -19,9 +26,12 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from postil.store import tags as store_tags
-from postil.store.overview import Overview, overview
+from postil.store.db import database_path, open_db
+from postil.store.errors import StoreError
+from postil.store.overview import Overview, outline, overview_stages
 from postil.tui.screens.render import color_style, plain
 from postil.tui.widgets.grid import Grid
 from postil.tui.wording import counted
@@ -33,6 +43,8 @@ NARROW = 80
 """Under this many columns the share column is headed "marked" and titles may be shorter."""
 """Source titles get what the tag columns leave of the screen, within these widths."""
 WARNING_STYLES = {"balance": "bold yellow", "coverage": "cyan", "tags": "magenta", "anchors": "red"}
+PENDING = "…"
+"""A figure the worker has not read yet."""
 
 
 class OverviewScreen(Screen["str | None"]):
@@ -54,6 +66,10 @@ class OverviewScreen(Screen["str | None"]):
         self._colors: dict[str, str] = {}
         self._fitted: tuple[int, str] | None = None
         """(title width, share heading) the table was last filled for."""
+        self._reader: sqlite3.Connection | None = None
+        """The worker's connection while it reads, to interrupt if the screen closes first."""
+        self._reader_lock = threading.Lock()
+        """Guards `_reader`: it is never interrupted while being closed."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -63,22 +79,81 @@ class OverviewScreen(Screen["str | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
-        data = self.data = overview(self.db)
+        data = self.data = outline(self.db)
         self.query_one("#title", Static).update(
             Content(f"Overview: {counted(data.total, 'highlight')} in {counted(len(data.sources), 'source')}. enter on a cell searches it.")
         )
         self._colors = {t.name: t.color for t in store_tags.list_tags(self.db, counts=False)}
         self._fill_table(self.app.size.width)
-        warnings = self.query_one("#warnings", OptionList)
-        if data.warnings:
-            warnings.add_options(
-                Option(plain(w.message, style=WARNING_STYLES.get(w.kind, "")), id=str(i))
-                for i, w in enumerate(data.warnings)
-            )
-            warnings.highlighted = 0
-        else:
-            warnings.add_option(Option(Text("nothing to warn about"), disabled=True))
+        self.query_one("#warnings", OptionList).add_option(Option(Text(f"reading {PENDING}", style="dim"), disabled=True))
         self.query_one(Grid).focus()
+        # After the first frame: a worker started sooner competes with the painting of it.
+        self.call_after_refresh(self._read_the_rest)
+
+    def _read_the_rest(self) -> None:
+        path = database_path(self.db)
+        if path:
+            self._read_in_thread(path)
+            return
+        # An in-memory database cannot be opened from another thread: read it here.
+        for stage in overview_stages(self.db):
+            self.show(stage)
+
+    @work(thread=True, exclusive=True, group="overview")
+    def _read_in_thread(self, path: str) -> None:
+        worker = get_current_worker()
+        try:
+            db = open_db(path, migrate=False)
+        except StoreError as error:
+            self.app.call_from_thread(self.say_failed, str(error))
+            return
+        with self._reader_lock:
+            self._reader = db
+        try:
+            stages = overview_stages(db)
+            next(stages)  # the outline, already shown
+            for stage in stages:
+                if worker.is_cancelled:
+                    return
+                self.app.call_from_thread(self.show, stage)
+        except (StoreError, sqlite3.Error) as error:
+            if not worker.is_cancelled:  # else interrupted because the screen closed
+                self.app.call_from_thread(self.say_failed, str(error))
+        finally:
+            with self._reader_lock:
+                self._reader = None
+                db.close()
+
+    def on_unmount(self) -> None:
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.interrupt()
+
+    def show(self, data: Overview) -> None:
+        """Show a stage of the overview read by the worker (counts, coverage, warnings)."""
+        if not self.is_attached:
+            return
+        had_warnings = self.data is not None and self.data.warned
+        self.data = data
+        self._fill_table(self.app.size.width)
+        if data.warned and not had_warnings:
+            warnings = self.query_one("#warnings", OptionList)
+            warnings.clear_options()
+            if data.warnings:
+                warnings.add_options(
+                    Option(plain(w.message, style=WARNING_STYLES.get(w.kind, "")), id=str(i))
+                    for i, w in enumerate(data.warnings)
+                )
+                warnings.highlighted = 0
+            else:
+                warnings.add_option(Option(Text("nothing to warn about"), disabled=True))
+
+    def say_failed(self, error: str) -> None:
+        """The worker could not read the figures: say so where the warnings go."""
+        if self.is_attached:
+            warnings = self.query_one("#warnings", OptionList)
+            warnings.clear_options()
+            warnings.add_option(Option(plain(f"could not read the overview: {error}", style="red"), disabled=True))
 
     def on_resize(self, event: Resize) -> None:
         """Titles get what the tag columns leave of the new width (it was measured once, on
@@ -139,13 +214,19 @@ class OverviewScreen(Screen["str | None"]):
         if row == len(data.sources):
             if column == 0:
                 return Text("all sources", style="bold")
-            return Text("") if column == 1 else self._count(self._totals[column - 2], bold=True)
+            if column == 1:
+                return Text("")
+            return self._count(self._totals[column - 2], bold=True) if data.counted else self._pending()
         source = data.sources[row]
         if column == 0:
             return self._titles[row]
         if column == 1:
-            return Text(f"{source.share:.0%}", justify="right")
-        return self._count(data.count(self.columns[column], source.id))
+            return Text(f"{source.share:.0%}", justify="right") if data.covered else self._pending()
+        return self._count(data.count(self.columns[column], source.id)) if data.counted else self._pending()
+
+    @staticmethod
+    def _pending() -> Text:
+        return Text(PENDING, justify="right", style="dim")
 
     @staticmethod
     def _count(n: int, bold: bool = False) -> Text:
@@ -175,7 +256,7 @@ class OverviewScreen(Screen["str | None"]):
         focused = self.focused
         if isinstance(focused, Grid):
             self._dismiss_with(self.cell_query(*focused.cursor_coordinate))
-        elif isinstance(focused, OptionList) and focused.highlighted is not None and self.data.warnings:
+        elif isinstance(focused, OptionList) and focused.highlighted is not None and self.data.warned and self.data.warnings:
             self._dismiss_with(self.data.warnings[focused.highlighted].query)
 
     def _dismiss_with(self, query: str | None) -> None:
