@@ -87,8 +87,7 @@ class OverviewScreen(Screen["str | None"]):
         self._fill_table(self.app.size.width)
         self.query_one("#warnings", OptionList).add_option(Option(Text(f"reading {PENDING}", style="dim"), disabled=True))
         self.query_one(Grid).focus()
-        # After the first frame: a worker started sooner competes with the painting of it.
-        self.call_after_refresh(self._read_the_rest)
+        self._read_the_rest()
 
     def _read_the_rest(self) -> None:
         path = database_path(self.db)
