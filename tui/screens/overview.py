@@ -6,19 +6,24 @@ share cell gives the source, a total the tag); `enter` on a warning dismisses wi
 query. The main screen then runs that search.
 
 The screen paints the outline first (titles and the total, read in well under a millisecond)
-and a thread worker, on its own connection, reads the rest (`store.overview.overview_stages`:
-counts, then coverage, then warnings, ~330 ms at 100,000 highlights), each stage shown as it
-comes; "…" marks a figure not read yet. Reading everything before the first paint kept the
-screen blank for ~400 ms after `o` at 100,000 highlights.
+and a thread worker, on its own connection, reads the rest (`store.overview`): the counts,
+shown as they come, then the coverage and what the warnings need, shown together; "…" marks
+a figure not read yet. Reading everything before the first paint kept the screen blank for
+~400 ms after `o` at 100,000 highlights. One worker, not one per part: on this 2-core machine
+two threads (or processes) each ran 2-4 times slower side by side, and every part shown is a
+repaint the rest waits for.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -31,7 +36,15 @@ from textual.worker import get_current_worker
 from postil.store import tags as store_tags
 from postil.store.db import database_path, open_db
 from postil.store.errors import StoreError
-from postil.store.overview import Overview, outline, overview_stages
+from postil.store.overview import (
+    Overview,
+    SourceCoverage,
+    WarningFacts,
+    coverage,
+    outline,
+    tag_counts,
+    warning_facts,
+)
 from postil.tui.screens.render import color_style, plain
 from postil.tui.widgets.grid import Grid
 from postil.tui.wording import counted
@@ -43,6 +56,9 @@ NARROW = 80
 """Under this many columns the share column is headed "marked" and titles may be shorter."""
 """Source titles get what the tag columns leave of the screen, within these widths."""
 WARNING_STYLES = {"balance": "bold yellow", "coverage": "cyan", "tags": "magenta", "anchors": "red"}
+Step = tuple[Callable[[sqlite3.Connection], Any], Callable[[Any], None]]
+"""A part of the overview a worker reads (a store function of a connection), and the screen's
+method that shows it."""
 PENDING = "…"
 """A figure the worker has not read yet."""
 
@@ -66,10 +82,10 @@ class OverviewScreen(Screen["str | None"]):
         self._colors: dict[str, str] = {}
         self._fitted: tuple[int, str] | None = None
         """(title width, share heading) the table was last filled for."""
-        self._reader: sqlite3.Connection | None = None
-        """The worker's connection while it reads, to interrupt if the screen closes first."""
-        self._reader_lock = threading.Lock()
-        """Guards `_reader`: it is never interrupted while being closed."""
+        self._readers: set[sqlite3.Connection] = set()
+        """The workers' connections while they read, to interrupt if the screen closes first."""
+        self._readers_lock = threading.Lock()
+        """Guards `_readers`: a connection is never interrupted while being closed."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -90,46 +106,59 @@ class OverviewScreen(Screen["str | None"]):
         self._read_the_rest()
 
     def _read_the_rest(self) -> None:
+        sources, tags = self.data.sources, self.data.tags
+
+        def coverage_and_facts(db: sqlite3.Connection) -> tuple[list[SourceCoverage], WarningFacts]:
+            return coverage(db, sources), warning_facts(db, tags)
+
+        steps: list[Step] = [(tag_counts, self.show_counts), (coverage_and_facts, self.show_the_rest)]
         path = database_path(self.db)
         if path:
-            self._read_in_thread(path)
+            self.run_worker(partial(self._read_in_thread, path, steps), thread=True, group="overview")
             return
         # An in-memory database cannot be opened from another thread: read it here.
-        for stage in overview_stages(self.db):
-            self.show(stage)
+        for read, show in steps:
+            show(read(self.db))
 
-    @work(thread=True, exclusive=True, group="overview")
-    def _read_in_thread(self, path: str) -> None:
+    def _read_in_thread(self, path: str, steps: list[Step]) -> None:
+        """Read each step's part on a connection of this thread and hand it to the screen."""
         worker = get_current_worker()
         try:
             db = open_db(path, migrate=False)
         except StoreError as error:
             self.app.call_from_thread(self.say_failed, str(error))
             return
-        with self._reader_lock:
-            self._reader = db
+        with self._readers_lock:
+            self._readers.add(db)
         try:
-            stages = overview_stages(db)
-            next(stages)  # the outline, already shown
-            for stage in stages:
+            for read, show in steps:
+                part = read(db)
                 if worker.is_cancelled:
                     return
-                self.app.call_from_thread(self.show, stage)
+                self.app.call_from_thread(show, part)
         except (StoreError, sqlite3.Error) as error:
             if not worker.is_cancelled:  # else interrupted because the screen closed
                 self.app.call_from_thread(self.say_failed, str(error))
         finally:
-            with self._reader_lock:
-                self._reader = None
+            with self._readers_lock:
+                self._readers.discard(db)
                 db.close()
 
     def on_unmount(self) -> None:
-        with self._reader_lock:
-            if self._reader is not None:
-                self._reader.interrupt()
+        with self._readers_lock:
+            for db in self._readers:
+                db.interrupt()
+
+    def show_counts(self, counts: dict[tuple[str, int], int]) -> None:
+        self.show(self.data.with_counts(counts))
+
+    def show_the_rest(self, parts: tuple[list[SourceCoverage], WarningFacts]) -> None:
+        """The coverage and the warnings (which need the counts, read first)."""
+        sources, facts = parts
+        self.show(self.data.with_coverage(sources).with_warnings(facts))
 
     def show(self, data: Overview) -> None:
-        """Show a stage of the overview read by the worker (counts, coverage, warnings)."""
+        """Show `data`: the outline with some or all of its figures."""
         if not self.is_attached:
             return
         had_warnings = self.data is not None and self.data.warned
