@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 from export_fixtures import add_text_source
-from screen_host import Host, drawn
+from screen_host import Host, drawn, until
 
 from postil.store.claims import ClaimCursor, claim_counts, claim_page, claims
 from postil.store.db import open_db
@@ -266,8 +266,7 @@ async def test_the_overview_screen_reads_the_same_before_its_first_paint_at_10_o
             db.set_trace_callback(None)
             assert f"{n} highlights in 1 source" in drawn(app)
             gate.set()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await until(pilot, lambda app=app: app.screen.data.complete)
             assert app.screen.data == overview(db)
         costs.append((steps, statements))
     assert costs[1] == costs[0] and costs[0][1] > 0

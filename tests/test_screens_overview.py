@@ -2,7 +2,7 @@
 
 import threading
 
-from screen_host import Host, drawn
+from screen_host import Host, drawn, until
 from search_fixture import build
 
 from postil.store import overview as store_overview
@@ -48,6 +48,7 @@ async def test_enter_on_a_warning_gives_its_query(tmp_path):
     fx = build(tmp_path / "overview.db")
     app = Host(OverviewScreen(fx.db))
     async with app.run_test(size=(140, 40)) as pilot:
+        await until(pilot, lambda: app.screen.data.complete)
         await pilot.pause()
         warnings = app.screen.data.warnings
         assert "Empty source: no highlights yet" in drawn(app)
@@ -136,7 +137,7 @@ class TestFiguresReadAfterThePaint:
             # A cell can be searched before its figure is read.
             assert app.screen.cell_query(0, app.screen.columns.index("caveat")) == "source:2 tag:caveat"
             gate.set()
-            await app.workers.wait_for_complete()
+            await until(pilot, lambda: app.screen.data.complete)
             await pilot.pause()
             final = drawn(app)
             assert app.screen.data == expected
@@ -163,7 +164,7 @@ class TestFiguresReadAfterThePaint:
         monkeypatch.setattr(overview_screen, "tag_counts", counts_after_the_gate)
         app = Host(OverviewScreen(fx.db))
         async with app.run_test(size=(140, 40)) as pilot:
-            await pilot.pause()
+            await until(pilot, lambda: any(worker.group == "overview" for worker in app.workers))
             await pilot.press("escape")
             await pilot.pause()
             gate.set()
