@@ -125,6 +125,7 @@ class TestFiguresReadAfterThePaint:
             return store_overview.tag_counts(db)
 
         monkeypatch.setattr(overview_screen, "tag_counts", counts_after_the_gate)
+        monkeypatch.setattr(overview_screen, "READ_HERE_UP_TO", 0)  # a worker reads them, as at 100,000
         app = Host(OverviewScreen(fx.db))
         async with app.run_test(size=(140, 40)) as pilot:
             await pilot.pause()
@@ -162,6 +163,7 @@ class TestFiguresReadAfterThePaint:
             return store_overview.tag_counts(db)
 
         monkeypatch.setattr(overview_screen, "tag_counts", counts_after_the_gate)
+        monkeypatch.setattr(overview_screen, "READ_HERE_UP_TO", 0)  # a worker reads them, as at 100,000
         app = Host(OverviewScreen(fx.db))
         async with app.run_test(size=(140, 40)) as pilot:
             await until(pilot, lambda: any(worker.group == "overview" for worker in app.workers))
@@ -171,3 +173,15 @@ class TestFiguresReadAfterThePaint:
             await app.workers.wait_for_complete()
             await pilot.pause()
         assert app.result is None
+
+
+async def test_a_small_database_shows_every_figure_in_the_first_frame(tmp_path):
+    """Up to READ_HERE_UP_TO highlights the figures are read before the first paint: a
+    worker's extra frames took longer to draw than the reading."""
+    fx = build(tmp_path / "overview.db")
+    app = Host(OverviewScreen(fx.db))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.data == overview(fx.db)
+        assert "…" not in drawn(app) and "1 highlight without a tag" in drawn(app)
+        assert not list(app.workers)

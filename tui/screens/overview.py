@@ -59,6 +59,10 @@ WARNING_STYLES = {"balance": "bold yellow", "coverage": "cyan", "tags": "magenta
 Step = tuple[Callable[[sqlite3.Connection], Any], Callable[[Any], None]]
 """A part of the overview a worker reads (a store function of a connection), and the screen's
 method that shows it."""
+READ_HERE_UP_TO = 10_000
+"""Highlights up to which the figures are read before the first paint (~30 ms at 10,000):
+beyond, a worker reads them. Each frame it fills in costs ~30-70 ms to draw, so at 1,000
+the worker's figures were complete ~260 ms after the key, against ~100 ms read here."""
 PENDING = "…"
 """A figure the worker has not read yet."""
 
@@ -106,32 +110,30 @@ class OverviewScreen(Screen["str | None"]):
         self.query_one("#warnings", OptionList).add_option(Option(Text(f"reading {PENDING}", style="dim"), disabled=True))
         grid = self.query_one(Grid)
         grid.focus()
-        # The figures are read once the first frame is out. Started on mount, the worker's
-        # SQL took the CPU from that frame (80-200 ms instead of ~40 at 100,000 highlights,
-        # two shared cores); call_after_refresh waited ~250 ms, until the footer, composed
-        # after the first frame, had settled too.
-        self.screen_layout_refresh_signal.subscribe(grid, self._painted)
-
-    def _painted(self, _screen: Screen) -> None:
-        self.screen_layout_refresh_signal.unsubscribe(self.query_one(Grid))
-        if not self._reading:
-            self._reading = True
-            self._read_the_rest()
-
-    def _read_the_rest(self) -> None:
-        sources, tags = self.data.sources, self.data.tags
+        sources, tags = data.sources, data.tags
 
         def coverage_and_facts(db: sqlite3.Connection) -> tuple[list[SourceCoverage], WarningFacts]:
             return coverage(db, sources), warning_facts(db, tags)
 
         steps: list[Step] = [(tag_counts, self.show_counts), (coverage_and_facts, self.show_the_rest)]
         path = database_path(self.db)
-        if path:
-            self.run_worker(partial(self._read_in_thread, path, steps), thread=True, group="overview")
+        if not path or data.total <= READ_HERE_UP_TO:
+            # An in-memory database cannot be opened from another thread; a small one is
+            # read here sooner than a worker's figures would be drawn (see READ_HERE_UP_TO).
+            for read, show in steps:
+                show(read(self.db))
             return
-        # An in-memory database cannot be opened from another thread: read it here.
-        for read, show in steps:
-            show(read(self.db))
+        # The figures are read once the first frame is out. Started on mount, the worker's
+        # SQL took the CPU from that frame (80-200 ms instead of ~40 at 100,000 highlights,
+        # two shared cores); call_after_refresh waited ~250 ms, until the footer, composed
+        # after the first frame, had settled too.
+        self.screen_layout_refresh_signal.subscribe(grid, partial(self._painted, path, steps))
+
+    def _painted(self, path: str, steps: list[Step], _screen: Screen) -> None:
+        self.screen_layout_refresh_signal.unsubscribe(self.query_one(Grid))
+        if not self._reading:
+            self._reading = True
+            self.run_worker(partial(self._read_in_thread, path, steps), thread=True, group="overview")
 
     def _read_in_thread(self, path: str, steps: list[Step]) -> None:
         """Read each step's part on a connection of this thread and hand it to the screen."""
