@@ -59,10 +59,11 @@ WARNING_STYLES = {"balance": "bold yellow", "coverage": "cyan", "tags": "magenta
 Step = tuple[Callable[[sqlite3.Connection], Any], Callable[[Any], None]]
 """A part of the overview a worker reads (a store function of a connection), and the screen's
 method that shows it."""
-READ_HERE_UP_TO = 10_000
-"""Highlights up to which the figures are read before the first paint (~30 ms at 10,000):
+READ_HERE_UP_TO = 5_000
+"""Highlights up to which the figures are read before the first paint (~15-25 ms at 5,000):
 beyond, a worker reads them. Each frame it fills in costs ~30-70 ms to draw, so at 1,000
-the worker's figures were complete ~260 ms after the key, against ~100 ms read here."""
+the worker's figures were complete ~260 ms after the key, against ~100 ms read here; at
+10,000 reading them first put the first frame at 140-210 ms on a loaded machine."""
 PENDING = "…"
 """A figure the worker has not read yet."""
 
