@@ -325,6 +325,18 @@ def database_path(db: sqlite3.Connection) -> str:
     return row[2] if row else ""
 
 
+def reopenable_path(db: sqlite3.Connection) -> str:
+    """The file another thread may open to read what `db` reads; "" when there is none.
+
+    None for an in-memory database, and none for a read-only temporary copy (store.readonly):
+    opening the original again would copy it again.
+    """
+    if getattr(db, "original_path", None):
+        return ""
+    path = database_path(db)
+    return "" if path in ("", ":memory:") else path
+
+
 def data_version(db: sqlite3.Connection) -> int:
     """A number that changes when another connection (another `postil`) commits to the file.
 

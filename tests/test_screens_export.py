@@ -201,3 +201,25 @@ def test_readable_titles(tmp_path):
     # What it cannot say in words stays the query, quoted; a malformed one too.
     assert readable_title(fx.db, "a OR b") == "Evidence brief: “a OR b”"
     assert readable_title(fx.db, "tag:(") == "Evidence brief: “tag:(”"
+
+
+async def test_a_name_typed_after_a_write_is_written_on_enter(tmp_path):
+    fx = build(tmp_path / "export.db")
+    app = Host(ExportScreen(fx.db, 2, None, folder=tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        file_input = app.screen.query_one("#file")
+        file_input.value = "first.md"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "written just now" in drawn(app)
+        file_input.value = "second.md"
+        await pilot.pause()
+        assert "will write a new file: second.md" in drawn(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "wrote 3 highlights" in drawn(app) and "second.md" in drawn(app)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert (tmp_path / "first.md").exists() and (tmp_path / "second.md").exists()
+    assert app.result == tmp_path / "second.md"

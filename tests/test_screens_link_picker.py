@@ -11,6 +11,12 @@ THERAPY = "Remission was high at six weeks.\n\nRelapses were common after three 
 AMYGDALA = "Amygdala reactivity fell.\n\nThe sample was small and unblinded."
 
 
+async def settled(app, pilot) -> None:
+    """Typed words are read in a thread (tui.latest_read): wait for the newest read."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.fixture
 def world(tmp_path):
     db = open_db(tmp_path / "links.db")
@@ -65,15 +71,19 @@ async def test_search_covers_tags_notes_titles_and_typos(world):
         await pilot.pause()
         screen = app.screen
         await pilot.press(*"caveat")
+        await settled(app, pilot)
         assert {c.highlight.id for c in screen.shown} == {ids["relapse"], ids["sample"]}
         await pilot.press(*["backspace"] * 6, *"amygdala mech")
+        await settled(app, pilot)
         assert [c.highlight.id for c in screen.shown] == [ids["reactivity"]]
         await pilot.press(*["backspace"] * 13, *"unblinded")
+        await settled(app, pilot)
         assert [c.highlight.id for c in screen.shown] == [ids["sample"]]
         await pilot.press(*["backspace"] * 9, *"reactivty")  # typo
+        await settled(app, pilot)
         assert [c.highlight.id for c in screen.shown] == [ids["reactivity"]]
         await pilot.press(*["backspace"] * 9, *"n=19")
-        await pilot.pause()
+        await settled(app, pilot)
         # a note that looks like markup is drawn literally
         assert "[red]n=19[/red]" in drawn(app)
         await pilot.press("escape")
@@ -109,7 +119,7 @@ async def test_the_candidates_are_visible_on_a_small_screen(world, size):
         screen = app.screen
         assert screen.query_one("#targets").region.height >= 4
         await pilot.press(*"relapse")
-        await pilot.pause()
+        await settled(app, pilot)
         assert "Relapses were common" in drawn(app)
         for widget in ("#query", "#targets", "#relations", "#note", "#status"):
             region = screen.query_one(widget).region
@@ -143,7 +153,7 @@ async def test_a_candidates_note_is_drawn_as_markdown(world):
     app = Host(LinkPickerScreen(db, ids["sample"]))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press(*"relapses")
-        await pilot.pause()
+        await settled(app, pilot)
         row = next(line for line in drawn(app).splitlines() if "Only one case" in line)
         assert "Only one case, see n=19" in row and "*" not in row
 
@@ -158,7 +168,7 @@ async def test_an_empty_list_says_why_and_the_hint_is_whole(world, tmp_path, siz
         await pilot.pause()
         assert "enter chooses it" in " ".join(drawn(app).split())
         await pilot.press(*"zebra")
-        await pilot.pause()
+        await settled(app, pilot)
         assert "no other highlight matches 'zebra'" in " ".join(drawn(app).split())
     lonely = open_db(tmp_path / "lonely.db")
     only = highlights.create_highlight(lonely, add_text(lonely, "One", "Just one passage."), 0, 8).id
@@ -166,3 +176,30 @@ async def test_an_empty_list_says_why_and_the_hint_is_whole(world, tmp_path, siz
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert "mark another passage first" in " ".join(drawn(app).split())
+
+
+async def test_only_the_candidates_on_screen_are_drawn(tmp_path):
+    """200 candidates listed, a screenful drawn: an OptionList wrapped all 200 on opening."""
+    db = open_db(tmp_path / "many.db")
+    text = "\n\n".join(f"Finding {i} was measured." for i in range(300))
+    source = add_text(db, "Many findings", text)
+    ids = [highlights.create_highlight(db, source, text.index(f"Finding {i} "), text.index(f"Finding {i} ") + 9).id
+           for i in range(250)]
+    picker = LinkPickerScreen(db, ids[0])
+    drawn_rows = []
+    describe = picker.describe
+    picker.describe = lambda cand, width: drawn_rows.append(cand) or describe(cand, width)
+    app = Host(picker)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert len(screen.shown) == 200
+        rows = screen.query_one("#targets").scrollable_content_region.height // 2
+        assert 0 < len(drawn_rows) <= rows + 1
+        for _ in range(rows + 3):
+            await pilot.press("down")
+        await pilot.pause()
+        assert screen.query_one("#targets").highlighted == rows + 3
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.target.highlight.id == screen.shown[rows + 3].highlight.id

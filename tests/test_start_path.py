@@ -5,6 +5,7 @@ sooner acts on the whole source. bench/bench_tmux.py measures what this keeps fa
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from postil.store import sources as store_sources
 from postil.store.db import open_db
 from postil.store.reading import PREVIEW_CHARS, preview_for_reading
 from postil.tui.app import PostilApp
+from postil.tui.startup import hold_gc
 
 PROBE = """
 import sys
@@ -126,3 +128,28 @@ async def test_an_empty_library_starts_with_no_source_and_a_working_pane(app_set
         await pilot.press("j")
         assert app.screen.source is None
         assert app.screen.pane.option_list.option_count == 0
+
+
+async def test_the_collector_held_at_start_runs_again_once_the_source_is_open(app_settings, app_db):
+    """`postil` holds the cyclic collector from its start to the whole source's open (tui/startup.py)."""
+    source_id = add_text(app_db, LONG, "long.md")
+    app = make_app(app_settings, app_db, source_id=source_id)
+    hold_gc()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            assert not gc.isenabled()  # the first screen is built without it
+            assert await settle(pilot, lambda: app.screen.source is not None)
+            assert await settle(pilot, gc.isenabled)
+    finally:
+        gc.enable()
+
+
+async def test_with_no_source_to_open_the_collector_runs_again_after_the_first_frame(app_settings, app_db):
+    app = make_app(app_settings, app_db)
+    hold_gc()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            assert await settle(pilot, gc.isenabled)
+            assert app.screen.source is None
+    finally:
+        gc.enable()

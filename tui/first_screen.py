@@ -21,6 +21,7 @@ from postil.store import reading as store_reading
 from postil.store import sources as store_sources
 from postil.store.errors import StoreError
 from postil.tui.screens.main import MainScreen
+from postil.tui.startup import release_gc
 from postil.tui.widgets.source_header import SourceHeader
 
 
@@ -71,6 +72,12 @@ class FirstScreen:
 
     def finish(self) -> None:
         """Open the whole source behind the preview (once; later calls do nothing)."""
+        try:
+            self._open_whole()
+        finally:
+            release_gc()  # held since the start (tui/startup.py), through the whole open
+
+    def _open_whole(self) -> None:
         screen, source_id, self.pending = self.screen, self.pending, None
         if screen is None or source_id is None:
             return

@@ -10,7 +10,8 @@ A line under the file name says what `enter` will write. Errors are one line in 
 On small terminals the controls are compact (tui.screens.compact), so it fits 80x24, and
 under NARROW_BELOW columns the four choice columns become two rows of two, so no label is cut
 to a stub at 60x24. After a successful write the dialog shows the path and closing it
-dismisses with that path (None when nothing was written).
+dismisses with that path (None when nothing was written). A change to any field after a write
+means another file: `enter` then writes it, instead of closing on the first one.
 """
 
 from __future__ import annotations
@@ -116,6 +117,9 @@ class ExportScreen(ModalScreen["Path | None"]):
         self.style: str | None = None
         """Citation style of a brief (None: cite by title, heading and paragraph)."""
         self.written: Path | None = None
+        """The last file written (what closing returns)."""
+        self.done = False
+        """The fields are as they were when `written` was written: `enter` closes."""
         self._auto_name = ""
         self._auto_title = ""
 
@@ -226,6 +230,15 @@ class ExportScreen(ModalScreen["Path | None"]):
             self.style = None if value == "none" else value
         self._update_title()
         self._update_name()
+        self.done = False
+
+    @on(Input.Changed, "#title")
+    @on(Input.Changed, "#file")
+    @on(Checkbox.Changed, "#force")
+    def _edited(self) -> None:
+        # Found in tmux: after a write, a `q` typed to quit went into the file name, and
+        # `enter` then closed on the old file instead of writing the one now named.
+        self.done = False
 
     @on(Input.Changed, "#file")
     @on(Checkbox.Changed, "#force")
@@ -255,7 +268,7 @@ class ExportScreen(ModalScreen["Path | None"]):
     @on(Input.Submitted, "#title")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.written is not None:
+        if self.done:
             self.dismiss(self.written)
         else:
             self.action_export()
@@ -299,6 +312,7 @@ class ExportScreen(ModalScreen["Path | None"]):
             self.say(str(error).splitlines()[0] if str(error) else type(error).__name__, error=True)
             return
         self.written = written
+        self.done = True
         self._plan_written()
         message = f"wrote {counted(len(data.highlights), 'highlight')} to {written}"
         if mismatches:
@@ -313,6 +327,7 @@ class ExportScreen(ModalScreen["Path | None"]):
 
         made = export_qdpx(self.db, self.export_query(), self.export_title())
         self.written = write_bytes_atomic(self.target_path(), made.data, force=force)
+        self.done = True
         self._plan_written()
         # The file's name only (the folder is on the line above): the status must fit 80x24.
         message = f"wrote {made.highlights} selections to {self.written.name}"

@@ -5,7 +5,12 @@ undoable `CreateLink`; nothing is written here.
 
 Candidates come from the store one page at a time, on opening and on every keystroke
 (`store.link_targets`, which documents the matching and the order): at 100,000 highlights
-the picker never holds more than the `SHOWN` it lists.
+the picker never holds more than the `SHOWN` it lists. They are drawn as rows of the Line
+API (TargetRows): an OptionList measured and wrapped all 200 two-line options on opening, a
+third of the picker's first frame. What the reviewer types is read in a thread (tui.latest_read):
+a common prefix at 100,000 highlights takes a few hundred milliseconds, and typing never waits
+for it. Enter pressed before the newest read came back reads it at once, so enter always
+chooses among what was typed.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -30,9 +36,11 @@ from postil.store import tags as store_tags
 from postil.store.errors import NotFound
 from postil.store.link_targets import link_targets
 from postil.store.models import Highlight
+from postil.tui.latest_read import LatestRead
 from postil.tui.note_render import note_line
 from postil.tui.screens.compact import fit_to_size
 from postil.tui.screens.render import clip, plain, tag_chips
+from postil.tui.widgets.row_list import RowList
 
 SHOWN = 200
 """At most this many candidates are listed; typing narrows them."""
@@ -40,8 +48,30 @@ SHOWN = 200
 
 @dataclass
 class Candidate:
+    """A highlight the link may go to, with the title of its source."""
+
     highlight: Highlight
     source_title: str
+
+    @property
+    def id(self) -> str:
+        return self.highlight.id
+
+
+class TargetRows(RowList):
+    """The candidates, two lines each: tags and quote, then source and note."""
+
+    ROW_HEIGHT = 2
+
+    class Chosen(Message):
+        """Enter or a click on a candidate."""
+
+        def __init__(self, candidate: Candidate) -> None:
+            super().__init__()
+            self.candidate = candidate
+
+    def _chosen(self, item: Candidate) -> None:
+        self.post_message(self.Chosen(item))
 
 
 def relation_label(name: str) -> Text:
@@ -79,13 +109,14 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
             self.origin = None
         self.relations = store_links.relations(db)
         self.shown: list[Candidate] = []
+        self.reads = LatestRead(self, db, "link-targets")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             quote = clip(self.origin.quote, 60) if self.origin else "?"
             yield Label(Content.from_markup("[b]Link from[/b] “$q”", q=quote), id="from")
             yield Input(placeholder="find a highlight: words of its quote, note, tag or source", id="query")
-            yield OptionList(id="targets")
+            yield TargetRows(self.describe, id="targets")
             yield Label(Content("Target: none chosen yet (enter on a highlight)"), id="target")
             yield OptionList(
                 *(Option(relation_label(r.name), id=r.name) for r in self.relations), id="relations"
@@ -106,7 +137,8 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
     def on_resize(self) -> None:
         fit_to_size(self)
 
-    def option_for(self, cand: Candidate) -> Option:
+    def describe(self, cand: Candidate, width: int) -> list[Content]:
+        """A candidate's two lines."""
         h = cand.highlight
         first = Text(end="")
         if h.tags:
@@ -118,13 +150,23 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
         if h.note.strip():
             second.append("  ·  ", style="dim")
             second.append_text(note_line(h.note, 60, style="dim"))
-        return Option(Text("\n", end="").join([first, second]), id=h.id)
+        return [Content.from_rich_text(first), Content.from_rich_text(second)]
 
-    def refresh_targets(self, query: str) -> None:
-        self.shown = [Candidate(h, title) for h, title in link_targets(self.db, self.from_id, query, SHOWN)]
-        targets = self.query_one("#targets", OptionList)
-        targets.clear_options()
-        targets.add_options([self.option_for(c) for c in self.shown])
+    def refresh_targets(self, query: str, *, now: bool = False) -> None:
+        """List the candidates for `query`: from a thread, or at once when nothing is typed
+        (one page of an index, read before the first frame) or `now`."""
+        if now or not query.strip():
+            self.reads.drop()
+            self.show_targets(query, link_targets(self.db, self.from_id, query, SHOWN))
+            return
+        from_id = self.from_id
+        self.reads.run(lambda db: link_targets(db, from_id, query, SHOWN),
+                       lambda found: self.show_targets(query, found), self.say)
+
+    def show_targets(self, query: str, found: list) -> None:
+        self.shown = [Candidate(h, title) for h, title in found]
+        targets = self.query_one("#targets", TargetRows)
+        targets.set_items(self.shown)
         if self.shown:
             targets.highlighted = 0
             if self.target is None:
@@ -141,16 +183,18 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
     @on(Input.Submitted, "#query")
     def _query_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        targets = self.query_one("#targets", OptionList)
+        if self.reads.pending:
+            self.refresh_targets(event.value, now=True)
+        targets = self.query_one("#targets", TargetRows)
         if targets.highlighted is None or not self.shown:
             self.say("nothing matches; change the words")
             return
         self.choose_target(self.shown[targets.highlighted])
 
-    @on(OptionList.OptionSelected, "#targets")
-    def _target_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(TargetRows.Chosen)
+    def _target_selected(self, event: TargetRows.Chosen) -> None:
         event.stop()
-        self.choose_target(self.shown[event.option_index])
+        self.choose_target(event.candidate)
 
     def choose_target(self, cand: Candidate) -> None:
         self.target = cand
@@ -193,6 +237,9 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
     def action_move(self, step: int) -> None:
         """up/down in a text field move the list that goes with it."""
         focused = self.focused
+        if isinstance(focused, TargetRows):
+            focused.action_move(step)
+            return
         if isinstance(focused, OptionList):
             focused.action_cursor_up() if step < 0 else focused.action_cursor_down()
             return
@@ -201,8 +248,7 @@ class LinkPickerScreen(ModalScreen["tuple[str, str, str] | None"]):
                 "#relations", OptionList
             ).action_cursor_down()
             return
-        targets = self.query_one("#targets", OptionList)
-        targets.action_cursor_up() if step < 0 else targets.action_cursor_down()
+        self.query_one("#targets", TargetRows).action_move(step)
 
     def action_noop(self) -> None:
         """Shown in the footer only: enter is handled by each field."""
