@@ -34,7 +34,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from postil.store import tags as store_tags
-from postil.store.db import database_path, open_db
+from postil.store.db import open_db, reopenable_path
 from postil.store.errors import StoreError
 from postil.store.overview import (
     Overview,
@@ -117,10 +117,10 @@ class OverviewScreen(Screen["str | None"]):
             return coverage(db, sources), warning_facts(db, tags)
 
         steps: list[Step] = [(tag_counts, self.show_counts), (coverage_and_facts, self.show_the_rest)]
-        path = database_path(self.db)
+        path = reopenable_path(self.db)
         if not path or data.total <= READ_HERE_UP_TO:
-            # An in-memory database cannot be opened from another thread; a small one is
-            # read here sooner than a worker's figures would be drawn (see READ_HERE_UP_TO).
+            # An in-memory database or a read-only copy cannot be opened from another thread;
+            # a small one is read here sooner than a worker's figures are drawn (READ_HERE_UP_TO).
             for read, show in steps:
                 show(read(self.db))
             return
