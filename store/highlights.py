@@ -168,23 +168,40 @@ def _fill_details_of_source(db: sqlite3.Connection, source_id: int, by_id: dict[
     through the source: for 10,000 highlights ~25% quicker than lists of ids."""
     tags: dict[str, list[str]] = defaultdict(list)
     links: dict[str, int] = {}
-    # CROSS JOIN reads the links first (few) and finds each end's highlight by id, rather
-    # than probing the links for each of the source's highlights (10 ms with no links at all).
     _read_details(
         db, tags, links,
         """SELECT ht.highlight_id, t.name FROM highlights h
            JOIN highlight_tags ht ON ht.highlight_id = h.id JOIN tags t ON t.id = ht.tag_id
            WHERE h.source_id = ? ORDER BY t.id""",
         [source_id],
-        """SELECT hid, count(*) FROM (
-               SELECT l.from_id AS hid FROM links l CROSS JOIN highlights h ON h.id = l.from_id
-               WHERE h.source_id = ?
-               UNION ALL SELECT l.to_id FROM links l CROSS JOIN highlights h ON h.id = l.to_id
-               WHERE h.source_id = ?)
-           GROUP BY hid""",
+        _LINKS_BY_LINK if _links_at_most(db, len(by_id)) else _LINKS_BY_HIGHLIGHT,
         [source_id, source_id],
     )
     _set_details(by_id, tags, links)
+
+
+_LINKS_BY_LINK = """SELECT hid, count(*) FROM (
+        SELECT l.from_id AS hid FROM links l CROSS JOIN highlights h ON h.id = l.from_id WHERE h.source_id = ?
+        UNION ALL SELECT l.to_id FROM links l CROSS JOIN highlights h ON h.id = l.to_id WHERE h.source_id = ?)
+    GROUP BY hid"""
+"""A source's link counts read from the links: each link once, its ends found by id."""
+_LINKS_BY_HIGHLIGHT = """SELECT hid, count(*) FROM (
+        SELECT l.from_id AS hid FROM highlights h JOIN links l ON l.from_id = h.id WHERE h.source_id = ?
+        UNION ALL SELECT l.to_id FROM highlights h JOIN links l ON l.to_id = h.id WHERE h.source_id = ?)
+    GROUP BY hid"""
+"""The same read from the source's highlights: each one's links found through the indexes."""
+
+
+def _links_at_most(db: sqlite3.Connection, n: int) -> bool:
+    """There are at most about `n` links (the largest rowid: deleted links only count high).
+
+    Which read of a source's link counts is cheaper depends on which is fewer: a 10,000-highlight
+    source with no links probed the index 20,000 times for nothing (10 ms), and at 100,000
+    highlights and 20,000 links every link was read to open a source of 500 (20-30 ms, 2 ms by
+    its highlights).
+    """
+    largest = db.execute("SELECT max(rowid) FROM links").fetchone()[0]
+    return (largest or 0) <= n
 
 
 def _read_details(db: sqlite3.Connection, tags: dict[str, list[str]], links: dict[str, int],

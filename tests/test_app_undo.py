@@ -7,7 +7,7 @@ from app_support import SAMPLE, SIZE, add_text, make_app, select_text
 from postil.store import highlights as store_highlights
 from postil.store import links as store_links
 from postil.store import tags as store_tags
-from postil.tui.undo import CreateLink, RenameTag
+from postil.tui.undo_changes import CreateLink, RenameTag
 
 OTHER = "# Other source\n\nA caveat lives here. Another sentence follows it.\n"
 

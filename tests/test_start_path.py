@@ -18,7 +18,7 @@ from postil.store import sources as store_sources
 from postil.store.db import open_db
 from postil.store.reading import PREVIEW_CHARS, preview_for_reading
 from postil.tui.app import PostilApp
-from postil.tui.startup import hold_gc
+from postil.tui.collector import hold_gc
 
 PROBE = """
 import sys
@@ -131,7 +131,7 @@ async def test_an_empty_library_starts_with_no_source_and_a_working_pane(app_set
 
 
 async def test_the_collector_held_at_start_runs_again_once_the_source_is_open(app_settings, app_db):
-    """`postil` holds the cyclic collector from its start to the whole source's open (tui/startup.py)."""
+    """`postil` holds the cyclic collector from its start to the whole source's open (tui/collector.py)."""
     source_id = add_text(app_db, LONG, "long.md")
     app = make_app(app_settings, app_db, source_id=source_id)
     hold_gc()

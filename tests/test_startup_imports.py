@@ -15,7 +15,8 @@ DEFERRED = [
     "postil.tui.screens.link_picker", "postil.tui.screens.note_editor", "postil.tui.screens.memo_editor",
     "postil.tui.screens.reconcile", "postil.tui.screens.agreement", "postil.tui.screens.orphans",
     "postil.exports.team_sync", "postil.sources.load", "postil.sources.anchor",
-    "postil.store.query", "rapidfuzz", "pysbd", "urllib.request", "sqlite_utils", "click",
+    "postil.store.query", "postil.tui.undo_changes", "rapidfuzz", "pysbd", "urllib.request", "sqlite_utils",
+    "click",
 ]
 
 

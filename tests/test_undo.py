@@ -9,6 +9,7 @@ from postil.store import highlights, links, tags
 from postil.store.db import open_db
 from postil.store.sources import add_source
 from postil.tui import undo
+from postil.tui import undo_changes as changes
 
 TEXT = "Psilocybin reduced symptoms. The sample was small. One patient felt reborn."
 
@@ -23,7 +24,7 @@ def db(tmp_path):
 
 def test_create_undo_redo_keeps_the_same_id(db):
     stack = undo.UndoStack(db)
-    change = stack.do(undo.CreateHighlight(1, 0, 28, ["outcome"], note="big effect"))
+    change = stack.do(changes.CreateHighlight(1, 0, 28, ["outcome"], note="big effect"))
     hid = change.highlight_id
     assert highlights.get_highlight(db, hid).quote == "Psilocybin reduced symptoms."
     stack.undo()
@@ -35,10 +36,10 @@ def test_create_undo_redo_keeps_the_same_id(db):
 
 def test_undoing_a_delete_restores_tags_note_and_links(db):
     stack = undo.UndoStack(db)
-    a = stack.do(undo.CreateHighlight(1, 0, 28, ["outcome"], note="n")).highlight_id
-    b = stack.do(undo.CreateHighlight(1, 29, 50, ["caveat"])).highlight_id
-    stack.do(undo.CreateLink(b, a, relation="qualifies"))
-    stack.do(undo.DeleteHighlight(a))
+    a = stack.do(changes.CreateHighlight(1, 0, 28, ["outcome"], note="n")).highlight_id
+    b = stack.do(changes.CreateHighlight(1, 29, 50, ["caveat"])).highlight_id
+    stack.do(changes.CreateLink(b, a, relation="qualifies"))
+    stack.do(changes.DeleteHighlight(a))
     assert links.list_links(db) == []
     stack.undo()
     assert highlights.get_highlight(db, a).tags == ["outcome"]
@@ -51,11 +52,11 @@ def test_undoing_a_delete_restores_tags_note_and_links(db):
 
 def test_tag_toggle_note_and_codebook_changes_undo(db):
     stack = undo.UndoStack(db)
-    hid = stack.do(undo.CreateHighlight(1, 51, 75, ["anecdote"])).highlight_id
-    stack.do(undo.ToggleTag(hid, "caveat"))
-    stack.do(undo.EditNote(hid, "testimony only"))
-    stack.do(undo.RenameTag("anecdote", "story"))
-    stack.do(undo.MergeTags("caveat", "story"))
+    hid = stack.do(changes.CreateHighlight(1, 51, 75, ["anecdote"])).highlight_id
+    stack.do(changes.ToggleTag(hid, "caveat"))
+    stack.do(changes.EditNote(hid, "testimony only"))
+    stack.do(changes.RenameTag("anecdote", "story"))
+    stack.do(changes.MergeTags("caveat", "story"))
     assert highlights.get_highlight(db, hid).tags == ["story"]
     stack.undo()
     assert highlights.get_highlight(db, hid).tags == ["caveat", "story"]
@@ -70,8 +71,8 @@ def test_tag_toggle_note_and_codebook_changes_undo(db):
 
 def test_delete_tag_undo_brings_back_its_highlights(db):
     stack = undo.UndoStack(db)
-    hid = stack.do(undo.CreateHighlight(1, 0, 28, ["fresh"])).highlight_id
-    stack.do(undo.DeleteTag("fresh"))
+    hid = stack.do(changes.CreateHighlight(1, 0, 28, ["fresh"])).highlight_id
+    stack.do(changes.DeleteTag("fresh"))
     assert highlights.get_highlight(db, hid).tags == []
     stack.undo()
     assert highlights.get_highlight(db, hid).tags == ["fresh"]

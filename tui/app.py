@@ -9,6 +9,7 @@ with some still waiting asks whether to wait for them.
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.message import Message
@@ -28,9 +29,12 @@ from postil.tui.first_screen import FirstScreen
 from postil.tui.palette import PostilCommands, SavedQueriesProvider
 from postil.tui.screens.confirm import ConfirmScreen
 from postil.tui.screens.main import MainScreen
-from postil.tui.undo import Change, UndoStack
+from postil.tui.undo import UndoStack
 from postil.tui.widgets.source_header import SourceHeader
 from postil.tui.write_queue import WriteQueue
+
+if TYPE_CHECKING:
+    from postil.tui.undo_changes import Change  # made by the actions: see tui/undo.py
 
 POSITION_WAIT_SECONDS = 0.5
 """How long quitting waits for a reading position still queued behind a busy database."""

@@ -20,8 +20,8 @@ from textual import events
 from postil.store import reading as store_reading
 from postil.store import sources as store_sources
 from postil.store.errors import StoreError
+from postil.tui.collector import release_gc
 from postil.tui.screens.main import MainScreen
-from postil.tui.startup import release_gc
 from postil.tui.widgets.source_header import SourceHeader
 
 
@@ -75,7 +75,7 @@ class FirstScreen:
         try:
             self._open_whole()
         finally:
-            release_gc()  # held since the start (tui/startup.py), through the whole open
+            release_gc()  # held since the start (tui/collector.py), through the whole open
 
     def _open_whole(self) -> None:
         screen, source_id, self.pending = self.screen, self.pending, None

@@ -15,17 +15,12 @@ against 201 ms for a bare Textual app) and 10 MiB of memory (45.3 -> 35.7 MiB, b
 Each such import is the first line of the function that needs it, with a comment pointing
 here; the first open of a dialog pays its import once (5-35 ms, the export dialog most).
 
-The cyclic garbage collector: from `main` until the whole source is open behind the preview
-(tui.first_screen.FirstScreen.finish calls `release_gc`), the collector is held. Importing
-Textual and postil and building the first screen ran ~110 collections, ~18 ms of the first
-screen in tmux, and leave nothing cyclic worth collecting. It is the only place postil touches
-the collector: nothing is frozen, and the collector runs as usual for the rest of the session
-(tests/test_app_memory.py checks that dismissed screens are freed).
+The cyclic garbage collector is held from `main` until the whole source is open behind the
+preview (tui/collector.py says why and what that saves).
 """
 
 from __future__ import annotations
 
-import gc
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +28,7 @@ from pathlib import Path
 from postil.sources.errors import SourceError
 from postil.store.db import resolve_db_path
 from postil.store.errors import StoreError
+from postil.tui.collector import hold_gc
 from postil.tui.errors import one_line
 from postil.tui.settings import Settings, default_author
 
@@ -45,25 +41,6 @@ class AppStart:
     author: str | None = None
     target: str | None = None
     """`postil open TARGET`: a file or a source reference."""
-
-
-_gc_held = False
-
-
-def hold_gc() -> None:
-    """Hold the cyclic collector while the app starts (see the module)."""
-    global _gc_held
-    if gc.isenabled():
-        gc.disable()
-        _gc_held = True
-
-
-def release_gc() -> None:
-    """Let the collector run again, if `hold_gc` held it (later calls do nothing)."""
-    global _gc_held
-    if _gc_held:
-        _gc_held = False
-        gc.enable()
 
 
 def app_start(args: list[str]) -> AppStart | None:

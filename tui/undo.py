@@ -1,7 +1,7 @@
 """Undo and redo for every annotation change of a session, across sources.
 
-Each user action becomes a `Change` (tui/undo_changes.py, re-exported here) that knows how to
-apply and revert itself through store functions.
+Each user action becomes a `Change` (tui/undo_changes.py) that knows how to apply and revert
+itself through store functions.
 
 Each apply or revert is one write transaction. When the database is busy (another program
 holds the lock longer than the app waits), the step goes to the session's WriteQueue
@@ -14,45 +14,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from postil.store.db import DatabaseBusy, write
 from postil.store.errors import StoreError
-from postil.tui.undo_changes import (
-    HIGHLIGHT_CHANGES,
-    Change,
-    CreateHighlight,
-    CreateLink,
-    CreateTag,
-    DeleteHighlight,
-    DeleteLink,
-    DeleteTag,
-    EditNote,
-    EditTag,
-    MergeTags,
-    MoveAnchor,
-    RenameTag,
-    ToggleTag,
-)
 from postil.tui.write_queue import PendingWrite, WriteQueue
 
-__all__ = [
-    "Change",
-    "CreateHighlight",
-    "DeleteHighlight",
-    "ToggleTag",
-    "EditNote",
-    "CreateLink",
-    "DeleteLink",
-    "RenameTag",
-    "MergeTags",
-    "DeleteTag",
-    "EditTag",
-    "CreateTag",
-    "MoveAnchor",
-    "HIGHLIGHT_CHANGES",
-    "UndoStack",
-    "touched_highlights",
-]
+if TYPE_CHECKING:
+    # Only named here: the changes are made by the actions that import them (tui/startup.py,
+    # 'Dialogs': their 13 dataclasses cost ~7 ms of every start).
+    from postil.tui.undo_changes import Change
 
 
 class UndoStack:
@@ -133,10 +104,7 @@ class UndoStack:
         self._enqueue(change, undo=undo)
 
     def _enqueue(self, change: Change, *, undo: bool) -> None:
-        if undo:
-            run = change.revert
-        else:
-            run = change.apply_late if isinstance(change, EditNote) else change.apply
+        run = change.revert if undo else change.apply_queued
         label = f"{'undo ' if undo else ''}{change.label}"
         change.queued = self.queue.put(label, run, lambda item: self._written(change, item, undo))
 
@@ -157,13 +125,3 @@ class UndoStack:
         if self.on_failed is not None:
             self.on_failed(change, item.error or StoreError(f"{item.label}: not written"))
 
-
-def touched_highlights(change: Change) -> list[str] | None:
-    """The highlights a change touched, when only those need re-reading (None: re-read all)."""
-    if isinstance(change, HIGHLIGHT_CHANGES):
-        return [change.highlight_id]
-    if isinstance(change, CreateLink):
-        return [change.from_id, change.to_id]
-    if isinstance(change, DeleteLink) and change._link is not None:
-        return [change._link.from_id, change._link.to_id]
-    return None

@@ -40,9 +40,24 @@ class Change(ABC):
     def revert(self, db: sqlite3.Connection) -> None:
         """Take the change back."""
 
+    def apply_queued(self, db: sqlite3.Connection) -> None:
+        """Make the change from the write queue, later than asked (EditNote differs)."""
+        self.apply(db)
+
+    def touched(self) -> list[str] | None:
+        """The highlights it touched, when only those need re-reading (None: re-read all)."""
+        return None
+
+
+class HighlightChange(Change):
+    """A change to one highlight, the one the cursor goes to."""
+
+    def touched(self) -> list[str] | None:
+        return [self.highlight_id]
+
 
 @dataclass
-class CreateHighlight(Change):
+class CreateHighlight(HighlightChange):
     source_id_: int
     start: int
     end: int
@@ -70,7 +85,7 @@ class CreateHighlight(Change):
 
 
 @dataclass
-class DeleteHighlight(Change):
+class DeleteHighlight(HighlightChange):
     highlight_id_: str
     _snapshot: HighlightSnapshot | None = None
 
@@ -87,7 +102,7 @@ class DeleteHighlight(Change):
 
 
 @dataclass
-class ToggleTag(Change):
+class ToggleTag(HighlightChange):
     highlight_id_: str
     tag: str
     now_on: bool = False
@@ -109,7 +124,7 @@ class ToggleTag(Change):
 
 
 @dataclass
-class EditNote(Change):
+class EditNote(HighlightChange):
     highlight_id_: str
     new_note: str
     expected_version: int | None = None
@@ -130,7 +145,7 @@ class EditNote(Change):
         # Later redos start from whatever is stored then, not the first editor's version.
         self.expected_version = None
 
-    def apply_late(self, db):
+    def apply_queued(self, db):
         """Applied from the queue, after the editor closed: the typed note must not be lost,
         so a note changed elsewhere meanwhile is replaced (old_note keeps it for undo)."""
         try:
@@ -169,6 +184,9 @@ class CreateLink(Change):
     def revert(self, db):
         store_links.delete_link(db, self._link.id)
 
+    def touched(self) -> list[str] | None:
+        return [self.from_id, self.to_id]
+
 
 @dataclass
 class DeleteLink(Change):
@@ -184,6 +202,9 @@ class DeleteLink(Change):
 
     def revert(self, db):
         store_links.restore_link(db, self._link)
+
+    def touched(self) -> list[str] | None:
+        return [self._link.from_id, self._link.to_id] if self._link is not None else None
 
 
 @dataclass
@@ -286,7 +307,7 @@ class CreateTag(Change):
 
 
 @dataclass
-class MoveAnchor(Change):
+class MoveAnchor(HighlightChange):
     """Accept a fuzzy anchor where it is (no offsets), or re-attach a highlight to
     text[start:end]; undo puts back the offsets, quote and status it had."""
 
@@ -311,5 +332,3 @@ class MoveAnchor(Change):
     def revert(self, db):
         store_reanchor.restore_anchor(db, self._before)
 
-
-HIGHLIGHT_CHANGES = (CreateHighlight, DeleteHighlight, ToggleTag, EditNote, MoveAnchor)

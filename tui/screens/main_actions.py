@@ -16,11 +16,11 @@ from postil.store import highlights as store_highlights
 from postil.store import links as store_links
 from postil.store.errors import Conflict, StoreError
 from postil.store.models import Highlight, LinkView, Source, Tag
-from postil.tui.undo import CreateHighlight, CreateLink, DeleteHighlight, EditNote, ToggleTag, touched_highlights
 from postil.tui.widgets.reader import Reader
 
 if TYPE_CHECKING:
-    from postil.tui.undo import Change, UndoStack
+    from postil.tui.undo import UndoStack
+    from postil.tui.undo_changes import Change, CreateHighlight
 
 NEED_SELECTION = "select text first (v, s, p or a mouse drag), or put the cursor on a highlight"
 
@@ -59,12 +59,12 @@ class AnnotateActions:
             self.tell(f"the database is busy (another program is writing): {change.label} is "
                       "kept and written as soon as it is free")
             return True
-        self.refresh_annotations(tags_changed=tags_changed, changed=touched_highlights(change))
+        self.refresh_annotations(tags_changed=tags_changed, changed=change.touched())
         return True
 
     def change_written(self, change: Change) -> None:
         """A change the write queue wrote later (the database was busy): show it now."""
-        ids = touched_highlights(change)
+        ids = change.touched()
         self.reload_tags()  # it may have made a tag
         self.refresh_annotations(changed=ids, tags_changed=ids is None)
         if self.waiting_id is not None and getattr(change, "highlight_id", None) == self.waiting_id:
@@ -95,6 +95,7 @@ class AnnotateActions:
         new_tag = name.casefold() not in {t.casefold() for t in self.tag_colors}
         selection = self.reader.selection
         if selection is not None:
+            from postil.tui.undo_changes import CreateHighlight  # the first change: see tui/startup.py, 'Dialogs'
 
             change = CreateHighlight(self.source.id, selection[0], selection[1], [name], author=self.app.author)
             if self.do_change(change, tags_changed=new_tag):
@@ -114,6 +115,7 @@ class AnnotateActions:
         if target is None:
             self.tell(NEED_SELECTION)
             return
+        from postil.tui.undo_changes import ToggleTag  # the first change: see tui/startup.py, 'Dialogs'
 
         change = ToggleTag(target, name)
         if self.do_change(change, tags_changed=new_tag):
@@ -144,6 +146,7 @@ class AnnotateActions:
         selection = self.reader.selection
         created = None
         if selection is not None:
+            from postil.tui.undo_changes import CreateHighlight  # the first change: see tui/startup.py, 'Dialogs'
 
             created = CreateHighlight(self.source.id, selection[0], selection[1], [], author=self.app.author)
             if not self.do_change(created):
@@ -160,6 +163,7 @@ class AnnotateActions:
         """Edit a highlight's note; `created` is the highlight made just for this note, if any
         (closing without saving takes it back, so a cancelled `c` leaves nothing behind)."""
         from postil.tui.screens.note_editor import NoteEditorScreen  # on first use: see tui/startup.py, 'Dialogs'
+        from postil.tui.undo_changes import EditNote  # the first change: see tui/startup.py, 'Dialogs'
         started_from = highlight.version
 
         def save(text: str) -> str | None:
@@ -203,6 +207,7 @@ class AnnotateActions:
         if highlight is None:
             self.tell("no highlight under the cursor")
             return
+        from postil.tui.undo_changes import DeleteHighlight  # the first change: see tui/startup.py, 'Dialogs'
 
         if self.do_change(DeleteHighlight(highlight.id)):
             self.tell("highlight deleted (u undoes)")
@@ -244,7 +249,7 @@ class AnnotateActions:
             self.open_source(source_id, offset=highlight.start if highlight else None)
         else:
 
-            ids = touched_highlights(change)
+            ids = change.touched()
             self.refresh_annotations(changed=ids, tags_changed=ids is None)
         if highlight is not None and highlight.id in self.by_id:
             self.reader.clear_selection()
@@ -255,6 +260,7 @@ class AnnotateActions:
 
     def action_link(self) -> None:
         from postil.tui.screens.link_picker import LinkPickerScreen  # on first use: see tui/startup.py, 'Dialogs'
+        from postil.tui.undo_changes import CreateLink  # the first change: see tui/startup.py, 'Dialogs'
         highlight = self.current_highlight()
         if highlight is None:
             self.tell("put the cursor on a highlight to link it")

@@ -1,6 +1,6 @@
 """Settling highlights that lost their exact place: `a` accepts a fuzzy anchor where it now is,
 `r` re-attaches a fuzzy or orphaned highlight to the reader's selection. Both go through the
-undo stack (tui.undo.MoveAnchor), so `u` puts the old anchor back.
+undo stack (tui.undo_changes.MoveAnchor), so `u` puts the old anchor back.
 
 An orphan is not drawn in the reader (its text is gone), so the reviewer reaches it in the
 pane's list or the orphans view (`O`); moving the cursor to select its new place would make
@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from postil.store.models import Highlight, Source
-from postil.tui.undo import MoveAnchor
 from postil.tui.widgets.annotation_pane import first_words
 from postil.tui.widgets.reader import Reader
 
@@ -44,6 +43,8 @@ class AnchorActions:
         if highlight is None or highlight.anchor_status != "fuzzy":
             self.tell("no fuzzy highlight under the cursor (O lists them)")
             return
+        from postil.tui.undo_changes import MoveAnchor  # the first change: see tui/startup.py, 'Dialogs'
+
         if self.do_change(MoveAnchor(highlight.id)):
             self.tell("anchor accepted (u undoes)")
 
@@ -62,13 +63,15 @@ class AnchorActions:
             self.tell(f"select the new place for “{first_words(target.quote, 30)}” (v, s, p or drag), then r")
             return
         self.reattach_target = None
+        from postil.tui.undo_changes import MoveAnchor  # the first change: see tui/startup.py, 'Dialogs'
+
         if self.do_change(MoveAnchor(target.id, *selection)):
             self.reader.clear_selection()
             self.tell("re-attached (u undoes)")
 
     def after_orphans(self, result: str | Reattach | None) -> None:
-        from postil.tui.screens.orphans import Reattach  # opened by then: see tui/startup.py, 'Dialogs'
         """Back from the orphans view: open the chosen highlight, or get ready to re-attach it."""
+        from postil.tui.screens.orphans import Reattach  # opened by then: see tui/startup.py, 'Dialogs'
         if not isinstance(result, Reattach):
             self.after_other_screen(result)
             return

@@ -26,7 +26,8 @@ from postil.store.reanchor import fuzzy_highlights, orphans
 from postil.store.reviewers import BlindView
 from postil.tui.note_render import note_line
 from postil.tui.screens.render import plain
-from postil.tui.undo import MoveAnchor, UndoStack
+from postil.tui.undo import UndoStack
+from postil.tui.undo_changes import MoveAnchor
 from postil.tui.widgets.row_list import RowList
 
 

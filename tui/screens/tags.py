@@ -21,9 +21,10 @@ from postil.store import sources as store_sources
 from postil.store import tags as store_tags
 from postil.store.errors import StoreError
 from postil.store.models import Tag
-from postil.tui import undo
+from postil.tui import undo_changes as changes
 from postil.tui.screens.ask import AskChoice, AskConfirm, AskText
 from postil.tui.screens.render import clip, plain, swatch
+from postil.tui.undo import UndoStack
 from postil.tui.widgets.grid import Grid
 from postil.tui.wording import counted
 
@@ -47,7 +48,7 @@ class TagsScreen(Screen[None]):
         Binding("x", "delete", "Delete"),
     ]
 
-    def __init__(self, db: sqlite3.Connection, undo_stack: undo.UndoStack) -> None:
+    def __init__(self, db: sqlite3.Connection, undo_stack: UndoStack) -> None:
         super().__init__()
         self.db = db
         self.undo_stack = undo_stack
@@ -156,7 +157,7 @@ class TagsScreen(Screen[None]):
         status.set_class(error, "error")
         status.update(Content(for_display_line(message)))
 
-    def _do(self, change: undo.Change, select: str | None = None) -> bool:
+    def _do(self, change: changes.Change, select: str | None = None) -> bool:
         try:
             self.undo_stack.do(change)
         except StoreError as error:
@@ -174,7 +175,7 @@ class TagsScreen(Screen[None]):
     def action_new(self) -> None:
         def done(name: str | None) -> None:
             if name and name.strip():
-                self._do(undo.CreateTag(name.strip()), select=name.strip())
+                self._do(changes.CreateTag(name.strip()), select=name.strip())
 
         self.app.push_screen(AskText("New tag name:", placeholder="e.g. durability"), done)
 
@@ -185,7 +186,7 @@ class TagsScreen(Screen[None]):
 
         def done(name: str | None) -> None:
             if name and name.strip() and name.strip() != tag.name:
-                self._do(undo.RenameTag(tag.name, name.strip()), select=name.strip())
+                self._do(changes.RenameTag(tag.name, name.strip()), select=name.strip())
 
         self.app.push_screen(AskText(f"Rename tag {tag.name} to:", tag.name), done)
 
@@ -196,7 +197,7 @@ class TagsScreen(Screen[None]):
 
         def done(color: str | None) -> None:
             if color and color.strip():
-                self._do(undo.EditTag(tag.name, color=color.strip()), select=tag.name)
+                self._do(changes.EditTag(tag.name, color=color.strip()), select=tag.name)
 
         prompt = f"Colour for {tag.name} (a name like cyan or a code like #3a7bd5):"
         self.app.push_screen(AskText(prompt, tag.color), done)
@@ -208,7 +209,7 @@ class TagsScreen(Screen[None]):
 
         def done(text: str | None) -> None:
             if text is not None and text.strip() != tag.description:
-                self._do(undo.EditTag(tag.name, description=text.strip()), select=tag.name)
+                self._do(changes.EditTag(tag.name, description=text.strip()), select=tag.name)
 
         self.app.push_screen(AskText(f"Description of {tag.name}:", tag.description), done)
 
@@ -223,7 +224,7 @@ class TagsScreen(Screen[None]):
 
         def done(into: str | None) -> None:
             if into:
-                self._do(undo.MergeTags(tag.name, into), select=into)
+                self._do(changes.MergeTags(tag.name, into), select=into)
 
         prompt = f"Merge {tag.name} ({counted(tag.count, 'highlight')}) into:"
         self.app.push_screen(AskChoice(prompt, others), done)
@@ -233,12 +234,12 @@ class TagsScreen(Screen[None]):
         if tag is None:
             return
         if tag.count == 0:
-            self._do(undo.DeleteTag(tag.name))
+            self._do(changes.DeleteTag(tag.name))
             return
 
         def done(yes: bool | None) -> None:
             if yes:
-                self._do(undo.DeleteTag(tag.name))
+                self._do(changes.DeleteTag(tag.name))
 
         question = f"Tag {tag.name} is on {counted(tag.count, 'highlight')}. Delete it (the highlights stay)? y/n"
         self.app.push_screen(AskConfirm(question), done)
