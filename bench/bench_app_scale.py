@@ -16,6 +16,7 @@ opens, with its rows filled (or the reader's cursor moved, the list filtered). E
   tags / overview / claims / orphans   T / o / L / O
   claims count  L, to the title's counts painted (read in a worker after the first page)
   claims end    end in the claims view, once counted: the last claim's last row under the cursor
+  overview full  o, until the frame that shows every figure (the worker's last stage)
 Beside them, in the same run, the floor: ../shared/bench/bare_key.py's app, whose `G`
 replaces a whole screen of text (the least any Textual app can do for a key).
 Target: every path painted within 150 ms of its key at 100,000 highlights.
@@ -193,7 +194,13 @@ async def app_paths(path: Path, runs: int, only: set[str] | None) -> dict[str, l
             await on_highlight()
             await screen_path("tag picker", ["t"], TagPickerScreen)
         await screen_path("tags", ["T"], TagsScreen)
-        await screen_path("overview", ["o"], OverviewScreen, lambda screen: screen.data is not None)
+        # The overview paints its outline (titles, total) first and fills in the figures from a
+        # worker: "overview" is that first frame with rows, "overview full" the frame showing
+        # the warnings (every figure read).
+        await screen_path("overview", ["o"], OverviewScreen,
+                          lambda screen: screen.data is not None and bool(screen.data.sources))
+        await screen_path("overview full", ["o"], OverviewScreen,
+                          lambda screen: screen.data is not None and screen.data.complete)
         await screen_path("claims", ["L"], ClaimsScreen, lambda screen: bool(screen.rows))
         await screen_path("claims count", ["L"], ClaimsScreen, lambda screen: screen.indexed.is_set())
         if wanted("claims end"):

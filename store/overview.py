@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from postil.store.query import quote_value
 from postil.store.search import count
@@ -80,6 +80,30 @@ class Overview:
     warnings: list[BalanceWarning] = field(default_factory=list)
     total: int = 0
     """Highlights in the database."""
+    counted: bool = True
+    """`counts` are read (an outline has none yet)."""
+    covered: bool = True
+    """Each source's highlighted characters and highlight count are read (else 0)."""
+    warned: bool = True
+    """`warnings` are read."""
+
+    @property
+    def complete(self) -> bool:
+        return self.counted and self.covered and self.warned
+
+    def with_counts(self, counts: dict[tuple[str, int], int]) -> Overview:
+        """A copy with `tag_counts`' numbers."""
+        return replace(self, counts=counts, counted=True)
+
+    def with_coverage(self, sources: list[SourceCoverage]) -> Overview:
+        """A copy with `coverage`'s sources."""
+        return replace(self, sources=sources, covered=True)
+
+    def with_warnings(self, facts: WarningFacts) -> Overview:
+        """A copy with its warnings, made from the counts, the coverage and `facts`."""
+        if not (self.counted and self.covered):
+            raise ValueError("the warnings need the counts and the coverage")
+        return replace(self, warnings=_warnings(self, facts), warned=True)
 
     def count(self, tag: str, source_id: int) -> int:
         return self.counts.get((tag, source_id), 0)
@@ -98,10 +122,53 @@ class Overview:
         return " ".join(parts)
 
 
+@dataclass(frozen=True)
+class WarningFacts:
+    """What the warnings read beyond the counts and the coverage (`warning_facts`)."""
+
+    relations: frozenset[str]
+    anecdote_backed: tuple[str, ...] = ()
+    """Ids of mechanism highlights whose every `supports`-linked supporter is an anecdote."""
+    anecdote_titles: tuple[str, ...] = ()
+    """The titles of their sources, sorted."""
+    contradicted: int = 0
+    """Outcome highlights with a `contradicts` link in either direction."""
+    untagged: int = 0
+    unsure: int = 0
+    """Highlights fuzzy or orphaned."""
+
+
 def overview(db: sqlite3.Connection) -> Overview:
-    """Counts, coverage and warnings over the whole database (read only)."""
-    sources = _coverage(db)
-    tags = _ordered_tags(db)
+    """Counts, coverage and warnings over the whole database (read only).
+
+    The parts can be read apart, as the screen does: the `outline` first (well under 1 ms),
+    then `tag_counts`, `coverage` and `warning_facts` in any order, on other connections
+    if need be (~85, ~140 and ~75 ms at 100,000 highlights over 200 sources).
+    """
+    ov = outline(db)
+    ov = ov.with_counts(tag_counts(db)).with_coverage(coverage(db, ov.sources))
+    return ov.with_warnings(warning_facts(db, ov.tags))
+
+
+def outline(db: sqlite3.Connection) -> Overview:
+    """The sources (titles and lengths), the tags and the total, without counts, coverage or
+    warnings: statements whose steps do not grow with the highlights."""
+    # The stored character count where there is one: length(text) walks every text (55 ms
+    # for 200 sources).
+    sources = [
+        SourceCoverage(source_id, title, chars, 0, 0)
+        for source_id, title, chars in db.execute(
+            "SELECT id, title, coalesce((SELECT chars FROM source_chars WHERE source_id = s.id), length(text)) "
+            "FROM sources s ORDER BY title COLLATE NOCASE, id"
+        )
+    ]
+    # count(*) of a whole table is one step (SQLite counts the b-tree's cells).
+    total = db.execute("SELECT count(*) FROM highlights").fetchone()[0]
+    return Overview(sources, _ordered_tags(db), {}, total=total, counted=False, covered=False, warned=False)
+
+
+def tag_counts(db: sqlite3.Connection) -> dict[tuple[str, int], int]:
+    """(tag name, source id) -> number of highlights, for `Overview.with_counts`."""
     counts: dict[tuple[str, int], int] = {}
     # One tag at a time, from its taggings in highlight order to each highlight's source
     # (tag_counts_by_source): 84 ms at 100,000 highlights, against 114 ms walking every
@@ -110,44 +177,39 @@ def overview(db: sqlite3.Connection) -> Overview:
     for tag_id, name in db.execute("SELECT id, name FROM tags ORDER BY id").fetchall():
         for source_id, n in sorted(tag_counts_by_source(db, tag_id).items()):
             counts[(name, source_id)] = n
-    total = db.execute("SELECT count(*) FROM highlights").fetchone()[0]
-    result = Overview(sources, tags, counts, total=total)
-    result.warnings = _warnings(db, result)
-    return result
+    return counts
 
 
-def _coverage(db: sqlite3.Connection) -> list[SourceCoverage]:
+COVERED_SQL = """
+SELECT sum(max(0, reach - max(start, coalesce(reach_before, 0)))) FROM (
+    SELECT start, min("end", :chars) AS reach,
+           max(min("end", :chars)) OVER (ORDER BY start ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+               AS reach_before
+    FROM highlights WHERE source_id = :source AND anchor_status <> 'orphaned'
+)
+"""
+"""Characters of one source's text covered by its highlights (orphans left out), overlaps once.
+
+By start, each highlight adds what lies past the furthest end before it (`reach_before`),
+both cut at the end of the text."""
+
+
+def coverage(db: sqlite3.Connection, sources: list[SourceCoverage]) -> list[SourceCoverage]:
+    """`sources` (an outline's) with their highlighted characters and highlight counts, for
+    `Overview.with_coverage`.
+
+    One statement a source, which SQLite runs start to end without Python: walking the
+    100,000 rows in Python took as long (~135 ms) alone, but beside the screen's thread it
+    waited for the GIL at every row and took 2-3 times as long.
+    """
     numbers = dict(db.execute("SELECT source_id, count(*) FROM highlights GROUP BY source_id"))
-    # The stored character count where there is one: length(text) walks every text (55 ms
-    # for 200 sources).
-    sources = db.execute(
-        "SELECT id, title, coalesce((SELECT chars FROM source_chars WHERE source_id = s.id), length(text)) "
-        "FROM sources s ORDER BY title COLLATE NOCASE, id"
-    ).fetchall()
-    limits = {source_id: chars for source_id, _, chars in sources}
-    covered: dict[int, int] = {}
-    # The union is measured as the rows come, a source at a time: gathering 100,000 ranges
-    # in lists first cost ~45 ms of the overview's ~145 ms here.
-    current, total, reach, limit = None, 0, 0, 0
-    for source_id, start, end in db.execute(
-        'SELECT source_id, start, "end" FROM highlights WHERE anchor_status <> \'orphaned\' '
-        "ORDER BY source_id, start"
-    ):
-        if source_id != current:
-            if current is not None:
-                covered[current] = total
-            current, total, reach, limit = source_id, 0, 0, limits.get(source_id, 0)
-        # The ranges come by start: only what lies past the reach so far is new, and
-        # only what lies within the text counts.
-        start, end = max(start, reach), min(end, limit)
-        if end > start:
-            total += end - start
-            reach = end
-    if current is not None:
-        covered[current] = total
     return [
-        SourceCoverage(source_id, title, chars, covered.get(source_id, 0), numbers.get(source_id, 0))
-        for source_id, title, chars in sources
+        replace(
+            source,
+            highlighted_chars=db.execute(COVERED_SQL, {"chars": source.chars, "source": source.id}).fetchone()[0] or 0,
+            highlight_count=numbers.get(source.id, 0),
+        )
+        for source in sources
     ]
 
 
@@ -171,10 +233,35 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _warnings(db: sqlite3.Connection, ov: Overview) -> list[BalanceWarning]:
+UNTAGGED = "-has:tag"
+UNSURE = "status:fuzzy,orphaned"
+
+
+def _contradicted_query(outcome: str) -> str:
+    return f"tag:{quote_value(outcome)} rel:contradicts"
+
+
+def warning_facts(db: sqlite3.Connection, tags: list[str]) -> WarningFacts:
+    """What the warnings about these tags (an outline's) need beyond counts and coverage."""
+    folded = {t.casefold(): t for t in tags}
+    relations = frozenset(row[0] for row in db.execute("SELECT name FROM relations"))
+    outcome, mechanism, anecdote = folded.get("outcome"), folded.get("mechanism"), folded.get("anecdote")
+    ids: list[str] = []
+    titles: list[str] = []
+    if mechanism and anecdote and "supports" in relations:
+        ids = _mechanisms_backed_only_by_anecdotes(db, mechanism, anecdote)
+        if ids:
+            titles = sorted({t for (t,) in db.execute(
+                "SELECT DISTINCT s.title FROM highlights h JOIN sources s ON s.id = h.source_id "
+                "WHERE h.id IN (SELECT value FROM json_each(?))", [_json(ids)])})
+    contradicted = count(db, _contradicted_query(outcome)) if outcome and "contradicts" in relations else 0
+    return WarningFacts(relations, tuple(ids), tuple(titles), contradicted, count(db, UNTAGGED), count(db, UNSURE))
+
+
+def _warnings(ov: Overview, facts: WarningFacts) -> list[BalanceWarning]:
     out: list[BalanceWarning] = []
     tags = {t.casefold(): t for t in ov.tags}
-    relations = {row[0] for row in db.execute("SELECT name FROM relations")}
+    relations = facts.relations
     outcome, caveat = tags.get("outcome"), tags.get("caveat")
     mechanism, anecdote = tags.get("mechanism"), tags.get("anecdote")
 
@@ -188,14 +275,11 @@ def _warnings(db: sqlite3.Connection, ov: Overview) -> list[BalanceWarning]:
                 ))
 
     if mechanism and anecdote and "supports" in relations:
-        ids = _mechanisms_backed_only_by_anecdotes(db, mechanism, anecdote)
+        ids = facts.anecdote_backed
         if ids:
-            titles = sorted({t for (t,) in db.execute(
-                "SELECT DISTINCT s.title FROM highlights h JOIN sources s ON s.id = h.source_id "
-                "WHERE h.id IN (SELECT value FROM json_each(?))", [_json(ids)])})
             out.append(BalanceWarning(
                 f"mechanism supported only by anecdotes: {_plural(len(ids), 'highlight')} "
-                f"({'; '.join(_short(t) for t in titles)})",
+                f"({'; '.join(_short(t) for t in facts.anecdote_titles)})",
                 "id:" + ",".join(ids), "balance",
             ))
 
@@ -211,11 +295,10 @@ def _warnings(db: sqlite3.Connection, ov: Overview) -> list[BalanceWarning]:
                 ))
 
     if outcome and "contradicts" in relations:
-        query = f"tag:{quote_value(outcome)} rel:contradicts"
-        n = count(db, query)
+        n = facts.contradicted
         if n:
             out.append(BalanceWarning(
-                f"{_plural(n, 'outcome')} with contradicting evidence", query, "balance"
+                f"{_plural(n, 'outcome')} with contradicting evidence", _contradicted_query(outcome), "balance"
             ))
 
     # Unread sources are one line: one each flooded the list in a library being started
@@ -244,14 +327,12 @@ def _warnings(db: sqlite3.Connection, ov: Overview) -> list[BalanceWarning]:
                     f"tag:{quote_value(tag)}", "tags",
                 ))
 
-    n = count(db, "-has:tag")
-    if n:
-        out.append(BalanceWarning(f"{_plural(n, 'highlight')} without a tag", "-has:tag", "tags"))
-    n = count(db, "status:fuzzy,orphaned")
-    if n:
+    if facts.untagged:
+        out.append(BalanceWarning(f"{_plural(facts.untagged, 'highlight')} without a tag", UNTAGGED, "tags"))
+    if facts.unsure:
         out.append(BalanceWarning(
-            f"{_plural(n, 'highlight')} fuzzy or orphaned: check their place in the text",
-            "status:fuzzy,orphaned", "anchors",
+            f"{_plural(facts.unsure, 'highlight')} fuzzy or orphaned: check their place in the text",
+            UNSURE, "anchors",
         ))
     return out
 

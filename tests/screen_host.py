@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 from textual.app import App
 
@@ -41,3 +42,11 @@ def add_text(db, title: str, text: str, origin: str | None = None) -> int:
 def drawn(app) -> str:
     """All the text currently painted on the app's active screen, one line per row."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def until(pilot, condition, timeout: float = 10.0) -> None:
+    """Let the app run until `condition()` holds (a worker's result shown), or fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the app never got there"
+        await pilot.pause(0.01)

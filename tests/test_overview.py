@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from screen_host import add_text
 from search_fixture import build
@@ -135,3 +137,29 @@ def test_unread_sources_make_one_warning_not_one_each(fx):
     coverage = [w for w in overview(fx.db).warnings if w.kind == "coverage"]
     assert [w.message for w in coverage] == ["4 sources with no highlights yet: Empty source; Unread A; Unread B; Unread C"]
     assert coverage[0].query == "source:4,5,6,7"
+
+
+def test_coverage_is_the_union_of_the_ranges_within_the_text(tmp_path):
+    """Coverage is one SQL statement a source (it was a Python walk over every highlight):
+    checked against the characters covered, one by one, over random ranges that overlap,
+    share starts, are empty, run past the end of the text or are orphaned."""
+    rng = random.Random(15)
+    db = open_db(tmp_path / "ranges.db")
+    texts = {add_text(db, f"Source {i}", "x" * length): length for i, length in enumerate((0, 1, 57, 400))}
+    rows = []
+    for source_id, length in texts.items():
+        for n in range(rng.randrange(0, 60)):
+            start = rng.randrange(0, length + 20)
+            end = start + rng.choice([0, 1, rng.randrange(0, 80)])
+            status = rng.choice(["anchored", "anchored", "moved", "fuzzy", "orphaned"])
+            rows.append((f"{source_id}-{n}", source_id, start, end, status))
+    with write(db):
+        db.executemany(
+            'INSERT INTO highlights (id, source_id, start, "end", quote, created_at, updated_at, anchor_status) '
+            "VALUES (?, ?, ?, ?, 'x', '2026-11-01', '2026-11-01', ?)", rows)
+    by_id = {s.id: s for s in overview(db).sources}
+    for source_id, length in texts.items():
+        covered = {c for _, sid, start, end, status in rows if sid == source_id and status != "orphaned"
+                   for c in range(start, min(end, length))}
+        assert by_id[source_id].highlighted_chars == len(covered)
+        assert by_id[source_id].highlight_count == sum(1 for row in rows if row[1] == source_id)

@@ -8,10 +8,12 @@ highlights are added, a lookup by key does not. Speeds themselves live in bench/
 from __future__ import annotations
 
 import sqlite3
+import threading
 import uuid
 
 import pytest
 from export_fixtures import add_text_source
+from screen_host import Host, drawn, until
 
 from postil.store.claim_pages import ClaimCursor, claim_counts, claim_page, claim_page_before
 from postil.store.claims import claims
@@ -26,9 +28,13 @@ from postil.store.highlights import (
     toggle_tag,
 )
 from postil.store.links import create_link
+from postil.store.overview import outline, overview, tag_counts
 from postil.store.reanchor import fuzzy_highlights, orphans, unanchored
 from postil.store.reviewers import authors
+from postil.store.search import count, search
 from postil.store.tags import counts_per_source, find_tag, tag_counts_by_source
+from postil.tui.screens import overview as overview_screen
+from postil.tui.screens.overview import OverviewScreen
 
 
 def sentences(n: int) -> list[str]:
@@ -227,6 +233,81 @@ def test_the_tags_screen_counts_the_sources_in_view_whatever_the_others_hold(tmp
         assert {k: v for k, v in everything.items() if k[1] == small} == found[-1][0]
         assert tag_counts_by_source(db, caveat) == {s: c for (t, s), c in everything.items() if t == caveat}
     assert found[0] == found[1] and found[0][1] == 2
+    assert costs[1][1] == costs[0][1]
+    assert costs[1][0] <= costs[0][0] * 1.05 + 20
+
+
+def test_the_overview_paints_from_an_outline_that_costs_the_same_at_10_or_1010_highlights(tmp_path):
+    # The overview screen read every figure before its first paint (~400 ms at 100,000
+    # highlights); it now paints the outline (titles, tags, the total) and a worker, on its
+    # own connection, reads the counts, coverage and warnings.
+    costs, outlines = [], []
+    for n in (10, 1010):
+        db, text, _ = make_db(tmp_path, f"outline-{n}.db")
+        merge(db, incoming(text, sha_of(db), 0, n))
+        costs.append(work(db, lambda db=db: outline(db)))
+        outlines.append(outline(db))
+        assert overview(db).total == outlines[-1].total == n
+    assert [s.title for s in outlines[0].sources] == [s.title for s in outlines[1].sources] == ["Trial"]
+    assert costs[1] == costs[0]
+
+
+async def test_the_overview_screen_reads_the_same_before_its_first_paint_at_10_or_1010(tmp_path, monkeypatch):
+    # What the screen's own connection runs from the key to its first paint; the figures are
+    # read by the worker on another connection (held at a gate here, then let go).
+    gate = threading.Event()
+
+    def counts_after_the_gate(db):
+        assert gate.wait(10)
+        return tag_counts(db)
+
+    monkeypatch.setattr(overview_screen, "tag_counts", counts_after_the_gate)
+    monkeypatch.setattr(overview_screen, "READ_HERE_UP_TO", 0)  # a worker reads them, as at 100,000
+    costs = []
+    for n in (10, 1010):
+        db, text, _ = make_db(tmp_path, f"screen-{n}.db")
+        merge(db, incoming(text, sha_of(db), 0, n))
+        gate.clear()
+        steps = statements = 0
+
+        def step() -> int:
+            nonlocal steps
+            steps += 1
+            return 0
+
+        def statement(sql: str) -> None:
+            nonlocal statements
+            statements += 1
+
+        app = Host(OverviewScreen(db))
+        db.set_progress_handler(step, 1)
+        db.set_trace_callback(statement)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+            db.set_progress_handler(None, 1)
+            db.set_trace_callback(None)
+            assert f"{n} highlights in 1 source" in drawn(app)
+            gate.set()
+            await until(pilot, lambda app=app: app.screen.data.complete)
+            assert app.screen.data == overview(db)
+        costs.append((steps, statements))
+    assert costs[1] == costs[0] and costs[0][1] > 0
+
+
+def test_counting_the_unsure_highlights_costs_the_same_whatever_the_anchored_ones_number(tmp_path):
+    # The overview's "fuzzy or orphaned" warning counts `status:fuzzy,orphaned`: compiled
+    # with bound values, SQLite could not use the partial indexes and read every status.
+    costs, found = [], []
+    for n in (10, 1010):
+        db, text, _ = make_db(tmp_path, f"status-{n}.db")
+        merge(db, incoming(text, sha_of(db), 0, n))
+        first = [str(uuid.UUID(int=i + 1)) for i in range(5)]
+        db.executemany("UPDATE highlights SET anchor_status = ? WHERE id = ?",
+                       [("orphaned" if i < 3 else "fuzzy", hid) for i, hid in enumerate(first)])
+        costs.append(work(db, lambda db=db: count(db, "status:fuzzy,orphaned")))
+        found.append((count(db, "status:fuzzy,orphaned"), sorted(h.id for h in search(db, "status:orphaned"))))
+        assert count(db, "-status:fuzzy,orphaned") == n - 5
+    assert found[0] == found[1] == (5, first[:3])
     assert costs[1][1] == costs[0][1]
     assert costs[1][0] <= costs[0][0] * 1.05 + 20
 

@@ -1,9 +1,14 @@
 """The overview screen: counts per tag and source, shares, warnings, enter gives a query."""
 
-from screen_host import Host, drawn
+import threading
+
+from screen_host import Host, drawn, until
 from search_fixture import build
 
+from postil.store import overview as store_overview
 from postil.store import search as store_search
+from postil.store.overview import overview
+from postil.tui.screens import overview as overview_screen
 from postil.tui.screens.overview import OverviewScreen
 
 
@@ -43,6 +48,7 @@ async def test_enter_on_a_warning_gives_its_query(tmp_path):
     fx = build(tmp_path / "overview.db")
     app = Host(OverviewScreen(fx.db))
     async with app.run_test(size=(140, 40)) as pilot:
+        await until(pilot, lambda: app.screen.data.complete)
         await pilot.pause()
         warnings = app.screen.data.warnings
         assert "Empty source: no highlights yet" in drawn(app)
@@ -100,3 +106,82 @@ async def test_at_60_columns_the_last_tag_column_can_be_reached_with_the_titles_
         header = next(line for line in drawn(app).splitlines() if line.strip().startswith("source"))
         assert last[:6] in header  # the last tag's heading is on screen
         assert any("Amygdala" in line for line in drawn(app).splitlines())  # titles held at the left
+
+
+class TestFiguresReadAfterThePaint:
+    """Issue 15: at 100,000 highlights the screen stayed blank ~400 ms after `o` while every
+    figure was read. Titles come first; the figures follow from a worker, the same as before."""
+
+    async def test_the_table_shows_its_rows_before_the_figures_and_the_same_figures_after(self, tmp_path, monkeypatch):
+        fx = build(tmp_path / "overview.db")  # a fuzzy, an orphaned and an untagged highlight
+        expected = overview(fx.db)
+        # The worker's first read waits at a gate (the real store function, on its own
+        # connection, once the gate opens): what the screen shows until then is what it
+        # paints before any figure is read.
+        gate = threading.Event()
+
+        def counts_after_the_gate(db):
+            assert gate.wait(10)
+            return store_overview.tag_counts(db)
+
+        monkeypatch.setattr(overview_screen, "tag_counts", counts_after_the_gate)
+        monkeypatch.setattr(overview_screen, "READ_HERE_UP_TO", 0)  # a worker reads them, as at 100,000
+        app = Host(OverviewScreen(fx.db))
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            first = drawn(app)
+            assert "10 highlights in 4 sources" in first
+            for source in expected.sources:
+                assert source.title in first
+            assert "…" in first and "reading …" in first
+            assert "without a tag" not in first
+            # A cell can be searched before its figure is read.
+            assert app.screen.cell_query(0, app.screen.columns.index("caveat")) == "source:2 tag:caveat"
+            gate.set()
+            await until(pilot, lambda: app.screen.data.complete)
+            await pilot.pause()
+            final = drawn(app)
+            assert app.screen.data == expected
+        assert "…" not in final
+        rows = {line.split("  ")[0].strip(): line.split() for line in final.splitlines()}
+        for source in expected.sources:
+            figures = [f"{source.share:.0%}"] + [str(expected.count(t, source.id) or "·") for t in expected.tags]
+            assert rows[source.title][-len(figures):] == figures, source.title
+        totals = [str(expected.tag_total(t) or "·") for t in expected.tags]
+        assert rows["all sources"][-len(totals):] == totals
+        for warning in expected.warnings:
+            assert warning.message in final
+        assert "1 highlight without a tag" in final
+        assert "2 highlights fuzzy or orphaned: check their place in the text" in final
+
+    async def test_closing_before_the_figures_are_read_leaves_quietly(self, tmp_path, monkeypatch):
+        fx = build(tmp_path / "overview.db")
+        gate = threading.Event()
+
+        def counts_after_the_gate(db):
+            assert gate.wait(10)
+            return store_overview.tag_counts(db)
+
+        monkeypatch.setattr(overview_screen, "tag_counts", counts_after_the_gate)
+        monkeypatch.setattr(overview_screen, "READ_HERE_UP_TO", 0)  # a worker reads them, as at 100,000
+        app = Host(OverviewScreen(fx.db))
+        async with app.run_test(size=(140, 40)) as pilot:
+            await until(pilot, lambda: any(worker.group == "overview" for worker in app.workers))
+            await pilot.press("escape")
+            await pilot.pause()
+            gate.set()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert app.result is None
+
+
+async def test_a_small_database_shows_every_figure_in_the_first_frame(tmp_path):
+    """Up to READ_HERE_UP_TO highlights the figures are read before the first paint: a
+    worker's extra frames took longer to draw than the reading."""
+    fx = build(tmp_path / "overview.db")
+    app = Host(OverviewScreen(fx.db))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.data == overview(fx.db)
+        assert "…" not in drawn(app) and "1 highlight without a tag" in drawn(app)
+        assert not list(app.workers)
