@@ -41,6 +41,7 @@ def test_one_annotation_a_slice_gives_what_one_transaction_gives(tmp_path, monke
     first = to_w3c(collect(db))
     incoming, _ = parse(json.loads(json.dumps(first)))
     monkeypatch.setattr(batched_merge, "BATCH_SECONDS", 0)  # every slice one annotation
+    monkeypatch.setattr(batched_merge, "SOLO_BATCH_SECONDS", 0)
     monkeypatch.setattr(batched_merge, "FIRST_BATCH", 1)
     monkeypatch.setattr(batched_merge, "PAUSE_SECONDS", 0)
     sizes = []
@@ -53,6 +54,23 @@ def test_one_annotation_a_slice_gives_what_one_transaction_gives(tmp_path, monke
     assert comparable_w3c(to_w3c(collect(fresh))) == comparable_w3c(first)
     again = batched_merge.merge_in_batches(fresh, incoming)
     assert not again.changed and again.unchanged == 5
+
+
+def test_slices_shorten_once_another_connection_writes(tmp_path):
+    db = open_db(tmp_path / "alone.db")
+    others = batched_merge.OtherWriters(db)
+    assert others.slice_seconds() == batched_merge.SOLO_BATCH_SECONDS
+    db.execute("CREATE TABLE mine (x)")  # this connection's own writes do not count
+    db.commit()
+    assert others.slice_seconds() == batched_merge.SOLO_BATCH_SECONDS
+    other = sqlite3.connect(tmp_path / "alone.db")
+    other.execute("CREATE TABLE theirs (x)")
+    other.commit()
+    assert others.slice_seconds() == batched_merge.BATCH_SECONDS
+    assert others.slice_seconds() == batched_merge.BATCH_SECONDS  # for POLITE_SECONDS after it
+    others.last_seen -= batched_merge.POLITE_SECONDS
+    assert others.slice_seconds() == batched_merge.SOLO_BATCH_SECONDS
+    other.close()
 
 
 @pytest.mark.slow
