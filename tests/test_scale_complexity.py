@@ -91,6 +91,21 @@ def sha_of(db: sqlite3.Connection) -> str:
     return db.execute("SELECT sha256 FROM sources").fetchone()[0]
 
 
+def beside_10_and_1010(tmp_path, name: str):
+    """(n, db) for two databases alike but for n = 10 or 1,010 highlights in their first
+    source, each tagged and linked to the one before (`incoming`)."""
+    for n in (10, 1010):
+        db, text, _ = make_db(tmp_path, f"{name}-{n}.db")
+        merge(db, incoming(text, sha_of(db), 0, n))
+        yield n, db
+
+
+def assert_same_cost(costs: list[tuple[int, int]]) -> None:
+    """The same statements, and the same SQLite steps give or take a little, at both sizes."""
+    assert costs[1][1] == costs[0][1]
+    assert costs[1][0] <= costs[0][0] * 1.05 + 20
+
+
 def test_importing_annotations_costs_the_same_whatever_the_database_holds(tmp_path):
     empty, text, _ = make_db(tmp_path, "empty.db")
     full, _, _ = make_db(tmp_path, "full.db")
@@ -144,8 +159,7 @@ def test_one_highlight_or_tag_costs_the_same_at_10_or_1010_highlights(small_and_
     small, big = small_and_big
     hid = str(uuid.UUID(int=5))
     costs = [work(db, lambda db=db: ONE_ITEM[name](db, hid, 1)) for db in (small, big)]
-    assert costs[1][1] == costs[0][1]
-    assert costs[1][0] <= costs[0][0] * 1.05 + 20
+    assert_same_cost(costs)
 
 
 def test_the_claims_view_reads_its_claims_in_the_same_statements_at_10_or_1010(small_and_big):
@@ -195,9 +209,7 @@ def test_the_orphans_view_reads_the_same_whatever_the_anchored_highlights_number
     # Orphans and fuzzy matches are few: finding them read every highlight's status (two
     # scans of 100,000 rows, ~55 ms of the orphans view's 187 ms).
     costs, found = [], []
-    for n in (10, 1010):
-        db, text, _ = make_db(tmp_path, f"unsure-{n}.db")
-        merge(db, incoming(text, sha_of(db), 0, n))
+    for _n, db in beside_10_and_1010(tmp_path, "unsure"):
         first = [str(uuid.UUID(int=i + 1)) for i in range(5)]
         db.executemany("UPDATE highlights SET anchor_status = ? WHERE id = ?",
                        [("orphaned" if i < 3 else "fuzzy", hid) for i, hid in enumerate(first)])
@@ -216,9 +228,7 @@ def test_the_tags_screen_counts_the_sources_in_view_whatever_the_others_hold(tmp
     # The tags screen read every tag's count in every source (~300 ms at 100,000): it now
     # reads the sources in view, as they come into view.
     costs, found = [], []
-    for n in (10, 1010):
-        db, text, _ = make_db(tmp_path, f"others-{n}.db")
-        merge(db, incoming(text, sha_of(db), 0, n))
+    for _n, db in beside_10_and_1010(tmp_path, "others"):
         small = add_text_source(db, "A short one. Two sentences.", "Short", "/short.txt").id
         create_highlight(db, small, 0, 12, tags=["caveat", "outcome"])
         create_highlight(db, small, 13, 27, tags=["caveat"])
@@ -233,8 +243,7 @@ def test_the_tags_screen_counts_the_sources_in_view_whatever_the_others_hold(tmp
         assert {k: v for k, v in everything.items() if k[1] == small} == found[-1][0]
         assert tag_counts_by_source(db, caveat) == {s: c for (t, s), c in everything.items() if t == caveat}
     assert found[0] == found[1] and found[0][1] == 2
-    assert costs[1][1] == costs[0][1]
-    assert costs[1][0] <= costs[0][0] * 1.05 + 20
+    assert_same_cost(costs)
 
 
 def test_the_overview_paints_from_an_outline_that_costs_the_same_at_10_or_1010_highlights(tmp_path):
@@ -242,9 +251,7 @@ def test_the_overview_paints_from_an_outline_that_costs_the_same_at_10_or_1010_h
     # highlights); it now paints the outline (titles, tags, the total) and a worker, on its
     # own connection, reads the counts, coverage and warnings.
     costs, outlines = [], []
-    for n in (10, 1010):
-        db, text, _ = make_db(tmp_path, f"outline-{n}.db")
-        merge(db, incoming(text, sha_of(db), 0, n))
+    for n, db in beside_10_and_1010(tmp_path, "outline"):
         costs.append(work(db, lambda db=db: outline(db)))
         outlines.append(outline(db))
         assert overview(db).total == outlines[-1].total == n
@@ -264,9 +271,7 @@ async def test_the_overview_screen_reads_the_same_before_its_first_paint_at_10_o
     monkeypatch.setattr(overview_screen, "tag_counts", counts_after_the_gate)
     monkeypatch.setattr(overview_screen, "READ_HERE_UP_TO", 0)  # a worker reads them, as at 100,000
     costs = []
-    for n in (10, 1010):
-        db, text, _ = make_db(tmp_path, f"screen-{n}.db")
-        merge(db, incoming(text, sha_of(db), 0, n))
+    for n, db in beside_10_and_1010(tmp_path, "screen"):
         gate.clear()
         steps = statements = 0
 
@@ -298,9 +303,7 @@ def test_counting_the_unsure_highlights_costs_the_same_whatever_the_anchored_one
     # The overview's "fuzzy or orphaned" warning counts `status:fuzzy,orphaned`: compiled
     # with bound values, SQLite could not use the partial indexes and read every status.
     costs, found = [], []
-    for n in (10, 1010):
-        db, text, _ = make_db(tmp_path, f"status-{n}.db")
-        merge(db, incoming(text, sha_of(db), 0, n))
+    for n, db in beside_10_and_1010(tmp_path, "status"):
         first = [str(uuid.UUID(int=i + 1)) for i in range(5)]
         db.executemany("UPDATE highlights SET anchor_status = ? WHERE id = ?",
                        [("orphaned" if i < 3 else "fuzzy", hid) for i, hid in enumerate(first)])
@@ -308,8 +311,7 @@ def test_counting_the_unsure_highlights_costs_the_same_whatever_the_anchored_one
         found.append((count(db, "status:fuzzy,orphaned"), sorted(h.id for h in search(db, "status:orphaned"))))
         assert count(db, "-status:fuzzy,orphaned") == n - 5
     assert found[0] == found[1] == (5, first[:3])
-    assert costs[1][1] == costs[0][1]
-    assert costs[1][0] <= costs[0][0] * 1.05 + 20
+    assert_same_cost(costs)
 
 
 def test_opening_a_source_reads_its_own_links_whatever_the_others_hold(tmp_path):
@@ -317,9 +319,7 @@ def test_opening_a_source_reads_its_own_links_whatever_the_others_hold(tmp_path)
     # highlights and 20,000 links, for a source of 500), and its authors by reading every
     # highlight's: both now cost what the source holds.
     costs, found = [], []
-    for n in (10, 1010):
-        db, text, _ = make_db(tmp_path, f"links-{n}.db")
-        merge(db, incoming(text, sha_of(db), 0, n))  # each linked to the one before
+    for _n, db in beside_10_and_1010(tmp_path, "links"):  # each linked to the one before
         small = add_text_source(db, "A short one. Two sentences.", "Short", "/short.txt").id
         a = create_highlight(db, small, 0, 12, author="ann")
         b = create_highlight(db, small, 13, 27, author="bo")
@@ -338,5 +338,4 @@ def test_opening_a_source_reads_its_own_links_whatever_the_others_hold(tmp_path)
         few = {h.id: h.link_count for h in highlights_for_source(db, 1)}
         assert sum(few.values()) == 6 and few[str(uuid.UUID(int=2))] == 2  # links 1-2, 2-3, 3-4
     assert found[0] == found[1] == ([("A short one.", 1), ("Two sentences.", 2)], ["", "ann", "bo"])
-    assert costs[1][1] == costs[0][1]
-    assert costs[1][0] <= costs[0][0] * 1.05 + 20
+    assert_same_cost(costs)

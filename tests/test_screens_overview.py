@@ -108,6 +108,20 @@ async def test_at_60_columns_the_last_tag_column_can_be_reached_with_the_titles_
         assert any("Amygdala" in line for line in drawn(app).splitlines())  # titles held at the left
 
 
+def gate_the_worker(monkeypatch) -> threading.Event:
+    """The screen's figures come from a worker (as at 100,000 highlights) whose first read waits
+    for the returned gate, then runs the real store function on the worker's own connection."""
+    gate = threading.Event()
+
+    def counts_after_the_gate(db):
+        assert gate.wait(10)
+        return store_overview.tag_counts(db)
+
+    monkeypatch.setattr(overview_screen, "tag_counts", counts_after_the_gate)
+    monkeypatch.setattr(overview_screen, "READ_HERE_UP_TO", 0)
+    return gate
+
+
 class TestFiguresReadAfterThePaint:
     """Issue 15: at 100,000 highlights the screen stayed blank ~400 ms after `o` while every
     figure was read. Titles come first; the figures follow from a worker, the same as before."""
@@ -115,17 +129,8 @@ class TestFiguresReadAfterThePaint:
     async def test_the_table_shows_its_rows_before_the_figures_and_the_same_figures_after(self, tmp_path, monkeypatch):
         fx = build(tmp_path / "overview.db")  # a fuzzy, an orphaned and an untagged highlight
         expected = overview(fx.db)
-        # The worker's first read waits at a gate (the real store function, on its own
-        # connection, once the gate opens): what the screen shows until then is what it
-        # paints before any figure is read.
-        gate = threading.Event()
-
-        def counts_after_the_gate(db):
-            assert gate.wait(10)
-            return store_overview.tag_counts(db)
-
-        monkeypatch.setattr(overview_screen, "tag_counts", counts_after_the_gate)
-        monkeypatch.setattr(overview_screen, "READ_HERE_UP_TO", 0)  # a worker reads them, as at 100,000
+        # What the screen shows until the gate opens is what it paints before any figure is read.
+        gate = gate_the_worker(monkeypatch)
         app = Host(OverviewScreen(fx.db))
         async with app.run_test(size=(140, 40)) as pilot:
             await pilot.pause()
@@ -156,14 +161,7 @@ class TestFiguresReadAfterThePaint:
 
     async def test_closing_before_the_figures_are_read_leaves_quietly(self, tmp_path, monkeypatch):
         fx = build(tmp_path / "overview.db")
-        gate = threading.Event()
-
-        def counts_after_the_gate(db):
-            assert gate.wait(10)
-            return store_overview.tag_counts(db)
-
-        monkeypatch.setattr(overview_screen, "tag_counts", counts_after_the_gate)
-        monkeypatch.setattr(overview_screen, "READ_HERE_UP_TO", 0)  # a worker reads them, as at 100,000
+        gate = gate_the_worker(monkeypatch)
         app = Host(OverviewScreen(fx.db))
         async with app.run_test(size=(140, 40)) as pilot:
             await until(pilot, lambda: any(worker.group == "overview" for worker in app.workers))
