@@ -8,11 +8,11 @@ highlights are added, a lookup by key does not. Speeds themselves live in bench/
 from __future__ import annotations
 
 import sqlite3
-import threading
 import uuid
 
 import pytest
 from export_fixtures import add_text_source
+from overview_gate import gate_the_worker
 from screen_host import Host, drawn, until
 
 from postil.store.claim_pages import ClaimCursor, claim_counts, claim_page, claim_page_before
@@ -28,12 +28,11 @@ from postil.store.highlights import (
     toggle_tag,
 )
 from postil.store.links import create_link
-from postil.store.overview import outline, overview, tag_counts
+from postil.store.overview import outline, overview
 from postil.store.reanchor import fuzzy_highlights, orphans, unanchored
 from postil.store.reviewers import authors
 from postil.store.search import count, search
 from postil.store.tags import counts_per_source, find_tag, tag_counts_by_source
-from postil.tui.screens import overview as overview_screen
 from postil.tui.screens.overview import OverviewScreen
 
 
@@ -61,30 +60,43 @@ def incoming(text: str, sha: str, first: int, n: int, tag: str = "imported") -> 
     return out
 
 
-def work(db: sqlite3.Connection, action) -> tuple[int, int]:
-    """(virtual-machine steps, SQL statements) that `action()` costs."""
-    steps = statements = 0
+class Cost:
+    """Counts the virtual-machine steps and SQL statements a connection runs between
+    `start` and `stop`."""
 
-    def step() -> int:
-        nonlocal steps
-        steps += 1
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.steps = self.statements = 0
+
+    def _step(self) -> int:
+        self.steps += 1
         return 0
 
-    def statement(sql: str) -> None:
-        nonlocal statements
+    def _statement(self, sql: str) -> None:
         # Statements a virtual table runs for itself ("-- ..."): FTS5 merges its index
         # segments now and then, whatever the caller does.
         if not sql.startswith("--"):
-            statements += 1
+            self.statements += 1
 
-    db.set_progress_handler(step, 1)
-    db.set_trace_callback(statement)
+    def start(self) -> Cost:
+        self.db.set_progress_handler(self._step, 1)
+        self.db.set_trace_callback(self._statement)
+        return self
+
+    def stop(self) -> tuple[int, int]:
+        self.db.set_progress_handler(None, 1)
+        self.db.set_trace_callback(None)
+        return self.steps, self.statements
+
+
+def work(db: sqlite3.Connection, action) -> tuple[int, int]:
+    """(virtual-machine steps, SQL statements) that `action()` costs."""
+    cost = Cost(db).start()
     try:
         action()
     finally:
-        db.set_progress_handler(None, 1)
-        db.set_trace_callback(None)
-    return steps, statements
+        cost.stop()
+    return cost.steps, cost.statements
 
 
 def sha_of(db: sqlite3.Connection) -> str:
@@ -262,40 +274,19 @@ def test_the_overview_paints_from_an_outline_that_costs_the_same_at_10_or_1010_h
 async def test_the_overview_screen_reads_the_same_before_its_first_paint_at_10_or_1010(tmp_path, monkeypatch):
     # What the screen's own connection runs from the key to its first paint; the figures are
     # read by the worker on another connection (held at a gate here, then let go).
-    gate = threading.Event()
-
-    def counts_after_the_gate(db):
-        assert gate.wait(10)
-        return tag_counts(db)
-
-    monkeypatch.setattr(overview_screen, "tag_counts", counts_after_the_gate)
-    monkeypatch.setattr(overview_screen, "READ_HERE_UP_TO", 0)  # a worker reads them, as at 100,000
+    gate = gate_the_worker(monkeypatch)
     costs = []
     for n, db in beside_10_and_1010(tmp_path, "screen"):
         gate.clear()
-        steps = statements = 0
-
-        def step() -> int:
-            nonlocal steps
-            steps += 1
-            return 0
-
-        def statement(sql: str) -> None:
-            nonlocal statements
-            statements += 1
-
         app = Host(OverviewScreen(db))
-        db.set_progress_handler(step, 1)
-        db.set_trace_callback(statement)
+        cost = Cost(db).start()
         async with app.run_test(size=(120, 30)) as pilot:
             await pilot.pause()
-            db.set_progress_handler(None, 1)
-            db.set_trace_callback(None)
+            costs.append(cost.stop())
             assert f"{n} highlights in 1 source" in drawn(app)
             gate.set()
             await until(pilot, lambda app=app: app.screen.data.complete)
             assert app.screen.data == overview(db)
-        costs.append((steps, statements))
     assert costs[1] == costs[0] and costs[0][1] > 0
 
 

@@ -1,14 +1,12 @@
 """The overview screen: counts per tag and source, shares, warnings, enter gives a query."""
 
-import threading
 
+from overview_gate import gate_the_worker
 from screen_host import Host, drawn, until
 from search_fixture import build
 
-from postil.store import overview as store_overview
 from postil.store import search as store_search
 from postil.store.overview import overview
-from postil.tui.screens import overview as overview_screen
 from postil.tui.screens.overview import OverviewScreen
 
 
@@ -106,20 +104,6 @@ async def test_at_60_columns_the_last_tag_column_can_be_reached_with_the_titles_
         header = next(line for line in drawn(app).splitlines() if line.strip().startswith("source"))
         assert last[:6] in header  # the last tag's heading is on screen
         assert any("Amygdala" in line for line in drawn(app).splitlines())  # titles held at the left
-
-
-def gate_the_worker(monkeypatch) -> threading.Event:
-    """The screen's figures come from a worker (as at 100,000 highlights) whose first read waits
-    for the returned gate, then runs the real store function on the worker's own connection."""
-    gate = threading.Event()
-
-    def counts_after_the_gate(db):
-        assert gate.wait(10)
-        return store_overview.tag_counts(db)
-
-    monkeypatch.setattr(overview_screen, "tag_counts", counts_after_the_gate)
-    monkeypatch.setattr(overview_screen, "READ_HERE_UP_TO", 0)
-    return gate
 
 
 class TestFiguresReadAfterThePaint:
