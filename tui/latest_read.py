@@ -6,14 +6,16 @@ the read took 300-450 ms: typed letters waited for it. Here each read runs in a 
 worker with its own connection (a connection cannot cross threads); a newer read makes
 the older ones stale, interrupts their SQL (`Connection.interrupt` is safe from another
 thread) and drops what they found, so the newest read is never behind an old one.
-tui/screens/search_runner.py does the same for the search screen's paged reads.
+A read may come in steps (the overview's counts, then its coverage), each shown as it is
+read. tui/screens/search_runner.py does the same for the search screen's paged reads, whose
+results name their query's generation.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -22,6 +24,9 @@ from textual.worker import get_current_worker
 
 from postil.store.db import open_db, reopenable_path
 from postil.store.errors import StoreError
+
+Step = tuple[Callable[[sqlite3.Connection], Any], Callable[[Any], None]]
+"""(read, show): what to read on a connection, and what to hand it to on the UI thread."""
 
 
 class LatestRead:
@@ -40,38 +45,48 @@ class LatestRead:
         self._conns_lock = threading.Lock()
         """Guards `_conns`: a connection is never interrupted while it is being closed."""
 
+    @property
+    def threaded(self) -> bool:
+        """Reads run in a thread: False for an in-memory database or a read-only copy, which
+        are not opened again (opening the original would copy it again), and are read here."""
+        return bool(self._path)
+
     def run(self, read: Callable[[sqlite3.Connection], Any], show: Callable[[Any], None],
             failed: Callable[[str], None]) -> None:
         """Read in a thread and hand the result to `show` (or a one-line error to `failed`)."""
+        self.run_steps([(read, show)], failed)
+
+    def run_steps(self, steps: Sequence[Step], failed: Callable[[str], None]) -> None:
+        """Read each step in turn on one connection, handing each part over as it is read."""
         self.drop()
-        if not self._path:
-            # An in-memory database (or a read-only copy) is not opened again: read here.
+        if not self.threaded:
             try:
-                show(read(self.db))
+                for read, show in steps:
+                    show(read(self.db))
             except (StoreError, sqlite3.Error) as error:
                 failed(str(error))
             return
         self.pending = True
-        self.screen.run_worker(partial(self._in_thread, read, show, failed, self.generation), thread=True,
+        self.screen.run_worker(partial(self._in_thread, steps, failed, self.generation), thread=True,
                                group=self.group, exclusive=True)
 
     def drop(self) -> None:
-        """Make every read in progress stale (the screen read what it needs itself)."""
+        """Make every read in progress stale (the screen read what it needs itself, or closes)."""
         self.generation += 1
         self.pending = False
         with self._conns_lock:
             for conn in self._conns:
                 conn.interrupt()
 
-    def _in_thread(self, read, show, failed, generation: int) -> None:
+    def _in_thread(self, steps: Sequence[Step], failed, generation: int) -> None:
         worker = get_current_worker()
 
         def stale() -> bool:
             return worker.is_cancelled or generation != self.generation
 
-        def post(handler, value) -> None:
+        def post(handler, value, last: bool = True) -> None:
             if not stale():
-                self.screen.app.call_from_thread(self._deliver, generation, handler, value)
+                self.screen.app.call_from_thread(self._deliver, generation, handler, value, last)
 
         if stale():
             return
@@ -83,7 +98,9 @@ class LatestRead:
         with self._conns_lock:
             self._conns.add(db)
         try:
-            post(show, read(db))
+            for number, (read, show) in enumerate(steps, 1):
+                part = read(db)
+                post(show, part, number == len(steps))
         except (StoreError, sqlite3.Error) as error:  # interrupted because stale: dropped by post
             post(failed, str(error))
         finally:
@@ -91,8 +108,8 @@ class LatestRead:
                 self._conns.discard(db)
             db.close()
 
-    def _deliver(self, generation: int, handler: Callable[[Any], None], value: Any) -> None:
+    def _deliver(self, generation: int, handler: Callable[[Any], None], value: Any, last: bool) -> None:
         """On the UI thread: hand over the newest read's outcome (an older one arrived late)."""
         if generation == self.generation:
-            self.pending = False
+            self.pending = not last
             handler(value)

@@ -20,20 +20,17 @@ import asyncio
 import sqlite3
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
 
 from postil.store import tags as store_tags
 from postil.store.claim_pages import ClaimIndex, claim_index
 from postil.store.claims import CLAIM_TAGS, Claim
-from postil.store.db import database_path, open_db
-from postil.store.errors import StoreError
 from postil.store.reviewers import BlindView
+from postil.tui.latest_read import LatestRead
 from postil.tui.note_render import note_line
 from postil.tui.screens.claims_window import CLAIM, EMPTY, NOTE, PAGE, PENDING, ClaimWindow, Row
 from postil.tui.screens.render import plain, tag_chips
@@ -100,6 +97,8 @@ class ClaimsScreen(Screen["str | None"]):
         """The list's rows: the claims read so far, placed in the whole list."""
         self.indexed = asyncio.Event()
         """Set when the list's index has arrived (or could not be read)."""
+        self.reads = LatestRead(self, db, "claims-index")
+        """The index, read by a worker on its own connection once the first page is painted."""
         self.reading = False
         """Rows are being read: the list's scrolling as they arrive must not read more."""
         self.tag_colors: dict[str, str] = {}
@@ -128,29 +127,9 @@ class ClaimsScreen(Screen["str | None"]):
         self.call_after_refresh(self._read_index)
 
     def _read_index(self) -> None:
-        path = database_path(self.db)
-        if path:
-            self._index_worker(path)
-            return
-        try:  # an in-memory database cannot be opened from another thread
-            self.show_index(claim_index(self.db, view=self.view), "")
-        except StoreError as error:
-            self.show_index(None, str(error))
-
-    @work(thread=True, exclusive=True, group="claims-index")
-    def _index_worker(self, path: str) -> None:
-        worker = get_current_worker()
-        index, error = None, ""
-        try:
-            db = open_db(path, migrate=False)
-            try:
-                index = claim_index(db, view=self.view)
-            finally:
-                db.close()
-        except (StoreError, sqlite3.Error) as failure:
-            error = str(failure)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self.show_index, index, error)
+        view = self.view
+        self.reads.run(lambda db: claim_index(db, view=view), lambda index: self.show_index(index, ""),
+                       lambda error: self.show_index(None, error))
 
     def show_index(self, index: ClaimIndex | None, error: str) -> None:
         """The index arrived: the counts in the title, the whole list's length in the list."""
@@ -182,6 +161,7 @@ class ClaimsScreen(Screen["str | None"]):
             self.reading = False
 
     def on_unmount(self) -> None:
+        self.reads.drop()
         self.indexed.set()  # an `end` waiting for the index of a dismissed view gives up
 
     async def to_end(self) -> bool:

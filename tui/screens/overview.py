@@ -17,10 +17,7 @@ repaint the rest waits for.
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -31,11 +28,8 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from postil.store import tags as store_tags
-from postil.store.db import open_db, reopenable_path
-from postil.store.errors import StoreError
 from postil.store.overview import (
     Overview,
     SourceCoverage,
@@ -45,6 +39,7 @@ from postil.store.overview import (
     tag_counts,
     warning_facts,
 )
+from postil.tui.latest_read import LatestRead, Step
 from postil.tui.screens.render import color_style, plain
 from postil.tui.widgets.grid import Grid
 from postil.tui.wording import counted
@@ -56,9 +51,7 @@ NARROW = 80
 """Under this many columns the share column is headed "marked" and titles may be shorter."""
 """Source titles get what the tag columns leave of the screen, within these widths."""
 WARNING_STYLES = {"balance": "bold yellow", "coverage": "cyan", "tags": "magenta", "anchors": "red"}
-Step = tuple[Callable[[sqlite3.Connection], Any], Callable[[Any], None]]
-"""A part of the overview a worker reads (a store function of a connection), and the screen's
-method that shows it."""
+
 READ_HERE_UP_TO = 5_000
 """Highlights up to which the figures are read before the first paint (~15-25 ms at 5,000):
 beyond, a worker reads them. Each frame it fills in costs ~30-70 ms to draw, so at 1,000
@@ -89,10 +82,8 @@ class OverviewScreen(Screen["str | None"]):
         """(title width, share heading) the table was last filled for."""
         self._reading = False
         """The figures' reading has started (once, after the first frame)."""
-        self._readers: set[sqlite3.Connection] = set()
-        """The workers' connections while they read, to interrupt if the screen closes first."""
-        self._readers_lock = threading.Lock()
-        """Guards `_readers`: a connection is never interrupted while being closed."""
+        self.reads = LatestRead(self, db, "overview")
+        """The figures, read by a worker on its own connection (interrupted if the screen closes)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -117,10 +108,9 @@ class OverviewScreen(Screen["str | None"]):
             return coverage(db, sources), warning_facts(db, tags)
 
         steps: list[Step] = [(tag_counts, self.show_counts), (coverage_and_facts, self.show_the_rest)]
-        path = reopenable_path(self.db)
-        if not path or data.total <= READ_HERE_UP_TO:
-            # An in-memory database or a read-only copy cannot be opened from another thread;
-            # a small one is read here sooner than a worker's figures are drawn (READ_HERE_UP_TO).
+        if not self.reads.threaded or data.total <= READ_HERE_UP_TO:
+            # A small database is read here sooner than a worker's figures are drawn
+            # (READ_HERE_UP_TO); an in-memory one or a read-only copy is read here anyway.
             for read, show in steps:
                 show(read(self.db))
             return
@@ -128,42 +118,16 @@ class OverviewScreen(Screen["str | None"]):
         # SQL took the CPU from that frame (80-200 ms instead of ~40 at 100,000 highlights,
         # two shared cores); call_after_refresh waited ~250 ms, until the footer, composed
         # after the first frame, had settled too.
-        self.screen_layout_refresh_signal.subscribe(grid, partial(self._painted, path, steps))
+        self.screen_layout_refresh_signal.subscribe(grid, partial(self._painted, steps))
 
-    def _painted(self, path: str, steps: list[Step], _screen: Screen) -> None:
+    def _painted(self, steps: list[Step], _screen: Screen) -> None:
         self.screen_layout_refresh_signal.unsubscribe(self.query_one(Grid))
         if not self._reading:
             self._reading = True
-            self.run_worker(partial(self._read_in_thread, path, steps), thread=True, group="overview")
-
-    def _read_in_thread(self, path: str, steps: list[Step]) -> None:
-        """Read each step's part on a connection of this thread and hand it to the screen."""
-        worker = get_current_worker()
-        try:
-            db = open_db(path, migrate=False)
-        except StoreError as error:
-            self.app.call_from_thread(self.say_failed, str(error))
-            return
-        with self._readers_lock:
-            self._readers.add(db)
-        try:
-            for read, show in steps:
-                part = read(db)
-                if worker.is_cancelled:
-                    return
-                self.app.call_from_thread(show, part)
-        except (StoreError, sqlite3.Error) as error:
-            if not worker.is_cancelled:  # else interrupted because the screen closed
-                self.app.call_from_thread(self.say_failed, str(error))
-        finally:
-            with self._readers_lock:
-                self._readers.discard(db)
-                db.close()
+            self.reads.run_steps(steps, self.say_failed)
 
     def on_unmount(self) -> None:
-        with self._readers_lock:
-            for db in self._readers:
-                db.interrupt()
+        self.reads.drop()
 
     def show_counts(self, counts: dict[tuple[str, int], int]) -> None:
         self.show(self.data.with_counts(counts))
