@@ -328,8 +328,8 @@ def database_path(db: sqlite3.Connection) -> str:
 def reopenable_path(db: sqlite3.Connection) -> str:
     """The file another thread may open to read what `db` reads; "" when there is none.
 
-    None for an in-memory database, and none for a read-only temporary copy (store.readonly):
-    opening the original again would copy it again.
+    There is none for an in-memory database, nor for a read-only temporary copy
+    (store.readonly): opening the original again would copy it again.
     """
     if getattr(db, "original_path", None):
         return ""

@@ -248,7 +248,7 @@ class Grid(ScrollView, can_focus=True):
         Rich takes ~0.1 ms a cell, ~50 ms for a 160x48 screen of them, and a table that
         changes (the overview's figures filled in, a cursor moved, the focus) asked again for
         every cell in view. Cells whose text, styles and width are the same render alike:
-        titles, placeholders and zeros are rendered once.
+        titles, the "…" of figures not read yet, and zeros are rendered once.
         """
         key = (text.plain, text.style, tuple(text.spans), text.justify, text.overflow, text.no_wrap, text.end, text.tab_size,
                width, pre, post)
