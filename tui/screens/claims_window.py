@@ -4,7 +4,7 @@ The list holds 56,000 claims (104,000 rows) at 100,000 highlights; the view read
 a page at a time (`store.claim_pages`). Until the list's index (`claim_index`, read in a
 worker) arrives, the rows are the pages read from the first; once it arrives, the rows are
 as many as the whole list's, so the scrollbar spans the whole list, and a row not read yet
-shows "…" (PENDING) until it comes into view. Bringing rows into view (`ensure`) reads the
+is a PENDING row (drawn as "…") until it comes into view. Bringing rows into view (`ensure`) reads the
 page after the run or the one before it when they are near it, and otherwise replaces the
 run with the page at those rows (from the end for the last rows): `home`, `end` and a
 scrollbar jump each cost one page, wherever they land.
