@@ -216,6 +216,7 @@ async def test_a_name_typed_after_a_write_is_written_on_enter(tmp_path):
         file_input.value = "second.md"
         await pilot.pause()
         assert "will write a new file: second.md" in drawn(app)
+        assert "first.md was written; enter writes again" in " ".join(drawn(app).split())
         await pilot.press("enter")
         await pilot.pause()
         assert "wrote 3 highlights" in drawn(app) and "second.md" in drawn(app)

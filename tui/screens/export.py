@@ -230,7 +230,7 @@ class ExportScreen(ModalScreen["Path | None"]):
             self.style = None if value == "none" else value
         self._update_title()
         self._update_name()
-        self.done = False
+        self._changed_since_written()
 
     @on(Input.Changed, "#title")
     @on(Input.Changed, "#file")
@@ -238,7 +238,14 @@ class ExportScreen(ModalScreen["Path | None"]):
     def _edited(self) -> None:
         # Found in tmux: after a write, a `q` typed to quit went into the file name, and
         # `enter` then closed on the old file instead of writing the one now named.
-        self.done = False
+        self._changed_since_written()
+
+    def _changed_since_written(self) -> None:
+        """A field changed after a write: enter writes again, and the status says so (it
+        said "enter closes")."""
+        if self.done:
+            self.done = False
+            self.say(f"{self.written.name} was written; enter writes again with these choices, escape closes")
 
     @on(Input.Changed, "#file")
     @on(Checkbox.Changed, "#force")
