@@ -92,7 +92,7 @@ def breakdown(big: Path, db: Path) -> None:
     """Where the big file's time goes, measured in this process."""
     from postil.sources.load import load_path
     from postil.store.db import open_db
-    from postil.store.sources import add_source
+    from postil.store.source_add import add_source
 
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)

@@ -39,7 +39,7 @@ from bench_reader import record_frames  # noqa: E402
 from postil.sources.document import Block, Document, LoadedSource  # noqa: E402
 from postil.store.db import open_db, write  # noqa: E402
 from postil.store.highlights import create_highlight  # noqa: E402
-from postil.store.sources import add_source  # noqa: E402
+from postil.store.source_add import add_source  # noqa: E402
 
 SIZE = (160, 48)
 PROFILE = "--profile" in sys.argv

@@ -24,7 +24,7 @@ from postil.sources.document import Block, Document, LoadedSource  # noqa: E402
 from postil.store.db import open_db, write  # noqa: E402
 from postil.store.highlights import create_highlight  # noqa: E402
 from postil.store.links import create_link  # noqa: E402
-from postil.store.sources import add_source  # noqa: E402
+from postil.store.source_add import add_source  # noqa: E402
 
 WORDS = "psilocybin relapse durable caveat outcome sample blinding receptor amygdala trial week placebo".split()
 TAGS = ["mechanism", "outcome", "caveat", "anecdote", "durability", "safety"]

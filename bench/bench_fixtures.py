@@ -46,7 +46,7 @@ def build_db(path: Path, folder: Path, n_highlights: int) -> tuple[str, int]:
 
     from postil.sources.document import Block, Document, LoadedSource
     from postil.store.db import open_db, write
-    from postil.store.sources import add_source
+    from postil.store.source_add import add_source
 
     text = path.read_text(encoding="utf-8")
     blocks = [Block(k, s, e, lv) for k, s, e, lv in json.loads(path.with_suffix(".json").read_text())]

@@ -25,7 +25,7 @@ from pdf_fixtures import Paper, filler  # noqa: E402
 
 from postil.sources.load import load_path  # noqa: E402
 from postil.store.db import open_db  # noqa: E402
-from postil.store.sources import add_source  # noqa: E402
+from postil.store.source_add import add_source  # noqa: E402
 
 HEADER = "Journal of Benchmarks 7 (2026) {n}"
 

@@ -34,6 +34,7 @@ from postil.store import highlights as store_highlights  # noqa: E402
 from postil.store import search as store_search  # noqa: E402
 from postil.store import sources as store_sources  # noqa: E402
 from postil.store.db import open_db, write  # noqa: E402
+from postil.store.source_add import add_source
 
 TAGS = ["mechanism", "outcome", "caveat", "anecdote"]
 QUERIES = [
@@ -60,7 +61,7 @@ def fill(path: Path, n_highlights: int, n_sources: int, seed: int = 11) -> None:
             paragraphs = [" ".join(sentences[i:i + 5]) for i in range(0, len(sentences), 5)]
             text = "\n\n".join(paragraphs)
             loaded = load_bytes(text.encode(), f"study-{number}.txt")
-            source_id = store_sources.add_source(db, loaded).source.id
+            source_id = add_source(db, loaded).source.id
             stored = store_sources.source_text(db, source_id)
             at = 0
             for s in sentences:

@@ -32,7 +32,7 @@ from postil.exports.team_sync import clone_folder, join, sync  # noqa: E402
 from postil.sources.load import load_path  # noqa: E402
 from postil.store.db import open_db, write  # noqa: E402
 from postil.store.highlights import set_note  # noqa: E402
-from postil.store.sources import add_source  # noqa: E402
+from postil.store.source_add import add_source  # noqa: E402
 
 
 def build(folder: Path, text_path: Path, name: str, per: int, seed: int) -> Path:

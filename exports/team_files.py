@@ -25,7 +25,8 @@ from postil.sources.errors import SourceError
 from postil.sources.load import load_bytes
 from postil.store.errors import StoreError
 from postil.store.links import add_relation, relations
-from postil.store.sources import add_source, list_sources, source_by_sha256, source_text
+from postil.store.source_add import add_source
+from postil.store.sources import list_sources, source_by_sha256, source_text
 from postil.store.tags import create_tag, describe_tag, find_tag, list_tags, recolor_tag
 
 MAX_REVIEWER_FILE_BYTES = 256 * 1024 * 1024

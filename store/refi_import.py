@@ -31,7 +31,7 @@ from postil.store.highlights import restore_highlight
 from postil.store.links import DEFAULT_RELATION, add_relation, find_links, relation_names, restore_link
 from postil.store.models import Highlight, HighlightSnapshot, Link
 from postil.store.refi_records import IncomingCode, IncomingProject, IncomingSource
-from postil.store.sources import add_source
+from postil.store.source_add import add_source
 from postil.store.tags import create_tag, find_tag
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from postil.sources.load import load_bytes
-from postil.store.sources import add_source
+from postil.store.source_add import add_source
 from postil.tui.app import PostilApp
 from postil.tui.settings import Settings
 

@@ -7,7 +7,7 @@ import hashlib
 from postil.sources.document import Block, Document, LoadedSource
 from postil.sources.offsets import build_offset_map
 from postil.store.highlights import create_highlight
-from postil.store.sources import add_source
+from postil.store.source_add import add_source
 
 OUTCOME_TEXT = (
     "Results\n\n"

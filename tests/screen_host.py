@@ -8,7 +8,7 @@ import time
 from textual.app import App
 
 from postil.sources.document import Block, Document, LoadedSource
-from postil.store.sources import add_source
+from postil.store.source_add import add_source
 
 NOT_DISMISSED = object()
 

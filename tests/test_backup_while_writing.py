@@ -25,7 +25,7 @@ HOLDER = textwrap.dedent(
     # Real store writes, inside the one open transaction (write() nests as savepoints).
     from postil.sources.load import load_bytes
     from postil.store.highlights import list_highlights, set_note
-    from postil.store.sources import add_source
+    from postil.store.source_add import add_source
     from postil.store.tags import create_tag
     for h in list_highlights(db):
         set_note(db, h.id, "uncommitted note")

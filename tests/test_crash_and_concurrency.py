@@ -12,7 +12,7 @@ import pytest
 
 from postil.sources.document import Block, Document, LoadedSource
 from postil.store.db import open_db
-from postil.store.sources import add_source
+from postil.store.source_add import add_source
 
 TEXT = " ".join(f"Sentence number {i} says something worth marking." for i in range(400))
 

@@ -20,6 +20,7 @@ from postil.store import highlights as store_highlights
 from postil.store import links as store_links
 from postil.store import sources as store_sources
 from postil.store.db import open_db
+from postil.store.source_add import add_source
 
 pytestmark = TMUX_MARKS
 
@@ -36,8 +37,8 @@ def add_corpus(db_path: Path, corpus_dir: Path) -> tuple[int, int]:
     """The two articles in a fresh database: (amygdala id, trauma id)."""
     db = open_db(db_path)
     try:
-        amygdala = store_sources.add_source(db, load_path(corpus_dir / AMYGDALA)).source.id
-        trauma = store_sources.add_source(db, load_path(corpus_dir / TRAUMA)).source.id
+        amygdala = add_source(db, load_path(corpus_dir / AMYGDALA)).source.id
+        trauma = add_source(db, load_path(corpus_dir / TRAUMA)).source.id
     finally:
         db.close()
     return amygdala, trauma

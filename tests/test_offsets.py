@@ -121,7 +121,7 @@ def test_json_export_states_reading_and_file_positions_apart(tmp_path):
 def test_adding_the_same_file_again_gives_an_old_source_its_map(tmp_path):
     from postil.store.db import open_db
     from postil.store.offsets import load_offsets, save_offsets
-    from postil.store.sources import add_source
+    from postil.store.source_add import add_source
 
     db = open_db(tmp_path / "p.db")
     loaded = load_bytes(BOOK.encode("utf-8"), "pg9999.txt")

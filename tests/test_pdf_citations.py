@@ -18,7 +18,8 @@ from postil.exports.w3c import RFC3778, to_w3c
 from postil.sources.load import load_path
 from postil.store.db import open_db
 from postil.store.highlights import create_highlight
-from postil.store.sources import add_source, source_text
+from postil.store.source_add import add_source
+from postil.store.sources import source_text
 from postil.tui.screens.search import SearchScreen
 from postil.tui.widgets.source_header import SourceHeader
 

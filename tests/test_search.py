@@ -342,7 +342,7 @@ def test_a_page_walked_in_order_equals_the_page_of_the_sorted_plan(tmp_path):
     from postil.store.db import open_db, write
     from postil.store.highlights import create_highlight
     from postil.store.links import create_link
-    from postil.store.sources import add_source
+    from postil.store.source_add import add_source
 
     db = open_db(tmp_path / "walk.db")
     ids = []

@@ -9,7 +9,8 @@ from __future__ import annotations
 from app_support import SIZE, add_text, make_app
 
 from postil.store import highlights as store_highlights
-from postil.store.sources import add_source, source_text
+from postil.store.source_add import add_source
+from postil.store.sources import source_text
 from postil.tui.launch import seed_welcome
 
 SENTENCES = {

@@ -20,7 +20,7 @@ from postil.sources.pdf_layout import Line, drop_running_lines, reading_order
 from postil.sources.pdf_text import Vocabulary, line_text
 from postil.store.db import open_db
 from postil.store.pages import list_pages, page_label_at
-from postil.store.sources import add_source
+from postil.store.source_add import add_source
 
 HEADER = "Journal of Tests 12 (2026) {n}"
 

@@ -16,7 +16,8 @@ DEFERRED = [
     "postil.tui.screens.reconcile", "postil.tui.screens.agreement", "postil.tui.screens.orphans",
     "postil.exports.team_sync", "postil.sources.load", "postil.sources.anchor",
     "postil.store.query", "postil.tui.undo_changes", "rapidfuzz", "pysbd", "urllib.request", "sqlite_utils",
-    "click",
+    "click", "postil.store.source_add", "postil.store.records", "postil.store.reanchor", "postil.sources.csl",
+    "postil.tui.screens.record_editor",
 ]
 
 

@@ -11,6 +11,7 @@ from postil.store import highlights, reading, sources
 from postil.store.db import SCHEMA_VERSION, configure_connection, open_db, write
 from postil.store.errors import StoreError
 from postil.store.migrations import MIGRATION_NAMES, MIGRATIONS, applied_names
+from postil.store.source_add import add_source
 
 
 def tag_names(db) -> list[str]:
@@ -77,7 +78,7 @@ def test_foreign_sqlite_file_is_not_taken_over(tmp_path):
 
 def test_fts_follows_inserts_updates_and_deletes(tmp_path):
     db = open_db(tmp_path / "fts.db")
-    source = sources.add_source(db, loaded("Patients relapsed after twelve weeks of follow-up.")).source
+    source = add_source(db, loaded("Patients relapsed after twelve weeks of follow-up.")).source
     h = highlights.create_highlight(db, source.id, 0, 17)
 
     def hits(word):
@@ -94,7 +95,7 @@ def test_fts_follows_inserts_updates_and_deletes(tmp_path):
 
 def test_write_rolls_back_everything_on_error(tmp_path):
     db = open_db(tmp_path / "rollback.db")
-    source = sources.add_source(db, loaded("Some text to mark.")).source
+    source = add_source(db, loaded("Some text to mark.")).source
     with pytest.raises(RuntimeError):
         with write(db):
             highlights.create_highlight(db, source.id, 0, 4, tags=["brand-new"])
@@ -121,11 +122,11 @@ def test_write_on_a_plain_connection_commits_and_nests_as_a_savepoint(tmp_path):
 
 def test_same_bytes_twice_is_one_source_and_changed_bytes_update_in_place(tmp_path):
     db = open_db(tmp_path / "dedupe.db")
-    first = sources.add_source(db, loaded("Version one of the text."))
-    again = sources.add_source(db, loaded("Version one of the text."))
+    first = add_source(db, loaded("Version one of the text."))
+    again = add_source(db, loaded("Version one of the text."))
     assert (first.status, again.status) == ("added", "unchanged")
     highlights.create_highlight(db, first.source.id, 0, 7)
-    changed = sources.add_source(db, loaded("Preface. Version one of the text, revised."))
+    changed = add_source(db, loaded("Preface. Version one of the text, revised."))
     assert changed.status == "updated" and changed.source.id == first.source.id
     assert len(sources.list_sources(db)) == 1
     kept = highlights.list_highlights(db)
@@ -141,7 +142,7 @@ def test_blocks_come_back_as_stored_as_a_list_and_as_a_reading_table(tmp_path):
     blocks = [Block("heading", 0, 5, 1), Block("list_item", 7, 12, 1, {"ordinal": "1."}),
               Block("paragraph", 14, 20)]
     doc = Document("T", text, blocks, "markdown")
-    source_id = sources.add_source(db, LoadedSource(doc, "/b.md", "b" * 64, len(text))).source.id
+    source_id = add_source(db, LoadedSource(doc, "/b.md", "b" * 64, len(text))).source.id
     back = sources.get_source(db, source_id).blocks
     assert back == blocks
     assert [b.meta for b in back] == [{}, {"ordinal": "1."}, {}]
@@ -159,7 +160,7 @@ def test_blocks_come_back_as_stored_as_a_list_and_as_a_reading_table(tmp_path):
 def test_highlight_quote_equals_text_between_offsets(tmp_path):
     db = open_db(tmp_path / "quote.db")
     text = "Émotions 😀 and 中文 text — with [bold]markup[/] too."
-    source = sources.add_source(db, loaded(text)).source
+    source = add_source(db, loaded(text)).source
     for start, end in [(0, 8), (9, 10), (15, 17), (30, len(text))]:
         h = highlights.create_highlight(db, source.id, start, end)
         assert h.quote == text[start:end]
@@ -170,7 +171,7 @@ def test_highlight_quote_equals_text_between_offsets(tmp_path):
 @pytest.mark.parametrize("start,end", [(-1, 3), (3, 3), (5, 2), (0, 10_000)])
 def test_bad_ranges_are_refused(tmp_path, start, end):
     db = open_db(tmp_path / "ranges.db")
-    source = sources.add_source(db, loaded("short text")).source
+    source = add_source(db, loaded("short text")).source
     with pytest.raises(StoreError):
         highlights.create_highlight(db, source.id, start, end)
     assert highlights.list_highlights(db) == []
@@ -202,7 +203,7 @@ def test_database_from_the_previous_version_upgrades_in_place(tmp_path):
 def test_quote_and_length_follow_a_text_changed_by_raw_sql(tmp_path, text):
     """The stored character count (kept by triggers) follows any writer, e.g. Datasette."""
     db = open_db(tmp_path / "raw.db")
-    source = sources.add_source(db, loaded("short")).source
+    source = add_source(db, loaded("short")).source
     with write(db):
         db.execute("UPDATE sources SET text = ? WHERE id = ?", [text, source.id])
     assert sources.get_source_info(db, source.id).chars == len(text)
@@ -258,10 +259,10 @@ def test_upgrade_moves_the_text_last_keeping_blocks_highlights_search_and_positi
     table would cascade-delete blocks and highlights), and its triggers must still work."""
     path = tmp_path / "before5.db"
     old = database_before(path, "0005_sources_text_last")
-    source = sources.add_source(old, loaded("Psilocybin eased the amygdala response.")).source
+    source = add_source(old, loaded("Psilocybin eased the amygdala response.")).source
     mark = highlights.create_highlight(old, source.id, 0, 10, tags=["outcome"])
     sources.save_reading_position(old, source.id, 12)
-    sources.add_source(old, loaded("A long text on overflow pages. " * 2000, origin="/long.txt"))
+    add_source(old, loaded("A long text on overflow pages. " * 2000, origin="/long.txt"))
     old.close()
 
     db = open_db(path)
@@ -275,7 +276,7 @@ def test_upgrade_moves_the_text_last_keeping_blocks_highlights_search_and_positi
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # the old text's pages given back
     # The rebuilt triggers follow a changed text: search and the character count.
-    changed = sources.add_source(db, loaded("Psilocybin eased the hippocampus response, briefly."))
+    changed = add_source(db, loaded("Psilocybin eased the hippocampus response, briefly."))
     assert changed.status == "updated"
     assert db.execute("SELECT rowid FROM sources_fts WHERE sources_fts MATCH 'amygdala'").fetchall() == []
     assert db.execute("SELECT rowid FROM sources_fts WHERE sources_fts MATCH 'hippocampus'").fetchall() == [(source.id,)]

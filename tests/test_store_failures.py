@@ -18,6 +18,7 @@ from postil.sources.document import Block, Document, LoadedSource
 from postil.store import highlights, sources, tags
 from postil.store.db import configure_connection, open_db
 from postil.store.errors import Conflict, StoreError
+from postil.store.source_add import add_source
 from postil.tui.settings import Settings
 
 TABLES = ("sources", "blocks", "highlights", "highlight_tags", "tags", "links", "settings")
@@ -55,7 +56,7 @@ def filled(tmp_path) -> tuple[Path, str]:
     """A database with one source and one highlight with a note; (path, highlight id)."""
     path = tmp_path / "p.db"
     db = open_db(path)
-    source = sources.add_source(db, loaded("Alpha beta gamma.\n\nDelta epsilon zeta.", "/a.txt")).source
+    source = add_source(db, loaded("Alpha beta gamma.\n\nDelta epsilon zeta.", "/a.txt")).source
     h = highlights.create_highlight(db, source.id, 0, 5, tags=["caveat"], note="first")
     db.close()
     return path, h.id
@@ -83,8 +84,8 @@ def full_disk(path: Path) -> sqlite3.Connection:
 WRITES = {
     "create_highlight": lambda db, hid: highlights.create_highlight(db, 1, 6, 10, tags=["outcome", "brand-new"], note="n"),
     "set_note": lambda db, hid: highlights.set_note(db, hid, "second " * 2000, expected_version=1),
-    "add_source": lambda db, hid: sources.add_source(db, loaded(BIG, "/big.txt")),
-    "update_source": lambda db, hid: sources.add_source(db, loaded(BIG, "/a.txt")),
+    "add_source": lambda db, hid: add_source(db, loaded(BIG, "/big.txt")),
+    "update_source": lambda db, hid: add_source(db, loaded(BIG, "/a.txt")),
     "delete_highlight": lambda db, hid: highlights.delete_highlight(db, hid),
     "create_tag": lambda db, hid: tags.create_tag(db, "another"),
 }
@@ -131,10 +132,10 @@ def test_after_a_full_disk_the_connection_keeps_working(filled):
     path, hid = filled
     db = full_disk(path)
     with pytest.raises(StoreError, match="disk is full"):
-        sources.add_source(db, loaded(BIG, "/big.txt"))
+        add_source(db, loaded(BIG, "/big.txt"))
     # Room again (the user freed space): the same connection writes normally.
     db.execute("PRAGMA max_page_count = 1073741823")
-    sources.add_source(db, loaded(BIG, "/big.txt"))
+    add_source(db, loaded(BIG, "/big.txt"))
     highlights.set_note(db, hid, "after", expected_version=1)
     assert [s.title for s in sources.list_sources(db)] == ["Big", "Big"]
     db.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from postil.sources.load import load_bytes
 from postil.store.db import open_db
 from postil.store.pages import Page, list_pages, page_label_at, save_pages
-from postil.store.sources import add_source
+from postil.store.source_add import add_source
 
 
 def test_page_labels_by_offset(tmp_path):

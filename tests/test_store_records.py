@@ -16,7 +16,8 @@ from postil.store.memos import get_memo, save_memo, search_memos
 from postil.store.record_import import import_entries, match_entries
 from postil.store.records import MANUAL, SOURCE, get_record, list_records, update_record
 from postil.store.search import search
-from postil.store.sources import add_source, delete_source
+from postil.store.source_add import add_source
+from postil.store.sources import delete_source
 
 PAGE = """<html><head>
 <meta name="citation_title" content="Psilocybin for treatment-resistant depression">

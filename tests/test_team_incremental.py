@@ -18,7 +18,7 @@ from postil.sources.load import load_path
 from postil.store.db import open_db
 from postil.store.highlights import create_highlight, set_note
 from postil.store.links import create_link
-from postil.store.sources import add_source
+from postil.store.source_add import add_source
 from postil.store.team import team_remote
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

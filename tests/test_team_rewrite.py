@@ -15,7 +15,7 @@ from postil.sources.load import load_path
 from postil.store.db import open_db
 from postil.store.highlights import add_tag, create_highlight, delete_highlight, remove_tag, set_note
 from postil.store.links import create_link, delete_link, list_links
-from postil.store.sources import add_source
+from postil.store.source_add import add_source
 from postil.store.tags import rename_tag
 from postil.store.team_lines import signatures
 

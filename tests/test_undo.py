@@ -7,7 +7,7 @@ import pytest
 from postil.sources.document import Block, Document, LoadedSource
 from postil.store import highlights, links, tags
 from postil.store.db import open_db
-from postil.store.sources import add_source
+from postil.store.source_add import add_source
 from postil.tui import undo
 from postil.tui import undo_changes as changes
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from postil.store import settings as store_settings
-from postil.store.sources import add_source, library_is_empty
+from postil.store.sources import library_is_empty
 from postil.tui.app import PostilApp
 from postil.tui.open_target import resolve_open_target
 from postil.tui.settings import Settings
@@ -42,8 +42,11 @@ def seed_welcome(db: sqlite3.Connection) -> int | None:
     """Add the welcome guide when the library is empty and it was never added; its id or None."""
     if not needs_welcome(db):
         return None
-    # Only on a first run: the loaders cost ~25 ms of every other start (tui/startup.py, 'Dialogs').
+    # Only on a first run: the loaders (~25 ms) and what adding a source brings with it
+    # (records, citations, re-anchoring: ~6 ms) are not paid by other starts (tui/startup.py,
+    # 'Dialogs').
     from postil.sources.load import welcome_guide
+    from postil.store.source_add import add_source
 
     result = add_source(db, welcome_guide())
     store_settings.set_setting(db, WELCOME_SEEDED, "1")

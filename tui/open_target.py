@@ -8,7 +8,7 @@ from pathlib import Path
 
 from postil.sources.errors import SourceError
 from postil.store.errors import NotFound
-from postil.store.sources import add_source, find_source, source_by_origin
+from postil.store.sources import find_source, source_by_origin
 
 
 def resolve_open_target(db: sqlite3.Connection, target: str) -> int:
@@ -20,7 +20,9 @@ def resolve_open_target(db: sqlite3.Connection, target: str) -> int:
         known = source_by_origin(db, str(path.resolve()))
         if known:
             return known.id
-        from postil.sources.load import load_path  # a new file only: see tui/startup.py, 'Dialogs'
+        # A new file only: see tui/startup.py, 'Dialogs'.
+        from postil.sources.load import load_path
+        from postil.store.source_add import add_source
 
         return add_source(db, load_path(path)).source.id
     try:

@@ -11,7 +11,8 @@ from postil.sources.errors import SourceError
 from postil.sources.load import collect_paths, load_path
 from postil.sources.sanitise import for_display
 from postil.store.errors import StoreError
-from postil.store.sources import add_source, delete_source, list_sources, source_text
+from postil.store.source_add import add_source
+from postil.store.sources import delete_source, list_sources, source_text
 from postil.tui.commands.common import (
     CommandError,
     confirm,

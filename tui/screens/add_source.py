@@ -28,7 +28,7 @@ from postil.sources.errors import SourceError
 from postil.sources.load import SUPPORTED_EXTENSIONS, collect_paths, load_path
 from postil.sources.sanitise import for_display_line
 from postil.store.errors import StoreError
-from postil.store.sources import add_source
+from postil.store.source_add import add_source
 from postil.tui.screens.compact import fit_to_size
 from postil.tui.write_queue import PendingWrite, WriteQueue, write_or_queue
 

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 from postil.store.errors import StoreError
 from postil.store.memos import get_memo, save_memo
 from postil.store.models import Source
-from postil.store.records import MANUAL, Record, get_record, update_record
 from postil.store.reviewers import blind_view
-from postil.store.sources import get_source_info, rename_source
+from postil.store.sources import get_source_info
 from postil.tui.widgets.library import LibraryList
 from postil.tui.widgets.reader import Reader
 from postil.tui.widgets.source_header import SourceHeader
@@ -69,7 +68,9 @@ class RecordActions:
         return source_id
 
     def action_record(self, source_id: int | None = None) -> None:
-        from postil.tui.screens.record_editor import RecordEditorScreen  # on first use: see tui/startup.py, 'Dialogs'
+        # On first use, with the records and citation fields it needs: see tui/startup.py, 'Dialogs'.
+        from postil.store.records import Record, get_record
+        from postil.tui.screens.record_editor import RecordEditorScreen, apply_record_edit
 
         source_id = self.source_to_describe(source_id)
         if source_id is None:
@@ -130,10 +131,3 @@ class RecordActions:
         else:
             self.action_memo(event.source_id)
 
-
-def apply_record_edit(db: sqlite3.Connection, source_id: int, edit: RecordEdit) -> None:
-    """The library title and the record's fields, in the caller's one transaction."""
-    if edit.title:
-        rename_source(db, source_id, edit.title)
-    if edit.fields or edit.cleared or edit.key:
-        update_record(db, source_id, edit.fields, MANUAL, key=edit.key, remove=edit.cleared)

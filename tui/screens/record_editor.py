@@ -10,6 +10,7 @@ dropping changes.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,7 +21,8 @@ from textual.widgets import Input, Label, Static
 
 from postil.sources.csl import DATE_FIELDS, NAME_FIELDS, infer_type
 from postil.sources.sanitise import for_display_line
-from postil.store.records import Record
+from postil.store.records import MANUAL, Record, update_record
+from postil.store.sources import rename_source
 from postil.tui.screens.editor import EditorScreen
 
 FORM_FIELDS = (
@@ -149,3 +151,11 @@ class RecordEditorScreen(EditorScreen):
 
 def _css_id(name: str) -> str:
     return name.replace("_", "-").lower()
+
+
+def apply_record_edit(db: sqlite3.Connection, source_id: int, edit: RecordEdit) -> None:
+    """The library title and the record's fields, in the caller's one transaction."""
+    if edit.title:
+        rename_source(db, source_id, edit.title)
+    if edit.fields or edit.cleared or edit.key:
+        update_record(db, source_id, edit.fields, MANUAL, key=edit.key, remove=edit.cleared)
