@@ -36,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_fixtures import generate  # noqa: E402
 from bench_reader import record_frames  # noqa: E402
 
-from postil.sources.document import Block, Document, LoadedSource  # noqa: E402
+from postil.sources.blocks import Block  # noqa: E402
+from postil.sources.document import Document, LoadedSource  # noqa: E402
 from postil.store.db import open_db, write  # noqa: E402
 from postil.store.highlights import create_highlight  # noqa: E402
 from postil.store.source_add import add_source  # noqa: E402

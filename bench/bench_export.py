@@ -20,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from postil.sources.document import Block, Document, LoadedSource  # noqa: E402
+from postil.sources.blocks import Block  # noqa: E402
+from postil.sources.document import Document, LoadedSource  # noqa: E402
 from postil.store.db import open_db, write  # noqa: E402
 from postil.store.highlights import create_highlight  # noqa: E402
 from postil.store.links import create_link  # noqa: E402

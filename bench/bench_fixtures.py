@@ -44,7 +44,8 @@ def build_db(path: Path, folder: Path, n_highlights: int) -> tuple[str, int]:
     import hashlib
     import random
 
-    from postil.sources.document import Block, Document, LoadedSource
+    from postil.sources.blocks import Block
+    from postil.sources.document import Document, LoadedSource
     from postil.store.db import open_db, write
     from postil.store.source_add import add_source
 

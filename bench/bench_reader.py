@@ -82,7 +82,7 @@ def child_reader(path: str, n_spans: int) -> None:
 
     from textual.app import App
 
-    from postil.sources.document import Block
+    from postil.sources.blocks import Block
     from postil.tui.widgets.reader import Reader, Span
 
     text = Path(path).read_text(encoding="utf-8")

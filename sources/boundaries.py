@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections import OrderedDict
 from typing import Sequence
 
-from postil.sources.document import Block, BlockTable
+from postil.sources.blocks import Block, BlockTable
 
 _WORD = re.compile(r"\w+|[^\w\s]+")
 """A word is a run of word characters, or a run of punctuation (as vim's `w` treats them)."""

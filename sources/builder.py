@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from postil.sources.document import Block, Document
+from postil.sources.blocks import Block
+from postil.sources.document import Document
 from postil.sources.normalise import clean
 
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
@@ -39,7 +40,7 @@ class DocumentBuilder:
         """Append a block; returns it, or None when nothing readable was left.
 
         Args:
-            kind: one of `document.BLOCK_KINDS`.
+            kind: one of `blocks.BLOCK_KINDS`.
             text: the block's reading text (cleaned here unless `cleaned`).
             level: heading level, list depth or quote depth.
             meta: extra facts (links, list marker).

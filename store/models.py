@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from postil.sources.document import Block
+from postil.sources.blocks import Block
 
 
 @dataclass

@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from itertools import takewhile
 
-from postil.sources.document import Block
+from postil.sources.blocks import Block
 from postil.store.errors import NotFound
 from postil.store.models import Source
 from postil.store.sources import BLOCK_COLUMNS, blocks_from_rows, get_source, read_block_table

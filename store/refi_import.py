@@ -23,7 +23,8 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from postil.sources.anchor import capture_context
-from postil.sources.document import Block, Document, LoadedSource
+from postil.sources.blocks import Block
+from postil.sources.document import Document, LoadedSource
 from postil.store.clock import now
 from postil.store.db import write
 from postil.store.errors import StoreError

@@ -12,7 +12,8 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from postil.sources.document import Block, LoadedSource
+from postil.sources.blocks import Block
+from postil.sources.document import LoadedSource
 from postil.store.clock import now
 from postil.store.db import write
 from postil.store.models import SourceInfo

@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from postil.sources.document import NO_META, Block, BlockTable
+from postil.sources.blocks import NO_META, Block, BlockTable
 from postil.store.clock import now
 from postil.store.db import write
 from postil.store.errors import Ambiguous, NotFound

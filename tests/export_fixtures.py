@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from postil.sources.document import Block, Document, LoadedSource
+from postil.sources.blocks import Block
+from postil.sources.document import Document, LoadedSource
 from postil.sources.offsets import build_offset_map
 from postil.store.highlights import create_highlight
 from postil.store.source_add import add_source

@@ -7,7 +7,7 @@ import functools
 
 from textual.app import App, ComposeResult
 
-from postil.sources.document import Block
+from postil.sources.blocks import Block
 from postil.tui.widgets.reader import Reader, Span
 
 

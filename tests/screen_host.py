@@ -7,7 +7,8 @@ import time
 
 from textual.app import App
 
-from postil.sources.document import Block, Document, LoadedSource
+from postil.sources.blocks import Block
+from postil.sources.document import Document, LoadedSource
 from postil.store.source_add import add_source
 
 NOT_DISMISSED = object()

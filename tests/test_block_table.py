@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from postil.sources import boundaries
-from postil.sources.document import BLOCK_KINDS, Block, BlockTable
+from postil.sources.blocks import BLOCK_KINDS, Block, BlockTable
 from postil.tui.widgets.reader_layout import Layout
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from postil.sources import boundaries
-from postil.sources.document import Block
+from postil.sources.blocks import Block
 
 TEXT = (
     'Smith et al. found a 2.5% rise in activity (see Fig. 2). Dr. Jones disagreed, e.g. in '

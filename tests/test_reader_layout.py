@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from postil.sources.document import Block
+from postil.sources.blocks import Block
 from postil.tui.widgets.reader_layout import CHUNK, Layout
 
 ALPHABET = st.sampled_from(list("abc de\tfg  hi.,") + ["中", "文", "😀", "\u0301", "\u0308", "\n", "\x1b", "[", "/", "]", "\u202e"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from postil.sources.document import Block
+from postil.sources.blocks import Block
 from postil.sources.markdown import CELL_GAP
 from postil.tui.widgets.reader import Reader
 from postil.tui.widgets.reader_layout import Layout

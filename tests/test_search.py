@@ -337,7 +337,8 @@ def test_a_page_walked_in_order_equals_the_page_of_the_sorted_plan(tmp_path):
     exactly what sorting every match would give, whichever plan runs."""
     import hashlib
 
-    from postil.sources.document import Block, Document, LoadedSource
+    from postil.sources.blocks import Block
+    from postil.sources.document import Document, LoadedSource
     from postil.store import search as store_search
     from postil.store.db import open_db, write
     from postil.store.highlights import create_highlight

@@ -7,7 +7,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from postil.sources.document import BLOCK_KINDS
+from postil.sources.blocks import BLOCK_KINDS
 from postil.sources.errors import SourceError
 from postil.sources.load import load_bytes
 from postil.sources.normalise import clean, decode

@@ -17,7 +17,7 @@ DEFERRED = [
     "postil.exports.team_sync", "postil.sources.load", "postil.sources.anchor",
     "postil.store.query", "postil.tui.undo_changes", "rapidfuzz", "pysbd", "urllib.request", "sqlite_utils",
     "click", "postil.store.source_add", "postil.store.records", "postil.store.reanchor", "postil.sources.csl",
-    "postil.tui.screens.record_editor",
+    "postil.tui.screens.record_editor", "postil.sources.document", "postil.sources.offsets",
 ]
 
 

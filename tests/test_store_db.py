@@ -6,7 +6,8 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from postil.sources.document import Block, BlockTable, Document, LoadedSource
+from postil.sources.blocks import Block, BlockTable
+from postil.sources.document import Document, LoadedSource
 from postil.store import highlights, reading, sources
 from postil.store.db import SCHEMA_VERSION, configure_connection, open_db, write
 from postil.store.errors import StoreError

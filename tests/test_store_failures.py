@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from cli_support import ARTICLE, Postil
 
-from postil.sources.document import Block, Document, LoadedSource
+from postil.sources.blocks import Block
+from postil.sources.document import Document, LoadedSource
 from postil.store import highlights, sources, tags
 from postil.store.db import configure_connection, open_db
 from postil.store.errors import Conflict, StoreError

@@ -4,7 +4,8 @@ import hashlib
 
 import pytest
 
-from postil.sources.document import Block, Document, LoadedSource
+from postil.sources.blocks import Block
+from postil.sources.document import Document, LoadedSource
 from postil.store import highlights, links, tags
 from postil.store.db import open_db
 from postil.store.source_add import add_source

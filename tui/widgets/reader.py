@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from postil.sources import boundaries
-from postil.sources.document import Block, BlockTable, block_columns
+from postil.sources.blocks import Block, BlockTable, block_columns
 from postil.tui.widgets.reader_find import find_backward, find_forward, find_pattern, matches_on
 from postil.tui.widgets.reader_layout import Layout
 from postil.tui.widgets.reader_motions import READER_BINDINGS, ReaderMotions

@@ -19,7 +19,7 @@ from array import array
 from bisect import bisect_right
 from typing import Sequence
 
-from postil.sources.document import Block
+from postil.sources.blocks import Block
 from postil.sources.sanitise import for_display
 from postil.tui.widgets.reader_table import MAX_ROWS, TableShape, align_rows
 from postil.tui.widgets.reader_units import CHUNK, build_units

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 
 from postil.sources import boundaries
-from postil.sources.document import Block
+from postil.sources.blocks import Block
 
 if TYPE_CHECKING:
     from postil.tui.widgets.reader_layout import Layout

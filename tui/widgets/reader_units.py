@@ -10,7 +10,7 @@ from typing import Sequence
 
 from rich.cells import get_character_cell_size
 
-from postil.sources.document import Block, block_columns
+from postil.sources.blocks import Block, block_columns
 from postil.sources.sanitise import for_display
 
 CHUNK = 2048
