@@ -153,3 +153,32 @@ async def test_with_no_source_to_open_the_collector_runs_again_after_the_first_f
             assert app.screen.source is None
     finally:
         gc.enable()
+
+
+FIRST_CHANGE_PROBE = """
+import asyncio, sys
+sys.path.insert(0, {tests!r})
+from pathlib import Path
+from app_support import SIZE, add_text, make_app, make_settings, settle
+assert "postil.tui.undo_changes" not in sys.modules
+settings = make_settings(Path({folder!r}))
+db = settings.open()
+source_id = add_text(db, "# A source\\n\\nPsilocybin eased the amygdala response.\\n")
+
+async def main():
+    app = make_app(settings, db, source_id=source_id)
+    async with app.run_test(size=SIZE) as pilot:
+        assert await settle(pilot, lambda: app.screen.source is not None)
+        await pilot.pause()
+        print("postil.tui.undo_changes" in sys.modules)
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_change_finds_its_module_loaded_once_the_source_is_open(tmp_path):
+    # A fresh interpreter: here, other tests have imported the changes already.
+    probe = FIRST_CHANGE_PROBE.format(tests=str(Path(__file__).parent), folder=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True"]  # tests/test_startup_imports.py: and not before the first frame

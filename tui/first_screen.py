@@ -11,9 +11,14 @@ features behind it only ever see a source that is open (or none):
    source opens one refresh later (`finish`).
 3. `before_input` (from PostilApp.on_event): a key or click that comes sooner finishes the open
    first, so it acts on the whole source and finds the pane's widgets in their places.
+
+`finish` also loads what the first keystrokes need and the first frame does not
+(AFTER_FIRST_FRAME), so neither of them pays for it.
 """
 
 from __future__ import annotations
+
+import importlib
 
 from textual import events
 
@@ -23,6 +28,11 @@ from postil.store.errors import StoreError
 from postil.tui.collector import release_gc
 from postil.tui.screens.main import MainScreen
 from postil.tui.widgets.source_header import SourceHeader
+
+AFTER_FIRST_FRAME = ("postil.tui.undo_changes",)
+"""Modules loaded once the whole source is open. The changes (`1`, `n`, `d` ... and their undo)
+are 13 dataclasses and re-anchoring, ~8 ms to load: at the top of the main screen they held
+the first frame back, and imported by the first change they held back that change's frame. tui/startup.py, 'Dialogs', says why the actions import them where used."""
 
 
 class FirstScreen:
@@ -74,6 +84,8 @@ class FirstScreen:
         """Open the whole source behind the preview (once; later calls do nothing)."""
         try:
             self._open_whole()
+            for name in AFTER_FIRST_FRAME:
+                importlib.import_module(name)
         finally:
             release_gc()  # held since the start (tui/collector.py), through the whole open
 

@@ -13,7 +13,9 @@ welcome guide), pysbd's sentence rules (first sentence motion) and rapidfuzz's m
 (store.reanchor). Together they were ~100 ms of `import postil.tui.launch` (357 -> 253 ms,
 against 201 ms for a bare Textual app) and 10 MiB of memory (45.3 -> 35.7 MiB, bare 31.8).
 Each such import is the first line of the function that needs it, with a comment pointing
-here; the first open of a dialog pays its import once (5-35 ms, the export dialog most).
+here; the first open of a dialog pays its import once (5-35 ms, the export dialog most). What
+the first keystrokes need (the undoable changes) is loaded right after the first frame instead
+(tui/first_screen.py, AFTER_FIRST_FRAME), so the first `1` on a selection does not wait for it.
 
 The cyclic garbage collector is held from `main` until the whole source is open behind the
 preview (tui/collector.py says why and what that saves).
