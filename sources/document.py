@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from postil.sources.blocks import Block
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # only named in an annotation, so the reader's start never loads it
     from postil.sources.offsets import OffsetMap
 
 CELL_GAP = "  |  "
