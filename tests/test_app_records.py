@@ -41,6 +41,23 @@ async def test_b_opens_the_record_form_and_ctrl_s_saves_the_fields_typed(app_set
     assert record.citation_key == "smith2019"
 
 
+async def test_down_and_up_move_between_the_record_fields(app_settings, app_db):
+    source_id = add_text(app_db, SAMPLE)
+    app = make_app(app_settings, app_db, source_id, at_top=True)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("B")
+        assert await settle(pilot, lambda: isinstance(app.screen, RecordEditorScreen))
+        await pilot.press("down", *"Smith, Ann", "down", *"2019", "up", "up", *"A title")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, RecordEditorScreen)
+    record = get_record(app_db, source_id)
+    assert record.csl["author"] == [{"family": "Smith", "given": "Ann"}]
+    assert record.csl["issued"] == {"date-parts": [[2019]]}
+    assert record.csl["title"] == "A title"
+
+
 async def test_a_taken_key_is_shown_in_the_form_and_nothing_typed_is_lost(app_settings, app_db):
     first = add_text(app_db, SAMPLE, "a.md")
     second = add_text(app_db, SAMPLE + "\nMore.\n", "b.md")

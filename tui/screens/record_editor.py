@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Label, Static
@@ -74,6 +75,12 @@ class RecordEditorScreen(EditorScreen):
     """Dismisses with True when saved, False when closed without saving."""
 
     CSS_PATH = "record_editor.tcss"
+    # A form of one-line fields: up and down move between them as tab does (found in tmux: a
+    # reviewer pressing down typed the authors into the title).
+    BINDINGS = [
+        Binding("down", "app.focus_next", "next field", show=False),
+        Binding("up", "app.focus_previous", "previous field", show=False),
+    ]
 
     ERROR_ID = "record-error"
     DROP_QUESTION = "Drop the changes to this record?"
@@ -103,7 +110,7 @@ class RecordEditorScreen(EditorScreen):
                                     classes="record-input", compact=True)
                         yield Label(Content(for_display_line(shown)), classes="record-origin")
             yield Static(Content(""), id="record-error")
-            yield Static(Content("ctrl+s save · escape close · authors: Family, Given; Family, Given"),
+            yield Static(Content("↓ next · ctrl+s save · escape close · authors: Family, Given; Family, Given"),
                          id="record-help")
 
     def hint(self, name: str) -> str:
