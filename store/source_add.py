@@ -22,7 +22,7 @@ from postil.store.pages import Page, save_pages
 from postil.store.pdf_marks import add_marks
 from postil.store.reanchor import reanchor_source
 from postil.store.records import fill_from_source
-from postil.store.sources import INFO_COLUMNS, block_count, get_source_info, info_from_row
+from postil.store.sources import INFO_COLUMNS, count_blocks, get_source_info, info_from_row
 
 
 @dataclass
@@ -62,13 +62,13 @@ def add_source(db: sqlite3.Connection, loaded: LoadedSource) -> AddResult:
             if loaded.offsets is not None and not has_offsets(db, info.id):
                 save_offsets(db, info.id, loaded.offsets)  # imported before maps were kept
             if info.origin == loaded.origin:
-                return AddResult(info, "unchanged", block_count(db, info.id))
+                return AddResult(info, "unchanged", count_blocks(db, info.id))
             # The file was moved or copied: read it from where it is now (`refresh` would
             # otherwise keep reading a file that may be gone), and remember both places.
             _record_origins(db, info.id, [info.origin, loaded.origin])
             db.execute("UPDATE sources SET origin = ? WHERE id = ?", [loaded.origin, info.id])
             return AddResult(
-                get_source_info(db, info.id), "unchanged", block_count(db, info.id),
+                get_source_info(db, info.id), "unchanged", count_blocks(db, info.id),
                 previous_origin=info.origin,
             )
         existing = db.execute(

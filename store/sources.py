@@ -23,13 +23,15 @@ INFO_COLUMNS = """
     (SELECT r.last_read_at FROM reading_positions r WHERE r.source_id = s.id) AS last_read_at,
     (SELECT count(*) FROM highlights h WHERE h.source_id = s.id) AS highlight_count
 """
+"""A SourceInfo's columns in its field order, selected `FROM sources s` (see `info_from_row`)."""
 
 
-def block_count(db: sqlite3.Connection, source_id: int) -> int:
+def count_blocks(db: sqlite3.Connection, source_id: int) -> int:
     return db.execute("SELECT count(*) FROM blocks WHERE source_id = ?", [source_id]).fetchone()[0]
 
 
 def info_from_row(row: tuple) -> SourceInfo:
+    """The SourceInfo of a row selected with INFO_COLUMNS."""
     return SourceInfo(*row)
 
 
