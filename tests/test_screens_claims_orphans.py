@@ -21,7 +21,7 @@ async def test_every_claim_shows_with_its_links_and_the_unlinked_stand_out(tmp_p
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         lines = [line.strip() for line in drawn(app).splitlines() if line.strip()]
-        assert "Claims (outcome, mechanism, and what others link to): 6 · 1 with no links · 2 with no caveat." in lines[0]
+        assert "Claims (outcome, mechanism, and what others link to): 6 · 1 with no links · 2 linked, none to a caveat." in lines[0]
         t1 = next(line for line in lines if "Remission rates were high at six weeks." in line)
         assert t1.startswith("no links")
         t4 = next(i for i, line in enumerate(lines) if "Psilocybin increases neuroplasticity" in line and line[0] not in "←→")
@@ -100,7 +100,7 @@ async def test_the_claims_view_reads_a_page_and_the_rest_as_it_comes_into_view(t
         await pilot.pause()
         assert len(screen.window.claims) == FIRST_PAGE
         await opened(pilot, screen)
-        assert f"what others link to): {FIRST_PAGE * 3 + 7} · 0 with no links · 0 with no caveat." in drawn(app)
+        assert f"what others link to): {FIRST_PAGE * 3 + 7} · 0 with no links · 0 linked, none to a caveat." in drawn(app)
         listing = screen.query_one("#claims")
         assert len(listing.items) == listing.virtual_size.height == len(whole)
         for _ in range(8):

@@ -140,7 +140,7 @@ class ClaimsScreen(Screen["str | None"]):
             self._title(f"not counted ({error}).")
             return
         counts = index.counts
-        self._title(f"{counts.claims} · {counts.unlinked} with no links · {counts.uncaveated} with no caveat.")
+        self._title(f"{counts.claims} · {counts.unlinked} with no links · {counts.uncaveated} linked, none to a caveat.")
         self.window.set_index(index)
         listing = self.query_one(ClaimRows)
         listing.set_items(self.window, self.window)
