@@ -44,16 +44,6 @@ class WritesChanged(Message):
     """The write queue took, finished or dropped a write (posted from any thread)."""
 
 
-def postil_commands():
-    """The palette's actions, tags and sources, imported when the palette opens."""
-    return PostilCommands
-
-
-def saved_queries_provider():
-    """The palette's saved searches, imported when the palette opens (start-up stays lean)."""
-    return SavedQueriesProvider
-
-
 class PostilApp(App[None]):
     """Opens the main screen on a source (or the last one read)."""
 
@@ -62,7 +52,7 @@ class PostilApp(App[None]):
     """Classes Textual puts on every screen by its width (app.tcss narrows the library under
     100 columns); not `-narrow`, which the export dialog sets itself at another width."""
     TITLE = "postil"
-    COMMANDS = App.COMMANDS | {postil_commands, saved_queries_provider}
+    COMMANDS = App.COMMANDS | {PostilCommands, SavedQueriesProvider}
     """The palette offers every action, tag and source, and the searches saved with ctrl+s."""
 
     def __init__(self, settings, *, db: sqlite3.Connection | None = None,
