@@ -47,9 +47,8 @@ class FindActions:
     async def action_find(self) -> None:
         bar = self._find_bar
         if bar is None:
-            # Made, imported and mounted on first use: most sessions never search, and the
-            # first screen need not wait for an Input.
-
+            # Made and mounted on first use: most sessions never search, and the first
+            # screen need not wait for an Input.
             bar = self._find_bar = FindBar(id="find")
             await self.mount(bar, before=self.query_one(KeyBar))
         bar.open(self.reader.cursor, self.last_query)
