@@ -5,7 +5,8 @@ Run: python bench/bench_tmux.py [--runs 5]
 Each program runs in a fresh tmux session (160x48) on a generated 10 MB source with 10,000
 highlights; the pane is polled until what the program shows is on it. Floors come from the
 same run: `bare_static.py` (one label) for first screens and peak memory, `bare_key.py` (a
-full repaint on G) for keys. Printed: medians, and each figure's ratio to its floor.
+full repaint on G) for keys. Printed: medians, and each figure's ratio to its floor; for first
+screens also the median of each run's ratio to that run's floor ("paired").
 
 - First screen: launch -> the source's first lines visible, for every way of starting:
   `postil` (POSTIL_DB), `postil --db P`, `postil open SOURCE`, `postil --db P open PATH`.
@@ -183,8 +184,12 @@ def first_screens(postil: str, db: str, source_id: int, text: Path, args) -> Non
     print(f"  first screen, bare_static.py (floor)   {median_ms(floor):6.0f} ms   peak RSS {statistics.median(floor_rss):5.1f} MiB")
     for name in starts:
         ratio = statistics.median(times[name]) / statistics.median(floor)
+        # Each run's starts follow its own floor within a second or two; the median of those
+        # paired ratios is steadier than the ratio of medians when the machine's speed drifts
+        # over the minutes a whole run takes (floors of 237-355 ms were seen on one machine).
+        paired = statistics.median(t / f for t, f in zip(times[name], floor))
         extra = statistics.median(rss[name]) - statistics.median(floor_rss)
-        print(f"  first screen, {name:25s} {median_ms(times[name]):6.0f} ms   x{ratio:.2f}"
+        print(f"  first screen, {name:25s} {median_ms(times[name]):6.0f} ms   x{ratio:.2f} (paired x{paired:.2f})"
               f"   peak RSS {statistics.median(rss[name]):5.1f} MiB (floor +{extra:.1f})")
 
 
