@@ -168,3 +168,16 @@ def test_the_consensus_and_done_marks_travel_and_blind_mode_hides_until_done(tea
     sync(ben)
     sync(ana)
     assert done_count(ana, "ben") == 0
+
+
+def test_team_init_starts_a_team_that_join_then_joins_and_help_lists_it_once(team):
+    remote, article, tmp_path = team
+    ana, ben = Postil(tmp_path / "ana", author="ana"), Postil(tmp_path / "ben", author="ben")
+    ana.ok("add", str(article))
+    mark = ana.ok("mark", "1", "durable reduction", "--tag", "outcome", "--json").json()["id"]
+    ana.ok("team", "init", str(remote))  # what a reviewer starting a team tries first
+    ben.ok("team", "join", str(remote))
+    assert ids(ben) == {mark}
+    listing = ana.ok("team", "--help").stdout
+    assert "init    Same as join" in listing
+    assert listing.count("Clone the team repository") == 1

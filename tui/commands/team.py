@@ -35,7 +35,11 @@ def join_command(settings, remote: str, as_json: bool) -> None:
     show(report, as_json, f"joined {line(remote)} (clone in {line(str(folder))})")
 
 
-team.add_command(join_command, "init")
+# `init` is what a reviewer starting a team tries first (as with git). The same command, with
+# a listing of its own, so `postil team --help` does not show two commands alike.
+team.add_command(click.Command(
+    "init", callback=join_command.callback, params=join_command.params, help=join_command.help,
+    short_help="Same as join: an empty repository starts the team."))
 
 
 @team.command("sync", short_help="Send my review out and bring the team's in.")
