@@ -67,3 +67,17 @@ def test_console_script_help_lists_the_commands(tmp_path):
     assert done.returncode == 0
     for name in ("add", "show", "mark", "link", "search", "overview", "backup", "check"):
         assert f"  {name} " in done.stdout or f"  {name}\n" in done.stdout
+
+
+def test_no_command_listing_is_cut_short_at_80_columns(tmp_path):
+    # click cuts a command's one-line help with "..." where it does not fit the listing.
+    postil = Postil(tmp_path)
+    listings = [postil.ok("--help").stdout]
+    for group in ("cite", "highlight", "reconcile", "tag", "team", "blind", "memo", "relations"):
+        run = postil(group, "--help")
+        if run.exit_code == 0:
+            listings.append(run.stdout)
+    commands = [listing.split("Commands:", 1)[1] for listing in listings if "Commands:" in listing]
+    assert len(commands) >= 6
+    cut = [line for part in commands for line in part.splitlines() if line.rstrip().endswith("...")]
+    assert cut == []

@@ -69,7 +69,7 @@ def mark(settings, source: str, quote: str, tags: tuple[str, ...], note: str, nt
         click.echo(highlight.id)
 
 
-@click.command()
+@click.command(short_help="List highlights of one SOURCE or of all, in text order.")
 @click.argument("source", required=False)
 @json_option()
 @click.pass_obj
@@ -159,7 +159,7 @@ def edit(settings, highlight: str, note: str | None, tags: tuple[str, ...], unta
         click.echo(f"{short_id(changed.id)}  [{line(','.join(changed.tags) or '-')}]  {excerpt(changed.quote, 60)}")
 
 
-@highlight_group.command("rm")
+@highlight_group.command("rm", short_help="Delete HIGHLIGHT and its links (the app's undo cannot restore it).")
 @click.argument("highlight")
 @json_option("Print the deleted highlight as a JSON object.")
 @click.pass_obj

@@ -30,7 +30,7 @@ from postil.tui.commands.library import add
 from postil.tui.wording import counted
 
 
-@click.command(cls=QueryCommand)
+@click.command(cls=QueryCommand, short_help="Export highlights matching QUERY as a brief or data file.")
 @click.argument("query", nargs=-1)
 @click.option("--by", type=click.Choice(["tag", "source", "order"]), default="tag", show_default=True,
               help="Group the brief by tag (mechanism, outcome, caveat, anecdote, others), by source, or not at all.")
@@ -243,7 +243,7 @@ def _merge_showing_progress(db, incoming):
             bar.__exit__(None, None, None)
 
 
-@click.command("import")
+@click.command("import", short_help="Merge W3C annotations, a REFI-QDA file or a marked PDF.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--crlf-counts", type=click.Choice(["auto", "1", "2"]), default="auto", show_default=True,
               help=".qdpx: how the project counted a CRLF line end (auto: from its origin and selections).")

@@ -81,7 +81,7 @@ def _report(decision: Decision, as_json: bool, text: str) -> None:
         click.echo(line(text + made))
 
 
-@reconcile.command()
+@reconcile.command(short_help="Keep VERSION (highlight id or start) of place KEY as consensus.")
 @click.argument("key")
 @click.argument("version")
 @json_option()
@@ -93,7 +93,7 @@ def keep(settings, key: str, version: str, as_json: bool) -> None:
     _report(decide(db, place, "keep", keep=version.strip().lower(), by=settings.author), as_json, f"{place.key}: kept")
 
 
-@reconcile.command()
+@reconcile.command(short_help="Merge the versions of place KEY: every tag, wider or narrower.")
 @click.argument("key")
 @click.option("--narrower", is_flag=True, help="The passage every version covers (default: from first start to last end).")
 @json_option()
@@ -106,7 +106,7 @@ def merge(settings, key: str, narrower: bool, as_json: bool) -> None:
     _report(decide(db, place, decision, by=settings.author), as_json, f"{place.key}: merged")
 
 
-@reconcile.command()
+@reconcile.command(short_help="Decide place KEY has no consensus highlight (versions stay).")
 @click.argument("key")
 @json_option()
 @click.pass_obj
@@ -117,7 +117,7 @@ def drop(settings, key: str, as_json: bool) -> None:
     _report(decide(db, place, "drop", by=settings.author), as_json, f"{place.key}: dropped")
 
 
-@reconcile.command()
+@reconcile.command(short_help="Copy every place the reviewers coded alike into the consensus.")
 @click.option("--source", "sources", multiple=True, metavar="S", help="Only this source (repeat for more).")
 @json_option()
 @click.pass_obj
@@ -132,7 +132,7 @@ def agreed(settings, sources, as_json: bool) -> None:
         click.echo(f"{len(made)} agreed place{'s' if len(made) != 1 else ''} copied into the consensus")
 
 
-@reconcile.command()
+@reconcile.command(short_help="Take back a decision (default: the latest) and its consensus.")
 @click.argument("decision_id", required=False, type=int)
 @json_option()
 @click.pass_obj

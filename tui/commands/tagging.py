@@ -92,7 +92,7 @@ def merge(settings, from_tag: str, into: str, as_json: bool) -> None:
         click.echo(line(f"merged {result.removed.tag.name} into {result.into.name} ({counted(moved, 'highlight')})"))
 
 
-@tag.command()
+@tag.command(short_help="Set the description of tag NAME: what it means in the codebook.")
 @click.argument("name")
 @click.argument("text")
 @json_option()
@@ -127,7 +127,7 @@ def add_tag(settings, name: str, colour: str | None, description: str, as_json: 
     _done(created, as_json, f"{created.name} {'exists already' if existed else 'added'} ({created.color})")
 
 
-@tag.command()
+@tag.command(short_help="Delete tag NAME; its highlights stay (asks when it is in use).")
 @click.argument("name")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask, even when highlights carry it.")
 @json_option()
