@@ -51,7 +51,7 @@ def read_bibliography(path: str | Path) -> Bibliography:
     """Read a .bib, .json (CSL-JSON) or .ris file.
 
     Raises:
-        SourceError: unknown extension, missing, too large, or nothing readable in it.
+        SourceError: unknown extension, missing, too large, or no entry readable in it.
     """
     shown = str(path)
     path = Path(path)
@@ -81,6 +81,10 @@ def parse_bibliography(content: str, kind: str, name: str = "bibliography") -> B
         raise ValueError(f"unknown bibliography format {kind!r}")
     if not result.entries and not content.strip():
         raise SourceError(name, "file is empty")
+    if not result.entries:
+        # Nothing to match: a report of "0 of 0 entries" and exit 0 read as a success.
+        broken = f" ({result.skipped} could not be read)" if result.skipped else ""
+        raise SourceError(name, f"no bibliography entry in it{broken}")
     if len(result.entries) > MAX_ENTRIES:
         raise SourceError(name, f"more than {MAX_ENTRIES} entries; split the file")
     return result

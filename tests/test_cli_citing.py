@@ -55,6 +55,12 @@ def test_cite_errors_are_one_line(postil):
     assert "not a citation key" in postil.fails("cite", "forum", "--key", "bad key").stderr
     bad = postil.write("refs.json", "{broken")
     assert "refs.json: not valid JSON" in postil.fails("cite", "import", bad).stderr
+    # Nothing readable is an error, not "0 of 0 entries matched" and exit 0.
+    unclosed = postil.write("refs.bib", "@article{x, title={Unclosed")
+    assert postil.fails("cite", "import", unclosed).stderr.strip() == \
+        "postil: " + str(unclosed) + ": no bibliography entry in it (1 could not be read)"
+    prose = postil.write("notes.bib", "A paragraph of notes, not BibTeX.")
+    assert "notes.bib: no bibliography entry in it" in postil.fails("cite", "import", prose).stderr
 
 
 def test_cite_import_reports_matches_by_doi_url_and_title(postil, tmp_path):

@@ -148,7 +148,8 @@ def cite_import(settings, file: Path, dry_run: bool, as_json: bool) -> None:
         click.echo(f"matched   {name}  -> {m.source_id} {line(title, 50)}  by {how}{kept}")
     verb = "would fill" if dry_run else "filled"
     click.echo(f"{len(report.matched)} of {len(report.matches)} entries matched; {verb} {len(report.matched)} records"
-               + (f"; {report.skipped} entries could not be read" if report.skipped else ""))
+               + (f"; {report.skipped} {'entry' if report.skipped == 1 else 'entries'} could not be read"
+                  if report.skipped else ""))
     if unmatched_sources:
         listed = ", ".join(f"{s.id} {line(s.title, 40)}" for s in unmatched_sources[:10])
         more = f" and {len(unmatched_sources) - 10} more" if len(unmatched_sources) > 10 else ""
