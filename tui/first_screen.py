@@ -32,7 +32,8 @@ from postil.tui.widgets.source_header import SourceHeader
 AFTER_FIRST_FRAME = ("postil.tui.undo_changes",)
 """Modules loaded once the whole source is open. The changes (`1`, `n`, `d` ... and their undo)
 are 13 dataclasses and re-anchoring, ~8 ms to load: at the top of the main screen they held
-the first frame back, and imported by the first change they held back that change's frame. tui/startup.py, 'Dialogs', says why the actions import them where used."""
+the first frame back, and imported by the first change they held back that change's frame.
+tui/startup.py, 'Dialogs', says why the actions import them where they are used."""
 
 
 class FirstScreen:
