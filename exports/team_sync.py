@@ -117,7 +117,7 @@ def send_out(db: sqlite3.Connection, folder: Path, reviewer: str,
             report.mine = count
     decided = write_decisions(db, folder, reviewer) if reviewer != CONSENSUS else []
     report.decisions_out = len(decided)
-    report.committed = git_repo.commit_all(folder, f"postil: {reviewer} synced ({report.mine} highlights)") or report.committed
+    report.committed = git_repo.commit_all(folder, f"postil: {reviewer} synced ({report.mine} highlight{'' if report.mine == 1 else 's'})") or report.committed
     return shared, decided
 
 

@@ -120,6 +120,7 @@ async def test_agreement_screen_shows_the_measures(app_settings, app_db):
         assert await settle(pilot, lambda: isinstance(app.screen, AgreementScreen) and app.screen.report is not None)
         shown = screen_text(app)
         assert "ben+tester" in shown and "mechanism" in shown and "kappa" in shown
+        assert "Agreement of ben, tester over 1 source, units: characters" in shown
         await pilot.press("p")
         assert await settle(pilot, lambda: app.screen.report is not None and app.screen.report.unit == "paragraph")
         await pilot.press("escape")

@@ -16,6 +16,7 @@ from postil.store import team as store_team
 from postil.store.db import open_db
 from postil.store.errors import StoreError
 from postil.tui.widgets.source_header import SourceHeader
+from postil.tui.wording import counted
 
 if TYPE_CHECKING:
     from postil.exports.team_sync import SyncReport
@@ -74,7 +75,7 @@ def team_sync_finished(screen: MainScreen, worker: Worker) -> bool:
     if report.decisions_in or report.decisions_undone:
         came += f"; decisions {report.decisions_in} new, {report.decisions_undone} undone"
     went = "pushed" if report.pushed else ("committed; not pushed" if report.committed else "nothing to send")
-    app.notify(for_display_line(f"team sync: in {came}; out {report.mine} highlights ({went})"), markup=False, timeout=6)
+    app.notify(for_display_line(f"team sync: in {came}; out {counted(report.mine, 'highlight')} ({went})"), markup=False, timeout=6)
     for problem in report.problems[:3]:
         app.notify(for_display_line(problem), severity="warning", markup=False, timeout=8)
     screen.refresh_annotations(tags_changed=True)  # what came in for the open source, new tags

@@ -17,6 +17,7 @@ from postil.store.records import MANUAL, Record, get_record, list_records, updat
 from postil.store.reviewers import blind_view
 from postil.store.sources import get_source_info, list_sources, rename_source
 from postil.tui.commands.common import CommandError, echo_json, excerpt, json_option, line, plain, resolve_source, table
+from postil.tui.wording import counted
 
 # Options of `postil cite SOURCE` and the CSL field each sets.
 FIELD_OPTIONS = {
@@ -147,9 +148,9 @@ def cite_import(settings, file: Path, dry_run: bool, as_json: bool) -> None:
         title = get_source_info(db, m.source_id).title
         click.echo(f"matched   {name}  -> {m.source_id} {line(title, 50)}  by {how}{kept}")
     verb = "would fill" if dry_run else "filled"
-    click.echo(f"{len(report.matched)} of {len(report.matches)} entries matched; {verb} {len(report.matched)} records"
-               + (f"; {report.skipped} {'entry' if report.skipped == 1 else 'entries'} could not be read"
-                  if report.skipped else ""))
+    click.echo(f"{len(report.matched)} of {counted(len(report.matches), 'entry', 'entries')} matched; "
+               f"{verb} {counted(len(report.matched), 'record')}"
+               + (f"; {counted(report.skipped, 'entry', 'entries')} could not be read" if report.skipped else ""))
     if unmatched_sources:
         listed = ", ".join(f"{s.id} {line(s.title, 40)}" for s in unmatched_sources[:10])
         more = f" and {len(unmatched_sources) - 10} more" if len(unmatched_sources) > 10 else ""

@@ -210,7 +210,7 @@ def export_refi(db, query: str, title: str | None, output: str | None, force: bo
         return
     if fmt == "qdpx":
         click.echo(f"wrote {made.highlights} selection{'s' if made.highlights != 1 else ''} from {made.sources} "
-                   f"source{'s' if made.sources != 1 else ''} and {made.codes} codes to {line(str(written))}")
+                   f"source{'s' if made.sources != 1 else ''} and {counted(made.codes, 'code')} to {line(str(written))}")
     else:
         click.echo(f"wrote {made.codes} code{'s' if made.codes != 1 else ''} to {line(str(written))}")
 
@@ -233,7 +233,7 @@ def _merge_showing_progress(db, incoming):
         return merge_in_batches(db, incoming, count)
     except KeyboardInterrupt:
         raise CommandError(
-            f"interrupted: {done} of {len(incoming)} annotations are in (each batch whole); "
+            f"interrupted: {done} of {counted(len(incoming), 'annotation')} are in (each batch whole); "
             "import the same file again to finish"
         ) from None
     except StoreError as error:
@@ -313,7 +313,7 @@ def import_command(settings, file: Path, crlf_counts: str) -> None:
         # An annotation names its source by origin, else only by sha256: name the file to add.
         missing = " ".join(line(where, 80) for where in unknown if where and not _is_sha256(where))
         raise CommandError(
-            f"{file}: none of its {len(incoming)} annotations matched a source in the database; "
+            f"{file}: none of its {counted(len(incoming), 'annotation')} matched a source in the database; "
             f"add the sources first (postil add {missing or 'FILE'}), then import again"
         )
 

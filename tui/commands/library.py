@@ -147,7 +147,7 @@ def _problem(path: Path, error: Exception) -> str:
 
 def _result_line(result) -> str:
     s = result.source
-    return f"{s.id}  {line(s.title)}  ({result.block_count} blocks) {result.status}"
+    return f"{s.id}  {line(s.title)}  ({counted(result.block_count, 'block')}) {result.status}"
 
 
 def _result_json(result) -> dict:

@@ -29,6 +29,7 @@ from postil.store.errors import StoreError
 from postil.store.overview import Overview
 from postil.store.reviewers import BlindView
 from postil.tui.screens.render import plain
+from postil.tui.wording import counted
 
 UNIT_NAMES = {"char": "characters", "sentence": "sentences", "paragraph": "paragraphs"}
 
@@ -131,7 +132,7 @@ class AgreementScreen(Screen["str | None"]):
             self._title(f"Agreement: {why}")
             legend.update(Content("Reviewers code the same sources (--author NAME), then merge exports (postil import)."))
             return
-        self._title(f"Agreement of {', '.join(report.reviewers)} over {len(report.sources)} sources, "
+        self._title(f"Agreement of {', '.join(report.reviewers)} over {counted(len(report.sources), 'source')}, "
                     f"units: {UNIT_NAMES[report.unit]}" + (" (blind mode: sources you marked done)" if blind else ""))
         rows = [r for r in report.rows if self.per_source or r.source_id is None]
         if self.focus_source is not None:  # the open source's rows first, then the rest as they were

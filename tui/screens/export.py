@@ -337,7 +337,7 @@ class ExportScreen(ModalScreen["Path | None"]):
         self.done = True
         self._plan_written()
         # The file's name only (the folder is on the line above): the status must fit 80x24.
-        message = f"wrote {made.highlights} selections to {self.written.name}"
+        message = f"wrote {counted(made.highlights, 'selection')} to {self.written.name}"
         if made.losses:
             message += f"; {len(made.losses)} kinds of data not carried (the CLI lists them)"
         self.say(message + " — enter closes")
