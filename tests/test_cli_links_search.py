@@ -155,3 +155,14 @@ def test_search_shows_passages_of_the_sources_text_apart_from_highlights(tmp_pat
     # No highlight matches: the passages still show, and stderr says why the list is short.
     run = postil.ok("search", "fell")
     assert "no highlights match" in run.stderr and "3:7" in run.stdout
+
+
+def test_saved_searches_are_listed_added_and_forgotten(postil):
+    assert "no saved searches" in postil.ok("queries").stdout
+    postil.ok("queries", "add", "No anecdotes", "-tag:anecdote", "psilocybin")
+    assert postil.ok("queries", "--json").json() == [{"name": "No anecdotes", "query": "-tag:anecdote psilocybin"}]
+    assert "needs a value" in postil.fails("queries", "add", "Broken", "tag:").stderr  # not saved
+    assert [q["name"] for q in postil.ok("queries", "--json").json()] == ["No anecdotes"]
+    assert "forgot No anecdotes" in postil.ok("queries", "rm", "No anecdotes").stdout
+    assert postil.ok("queries", "--json").json() == []
+    assert postil.fails("queries", "rm", "No anecdotes").stderr.strip() == "postil: no saved query named 'No anecdotes'"

@@ -73,7 +73,7 @@ def test_no_command_listing_is_cut_short_at_80_columns(tmp_path):
     # click cuts a command's one-line help with "..." where it does not fit the listing.
     postil = Postil(tmp_path)
     listings = [postil.ok("--help").stdout]
-    for group in ("cite", "highlight", "reconcile", "tag", "team", "blind", "memo", "relations"):
+    for group in ("cite", "highlight", "reconcile", "tag", "team", "blind", "memo", "relations", "queries"):
         run = postil(group, "--help")
         if run.exit_code == 0:
             listings.append(run.stdout)

@@ -1,4 +1,5 @@
-"""Searching prior annotations (`search`) and the evidence-balance table (`overview`)."""
+"""Searching prior annotations (`search`), saved searches (`queries`) and the evidence-balance
+table (`overview`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from postil.store.overview import overview
 from postil.store.passages import passage_hits
 from postil.store.reviewers import blind_view
 from postil.store.search import search_hits
+from postil.store.search_saved import delete_saved_query, save_query, saved_queries
 from postil.store.streaming import search_batches
 from postil.tui.commands.common import (
     QueryCommand,
@@ -108,6 +110,42 @@ def _passages(db, query: str, limit: int | None, as_json: bool) -> None:
 
 def _passage_line(passage) -> str:
     return f"{passage.source_id}:{passage.start}  {line(passage.source_title, 30)}  {excerpt(passage.excerpt()[0], 70)}"
+
+
+@click.group("queries", invoke_without_command=True, short_help="List, add or forget saved searches.")
+@json_option("Print the saved searches as a JSON array of {name, query}.")
+@click.pass_context
+def queries_command(ctx: click.Context, as_json: bool) -> None:
+    """List the saved searches (the app's ctrl+s in search; the palette runs them)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    found = saved_queries(ctx.obj.open())
+    if as_json:
+        echo_json([{"name": name, "query": query} for name, query in found])
+    elif not found:
+        click.echo("no saved searches (save one with ctrl+s in the app's search, or `postil queries add`)")
+    else:
+        click.echo(table(["name", "query"], [[line(name, 30), line(query, 80)] for name, query in found]))
+
+
+@queries_command.command("add", cls=QueryCommand, short_help="Save QUERY as NAME (replacing one of that name).")
+@click.argument("name")
+@click.argument("words", nargs=-1, required=True, metavar="QUERY...")
+@click.pass_obj
+def add_query_command(settings, name: str, words: tuple[str, ...]) -> None:
+    """Save QUERY under NAME, as ctrl+s does in the app's search; the query must parse."""
+    query = " ".join(words)
+    save_query(settings.open(), name, query)
+    click.echo(f"saved {line(name.strip())}: {line(query, 80)}")
+
+
+@queries_command.command("rm", short_help="Forget the saved search NAME.")
+@click.argument("name")
+@click.pass_obj
+def forget_query_command(settings, name: str) -> None:
+    """Forget the saved search NAME (its highlights and the query language are untouched)."""
+    delete_saved_query(settings.open(), name)
+    click.echo(f"forgot {line(name)}")
 
 
 @click.command("overview", short_help="Tag x source counts and warnings.")
