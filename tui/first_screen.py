@@ -82,7 +82,8 @@ class FirstScreen:
             self.screen.app.call_after_refresh(self.finish)
 
     def finish(self) -> None:
-        """Open the whole source behind the preview (once; later calls do nothing)."""
+        """Open the whole source behind the preview, then load AFTER_FIRST_FRAME (once: later
+        calls open nothing, and the modules are loaded already)."""
         try:
             self._open_whole()
             for name in AFTER_FIRST_FRAME:

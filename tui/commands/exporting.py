@@ -209,10 +209,10 @@ def export_refi(db, query: str, title: str | None, output: str | None, force: bo
     if target is None:
         return
     if fmt == "qdpx":
-        click.echo(f"wrote {made.highlights} selection{'s' if made.highlights != 1 else ''} from {made.sources} "
-                   f"source{'s' if made.sources != 1 else ''} and {counted(made.codes, 'code')} to {line(str(written))}")
+        click.echo(f"wrote {counted(made.highlights, 'selection')} from {counted(made.sources, 'source')} "
+                   f"and {counted(made.codes, 'code')} to {line(str(written))}")
     else:
-        click.echo(f"wrote {made.codes} code{'s' if made.codes != 1 else ''} to {line(str(written))}")
+        click.echo(f"wrote {counted(made.codes, 'code')} to {line(str(written))}")
 
 
 def _merge_showing_progress(db, incoming):
