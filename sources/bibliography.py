@@ -79,9 +79,9 @@ def parse_bibliography(content: str, kind: str, name: str = "bibliography") -> B
         result = _ris(content, name)
     else:
         raise ValueError(f"unknown bibliography format {kind!r}")
-    if not result.entries and not content.strip():
-        raise SourceError(name, "file is empty")
     if not result.entries:
+        if not content.strip():
+            raise SourceError(name, "file is empty")
         # Nothing to match: a report of "0 of 0 entries" and exit 0 read as a success.
         broken = f" ({result.skipped} could not be read)" if result.skipped else ""
         raise SourceError(name, f"no bibliography entry in it{broken}")
