@@ -18,6 +18,7 @@ DEFERRED = [
     "postil.store.query", "postil.tui.undo_changes", "rapidfuzz", "pysbd", "urllib.request", "sqlite_utils",
     "click", "postil.store.source_add", "postil.store.records", "postil.store.reanchor", "postil.sources.csl",
     "postil.tui.screens.record_editor", "postil.sources.document", "postil.sources.offsets",
+    "postil.tui.screens.confirm", "postil.tui.widgets.find_bar", "postil.store.memos", "postil.exports.git_repo",
 ]
 
 

@@ -27,7 +27,6 @@ from postil.store.errors import StoreError
 from postil.store.settings import get_setting, set_setting
 from postil.tui.first_screen import FirstScreen
 from postil.tui.palette import PostilCommands, SavedQueriesProvider
-from postil.tui.screens.confirm import ConfirmScreen
 from postil.tui.screens.main import MainScreen
 from postil.tui.undo import UndoStack
 from postil.tui.widgets.source_header import SourceHeader
@@ -133,6 +132,8 @@ class PostilApp(App[None]):
                 self.writes.wait(POSITION_WAIT_SECONDS)
             self.exit()
             return
+        from postil.tui.screens.confirm import ConfirmScreen  # only then: see tui/startup.py, 'Dialogs'
+
         question = (
             f"{_writes(pending)} still wait for the database (another program holds it). "
             "Wait for them (postil quits once they are written), or quit and lose them?"

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from postil.exports.git_repo import TeamError
 from postil.sources.sanitise import for_display_line
 from postil.store import team as store_team
 from postil.store.db import open_db
@@ -64,6 +63,8 @@ def team_sync_finished(screen: MainScreen, worker: Worker) -> bool:
     its on_worker_state_changed."""
     if worker.name != "team-sync" or worker.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
         return False
+    from postil.exports.git_repo import TeamError  # git's helpers, only after a sync: see tui/startup.py, 'Dialogs'
+
     app = screen.app
     if worker.state == WorkerState.ERROR:
         error = worker.error

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from postil.tui.widgets.find_bar import FindBar
 from postil.tui.widgets.key_bar import KeyBar
 from postil.tui.widgets.reader import Reader
+
+if TYPE_CHECKING:
+    from postil.tui.widgets.find_bar import FindBar  # made on first `/`: see action_find
 
 
 def match_position(text: str, query: str, at: int) -> tuple[int, int]:
@@ -48,7 +51,10 @@ class FindActions:
         bar = self._find_bar
         if bar is None:
             # Made and mounted on first use: most sessions never search, and the first
-            # screen need not wait for an Input.
+            # screen need not wait for an Input. Imported here too: see tui/startup.py,
+            # 'Dialogs'.
+            from postil.tui.widgets.find_bar import FindBar
+
             bar = self._find_bar = FindBar(id="find")
             await self.mount(bar, before=self.query_one(KeyBar))
         bar.open(self.reader.cursor, self.last_query)

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from postil.store.errors import StoreError
-from postil.store.memos import get_memo, save_memo
 from postil.store.models import Source
 from postil.store.reviewers import blind_view
 from postil.store.sources import get_source_info
@@ -98,7 +97,9 @@ class RecordActions:
         self.app.push_screen(RecordEditorScreen(info.title, record, save), closed)
 
     def action_memo(self, source_id: int | None = None) -> None:
-        from postil.tui.screens.memo_editor import MemoEditorScreen  # on first use: see tui/startup.py, 'Dialogs'
+        # On first use, the editor and the memos' store: see tui/startup.py, 'Dialogs'.
+        from postil.store.memos import get_memo, save_memo
+        from postil.tui.screens.memo_editor import MemoEditorScreen
 
         source_id = self.source_to_describe(source_id)
         if source_id is None:
