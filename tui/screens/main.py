@@ -132,8 +132,6 @@ class MainScreen(AnnotateActions, AnchorActions, FindActions, NavigationActions,
         library = self.query_one(LibraryList)
         self.query_one(SourceHeader).set_team(team_label(self.db))
         self.query_one(SourceHeader).set_writes(0, self.app.read_only)
-        # Start-up reads go through the app's plain connection: sqlite-utils (behind self.db)
-        # is loaded after the first paint (see store.db.open_current).
         library.display = store_settings.get_setting(self.db, "library_visible", "1") == "1"
         # No bindings update of its own: the footer first draws after the focus settles on
         # the reader (AUTO_FOCUS), with these labels already in place.
