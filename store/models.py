@@ -37,6 +37,8 @@ class Source(SourceInfo):
 
 @dataclass
 class Tag:
+    """A tag highlights carry, with its colour and key."""
+
     id: int
     name: str
     color: str
@@ -50,6 +52,8 @@ class Tag:
 
 @dataclass
 class Relation:
+    """A kind of link between highlights ("supports", "qualifies" ...), in the order listed."""
+
     name: str
     description: str
     position: int
@@ -57,6 +61,8 @@ class Relation:
 
 @dataclass(slots=True)
 class Highlight:
+    """A marked passage of a source: where it is, what it says, its note and tags."""
+
     id: str
     source_id: int
     start: int
@@ -77,6 +83,8 @@ class Highlight:
 
 @dataclass
 class Link:
+    """A typed link from one highlight to another."""
+
     id: str
     from_id: str
     to_id: str

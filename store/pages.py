@@ -16,6 +16,8 @@ from postil.store.db import write
 
 @dataclass(frozen=True)
 class Page:
+    """One page of a PDF source: where its text lies in the source's text."""
+
     index: int
     """Zero-based position of the page in the file."""
     label: str
