@@ -6,7 +6,13 @@ Each program runs in a fresh tmux session (160x48) on a generated 10 MB source w
 highlights; the pane is polled until what the program shows is on it. Floors come from the
 same run: `bare_static.py` (one label) for first screens and peak memory, `bare_key.py` (a
 full repaint on G) for keys. Printed: medians, and each figure's ratio to its floor; for first
-screens also the median of each run's ratio to that run's floor ("paired").
+screens also the median of each start's ratio to a floor measured just before it ("paired"),
+with a 95% interval for that median (a bootstrap).
+
+The pane is read through one tmux client in control mode (`tmux -C`), which answers each
+`capture-pane` over a pipe. Starting a `tmux capture-pane` process for every look, every 3 ms,
+took ~2.7 ms of CPU each time: on a 2-core machine, most of a core taken from the program being
+measured and from the tmux server drawing it. `--spawn` measures that old way, for comparison.
 
 - First screen: launch -> the source's first lines visible, for every way of starting:
   `postil` (POSTIL_DB), `postil --db P`, `postil open SOURCE`, `postil --db P open PATH`.
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -43,6 +50,56 @@ def tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True, env=ENV).stdout
 
 
+class PaneReader:
+    """Reads panes through one tmux client in control mode: a command and its answer over
+    a pipe, where `tmux capture-pane` would start a new process for every look."""
+
+    def __init__(self, session: str) -> None:
+        env = {k: v for k, v in ENV.items() if k != "TMUX"}  # also from inside tmux
+        self.client = subprocess.Popen(["tmux", "-C", "attach-session", "-t", session], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, env=env)
+        self.pending = b""
+        self._answer()  # attaching is a command too: its (empty) answer comes first
+
+    def _line(self) -> bytes:
+        while b"\n" not in self.pending:
+            data = os.read(self.client.stdout.fileno(), 65536)
+            if not data:
+                raise RuntimeError("the tmux control client has ended")
+            self.pending += data
+        line, self.pending = self.pending.split(b"\n", 1)
+        return line
+
+    def capture(self, target: str) -> str:
+        """What the pane of `target` shows, as `tmux capture-pane -p` prints it."""
+        self.client.stdin.write(f"capture-pane -p -t {target}\n".encode())
+        self.client.stdin.flush()
+        return self._answer()
+
+    def _answer(self) -> str:
+        """The next command's answer, without its frame."""
+        # The answer is framed by "%begin TIME NUMBER FLAGS" and "%end" (or "%error") with
+        # the same time and number; notifications may come before it, never inside it.
+        line = self._line()
+        while not line.startswith(b"%begin "):
+            line = self._line()
+        frame = line.split()[1:3]
+        shown = []
+        line = self._line()
+        while not (line.split()[:1] in ([b"%end"], [b"%error"]) and line.split()[1:3] == frame):
+            shown.append(line)
+            line = self._line()
+        return b"\n".join(shown).decode("utf-8", "replace")
+
+    def close(self) -> None:
+        self.client.stdin.close()
+        self.client.wait(timeout=5)
+
+
+PANES: PaneReader | None = None
+"""The control-mode reader (set by main), or None to start `tmux capture-pane` each time."""
+
+
 class Session:
     """One program in its own tmux session."""
 
@@ -54,6 +111,8 @@ class Session:
                         *command], env=ENV, check=True)
 
     def screen(self) -> str:
+        if PANES is not None:
+            return PANES.capture(self.name)
         return tmux("capture-pane", "-p", "-t", self.name)
 
     def wait_for(self, needle: str, timeout: float = 30) -> float:
@@ -115,13 +174,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200, help="search/jump/back rounds for the session figure")
     parser.add_argument("--phases", default="first,keys,session",
                         help="comma-separated, of: first (first screens), keys, session")
+    parser.add_argument("--spawn", action="store_true",
+                        help="read the pane with a new `tmux capture-pane` process each time (the old way)")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is not installed")
     if not FLOORS.is_dir():
         raise SystemExit(f"the floor apps are missing: {FLOORS}")
     postil = shutil.which("postil") or str(Path(sys.executable).with_name("postil"))
+    global PANES
     keeper = Session(["sleep", "3600"])  # one tmux server for every run, as a user has
+    if not args.spawn:
+        PANES = PaneReader(keeper.name)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             text = Path(tmp) / "text_10M.txt"
@@ -137,15 +201,18 @@ def main() -> None:
                                capture_output=True, env=ENV)
             report(postil, db, source_id, text, args)
     finally:
+        if PANES is not None:
+            PANES.close()
         keeper.close()
 
 
-def first_screen(command: list[str], needle: str, env: dict[str, str] | None = None) -> tuple[float, float]:
+def first_screen(command: list[str], needle: str, env: dict[str, str] | None = None,
+                 settle: float = 1.0) -> tuple[float, float]:
     """(seconds to the first screen, peak RSS MiB once it is there and settled)."""
     session = Session(command, env)
     try:
         shown = session.wait_for(needle)
-        time.sleep(1.0)  # the whole source opens after the first screen
+        time.sleep(settle)  # postil opens the whole source after the first screen
         return shown, session.rss_mib()
     finally:
         session.close()
@@ -153,7 +220,8 @@ def first_screen(command: list[str], needle: str, env: dict[str, str] | None = N
 
 def report(postil: str, db: str, source_id: int, text: Path, args) -> None:
     phases = set(args.phases.split(","))
-    print(f"tmux 160x48, 10 MB source, 10,000 highlights, {args.runs} runs each (medians)")
+    way = "a `tmux capture-pane` process per look" if args.spawn else "one control-mode client"
+    print(f"tmux 160x48, 10 MB source, 10,000 highlights, {args.runs} runs each (medians); panes read by {way}")
     if "first" in phases:
         first_screens(postil, db, source_id, text, args)
     if "keys" in phases:
@@ -172,25 +240,38 @@ def first_screens(postil: str, db: str, source_id: int, text: Path, args) -> Non
     }
     first_screen(starts["postil open SOURCE"][0], "Section 1")  # warm-up: compiled modules cached
     first_screen(bare_static, "hello")
-    floor, floor_rss, times, rss = [], [], {name: [] for name in starts}, {name: [] for name in starts}
+    floor, floor_rss = [], []
+    times, rss, paired = ({name: [] for name in starts} for _ in range(3))
     for _ in range(args.runs):
-        shown, peak = first_screen(bare_static, "hello")
-        floor.append(shown)
-        floor_rss.append(peak)
         for name, (command, env) in starts.items():
+            # Each start right after a floor of its own: the machine's speed drifts over the
+            # minutes a whole run takes (floors of 224-355 ms were seen on one machine), and
+            # a floor a second earlier has seen the same machine.
+            floor_shown, floor_peak = first_screen(bare_static, "hello", settle=0.3)
+            floor.append(floor_shown)
+            floor_rss.append(floor_peak)
             shown, peak = first_screen(command, "Section 1", env)
             times[name].append(shown)
             rss[name].append(peak)
+            paired[name].append(shown / floor_shown)
     print(f"  first screen, bare_static.py (floor)   {median_ms(floor):6.0f} ms   peak RSS {statistics.median(floor_rss):5.1f} MiB")
     for name in starts:
         ratio = statistics.median(times[name]) / statistics.median(floor)
-        # Each run's starts follow its own floor within a second or two; the median of those
-        # paired ratios is steadier than the ratio of medians when the machine's speed drifts
-        # over the minutes a whole run takes (floors of 237-355 ms were seen on one machine).
-        paired = statistics.median(t / f for t, f in zip(times[name], floor))
+        low, high = median_interval(paired[name])
         extra = statistics.median(rss[name]) - statistics.median(floor_rss)
-        print(f"  first screen, {name:25s} {median_ms(times[name]):6.0f} ms   x{ratio:.2f} (paired x{paired:.2f})"
+        print(f"  first screen, {name:25s} {median_ms(times[name]):6.0f} ms   x{ratio:.2f}"
+              f" (paired x{statistics.median(paired[name]):.2f}, 95% x{low:.2f}-{high:.2f})"
               f"   peak RSS {statistics.median(rss[name]):5.1f} MiB (floor +{extra:.1f})")
+
+
+def median_interval(values: list[float], resamples: int = 2000) -> tuple[float, float]:
+    """A 95% interval for the median of `values` (percentile bootstrap, fixed seed).
+
+    One start's time varies by ~8% from run to run here, so a median of 11 paired ratios can
+    be off by ±0.05: the interval says how far a figure can be trusted against a target."""
+    draw = random.Random(14)
+    medians = sorted(statistics.median(draw.choices(values, k=len(values))) for _ in range(resamples))
+    return medians[int(0.025 * resamples)], medians[int(0.975 * resamples) - 1]
 
 
 def keys(postil: str, db: str, source_id: int, args) -> None:
