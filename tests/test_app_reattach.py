@@ -43,7 +43,7 @@ async def test_the_pane_shows_a_fuzzy_anchor_as_a_word_diff_and_a_accepts_it_und
         # Old beside new: the added word is marked {+...+}, the rest kept; the keys are named.
         assert "{+much+}" in detail and "Smith et al. found" in detail
         assert "a accepts" in detail and "r re-attaches" in detail
-        content = screen.pane._detail
+        content = screen.pane.detail.shown
         added = [span for span in content.spans if content.plain[span.start:span.end] == "{+much+}"]
         assert added and "underline" in str(added[0].style)
         await pilot.press("a")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from postil.store import highlights as store_highlights
 from postil.store.models import Highlight
-from postil.tui.widgets.highlight_list import RowIndex, document_order
+from postil.tui.widgets.highlight_order import RowIndex, document_order
 from postil.tui.widgets.reader import Span
 from postil.tui.widgets.reader_paint import SpanIndex
 

@@ -10,7 +10,7 @@ from rich.text import Text
 from postil.store.models import Link, LinkView
 from postil.tui import note_render
 from postil.tui.note_render import note_blocks, note_line
-from postil.tui.widgets.annotation_pane import link_prompt
+from postil.tui.widgets.highlight_detail import link_prompt
 
 
 def styles_of(text, needle: str) -> list[str]:

@@ -19,6 +19,8 @@ DEFERRED = [
     "click", "postil.store.source_add", "postil.store.records", "postil.store.reanchor", "postil.sources.csl",
     "postil.tui.screens.record_editor", "postil.sources.document", "postil.sources.offsets",
     "postil.tui.screens.confirm", "postil.tui.widgets.find_bar", "postil.store.memos", "postil.exports.git_repo",
+    "postil.tui.widgets.highlight_list", "postil.tui.widgets.highlight_detail", "postil.tui.note_render",
+    "postil.tui.widgets.anchor_diff",
 ]
 
 

@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from postil.store.models import LinkView
-from postil.tui.widgets.annotation_pane import link_prompt
+from postil.tui.widgets.highlight_detail import link_prompt
 
 
 class LinkChooserScreen(ModalScreen["LinkView | None"]):

@@ -38,11 +38,12 @@ from postil.tui.screens.main_records import RecordActions
 from postil.tui.screens.main_review import ReviewActions, ReviewerFilter
 from postil.tui.screens.main_screens import ScreenActions
 from postil.tui.team_action import team_label, team_sync_finished
-from postil.tui.widgets.annotation_pane import NEUTRAL, AnnotationPane
-from postil.tui.widgets.highlight_list import document_order
+from postil.tui.widgets.annotation_pane import AnnotationPane
+from postil.tui.widgets.highlight_order import document_order
 from postil.tui.widgets.key_bar import KeyBar, LabelsKeys
 from postil.tui.widgets.library import LibraryList
 from postil.tui.widgets.reader import Reader, Span
+from postil.tui.widgets.reader_paint import NEUTRAL
 from postil.tui.widgets.source_header import SourceHeader
 
 

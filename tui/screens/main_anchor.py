@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from postil.store.models import Highlight, Source
-from postil.tui.widgets.annotation_pane import first_words
 from postil.tui.widgets.reader import Reader
+from postil.tui.wording import first_words
 
 if TYPE_CHECKING:
     from postil.tui.screens.orphans import Reattach

@@ -1,58 +1,57 @@
-"""The annotation pane's list of highlights, instant with 10,000 of them (see RowList)."""
+"""The annotation pane's list of highlights, instant with 10,000 of them (see RowList), and how
+one highlight looks in it."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable
 
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 
+from postil.sources.sanitise import for_display_line
 from postil.store.models import Highlight
+from postil.tui.note_render import note_line
+from postil.tui.widgets.highlight_order import RowIndex
+from postil.tui.widgets.reader_paint import NEUTRAL
 from postil.tui.widgets.row_list import RowList
+from postil.tui.wording import first_words
 
 ROW = 3
 """Lines per highlight: tag chips, the quote's first words, a note excerpt (or blank)."""
 
 
-def document_order(h: Highlight) -> tuple[int, int]:
-    """The list's order, as store.highlights.highlights_for_source gives it: by start, longer first."""
-    return h.start, -h.end
+def chips(tags: list[str], colors: dict[str, str]) -> list:
+    """Content parts: one coloured chip per tag (or a grey one when untagged)."""
+    if not tags:
+        return [(" untagged ", f"#000000 on {NEUTRAL}")]
+    parts: list = []
+    for name in tags:
+        parts += [(f" {for_display_line(name)} ", f"#000000 on {colors.get(name, NEUTRAL)}"), " "]
+    return parts
 
 
-class RowIndex:
-    """Highlight id -> row in a list kept in document order, found by bisecting.
-
-    Building an id -> row dict over 10,000 highlights on every keystroke cost milliseconds;
-    the caller already keeps id -> highlight, and the order gives the row.
-    """
-
-    def __init__(self, items: list[Highlight], by_id: dict[str, Highlight]) -> None:
-        self.items = items
-        self.by_id = by_id
-
-    def __contains__(self, highlight_id: object) -> bool:
-        return self.get(highlight_id) is not None  # type: ignore[arg-type]
-
-    def __getitem__(self, highlight_id: str) -> int:
-        row = self.get(highlight_id)
-        if row is None:
-            raise KeyError(highlight_id)
-        return row
-
-    def get(self, highlight_id: str | None, default: int | None = None) -> int | None:
-        h = self.by_id.get(highlight_id) if highlight_id is not None else None
-        if h is None:
-            return default
-        items, key = self.items, document_order(h)
-        row = bisect_left(items, key, key=document_order)
-        while row < len(items) and document_order(items[row]) == key:
-            if items[row].id == highlight_id:
-                return row
-            row += 1
-        # Not where its offsets say (a caller broke the order): look it up the slow way.
-        return next((i for i, item in enumerate(items) if item.id == highlight_id), default)
+def highlight_rows(h: Highlight, colors: dict[str, str], width: int = 40, page: str | None = None, *,
+                   author: bool = False) -> list[Content]:
+    """How one highlight looks in the list: chips and markers (and "p. 4" in a PDF; with
+    `author`, who made it), quote, note excerpt."""
+    parts = [" ", *chips(h.tags, colors)]
+    if page:
+        parts.append((f"p. {for_display_line(page)} ", "dim"))
+    if author and h.author:
+        parts.append((f"{first_words(h.author, 14)} ", "dim"))
+    if h.note:
+        parts.append(("✎ ", "bold"))
+    if h.link_count:
+        parts.append((f"⇄{h.link_count} ", "bold"))
+    if h.anchor_status == "fuzzy":
+        parts.append(("~fuzzy ", "italic"))
+    elif h.anchor_status == "orphaned":
+        parts.append(("orphaned ", "italic"))
+    quote = Content.assemble(" ", f"“{first_words(h.quote, max(10, width - 4))}”")
+    note = Content.assemble(" ", Content.from_rich_text(note_line(h.note, max(10, width - 3))).stylize("italic dim")) \
+        if h.note.strip() else Content("")
+    return [Content.assemble(*parts), quote, note]
 
 
 class HighlightList(RowList):

@@ -22,6 +22,7 @@ from postil.tui.widgets.reader_layout import Layout
 from postil.tui.widgets.reader_wrap import char_cells
 
 NEUTRAL = "#808080"
+"""Colour of a highlight without tags (in the reader, the pane's chips and the tag counts)."""
 
 
 class Span(NamedTuple):
