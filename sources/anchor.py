@@ -284,7 +284,7 @@ def _fuzzy(text: str, quote: str, ctx: _Scorer, index: TextIndex | None) -> Anch
         if index is None:
             candidates = region_candidates(text, quote, 0, len(text))
         else:
-            candidates = _indexed_candidates(index, quote)
+            candidates = _indexed_candidates(index, quote, ctx)
         best = _best_fuzzy(candidates, ctx, limit)
     if best is None:
         return None
@@ -292,12 +292,13 @@ def _fuzzy(text: str, quote: str, ctx: _Scorer, index: TextIndex | None) -> Anch
     return AnchorResult("fuzzy", start, end, ctx.total(start, end, similarity))
 
 
-def _indexed_candidates(index: TextIndex, quote: str) -> list[tuple[int, int] | None]:
-    """`region_candidates` over the whole text, each piece aligned only where its words are."""
+def _indexed_candidates(index: TextIndex, quote: str, ctx: _Scorer) -> list[tuple[int, int] | None]:
+    """`region_candidates` over the whole text, each piece aligned only where its words (and
+    the words the stored selector has around it) are."""
     parts = pieces(quote)
     spans: list[tuple[int, int] | None] = []
     for offset, needle in parts:
-        found = index.alignment(needle)
+        found = index.alignment(needle, ctx.prefix + quote[:offset], quote[offset + len(needle):] + ctx.suffix)
         if found is not None:
             spans.append(piece_span(index.text, quote, offset, len(parts), *found))
     return spans

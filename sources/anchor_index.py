@@ -124,9 +124,13 @@ class TextIndex:
 
     # --- the fuzzy pass -----------------------------------------------------------------
 
-    def alignment(self, needle: str) -> tuple[int, int] | None:
+    def alignment(self, needle: str, before: str = "", after: str = "") -> tuple[int, int] | None:
         """(start, end) in the text of rapidfuzz's best alignment of `needle` (score >= 40),
         looked for only in the windows where most of its words would line up; None if none.
+
+        `before` and `after` are what the stored selector says surrounds the needle (prefix,
+        the rest of the quote, suffix): their words vote too, at their places beside it. A
+        needle of common words alone lines up in many places; its context says which.
         """
         words = self._word_table()
         m = len(needle)
@@ -135,10 +139,14 @@ class TextIndex:
         total = self._word_count
         spent = 0
         found = {}
-        for w in WORD.finditer(needle):
+        before, after = before[-bucket:], after[:bucket]
+        voters = [(w, w.start()) for w in WORD.finditer(needle)]
+        voters += [(w, w.start() - len(before)) for w in WORD.finditer(before)]
+        voters += [(w, m + w.start()) for w in WORD.finditer(after)]
+        for w, offset in voters:
             positions = words.get(w.group().lower())
             if positions:
-                found.setdefault((w.group().lower(), w.start()), positions)
+                found.setdefault((w.group().lower(), offset), positions)
         common = []
         for (_, offset), positions in sorted(found.items(), key=lambda f: len(f[1])):
             weight = math.log(total / len(positions)) + 1.0  # a rare word says more

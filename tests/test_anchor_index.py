@@ -126,6 +126,21 @@ def test_the_index_finds_what_the_whole_text_search_finds(case):
         assert (result.start, result.end) == (reference.start, reference.end)
 
 
+def test_a_quote_of_common_words_is_found_where_its_context_is():
+    # Found by the property above: every word of the quote is all over the text, so the
+    # windows its own words vote for missed its place (orphaned, where the whole-text search
+    # finds it). Its prefix and suffix, case changed, still hold rare words that say where.
+    filler = "dose naïve patients naïve dose, patients dose naïve. " * 200
+    marked = filler + "brain placebo ikv aareaere.\n\nx1, naïve patients dose naïve blinding atmes rdotluu, relapse weeks. "
+    start = marked.index(", naïve")
+    end = start + len(", naïve patients dose naïve blin")
+    new = (filler[:3000] + "BRAIN PLACEBO IKV AAreaere.\n\nx1, naïve patients dose n#ïve blinding atmes rdotluu, "
+           "relapsE WEEKS. " + filler[3000:] + filler)
+    reference = reanchor(new, *selector(marked, start, end))
+    assert (reference.status, new[reference.start:reference.end]) == ("fuzzy", ", naïve patients dose n#ïve blin")
+    assert reanchor(new, *selector(marked, start, end), index=TextIndex(new)) == reference
+
+
 @pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="shared corpus not present")
 def test_corpus_texts_revised_give_the_same_anchors():
     rng = random.Random(3)
