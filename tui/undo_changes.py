@@ -58,6 +58,8 @@ class HighlightChange(Change):
 
 @dataclass
 class CreateHighlight(HighlightChange):
+    """Mark start..end of a source with tags (and a note); undo deletes it, redo restores the same one."""
+
     source_id_: int
     start: int
     end: int
@@ -86,6 +88,8 @@ class CreateHighlight(HighlightChange):
 
 @dataclass
 class DeleteHighlight(HighlightChange):
+    """Delete a highlight; undo restores it exactly, with its tags, note and links."""
+
     highlight_id_: str
     _snapshot: HighlightSnapshot | None = None
 
@@ -103,6 +107,8 @@ class DeleteHighlight(HighlightChange):
 
 @dataclass
 class ToggleTag(HighlightChange):
+    """Put a tag on a highlight, or take it off."""
+
     highlight_id_: str
     tag: str
     now_on: bool = False
@@ -125,6 +131,8 @@ class ToggleTag(HighlightChange):
 
 @dataclass
 class EditNote(HighlightChange):
+    """Replace a highlight's note; undo brings back the one it replaced."""
+
     highlight_id_: str
     new_note: str
     expected_version: int | None = None
@@ -161,6 +169,8 @@ class EditNote(HighlightChange):
 
 @dataclass
 class CreateLink(Change):
+    """Link one highlight to another with a relation (and a note)."""
+
     from_id: str
     to_id: str
     relation: str = store_links.DEFAULT_RELATION
@@ -190,6 +200,8 @@ class CreateLink(Change):
 
 @dataclass
 class DeleteLink(Change):
+    """Delete a link; undo restores it with its id."""
+
     link_id: str
     _link: Link | None = None
 
@@ -209,6 +221,8 @@ class DeleteLink(Change):
 
 @dataclass
 class RenameTag(Change):
+    """Rename a tag everywhere it is used."""
+
     old: str
     new: str
 
@@ -224,6 +238,8 @@ class RenameTag(Change):
 
 @dataclass
 class MergeTags(Change):
+    """Move every use of one tag to another and delete the first; undo splits them again."""
+
     source: str
     into: str
     _result: store_tags.MergeResult | None = None
@@ -240,6 +256,8 @@ class MergeTags(Change):
 
 @dataclass
 class DeleteTag(Change):
+    """Delete a tag from every highlight; undo puts it back where it was."""
+
     name: str
     _snapshot: store_tags.TagSnapshot | None = None
 
