@@ -41,6 +41,8 @@ from postil.store.models import Highlight
 
 @dataclass
 class Brief:
+    """A rendered brief: its Markdown, and the highlights whose quote no longer matches."""
+
     text: str
     mismatches: list[Highlight]
     """Highlights whose quote no longer matches the source (marked in the text)."""

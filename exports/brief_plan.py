@@ -27,6 +27,8 @@ _SAFE_ID = re.compile(r"^[0-9A-Za-z-]+$")
 
 @dataclass
 class Section:
+    """One section of a brief: its heading and which highlights it prints or only refers to."""
+
     heading: str
     """Escaped heading text."""
     printed: array

@@ -75,6 +75,8 @@ def gather(db: sqlite3.Connection, sources: Mapping[int, object], view: BlindVie
 
 @dataclass(frozen=True)
 class Locus:
+    """Where in a source a quote is: a page or a paragraph, as a CSL locator."""
+
     label: str
     """CSL locator label: "page" or "paragraph"."""
     value: str

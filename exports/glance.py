@@ -27,6 +27,8 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 @dataclass
 class _SourceCounts:
+    """One source's highlights counted by tag, for the brief's at-a-glance table."""
+
     tagged: Counter = field(default_factory=Counter)
     """Tag name -> highlights of the source carrying it."""
     untagged: int = 0

@@ -36,6 +36,8 @@ class PdfExportError(Exception):
 
 @dataclass
 class MarkedPdf:
+    """A copy of a PDF with the highlights written in, and those that could not be placed."""
+
     data: bytes
     placed: int
     """Highlights written into the copy."""

@@ -59,6 +59,8 @@ UNDONE_FIELDS = {"source", "place", "decision", "decided_by", "decided_at"}
 
 @dataclass
 class DecisionsFile:
+    """One reviewer's reconcile decisions as the team shares them (decisions/<name>.json)."""
+
     entries: dict[str, SharedDecision] = field(default_factory=dict)
     """{shared key: decision} of the reviewer's decisions."""
     undone: set[tuple[str, tuple]] = field(default_factory=set)

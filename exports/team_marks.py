@@ -26,6 +26,8 @@ HIGHLIGHT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 
 @dataclass
 class Marks:
+    """One reviewer's marks in the team's repository: highlights deleted, sources marked done."""
+
     reviewer: str
     deleted: set[str] = field(default_factory=set)
     done: dict[str, str] = field(default_factory=dict)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class SyncReport:
+    """What one team sync did: pushed or not, and what came in and went out."""
+
     reviewer: str
     remote: str
     online: bool = True

@@ -42,6 +42,8 @@ class Entry:
 
 @dataclass
 class Bibliography:
+    """The entries read from a bibliography file, and how many could not be read."""
+
     entries: list[Entry]
     skipped: int
     """Entries that could not be read (broken syntax, not an object)."""

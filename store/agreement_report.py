@@ -63,6 +63,8 @@ class AgreementRow:
 
 @dataclass
 class AgreementReport:
+    """Agreement over some sources, tags and reviewers, in one unit (`char`, `sentence`, `paragraph`)."""
+
     unit: str
     share: float
     reviewers: list[str]

@@ -34,6 +34,8 @@ from postil.store.tags import TagIds
 
 @dataclass
 class IncomingLink:
+    """A link an incoming highlight makes to another (`to_id`), as read from a W3C file."""
+
     id: str
     to_id: str
     relation: str
@@ -65,6 +67,8 @@ class Incoming:
 
 @dataclass
 class Conflict:
+    """A highlight both sides edited: which edit was kept, and the fields that differed."""
+
     highlight_id: str
     kept: str
     """"theirs" (the file's newer edit was taken) or "ours" (ours is as new or newer)."""
@@ -75,6 +79,8 @@ class Conflict:
 
 @dataclass
 class MergeReport:
+    """What merging a W3C file did: highlights added, updated, re-anchored or skipped, and links."""
+
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0

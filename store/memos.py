@@ -20,6 +20,8 @@ MAX_MEMO_CHARS = 200_000
 
 @dataclass
 class Memo:
+    """A source's memo: the reviewer's note on the source as a whole."""
+
     source_id: int
     memo: str
     author: str

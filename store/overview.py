@@ -71,6 +71,8 @@ Warning = BalanceWarning  # the name the issue uses; BalanceWarning avoids shado
 
 @dataclass
 class Overview:
+    """How many highlights each tag has in each source, with coverage and balance warnings."""
+
     sources: list[SourceCoverage]
     """All sources, ordered by title like search results."""
     tags: list[str]

@@ -39,6 +39,8 @@ def quote_value(value: str) -> str:
 
 @dataclass
 class Token:
+    """One piece of a search query as typed: a bracket, an operator, a word, a phrase or a field term."""
+
     kind: str  # "(", ")", "OR", "AND", "NOT", "word", "phrase", "term"
     position: int
     text: str = ""

@@ -38,6 +38,8 @@ RELATION_HELP = "A consensus highlight and a reviewer's version it was reconcile
 
 @dataclass
 class Decision:
+    """How a disagreement between reviewers was settled, by whom and when."""
+
     id: int
     source_id: int
     disagreement: str

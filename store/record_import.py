@@ -28,6 +28,8 @@ TITLE_MARGIN = 5.0
 
 @dataclass
 class Match:
+    """One bibliography entry and the source it was matched to (if any), and how."""
+
     entry: Entry
     source_id: int | None
     by: str
@@ -41,6 +43,8 @@ class Match:
 
 @dataclass
 class ImportReport:
+    """What importing a bibliography did: every entry with its match, and how many were unreadable."""
+
     matches: list[Match]
     skipped: int
     """Entries the file held but that could not be read."""

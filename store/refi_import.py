@@ -38,6 +38,8 @@ from postil.store.tags import create_tag, find_tag
 
 @dataclass
 class SourceMemo:
+    """A source's memo as a REFI-QDA project carries it."""
+
     memo: str
     author: str
     updated_at: str
@@ -45,6 +47,8 @@ class SourceMemo:
 
 @dataclass
 class ImportReport:
+    """What importing a REFI-QDA project added, matched and left unchanged."""
+
     tags_added: list[str] = field(default_factory=list)
     sources_added: list[str] = field(default_factory=list)
     sources_matched: list[str] = field(default_factory=list)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class IncomingCode:
+    """A code read from a REFI-QDA project, to become a tag."""
+
     guid: str
     path: str
     """The tag name: nested codes joined with "/" ("parent/child")."""
@@ -22,6 +24,8 @@ class IncomingCode:
 
 @dataclass
 class IncomingSelection:
+    """A coded text selection read from a REFI-QDA project, to become a highlight (offsets in the source's text)."""
+
     guid: str
     start: int
     end: int
@@ -35,6 +39,8 @@ class IncomingSelection:
 
 @dataclass
 class IncomingSource:
+    """A text source read from a REFI-QDA project, with its selections and memo."""
+
     guid: str
     name: str
     text: str
@@ -47,6 +53,8 @@ class IncomingSource:
 
 @dataclass
 class IncomingLink:
+    """A link read from a REFI-QDA project, between two selections (`origin` -> `target`)."""
+
     guid: str
     origin: str
     target: str

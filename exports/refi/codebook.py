@@ -28,6 +28,8 @@ _UNFIT = re.compile(r"[,:()\"/]")
 
 @dataclass
 class CodeNode:
+    """One code in the tree a REFI-QDA codebook nests ("parent/child" tags become children)."""
+
     path: str
     name: str
     tag: Tag | None = None

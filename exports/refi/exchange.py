@@ -20,6 +20,8 @@ REFI_SUFFIXES = (".qdpx", ".qdc")
 
 @dataclass
 class RefiExport:
+    """A REFI-QDA file made, what it holds, and what could not be carried into it."""
+
     data: bytes
     highlights: int
     sources: int
@@ -45,6 +47,8 @@ def export_qdc(db: sqlite3.Connection) -> RefiExport:
 
 @dataclass
 class RefiImport:
+    """What reading a REFI-QDA file did, and what of it could not be taken in."""
+
     report: ImportReport
     losses: list[str]
     selections: int

@@ -48,6 +48,8 @@ class ProjectExport:
 
 @dataclass
 class BuiltProject:
+    """A REFI-QDA project's XML and source texts, before they are packed into an archive."""
+
     xml: bytes
     texts: dict[str, bytes]
     """Archive member name ("sources/<GUID>.txt") -> its bytes."""
