@@ -30,6 +30,7 @@ from postil.tui.palette import PostilCommands, SavedQueriesProvider
 from postil.tui.screens.main import MainScreen
 from postil.tui.undo import UndoStack
 from postil.tui.widgets.source_header import SourceHeader
+from postil.tui.wording import counted
 from postil.tui.write_queue import WriteQueue
 
 if TYPE_CHECKING:
@@ -194,4 +195,4 @@ class PostilApp(App[None]):
 
 
 def _writes(count: int) -> str:
-    return f"{count} write{'s' if count != 1 else ''}"
+    return counted(count, "write")

@@ -156,7 +156,7 @@ def _warn(mismatches) -> None:
 
 
 def _wrote(n: int, m: int, written) -> None:
-    click.echo(f"wrote {n} highlight{'s' if n != 1 else ''} from {m} source{'s' if m != 1 else ''} "
+    click.echo(f"wrote {counted(n, 'highlight')} from {counted(m, 'source')} "
                f"to {line(str(written))}")
 
 
@@ -189,7 +189,7 @@ def export_marked_pdf(db, query: tuple[str, ...], output: str | None, force: boo
         raise CommandError(str(error)) from error
     for h in marked.missed:
         click.echo(f"postil: warning: highlight {h.id[:8]} not found on its page, left out: {line(h.quote, 50)}", err=True)
-    click.echo(f"wrote {marked.placed} highlight{'s' if marked.placed != 1 else ''} into {line(str(written))}")
+    click.echo(f"wrote {counted(marked.placed, 'highlight')} into {line(str(written))}")
 
 
 def export_refi(db, query: str, title: str | None, output: str | None, force: bool, fmt: str, crlf: bool) -> None:

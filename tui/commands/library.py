@@ -92,7 +92,7 @@ def add(settings, paths: tuple[Path, ...], as_json: bool) -> None:
                 click.echo(f"    highlights: {report_line(result.reanchor)}")
             if result.marks_added:
                 n = result.marks_added
-                click.echo(f"    {n} highlight{'s' if n != 1 else ''} from the PDF's own annotations")
+                click.echo(f"    {counted(n, 'highlight')} from the PDF's own annotations")
     if failures:
         sys.exit(1)
 
@@ -113,7 +113,7 @@ def _add_one(db, path: Path, *, show_pages: bool = False):
     warnings = list(loaded.document.warnings)
     if loaded.unplaced_marks:
         n = loaded.unplaced_marks
-        warnings.append(f"{n} highlight annotation{'s' if n != 1 else ''} in the PDF could not be found in its text; skipped")
+        warnings.append(f"{counted(n, 'highlight annotation')} in the PDF could not be found in its text; skipped")
     return add_source(db, loaded), warnings
 
 

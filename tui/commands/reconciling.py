@@ -7,6 +7,7 @@ import click
 from postil.store.reconcile import Decision, Place, accept_agreed, decide, decisions, find_place, places, undo_decision
 from postil.tui.commands.common import echo_json, excerpt, json_option, line, plain, resolve_source, short_id
 from postil.tui.commands.highlight_json import HighlightJson
+from postil.tui.wording import counted
 
 KIND_TEXT = {
     "only": "coded by {reviewers}, not by {missing}",
@@ -129,7 +130,7 @@ def agreed(settings, sources, as_json: bool) -> None:
     if as_json:
         echo_json(made)
     else:
-        click.echo(f"{len(made)} agreed place{'s' if len(made) != 1 else ''} copied into the consensus")
+        click.echo(f"{counted(len(made), 'agreed place')} copied into the consensus")
 
 
 @reconcile.command(short_help="Take back a decision (default: the latest) and its consensus.")

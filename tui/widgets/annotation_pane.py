@@ -20,6 +20,7 @@ from textual.widgets import OptionList, Static
 from postil.store.models import Highlight, LinkView
 from postil.store.pages import PageLookup
 from postil.tui.widgets.highlight_order import RowIndex
+from postil.tui.wording import counted
 
 if TYPE_CHECKING:
     from postil.tui.widgets.highlight_detail import HighlightDetail
@@ -150,7 +151,7 @@ class AnnotationPane(Vertical):
         self._index = RowIndex(self.highlights, by_id if by_id is not None else {h.id: h for h in self.highlights})
         self.option_list.set_items(self.highlights, self._index)
         count = len(self.highlights)
-        title = f"{count} highlight{'s' if count != 1 else ''}" if count else "No highlights yet"
+        title = counted(count, "highlight") if count else "No highlights yet"
         if title != self._title:  # one fixed-height line: no layout pass needed
             self._title = title
             self._title_widget.update(Content(title), layout=False)

@@ -15,6 +15,7 @@ from textual.message import Message
 from postil.sources.sanitise import for_display_line
 from postil.store.models import SourceInfo
 from postil.tui.widgets.row_list import RowList
+from postil.tui.wording import counted
 
 
 class LibraryList(RowList):
@@ -108,7 +109,7 @@ def _detail(source: SourceInfo, room: int) -> str:
     still does not fit is cut by the list like the title.
     """
     count = source.highlight_count
-    words = f"{count} highlight{'s' if count != 1 else ''}" if count else "no highlights"
+    words = counted(count, "highlight") if count else "no highlights"
     kind = for_display_line(source.format or "")
     choices = [f"{words} · {kind}" if kind else words, words, f"{count} marked" if count else "none yet"]
     for choice in choices:

@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from postil.sources.sanitise import for_display_line
+from postil.tui.wording import counted
 
 
 class SourceHeader(Static):
@@ -57,7 +58,7 @@ class SourceHeader(Static):
         if read_only:
             label = f"read-only ({for_display_line(read_only)})"
         elif pending:
-            label = f"{pending} write{'s' if pending != 1 else ''} pending"
+            label = f"{counted(pending, 'write')} pending"
         else:
             label = ""
         if label != self._writes:
