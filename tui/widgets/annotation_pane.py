@@ -106,7 +106,6 @@ class AnnotationPane(Vertical):
         # are never pushed to the pane's bottom edge (or off it on a short terminal).
         self._detail_view = HighlightDetail(id="pane-detail")
         self._mount = self.mount(self._title_widget, self._list, self._detail_view)
-        self.call_after_refresh(self.on_resize)  # the detail's height is known once laid out
 
     async def settled(self) -> None:
         """Return once the pane's widgets (if it has started making them) are mounted and
@@ -180,10 +179,6 @@ class AnnotationPane(Vertical):
     def _show_detail(self, links: list[LinkView]) -> None:
         h = self.highlights[self._index[self.selected_id]] if self.selected_id is not None else None
         self.detail.show(h, links, self.tag_colors, self.pages, self.source_text)
-
-    def on_resize(self) -> None:
-        if self._built:
-            self._detail_view.fill()
 
     def on_highlight_list_highlighted(self, event: HighlightList.Highlighted) -> None:
         event.stop()

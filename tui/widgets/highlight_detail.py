@@ -40,13 +40,13 @@ class HighlightDetail(VerticalScroll):
         self.links = list(links) if h is not None else []
         if link_list is not None and (had_links or self.links):
             link_list.clear_options()
-        self.fill(with_links=bool(self.links))
+        self.fill()
         if h is None:
             self._set_text(Content(NOTHING))
             if link_list is not None:
                 link_list.display = False
             return
-        self._set_text(detail_content(h, colors, pages, source_text, with_links=bool(links)))
+        self._set_text(detail_content(h, colors, pages, source_text, with_links=bool(self.links)))
         width = max(20, (self.size.width or 45) - 5)  # padding, scrollbar and the list's own margin
         options = [Option(link_prompt(v, width), id=v.link.id) for v in links]
         if link_list is None:
@@ -61,7 +61,7 @@ class HighlightDetail(VerticalScroll):
         link_list.add_options(options)
         link_list.display = bool(links)
 
-    def fill(self, *, with_links: bool | None = None) -> None:
+    def fill(self) -> None:
         """Let the text fill the view when no links follow it.
 
         A change in the text's height makes Textual lay out and repaint the whole screen
@@ -70,16 +70,14 @@ class HighlightDetail(VerticalScroll):
         repaint. With links, the links must sit right under the text, so it keeps its own
         height then.
         """
-        if with_links is None:
-            with_links = bool(self.links)
         view = self.scrollable_content_region.height
-        floor = 0 if with_links else view
+        floor = 0 if self.links else view
         text = self._text
         if text.styles.min_height is None or text.styles.min_height.value != floor:
             text.styles.min_height = floor
 
     def on_resize(self) -> None:
-        self.fill()
+        self.fill()  # also its first size, once laid out
 
     def _set_text(self, content: Content) -> None:
         if content == self.shown:
