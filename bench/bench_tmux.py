@@ -85,11 +85,11 @@ class PaneReader:
             line = self._line()
         frame = line.split()[1:3]
         shown = []
-        line = self._line()
-        while not (line.split()[:1] in ([b"%end"], [b"%error"]) and line.split()[1:3] == frame):
-            shown.append(line)
+        while True:
             line = self._line()
-        return b"\n".join(shown).decode("utf-8", "replace")
+            if line.startswith((b"%end ", b"%error ")) and line.split()[1:3] == frame:
+                return b"\n".join(shown).decode("utf-8", "replace")
+            shown.append(line)
 
     def close(self) -> None:
         self.client.stdin.close()
